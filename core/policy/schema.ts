@@ -1,0 +1,216 @@
+// The policy bundle (the licensing map): its zod schema, from which the JSON Schema and the docs are generated.
+import * as z from 'zod';
+import { ConditionSchema } from './conditions.ts';
+
+export const POLICY_SCHEMA_ID = 'perimeter.policy/v1';
+
+const Id = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/,
+    'an id is 1 to 64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
+  );
+const Name = z.string().min(1).max(200);
+const IsoDate = z.iso.date();
+/** A jurisdiction code (GB, US-CA), a declared custom zone (AE-DIFC), a group (EEA) or a market (UK). */
+const JurisdictionRef = z.string().min(1).max(64);
+
+export const PolicyCustomerType = z.enum(['retail', 'professional', 'eligible_counterparty']);
+export type PolicyCustomerType = z.infer<typeof PolicyCustomerType>;
+
+export const ProductClass = z.enum([
+  'payments',
+  'card_issuing',
+  'lending',
+  'crypto',
+  'open_banking',
+  'investments',
+  'insurance',
+  'deposits',
+  'fx',
+]);
+export type ProductClass = z.infer<typeof ProductClass>;
+
+export const CustomZoneSchema = z.strictObject({
+  code: z.string().regex(/^[A-Z]{2}-[A-Z0-9]{2,12}$/, 'a custom zone code is COUNTRY-NAME, e.g. AE-DIFC'),
+  name: Name,
+  /** The country the zone lies in geographically. A licence for that country does not cover the zone. */
+  within: z.string().regex(/^[A-Z]{2}$/),
+  /** Words in an address (case-insensitive, whole words) that place it in this zone rather than onshore. */
+  addressMarkers: z.array(z.string().min(2)).default([]),
+});
+
+export const JurisdictionsSchema = z.strictObject({
+  customZones: z.array(CustomZoneSchema).default([]),
+  /** Named groups of jurisdictions, e.g. EEA. Members are codes, zones or other groups. */
+  groups: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9-]{2,40}$/), z.array(JurisdictionRef).min(1)).default({}),
+  /** The firm's market vocabulary, e.g. UK, EU-Passported, GCC, mapped onto codes, zones and groups. */
+  markets: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9-]{1,40}$/), z.array(JurisdictionRef).min(1)).default({}),
+});
+
+export const TaggingSchema = z.strictObject({
+  /** When the address and the KYC pre-screen name different jurisdictions. */
+  conflict: z.enum(['refuse', 'prefer_address', 'prefer_kyc']).default('refuse'),
+  /** Whether the lead's stated target market must include the tagged jurisdiction. */
+  statedIntent: z.enum(['must_agree', 'advisory']).default('must_agree'),
+  /** Countries licensed per subdivision (US states): a tag at country level there is incomplete. */
+  requireSubdivision: z.array(z.string().regex(/^[A-Z]{2}$/)).default([]),
+});
+
+export const ScreeningPolicySchema = z
+  .strictObject({
+    /** A lead that has not been screened cannot be routed. */
+    required: z.boolean().default(true),
+    potentialMatchThreshold: z.number().min(0).max(1).default(0.82),
+    strongMatchThreshold: z.number().min(0).max(1).default(0.93),
+  })
+  .refine((s) => s.potentialMatchThreshold < s.strongMatchThreshold, {
+    message: 'potentialMatchThreshold must be below strongMatchThreshold',
+    path: ['potentialMatchThreshold'],
+  });
+
+export const NetWorthBandSchema = z.strictObject({
+  id: Id,
+  /** Lower bound, inclusive, in the policy's currency. */
+  min: z.number().nonnegative(),
+  /** Upper bound, exclusive; absent for the top band. */
+  max: z.number().positive().optional(),
+});
+
+export const PassportingSchema = z.strictObject({
+  /** The group the passport is valid in, e.g. EEA. */
+  area: z.string().min(1),
+  /** The states the licence has been passported into (notified), each inside the area. */
+  into: z.array(JurisdictionRef).min(1),
+  validFrom: IsoDate.optional(),
+});
+
+export const LicenceSchema = z
+  .strictObject({
+    id: Id,
+    regulator: Name,
+    regime: Name,
+    reference: z.string().max(100).optional(),
+    /** Where the licence is held in its own right. */
+    jurisdictions: z.array(JurisdictionRef).min(1),
+    passporting: PassportingSchema.optional(),
+    /** Product ids the licence permits. */
+    products: z.array(Id).default([]),
+    /** Regulatory classes the licence permits: every product of such a class is covered. */
+    productClasses: z.array(ProductClass).default([]),
+    customerTypes: z.array(PolicyCustomerType).min(1),
+    validFrom: IsoDate,
+    validTo: IsoDate.optional(),
+  })
+  .refine((licence) => licence.products.length + licence.productClasses.length > 0, {
+    message: 'a licence must permit at least one product or product class',
+    path: ['products'],
+  });
+
+export const EntitySchema = z.strictObject({
+  id: Id,
+  name: Name,
+  /** LLC, Limited, AB, … */
+  legalForm: z.string().min(1).max(40),
+  home: z.string().regex(/^[A-Z]{2}$/, 'home is an ISO 3166-1 alpha-2 country code'),
+  /** Lower routes first when several entities are licensed for the same path. */
+  priority: z.number().int().min(0).default(100),
+  licences: z.array(LicenceSchema).min(1),
+});
+
+export const SuitabilitySchema = z.strictObject({
+  /** Retail customers need a suitability assessment on record before this product is offered. */
+  retailRequiresAssessment: z.boolean().default(false),
+  /** Minimum net worth (lower bound of the lead's band) in the policy's currency, e.g. for HNW products. */
+  minNetWorth: z.number().nonnegative().optional(),
+});
+
+export const ProductSchema = z.strictObject({
+  id: Id,
+  name: Name,
+  class: ProductClass,
+  complexity: z.enum(['standard', 'complex']).default('standard'),
+  suitability: SuitabilitySchema.default({ retailRequiresAssessment: false }),
+  /** KYC must be verified before engagement (otherwise the path is held). */
+  kycRequiredBeforeEngagement: z.boolean().default(true),
+  /** AML documentation must be complete before engagement (otherwise the path is held). */
+  amlDocumentationRequired: z.boolean().default(false),
+});
+
+export const TeamSchema = z.strictObject({
+  id: Id,
+  name: Name,
+  entity: Id,
+  /** Product ids this team has authority to sell. */
+  products: z.array(Id).min(1),
+  customerTypes: z.array(PolicyCustomerType).min(1),
+  jurisdictions: z.array(JurisdictionRef).min(1),
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+});
+
+export const AuthorisationSchema = z.strictObject({
+  products: z.array(Id).min(1),
+  jurisdictions: z.array(JurisdictionRef).min(1),
+  customerTypes: z.array(PolicyCustomerType).min(1),
+  validTo: IsoDate.optional(),
+});
+
+export const RepSchema = z.strictObject({
+  id: Id,
+  name: Name,
+  team: Id,
+  authorisations: z.array(AuthorisationSchema).min(1),
+  /** Most open assignments the rep may hold at once. */
+  capacity: z.number().int().min(0),
+  available: z.boolean().default(true),
+  absences: z.array(z.strictObject({ from: IsoDate, to: IsoDate })).default([]),
+});
+
+export const RuleSchema = z.strictObject({
+  id: Id,
+  description: z.string().min(1).max(500),
+  /** require: teams failing the condition are excluded; forbid: teams meeting it are excluded; prefer: they rank higher. */
+  effect: z.enum(['require', 'forbid', 'prefer']),
+  /** When the rule applies (over lead and product facts); absent means always. */
+  when: ConditionSchema.optional(),
+  condition: ConditionSchema,
+  /** For prefer: how much a matching team gains. */
+  weight: z.number().int().min(1).max(1000).default(1),
+});
+
+export const RetentionSchema = z.strictObject({
+  regime: Name,
+  years: z.number().int().min(1).max(100),
+});
+
+export const PolicyBundleSchema = z.strictObject({
+  schema: z.literal(POLICY_SCHEMA_ID),
+  name: Name,
+  firm: Name,
+  /** A label for people; the content hash is the rule version. */
+  version: z.string().min(1).max(64),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD'),
+  jurisdictions: JurisdictionsSchema.default({ customZones: [], groups: {}, markets: {} }),
+  tagging: TaggingSchema.default({ conflict: 'refuse', statedIntent: 'must_agree', requireSubdivision: [] }),
+  screening: ScreeningPolicySchema.default({
+    required: true,
+    potentialMatchThreshold: 0.82,
+    strongMatchThreshold: 0.93,
+  }),
+  netWorthBands: z.array(NetWorthBandSchema).default([]),
+  entities: z.array(EntitySchema).min(1),
+  products: z.array(ProductSchema).min(1),
+  teams: z.array(TeamSchema).default([]),
+  reps: z.array(RepSchema).default([]),
+  rules: z.array(RuleSchema).default([]),
+  retention: z.array(RetentionSchema).default([]),
+});
+
+export type PolicyBundle = z.infer<typeof PolicyBundleSchema>;
+export type Entity = z.infer<typeof EntitySchema>;
+export type Licence = z.infer<typeof LicenceSchema>;
+export type Team = z.infer<typeof TeamSchema>;
+export type Rep = z.infer<typeof RepSchema>;
+export type Product = z.infer<typeof ProductSchema>;
+export type Rule = z.infer<typeof RuleSchema>;
+export type CustomZone = z.infer<typeof CustomZoneSchema>;

@@ -1,0 +1,97 @@
+// The lead as routing sees it: the documented input record (docs/leads.md), validated with zod.
+import * as z from 'zod';
+
+const Text = z.string().trim().min(1).max(300);
+
+export const CustomerType = z.enum(['retail', 'professional', 'eligible_counterparty', 'unknown']);
+export type CustomerType = z.infer<typeof CustomerType>;
+
+export const ScreeningHitSchema = z.strictObject({
+  party: z.enum(['person', 'company']),
+  listKind: z.enum(['sanctions', 'pep', 'adverse_media', 'blocklist']),
+  strength: z.enum(['potential', 'strong']),
+  listId: z.string().min(1),
+  listVersion: z.string().min(1),
+  entryId: z.string().min(1),
+  entryName: z.string().min(1),
+  score: z.number().min(0).max(1),
+  /** A person has cleared this hit as a false positive. */
+  cleared: z.boolean().default(false),
+});
+export type ScreeningHit = z.infer<typeof ScreeningHitSchema>;
+
+export const ScreeningSummarySchema = z.strictObject({
+  screenedAt: z.iso.datetime(),
+  hits: z.array(ScreeningHitSchema).default([]),
+});
+export type ScreeningSummary = z.infer<typeof ScreeningSummarySchema>;
+
+export const AddressSchema = z.strictObject({
+  line1: Text.optional(),
+  line2: Text.optional(),
+  city: Text.optional(),
+  /** ISO 3166-2 subdivision, either the full code (US-CA) or the part after the country (CA). */
+  subdivision: z.string().trim().min(1).max(10).optional(),
+  postalCode: z.string().trim().min(1).max(20).optional(),
+  /** ISO 3166-1 alpha-2. */
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, 'country is an ISO 3166-1 alpha-2 code such as FR'),
+});
+export type Address = z.infer<typeof AddressSchema>;
+
+export const LeadSchema = z
+  .strictObject({
+    id: z.string().trim().min(1).max(100),
+    person: z
+      .strictObject({
+        fullName: Text,
+        dateOfBirth: z.iso.date().optional(),
+        nationality: z
+          .string()
+          .regex(/^[A-Z]{2}$/)
+          .optional(),
+      })
+      .optional(),
+    company: z
+      .strictObject({
+        name: Text,
+        registrationCountry: z
+          .string()
+          .regex(/^[A-Z]{2}$/)
+          .optional(),
+        registrationNumber: z.string().max(60).optional(),
+        industry: z.string().max(100).optional(),
+      })
+      .optional(),
+    address: AddressSchema.optional(),
+    /** A market of the firm's vocabulary (EU-Passported) or a jurisdiction code the prospect says it wants served in. */
+    targetMarket: z.string().trim().min(1).max(64).optional(),
+    /** The jurisdiction a KYC pre-screen returned. */
+    kycPrescreenJurisdiction: z.string().trim().toUpperCase().min(2).max(16).optional(),
+    customerType: CustomerType,
+    /** A band id from the policy's netWorthBands. */
+    netWorthBand: z.string().min(1).max(64).optional(),
+    kycStatus: z.enum(['not_started', 'pending', 'verified', 'failed']).default('not_started'),
+    amlDocumentation: z.enum(['missing', 'partial', 'complete']).default('missing'),
+    suitabilityAssessed: z.boolean().default(false),
+    attributes: z
+      .record(z.string().regex(/^[A-Za-z0-9_]+$/), z.union([z.string(), z.number(), z.boolean()]))
+      .default({}),
+    /** Absent means the lead has not been screened. */
+    screening: ScreeningSummarySchema.optional(),
+    productInterests: z.array(z.string().min(1).max(64)).min(1, 'a lead needs at least one product interest'),
+  })
+  .refine((lead) => lead.person !== undefined || lead.company !== undefined, {
+    message: 'a lead names a person, a company or both',
+    path: ['person'],
+  })
+  .refine((lead) => new Set(lead.productInterests).size === lead.productInterests.length, {
+    message: 'each product interest is listed once',
+    path: ['productInterests'],
+  });
+
+export type Lead = z.infer<typeof LeadSchema>;
+export type LeadInput = z.input<typeof LeadSchema>;

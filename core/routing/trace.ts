@@ -1,0 +1,81 @@
+// The explanation trace: data first. Every constraint evaluated with its inputs, every candidate and why it fell out.
+import type { RuleVersion } from '../policy/version.ts';
+
+export type ConstraintCheck = {
+  /** A stable name such as "licence.jurisdiction", "team.productAuthority" or "rule:R-12". */
+  readonly constraint: string;
+  readonly passed: boolean;
+  readonly inputs: Readonly<Record<string, unknown>>;
+};
+
+export type JurisdictionEvidence = {
+  readonly source: 'address' | 'kyc_prescreen' | 'stated_intent';
+  readonly value: string;
+  /** The code(s) the evidence resolved to, or null when it could not be resolved. */
+  readonly resolvedTo: string | readonly string[] | null;
+  readonly note: string;
+};
+
+export type TaggingStatus = 'tagged' | 'missing' | 'unknown' | 'conflict' | 'incomplete' | 'intent_conflict';
+
+export type TaggingTrace = {
+  readonly status: TaggingStatus;
+  readonly jurisdiction: string | null;
+  readonly markets: readonly string[];
+  readonly evidence: readonly JurisdictionEvidence[];
+  readonly resolution: string;
+};
+
+export type LicenceCheck = {
+  readonly licenceId: string;
+  readonly regulator: string;
+  readonly regime: string;
+  readonly covers: boolean;
+  readonly via: 'home' | 'passport' | null;
+  /** The first constraint the licence failed, when it does not cover the path. */
+  readonly failed: ConstraintCheck | null;
+};
+
+export type EntityConsideration = {
+  readonly entityId: string;
+  readonly priority: number;
+  readonly licensed: boolean;
+  readonly coveringLicenceId: string | null;
+  readonly licences: readonly LicenceCheck[];
+};
+
+export type TeamConsideration = {
+  readonly teamId: string;
+  readonly entityId: string;
+  /** Licences of the team's entity that cover this path. */
+  readonly licences: readonly string[];
+  readonly checks: readonly ConstraintCheck[];
+  /** The first constraint that excluded the team, or null when it stayed eligible. */
+  readonly excludedBy: ConstraintCheck | null;
+  readonly preference: { readonly score: number; readonly rules: readonly string[] };
+};
+
+export type RepConsideration = {
+  readonly repId: string;
+  readonly teamId: string;
+  readonly load: number;
+  readonly capacity: number;
+  /** Why round-robin passed over the rep, or null for the one chosen. */
+  readonly skipped: 'not_authorised' | 'unavailable' | 'absent' | 'at_capacity' | null;
+};
+
+export type Choice = { readonly id: string; readonly why: string };
+
+export type RoutingTrace = {
+  readonly ruleVersion: RuleVersion;
+  readonly decidedAt: string;
+  readonly leadId: string;
+  readonly productId: string;
+  /** The gates in the order they were evaluated, ending at the one that decided (if any did). */
+  readonly steps: readonly ConstraintCheck[];
+  readonly jurisdiction: TaggingTrace;
+  readonly entities: readonly EntityConsideration[];
+  readonly teams: readonly TeamConsideration[];
+  readonly reps: readonly RepConsideration[];
+  readonly chosen: { readonly entity: Choice | null; readonly team: Choice | null; readonly rep: Choice | null };
+};

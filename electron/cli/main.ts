@@ -1,0 +1,31 @@
+// The `perimeter` command: parses arguments and hands each subcommand to its module. No logic lives here.
+import { Command, CommanderError } from 'commander';
+import { CliError, EXIT_UNUSABLE } from './exit.ts';
+import { registerPolicyCommands } from './policy.ts';
+import { registerRouteCommand } from './route.ts';
+import { registerDemoCommand } from './demo.ts';
+
+const program = new Command('perimeter')
+  .description('Perimeter: licensing-aware routing, screening and a verifiable audit log for regulated firms')
+  .exitOverride()
+  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+registerPolicyCommands(program);
+registerRouteCommand(program);
+registerDemoCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_UNUSABLE;
+  } else if (error instanceof CliError) {
+    process.stderr.write(`perimeter: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+  } else {
+    process.stderr.write(
+      `perimeter: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = EXIT_UNUSABLE;
+  }
+}

@@ -1,0 +1,27 @@
+// Runs the real `perimeter` CLI in a child process on the pinned Node 24, as a user would.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './examples.ts';
+
+export type CliRun = { readonly status: number; readonly stdout: string; readonly stderr: string };
+
+const pinnedNode = join(repoRoot, 'node_modules', 'node', 'bin', 'node');
+
+export const runCli = (
+  args: readonly string[],
+  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
+): CliRun => {
+  const result = spawnSync(
+    existsSync(pinnedNode) ? pinnedNode : process.execPath,
+    [join(repoRoot, 'electron', 'cli', 'main.ts'), ...args],
+    {
+      cwd: options.cwd ?? repoRoot,
+      env: { ...process.env, ...options.env },
+      input: options.input,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+};
