@@ -178,6 +178,39 @@ export const RuleSchema = z.strictObject({
   weight: z.number().int().min(1).max(1000).default(1),
 });
 
+export const CaseTypeSchema = z.enum([
+  'screening_review',
+  'enhanced_due_diligence',
+  'compliance_review',
+  'expansion_review',
+  'suitability_review',
+]);
+export const RiskLevelSchema = z.enum(['low', 'medium', 'high']);
+
+export const CasePolicySchema = z.strictObject({
+  /** Hours from opening to the SLA due time, per case type. */
+  slaHours: z
+    .strictObject({
+      screening_review: z.number().positive().default(24),
+      enhanced_due_diligence: z.number().positive().default(72),
+      compliance_review: z.number().positive().default(48),
+      expansion_review: z.number().positive().default(240),
+      suitability_review: z.number().positive().default(48),
+    })
+    .default({
+      screening_review: 24,
+      enhanced_due_diligence: 72,
+      compliance_review: 48,
+      expansion_review: 240,
+      suitability_review: 48,
+    }),
+  /** Decisions that need a second officer's approval: by case type, from a risk level up. */
+  fourEyes: z.array(z.strictObject({ caseType: CaseTypeSchema, minRisk: RiskLevelSchema.default('low') })).default([
+    { caseType: 'screening_review', minRisk: 'high' },
+    { caseType: 'enhanced_due_diligence', minRisk: 'low' },
+  ]),
+});
+
 export const RetentionSchema = z.strictObject({
   regime: Name,
   years: z.number().int().min(1).max(100),
@@ -204,6 +237,19 @@ export const PolicyBundleSchema = z.strictObject({
   reps: z.array(RepSchema).default([]),
   rules: z.array(RuleSchema).default([]),
   retention: z.array(RetentionSchema).default([]),
+  cases: CasePolicySchema.default({
+    slaHours: {
+      screening_review: 24,
+      enhanced_due_diligence: 72,
+      compliance_review: 48,
+      expansion_review: 240,
+      suitability_review: 48,
+    },
+    fourEyes: [
+      { caseType: 'screening_review', minRisk: 'high' },
+      { caseType: 'enhanced_due_diligence', minRisk: 'low' },
+    ],
+  }),
 });
 
 export type PolicyBundle = z.infer<typeof PolicyBundleSchema>;

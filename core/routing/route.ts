@@ -656,3 +656,58 @@ const entityWhy = (
 
 const teamWhy = (choice: { team: CompiledTeam; score: number }, eligibleCount: number): string =>
   `eligible on every constraint; preference score ${choice.score}; first of ${eligibleCount} eligible teams by entity rank, preference and declaration order`;
+
+/**
+ * Re-checks a specific assignment an officer proposes against the licensing map, at the decision time.
+ * Returns every violation in words (empty when the map allows it); the service records any as an explicit override.
+ */
+export const checkAssignment = (
+  policy: CompiledPolicy,
+  lead: Lead,
+  productId: string,
+  assignment: { readonly entityId: string; readonly teamId: string; readonly repId: string },
+  at: string,
+): string[] => {
+  const violations: string[] = [];
+  const date = at.slice(0, 10);
+  const tagging = tagJurisdiction(lead, policy);
+  const tag = tagging.jurisdiction;
+  const product = policy.products.get(productId);
+  const entity = policy.entities.find((candidate) => candidate.entity.id === assignment.entityId);
+  const team = entity
+    ? policy.teamsByEntity.get(entity.entity.id)?.find((candidate) => candidate.team.id === assignment.teamId)
+    : undefined;
+  const rep = team?.reps.find((candidate) => candidate.rep.id === assignment.repId);
+  if (tag === null)
+    violations.push(`the lead has no confident jurisdiction tag (${tagging.status}: ${tagging.resolution})`);
+  if (product === undefined) violations.push(`product ${productId} is not in the policy`);
+  if (lead.customerType === 'unknown') violations.push('the customer type is unknown');
+  if (entity === undefined) violations.push(`entity ${assignment.entityId} is not in the policy`);
+  if (entity !== undefined && team === undefined)
+    violations.push(`team ${assignment.teamId} is not a team of ${assignment.entityId}`);
+  if (team !== undefined && rep === undefined)
+    violations.push(`rep ${assignment.repId} is not in team ${assignment.teamId}`);
+  if (tag === null || product === undefined || entity === undefined || lead.customerType === 'unknown')
+    return violations;
+  const customerType = lead.customerType;
+  const licences = entity.licences.map((licence) =>
+    licenceCovers(licence, product, tag, customerType, date, policy.zoneCodes),
+  );
+  if (!licences.some((licence) => licence.covers))
+    violations.push(
+      `no licence of ${entity.entity.id} covers ${product.id} for ${customerType} in ${tag}: ${licences.map((licence) => `${licence.licenceId} fails ${licence.failed?.constraint}`).join('; ')}`,
+    );
+  if (team !== undefined) {
+    if (!team.products.has(product.id)) violations.push(`team ${team.team.id} has no authority for ${product.id}`);
+    if (!team.customerTypes.has(customerType))
+      violations.push(`team ${team.team.id} does not serve ${customerType} customers`);
+    if (!coversJurisdiction(team.codes, tag, policy.zoneCodes))
+      violations.push(`team ${team.team.id} does not cover ${tag}`);
+  }
+  if (rep !== undefined) {
+    if (!repAuthorised(rep, product.id, tag, customerType, date, policy.zoneCodes))
+      violations.push(`rep ${rep.rep.id} is not individually authorised for ${product.id}/${customerType}/${tag}`);
+    if (!rep.rep.available || repAbsent(rep, date)) violations.push(`rep ${rep.rep.id} is not available on ${date}`);
+  }
+  return violations;
+};

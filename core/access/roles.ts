@@ -1,0 +1,54 @@
+// Roles, permissions and market scopes: who may do what to which leads. Enforced by the services, not the UI.
+import type { Vocabulary } from '../policy/vocabulary.ts';
+
+export type Role = 'compliance_officer' | 'senior_officer' | 'operations_admin' | 'auditor' | 'field_rep';
+
+export type Permission =
+  | 'case.read'
+  | 'case.claim'
+  | 'case.decide'
+  | 'case.approve'
+  | 'lead.create'
+  | 'lead.read_personal'
+  | 'lead.erase'
+  | 'user.manage'
+  | 'policy.publish'
+  | 'lists.import'
+  | 'notifications.read'
+  | 'audit.read'
+  | 'audit.export';
+
+export const PERMISSIONS_BY_ROLE: Readonly<Record<Role, readonly Permission[]>> = {
+  compliance_officer: ['case.read', 'case.claim', 'case.decide', 'lead.create', 'lead.read_personal'],
+  senior_officer: [
+    'case.read',
+    'case.claim',
+    'case.decide',
+    'case.approve',
+    'lead.create',
+    'lead.read_personal',
+    'lead.erase',
+  ],
+  operations_admin: ['case.read', 'user.manage', 'policy.publish', 'lists.import', 'notifications.read', 'lead.create'],
+  auditor: ['case.read', 'lead.read_personal', 'audit.read', 'audit.export'],
+  field_rep: ['lead.create'],
+};
+
+/** A user's market scope: market, group or jurisdiction names of the policy, or "*" for every market. */
+export type User = {
+  readonly id: string;
+  readonly name: string;
+  readonly roles: readonly Role[];
+  readonly markets: readonly string[];
+  readonly active: boolean;
+};
+
+export const hasPermission = (user: User, permission: Permission): boolean =>
+  user.active && user.roles.some((role) => PERMISSIONS_BY_ROLE[role].includes(permission));
+
+/** Whether a lead or case in this jurisdiction is inside the user's markets. Unscoped (null) is for "*" users only. */
+export const inScope = (user: User, jurisdiction: string | null, vocabulary: Vocabulary): boolean => {
+  if (user.markets.includes('*')) return true;
+  if (jurisdiction === null) return false;
+  return user.markets.some((market) => vocabulary.within(jurisdiction, market));
+};
