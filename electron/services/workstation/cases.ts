@@ -1,0 +1,260 @@
+// Case commands: claim, release, decide (maker), approve or return (checker). Access is checked here, in the service:
+// role permissions and the user's market scope, whatever the UI shows.
+import { hasPermission, inScope } from '../../../core/access/roles.ts';
+import type { Permission } from '../../../core/access/roles.ts';
+import type { Case, CaseStatus, Disposition } from '../../../core/cases/case.ts';
+import { approveCase, claimCase, decideCase, releaseCase, returnCase } from '../../../core/cases/transitions.ts';
+import type { CaseError } from '../../../core/cases/transitions.ts';
+import type { JsonObject } from '../../../core/audit/entry.ts';
+import type { JsonValue } from '../../../core/shared/canonical-json.ts';
+import type { Result } from '../../../core/shared/result.ts';
+import { checkAssignment } from '../../../core/routing/route.ts';
+import { leadFromStore, reroutePaths } from './intake.ts';
+import { actorOf, commit, WorkstationError } from './workstation.ts';
+import type { Appender, Session } from './workstation.ts';
+
+type CaseRow = {
+  id: string;
+  type: Case['type'];
+  lead_id: string;
+  product_id: string;
+  reason: Case['reason'];
+  risk: Case['risk'];
+  jurisdiction: string | null;
+  rule_version: string;
+  opened_at: string;
+  sla_due_at: string;
+  status: CaseStatus;
+  claimed_by: string | null;
+  claimed_at: string | null;
+  maker: string | null;
+  checker: string | null;
+  resolution: Disposition | null;
+  closed_at: string | null;
+};
+
+const caseFromRow = (row: CaseRow): Case => ({
+  id: row.id,
+  type: row.type,
+  leadId: row.lead_id,
+  productId: row.product_id,
+  reason: row.reason,
+  risk: row.risk,
+  jurisdiction: row.jurisdiction,
+  ruleVersion: row.rule_version,
+  openedAt: row.opened_at,
+  slaDueAt: row.sla_due_at,
+  status: row.status,
+  claimedBy: row.claimed_by,
+  claimedAt: row.claimed_at,
+  maker: row.maker ? JSON.parse(row.maker) : null,
+  checker: row.checker ? JSON.parse(row.checker) : null,
+  resolution: row.resolution,
+  closedAt: row.closed_at,
+});
+
+/** Loads a case the user may see: unknown and out-of-scope cases look the same (no probing for ids). */
+export const loadVisibleCase = (session: Session, caseId: string, permission: Permission = 'case.read'): Case => {
+  const { user, workstation } = session;
+  if (!hasPermission(user, permission)) throw new WorkstationError('forbidden', `${user.id} lacks ${permission}`);
+  const row = workstation.db.prepare<[string], CaseRow>('SELECT * FROM cases WHERE id = ?').get(caseId);
+  if (!row || !inScope(user, row.jurisdiction, workstation.policy().compiled.vocabulary))
+    throw new WorkstationError('not_found', `no case ${caseId}`);
+  return caseFromRow(row);
+};
+
+const unwrap = (result: Result<Case, CaseError>): Case => {
+  if (result.ok) return result.value;
+  const code =
+    result.error.code === 'forbidden' || result.error.code === 'maker_cannot_check'
+      ? 'forbidden'
+      : result.error.code === 'reason_required' ||
+          result.error.code === 'disposition_not_allowed' ||
+          result.error.code === 'assignment_required'
+        ? 'invalid_input'
+        : 'conflict';
+  throw new WorkstationError(code, result.error.message);
+};
+
+const stateOf = (kase: Case): JsonObject =>
+  JSON.parse(
+    JSON.stringify({
+      status: kase.status,
+      claimedBy: kase.claimedBy,
+      claimedAt: kase.claimedAt,
+      maker: kase.maker,
+      checker: kase.checker,
+      resolution: kase.resolution,
+      closedAt: kase.closedAt,
+    }),
+  ) as JsonObject;
+
+const subjectsOf = (kase: Case): string[] => [`case:${kase.id}`, `lead:${kase.leadId}`];
+
+/** The effect a closed case has on its path or lead, written in the same entry that closes it. */
+const effectOf = (kase: Case): JsonObject | undefined => {
+  if (kase.status !== 'closed' || kase.maker === null) return undefined;
+  const base = { leadId: kase.leadId, productId: kase.productId };
+  switch (kase.resolution) {
+    case 'approve_assignment': {
+      const assignment = kase.maker.assignment!;
+      return {
+        kind: 'path',
+        ...base,
+        outcome: 'assigned',
+        reason: kase.maker.override ? 'assigned_by_override' : 'assigned_by_review',
+        ...assignment,
+        override: kase.maker.override !== null,
+      };
+    }
+    case 'reject':
+      return {
+        kind: 'path',
+        ...base,
+        outcome: 'rejected',
+        reason: 'rejected_by_review',
+        entityId: null,
+        teamId: null,
+        repId: null,
+        override: false,
+      };
+    case 'decline_expansion':
+      return {
+        kind: 'path',
+        ...base,
+        outcome: 'rejected',
+        reason: 'expansion_declined',
+        entityId: null,
+        teamId: null,
+        repId: null,
+        override: false,
+      };
+    case 'pursue_expansion':
+      return {
+        kind: 'path',
+        ...base,
+        outcome: 'expansion_pursued',
+        reason: 'expansion_pursued',
+        entityId: null,
+        teamId: null,
+        repId: null,
+        override: false,
+      };
+    case 'confirm_match':
+      return { kind: 'lead_blocked', leadId: kase.leadId };
+    default:
+      return undefined;
+  }
+};
+
+/** After a screening hit is cleared for good: the hits are marked cleared and the lead's screening-refused paths are routed again. */
+const followUp = (session: Session, append: Appender, kase: Case): void => {
+  if (kase.status !== 'closed' || kase.resolution !== 'clear_false_positive') return;
+  const { workstation, user } = session;
+  const lead = leadFromStore(workstation.db, kase.leadId);
+  if (lead.screening) {
+    const screening = { ...lead.screening, hits: lead.screening.hits.map((hit) => ({ ...hit, cleared: true })) };
+    append({
+      actor: actorOf(user),
+      type: 'lead.screened',
+      subjects: [`lead:${kase.leadId}`, `case:${kase.id}`],
+      payload: {
+        leadId: kase.leadId,
+        outcome: 'cleared',
+        clearedBy: kase.id,
+        screening: screening as unknown as JsonValue,
+      },
+    });
+    const refused = workstation.db
+      .prepare<[string], { product_id: string }>(
+        "SELECT product_id FROM product_paths WHERE lead_id = ? AND outcome = 'refused' AND queue IN ('screening_review', 'enhanced_due_diligence') ORDER BY product_id",
+      )
+      .all(kase.leadId)
+      .map((row) => row.product_id);
+    if (refused.length > 0) reroutePaths(workstation, append, { ...lead, screening }, refused, actorOf(user));
+  }
+};
+
+const record = (
+  session: Session,
+  kase: Case,
+  type: 'case.claimed' | 'case.decided' | 'case.approved',
+  extra: JsonObject,
+): Case =>
+  commit(session.workstation, (append) => {
+    append({
+      actor: actorOf(session.user),
+      type,
+      subjects: subjectsOf(kase),
+      payload: {
+        caseId: kase.id,
+        ...extra,
+        state: stateOf(kase),
+        ...(effectOf(kase) ? { effect: effectOf(kase)! } : {}),
+      },
+    });
+    followUp(session, append, kase);
+    return kase;
+  });
+
+const now = (session: Session): string => session.workstation.deps.now().toISOString();
+
+export const claim = (session: Session, caseId: string): Case => {
+  const kase = loadVisibleCase(session, caseId, 'case.claim');
+  if (kase.status === 'claimed' && kase.claimedBy === session.user.id) return kase;
+  return record(session, unwrap(claimCase(kase, session.user, now(session))), 'case.claimed', { action: 'claim' });
+};
+
+export const release = (session: Session, caseId: string): Case =>
+  record(session, unwrap(releaseCase(loadVisibleCase(session, caseId, 'case.claim'), session.user)), 'case.claimed', {
+    action: 'release',
+  });
+
+export type DecideInput = {
+  readonly disposition: Disposition;
+  readonly reason: string;
+  readonly assignment?: { readonly entityId: string; readonly teamId: string; readonly repId: string } | undefined;
+};
+
+export const decide = (session: Session, caseId: string, input: DecideInput): Case => {
+  const kase = loadVisibleCase(session, caseId, 'case.decide');
+  const at = now(session);
+  const violations =
+    input.disposition === 'approve_assignment' && input.assignment
+      ? checkAssignment(
+          session.workstation.policy().compiled,
+          leadFromStore(session.workstation.db, kase.leadId),
+          kase.productId,
+          input.assignment,
+          at,
+        )
+      : [];
+  const decided = unwrap(
+    decideCase(kase, session.user, { ...input, violations }, session.workstation.policy().loaded.policy.cases, at),
+  );
+  return record(session, decided, 'case.decided', {
+    decision: input.disposition,
+    reason: input.reason.trim(),
+    violations,
+  });
+};
+
+export const approve = (session: Session, caseId: string, reason: string): Case => {
+  const kase = loadVisibleCase(session, caseId, 'case.approve');
+  const approved = unwrap(approveCase(kase, session.user, reason, now(session)));
+  return record(session, approved, 'case.approved', {
+    decision: approved.resolution ?? 'approved',
+    verdict: 'approved',
+    reason: reason.trim(),
+  });
+};
+
+export const returnForRework = (session: Session, caseId: string, reason: string): Case => {
+  const kase = loadVisibleCase(session, caseId, 'case.approve');
+  const returned = unwrap(returnCase(kase, session.user, reason, now(session)));
+  return record(session, returned, 'case.approved', {
+    decision: kase.maker?.disposition ?? 'returned',
+    verdict: 'returned',
+    reason: reason.trim(),
+  });
+};

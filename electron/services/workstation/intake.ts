@@ -1,0 +1,332 @@
+// Intake: each lead is tagged, screened and routed per product interest, then persisted with its audit entries and
+// cases in one transaction. Idempotent on (source system, source id).
+import { hasPermission } from '../../../core/access/roles.ts';
+import { openCaseFor } from '../../../core/cases/case.ts';
+import type { Lead } from '../../../core/routing/lead.ts';
+import { routeLead } from '../../../core/routing/route.ts';
+import type { RoutingDecision, RoutingState } from '../../../core/routing/route.ts';
+import type { JsonObject } from '../../../core/audit/entry.ts';
+import type { JsonValue } from '../../../core/shared/canonical-json.ts';
+import type { LocatedLead, LeadRecordProblem } from '../leads/read-lead-file.ts';
+import type { Database } from '../store/database.ts';
+import { actorOf, commit, WorkstationError } from './workstation.ts';
+import type { ActivePolicy, Appender, Session, Workstation } from './workstation.ts';
+
+export type IntakeSource = 'file' | 'form' | 'sync' | 'api';
+
+export type IntakeResult = {
+  readonly imported: number;
+  readonly duplicates: number;
+  readonly rejected: readonly LeadRecordProblem[];
+  readonly decisions: Readonly<Record<string, number>>;
+  readonly casesOpened: number;
+  readonly paths: readonly RoutedPath[];
+};
+
+export type RoutedPath = { readonly decision: RoutingDecision; readonly caseId: string | null };
+
+/** What of a lead is personal data: kept beside the log, bound by a salted commitment, erasable. */
+export const personalDataOf = (lead: Lead): JsonObject => {
+  const data: Record<string, JsonValue> = {};
+  if (lead.person) data.person = lead.person as JsonValue;
+  if (lead.company) data.company = lead.company as JsonValue;
+  if (lead.address) data.address = lead.address as JsonValue;
+  return data;
+};
+
+/** The lead's routing facts that are not personal data: these go into the hashed log. */
+export const factsOf = (lead: Lead): JsonObject => ({
+  customerType: lead.customerType,
+  kycStatus: lead.kycStatus,
+  amlDocumentation: lead.amlDocumentation,
+  suitabilityAssessed: lead.suitabilityAssessed,
+  netWorthBand: lead.netWorthBand ?? null,
+  targetMarket: lead.targetMarket ?? null,
+  kycPrescreenJurisdiction: lead.kycPrescreenJurisdiction ?? null,
+  attributes: lead.attributes,
+  productInterests: lead.productInterests,
+  parties: [...(lead.person ? ['person'] : []), ...(lead.company ? ['company'] : [])],
+});
+
+/** Rebuilds the full lead for re-routing: facts from the projection, personal data from beside the log. */
+export const leadFromStore = (db: Database, leadId: string): Lead => {
+  const row = db
+    .prepare<[string], { facts: string; screening: string | null; ingested_seq: number }>(
+      'SELECT facts, screening, ingested_seq FROM leads WHERE id = ?',
+    )
+    .get(leadId);
+  if (!row) throw new WorkstationError('not_found', `lead ${leadId} does not exist`);
+  const facts = JSON.parse(row.facts) as Record<string, unknown>;
+  const personal = db
+    .prepare<[number], { data: Buffer | null }>('SELECT data FROM audit_personal_data WHERE sequence = ?')
+    .get(row.ingested_seq);
+  const data = personal?.data ? (JSON.parse(personal.data.toString('utf8')) as Record<string, unknown>) : {};
+  const lead: Record<string, unknown> = { id: leadId, ...data };
+  for (const [key, value] of Object.entries(facts)) if (key !== 'parties' && value !== null) lead[key] = value;
+  if (row.screening) lead.screening = JSON.parse(row.screening);
+  if (lead.person === undefined && lead.company === undefined) lead.company = { name: `[erased] ${leadId}` };
+  return lead as Lead;
+};
+
+/** The trace as it goes into the hashed log: the address text is personal data and stays beside the log. */
+const sanitisedTrace = (decision: RoutingDecision): JsonObject => {
+  const trace = decision.trace;
+  return JSON.parse(
+    JSON.stringify({
+      ...trace,
+      jurisdiction: {
+        ...trace.jurisdiction,
+        evidence: trace.jurisdiction.evidence.map((evidence) =>
+          evidence.source === 'address' ? { ...evidence, value: '[address: personal data]' } : evidence,
+        ),
+      },
+    }),
+  ) as JsonObject;
+};
+
+export const loadRoutingState = (db: Database): RoutingState => ({
+  cursors: Object.fromEntries(
+    db
+      .prepare<[], { team_id: string; cursor: number }>('SELECT team_id, cursor FROM routing_cursors')
+      .all()
+      .map((row) => [row.team_id, row.cursor]),
+  ),
+  openAssignments: Object.fromEntries(
+    db
+      .prepare<[], { rep_id: string; open: number }>('SELECT rep_id, open FROM rep_load')
+      .all()
+      .map((row) => [row.rep_id, row.open]),
+  ),
+});
+
+/** Appends one routing decision and the case it opens (if it is a refusal). */
+export const recordDecision = (
+  append: Appender,
+  policy: ActivePolicy,
+  decision: RoutingDecision,
+  state: RoutingState,
+  actor: string,
+): RoutedPath => {
+  const { outcome } = decision;
+  const routed = append({
+    actor,
+    type: 'routing.decided',
+    subjects: [`lead:${decision.leadId}`],
+    payload: {
+      leadId: decision.leadId,
+      productId: decision.productId,
+      outcome: outcome.kind,
+      queue: outcome.kind === 'refused' ? outcome.queue : null,
+      reason: outcome.kind === 'refused' || outcome.kind === 'held' ? outcome.reason : null,
+      entityId: outcome.kind === 'refused' ? null : outcome.entityId,
+      teamId: outcome.kind === 'assigned' || outcome.kind === 'held' ? outcome.teamId : null,
+      repId: outcome.kind === 'assigned' ? outcome.repId : null,
+      licenceId: outcome.kind === 'assigned' ? outcome.licenceId : null,
+      jurisdiction: decision.trace.jurisdiction.jurisdiction,
+      ruleVersion: decision.ruleVersion,
+      cursor: outcome.kind === 'assigned' ? { teamId: outcome.teamId, next: state.cursors[outcome.teamId] ?? 0 } : null,
+      notifications: decision.notifications as unknown as JsonValue,
+      trace: sanitisedTrace(decision),
+    },
+  });
+  const opened = openCaseFor(decision, policy.loaded.policy.cases, `C-${routed.sequence}`);
+  if (!opened) return { decision, caseId: null };
+  append({
+    actor,
+    type: 'case.opened',
+    subjects: [`case:${opened.id}`, `lead:${opened.leadId}`],
+    payload: {
+      caseId: opened.id,
+      queue: opened.type,
+      leadId: opened.leadId,
+      productId: opened.productId,
+      reason: opened.reason,
+      risk: opened.risk,
+      jurisdiction: opened.jurisdiction,
+      ruleVersion: opened.ruleVersion,
+      openedAt: opened.openedAt,
+      slaDueAt: opened.slaDueAt,
+      decisionSequence: String(routed.sequence),
+    },
+  });
+  return { decision, caseId: opened.id };
+};
+
+const regimeFor = (policy: ActivePolicy, decisions: readonly RoutingDecision[]): string => {
+  for (const decision of decisions) {
+    if (decision.outcome.kind !== 'assigned') continue;
+    const { licenceId } = decision.outcome;
+    for (const entity of policy.loaded.policy.entities) {
+      const licence = entity.licences.find((candidate) => candidate.id === licenceId);
+      if (licence) return licence.regime;
+    }
+  }
+  return 'prospects';
+};
+
+/** Tags, screens, routes and persists one lead inside the caller's transaction. */
+const ingestOne = (
+  workstation: Workstation,
+  append: Appender,
+  policy: ActivePolicy,
+  input: { readonly lead: Lead; readonly sourceSystem: string; readonly source: IntakeSource },
+  state: RoutingState,
+  actor: string,
+): { readonly state: RoutingState; readonly paths: RoutedPath[] } => {
+  const at = workstation.deps.now().toISOString();
+  const screening = workstation.screener ? workstation.screener(input.lead, at) : input.lead.screening;
+  const lead: Lead = screening === undefined ? input.lead : { ...input.lead, screening };
+  const routed = routeLead(policy.compiled, lead, state, at);
+  append({
+    actor,
+    type: 'lead.ingested',
+    subjects: [`lead:${lead.id}`],
+    payload: {
+      leadId: lead.id,
+      source: input.source,
+      sourceSystem: input.sourceSystem,
+      sourceId: lead.id,
+      facts: factsOf({ ...lead, screening: undefined }),
+      scope:
+        routed.decisions[0]?.trace.jurisdiction.jurisdiction ??
+        lead.address?.country ??
+        lead.kycPrescreenJurisdiction ??
+        null,
+    },
+    personalData: {
+      subject: `lead:${lead.id}`,
+      regime: regimeFor(policy, routed.decisions),
+      data: personalDataOf(lead),
+    },
+  });
+  if (lead.screening)
+    append({
+      actor,
+      type: 'lead.screened',
+      subjects: [`lead:${lead.id}`],
+      payload: {
+        leadId: lead.id,
+        outcome: lead.screening.hits.some((hit) => hit.strength === 'strong')
+          ? 'strong'
+          : lead.screening.hits.length > 0
+            ? 'potential'
+            : 'clear',
+        screening: lead.screening as unknown as JsonValue,
+      },
+    });
+  const paths = routed.decisions.map((decision) => recordDecision(append, policy, decision, routed.state, actor));
+  return { state: routed.state, paths };
+};
+
+const isDuplicate = (db: Database, sourceSystem: string, leadId: string): 'duplicate' | 'conflict' | null => {
+  const row = db
+    .prepare<[string], { source_system: string }>('SELECT source_system FROM leads WHERE id = ?')
+    .get(leadId);
+  if (!row) return null;
+  return row.source_system === sourceSystem ? 'duplicate' : 'conflict';
+};
+
+export type ImportOptions = {
+  readonly sourceSystem: string;
+  /** all: every row lands or none does; valid: bad rows are reported, the rest land. */
+  readonly mode: 'all' | 'valid';
+  readonly source?: IntakeSource;
+  /** Progress for long imports: called after each chunk with (done, total). */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Leads per transaction in `valid` mode (all-or-nothing imports are one transaction). */
+  readonly chunkSize?: number;
+};
+
+const tally = (paths: readonly RoutedPath[], into: Record<string, number>): void => {
+  for (const { decision } of paths) into[decision.outcome.kind] = (into[decision.outcome.kind] ?? 0) + 1;
+};
+
+/** Imports validated lead records (and the problems found while reading them) as the signed-in user. */
+export const importLeads = (
+  session: Session,
+  records: readonly LocatedLead[],
+  problems: readonly LeadRecordProblem[],
+  options: ImportOptions,
+): IntakeResult => {
+  const { workstation, user } = session;
+  if (!hasPermission(user, 'lead.create')) throw new WorkstationError('forbidden', `${user.id} may not add leads`);
+  const rejected = [...problems];
+  if (options.mode === 'all' && rejected.length > 0)
+    return { imported: 0, duplicates: 0, rejected, decisions: {}, casesOpened: 0, paths: [] };
+  const policy = workstation.policy();
+  const actor = actorOf(user);
+  const decisions: Record<string, number> = {};
+  const allPaths: RoutedPath[] = [];
+  let imported = 0;
+  let duplicates = 0;
+  const chunkSize = options.mode === 'all' ? Math.max(records.length, 1) : (options.chunkSize ?? 500);
+  for (let offset = 0; offset < records.length; offset += chunkSize) {
+    const chunk = records.slice(offset, offset + chunkSize);
+    const outcome = commit(workstation, (append) => {
+      let state = loadRoutingState(workstation.db);
+      const chunkPaths: RoutedPath[] = [];
+      let chunkImported = 0;
+      let chunkDuplicates = 0;
+      const chunkRejected: LeadRecordProblem[] = [];
+      for (const { lead, line } of chunk) {
+        const duplicate = isDuplicate(workstation.db, options.sourceSystem, lead.id);
+        if (duplicate === 'duplicate') {
+          chunkDuplicates += 1;
+          continue;
+        }
+        if (duplicate === 'conflict') {
+          const problem = {
+            file: '',
+            line,
+            field: 'id',
+            message: `lead id ${lead.id} is already used by another source system`,
+          };
+          if (options.mode === 'all') throw new WorkstationError('conflict', `line ${line}: ${problem.message}`);
+          chunkRejected.push(problem);
+          continue;
+        }
+        const result = ingestOne(
+          workstation,
+          append,
+          policy,
+          { lead, sourceSystem: options.sourceSystem, source: options.source ?? 'file' },
+          state,
+          actor,
+        );
+        state = result.state;
+        chunkPaths.push(...result.paths);
+        chunkImported += 1;
+      }
+      return { chunkPaths, chunkImported, chunkDuplicates, chunkRejected };
+    });
+    imported += outcome.chunkImported;
+    duplicates += outcome.chunkDuplicates;
+    rejected.push(...outcome.chunkRejected);
+    tally(outcome.chunkPaths, decisions);
+    allPaths.push(...outcome.chunkPaths);
+    options.onProgress?.(Math.min(offset + chunk.length, records.length), records.length);
+  }
+  return {
+    imported,
+    duplicates,
+    rejected,
+    decisions,
+    casesOpened: allPaths.filter((path) => path.caseId !== null).length,
+    paths: allPaths,
+  };
+};
+
+/** Re-routes some of a lead's product paths (after a screening hit is cleared, for example), inside a transaction. */
+export const reroutePaths = (
+  workstation: Workstation,
+  append: Appender,
+  lead: Lead,
+  productIds: readonly string[],
+  actor: string,
+): RoutedPath[] => {
+  const policy = workstation.policy();
+  const at = workstation.deps.now().toISOString();
+  const state = loadRoutingState(workstation.db);
+  const routed = routeLead(policy.compiled, { ...lead, productInterests: [...productIds] }, state, at);
+  return routed.decisions.map((decision) => recordDecision(append, policy, decision, routed.state, actor));
+};

@@ -1,0 +1,249 @@
+// The projector: applies one audit entry to the projection tables. The only code that writes them, live or in a
+// rebuild, so a rebuild from the log equals the live tables by construction (and a test proves it).
+import type { AuditEntry } from '../../../core/audit/entry.ts';
+import { canonicalJson } from '../../../core/shared/canonical-json.ts';
+import type { Database } from '../store/database.ts';
+
+type Payload = Record<string, unknown>;
+
+const RISK_RANK: Readonly<Record<string, number>> = { low: 0, medium: 1, high: 2 };
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+// Canonical JSON, so a column written live and the same column rebuilt from the log's bytes are identical.
+const json = (value: unknown): string | null => (value === undefined || value === null ? null : canonicalJson(value));
+
+/** The display subject of a lead: its company name, or a person's initials; never more than the list needs. */
+export const displaySubject = (personal: unknown, leadId: string): string => {
+  if (personal === null || typeof personal !== 'object') return `[erased] ${leadId}`;
+  const data = personal as { company?: { name?: unknown }; person?: { fullName?: unknown } };
+  if (typeof data.company?.name === 'string') return data.company.name;
+  if (typeof data.person?.fullName === 'string')
+    return data.person.fullName
+      .split(/\s+/u)
+      .filter((part) => part !== '')
+      .map((part) => `${part[0]?.toUpperCase() ?? ''}.`)
+      .join(' ');
+  return leadId;
+};
+
+const moveCount = (db: Database, type: string, from: string | null, to: string | null): void => {
+  if (from === to) return;
+  if (from !== null)
+    db.prepare('UPDATE case_counts SET count = count - 1 WHERE type = ? AND status = ?').run(type, from);
+  if (to !== null)
+    db.prepare(
+      'INSERT INTO case_counts (type, status, count) VALUES (?, ?, 1) ON CONFLICT (type, status) DO UPDATE SET count = count + 1',
+    ).run(type, to);
+};
+
+/** Applies the effect a final case decision has on its product path or lead. */
+const applyEffect = (db: Database, effect: Payload | undefined, sequence: number): void => {
+  if (!effect) return;
+  if (effect.kind === 'path') {
+    db.prepare(
+      `UPDATE product_paths SET outcome = ?, queue = NULL, reason = ?, entity_id = ?, team_id = ?, rep_id = ?, override = ?, decided_seq = ?
+       WHERE lead_id = ? AND product_id = ?`,
+    ).run(
+      text(effect.outcome),
+      text(effect.reason),
+      text(effect.entityId),
+      text(effect.teamId),
+      text(effect.repId),
+      effect.override === true ? 1 : 0,
+      sequence,
+      text(effect.leadId),
+      text(effect.productId),
+    );
+    if (effect.outcome === 'assigned' && typeof effect.repId === 'string')
+      db.prepare(
+        'INSERT INTO rep_load (rep_id, open) VALUES (?, 1) ON CONFLICT (rep_id) DO UPDATE SET open = open + 1',
+      ).run(effect.repId);
+  } else if (effect.kind === 'lead_blocked') {
+    db.prepare("UPDATE leads SET status = 'blocked' WHERE id = ?").run(text(effect.leadId));
+    db.prepare(
+      "UPDATE product_paths SET outcome = 'blocked', queue = NULL, reason = 'confirmed_screening_match', decided_seq = ? WHERE lead_id = ?",
+    ).run(sequence, text(effect.leadId));
+  }
+};
+
+const applyCaseState = (db: Database, payload: Payload): void => {
+  const caseId = text(payload.caseId);
+  const current = db
+    .prepare<[string], { type: string; status: string }>('SELECT type, status FROM cases WHERE id = ?')
+    .get(caseId ?? '');
+  if (!current) throw new Error(`projector: case ${caseId} is not open`);
+  const state = payload.state as Payload;
+  const maker = state.maker as Payload | null;
+  const checker = state.checker as Payload | null;
+  db.prepare(
+    `UPDATE cases SET status = ?, claimed_by = ?, claimed_at = ?, maker = ?, maker_id = ?, checker = ?, checker_id = ?, resolution = ?, closed_at = ?
+     WHERE id = ?`,
+  ).run(
+    text(state.status),
+    text(state.claimedBy),
+    text(state.claimedAt),
+    json(maker),
+    maker ? text(maker.userId) : null,
+    json(checker),
+    checker ? text(checker.userId) : null,
+    text(state.resolution),
+    text(state.closedAt),
+    caseId,
+  );
+  moveCount(db, current.type, current.status, text(state.status));
+};
+
+export const projectEntry = (db: Database, entry: AuditEntry, sequence: number): void => {
+  const payload = entry.payload as Payload;
+  switch (entry.type) {
+    case 'user.created':
+      db.prepare('INSERT INTO users (id, name, roles, markets, active, created_seq) VALUES (?, ?, ?, ?, 1, ?)').run(
+        text(payload.userId),
+        text(payload.name),
+        canonicalJson(payload.roles),
+        canonicalJson(payload.markets),
+        sequence,
+      );
+      return;
+    case 'user.role_changed':
+      db.prepare('UPDATE users SET roles = ? WHERE id = ?').run(canonicalJson(payload.roles), text(payload.userId));
+      return;
+    case 'market.reassigned':
+      db.prepare('UPDATE users SET markets = ? WHERE id = ?').run(canonicalJson(payload.markets), text(payload.userId));
+      return;
+    case 'policy.published':
+      db.prepare(
+        'INSERT INTO policies (rule_version, bundle, label, published_at, published_seq) VALUES (?, ?, ?, ?, ?)',
+      ).run(text(payload.ruleVersion), text(payload.bundle), text(payload.label), entry.time, sequence);
+      return;
+    case 'lead.ingested': {
+      const leadId = text(payload.leadId) ?? '';
+      const personal = db
+        .prepare<[number], { data: Buffer | null }>('SELECT data FROM audit_personal_data WHERE sequence = ?')
+        .get(sequence);
+      const data = personal?.data ? (JSON.parse(personal.data.toString('utf8')) as unknown) : null;
+      db.prepare(
+        `INSERT INTO leads (id, source_system, source_id, facts, jurisdiction, scope, subject, status, ingested_at, ingested_seq)
+         VALUES (?, ?, ?, ?, NULL, ?, ?, 'active', ?, ?)`,
+      ).run(
+        leadId,
+        text(payload.sourceSystem),
+        text(payload.sourceId),
+        canonicalJson(payload.facts),
+        text(payload.scope),
+        displaySubject(data, leadId),
+        entry.time,
+        sequence,
+      );
+      return;
+    }
+    case 'lead.screened':
+      db.prepare('UPDATE leads SET screening = ? WHERE id = ?').run(
+        canonicalJson(payload.screening),
+        text(payload.leadId),
+      );
+      return;
+    case 'routing.decided': {
+      db.prepare(
+        `INSERT INTO product_paths (lead_id, product_id, outcome, queue, reason, entity_id, team_id, rep_id, rule_version, decided_seq, override)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+         ON CONFLICT (lead_id, product_id) DO UPDATE SET outcome = excluded.outcome, queue = excluded.queue, reason = excluded.reason,
+           entity_id = excluded.entity_id, team_id = excluded.team_id, rep_id = excluded.rep_id, rule_version = excluded.rule_version,
+           decided_seq = excluded.decided_seq, override = 0`,
+      ).run(
+        text(payload.leadId),
+        text(payload.productId),
+        text(payload.outcome),
+        text(payload.queue),
+        text(payload.reason),
+        text(payload.entityId),
+        text(payload.teamId),
+        text(payload.repId),
+        text(payload.ruleVersion),
+        sequence,
+      );
+      db.prepare('UPDATE leads SET jurisdiction = ?, scope = coalesce(?, scope) WHERE id = ?').run(
+        text(payload.jurisdiction),
+        text(payload.scope),
+        text(payload.leadId),
+      );
+      const cursor = payload.cursor as Payload | undefined;
+      if (cursor && typeof cursor.teamId === 'string') {
+        db.prepare(
+          'INSERT INTO routing_cursors (team_id, cursor) VALUES (?, ?) ON CONFLICT (team_id) DO UPDATE SET cursor = excluded.cursor',
+        ).run(cursor.teamId, cursor.next);
+        db.prepare(
+          'INSERT INTO rep_load (rep_id, open) VALUES (?, 1) ON CONFLICT (rep_id) DO UPDATE SET open = open + 1',
+        ).run(text(payload.repId));
+      }
+      const notifications = (payload.notifications as Payload[] | undefined) ?? [];
+      notifications.forEach((notification, index) => {
+        db.prepare(
+          'INSERT INTO notifications (id, at, audience, kind, message, lead_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(
+          `N-${sequence}-${index}`,
+          entry.time,
+          text(notification.audience),
+          text(notification.kind),
+          text(notification.message),
+          text(payload.leadId),
+          sequence,
+        );
+      });
+      return;
+    }
+    case 'case.opened': {
+      const lead = db
+        .prepare<[string], { subject: string }>('SELECT subject FROM leads WHERE id = ?')
+        .get(text(payload.leadId) ?? '');
+      db.prepare(
+        `INSERT INTO cases (id, type, lead_id, product_id, reason, risk, risk_rank, jurisdiction, rule_version, opened_at, sla_due_at, status, subject, decision_seq, opened_seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
+      ).run(
+        text(payload.caseId),
+        text(payload.queue),
+        text(payload.leadId),
+        text(payload.productId),
+        text(payload.reason),
+        text(payload.risk),
+        RISK_RANK[text(payload.risk) ?? ''] ?? 0,
+        text(payload.jurisdiction),
+        text(payload.ruleVersion),
+        text(payload.openedAt),
+        text(payload.slaDueAt),
+        lead?.subject ?? text(payload.leadId),
+        Number(payload.decisionSequence),
+        sequence,
+      );
+      moveCount(db, text(payload.queue) ?? '', null, 'open');
+      return;
+    }
+    case 'case.claimed':
+    case 'case.decided':
+    case 'case.approved':
+      applyCaseState(db, payload);
+      applyEffect(db, payload.effect as Payload | undefined, sequence);
+      return;
+    case 'subject.erased': {
+      const subject = text(payload.subject) ?? '';
+      if (subject.startsWith('lead:')) {
+        const leadId = subject.slice('lead:'.length);
+        db.prepare('UPDATE leads SET subject = ? WHERE id = ?').run(displaySubject(null, leadId), leadId);
+        db.prepare('UPDATE cases SET subject = ? WHERE lead_id = ?').run(displaySubject(null, leadId), leadId);
+      }
+      return;
+    }
+    case 'retention.purged':
+      db.prepare(
+        `UPDATE leads SET subject = '[erased] ' || id
+         WHERE ingested_seq IN (SELECT sequence FROM audit_personal_data WHERE data IS NULL) AND subject NOT LIKE '[erased]%'`,
+      ).run();
+      db.prepare(
+        `UPDATE cases SET subject = (SELECT subject FROM leads WHERE leads.id = cases.lead_id) WHERE subject NOT LIKE '[erased]%'`,
+      ).run();
+      return;
+    default:
+      // Reads, exports, key rotation, list imports and sync change no projection.
+      return;
+  }
+};

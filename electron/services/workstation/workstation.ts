@@ -1,0 +1,211 @@
+// The workstation service: opening the encrypted store as a signed-in user, the active policy, and the one command
+// path (validate → evaluate with core → append audit entries and project them, in one transaction).
+import { existsSync } from 'node:fs';
+import { parsePolicyText } from '../../../core/policy/parse.ts';
+import type { LoadedPolicy } from '../../../core/policy/parse.ts';
+import { compilePolicy } from '../../../core/routing/compile.ts';
+import type { CompiledPolicy } from '../../../core/routing/compile.ts';
+import type { Lead, ScreeningSummary } from '../../../core/routing/lead.ts';
+import type { Role, User } from '../../../core/access/roles.ts';
+import { appendAuditEvent, initialiseAuditLog } from '../audit/audit-log.ts';
+import type { AuditDeps, AuditEvent } from '../audit/audit-log.ts';
+import type { Appended } from '../../../core/audit/log-engine.ts';
+import { createDatabase, openDatabase } from '../store/database.ts';
+import type { Database } from '../store/database.ts';
+import { createKeySlots, DEFAULT_SCRYPT_COST, unlockDatabaseKey } from '../store/key-slots.ts';
+import type { ScryptCost } from '../store/key-slots.ts';
+import { nodeSha256 } from '../audit/node-sha256.ts';
+import { projectEntry } from './projector.ts';
+
+/** Screens a lead's parties against the active lists; undefined when no lists are loaded. */
+export type LeadScreener = (lead: Lead, at: string) => ScreeningSummary | undefined;
+
+export type WorkstationDeps = AuditDeps & {
+  readonly now: () => Date;
+  readonly scryptCost?: ScryptCost;
+};
+
+export type ActivePolicy = { readonly loaded: LoadedPolicy; readonly compiled: CompiledPolicy; readonly text: string };
+
+export type Workstation = {
+  readonly db: Database;
+  readonly path: string;
+  readonly deps: WorkstationDeps;
+  readonly screener: LeadScreener | null;
+  /** The latest published policy, compiled once per rule version. */
+  readonly policy: () => ActivePolicy;
+  /** The unwrapped database key, in memory only while signed in: needed to give a new user a key slot. */
+  readonly key: () => Uint8Array;
+  readonly close: () => void;
+};
+
+export type Session = { readonly user: User; readonly workstation: Workstation };
+
+export class WorkstationError extends Error {
+  readonly code: 'forbidden' | 'not_found' | 'conflict' | 'invalid_input' | 'unauthenticated';
+  constructor(code: WorkstationError['code'], message: string) {
+    super(message);
+    this.name = 'WorkstationError';
+    this.code = code;
+  }
+}
+
+export const actorOf = (user: User): string => `user:${user.id}`;
+
+type UserRow = { id: string; name: string; roles: string; markets: string; active: number };
+export const userFromRow = (row: UserRow): User => ({
+  id: row.id,
+  name: row.name,
+  roles: JSON.parse(row.roles) as Role[],
+  markets: JSON.parse(row.markets) as string[],
+  active: row.active === 1,
+});
+
+export const findUser = (db: Database, id: string): User | null => {
+  const row = db.prepare<[string], UserRow>('SELECT id, name, roles, markets, active FROM users WHERE id = ?').get(id);
+  return row ? userFromRow(row) : null;
+};
+
+/** Appends the events one by one inside the caller's transaction, projecting each as it lands. */
+export type Appender = (event: Omit<AuditEvent, 'time'> & { readonly time?: Date }) => Appended;
+
+/** The one command path: everything `run` appends, and every projection change, commits or rolls back together. */
+export const commit = <T>(workstation: Workstation, run: (append: Appender) => T): T =>
+  workstation.db.transaction(() => {
+    const append: Appender = (event) => {
+      const appended = appendAuditEvent(
+        workstation.db,
+        { ...event, time: event.time ?? workstation.deps.now() },
+        workstation.deps,
+      );
+      projectEntry(workstation.db, appended.entry, appended.sequence);
+      return appended;
+    };
+    return run(append);
+  })();
+
+const policyCache = new WeakMap<Database, ActivePolicy>();
+
+const loadActivePolicy = (db: Database): ActivePolicy => {
+  const row = db
+    .prepare<[], { rule_version: string; bundle: string }>(
+      'SELECT rule_version, bundle FROM policies ORDER BY published_seq DESC LIMIT 1',
+    )
+    .get();
+  if (!row) throw new WorkstationError('not_found', 'no policy has been published on this workstation');
+  const cached = policyCache.get(db);
+  if (cached && cached.loaded.version === row.rule_version) return cached;
+  const parsed = parsePolicyText(row.bundle, nodeSha256);
+  if (!parsed.ok)
+    throw new WorkstationError(
+      'invalid_input',
+      `the published policy ${row.rule_version} no longer validates: ${parsed.error[0]?.message}`,
+    );
+  const active = {
+    loaded: parsed.value,
+    compiled: compilePolicy(parsed.value.policy, parsed.value.version),
+    text: row.bundle,
+  };
+  policyCache.set(db, active);
+  return active;
+};
+
+const wrap = (
+  db: Database,
+  path: string,
+  deps: WorkstationDeps,
+  screener: LeadScreener | null,
+  key: Uint8Array,
+): Workstation => ({
+  db,
+  path,
+  deps,
+  screener,
+  policy: () => loadActivePolicy(db),
+  key: () => key,
+  close: () => {
+    key.fill(0);
+    db.close();
+  },
+});
+
+export type InitialiseInput = {
+  readonly path: string;
+  readonly logId: string;
+  readonly admin: { readonly id: string; readonly name: string; readonly passphrase: string };
+  readonly policyText: string;
+};
+
+/**
+ * Creates a workstation: the key slots with the first user's slot, the encrypted database, the audit log, the first
+ * user (operations admin and senior officer, every market) and the first published policy.
+ */
+export const initialiseWorkstation = (
+  input: InitialiseInput,
+  deps: WorkstationDeps,
+  screener: LeadScreener | null = null,
+): Session => {
+  if (existsSync(input.path))
+    throw new WorkstationError('conflict', `${input.path}: a database is already there; it is never overwritten`);
+  const parsed = parsePolicyText(input.policyText, nodeSha256);
+  if (!parsed.ok)
+    throw new WorkstationError(
+      'invalid_input',
+      `the policy is invalid: ${parsed.error.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
+    );
+  const key = createKeySlots(
+    input.path,
+    input.admin.id,
+    input.admin.passphrase,
+    deps.scryptCost ?? DEFAULT_SCRYPT_COST,
+  );
+  const db = createDatabase(input.path, key);
+  const now = deps.now();
+  initialiseAuditLog(db, { logId: input.logId, now, actor: 'system:setup' }, deps);
+  const workstation = wrap(db, input.path, deps, screener, key);
+  commit(workstation, (append) => {
+    append({
+      actor: 'system:setup',
+      type: 'user.created',
+      subjects: [`user:${input.admin.id}`],
+      payload: {
+        userId: input.admin.id,
+        name: input.admin.name,
+        roles: ['operations_admin', 'senior_officer'],
+        markets: ['*'],
+      },
+    });
+    append({
+      actor: `user:${input.admin.id}`,
+      type: 'policy.published',
+      subjects: [`policy:${parsed.value.version}`],
+      payload: { ruleVersion: parsed.value.version, label: parsed.value.policy.version, bundle: input.policyText },
+    });
+  });
+  return { user: findUser(db, input.admin.id)!, workstation };
+};
+
+/** Unlocks the database with a user's passphrase and signs that user in. */
+export const openWorkstation = (
+  input: { readonly path: string; readonly userId: string; readonly passphrase: string },
+  deps: WorkstationDeps,
+  screener: LeadScreener | null = null,
+): Session => {
+  const key = unlockDatabaseKey(input.path, input.userId, input.passphrase);
+  const db = openDatabase(input.path, key);
+  const user = findUser(db, input.userId);
+  if (!user || !user.active) {
+    key.fill(0);
+    db.close();
+    throw new WorkstationError('unauthenticated', `user ${input.userId} is not an active user of this workstation`);
+  }
+  return { user, workstation: wrap(db, input.path, deps, screener, key) };
+};
+
+/** Re-reads the signed-in user (roles and markets can change while signed in). */
+export const refreshSession = (session: Session): Session => {
+  const user = findUser(session.workstation.db, session.user.id);
+  if (!user || !user.active)
+    throw new WorkstationError('unauthenticated', `user ${session.user.id} is no longer active`);
+  return { ...session, user };
+};
