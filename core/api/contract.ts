@@ -121,7 +121,8 @@ export const API = {
       page: z.number().int().min(0).default(0),
       pageSize: z.number().int().min(1).max(500).default(50),
     }),
-    response: z.strictObject({ rows: z.array(CaseRowSchema), total: z.number() }),
+    /** total is exact unless totalCapped: counting stops at 10,000 matches for filtered queries (shown as "10,000+"). */
+    response: z.strictObject({ rows: z.array(CaseRowSchema), total: z.number(), totalCapped: z.boolean() }),
   },
   'cases.counts': {
     request: z.strictObject({}),

@@ -4,11 +4,13 @@ import { hasPermission } from '../../../core/access/roles.ts';
 import { openCaseFor } from '../../../core/cases/case.ts';
 import type { Lead } from '../../../core/routing/lead.ts';
 import { routeLead } from '../../../core/routing/route.ts';
+import { auditTraceOf } from '../../../core/routing/audit-trace.ts';
 import type { RoutingDecision, RoutingState } from '../../../core/routing/route.ts';
 import type { JsonObject } from '../../../core/audit/entry.ts';
 import type { JsonValue } from '../../../core/shared/canonical-json.ts';
 import type { LocatedLead, LeadRecordProblem } from '../leads/read-lead-file.ts';
 import type { Database } from '../store/database.ts';
+import { statement } from '../store/statements.ts';
 import { actorOf, commit, WorkstationError } from './workstation.ts';
 import type { ActivePolicy, Appender, Session, Workstation } from './workstation.ts';
 
@@ -50,16 +52,16 @@ export const factsOf = (lead: Lead): JsonObject => ({
 
 /** Rebuilds the full lead for re-routing: facts from the projection, personal data from beside the log. */
 export const leadFromStore = (db: Database, leadId: string): Lead => {
-  const row = db
-    .prepare<[string], { facts: string; screening: string | null; ingested_seq: number }>(
-      'SELECT facts, screening, ingested_seq FROM leads WHERE id = ?',
-    )
-    .get(leadId);
+  const row = statement<[string], { facts: string; screening: string | null; ingested_seq: number }>(
+    db,
+    'SELECT facts, screening, ingested_seq FROM leads WHERE id = ?',
+  ).get(leadId);
   if (!row) throw new WorkstationError('not_found', `lead ${leadId} does not exist`);
   const facts = JSON.parse(row.facts) as Record<string, unknown>;
-  const personal = db
-    .prepare<[number], { data: Buffer | null }>('SELECT data FROM audit_personal_data WHERE sequence = ?')
-    .get(row.ingested_seq);
+  const personal = statement<[number], { data: Buffer | null }>(
+    db,
+    'SELECT data FROM audit_personal_data WHERE sequence = ?',
+  ).get(row.ingested_seq);
   const data = personal?.data ? (JSON.parse(personal.data.toString('utf8')) as Record<string, unknown>) : {};
   const lead: Record<string, unknown> = { id: leadId, ...data };
   for (const [key, value] of Object.entries(facts)) if (key !== 'parties' && value !== null) lead[key] = value;
@@ -68,32 +70,14 @@ export const leadFromStore = (db: Database, leadId: string): Lead => {
   return lead as Lead;
 };
 
-/** The trace as it goes into the hashed log: the address text is personal data and stays beside the log. */
-const sanitisedTrace = (decision: RoutingDecision): JsonObject => {
-  const trace = decision.trace;
-  return JSON.parse(
-    JSON.stringify({
-      ...trace,
-      jurisdiction: {
-        ...trace.jurisdiction,
-        evidence: trace.jurisdiction.evidence.map((evidence) =>
-          evidence.source === 'address' ? { ...evidence, value: '[address: personal data]' } : evidence,
-        ),
-      },
-    }),
-  ) as JsonObject;
-};
-
 export const loadRoutingState = (db: Database): RoutingState => ({
   cursors: Object.fromEntries(
-    db
-      .prepare<[], { team_id: string; cursor: number }>('SELECT team_id, cursor FROM routing_cursors')
+    statement<[], { team_id: string; cursor: number }>(db, 'SELECT team_id, cursor FROM routing_cursors')
       .all()
       .map((row) => [row.team_id, row.cursor]),
   ),
   openAssignments: Object.fromEntries(
-    db
-      .prepare<[], { rep_id: string; open: number }>('SELECT rep_id, open FROM rep_load')
+    statement<[], { rep_id: string; open: number }>(db, 'SELECT rep_id, open FROM rep_load')
       .all()
       .map((row) => [row.rep_id, row.open]),
   ),
@@ -126,7 +110,7 @@ export const recordDecision = (
       ruleVersion: decision.ruleVersion,
       cursor: outcome.kind === 'assigned' ? { teamId: outcome.teamId, next: state.cursors[outcome.teamId] ?? 0 } : null,
       notifications: decision.notifications as unknown as JsonValue,
-      trace: sanitisedTrace(decision),
+      trace: auditTraceOf(decision),
     },
   });
   const opened = openCaseFor(decision, policy.loaded.policy.cases, `C-${routed.sequence}`);
@@ -174,7 +158,12 @@ const ingestOne = (
   actor: string,
 ): { readonly state: RoutingState; readonly paths: RoutedPath[] } => {
   const at = workstation.deps.now().toISOString();
-  const screening = workstation.screener ? workstation.screener(input.lead, at) : input.lead.screening;
+  // Our own screening never drops a hit the record arrived with (from an upstream system): both are kept.
+  const ours = workstation.screener ? workstation.screener(input.lead, at) : undefined;
+  const screening =
+    ours === undefined
+      ? input.lead.screening
+      : { screenedAt: ours.screenedAt, hits: [...(input.lead.screening?.hits ?? []), ...ours.hits] };
   const lead: Lead = screening === undefined ? input.lead : { ...input.lead, screening };
   const routed = routeLead(policy.compiled, lead, state, at);
   append({
@@ -219,9 +208,9 @@ const ingestOne = (
 };
 
 const isDuplicate = (db: Database, sourceSystem: string, leadId: string): 'duplicate' | 'conflict' | null => {
-  const row = db
-    .prepare<[string], { source_system: string }>('SELECT source_system FROM leads WHERE id = ?')
-    .get(leadId);
+  const row = statement<[string], { source_system: string }>(db, 'SELECT source_system FROM leads WHERE id = ?').get(
+    leadId,
+  );
   if (!row) return null;
   return row.source_system === sourceSystem ? 'duplicate' : 'conflict';
 };

@@ -3,6 +3,7 @@
 import type { AuditEntry } from '../../../core/audit/entry.ts';
 import { canonicalJson } from '../../../core/shared/canonical-json.ts';
 import type { Database } from '../store/database.ts';
+import { statement } from '../store/statements.ts';
 
 type Payload = Record<string, unknown>;
 
@@ -26,21 +27,34 @@ export const displaySubject = (personal: unknown, leadId: string): string => {
   return leadId;
 };
 
-const moveCount = (db: Database, type: string, from: string | null, to: string | null): void => {
+const moveCount = (
+  db: Database,
+  type: string,
+  jurisdiction: string | null,
+  from: string | null,
+  to: string | null,
+): void => {
   if (from === to) return;
+  const where = jurisdiction ?? '';
   if (from !== null)
-    db.prepare('UPDATE case_counts SET count = count - 1 WHERE type = ? AND status = ?').run(type, from);
+    statement(db, 'UPDATE case_counts SET count = count - 1 WHERE type = ? AND status = ? AND jurisdiction = ?').run(
+      type,
+      from,
+      where,
+    );
   if (to !== null)
-    db.prepare(
-      'INSERT INTO case_counts (type, status, count) VALUES (?, ?, 1) ON CONFLICT (type, status) DO UPDATE SET count = count + 1',
-    ).run(type, to);
+    statement(
+      db,
+      'INSERT INTO case_counts (type, status, jurisdiction, count) VALUES (?, ?, ?, 1) ON CONFLICT (type, status, jurisdiction) DO UPDATE SET count = count + 1',
+    ).run(type, to, where);
 };
 
 /** Applies the effect a final case decision has on its product path or lead. */
 const applyEffect = (db: Database, effect: Payload | undefined, sequence: number): void => {
   if (!effect) return;
   if (effect.kind === 'path') {
-    db.prepare(
+    statement(
+      db,
       `UPDATE product_paths SET outcome = ?, queue = NULL, reason = ?, entity_id = ?, team_id = ?, rep_id = ?, override = ?, decided_seq = ?
        WHERE lead_id = ? AND product_id = ?`,
     ).run(
@@ -55,12 +69,14 @@ const applyEffect = (db: Database, effect: Payload | undefined, sequence: number
       text(effect.productId),
     );
     if (effect.outcome === 'assigned' && typeof effect.repId === 'string')
-      db.prepare(
+      statement(
+        db,
         'INSERT INTO rep_load (rep_id, open) VALUES (?, 1) ON CONFLICT (rep_id) DO UPDATE SET open = open + 1',
       ).run(effect.repId);
   } else if (effect.kind === 'lead_blocked') {
-    db.prepare("UPDATE leads SET status = 'blocked' WHERE id = ?").run(text(effect.leadId));
-    db.prepare(
+    statement(db, "UPDATE leads SET status = 'blocked' WHERE id = ?").run(text(effect.leadId));
+    statement(
+      db,
       "UPDATE product_paths SET outcome = 'blocked', queue = NULL, reason = 'confirmed_screening_match', decided_seq = ? WHERE lead_id = ?",
     ).run(sequence, text(effect.leadId));
   }
@@ -68,14 +84,16 @@ const applyEffect = (db: Database, effect: Payload | undefined, sequence: number
 
 const applyCaseState = (db: Database, payload: Payload): void => {
   const caseId = text(payload.caseId);
-  const current = db
-    .prepare<[string], { type: string; status: string }>('SELECT type, status FROM cases WHERE id = ?')
-    .get(caseId ?? '');
+  const current = statement<[string], { type: string; status: string; jurisdiction: string | null }>(
+    db,
+    'SELECT type, status, jurisdiction FROM cases WHERE id = ?',
+  ).get(caseId ?? '');
   if (!current) throw new Error(`projector: case ${caseId} is not open`);
   const state = payload.state as Payload;
   const maker = state.maker as Payload | null;
   const checker = state.checker as Payload | null;
-  db.prepare(
+  statement(
+    db,
     `UPDATE cases SET status = ?, claimed_by = ?, claimed_at = ?, maker = ?, maker_id = ?, checker = ?, checker_id = ?, resolution = ?, closed_at = ?
      WHERE id = ?`,
   ).run(
@@ -90,14 +108,14 @@ const applyCaseState = (db: Database, payload: Payload): void => {
     text(state.closedAt),
     caseId,
   );
-  moveCount(db, current.type, current.status, text(state.status));
+  moveCount(db, current.type, current.jurisdiction, current.status, text(state.status));
 };
 
 export const projectEntry = (db: Database, entry: AuditEntry, sequence: number): void => {
   const payload = entry.payload as Payload;
   switch (entry.type) {
     case 'user.created':
-      db.prepare('INSERT INTO users (id, name, roles, markets, active, created_seq) VALUES (?, ?, ?, ?, 1, ?)').run(
+      statement(db, 'INSERT INTO users (id, name, roles, markets, active, created_seq) VALUES (?, ?, ?, ?, 1, ?)').run(
         text(payload.userId),
         text(payload.name),
         canonicalJson(payload.roles),
@@ -106,23 +124,29 @@ export const projectEntry = (db: Database, entry: AuditEntry, sequence: number):
       );
       return;
     case 'user.role_changed':
-      db.prepare('UPDATE users SET roles = ? WHERE id = ?').run(canonicalJson(payload.roles), text(payload.userId));
+      statement(db, 'UPDATE users SET roles = ? WHERE id = ?').run(canonicalJson(payload.roles), text(payload.userId));
       return;
     case 'market.reassigned':
-      db.prepare('UPDATE users SET markets = ? WHERE id = ?').run(canonicalJson(payload.markets), text(payload.userId));
+      statement(db, 'UPDATE users SET markets = ? WHERE id = ?').run(
+        canonicalJson(payload.markets),
+        text(payload.userId),
+      );
       return;
     case 'policy.published':
-      db.prepare(
+      statement(
+        db,
         'INSERT INTO policies (rule_version, bundle, label, published_at, published_seq) VALUES (?, ?, ?, ?, ?)',
       ).run(text(payload.ruleVersion), text(payload.bundle), text(payload.label), entry.time, sequence);
       return;
     case 'lead.ingested': {
       const leadId = text(payload.leadId) ?? '';
-      const personal = db
-        .prepare<[number], { data: Buffer | null }>('SELECT data FROM audit_personal_data WHERE sequence = ?')
-        .get(sequence);
+      const personal = statement<[number], { data: Buffer | null }>(
+        db,
+        'SELECT data FROM audit_personal_data WHERE sequence = ?',
+      ).get(sequence);
       const data = personal?.data ? (JSON.parse(personal.data.toString('utf8')) as unknown) : null;
-      db.prepare(
+      statement(
+        db,
         `INSERT INTO leads (id, source_system, source_id, facts, jurisdiction, scope, subject, status, ingested_at, ingested_seq)
          VALUES (?, ?, ?, ?, NULL, ?, ?, 'active', ?, ?)`,
       ).run(
@@ -138,13 +162,14 @@ export const projectEntry = (db: Database, entry: AuditEntry, sequence: number):
       return;
     }
     case 'lead.screened':
-      db.prepare('UPDATE leads SET screening = ? WHERE id = ?').run(
+      statement(db, 'UPDATE leads SET screening = ? WHERE id = ?').run(
         canonicalJson(payload.screening),
         text(payload.leadId),
       );
       return;
     case 'routing.decided': {
-      db.prepare(
+      statement(
+        db,
         `INSERT INTO product_paths (lead_id, product_id, outcome, queue, reason, entity_id, team_id, rep_id, rule_version, decided_seq, override)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
          ON CONFLICT (lead_id, product_id) DO UPDATE SET outcome = excluded.outcome, queue = excluded.queue, reason = excluded.reason,
@@ -162,23 +187,26 @@ export const projectEntry = (db: Database, entry: AuditEntry, sequence: number):
         text(payload.ruleVersion),
         sequence,
       );
-      db.prepare('UPDATE leads SET jurisdiction = ?, scope = coalesce(?, scope) WHERE id = ?').run(
+      statement(db, 'UPDATE leads SET jurisdiction = ?, scope = coalesce(?, scope) WHERE id = ?').run(
         text(payload.jurisdiction),
         text(payload.scope),
         text(payload.leadId),
       );
       const cursor = payload.cursor as Payload | undefined;
       if (cursor && typeof cursor.teamId === 'string') {
-        db.prepare(
+        statement(
+          db,
           'INSERT INTO routing_cursors (team_id, cursor) VALUES (?, ?) ON CONFLICT (team_id) DO UPDATE SET cursor = excluded.cursor',
         ).run(cursor.teamId, cursor.next);
-        db.prepare(
+        statement(
+          db,
           'INSERT INTO rep_load (rep_id, open) VALUES (?, 1) ON CONFLICT (rep_id) DO UPDATE SET open = open + 1',
         ).run(text(payload.repId));
       }
       const notifications = (payload.notifications as Payload[] | undefined) ?? [];
       notifications.forEach((notification, index) => {
-        db.prepare(
+        statement(
+          db,
           'INSERT INTO notifications (id, at, audience, kind, message, lead_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
         ).run(
           `N-${sequence}-${index}`,
@@ -193,10 +221,11 @@ export const projectEntry = (db: Database, entry: AuditEntry, sequence: number):
       return;
     }
     case 'case.opened': {
-      const lead = db
-        .prepare<[string], { subject: string }>('SELECT subject FROM leads WHERE id = ?')
-        .get(text(payload.leadId) ?? '');
-      db.prepare(
+      const lead = statement<[string], { subject: string }>(db, 'SELECT subject FROM leads WHERE id = ?').get(
+        text(payload.leadId) ?? '',
+      );
+      statement(
+        db,
         `INSERT INTO cases (id, type, lead_id, product_id, reason, risk, risk_rank, jurisdiction, rule_version, opened_at, sla_due_at, status, subject, decision_seq, opened_seq)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
       ).run(
@@ -215,7 +244,7 @@ export const projectEntry = (db: Database, entry: AuditEntry, sequence: number):
         Number(payload.decisionSequence),
         sequence,
       );
-      moveCount(db, text(payload.queue) ?? '', null, 'open');
+      moveCount(db, text(payload.queue) ?? '', text(payload.jurisdiction), null, 'open');
       return;
     }
     case 'case.claimed':
@@ -228,17 +257,19 @@ export const projectEntry = (db: Database, entry: AuditEntry, sequence: number):
       const subject = text(payload.subject) ?? '';
       if (subject.startsWith('lead:')) {
         const leadId = subject.slice('lead:'.length);
-        db.prepare('UPDATE leads SET subject = ? WHERE id = ?').run(displaySubject(null, leadId), leadId);
-        db.prepare('UPDATE cases SET subject = ? WHERE lead_id = ?').run(displaySubject(null, leadId), leadId);
+        statement(db, 'UPDATE leads SET subject = ? WHERE id = ?').run(displaySubject(null, leadId), leadId);
+        statement(db, 'UPDATE cases SET subject = ? WHERE lead_id = ?').run(displaySubject(null, leadId), leadId);
       }
       return;
     }
     case 'retention.purged':
-      db.prepare(
+      statement(
+        db,
         `UPDATE leads SET subject = '[erased] ' || id
          WHERE ingested_seq IN (SELECT sequence FROM audit_personal_data WHERE data IS NULL) AND subject NOT LIKE '[erased]%'`,
       ).run();
-      db.prepare(
+      statement(
+        db,
         `UPDATE cases SET subject = (SELECT subject FROM leads WHERE leads.id = cases.lead_id) WHERE subject NOT LIKE '[erased]%'`,
       ).run();
       return;

@@ -6,6 +6,7 @@ import type { Vocabulary } from '../../../core/policy/vocabulary.ts';
 import { QUEUE_FOR_REFUSAL } from '../../../core/routing/outcome.ts';
 import { loadVisibleCase } from './cases.ts';
 import { WorkstationError } from './workstation.ts';
+import { statement } from '../store/statements.ts';
 import type { Session } from './workstation.ts';
 
 const QUEUES = [...new Set(Object.values(QUEUE_FOR_REFUSAL))];
@@ -59,15 +60,17 @@ const scopeClause = (
   db: Session['workstation']['db'],
   user: User,
   vocabulary: Vocabulary,
-): { sql: string; params: string[] } => {
-  if (user.markets.includes('*')) return { sql: '1', params: [] };
-  const jurisdictions = db
-    .prepare<[], { jurisdiction: string }>('SELECT DISTINCT jurisdiction FROM cases WHERE jurisdiction IS NOT NULL')
+): { sql: string; params: string[]; jurisdictions: string[] | null } => {
+  if (user.markets.includes('*')) return { sql: '1', params: [], jurisdictions: null };
+  const jurisdictions = statement<[], { jurisdiction: string }>(
+    db,
+    "SELECT DISTINCT jurisdiction FROM case_counts WHERE jurisdiction <> ''",
+  )
     .all()
     .map((row) => row.jurisdiction)
     .filter((code) => user.markets.some((market) => vocabulary.within(code, market)));
-  if (jurisdictions.length === 0) return { sql: '0', params: [] };
-  return { sql: `jurisdiction IN (${jurisdictions.map(() => '?').join(',')})`, params: jurisdictions };
+  if (jurisdictions.length === 0) return { sql: '0', params: [], jurisdictions };
+  return { sql: `jurisdiction IN (${jurisdictions.map(() => '?').join(',')})`, params: jurisdictions, jurisdictions };
 };
 
 export type CaseListQuery = {
@@ -89,47 +92,88 @@ const SORT_COLUMNS: Readonly<Record<CaseListQuery['sort'], string>> = {
   jurisdiction: 'jurisdiction',
 };
 
-export const listCases = (session: Session, query: CaseListQuery): { rows: CaseRow[]; total: number } => {
+export const TOTAL_COUNT_CAP = 10_000;
+
+export const listCases = (
+  session: Session,
+  query: CaseListQuery,
+): { rows: CaseRow[]; total: number; totalCapped: boolean } => {
   const { user, workstation } = session;
   if (!hasPermission(user, 'case.read')) throw new WorkstationError('forbidden', `${user.id} may not read cases`);
+  const db = workstation.db;
   const now = workstation.deps.now().toISOString();
   const where: string[] = [];
   const params: (string | number)[] = [];
-  const scope = scopeClause(workstation.db, user, workstation.policy().compiled.vocabulary);
-  where.push(scope.sql);
-  params.push(...scope.params);
+  const scope = scopeClause(db, user, workstation.policy().compiled.vocabulary);
+  if (scope.sql !== '1') {
+    where.push(scope.sql);
+    params.push(...scope.params);
+  }
   if (query.queue) {
     where.push('type = ?');
     params.push(query.queue);
   }
   const statuses = query.awaitingMyApproval ? ['awaiting_approval'] : (query.status ?? OPEN_STATUSES);
-  where.push(`status IN (${statuses.map(() => '?').join(',')})`);
-  params.push(...statuses);
+  const defaultStatuses = !query.awaitingMyApproval && query.status === undefined;
+  // "status <> 'closed'" is the condition of the partial indexes work queues read.
+  if (query.awaitingMyApproval) where.push("status = 'awaiting_approval'");
+  else if (!statuses.includes('closed')) where.push("status <> 'closed'");
+  if (!defaultStatuses && !query.awaitingMyApproval) {
+    where.push(`status IN (${statuses.map(() => '?').join(',')})`);
+    params.push(...statuses);
+  }
   if (query.awaitingMyApproval) {
     where.push('maker_id IS NOT ?');
     params.push(user.id);
   }
   if (query.overdueOnly) {
-    where.push("sla_due_at < ? AND status <> 'closed'");
+    where.push('sla_due_at < ?');
     params.push(now);
   }
   if (query.search && query.search.trim() !== '') {
     const term = query.search.trim();
-    where.push("(id = ? OR lead_id = ? OR subject LIKE ? ESCAPE '\\' COLLATE NOCASE)");
-    params.push(term, term, `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    // An exact case or lead id finds that; anything else is a prefix of the subject (company name or initials).
+    const isId =
+      !/\s/.test(term) &&
+      statement<[string, string], { one: number }>(
+        db,
+        'SELECT 1 AS one FROM cases WHERE id = ? OR lead_id = ? LIMIT 1',
+      ).get(term, term) !== undefined;
+    if (isId) {
+      where.push('(id = ? OR lead_id = ?)');
+      params.push(term, term);
+    } else {
+      where.push('subject_key >= ? AND subject_key < ?');
+      params.push(term.toLowerCase(), `${term.toLowerCase()}\uffff`);
+    }
   }
-  const whereSql = where.join(' AND ');
-  const order = `${SORT_COLUMNS[query.sort]} ${query.direction === 'desc' ? 'DESC' : 'ASC'}, id ${query.direction === 'desc' ? 'DESC' : 'ASC'}`;
-  const rows = workstation.db
-    .prepare<(string | number)[], Row>(
-      `SELECT ${COLUMNS} FROM cases WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
-    )
-    .all(...params, query.pageSize, query.page * query.pageSize);
-  const total =
-    workstation.db
-      .prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n FROM cases WHERE ${whereSql}`)
-      .get(...params)?.n ?? 0;
-  return { rows: rows.map((row) => toCaseRow(row, now)), total };
+  const whereSql = where.length === 0 ? '1' : where.join(' AND ');
+  const direction = query.direction === 'desc' ? 'DESC' : 'ASC';
+  const order = `${SORT_COLUMNS[query.sort]} ${direction}, id ${direction}`;
+  const rows = statement<(string | number)[], Row>(
+    db,
+    `SELECT ${COLUMNS} FROM cases WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+  ).all(...params, query.pageSize, query.page * query.pageSize);
+  // Exact totals come from the maintained counters when nothing narrows the queue; otherwise counting stops at a cap.
+  const simple =
+    scope.sql === '1' && defaultStatuses && !query.overdueOnly && !query.search?.trim() && !query.awaitingMyApproval;
+  if (simple) {
+    const total = statement<string[], { n: number | null }>(
+      db,
+      `SELECT sum(count) AS n FROM case_counts WHERE status <> 'closed'${query.queue ? ' AND type = ?' : ''}`,
+    ).get(...(query.queue ? [query.queue] : []))?.n;
+    return { rows: rows.map((row) => toCaseRow(row, now)), total: total ?? 0, totalCapped: false };
+  }
+  const counted =
+    statement<(string | number)[], { n: number }>(
+      db,
+      `SELECT count(*) AS n FROM (SELECT 1 FROM cases WHERE ${whereSql} LIMIT ?)`,
+    ).get(...params, TOTAL_COUNT_CAP + 1)?.n ?? 0;
+  return {
+    rows: rows.map((row) => toCaseRow(row, now)),
+    total: Math.min(counted, TOTAL_COUNT_CAP),
+    totalCapped: counted > TOTAL_COUNT_CAP,
+  };
 };
 
 export const caseCounts = (
@@ -141,45 +185,40 @@ export const caseCounts = (
   const { user, workstation } = session;
   if (!hasPermission(user, 'case.read')) throw new WorkstationError('forbidden', `${user.id} may not read cases`);
   const now = workstation.deps.now().toISOString();
-  const scope = scopeClause(workstation.db, user, workstation.policy().compiled.vocabulary);
-  const unscoped = user.markets.includes('*');
+  const db = workstation.db;
+  const scope = scopeClause(db, user, workstation.policy().compiled.vocabulary);
   const counted = new Map<string, { open: number; awaiting: number }>();
-  if (unscoped) {
-    for (const row of workstation.db
-      .prepare<[], { type: string; status: string; count: number }>('SELECT type, status, count FROM case_counts')
-      .all()) {
-      const entry = counted.get(row.type) ?? { open: 0, awaiting: 0 };
-      if (row.status !== 'closed') entry.open += row.count;
-      if (row.status === 'awaiting_approval') entry.awaiting += row.count;
-      counted.set(row.type, entry);
-    }
-  } else {
-    const rows = workstation.db
-      .prepare<string[], { type: string; status: string; n: number }>(
-        `SELECT type, status, count(*) AS n FROM cases WHERE ${scope.sql} AND status <> 'closed' GROUP BY type, status`,
-      )
-      .all(...scope.params);
-    for (const row of rows) {
-      const entry = counted.get(row.type) ?? { open: 0, awaiting: 0 };
-      entry.open += row.n;
-      if (row.status === 'awaiting_approval') entry.awaiting += row.n;
-      counted.set(row.type, entry);
-    }
+  const counters =
+    scope.jurisdictions === null
+      ? statement<[], { type: string; status: string; n: number }>(
+          db,
+          "SELECT type, status, sum(count) AS n FROM case_counts WHERE status <> 'closed' GROUP BY type, status",
+        ).all()
+      : scope.jurisdictions.length === 0
+        ? []
+        : statement<string[], { type: string; status: string; n: number }>(
+            db,
+            `SELECT type, status, sum(count) AS n FROM case_counts WHERE status <> 'closed' AND jurisdiction IN (${scope.jurisdictions.map(() => '?').join(',')}) GROUP BY type, status`,
+          ).all(...scope.jurisdictions);
+  for (const row of counters) {
+    const entry = counted.get(row.type) ?? { open: 0, awaiting: 0 };
+    entry.open += row.n;
+    if (row.status === 'awaiting_approval') entry.awaiting += row.n;
+    counted.set(row.type, entry);
   }
   const overdue = new Map(
-    workstation.db
-      .prepare<(string | number)[], { type: string; n: number }>(
-        `SELECT type, count(*) AS n FROM cases WHERE status IN ('open', 'claimed', 'awaiting_approval') AND sla_due_at < ? AND ${scope.sql} GROUP BY type`,
-      )
+    statement<(string | number)[], { type: string; n: number }>(
+      db,
+      `SELECT type, count(*) AS n FROM cases INDEXED BY cases_open_by_due WHERE status <> 'closed' AND sla_due_at < ? AND ${scope.sql} GROUP BY type`,
+    )
       .all(now, ...scope.params)
       .map((row) => [row.type, row.n]),
   );
   const awaitingMine = hasPermission(user, 'case.approve')
-    ? (workstation.db
-        .prepare<string[], { n: number }>(
-          `SELECT count(*) AS n FROM cases WHERE status = 'awaiting_approval' AND maker_id IS NOT ? AND ${scope.sql}`,
-        )
-        .get(user.id, ...scope.params)?.n ?? 0)
+    ? (statement<string[], { n: number }>(
+        db,
+        `SELECT count(*) AS n FROM cases WHERE status = 'awaiting_approval' AND maker_id IS NOT ? AND ${scope.sql}`,
+      ).get(user.id, ...scope.params)?.n ?? 0)
     : 0;
   return {
     queues: QUEUES.map((queue) => ({

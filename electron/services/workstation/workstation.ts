@@ -147,21 +147,39 @@ export const initialiseWorkstation = (
 ): Session => {
   if (existsSync(input.path))
     throw new WorkstationError('conflict', `${input.path}: a database is already there; it is never overwritten`);
-  const parsed = parsePolicyText(input.policyText, nodeSha256);
-  if (!parsed.ok)
-    throw new WorkstationError(
-      'invalid_input',
-      `the policy is invalid: ${parsed.error.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
-    );
+  checkPolicyText(input.policyText);
   const key = createKeySlots(
     input.path,
     input.admin.id,
     input.admin.passphrase,
     deps.scryptCost ?? DEFAULT_SCRYPT_COST,
   );
-  const db = createDatabase(input.path, key);
-  const now = deps.now();
-  initialiseAuditLog(db, { logId: input.logId, now, actor: 'system:setup' }, deps);
+  return initialiseWorkstationOn(createDatabase(input.path, key), input, deps, screener, key);
+};
+
+const checkPolicyText = (policyText: string): LoadedPolicy => {
+  const parsed = parsePolicyText(policyText, nodeSha256);
+  if (!parsed.ok)
+    throw new WorkstationError(
+      'invalid_input',
+      `the policy is invalid: ${parsed.error.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
+    );
+  return parsed.value;
+};
+
+/**
+ * Sets up a workstation on an open, migrated, empty database. `initialiseWorkstation` is the way in; this is also
+ * how the storage benchmark builds its unencrypted twin for measuring the cost of encryption.
+ */
+export const initialiseWorkstationOn = (
+  db: Database,
+  input: InitialiseInput,
+  deps: WorkstationDeps,
+  screener: LeadScreener | null,
+  key: Uint8Array,
+): Session => {
+  const loaded = checkPolicyText(input.policyText);
+  initialiseAuditLog(db, { logId: input.logId, now: deps.now(), actor: 'system:setup' }, deps);
   const workstation = wrap(db, input.path, deps, screener, key);
   commit(workstation, (append) => {
     append({
@@ -178,8 +196,8 @@ export const initialiseWorkstation = (
     append({
       actor: `user:${input.admin.id}`,
       type: 'policy.published',
-      subjects: [`policy:${parsed.value.version}`],
-      payload: { ruleVersion: parsed.value.version, label: parsed.value.policy.version, bundle: input.policyText },
+      subjects: [`policy:${loaded.version}`],
+      payload: { ruleVersion: loaded.version, label: loaded.policy.version, bundle: input.policyText },
     });
   });
   return { user: findUser(db, input.admin.id)!, workstation };

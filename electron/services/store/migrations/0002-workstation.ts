@@ -68,22 +68,27 @@ export const migration0002Workstation: Migration = {
         resolution TEXT,
         closed_at TEXT,
         subject TEXT NOT NULL,
+        subject_key TEXT NOT NULL GENERATED ALWAYS AS (lower(subject)) VIRTUAL,
         decision_seq INTEGER NOT NULL,
         opened_seq INTEGER NOT NULL
       ) STRICT;
-      CREATE INDEX cases_by_queue_due ON cases (type, status, sla_due_at, id);
-      CREATE INDEX cases_by_status_due ON cases (status, sla_due_at, id);
-      CREATE INDEX cases_by_queue_opened ON cases (type, status, opened_at, id);
-      CREATE INDEX cases_by_jurisdiction ON cases (jurisdiction, status, sla_due_at);
+      -- Work queues read open cases only: partial indexes keep the million closed ones out of every page query.
+      CREATE INDEX cases_open_by_queue_due ON cases (type, sla_due_at, id) WHERE status <> 'closed';
+      CREATE INDEX cases_open_by_due ON cases (sla_due_at, type, jurisdiction, id) WHERE status <> 'closed';
+      CREATE INDEX cases_open_by_queue_opened ON cases (type, opened_at, id) WHERE status <> 'closed';
+      CREATE INDEX cases_open_by_queue_risk ON cases (type, risk_rank, id) WHERE status <> 'closed';
+      CREATE INDEX cases_awaiting_by_due ON cases (sla_due_at, id) WHERE status = 'awaiting_approval';
+      CREATE INDEX cases_by_queue_status_due ON cases (type, status, sla_due_at, id);
       CREATE INDEX cases_by_lead ON cases (lead_id);
-      CREATE INDEX cases_awaiting ON cases (status, maker_id) WHERE status = 'awaiting_approval';
-      CREATE INDEX cases_by_subject ON cases (subject COLLATE NOCASE);
-
+      CREATE INDEX cases_by_subject ON cases (subject_key, sla_due_at);
+      CREATE INDEX cases_open_by_subject ON cases (subject_key, sla_due_at) WHERE status <> 'closed';
+      -- Maintained counters per queue, status and jurisdiction ('' when unknown): queue badges without scanning cases.
       CREATE TABLE case_counts (
         type TEXT NOT NULL,
         status TEXT NOT NULL,
+        jurisdiction TEXT NOT NULL,
         count INTEGER NOT NULL,
-        PRIMARY KEY (type, status)
+        PRIMARY KEY (type, status, jurisdiction)
       ) STRICT, WITHOUT ROWID;
 
       CREATE TABLE routing_cursors (

@@ -1,0 +1,79 @@
+// bench/store: end-to-end intake (tag, screen against the real lists, route, audit, persist, open cases) into an
+// encrypted database and, in the same run, into an unencrypted one: leads per second each and the encryption overhead.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
+import { stringify } from 'yaml';
+import { generatePolicy } from '../routing/generate.ts';
+import { migrate } from '../../electron/services/store/migrations/runner.ts';
+import { importLeads } from '../../electron/services/workstation/intake.ts';
+import { initialiseWorkstation, initialiseWorkstationOn } from '../../electron/services/workstation/workstation.ts';
+import type { LeadScreener, Session, WorkstationDeps } from '../../electron/services/workstation/workstation.ts';
+import { loadLeadScreener } from '../../electron/services/workstation/screener.ts';
+import { benchLeads, importRealLists } from './fixtures.ts';
+
+const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
+const CHUNK = Number(process.env.BENCH_CHUNK ?? 1_000);
+const dir = mkdtempSync(join(tmpdir(), 'perimeter-bench-store-'));
+const policyText = stringify(generatePolicy(42), { aliasDuplicateObjects: false });
+const deps: WorkstationDeps = { now: () => new Date(), scryptCost: { N: 2 ** 14, r: 8, p: 1 } };
+const admin = { id: 'bench', name: 'Bench Admin', passphrase: 'benchmark passphrase' };
+
+// BENCH_LISTS names a list directory imported before (to profile intake alone); otherwise the lists are imported now.
+const listsDir = process.env.BENCH_LISTS ?? join(dir, 'lists');
+if (!process.env.BENCH_LISTS) {
+  console.log(`importing the real lists (OFAC SDN 2021, OFAC consolidated 2025, UN, US Congress PEP) into ${listsDir}`);
+  importRealLists(listsDir);
+}
+const screener: LeadScreener = await loadLeadScreener(listsDir, {
+  potentialMatchThreshold: 0.82,
+  strongMatchThreshold: 0.93,
+});
+const leads = benchLeads(LEADS);
+const records = leads.map((lead, index) => ({ line: index + 1, lead }));
+
+const run = (label: string, session: Session): number => {
+  session.workstation.policy(); // parse and compile the published policy before the clock starts
+  const started = performance.now();
+  const result = importLeads(session, records, [], { sourceSystem: 'bench', mode: 'valid', chunkSize: CHUNK });
+  const seconds = (performance.now() - started) / 1000;
+  const entries = session.workstation.db.prepare('SELECT count(*) FROM audit_entries').pluck().get() as number;
+  const rate = result.imported / seconds;
+  console.log(
+    `${label}: ${result.imported} leads in ${seconds.toFixed(1)} s = ${Math.round(rate).toLocaleString('en')} leads/s ` +
+      `(${entries} audit entries, ${result.casesOpened} cases, decisions ${JSON.stringify(result.decisions)})`,
+  );
+  session.workstation.close();
+  return rate;
+};
+
+const setupDone = performance.now();
+console.log(`setup: ${leads.length} leads generated, lists indexed (${(setupDone / 1000).toFixed(1)} s since start)`);
+const encrypted = initialiseWorkstation(
+  { path: join(dir, 'encrypted.db'), logId: 'bench-enc', admin, policyText },
+  deps,
+  screener,
+);
+const encryptedRate = run('encrypted (SQLCipher)', encrypted);
+
+// The unencrypted twin: the same schema, pragmas and services, without the cipher. Benchmark only.
+const plainDb = new BetterSqlite3(join(dir, 'plain.db'));
+plainDb.pragma('journal_mode = WAL');
+plainDb.pragma('synchronous = FULL');
+plainDb.pragma('foreign_keys = ON');
+plainDb.pragma('secure_delete = ON');
+migrate(plainDb);
+const plain = initialiseWorkstationOn(
+  plainDb,
+  { path: join(dir, 'plain.db'), logId: 'bench-plain', admin, policyText },
+  deps,
+  screener,
+  new Uint8Array(32),
+);
+const plainRate = run('unencrypted', plain);
+
+console.log(
+  `encryption overhead: ${(((plainRate - encryptedRate) / plainRate) * 100).toFixed(1)}% (goal < 20%); goal: >= 5,000 leads/s end to end`,
+);
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,149 @@
+// bench/store: queue page latency (p50, p99) over 1,000,000 cases in the encrypted store, through the api contract
+// (zod validation, access scope, SQL, response check), for an all-markets user and a market-scoped officer.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { handleApiCall } from '../../electron/services/workstation/api.ts';
+import { initialiseWorkstation } from '../../electron/services/workstation/workstation.ts';
+import type { Session } from '../../electron/services/workstation/workstation.ts';
+import { createUser } from '../../electron/services/workstation/users.ts';
+import { openWorkstation } from '../../electron/services/workstation/workstation.ts';
+import { seededRandom } from '../routing/generate.ts';
+import { repoRoot } from './fixtures.ts';
+
+const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
+const dir = mkdtempSync(join(tmpdir(), 'perimeter-bench-queue-'));
+const deps = { now: () => new Date('2026-11-23T10:00:00.000Z'), scryptCost: { N: 2 ** 12, r: 8, p: 1 } };
+const admin = initialiseWorkstation(
+  {
+    path: join(dir, 'queue.db'),
+    logId: 'bench-queue',
+    admin: { id: 'bench', name: 'Bench', passphrase: 'benchmark passphrase' },
+    policyText: readFileSync(join(repoRoot, 'resources', 'examples', 'fintech', 'policy.yaml'), 'utf8'),
+  },
+  deps,
+);
+createUser(admin, {
+  id: 'olga',
+  name: 'Olga',
+  roles: ['compliance_officer'],
+  markets: ['UK', 'EU-Passported'],
+  passphrase: 'olga passphrase 1234',
+});
+createUser(admin, {
+  id: 'sam',
+  name: 'Sam',
+  roles: ['senior_officer'],
+  markets: ['*'],
+  passphrase: 'sam passphrase 12345',
+});
+const officer = openWorkstation(
+  { path: join(dir, 'queue.db'), userId: 'olga', passphrase: 'olga passphrase 1234' },
+  deps,
+);
+const senior = openWorkstation(
+  { path: join(dir, 'queue.db'), userId: 'sam', passphrase: 'sam passphrase 12345' },
+  deps,
+);
+
+// Fixture: projection rows bulk-inserted (intake's own speed is bench/store/intake.ts), spread over jurisdictions,
+// queues, risks and SLA times.
+const random = seededRandom(5);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const queues = [
+  'screening_review',
+  'enhanced_due_diligence',
+  'compliance_review',
+  'expansion_review',
+  'suitability_review',
+];
+const places = ['GB', 'FR', 'DE', 'NL', 'IE', 'SE', 'US-CA', 'US-NY', 'BR', 'AE', 'SG', 'JP', null];
+const NOW = Date.parse('2026-11-23T10:00:00Z');
+const started = performance.now();
+const db = admin.workstation.db;
+db.transaction(() => {
+  const lead = db.prepare(
+    "INSERT INTO leads (id, source_system, source_id, facts, jurisdiction, scope, subject, status, ingested_at, ingested_seq) VALUES (?, 'bench', ?, '{}', ?, ?, ?, 'active', '2026-01-01T00:00:00.000Z', 0)",
+  );
+  const kase = db.prepare(
+    `INSERT INTO cases (id, type, lead_id, product_id, reason, risk, risk_rank, jurisdiction, rule_version, opened_at, sla_due_at, status, claimed_by, maker_id, subject, decision_seq, opened_seq)
+     VALUES (?, ?, ?, 'business-payments', 'no_licensed_entity', ?, ?, ?, 'sha256:bench', ?, ?, ?, ?, ?, ?, 0, 0)`,
+  );
+  const counts = new Map<string, number>();
+  for (let i = 0; i < CASES; i += 1) {
+    const leadId = `BL-${Math.floor(i / 5)}`;
+    const place = pick(places);
+    const subject = `Company ${Math.floor(random() * 200_000)} Ltd`;
+    if (i % 5 === 0) lead.run(leadId, leadId, place, place, subject);
+    // 90% closed over the last two years; the open 10% opened in the last 20 days, so some are overdue and most not.
+    const roll = random();
+    const status = roll < 0.9 ? 'closed' : roll < 0.96 ? 'open' : roll < 0.98 ? 'claimed' : 'awaiting_approval';
+    const opened = new Date(status === 'closed' ? NOW - random() * 700 * 86_400_000 : NOW - random() * 20 * 86_400_000);
+    const due = new Date(opened.getTime() + pick([24, 48, 72, 240]) * 3_600_000);
+    const type = pick(queues);
+    const risk = pick(['low', 'medium', 'high']);
+    kase.run(
+      `BC-${i}`,
+      type,
+      leadId,
+      risk,
+      risk === 'low' ? 0 : risk === 'medium' ? 1 : 2,
+      place,
+      opened.toISOString(),
+      due.toISOString(),
+      status,
+      status === 'claimed' ? 'olga' : null,
+      status === 'awaiting_approval' ? pick(['olga', 'bench']) : null,
+      subject,
+    );
+    const key = `${type}|${status}|${place ?? ''}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const count = db.prepare(
+    'INSERT INTO case_counts (type, status, jurisdiction, count) VALUES (?, ?, ?, ?) ON CONFLICT (type, status, jurisdiction) DO UPDATE SET count = count + excluded.count',
+  );
+  for (const [key, n] of counts) count.run(...key.split('|'), n);
+})();
+db.pragma('optimize');
+console.log(
+  `fixture: ${CASES.toLocaleString('en')} cases inserted in ${((performance.now() - started) / 1000).toFixed(1)} s (encrypted store)`,
+);
+
+const measure = (label: string, session: Session, method: string, request: () => unknown): void => {
+  const times: number[] = [];
+  for (let i = 0; i < QUERIES; i += 1) {
+    const body = request();
+    const t0 = performance.now();
+    const reply = handleApiCall(session, method, body);
+    times.push(performance.now() - t0);
+    if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number): string => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(2);
+  console.log(`${label.padEnd(58)} p50 ${at(0.5).padStart(7)} ms   p99 ${at(0.99).padStart(7)} ms`);
+};
+
+console.log(`${QUERIES} calls each through handleApiCall (goal: p99 < 20 ms for a page):`);
+measure('page 1 of a queue, by SLA, all markets', senior, 'cases.list', () => ({ queue: pick(queues), pageSize: 50 }));
+measure('page 1 of a queue, by SLA, scoped to UK + EU', officer, 'cases.list', () => ({
+  queue: pick(queues),
+  pageSize: 50,
+}));
+measure('page 20 of a queue, by risk desc, all markets', senior, 'cases.list', () => ({
+  queue: pick(queues),
+  sort: 'risk',
+  direction: 'desc',
+  page: 20,
+  pageSize: 50,
+}));
+measure('overdue only, all queues, all markets', senior, 'cases.list', () => ({ overdueOnly: true, pageSize: 50 }));
+measure('search by subject prefix, all markets', senior, 'cases.list', () => ({
+  search: `Company ${Math.floor(random() * 200_000)}`,
+  pageSize: 50,
+}));
+measure('awaiting my approval', senior, 'cases.list', () => ({ awaitingMyApproval: true, pageSize: 50 }));
+measure('counts per queue with overdue, all markets', senior, 'cases.counts', () => ({}));
+measure('counts per queue with overdue, scoped to UK + EU', officer, 'cases.counts', () => ({}));
+for (const session of [officer, senior, admin]) session.workstation.close();
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,174 @@
+// `perimeter workstation init` and `perimeter leads import`: create an encrypted workstation and run intake into it.
+// Passphrases come from the environment (PERIMETER_PASSPHRASE) so they never appear in shell history or `ps`.
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import * as z from 'zod';
+import {
+  formatLeadProblem,
+  leadFileFormat,
+  parseLeadCsv,
+  parseLeadJsonLines,
+} from '../services/leads/read-lead-file.ts';
+import type { LocatedLead, LeadRecordProblem } from '../services/leads/read-lead-file.ts';
+import { importLeads } from '../services/workstation/intake.ts';
+import { initialiseWorkstation, openWorkstation, WorkstationError } from '../services/workstation/workstation.ts';
+import type { LeadScreener } from '../services/workstation/workstation.ts';
+import { StoreError } from '../services/store/errors.ts';
+import { loadLeadScreener } from '../services/workstation/screener.ts';
+import { CliError, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
+
+const passphrase = (variable: string): string => {
+  const value = process.env[variable];
+  if (!value) throw new CliError(`set the passphrase in the environment variable ${variable}`, EXIT_UNUSABLE);
+  return value;
+};
+
+const storeFailure = (error: unknown): never => {
+  if (error instanceof StoreError)
+    throw new CliError(
+      error.message,
+      error.code === 'wrong-passphrase' || error.code === 'wrong-key' ? EXIT_INVALID : EXIT_UNUSABLE,
+    );
+  if (error instanceof WorkstationError) throw new CliError(error.message, EXIT_INVALID);
+  throw error;
+};
+
+const InitOptions = z.object({
+  db: z.string().min(1),
+  user: z.string().regex(/^[a-z][a-z0-9._-]{1,40}$/, '--user is lower-case letters, digits, ".", "_" or "-"'),
+  name: z.string().min(1),
+  policy: z.string().min(1),
+  logId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, '--log-id is 1 to 64 letters, digits, ".", "_" or "-"'),
+  passphraseEnv: z.string().min(1),
+});
+
+const ImportOptions = z.object({
+  db: z.string().min(1),
+  user: z.string().min(1),
+  mode: z.enum(['all', 'valid']),
+  sourceSystem: z.string().min(1).max(64),
+  lists: z.string().min(1).optional(),
+  passphraseEnv: z.string().min(1),
+});
+
+const parseOptions = <T>(schema: z.ZodType<T>, raw: unknown): T => {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new CliError(`option --${String(issue?.path[0] ?? '')}: ${issue?.message}`, EXIT_UNUSABLE);
+};
+
+export const registerWorkstationCommands = (program: Command): void => {
+  program
+    .command('workstation')
+    .description('create and maintain an encrypted workstation database')
+    .command('init')
+    .description(
+      'create the encrypted database, its audit log, the first user (operations admin + senior officer) and publish a policy',
+    )
+    .requiredOption('--db <file>', 'the database file to create (never overwritten)')
+    .requiredOption('--user <id>', 'the first user id')
+    .requiredOption('--name <name>', "the first user's name")
+    .requiredOption('--policy <file>', 'the policy bundle to publish')
+    .option('--log-id <id>', 'the audit log id of this device', 'workstation-1')
+    .option('--passphrase-env <name>', 'environment variable holding the passphrase', 'PERIMETER_PASSPHRASE')
+    .action(async (raw: unknown) => {
+      const options = parseOptions(InitOptions, raw);
+      let policyText: string;
+      try {
+        policyText = await readFile(options.policy, 'utf8');
+      } catch (error) {
+        throw new CliError(`${options.policy}: cannot read the policy: ${(error as Error).message}`, EXIT_UNUSABLE);
+      }
+      try {
+        const session = initialiseWorkstation(
+          {
+            path: options.db,
+            logId: options.logId,
+            admin: { id: options.user, name: options.name, passphrase: passphrase(options.passphraseEnv) },
+            policyText,
+          },
+          { now: () => new Date() },
+        );
+        const version = session.workstation.policy().loaded.version;
+        session.workstation.close();
+        process.stdout.write(
+          `created ${options.db} (key slots in ${options.db}.keys.json); user ${options.user}; policy ${version}\n`,
+        );
+      } catch (error) {
+        storeFailure(error);
+      }
+    });
+
+  program
+    .command('leads')
+    .description('lead intake')
+    .command('import')
+    .description('tag, screen, route and persist leads from a CSV or JSONL file, opening cases for refusals')
+    .argument('<file>', 'leads as .jsonl or .csv (docs/leads.md)')
+    .requiredOption('--db <file>', 'the workstation database')
+    .requiredOption('--user <id>', 'who imports (needs lead.create)')
+    .option(
+      '--mode <mode>',
+      'all: the batch lands whole or not at all; valid: bad rows are reported and the rest land',
+      'all',
+    )
+    .option(
+      '--source-system <name>',
+      'where the records come from; re-importing the same ids from it adds nothing',
+      'file',
+    )
+    .option('--lists <dir>', 'screen against the active list versions in this directory (perimeter lists import)')
+    .option('--passphrase-env <name>', 'environment variable holding the passphrase', 'PERIMETER_PASSPHRASE')
+    .action(async (file: string, raw: unknown) => {
+      const options = parseOptions(ImportOptions, raw);
+      const format = leadFileFormat(file);
+      if (!format) throw new CliError(`${file}: use a .jsonl or .csv file`, EXIT_UNUSABLE);
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (error) {
+        throw new CliError(`${file}: cannot read: ${(error as Error).message}`, EXIT_UNUSABLE);
+      }
+      const parsed = format === 'csv' ? parseLeadCsv(text, file) : parseLeadJsonLines(text, file);
+      let records: LocatedLead[] = parsed.ok ? parsed.value : [];
+      const problems: LeadRecordProblem[] = parsed.ok ? [] : parsed.error;
+      if (!parsed.ok && options.mode === 'valid') {
+        records = text.split('\n').flatMap((line, index) => {
+          if (format !== 'jsonl' || line.trim() === '') return [];
+          const one = parseLeadJsonLines(line, file);
+          return one.ok ? one.value.map((record) => ({ ...record, line: index + 1 })) : [];
+        });
+      }
+      let screener: LeadScreener | null = null;
+      let session;
+      try {
+        session = openWorkstation(
+          { path: options.db, userId: options.user, passphrase: passphrase(options.passphraseEnv) },
+          { now: () => new Date() },
+        );
+        if (options.lists)
+          screener = await loadLeadScreener(options.lists, session.workstation.policy().loaded.policy.screening);
+      } catch (error) {
+        storeFailure(error);
+      }
+      const signedIn = { ...session!, workstation: { ...session!.workstation, screener } };
+      try {
+        const result = importLeads(signedIn, records, problems, {
+          sourceSystem: options.sourceSystem,
+          mode: options.mode,
+          onProgress: (done, total) => process.stderr.write(`\rimported ${done}/${total}`),
+        });
+        if (records.length > 0) process.stderr.write('\n');
+        for (const problem of result.rejected) process.stderr.write(`${formatLeadProblem({ ...problem, file })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ imported: result.imported, duplicates: result.duplicates, rejected: result.rejected.length, decisions: result.decisions, casesOpened: result.casesOpened })}\n`,
+        );
+        if (result.rejected.length > 0) process.exitCode = EXIT_INVALID;
+      } catch (error) {
+        storeFailure(error);
+      } finally {
+        session!.workstation.close();
+      }
+    });
+};

@@ -1,0 +1,50 @@
+// Screening at intake: the lead's person and company are screened against the active list versions, with the
+// policy's thresholds, and the result becomes the lead's screening summary that routing's gate reads.
+import type { ScreeningIndex } from '../../../core/screening/match-index.ts';
+import { toRoutingScreening } from '../../../core/screening/routing-input.ts';
+import { screenParty } from '../../../core/screening/screen.ts';
+import type { Party } from '../../../core/screening/screen.ts';
+import type { Lead, ScreeningSummary } from '../../../core/routing/lead.ts';
+import { loadScreeningIndex } from '../screening/load.ts';
+import type { LeadScreener } from './workstation.ts';
+
+export type ScreeningThresholds = { readonly potentialMatchThreshold: number; readonly strongMatchThreshold: number };
+
+/** The parties of a lead as screening sees them, with the secondary evidence the lead carries. */
+export const partiesOf = (lead: Lead): Party[] => {
+  const parties: Party[] = [];
+  if (lead.person)
+    parties.push({
+      ref: `${lead.id}:person`,
+      name: lead.person.fullName,
+      type: 'person',
+      ...(lead.person.dateOfBirth ? { dateOfBirth: lead.person.dateOfBirth } : {}),
+      ...(lead.person.nationality ? { nationality: lead.person.nationality } : {}),
+      ...(lead.address?.country ? { country: lead.address.country } : {}),
+    });
+  if (lead.company)
+    parties.push({
+      ref: `${lead.id}:company`,
+      name: lead.company.name,
+      type: 'company',
+      ...((lead.company.registrationCountry ?? lead.address?.country)
+        ? { country: lead.company.registrationCountry ?? lead.address?.country }
+        : {}),
+    });
+  return parties;
+};
+
+export const leadScreenerFor = (index: ScreeningIndex, thresholds: ScreeningThresholds): LeadScreener => {
+  const limits = { potential: thresholds.potentialMatchThreshold, strong: thresholds.strongMatchThreshold };
+  return (lead: Lead, at: string): ScreeningSummary => {
+    const results = partiesOf(lead).map((party) => screenParty(index, party, limits, { maxHits: 5 }));
+    const summary = toRoutingScreening(results, at);
+    return { screenedAt: summary.screenedAt, hits: summary.hits.map((hit) => ({ ...hit })) };
+  };
+};
+
+/** Loads the active lists of a list directory and returns a screener with the policy's thresholds. */
+export const loadLeadScreener = async (dir: string, thresholds: ScreeningThresholds): Promise<LeadScreener> => {
+  const { index } = await loadScreeningIndex(dir);
+  return leadScreenerFor(index, thresholds);
+};
