@@ -245,6 +245,20 @@ export const projectEntry = (db: Database, entry: AuditEntry, sequence: number):
         sequence,
       );
       moveCount(db, text(payload.queue) ?? '', text(payload.jurisdiction), null, 'open');
+      // Operations admins see every refusal in their notification list (expansion demand has its own, richer one).
+      if (payload.queue !== 'expansion_review')
+        statement(
+          db,
+          'INSERT INTO notifications (id, at, audience, kind, message, lead_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(
+          `N-${sequence}`,
+          entry.time,
+          'operations_admin',
+          'refusal',
+          `Lead ${text(payload.leadId)} (${text(payload.productId)}) was refused into ${text(payload.queue)}: ${text(payload.reason)}; case ${text(payload.caseId)}.`,
+          text(payload.leadId),
+          sequence,
+        );
       return;
     }
     case 'case.claimed':

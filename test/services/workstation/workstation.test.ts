@@ -281,11 +281,16 @@ describe('access control in the services', () => {
     expect(entry.payload.fields).toEqual(['address', 'company']);
   });
 
-  it('notifies operations admins of expansion demand, and only them', () => {
+  it('notifies operations admins of refusals and expansion demand, and only them', () => {
     const { ws, officer } = setup();
     importFintech(ws.admin);
-    const notes = call<{ kind: string; leadId: string }[]>(ws.admin, 'notifications.list', {});
-    expect(notes.map((note) => note.leadId)).toEqual(expect.arrayContaining(['L-BR', 'L-NY']));
+    const notes = call<{ kind: string; leadId: string }[]>(ws.admin, 'notifications.list', { limit: 500 });
+    expect(notes.filter((note) => note.kind === 'expansion_demand').map((note) => note.leadId)).toEqual(
+      expect.arrayContaining(['L-BR', 'L-NY']),
+    );
+    expect(notes.filter((note) => note.kind === 'refusal').map((note) => note.leadId)).toEqual(
+      expect.arrayContaining(['L-SANCTIONS', 'L-PEP', 'L-CONFLICT']),
+    );
     expect(callError(officer, 'notifications.list', {}).code).toBe('forbidden');
   });
 });
