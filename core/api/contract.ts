@@ -197,6 +197,19 @@ export const API = {
   },
 } as const;
 
+/**
+ * Methods that open and close the session itself: handled by the transport (Electron IPC, the browser host), since
+ * every other method runs as the signed-in user. Switching user is a lock followed by an unlock.
+ */
+export const SESSION_API = {
+  'session.unlock': {
+    request: z.strictObject({ userId: z.string().trim().min(1).max(100), passphrase: z.string().min(1).max(1024) }),
+    response: UserSchema,
+  },
+  'session.lock': { request: z.strictObject({}), response: z.strictObject({ locked: z.literal(true) }) },
+} as const;
+export type SessionMethod = keyof typeof SESSION_API;
+
 export type ApiMethod = keyof typeof API;
 export type ApiRequest<M extends ApiMethod> = z.input<(typeof API)[M]['request']>;
 export type ApiParsedRequest<M extends ApiMethod> = z.output<(typeof API)[M]['request']>;

@@ -1,0 +1,213 @@
+// The browser host: the workstation's services and the built renderer on 127.0.0.1, speaking the api contract over
+// HTTP. A random per-launch token guards every api call; Host and Origin are checked against DNS rebinding and
+// cross-site requests. One signed-in session at a time, as on a desktop: unlocking as another user locks the first.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { SESSION_API } from '../../../core/api/contract.ts';
+import { apiErr, apiOk, describeIssues } from '../../../core/api/envelope.ts';
+import type { ApiEnvelope } from '../../../core/api/envelope.ts';
+import { StoreError } from '../store/errors.ts';
+import { handleApiCall } from '../workstation/api.ts';
+import { openWorkstation, WorkstationError } from '../workstation/workstation.ts';
+import type { LeadScreener, Session, WorkstationDeps } from '../workstation/workstation.ts';
+
+export type BrowserHostOptions = {
+  readonly dbPath: string;
+  /** The built renderer (index.html and assets); null serves the api only. */
+  readonly staticDir: string | null;
+  readonly port?: number;
+  readonly deps: WorkstationDeps;
+  readonly screener?: LeadScreener | null;
+  /** Request bodies larger than this are refused (lead files travel in them). */
+  readonly maxBodyBytes?: number;
+};
+
+export type BrowserHost = {
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  readonly close: () => Promise<void>;
+};
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+// The same policy the Electron window enforces: nothing but our own origin, no inline scripts, no framing.
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+const securityHeaders = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), serial=()',
+};
+
+const sendJson = (response: ServerResponse, status: number, body: unknown): void => {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    ...securityHeaders,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  response.end(text);
+};
+
+const readBody = (request: IncomingMessage, limit: number): Promise<Buffer | null> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        resolve(null);
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+
+const tokensEqual = (given: string, expected: string): boolean => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+export const startBrowserHost = async (options: BrowserHostOptions): Promise<BrowserHost> => {
+  const token = randomBytes(32).toString('base64url');
+  const maxBody = options.maxBodyBytes ?? 80 * 1024 * 1024;
+  let session: Session | null = null;
+  let port = 0;
+
+  const lock = (): void => {
+    session?.workstation.close();
+    session = null;
+  };
+
+  const sessionCall = (method: string, raw: unknown): ApiEnvelope<unknown> => {
+    if (method === 'session.lock') {
+      lock();
+      return apiOk({ locked: true });
+    }
+    const parsed = SESSION_API['session.unlock'].request.safeParse(raw ?? {});
+    if (!parsed.success) return apiErr('invalid_request', `session.unlock: ${describeIssues(parsed.error)}`);
+    lock();
+    try {
+      session = openWorkstation(
+        { path: options.dbPath, userId: parsed.data.userId, passphrase: parsed.data.passphrase },
+        options.deps,
+        options.screener ?? null,
+      );
+      return apiOk({ ...session.user, roles: [...session.user.roles], markets: [...session.user.markets] });
+    } catch (error) {
+      if (error instanceof StoreError)
+        return apiErr(
+          error.code === 'wrong-passphrase' || error.code === 'unknown-user' ? 'unauthenticated' : error.code,
+          error.message,
+        );
+      if (error instanceof WorkstationError) return apiErr(error.code, error.message);
+      return apiErr('internal', error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  const serveStatic = async (pathname: string, response: ServerResponse): Promise<void> => {
+    if (options.staticDir === null) return sendJson(response, 404, { error: 'no renderer is being served' });
+    const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    const file = join(options.staticDir, relative === '' ? 'index.html' : relative);
+    if (!file.startsWith(options.staticDir + sep) && file !== join(options.staticDir, 'index.html'))
+      return sendJson(response, 404, { error: 'not found' });
+    let target = file;
+    try {
+      if (!(await stat(target)).isFile()) target = join(options.staticDir, 'index.html');
+    } catch {
+      // Client-side routes fall back to the app shell.
+      target = join(options.staticDir, 'index.html');
+    }
+    try {
+      const body = await readFile(target);
+      response.writeHead(200, {
+        ...securityHeaders,
+        'Content-Type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
+        'Content-Length': body.length,
+      });
+      response.end(body);
+    } catch {
+      sendJson(response, 404, { error: 'not found' });
+    }
+  };
+
+  const server = createServer((request, response) => {
+    void (async () => {
+      const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+      if (!allowedHosts.includes(request.headers.host ?? ''))
+        return sendJson(response, 421, { error: 'this host answers only to 127.0.0.1' });
+      const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+      if (!url.pathname.startsWith('/api/')) {
+        if (request.method !== 'GET' && request.method !== 'HEAD')
+          return sendJson(response, 405, { error: 'method not allowed' });
+        return serveStatic(url.pathname, response);
+      }
+      const origin = request.headers.origin;
+      if (origin !== undefined && !allowedHosts.map((host) => `http://${host}`).includes(origin))
+        return sendJson(response, 403, apiErr('forbidden', 'cross-origin request refused'));
+      const authorization = request.headers.authorization ?? '';
+      if (!authorization.startsWith('Bearer ') || !tokensEqual(authorization.slice('Bearer '.length), token))
+        return sendJson(response, 401, apiErr('unauthenticated', 'missing or wrong launch token'));
+      if (request.method !== 'POST') return sendJson(response, 405, apiErr('invalid_request', 'api calls are POST'));
+      if (!(request.headers['content-type'] ?? '').startsWith('application/json'))
+        return sendJson(response, 415, apiErr('invalid_request', 'api calls send application/json'));
+      const body = await readBody(request, maxBody);
+      if (body === null)
+        return sendJson(response, 413, apiErr('invalid_request', `request body over ${maxBody} bytes`));
+      let raw: unknown;
+      try {
+        raw = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+      } catch {
+        return sendJson(response, 400, apiErr('invalid_request', 'the body is not JSON'));
+      }
+      const method = url.pathname.slice('/api/'.length);
+      if (Object.hasOwn(SESSION_API, method)) return sendJson(response, 200, sessionCall(method, raw));
+      if (session === null)
+        return sendJson(response, 200, apiErr('unauthenticated', 'the workstation is locked: unlock first'));
+      return sendJson(response, 200, handleApiCall(session, method, raw));
+    })().catch((error: unknown) => {
+      if (!response.headersSent)
+        sendJson(response, 500, apiErr('internal', error instanceof Error ? error.message : String(error)));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/#token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise((resolve) => {
+        lock();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+};
