@@ -4,7 +4,7 @@ import { parsePolicyText } from '../../../core/policy/parse.ts';
 import type { LoadedPolicy, LocatedPolicyIssue } from '../../../core/policy/parse.ts';
 import { err } from '../../../core/shared/result.ts';
 import type { Result } from '../../../core/shared/result.ts';
-import { nodeSha256 } from '../crypto/node-sha256.ts';
+import { nodeSha256 } from '../audit/node-sha256.ts';
 
 export type PolicyFileProblem =
   | { readonly kind: 'unreadable'; readonly file: string; readonly message: string }

@@ -1,0 +1,194 @@
+// The closed set of audit event types: each with its category, what it records, and the payload fields it requires.
+import * as z from 'zod';
+import { HashHex, KeyIdHex, PartyIdText, SequenceText, UtcTime } from './fields.ts';
+
+export const AUDIT_EVENT_TYPES = [
+  'log.created',
+  'key.rotated',
+  'lead.ingested',
+  'lead.screened',
+  'routing.decided',
+  'case.opened',
+  'case.claimed',
+  'case.decided',
+  'case.approved',
+  'personal_data.read',
+  'user.created',
+  'user.role_changed',
+  'permission.granted',
+  'permission.revoked',
+  'market.reassigned',
+  'policy.published',
+  'list.imported',
+  'audit.exported',
+  'retention.purged',
+  'subject.erased',
+  'sync.pushed',
+  'sync.pulled',
+] as const;
+
+export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
+export type AuditEventType = z.infer<typeof AuditEventTypeSchema>;
+
+export type EventCategory = 'log' | 'lead' | 'routing' | 'case' | 'privacy' | 'administration' | 'sync';
+
+export type EventTypeDoc = {
+  readonly category: EventCategory;
+  /** What one entry of this type records, for the export documentation and the verifier's summary. */
+  readonly records: string;
+  /** The subject ids the entry names. */
+  readonly subjects: string;
+};
+
+const Sequence = SequenceText;
+const Time = UtcTime;
+const Text = z.string().min(1).max(500);
+
+/** A signing key as the log announces it: the C2SP note verifier key and the window in which it may sign. */
+export const KeyAnnouncementSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  keyId: KeyIdHex,
+  verifierKey: z.string().min(1).max(400),
+  validFrom: Time,
+  validUntil: Time,
+});
+export type KeyAnnouncement = z.infer<typeof KeyAnnouncementSchema>;
+
+// Payloads are open for extra fields (the producing module owns them) but must carry these.
+export const EVENT_PAYLOAD_SCHEMAS = {
+  'log.created': z.strictObject({ origin: z.string().min(1).max(200), key: KeyAnnouncementSchema }),
+  'key.rotated': z.strictObject({
+    key: KeyAnnouncementSchema,
+    previousKeyId: KeyIdHex,
+    reason: Text,
+  }),
+  'lead.ingested': z.looseObject({ source: z.enum(['file', 'form', 'sync', 'api']) }),
+  'lead.screened': z.looseObject({ outcome: Text }),
+  'routing.decided': z.looseObject({
+    outcome: z.enum(['assigned', 'refused', 'held', 'waiting_for_capacity']),
+    ruleVersion: Text,
+    trace: z.record(z.string(), z.unknown()),
+  }),
+  'case.opened': z.looseObject({ queue: Text }),
+  'case.claimed': z.looseObject({}),
+  'case.decided': z.looseObject({ decision: Text }),
+  'case.approved': z.looseObject({ decision: Text }),
+  'personal_data.read': z.looseObject({ fields: z.array(Text).min(1), purpose: Text }),
+  'user.created': z.looseObject({}),
+  'user.role_changed': z.looseObject({ role: Text }),
+  'permission.granted': z.looseObject({ permission: Text }),
+  'permission.revoked': z.looseObject({ permission: Text }),
+  'market.reassigned': z.looseObject({ market: Text }),
+  'policy.published': z.looseObject({ ruleVersion: Text }),
+  'list.imported': z.looseObject({ list: Text, version: Text }),
+  'audit.exported': z.strictObject({
+    format: z.literal('perimeter-audit-export'),
+    formatVersion: z.literal(1),
+    includesPersonalData: z.boolean(),
+    staticFiles: z
+      .array(z.strictObject({ path: z.string().min(1).max(200), sha256: HashHex }))
+      .describe('hashes of the bundle files that do not depend on the log (README, schemas)'),
+  }),
+  'retention.purged': z.strictObject({
+    rules: z.array(z.strictObject({ regime: Text, years: z.number().int().min(1).max(100), cutoff: Time })),
+    erased: Sequence,
+    erasedRanges: z.array(z.tuple([Sequence, Sequence])),
+  }),
+  'subject.erased': z.strictObject({
+    subject: PartyIdText,
+    basis: Text,
+    erasedSequences: z.array(Sequence),
+  }),
+  'sync.pushed': z.looseObject({ hub: Text }),
+  'sync.pulled': z.looseObject({ hub: Text }),
+} as const satisfies Record<AuditEventType, z.ZodType>;
+
+export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
+  'log.created': {
+    category: 'log',
+    records: 'The first entry of a device log: its origin and the first signing key with its validity window.',
+    subjects: 'device:<log id>',
+  },
+  'key.rotated': {
+    category: 'log',
+    records:
+      'A new checkpoint signing key announced; the previous key is retired after co-signing the hand-over checkpoint.',
+    subjects: 'device:<log id>',
+  },
+  'lead.ingested': {
+    category: 'lead',
+    records:
+      'A lead entered the system (file, form, sync or api); its personal data is committed, not stored in the entry.',
+    subjects: 'lead:<id>',
+  },
+  'lead.screened': {
+    category: 'lead',
+    records: 'A screening result: outcome, list versions and hit summary (names stay in the committed personal data).',
+    subjects: 'lead:<id>',
+  },
+  'routing.decided': {
+    category: 'routing',
+    records:
+      'Every routing decision for one product path: assigned, refused (with reason and queue), held or waiting for capacity, with the rule version and the full explanation trace.',
+    subjects: 'lead:<id>, and team:/rep: when assigned',
+  },
+  'case.opened': { category: 'case', records: 'A review case opened in a queue.', subjects: 'case:<id>, lead:<id>' },
+  'case.claimed': { category: 'case', records: 'An officer took a case.', subjects: 'case:<id>, user:<id>' },
+  'case.decided': {
+    category: 'case',
+    records: 'A case decision (first pair of eyes).',
+    subjects: 'case:<id>, lead:<id>',
+  },
+  'case.approved': {
+    category: 'case',
+    records: 'The second, independent approval of a four-eyes decision.',
+    subjects: 'case:<id>, lead:<id>',
+  },
+  'personal_data.read': {
+    category: 'privacy',
+    records: "Every read of a lead's personal data: who (actor) saw which fields of whom (subject), when, and why.",
+    subjects: 'lead:<id> (the data subject)',
+  },
+  'user.created': { category: 'administration', records: 'A user account created.', subjects: 'user:<id>' },
+  'user.role_changed': { category: 'administration', records: "A user's role changed.", subjects: 'user:<id>' },
+  'permission.granted': { category: 'administration', records: 'A permission granted.', subjects: 'user:<id>' },
+  'permission.revoked': { category: 'administration', records: 'A permission revoked.', subjects: 'user:<id>' },
+  'market.reassigned': {
+    category: 'administration',
+    records: 'A market moved between teams or entities.',
+    subjects: 'market:<code>, team:<id>',
+  },
+  'policy.published': {
+    category: 'administration',
+    records: 'A policy bundle published, by rule version (content hash).',
+    subjects: 'policy:<rule version>',
+  },
+  'list.imported': {
+    category: 'administration',
+    records: 'A sanctions, PEP or internal list imported or updated, with its version.',
+    subjects: 'list:<id>',
+  },
+  'audit.exported': {
+    category: 'log',
+    records:
+      'An export of this log was made (the export itself is audited); it is the last entry of the bundle it produced.',
+    subjects: 'device:<log id>',
+  },
+  'retention.purged': {
+    category: 'privacy',
+    records:
+      'Personal data past its retention period (per regime, from the policy) deleted; data and salt gone, commitments kept.',
+    subjects: 'device:<log id>',
+  },
+  'subject.erased': {
+    category: 'privacy',
+    records:
+      "An erasure request (GDPR art. 17) carried out: the subject's personal data and salts deleted, the entries that committed to them listed.",
+    subjects: 'the erased subject id',
+  },
+  'sync.pushed': { category: 'sync', records: 'Entries pushed to a regional hub.', subjects: 'hub:<id>' },
+  'sync.pulled': { category: 'sync', records: 'Entries pulled from a regional hub.', subjects: 'hub:<id>' },
+};
+
+export const isAuditEventType = (value: string): value is AuditEventType =>
+  Object.prototype.hasOwnProperty.call(EVENT_PAYLOAD_SCHEMAS, value);

@@ -1,0 +1,560 @@
+// `perimeter audit …`: verify, export, prove and check proofs, compare exports, and run the log (keys, erasure).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import * as z from 'zod';
+import { bytesToBase64 } from '../../core/audit/bytes.ts';
+import { ENTRIES_FILE, MANIFEST_FILE } from '../../core/audit/bundle-format.ts';
+import { auditBundleJsonSchemas } from '../../core/audit/json-schemas.ts';
+import { consistencyProof, inclusionProof, verifyConsistency } from '../../core/audit/merkle.ts';
+import { formatTlogProof, verifyTlogProof } from '../../core/audit/tlog-proof.ts';
+import { parseTrustedKeys, verifyAuditBundle } from '../../core/audit/verify.ts';
+import type { AuditVerification, VerifiedLog } from '../../core/audit/verify.ts';
+import type { NoteVerifierKey } from '../../core/audit/note.ts';
+import {
+  auditSigningKeys,
+  initialiseAuditLog,
+  rotateAuditKey,
+  signAuditCheckpoint,
+} from '../services/audit/audit-log.ts';
+import { eraseSubject, purgeExpiredPersonalData } from '../services/audit/erasure.ts';
+import { exportAuditBundle } from '../services/audit/export.ts';
+import { nodeSha256 } from '../services/audit/node-sha256.ts';
+import { readBundle } from '../services/audit/read-bundle.ts';
+import { createDatabase, openDatabase } from '../services/store/database.ts';
+import type { Database } from '../services/store/database.ts';
+import { StoreError } from '../services/store/errors.ts';
+import { createKeySlots, unlockDatabaseKey } from '../services/store/key-slots.ts';
+import { AuditLogError } from '../../core/audit/log-engine.ts';
+import { CliError, EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE } from './exit.ts';
+
+export const PASSPHRASE_ENV = 'PERIMETER_PASSPHRASE';
+export const USER_ENV = 'PERIMETER_USER';
+
+const out = (text: string): void => {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+};
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Validates a command's options with zod; the error names the option. */
+const parseOptions = <T extends z.ZodType>(schema: T, options: unknown): z.infer<T> => {
+  const parsed = schema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CliError(`option --${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid'}`, EXIT_UNUSABLE);
+  }
+  return parsed.data;
+};
+
+const EntryNumber = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+// --- trusted keys -------------------------------------------------------------------------------------------------
+
+/** A --key value is a note verifier key, or a file with one per line ("#" starts a comment). */
+const loadTrustedKeys = (values: readonly string[]): NoteVerifierKey[] => {
+  const keys: NoteVerifierKey[] = [];
+  for (const value of values) {
+    const looksLikeKey = value.includes('+') && !existsSync(value);
+    const lines = looksLikeKey
+      ? [{ text: value, where: '--key' }]
+      : (() => {
+          if (!existsSync(value))
+            throw new CliError(`--key ${value}: neither a verifier key nor a readable file`, EXIT_UNUSABLE);
+          return readFileSync(value, 'utf8')
+            .split('\n')
+            .map((text, index) => ({ text: text.replace(/#.*/, '').trim(), where: `${value} line ${index + 1}` }))
+            .filter((line) => line.text !== '');
+        })();
+    for (const line of lines) {
+      const parsed = parseTrustedKeys([line.text], nodeSha256);
+      if (!parsed.ok) throw new CliError(`${line.where}: not a note verifier key: ${parsed.error}`, EXIT_UNUSABLE);
+      keys.push(...parsed.value);
+    }
+  }
+  return keys;
+};
+
+// --- bundles --------------------------------------------------------------------------------------------------
+
+const verifyBundlePath = (
+  path: string,
+  options: { readonly keys: readonly NoteVerifierKey[]; readonly known: readonly string[] },
+): { readonly report: AuditVerification; readonly log: VerifiedLog } => {
+  const read = readBundle(path);
+  if (!read.ok) throw new CliError(read.error, EXIT_UNUSABLE);
+  const { files, unexpected } = read.value;
+  if (!files.has(MANIFEST_FILE) && !files.has(ENTRIES_FILE))
+    throw new CliError(`${path}: not a Perimeter audit export (no manifest.json, no entries.jsonl)`, EXIT_UNUSABLE);
+  const knownCheckpoints = options.known.map((file) => {
+    try {
+      return new Uint8Array(readFileSync(file));
+    } catch (error) {
+      throw new CliError(`--known ${file}: ${error instanceof Error ? error.message : String(error)}`, EXIT_UNUSABLE);
+    }
+  });
+  const result = verifyAuditBundle(files, { sha256: nodeSha256, trustedKeys: options.keys, knownCheckpoints });
+  if (unexpected.length === 0) return result;
+  // Files outside the format are a failure of their own: someone added them.
+  const extra = unexpected.map((file) => ({
+    code: 'unexpected-file' as const,
+    file,
+    sequence: null,
+    line: null,
+    field: null,
+    message: `${file} is not part of the export format`,
+  }));
+  const failures = [...result.report.failures, ...extra];
+  return {
+    log: result.log,
+    report: {
+      ...result.report,
+      verdict: 'invalid',
+      failures,
+      failureCount: result.report.failureCount + extra.length,
+      firstFailure: result.report.firstFailure ?? extra[0] ?? null,
+    },
+  };
+};
+
+const describeFailure = (failure: AuditVerification['failures'][number]): string => {
+  const where = [
+    failure.sequence !== null ? `entry ${failure.sequence}` : null,
+    failure.line !== null ? `${failure.file} line ${failure.line}` : failure.file,
+    failure.field ? `field ${failure.field}` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `${where}: ${failure.code}: ${failure.message}`;
+};
+
+const printReport = (path: string, report: AuditVerification): void => {
+  const { summary } = report;
+  const lines: string[] = [];
+  lines.push(report.verdict === 'valid' ? `${path}: VALID` : `${path}: INVALID`);
+  if (report.firstFailure) lines.push(`first failure: ${describeFailure(report.firstFailure)}`);
+  lines.push(report.trustNote);
+  lines.push(`log: ${summary.logId ?? '?'} (origin ${summary.origin ?? '?'})`);
+  lines.push(
+    `entries: ${summary.entries}${summary.firstTime ? ` from ${summary.firstTime} to ${summary.lastTime}` : ''}`,
+  );
+  const counts = Object.entries(summary.eventCounts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([type, count]) => `${type} ${count}`);
+  if (counts.length) lines.push(`events: ${counts.join(', ')}`);
+  const last = summary.checkpoints.at(-1);
+  lines.push(
+    `checkpoints: ${summary.checkpoints.length}${last ? ` (last: size ${last.size}, root ${last.root}, signed by ${last.signedBy.join(', ') || 'nobody valid'})` : ''}`,
+  );
+  for (const key of summary.keys)
+    lines.push(
+      `key ${key.keyId}: valid ${key.validFrom} to ${key.validUntil}, announced at entry ${key.announcedAt}${key.retiredAt !== null ? `, retired at entry ${key.retiredAt}` : ', active'}${key.trusted ? ', trusted (--key)' : key.endorsed ? ', endorsed by a trusted key' : ''}`,
+    );
+  if (summary.personalData.included)
+    lines.push(
+      `personal data: ${summary.personalData.present} held, ${summary.personalData.erased} erased (tombstones)`,
+    );
+  if (report.failureCount > 1) {
+    lines.push(
+      `failures: ${report.failureCount}${report.failures.length < report.failureCount ? ` (first ${report.failures.length} shown)` : ''}`,
+    );
+    for (const failure of report.failures) lines.push(`  ${describeFailure(failure)}`);
+  }
+  out(lines.join('\n'));
+};
+
+// --- databases ----------------------------------------------------------------------------------------------------
+
+const DbOptions = z.object({
+  db: z.string().min(1, 'the database file is required'),
+  user: z.string().min(1).optional(),
+});
+
+const credentials = (options: z.infer<typeof DbOptions>): { user: string; passphrase: string } => {
+  const user = options.user ?? process.env[USER_ENV];
+  if (!user) throw new CliError(`--user (or ${USER_ENV}) names whose key slot unlocks the database`, EXIT_UNUSABLE);
+  const passphrase = process.env[PASSPHRASE_ENV];
+  if (!passphrase) throw new CliError(`${PASSPHRASE_ENV} must hold the passphrase of ${user}`, EXIT_UNUSABLE);
+  return { user, passphrase };
+};
+
+const withDatabase = <T>(options: z.infer<typeof DbOptions>, run: (db: Database, user: string) => T): T => {
+  const { user, passphrase } = credentials(options);
+  let db: Database;
+  try {
+    db = openDatabase(options.db, unlockDatabaseKey(options.db, user, passphrase));
+  } catch (error) {
+    if (error instanceof StoreError) throw new CliError(error.message, EXIT_UNUSABLE);
+    throw error;
+  }
+  try {
+    return run(db, user);
+  } catch (error) {
+    if (error instanceof AuditLogError || error instanceof StoreError) throw new CliError(error.message, EXIT_INVALID);
+    throw error;
+  } finally {
+    db.close();
+  }
+};
+
+// --- registration ---------------------------------------------------------------------------------------------
+
+export const registerAuditCommands = (program: Command): void => {
+  const audit = program
+    .command('audit')
+    .description('the tamper-evident audit log: verify exports, export, prove, manage');
+
+  audit
+    .command('verify')
+    .argument('<bundle>', 'an export bundle (.zip) or a directory with its files')
+    .option('--key <key>', 'a trusted log key (note verifier key) or a file of them; repeatable', collect, [])
+    .option('--known <checkpoint>', 'a signed checkpoint of this log seen before; repeatable', collect, [])
+    .option('--json', 'print the full report as JSON')
+    .description('verify an export: exit 0 valid, 1 invalid, 2 unusable input')
+    .action((bundle: string, raw: unknown) => {
+      const options = parseOptions(
+        z.object({ key: z.array(z.string()), known: z.array(z.string()), json: z.boolean().optional() }),
+        raw,
+      );
+      const { report } = verifyBundlePath(bundle, { keys: loadTrustedKeys(options.key), known: options.known });
+      if (options.json) out(JSON.stringify({ bundle, ...report }, null, 2));
+      else printReport(bundle, report);
+      process.exitCode = report.verdict === 'valid' ? EXIT_OK : EXIT_INVALID;
+    });
+
+  audit
+    .command('export')
+    .requiredOption('--db <file>', 'the encrypted database')
+    .requiredOption('--out <file>', 'the bundle to write (.zip); an existing file is not overwritten')
+    .option(
+      '--user <name>',
+      `whose key slot unlocks the database (default: $${USER_ENV}); passphrase from $${PASSPHRASE_ENV}`,
+    )
+    .option('--personal-data', 'include personal data (data and salts that open the commitments)')
+    .description('export the audit log as one bundle file; the export is itself logged')
+    .action((raw: unknown) => {
+      const options = parseOptions(
+        DbOptions.extend({ out: z.string().min(1), personalData: z.boolean().optional() }),
+        raw,
+      );
+      if (existsSync(options.out))
+        throw new CliError(`${options.out} exists already; choose another --out`, EXIT_UNUSABLE);
+      const result = withDatabase(options, (db, user) =>
+        exportAuditBundle(db, {
+          now: new Date(),
+          actor: `user:${user}`,
+          includePersonalData: options.personalData ?? false,
+        }),
+      );
+      writeFileSync(options.out, result.zip, { flag: 'wx', mode: 0o600 });
+      out(`${options.out}: ${result.entries} entries (the last, ${result.exportSequence}, records this export)`);
+    });
+
+  audit
+    .command('prove')
+    .argument('<bundle>', 'an export bundle')
+    .requiredOption('--entry <n>', 'the sequence number of the entry')
+    .option('--out <file>', 'write the proof here instead of standard output')
+    .description('write a C2SP tlog-proof that one entry is in the log, checkable against the checkpoint it carries')
+    .action((bundle: string, raw: unknown) => {
+      const options = parseOptions(z.object({ entry: EntryNumber, out: z.string().optional() }), raw);
+      const { report, log } = verifyBundlePath(bundle, { keys: [], known: [] });
+      if (report.verdict !== 'valid')
+        throw new CliError(
+          `${bundle} does not verify (${report.firstFailure ? describeFailure(report.firstFailure) : 'invalid'}): no proof from it`,
+          EXIT_INVALID,
+        );
+      const checkpoint = log.checkpoints.at(-1);
+      if (!checkpoint) throw new CliError(`${bundle} has no checkpoint`, EXIT_INVALID);
+      if (options.entry >= checkpoint.body.size)
+        throw new CliError(
+          `--entry ${options.entry}: the log has entries 0 to ${checkpoint.body.size - 1}`,
+          EXIT_UNUSABLE,
+        );
+      const proof = formatTlogProof({
+        extra: log.entryBytes(options.entry),
+        index: options.entry,
+        proof: inclusionProof(log.tree.read, nodeSha256, options.entry, checkpoint.body.size),
+        checkpoint: checkpoint.note,
+      });
+      if (options.out) {
+        writeFileSync(options.out, proof, { flag: 'wx' });
+        out(`${options.out}: entry ${options.entry} in the tree of size ${checkpoint.body.size}`);
+      } else process.stdout.write(proof);
+    });
+
+  audit
+    .command('verify-proof')
+    .argument('<proof>', 'a .tlog-proof file written by prove')
+    .option('--key <key>', 'a trusted log key or a file of them; repeatable', collect, [])
+    .option('--json', 'print the result as JSON')
+    .description('check an inclusion proof (exit 0 valid, 1 invalid, 2 unusable)')
+    .action((proofFile: string, raw: unknown) => {
+      const options = parseOptions(z.object({ key: z.array(z.string()), json: z.boolean().optional() }), raw);
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(readFileSync(proofFile));
+      } catch (error) {
+        throw new CliError(`${proofFile}: ${error instanceof Error ? error.message : String(error)}`, EXIT_UNUSABLE);
+      }
+      const keys = loadTrustedKeys(options.key);
+      const check = verifyTlogProof(bytes, { sha256: nodeSha256, keys });
+      const trust =
+        check.signature === 'verified'
+          ? 'checkpoint signed by a trusted key'
+          : 'integrity only: no --key given, the checkpoint signature was not checked';
+      if (options.json)
+        out(
+          JSON.stringify(
+            {
+              proof: proofFile,
+              ...check,
+              checkpoint: check.checkpoint && { ...check.checkpoint, root: bytesToBase64(check.checkpoint.root) },
+            },
+            null,
+            2,
+          ),
+        );
+      else out(`${proofFile}: ${check.ok ? 'VALID' : 'INVALID'}: ${check.reason}${check.ok ? `\n${trust}` : ''}`);
+      process.exitCode = check.ok ? EXIT_OK : EXIT_INVALID;
+    });
+
+  audit
+    .command('consistency')
+    .argument('<old>', 'an earlier export of the log')
+    .argument('<new>', 'a later export of the same log')
+    .option('--key <key>', 'a trusted log key or a file of them; repeatable', collect, [])
+    .option('--json', 'print the result as JSON')
+    .description('check that the new export extends the old one: same entries, consistent checkpoints')
+    .action((oldPath: string, newPath: string, raw: unknown) => {
+      const options = parseOptions(z.object({ key: z.array(z.string()), json: z.boolean().optional() }), raw);
+      const keys = loadTrustedKeys(options.key);
+      const older = verifyBundlePath(oldPath, { keys, known: [] });
+      const newer = verifyBundlePath(newPath, { keys, known: [] });
+      const problems: string[] = [];
+      if (older.report.verdict !== 'valid')
+        problems.push(
+          `${oldPath} does not verify: ${older.report.firstFailure ? describeFailure(older.report.firstFailure) : ''}`,
+        );
+      if (newer.report.verdict !== 'valid')
+        problems.push(
+          `${newPath} does not verify: ${newer.report.firstFailure ? describeFailure(newer.report.firstFailure) : ''}`,
+        );
+      const oldCheckpoint = older.log.checkpoints.at(-1);
+      const newCheckpoint = newer.log.checkpoints.at(-1);
+      let proof: Uint8Array[] = [];
+      if (problems.length === 0 && oldCheckpoint && newCheckpoint) {
+        if (older.log.origin !== newer.log.origin)
+          problems.push(`different logs: ${older.log.origin} and ${newer.log.origin}`);
+        else if (oldCheckpoint.body.size > newCheckpoint.body.size)
+          problems.push(
+            `rollback: the new export has ${newCheckpoint.body.size} entries, the old one ${oldCheckpoint.body.size}`,
+          );
+        else {
+          const size1 = oldCheckpoint.body.size;
+          const size2 = newCheckpoint.body.size;
+          proof = consistencyProof(newer.log.tree.read, nodeSha256, size1, size2);
+          const check = verifyConsistency(
+            nodeSha256,
+            size1,
+            size2,
+            proof,
+            oldCheckpoint.body.root,
+            newCheckpoint.body.root,
+          );
+          if (!check.ok)
+            problems.push(
+              `fork: the old checkpoint (size ${size1}) is not consistent with the new one (size ${size2}): ${check.reason}`,
+            );
+          for (let i = 0; i < size1 && problems.length === 0; i++) {
+            const a = older.log.entryBytes(i);
+            const b = newer.log.entryBytes(i);
+            if (Buffer.compare(a, b) !== 0) problems.push(`entry ${i} differs between the exports`);
+          }
+        }
+      }
+      const result = {
+        old: {
+          bundle: oldPath,
+          size: oldCheckpoint?.body.size ?? null,
+          root: oldCheckpoint ? bytesToBase64(oldCheckpoint.body.root) : null,
+        },
+        new: {
+          bundle: newPath,
+          size: newCheckpoint?.body.size ?? null,
+          root: newCheckpoint ? bytesToBase64(newCheckpoint.body.root) : null,
+        },
+        consistent: problems.length === 0,
+        proof: proof.map((hash) => bytesToBase64(hash)),
+        problems,
+        trust: newer.report.trustNote,
+      };
+      if (options.json) out(JSON.stringify(result, null, 2));
+      else
+        out(
+          problems.length === 0
+            ? `CONSISTENT: ${newPath} (size ${result.new.size}) extends ${oldPath} (size ${result.old.size}); consistency proof of ${proof.length} hashes verified\n${newer.report.trustNote}`
+            : `INCONSISTENT:\n${problems.map((problem) => `  ${problem}`).join('\n')}`,
+        );
+      process.exitCode = problems.length === 0 ? EXIT_OK : EXIT_INVALID;
+    });
+
+  audit
+    .command('schema')
+    .argument('[name]', 'entry, manifest, keys or personal-data (default: all, keyed by file name)')
+    .description('print the JSON Schemas of the export bundle (generated from the zod schemas that validate it)')
+    .action((name?: string) => {
+      const schemas = auditBundleJsonSchemas();
+      if (!name) return out(JSON.stringify(schemas, null, 2));
+      const schema = schemas[`schema/${name}.schema.json`];
+      if (!schema)
+        throw new CliError(
+          `no schema ${JSON.stringify(name)}: choose entry, manifest, keys or personal-data`,
+          EXIT_UNUSABLE,
+        );
+      out(JSON.stringify(schema, null, 2));
+    });
+
+  audit
+    .command('init')
+    .requiredOption('--db <file>', 'the encrypted database to create (refused if it exists)')
+    .requiredOption('--log-id <id>', 'this device’s log id')
+    .option('--origin <origin>', 'checkpoint origin and key name (default perimeter/audit/<log id>)')
+    .option('--user <name>', `the first user’s key slot (default: $${USER_ENV}); passphrase from $${PASSPHRASE_ENV}`)
+    .option('--key-validity-days <days>', 'how long the first signing key may sign', '365')
+    .description('create an encrypted database with a key slot and start its audit log')
+    .action((raw: unknown) => {
+      const options = parseOptions(
+        DbOptions.extend({
+          logId: z.string().min(1),
+          origin: z.string().optional(),
+          keyValidityDays: z.coerce.number().int().min(1).max(3650),
+        }),
+        raw,
+      );
+      const { user, passphrase } = credentials(options);
+      let db: Database;
+      try {
+        const key = createKeySlots(options.db, user, passphrase);
+        db = createDatabase(options.db, key);
+      } catch (error) {
+        if (error instanceof StoreError) throw new CliError(error.message, EXIT_UNUSABLE);
+        throw error;
+      }
+      try {
+        const result = initialiseAuditLog(db, {
+          logId: options.logId,
+          ...(options.origin ? { origin: options.origin } : {}),
+          now: new Date(),
+          actor: `user:${user}`,
+          keyValidityDays: options.keyValidityDays,
+        });
+        out(`${options.db}: audit log ${result.identity.logId} started\nverifier key: ${result.verifierKey}`);
+      } catch (error) {
+        if (error instanceof AuditLogError) throw new CliError(error.message, EXIT_UNUSABLE);
+        throw error;
+      } finally {
+        db.close();
+      }
+    });
+
+  audit
+    .command('keys')
+    .requiredOption('--db <file>', 'the encrypted database')
+    .option('--user <name>', `whose key slot unlocks the database (default: $${USER_ENV})`)
+    .option('--json', 'print as JSON')
+    .description('print the log’s verifier keys (give the active one to auditors out of band)')
+    .action((raw: unknown) => {
+      const options = parseOptions(DbOptions.extend({ json: z.boolean().optional() }), raw);
+      const keys = withDatabase(options, (db) => auditSigningKeys(db));
+      if (options.json) out(JSON.stringify(keys, null, 2));
+      else
+        out(
+          keys
+            .map(
+              (key) =>
+                `${key.verifierKey}  ${key.active ? 'active' : `retired at entry ${key.retiredAt}`}, valid ${key.validFrom} to ${key.validUntil}`,
+            )
+            .join('\n'),
+        );
+    });
+
+  audit
+    .command('checkpoint')
+    .requiredOption('--db <file>', 'the encrypted database')
+    .option('--user <name>', `whose key slot unlocks the database (default: $${USER_ENV})`)
+    .description('sign a checkpoint of the whole log now')
+    .action((raw: unknown) => {
+      const options = parseOptions(DbOptions, raw);
+      const checkpoint = withDatabase(options, (db) => signAuditCheckpoint(db));
+      process.stdout.write(checkpoint.note);
+    });
+
+  audit
+    .command('rotate-key')
+    .requiredOption('--db <file>', 'the encrypted database')
+    .requiredOption('--reason <text>', 'why (recorded in the key.rotated entry)')
+    .option('--user <name>', `whose key slot unlocks the database (default: $${USER_ENV})`)
+    .option('--validity-days <days>', 'how long the new key may sign', '365')
+    .description('rotate the checkpoint signing key (a logged event; the old key co-signs the hand-over)')
+    .action((raw: unknown) => {
+      const options = parseOptions(
+        DbOptions.extend({
+          reason: z.string().min(1).max(500),
+          validityDays: z.coerce.number().int().min(1).max(3650),
+        }),
+        raw,
+      );
+      const result = withDatabase(options, (db, user) =>
+        rotateAuditKey(db, {
+          now: new Date(),
+          actor: `user:${user}`,
+          reason: options.reason,
+          validityDays: options.validityDays,
+        }),
+      );
+      out(`key rotated at entry ${result.sequence}\nverifier key: ${result.verifierKey}`);
+    });
+
+  audit
+    .command('erase')
+    .requiredOption('--db <file>', 'the encrypted database')
+    .requiredOption('--subject <id>', 'the data subject, such as lead:L-1042')
+    .requiredOption('--basis <text>', 'the legal basis and request reference (recorded)')
+    .option('--user <name>', `whose key slot unlocks the database (default: $${USER_ENV})`)
+    .description('erase a data subject’s personal data (GDPR art. 17), leaving a logged tombstone')
+    .action((raw: unknown) => {
+      const options = parseOptions(
+        DbOptions.extend({ subject: z.string().min(1), basis: z.string().min(1).max(500) }),
+        raw,
+      );
+      const result = withDatabase(options, (db, user) =>
+        eraseSubject(db, { subject: options.subject, basis: options.basis, actor: `user:${user}`, now: new Date() }),
+      );
+      out(`${options.subject}: ${result.erased.length} record(s) erased; tombstone entry ${result.tombstone}`);
+    });
+
+  audit
+    .command('purge')
+    .requiredOption('--db <file>', 'the encrypted database')
+    .requiredOption('--retention <regime=years>', 'retention per regime, as in the policy; repeatable', collect, [])
+    .option('--user <name>', `whose key slot unlocks the database (default: $${USER_ENV})`)
+    .description('delete personal data past its retention period, leaving a logged tombstone')
+    .action((raw: unknown) => {
+      const options = parseOptions(
+        DbOptions.extend({
+          retention: z
+            .array(z.string().regex(/^[^=]+=[1-9][0-9]?$/, 'REGIME=YEARS, years from 1 to 99'))
+            .min(1, 'at least one --retention REGIME=YEARS'),
+        }),
+        raw,
+      );
+      const rules = options.retention.map((rule) => {
+        const [regime, years] = rule.split('=') as [string, string];
+        return { regime, years: Number(years) };
+      });
+      const result = withDatabase(options, (db, user) =>
+        purgeExpiredPersonalData(db, { now: new Date(), actor: `user:${user}`, rules }),
+      );
+      out(`${result.erased} record(s) purged; tombstone entry ${result.tombstone}`);
+    });
+};

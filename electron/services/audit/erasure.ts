@@ -1,0 +1,112 @@
+// Erasure and retention: personal data and salts deleted beside the log, a tombstone entry logged, the chain intact.
+import type { Database } from '../store/database.ts';
+import { inTransaction } from '../store/transaction.ts';
+import { utcTimeText } from '../../../core/audit/fields.ts';
+import { AuditLogError } from '../../../core/audit/log-engine.ts';
+import { PARTY_ID_PATTERN } from '../../../core/audit/fields.ts';
+import { appendServiceEvent } from './audit-log.ts';
+import type { AuditDeps } from './audit-log.ts';
+
+/** A retention rule from the policy: personal data under `regime` is kept `years` years after its entry. */
+export type RetentionRule = { readonly regime: string; readonly years: number };
+
+const eraseRows = (db: Database, sequences: readonly number[], erasedBy: number): void => {
+  const erase = db.prepare('UPDATE audit_personal_data SET data = NULL, salt = NULL, erased_by = ? WHERE sequence = ?');
+  for (const sequence of sequences) erase.run(erasedBy, sequence);
+};
+
+// After the transaction, move the erased pages out of the WAL; secure_delete already zeroed the freed content.
+const flushWal = (db: Database): void => {
+  if (!db.inTransaction) db.pragma('wal_checkpoint(TRUNCATE)');
+};
+
+/**
+ * Erases a data subject (GDPR art. 17): every piece of their personal data and its salt is deleted, and a
+ * subject.erased entry lists the entries whose commitments can no longer be opened. The entries stay.
+ */
+export const eraseSubject = (
+  db: Database,
+  input: { readonly subject: string; readonly actor: string; readonly now: Date; readonly basis: string },
+  deps: AuditDeps = {},
+): { readonly erased: readonly number[]; readonly tombstone: number } => {
+  if (!PARTY_ID_PATTERN.test(input.subject))
+    throw new AuditLogError(`subject ${JSON.stringify(input.subject)} is not kind:id`, 'subject');
+  const result = inTransaction(db, () => {
+    const sequences = db
+      .prepare<[string], number>(
+        'SELECT sequence FROM audit_personal_data WHERE subject = ? AND data IS NOT NULL ORDER BY sequence',
+      )
+      .pluck()
+      .all(input.subject);
+    const tombstone = appendServiceEvent(
+      db,
+      {
+        time: input.now,
+        actor: input.actor,
+        type: 'subject.erased',
+        subjects: [input.subject],
+        payload: { subject: input.subject, basis: input.basis, erasedSequences: sequences.map(String) },
+      },
+      deps,
+    );
+    eraseRows(db, sequences, tombstone.sequence);
+    return { erased: sequences, tombstone: tombstone.sequence };
+  });
+  flushWal(db);
+  return result;
+};
+
+const yearsBefore = (now: Date, years: number): Date => {
+  const cutoff = new Date(now.getTime());
+  cutoff.setUTCFullYear(cutoff.getUTCFullYear() - years);
+  return cutoff;
+};
+
+const toRanges = (sequences: readonly number[]): [string, string][] => {
+  const ranges: [string, string][] = [];
+  for (const sequence of sequences) {
+    const last = ranges.at(-1);
+    if (last && Number(last[1]) + 1 === sequence) last[1] = String(sequence);
+    else ranges.push([String(sequence), String(sequence)]);
+  }
+  return ranges;
+};
+
+/**
+ * Purges personal data past its retention period, per regime (payment services typically keep 5 to 7 years).
+ * Data whose regime has no rule is kept. One retention.purged entry records the rules, cut-offs and what went.
+ */
+export const purgeExpiredPersonalData = (
+  db: Database,
+  input: { readonly now: Date; readonly actor: string; readonly rules: readonly RetentionRule[] },
+  deps: AuditDeps = {},
+): { readonly erased: number; readonly tombstone: number } => {
+  for (const rule of input.rules)
+    if (!Number.isInteger(rule.years) || rule.years < 1 || rule.years > 100)
+      throw new AuditLogError(`retention for ${rule.regime}: years must be a whole number from 1 to 100`, 'years');
+  const result = inTransaction(db, () => {
+    const due = db
+      .prepare<[string, string], number>(
+        `SELECT p.sequence FROM audit_personal_data p JOIN audit_entries e ON e.sequence = p.sequence
+       WHERE p.regime = ? AND p.data IS NOT NULL AND e.time < ? ORDER BY p.sequence`,
+      )
+      .pluck();
+    const rules = input.rules.map((rule) => ({ ...rule, cutoff: utcTimeText(yearsBefore(input.now, rule.years)) }));
+    const sequences = rules.flatMap((rule) => due.all(rule.regime, rule.cutoff)).sort((a, b) => a - b);
+    const tombstone = appendServiceEvent(
+      db,
+      {
+        time: input.now,
+        actor: input.actor,
+        type: 'retention.purged',
+        subjects: [`device:${db.prepare<[], string>('SELECT log_id FROM audit_log').pluck().get()}`],
+        payload: { rules, erased: String(sequences.length), erasedRanges: toRanges(sequences) },
+      },
+      deps,
+    );
+    eraseRows(db, sequences, tombstone.sequence);
+    return { erased: sequences.length, tombstone: tombstone.sequence };
+  });
+  flushWal(db);
+  return result;
+};

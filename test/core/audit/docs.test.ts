@@ -1,0 +1,42 @@
+// docs/audit-export.md stays true: its event type table lists exactly the closed set, with the code's descriptions.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AUDIT_EVENT_TYPES, EVENT_PAYLOAD_SCHEMAS, EVENT_TYPE_DOCS } from '../../../core/audit/event-types.ts';
+import { auditBundleJsonSchemas } from '../../../core/audit/json-schemas.ts';
+
+const doc = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'audit-export.md'), 'utf8');
+const section = doc.slice(doc.indexOf('## Event types'), doc.indexOf('## Keys, rotation'));
+const rows = section
+  .split('\n')
+  .filter((line) => /^\| `[a-z_]+\.[a-z_]+` \|/.test(line))
+  .map((line) => line.split('|').map((cell) => cell.trim()));
+
+describe('docs/audit-export.md', () => {
+  it('documents every event type, and no other', () => {
+    expect(rows.map((row) => row[1]!.replaceAll('`', ''))).toEqual([...AUDIT_EVENT_TYPES]);
+  });
+
+  it('matches the code’s category, description and required payload fields', () => {
+    for (const row of rows) {
+      const type = row[1]!.replaceAll('`', '') as keyof typeof EVENT_TYPE_DOCS;
+      expect(row[2]).toBe(EVENT_TYPE_DOCS[type].category);
+      expect(row[3]).toBe(EVENT_TYPE_DOCS[type].records);
+      const shape = (EVENT_PAYLOAD_SCHEMAS[type] as unknown as { shape: Record<string, unknown> }).shape;
+      const fields = Object.keys(shape).map((key) => `\`${key}\``);
+      expect(row[5]).toBe(fields.length ? fields.join(', ') : '—');
+    }
+  });
+
+  it('ships a JSON Schema for each JSON file of the bundle', () => {
+    const schemas = auditBundleJsonSchemas();
+    expect(Object.keys(schemas).sort()).toEqual([
+      'schema/entry.schema.json',
+      'schema/keys.schema.json',
+      'schema/manifest.schema.json',
+      'schema/personal-data.schema.json',
+    ]);
+    for (const schema of Object.values(schemas))
+      expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+  });
+});
