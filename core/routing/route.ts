@@ -82,6 +82,25 @@ export const routeBatch = (
   return { decisions, state: working };
 };
 
+/**
+ * A run of decisions over one working copy of the state (copied once, not per lead): for intake, which routes lead
+ * after lead and needs the cursor after each. Equivalent to threading the state through routeLead.
+ */
+export type RoutingRun = {
+  readonly route: (lead: Lead, at: string) => readonly RoutingDecision[];
+  readonly cursorOf: (teamId: string) => number;
+  readonly state: () => RoutingState;
+};
+
+export const startRoutingRun = (policy: CompiledPolicy, state: RoutingState): RoutingRun => {
+  const working: WorkingState = { cursors: { ...state.cursors }, openAssignments: { ...state.openAssignments } };
+  return {
+    route: (lead, at) => routeLeadInto(policy, lead, working, at),
+    cursorOf: (teamId) => working.cursors[teamId] ?? 0,
+    state: () => ({ cursors: { ...working.cursors }, openAssignments: { ...working.openAssignments } }),
+  };
+};
+
 const routeLeadInto = (policy: CompiledPolicy, lead: Lead, working: WorkingState, at: string): RoutingDecision[] => {
   const tagging = tagJurisdiction(lead, policy);
   return lead.productInterests.map((productId) => decidePath(policy, lead, tagging, productId, working, at));

@@ -3,9 +3,9 @@
 import { hasPermission } from '../../../core/access/roles.ts';
 import { openCaseFor } from '../../../core/cases/case.ts';
 import type { Lead } from '../../../core/routing/lead.ts';
-import { routeLead } from '../../../core/routing/route.ts';
+import { startRoutingRun } from '../../../core/routing/route.ts';
 import { auditTraceOf } from '../../../core/routing/audit-trace.ts';
-import type { RoutingDecision, RoutingState } from '../../../core/routing/route.ts';
+import type { RoutingDecision, RoutingRun, RoutingState } from '../../../core/routing/route.ts';
 import type { JsonObject } from '../../../core/audit/entry.ts';
 import type { JsonValue } from '../../../core/shared/canonical-json.ts';
 import type { LocatedLead, LeadRecordProblem } from '../leads/read-lead-file.ts';
@@ -88,7 +88,7 @@ export const recordDecision = (
   append: Appender,
   policy: ActivePolicy,
   decision: RoutingDecision,
-  state: RoutingState,
+  cursorOf: (teamId: string) => number,
   actor: string,
 ): RoutedPath => {
   const { outcome } = decision;
@@ -108,7 +108,7 @@ export const recordDecision = (
       licenceId: outcome.kind === 'assigned' ? outcome.licenceId : null,
       jurisdiction: decision.trace.jurisdiction.jurisdiction,
       ruleVersion: decision.ruleVersion,
-      cursor: outcome.kind === 'assigned' ? { teamId: outcome.teamId, next: state.cursors[outcome.teamId] ?? 0 } : null,
+      cursor: outcome.kind === 'assigned' ? { teamId: outcome.teamId, next: cursorOf(outcome.teamId) } : null,
       notifications: decision.notifications as unknown as JsonValue,
       trace: auditTraceOf(decision),
     },
@@ -154,9 +154,9 @@ const ingestOne = (
   append: Appender,
   policy: ActivePolicy,
   input: { readonly lead: Lead; readonly sourceSystem: string; readonly source: IntakeSource },
-  state: RoutingState,
+  run: RoutingRun,
   actor: string,
-): { readonly state: RoutingState; readonly paths: RoutedPath[] } => {
+): RoutedPath[] => {
   const at = workstation.deps.now().toISOString();
   // Our own screening never drops a hit the record arrived with (from an upstream system): both are kept.
   const ours = workstation.screener ? workstation.screener(input.lead, at) : undefined;
@@ -165,7 +165,7 @@ const ingestOne = (
       ? input.lead.screening
       : { screenedAt: ours.screenedAt, hits: [...(input.lead.screening?.hits ?? []), ...ours.hits] };
   const lead: Lead = screening === undefined ? input.lead : { ...input.lead, screening };
-  const routed = routeLead(policy.compiled, lead, state, at);
+  const decisions = run.route(lead, at);
   append({
     actor,
     type: 'lead.ingested',
@@ -177,14 +177,11 @@ const ingestOne = (
       sourceId: lead.id,
       facts: factsOf({ ...lead, screening: undefined }),
       scope:
-        routed.decisions[0]?.trace.jurisdiction.jurisdiction ??
-        lead.address?.country ??
-        lead.kycPrescreenJurisdiction ??
-        null,
+        decisions[0]?.trace.jurisdiction.jurisdiction ?? lead.address?.country ?? lead.kycPrescreenJurisdiction ?? null,
     },
     personalData: {
       subject: `lead:${lead.id}`,
-      regime: regimeFor(policy, routed.decisions),
+      regime: regimeFor(policy, decisions),
       data: personalDataOf(lead),
     },
   });
@@ -203,8 +200,7 @@ const ingestOne = (
         screening: lead.screening as unknown as JsonValue,
       },
     });
-  const paths = routed.decisions.map((decision) => recordDecision(append, policy, decision, routed.state, actor));
-  return { state: routed.state, paths };
+  return decisions.map((decision) => recordDecision(append, policy, decision, run.cursorOf, actor));
 };
 
 const isDuplicate = (db: Database, sourceSystem: string, leadId: string): 'duplicate' | 'conflict' | null => {
@@ -252,7 +248,7 @@ export const importLeads = (
   for (let offset = 0; offset < records.length; offset += chunkSize) {
     const chunk = records.slice(offset, offset + chunkSize);
     const outcome = commit(workstation, (append) => {
-      let state = loadRoutingState(workstation.db);
+      const run = startRoutingRun(policy.compiled, loadRoutingState(workstation.db));
       const chunkPaths: RoutedPath[] = [];
       let chunkImported = 0;
       let chunkDuplicates = 0;
@@ -279,11 +275,10 @@ export const importLeads = (
           append,
           policy,
           { lead, sourceSystem: options.sourceSystem, source: options.source ?? 'file' },
-          state,
+          run,
           actor,
         );
-        state = result.state;
-        chunkPaths.push(...result.paths);
+        chunkPaths.push(...result);
         chunkImported += 1;
       }
       return { chunkPaths, chunkImported, chunkDuplicates, chunkRejected };
@@ -315,7 +310,8 @@ export const reroutePaths = (
 ): RoutedPath[] => {
   const policy = workstation.policy();
   const at = workstation.deps.now().toISOString();
-  const state = loadRoutingState(workstation.db);
-  const routed = routeLead(policy.compiled, { ...lead, productInterests: [...productIds] }, state, at);
-  return routed.decisions.map((decision) => recordDecision(append, policy, decision, routed.state, actor));
+  const run = startRoutingRun(policy.compiled, loadRoutingState(workstation.db));
+  return run
+    .route({ ...lead, productInterests: [...productIds] }, at)
+    .map((decision) => recordDecision(append, policy, decision, run.cursorOf, actor));
 };

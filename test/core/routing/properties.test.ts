@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PolicyBundle } from '../../../core/policy/schema.ts';
-import { emptyRoutingState, routeBatch, routeLead } from '../../../core/routing/route.ts';
+import { emptyRoutingState, routeBatch, routeLead, startRoutingRun } from '../../../core/routing/route.ts';
 import type { RoutingDecision, RoutingState } from '../../../core/routing/route.ts';
 import type { Lead, LeadInput } from '../../../core/routing/lead.ts';
 import { basePolicy, compileInput, lead as makeLead } from '../../support/policy-builder.ts';
@@ -307,6 +307,20 @@ describe('routing invariants (fast-check)', () => {
         }
         expect(one).toEqual(batch.decisions);
         expect(state).toEqual(batch.state);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a routing run decides exactly as routeBatch does, state included', () => {
+    fc.assert(
+      fc.property(policyArb, fc.array(leadArb, { minLength: 1, maxLength: 8 }), (input, leads) => {
+        const compiled = compileInput(input);
+        const batch = routeBatch(compiled, leads, emptyRoutingState, AT);
+        const run = startRoutingRun(compiled, emptyRoutingState);
+        const decisions = leads.flatMap((lead) => run.route(lead, AT));
+        expect(decisions).toEqual(batch.decisions);
+        expect(run.state()).toEqual(batch.state);
       }),
       { numRuns: 100 },
     );
