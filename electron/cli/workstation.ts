@@ -15,6 +15,8 @@ import { initialiseWorkstation, openWorkstation, WorkstationError } from '../ser
 import type { LeadScreener } from '../services/workstation/workstation.ts';
 import { StoreError } from '../services/store/errors.ts';
 import { loadLeadScreener } from '../services/workstation/screener.ts';
+import { startBatchScreener } from '../services/screening/batch.ts';
+import { importLeadsPipelined } from '../services/workstation/pipeline.ts';
 import { CliError, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
 
 const passphrase = (variable: string): string => {
@@ -147,18 +149,40 @@ export const registerWorkstationCommands = (program: Command): void => {
           { path: options.db, userId: options.user, passphrase: passphrase(options.passphraseEnv) },
           { now: () => new Date() },
         );
-        if (options.lists)
+        // An all-or-nothing import is one transaction, screened in line; a "valid" import screens on a worker thread
+        // while this one persists the previous chunk.
+        if (options.lists && options.mode === 'all')
           screener = await loadLeadScreener(options.lists, session.workstation.policy().loaded.policy.screening);
       } catch (error) {
         storeFailure(error);
       }
       const signedIn = { ...session!, workstation: { ...session!.workstation, screener } };
+      const thresholds = signedIn.workstation.policy().loaded.policy.screening;
       try {
-        const result = importLeads(signedIn, records, problems, {
-          sourceSystem: options.sourceSystem,
-          mode: options.mode,
-          onProgress: (done, total) => process.stderr.write(`\rimported ${done}/${total}`),
-        });
+        const onProgress = (done: number, total: number): boolean =>
+          process.stderr.write(`\rimported ${done}/${total}`);
+        let result;
+        if (options.lists && options.mode === 'valid') {
+          const workers = await startBatchScreener(
+            { dir: options.lists },
+            { potential: thresholds.potentialMatchThreshold, strong: thresholds.strongMatchThreshold },
+            { workers: 1, maxHits: 5 },
+          );
+          try {
+            result = await importLeadsPipelined(signedIn, records, problems, workers, {
+              sourceSystem: options.sourceSystem,
+              onProgress,
+            });
+          } finally {
+            await workers.close();
+          }
+        } else {
+          result = importLeads(signedIn, records, problems, {
+            sourceSystem: options.sourceSystem,
+            mode: options.mode,
+            onProgress,
+          });
+        }
         if (records.length > 0) process.stderr.write('\n');
         for (const problem of result.rejected) process.stderr.write(`${formatLeadProblem({ ...problem, file })}\n`);
         process.stdout.write(

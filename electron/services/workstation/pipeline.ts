@@ -1,0 +1,67 @@
+// Intake for large files: worker threads screen the next chunk of leads while this thread routes and persists the
+// current one, so screening and the store's work overlap on a multi-core machine.
+import { toRoutingScreening } from '../../../core/screening/routing-input.ts';
+import type { Lead } from '../../../core/routing/lead.ts';
+import type { BatchScreener } from '../screening/batch.ts';
+import type { LeadRecordProblem, LocatedLead } from '../leads/read-lead-file.ts';
+import { importLeads } from './intake.ts';
+import type { ImportOptions, IntakeResult } from './intake.ts';
+import { partiesOf } from './screener.ts';
+import type { Session } from './workstation.ts';
+
+/** Screens every lead of a chunk (person and company) and sets its screening, keeping hits it arrived with. */
+export const prescreenLeads = async (
+  records: readonly LocatedLead[],
+  screener: BatchScreener,
+  at: string,
+): Promise<LocatedLead[]> => {
+  const parties = records.map((record) => partiesOf(record.lead));
+  const results = await screener.screen(parties.flat());
+  let offset = 0;
+  return records.map((record, index) => {
+    const own = results.slice(offset, offset + parties[index]!.length);
+    offset += parties[index]!.length;
+    const summary = toRoutingScreening(own, at);
+    const lead: Lead = {
+      ...record.lead,
+      screening: {
+        screenedAt: summary.screenedAt,
+        hits: [...(record.lead.screening?.hits ?? []), ...summary.hits.map((hit) => ({ ...hit }))],
+      },
+    };
+    return { line: record.line, lead };
+  });
+};
+
+/** Imports in chunks, screening chunk n+1 on the workers while chunk n is persisted. Mode "valid" only. */
+export const importLeadsPipelined = async (
+  session: Session,
+  records: readonly LocatedLead[],
+  problems: readonly LeadRecordProblem[],
+  screener: BatchScreener,
+  options: Omit<ImportOptions, 'mode' | 'chunkSize'> & { readonly chunkSize?: number },
+): Promise<IntakeResult> => {
+  const chunkSize = options.chunkSize ?? 1_000;
+  const chunks: LocatedLead[][] = [];
+  for (let i = 0; i < records.length; i += chunkSize) chunks.push(records.slice(i, i + chunkSize));
+  const at = (): string => session.workstation.deps.now().toISOString();
+  const totals = { imported: 0, duplicates: 0, casesOpened: 0 };
+  const decisions: Record<string, number> = {};
+  const rejected: LeadRecordProblem[] = [...problems];
+  const paths: IntakeResult['paths'][number][] = [];
+  const unscreened = { ...session, workstation: { ...session.workstation, screener: null } };
+  let next = chunks.length > 0 ? prescreenLeads(chunks[0]!, screener, at()) : null;
+  for (let index = 0; index < chunks.length; index += 1) {
+    const screened = await next!;
+    next = index + 1 < chunks.length ? prescreenLeads(chunks[index + 1]!, screener, at()) : null;
+    const result = importLeads(unscreened, screened, [], { ...options, mode: 'valid', chunkSize });
+    totals.imported += result.imported;
+    totals.duplicates += result.duplicates;
+    totals.casesOpened += result.casesOpened;
+    rejected.push(...result.rejected);
+    for (const [kind, count] of Object.entries(result.decisions)) decisions[kind] = (decisions[kind] ?? 0) + count;
+    paths.push(...result.paths);
+    options.onProgress?.(Math.min((index + 1) * chunkSize, records.length), records.length);
+  }
+  return { ...totals, decisions, rejected, paths };
+};
