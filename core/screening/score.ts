@@ -1,0 +1,301 @@
+// Name scoring: aligns query tokens with listed tokens and turns the alignment into a score with its parts.
+import { ROLE_WEIGHT } from './normalise.ts';
+import type { NameToken } from './normalise.ts';
+import { MIN_TOKEN_SIMILARITY, ONE_EDIT_SIMILARITY, editDistance, tokenSimilarity } from './similarity.ts';
+import type { TokenMatchHow, TokenSimilarity } from './similarity.ts';
+
+/**
+ * A token present in both names but different (a surname swapped for another) costs its full weight; a token
+ * present in one name only (a dropped middle name, an added patronymic) costs this fraction of it.
+ */
+export const SUBSTITUTION_PENALTY = 1;
+export const OMISSION_PENALTY = 0.15;
+/** A single letter carries half a word's weight: "J." says less than "John". */
+export const INITIAL_WEIGHT = 0.5;
+
+export type TokenAlignment = {
+  readonly query: readonly string[];
+  readonly listed: readonly string[];
+  readonly how: TokenMatchHow;
+  readonly similarity: number;
+  readonly weight: number;
+};
+
+export type NameScore = {
+  /** In [0, 1]: matched weight over aligned weight plus the penalties. */
+  readonly score: number;
+  readonly alignments: readonly TokenAlignment[];
+  readonly unmatchedQuery: readonly string[];
+  readonly unmatchedListed: readonly string[];
+  /** Weight of tokens that differ between the names (counted once for the pair). */
+  readonly substitutedWeight: number;
+  /** Weight of tokens that only one of the names has. */
+  readonly omittedWeight: number;
+};
+
+/** The similarity of query token i with listed token j; screening passes a memoised one. */
+export type SimilarityLookup = (queryPosition: number, listedPosition: number) => TokenSimilarity;
+
+export const tokenWeight = (token: NameToken): number =>
+  token.role === 'name' && token.text.length === 1 ? INITIAL_WEIGHT : ROLE_WEIGHT[token.role];
+
+// Scratch space for one alignment at a time (JavaScript runs one at a time per thread). Names longer than
+// MAX_TOKENS tokens fall back to fresh arrays.
+const MAX_TOKENS = 32;
+const MAX_PAIRS = MAX_TOKENS * MAX_TOKENS * 3;
+const pairSimilarity = new Float64Array(MAX_PAIRS);
+const pairBounds = new Int32Array(MAX_PAIRS * 4);
+const pairHow: TokenMatchHow[] = new Array<TokenMatchHow>(MAX_PAIRS);
+const pairOrder = new Int32Array(MAX_PAIRS);
+const chosenPairs = new Int32Array(MAX_TOKENS * 2);
+const queryUsedScratch = new Uint8Array(MAX_TOKENS);
+const listedUsedScratch = new Uint8Array(MAX_TOKENS);
+
+type Alignment = { count: number; queryUsed: Uint8Array; listedUsed: Uint8Array; chosen: Int32Array };
+
+const comesBefore = (a: number, b: number): boolean => {
+  const similarityA = pairSimilarity[a]!;
+  const similarityB = pairSimilarity[b]!;
+  if (similarityA !== similarityB) return similarityA > similarityB;
+  const spanA = pairBounds[a * 4 + 1]! - pairBounds[a * 4]! + pairBounds[a * 4 + 3]! - pairBounds[a * 4 + 2]!;
+  const spanB = pairBounds[b * 4 + 1]! - pairBounds[b * 4]! + pairBounds[b * 4 + 3]! - pairBounds[b * 4 + 2]!;
+  if (spanA !== spanB) return spanA > spanB;
+  if (pairBounds[a * 4] !== pairBounds[b * 4]) return pairBounds[a * 4]! < pairBounds[b * 4]!;
+  return pairBounds[a * 4 + 2]! < pairBounds[b * 4 + 2]!;
+};
+
+/**
+ * Greedy alignment on similarity (ties go to the pairing that covers more tokens, then to the earlier one), with
+ * two neighbouring tokens allowed to match one written together ("JanDaniel", "SiemensAG", "MOHAMMADHASNI").
+ */
+const align = (query: readonly NameToken[], listed: readonly NameToken[], lookup: SimilarityLookup): Alignment => {
+  if (query.length > MAX_TOKENS || listed.length > MAX_TOKENS) {
+    return alignSlowly(query, listed, lookup);
+  }
+  let count = 0;
+  const add = (q0: number, q1: number, c0: number, c1: number, similarity: number, how: TokenMatchHow): void => {
+    pairSimilarity[count] = similarity;
+    pairBounds[count * 4] = q0;
+    pairBounds[count * 4 + 1] = q1;
+    pairBounds[count * 4 + 2] = c0;
+    pairBounds[count * 4 + 3] = c1;
+    pairHow[count] = how;
+    count += 1;
+  };
+  for (let i = 0; i < query.length; i += 1) {
+    for (let j = 0; j < listed.length; j += 1) {
+      const found = lookup(i, j);
+      if (found.similarity >= MIN_TOKEN_SIMILARITY) add(i, i + 1, j, j + 1, found.similarity, found.how);
+    }
+  }
+  addJoinedPairs(query, listed, false, add);
+  addJoinedPairs(listed, query, true, add);
+  // Insertion sort: a handful of pairs, no allocation.
+  for (let k = 0; k < count; k += 1) {
+    const pair = k;
+    let position = k;
+    while (position > 0 && comesBefore(pair, pairOrder[position - 1]!)) {
+      pairOrder[position] = pairOrder[position - 1]!;
+      position -= 1;
+    }
+    pairOrder[position] = pair;
+  }
+  queryUsedScratch.fill(0, 0, query.length);
+  listedUsedScratch.fill(0, 0, listed.length);
+  let chosen = 0;
+  for (let k = 0; k < count; k += 1) {
+    const pair = pairOrder[k]!;
+    const q0 = pairBounds[pair * 4]!;
+    const q1 = pairBounds[pair * 4 + 1]!;
+    const c0 = pairBounds[pair * 4 + 2]!;
+    const c1 = pairBounds[pair * 4 + 3]!;
+    let free = true;
+    for (let i = q0; i < q1; i += 1) if (queryUsedScratch[i] === 1) free = false;
+    for (let j = c0; j < c1; j += 1) if (listedUsedScratch[j] === 1) free = false;
+    if (!free) continue;
+    for (let i = q0; i < q1; i += 1) queryUsedScratch[i] = 1;
+    for (let j = c0; j < c1; j += 1) listedUsedScratch[j] = 1;
+    chosenPairs[chosen] = pair;
+    chosen += 1;
+  }
+  return { count: chosen, queryUsed: queryUsedScratch, listedUsed: listedUsedScratch, chosen: chosenPairs };
+};
+
+// The same alignment for very long names, with arrays of their own.
+const alignSlowly = (
+  query: readonly NameToken[],
+  listed: readonly NameToken[],
+  lookup: SimilarityLookup,
+): Alignment => {
+  type Pair = { q0: number; q1: number; c0: number; c1: number; similarity: number; how: TokenMatchHow };
+  const pairs: Pair[] = [];
+  const add = (q0: number, q1: number, c0: number, c1: number, similarity: number, how: TokenMatchHow): void => {
+    pairs.push({ q0, q1, c0, c1, similarity, how });
+  };
+  for (let i = 0; i < query.length; i += 1) {
+    for (let j = 0; j < listed.length; j += 1) {
+      const found = lookup(i, j);
+      if (found.similarity >= MIN_TOKEN_SIMILARITY) add(i, i + 1, j, j + 1, found.similarity, found.how);
+    }
+  }
+  addJoinedPairs(query, listed, false, add);
+  addJoinedPairs(listed, query, true, add);
+  const span = (pair: Pair): number => pair.q1 - pair.q0 + pair.c1 - pair.c0;
+  pairs.sort((a, b) => b.similarity - a.similarity || span(b) - span(a) || a.q0 - b.q0 || a.c0 - b.c0);
+  const queryUsed = new Uint8Array(query.length);
+  const listedUsed = new Uint8Array(listed.length);
+  const chosen: number[] = [];
+  // Reuse the shared buffers' layout for the chosen pairs, in a local copy.
+  const similarity: number[] = [];
+  const bounds: number[] = [];
+  const how: TokenMatchHow[] = [];
+  for (const pair of pairs) {
+    let free = true;
+    for (let i = pair.q0; i < pair.q1; i += 1) if (queryUsed[i] === 1) free = false;
+    for (let j = pair.c0; j < pair.c1; j += 1) if (listedUsed[j] === 1) free = false;
+    if (!free) continue;
+    for (let i = pair.q0; i < pair.q1; i += 1) queryUsed[i] = 1;
+    for (let j = pair.c0; j < pair.c1; j += 1) listedUsed[j] = 1;
+    chosen.push(similarity.length);
+    similarity.push(pair.similarity);
+    bounds.push(pair.q0, pair.q1, pair.c0, pair.c1);
+    how.push(pair.how);
+  }
+  // Copy into the shared buffers so the readers below see one layout (these names are rare).
+  similarity.forEach((value, k) => {
+    pairSimilarity[k] = value;
+    pairHow[k] = how[k]!;
+    for (let b = 0; b < 4; b += 1) pairBounds[k * 4 + b] = bounds[k * 4 + b]!;
+  });
+  return { count: chosen.length, queryUsed, listedUsed, chosen: Int32Array.from(chosen) };
+};
+
+type Totals = {
+  matched: number;
+  aligned: number;
+  nameTokenAligned: boolean;
+  unmatchedQueryWeight: number;
+  unmatchedListedWeight: number;
+};
+
+const totalsOf = (query: readonly NameToken[], listed: readonly NameToken[], alignment: Alignment): Totals => {
+  let matched = 0;
+  let aligned = 0;
+  let nameTokenAligned = false;
+  for (let k = 0; k < alignment.count; k += 1) {
+    const pair = alignment.chosen[k]!;
+    let queryWeight = 0;
+    let listedWeight = 0;
+    let queryName = false;
+    let listedName = false;
+    for (let i = pairBounds[pair * 4]!; i < pairBounds[pair * 4 + 1]!; i += 1) {
+      queryWeight += tokenWeight(query[i]!);
+      if (query[i]!.role === 'name') queryName = true;
+    }
+    for (let j = pairBounds[pair * 4 + 2]!; j < pairBounds[pair * 4 + 3]!; j += 1) {
+      listedWeight += tokenWeight(listed[j]!);
+      if (listed[j]!.role === 'name') listedName = true;
+    }
+    if (queryName && listedName) nameTokenAligned = true;
+    const weight = (queryWeight + listedWeight) / 2;
+    matched += pairSimilarity[pair]! * weight;
+    aligned += weight;
+  }
+  let unmatchedQueryWeight = 0;
+  let unmatchedListedWeight = 0;
+  for (let i = 0; i < query.length; i += 1)
+    if (alignment.queryUsed[i] !== 1) unmatchedQueryWeight += tokenWeight(query[i]!);
+  for (let j = 0; j < listed.length; j += 1) {
+    if (alignment.listedUsed[j] !== 1) unmatchedListedWeight += tokenWeight(listed[j]!);
+  }
+  return { matched, aligned, nameTokenAligned, unmatchedQueryWeight, unmatchedListedWeight };
+};
+
+const scoreOf = (totals: Totals): number => {
+  const substituted = Math.min(totals.unmatchedQueryWeight, totals.unmatchedListedWeight);
+  const omitted = Math.max(totals.unmatchedQueryWeight, totals.unmatchedListedWeight) - substituted;
+  const denominator = totals.aligned + SUBSTITUTION_PENALTY * substituted + OMISSION_PENALTY * omitted;
+  // Agreeing only on particles, titles or legal forms ("Al", "Sheikh", "LLC") is no match at all.
+  return totals.nameTokenAligned && denominator > 0 ? round(totals.matched / denominator) : 0;
+};
+
+/** The score alone, for ranking candidates: the same number `scoreNames` gives, without the explanation. */
+export const nameScore = (
+  query: readonly NameToken[],
+  listed: readonly NameToken[],
+  lookup: SimilarityLookup = (i, j) => tokenSimilarity(query[i]!.text, listed[j]!.text),
+): number => scoreOf(totalsOf(query, listed, align(query, listed, lookup)));
+
+/**
+ * Scores a listed name against a query name, with its parts. Word order does not matter; unmatched tokens are
+ * penalised as substitutions when both names have some, as omissions for the rest:
+ * score = Σ similarity × weight / (Σ aligned weight + substituted weight + 0.15 × omitted weight).
+ */
+export const scoreNames = (
+  query: readonly NameToken[],
+  listed: readonly NameToken[],
+  lookup: SimilarityLookup = (i, j) => tokenSimilarity(query[i]!.text, listed[j]!.text),
+): NameScore => {
+  const alignment = align(query, listed, lookup);
+  const totals = totalsOf(query, listed, alignment);
+  const alignments: TokenAlignment[] = [];
+  for (let k = 0; k < alignment.count; k += 1) {
+    const pair = alignment.chosen[k]!;
+    const q0 = pairBounds[pair * 4]!;
+    const q1 = pairBounds[pair * 4 + 1]!;
+    const c0 = pairBounds[pair * 4 + 2]!;
+    const c1 = pairBounds[pair * 4 + 3]!;
+    const queryTokens = query.slice(q0, q1);
+    const listedTokens = listed.slice(c0, c1);
+    const weight =
+      (queryTokens.reduce((sum, token) => sum + tokenWeight(token), 0) +
+        listedTokens.reduce((sum, token) => sum + tokenWeight(token), 0)) /
+      2;
+    alignments.push({
+      query: queryTokens.map((token) => token.text),
+      listed: listedTokens.map((token) => token.text),
+      how: pairHow[pair]!,
+      similarity: round(pairSimilarity[pair]!),
+      weight: round(weight),
+    });
+  }
+  const substituted = Math.min(totals.unmatchedQueryWeight, totals.unmatchedListedWeight);
+  const omitted = Math.max(totals.unmatchedQueryWeight, totals.unmatchedListedWeight) - substituted;
+  return {
+    score: scoreOf(totals),
+    alignments,
+    unmatchedQuery: query.filter((_, i) => alignment.queryUsed[i] !== 1).map((token) => token.text),
+    unmatchedListed: listed.filter((_, j) => alignment.listedUsed[j] !== 1).map((token) => token.text),
+    substitutedWeight: round(substituted),
+    omittedWeight: round(omitted),
+  };
+};
+
+type AddPair = (q0: number, q1: number, c0: number, c1: number, similarity: number, how: TokenMatchHow) => void;
+
+// One token of `single` against two neighbouring tokens of `split` written together.
+const addJoinedPairs = (
+  single: readonly NameToken[],
+  split: readonly NameToken[],
+  singleIsListed: boolean,
+  add: AddPair,
+): void => {
+  for (let i = 0; i < single.length; i += 1) {
+    const word = single[i]!.text;
+    if (word.length < 4) continue;
+    for (let j = 0; j + 1 < split.length; j += 1) {
+      const first = split[j]!.text;
+      const second = split[j + 1]!.text;
+      if (first.charCodeAt(0) !== word.charCodeAt(0)) continue;
+      if (Math.abs(first.length + second.length - word.length) > 1) continue;
+      const joined = first + second;
+      // Written together exactly, or with one slip ("FridrichBuchenberg" is two slips and does not count).
+      const found = joined === word ? 1 : editDistance(word, joined, 1) === 1 ? ONE_EDIT_SIMILARITY : 0;
+      if (found === 0) continue;
+      if (singleIsListed) add(j, j + 2, i, i + 1, found, 'joined');
+      else add(i, i + 1, j, j + 2, found, 'joined');
+    }
+  }
+};
+
+const round = (value: number): number => Math.round(value * 10_000) / 10_000;
