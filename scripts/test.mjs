@@ -6,7 +6,10 @@ import { join } from 'node:path';
 const steps = [
   ['typecheck (core: no DOM, no Node)', 'tsc', ['-p', 'tsconfig.core.json']],
   ['typecheck (node layers and tests)', 'tsc', ['-p', 'tsconfig.node.json']],
+  ['typecheck (renderer: DOM, no Node)', 'tsc', ['-p', 'tsconfig.renderer.json']],
+  ['typecheck (electron main and preload)', 'tsc', ['-p', 'tsconfig.electron.json']],
   ['lint (layer boundaries)', 'eslint', ['--max-warnings=0', '.']],
+  ['electronegativity (Electron security checks)', 'node', ['scripts/electronegativity.mjs']],
   ['format', 'prettier', ['--check', '--log-level=warn', '.']],
 ];
 
@@ -40,6 +43,26 @@ try {
   process.stdout.write('vitest wrote no report\n');
 }
 if (vitest.status !== 0 && failed === 0) failed += 1;
+
+// The UI end to end in Chromium through the browser host (playwright.config.ts builds the renderer if needed).
+const e2eReport = join(reportDir, 'playwright.json');
+rmSync(e2eReport, { force: true });
+process.stdout.write('\n== e2e (Playwright, /usr/bin/chromium)\n');
+const failedBeforeE2e = failed;
+const e2e = spawnSync('playwright', ['test', '--reporter=list,json'], {
+  stdio: 'inherit',
+  env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport },
+});
+try {
+  const { stats } = JSON.parse(readFileSync(e2eReport, 'utf8'));
+  passed += stats.expected;
+  failed += stats.unexpected + stats.flaky;
+  if (stats.expected + stats.unexpected + stats.flaky === 0) failed += 1;
+} catch {
+  failed += 1;
+  process.stdout.write('playwright wrote no report\n');
+}
+if (e2e.status !== 0 && failed === failedBeforeE2e) failed += 1;
 
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exit(failed === 0 ? 0 : 1);

@@ -54,6 +54,17 @@ const check = (constraint: string, passed: boolean, inputs: Record<string, unkno
   inputs,
 });
 
+// Checks whose inputs take a handful of values are built once and shared (trace objects are immutable).
+const sharedChecks = new Map<string, ConstraintCheck>();
+const sharedCheck = (key: string, make: () => ConstraintCheck): ConstraintCheck => {
+  let shared = sharedChecks.get(key);
+  if (shared === undefined) {
+    shared = make();
+    if (sharedChecks.size < 10_000) sharedChecks.set(key, shared);
+  }
+  return shared;
+};
+
 const TAGGING_REFUSAL: Record<Exclude<TaggingTrace['status'], 'tagged'>, RefusalReason> = {
   missing: 'jurisdiction_missing',
   unknown: 'jurisdiction_unknown',
@@ -283,6 +294,8 @@ type TeamBase = {
 
 type PathEvaluation = {
   readonly key: string;
+  /** Team filtering results per set of applicable rules (a bitmask), when no applicable rule reads the lead. */
+  readonly filtered: Map<number, FilteredTeams>;
   readonly entities: readonly EntityConsideration[];
   readonly candidates: readonly Candidate[];
   readonly entityStep: ConstraintCheck;
@@ -380,7 +393,7 @@ const evaluatePath = (
     }
   }
 
-  const evaluation: PathEvaluation = { key, entities, candidates, entityStep, teams };
+  const evaluation: PathEvaluation = { key, filtered: new Map(), entities, candidates, entityStep, teams };
   if (memo.size >= policy.memo.limit) memo.clear();
   memo.set(key, evaluation);
   return evaluation;
@@ -394,6 +407,7 @@ type FilteredTeams = {
   /** Eligible teams in routing order: entity rank, preference score, declaration order. */
   readonly eligible: readonly EligibleTeam[];
   readonly eligibleIds: readonly string[];
+  readonly eligibleStep: ConstraintCheck;
 };
 
 /** Applies the firm's rules to the teams that passed the path's constraints; memoised when no rule reads the lead. */
@@ -403,10 +417,12 @@ const filterTeams = (
   applicableRules: readonly CompiledRule[],
   readLead: (fact: string) => Scalar | readonly Scalar[] | undefined,
 ): FilteredTeams => {
-  const cacheable = applicableRules.every((rule) => !rule.conditionReadsLead);
-  const key = cacheable ? `${path.key}\u0000rules:${applicableRules.map((rule) => rule.rule.id).join(',')}` : '';
+  const cacheable = applicableRules.every((rule) => !rule.conditionReadsLead) && policy.rules.length <= 30;
+  // Which rules apply, as a bitmask over the policy's rule order: the memo key within this path.
+  let mask = 0;
+  if (cacheable) for (const rule of applicableRules) mask |= 1 << policy.rules.indexOf(rule);
   if (cacheable) {
-    const cached = policy.memo.entries.get(key) as FilteredTeams | undefined;
+    const cached = path.filtered.get(mask);
     if (cached) return cached;
   }
   const teams: TeamConsideration[] = [];
@@ -452,11 +468,14 @@ const filterTeams = (
     if (excludedBy === null) eligible.push({ ...base.choice, score });
   }
   eligible.sort((a, b) => a.rank - b.rank || b.score - a.score || a.team.order - b.team.order);
-  const result: FilteredTeams = { teams, eligible, eligibleIds: eligible.map((team) => team.team.team.id) };
-  if (cacheable) {
-    if (policy.memo.entries.size >= policy.memo.limit) policy.memo.entries.clear();
-    policy.memo.entries.set(key, result);
-  }
+  const eligibleIds = eligible.map((team) => team.team.team.id);
+  const result: FilteredTeams = {
+    teams,
+    eligible,
+    eligibleIds,
+    eligibleStep: check('team.eligible', eligible.length > 0, { considered: teams.length, eligible: eligibleIds }),
+  };
+  if (cacheable) path.filtered.set(mask, result);
   return result;
 };
 
@@ -518,10 +537,18 @@ const decidePath = (
   const tag = tagging.jurisdiction;
 
   // Facts every later step needs.
-  steps.push(check('lead.customerTypeKnown', lead.customerType !== 'unknown', { customerType: lead.customerType }));
+  steps.push(
+    sharedCheck(`customerType:${lead.customerType}`, () =>
+      check('lead.customerTypeKnown', lead.customerType !== 'unknown', { customerType: lead.customerType }),
+    ),
+  );
   if (lead.customerType === 'unknown') return decide(refuse('customer_type_unknown'));
   const product = policy.products.get(productId);
-  steps.push(check('product.known', product !== undefined, { productId }));
+  steps.push(
+    sharedCheck(`product:${productId}:${product !== undefined}`, () =>
+      check('product.known', product !== undefined, { productId }),
+    ),
+  );
   if (product === undefined) return decide(refuse('product_unknown'));
   const customerType = lead.customerType;
 
@@ -549,7 +576,7 @@ const decidePath = (
   const filtered = filterTeams(policy, path, applicableRules, readLead);
   teams = filtered.teams as TeamConsideration[];
   const eligible = filtered.eligible;
-  steps.push(check('team.eligible', eligible.length > 0, { considered: teams.length, eligible: filtered.eligibleIds }));
+  steps.push(filtered.eligibleStep);
   if (eligible.length === 0) return decide(refuse('no_eligible_team'));
   const top = eligible[0]!;
 

@@ -1,4 +1,4 @@
-// `perimeter demo` (what `npm start` runs until the workstation exists): routes the example leads and explains one.
+// `perimeter demo` (`npm run demo`): routes the example leads under the example policy and explains one decision.
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { compilePolicy } from '../../core/routing/compile.ts';

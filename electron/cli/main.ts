@@ -4,6 +4,11 @@ import { CliError, EXIT_UNUSABLE } from './exit.ts';
 import { registerPolicyCommands } from './policy.ts';
 import { registerRouteCommand } from './route.ts';
 import { registerDemoCommand } from './demo.ts';
+import { registerAuditCommands } from './audit.ts';
+import { registerListsCommands } from './lists.ts';
+import { registerScreenCommand } from './screen.ts';
+import { registerWorkstationCommands } from './workstation.ts';
+import { registerServeCommand } from './serve.ts';
 
 const program = new Command('perimeter')
   .description('Perimeter: licensing-aware routing, screening and a verifiable audit log for regulated firms')
@@ -13,6 +18,11 @@ const program = new Command('perimeter')
 registerPolicyCommands(program);
 registerRouteCommand(program);
 registerDemoCommand(program);
+registerAuditCommands(program);
+registerListsCommands(program);
+registerScreenCommand(program);
+registerWorkstationCommands(program);
+registerServeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

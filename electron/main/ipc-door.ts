@@ -1,0 +1,143 @@
+// The IPC door's decisions, free of Electron: the channel allow-list from the api contract, the sender check, and the
+// dispatch of session methods and api methods into the { ok, value | error } envelope. Nothing throws out of it.
+import { API, SESSION_API } from '../../core/api/contract.ts';
+import type { ApiMethod, SessionMethod } from '../../core/api/contract.ts';
+import { apiErr, apiOk, describeIssues } from '../../core/api/envelope.ts';
+import type { ApiEnvelope } from '../../core/api/envelope.ts';
+import { StoreError } from '../services/store/errors.ts';
+import { handleApiCall } from '../services/workstation/api.ts';
+import { openWorkstation, WorkstationError } from '../services/workstation/workstation.ts';
+import type { LeadScreener, Session, WorkstationDeps } from '../services/workstation/workstation.ts';
+
+export const API_CHANNEL_PREFIX = 'api:';
+
+export type DoorMethod = ApiMethod | SessionMethod;
+
+/** The channel a method travels on: `api:<method>`. The preload builds the same names from the same contract. */
+export const channelOf = (method: DoorMethod): string => `${API_CHANNEL_PREFIX}${method}`;
+
+/** Every channel the main process answers: one per api and session method of the contract, nothing else. */
+export const API_CHANNELS: readonly string[] = Object.freeze(
+  [...Object.keys(API), ...Object.keys(SESSION_API)].map((method) => channelOf(method as DoorMethod)),
+);
+
+/** The method behind an allow-listed channel, or null for any other string. */
+export const methodOfChannel = (channel: string): DoorMethod | null => {
+  if (!channel.startsWith(API_CHANNEL_PREFIX)) return null;
+  const method = channel.slice(API_CHANNEL_PREFIX.length);
+  return Object.hasOwn(API, method) || Object.hasOwn(SESSION_API, method) ? (method as DoorMethod) : null;
+};
+
+/** What Electron tells us about the sender of one message, as plain data. */
+export type SenderFacts = {
+  readonly webContentsId: number;
+  /** The sending frame's URL; null when the frame is gone (navigated or destroyed). */
+  readonly frameUrl: string | null;
+  /** The sending frame is the top-level frame of its page (not an iframe). */
+  readonly isTopLevelFrame: boolean;
+};
+
+/** Who may call: our one window's web contents, its top-level frame, on our own origin. */
+export type ExpectedSender = {
+  /** null while no window exists: then nobody may call. */
+  readonly webContentsId: number | null;
+  readonly origin: string;
+};
+
+export type SenderVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+export const checkSender = (facts: SenderFacts, expected: ExpectedSender): SenderVerdict => {
+  if (expected.webContentsId === null || facts.webContentsId !== expected.webContentsId)
+    return { ok: false, reason: 'the message did not come from the workstation window' };
+  if (!facts.isTopLevelFrame) return { ok: false, reason: 'the message came from a sub-frame' };
+  if (facts.frameUrl === null) return { ok: false, reason: 'the sending frame is gone' };
+  let origin: string;
+  try {
+    const url = new URL(facts.frameUrl);
+    // Custom schemes report an opaque origin ("null") in some URL implementations: compare scheme and host instead.
+    origin = `${url.protocol}//${url.host}`;
+  } catch {
+    return { ok: false, reason: 'the sending frame has no valid URL' };
+  }
+  if (origin !== expected.origin) return { ok: false, reason: `the sending frame is on ${origin}, not our origin` };
+  return { ok: true };
+};
+
+export type IpcDoorOptions = {
+  readonly dbPath: string;
+  readonly deps: WorkstationDeps;
+  readonly screener?: LeadScreener | null;
+  /** Who may call right now (the window can be re-created). */
+  readonly expectedSender: () => ExpectedSender;
+};
+
+export type IpcDoor = {
+  /** Answers one message; never throws. */
+  readonly handle: (channel: string, sender: SenderFacts, raw: unknown) => ApiEnvelope<unknown>;
+  /** Locks the session (the window closed, the app quits). */
+  readonly lock: () => void;
+  readonly isUnlocked: () => boolean;
+};
+
+const copyUser = (user: Session['user']): Record<string, unknown> => ({
+  ...user,
+  roles: [...user.roles],
+  markets: [...user.markets],
+});
+
+const unlockError = (error: unknown): ApiEnvelope<never> => {
+  if (error instanceof StoreError)
+    return apiErr(
+      error.code === 'wrong-passphrase' || error.code === 'unknown-user' ? 'unauthenticated' : error.code,
+      error.message,
+    );
+  if (error instanceof WorkstationError) return apiErr(error.code, error.message);
+  return apiErr('internal', error instanceof Error ? error.message : String(error));
+};
+
+/** One signed-in session at a time, as in the browser host: unlocking as another user locks the first. */
+export const createIpcDoor = (options: IpcDoorOptions): IpcDoor => {
+  let session: Session | null = null;
+
+  const lock = (): void => {
+    const closing = session;
+    session = null;
+    closing?.workstation.close();
+  };
+
+  const sessionCall = (method: SessionMethod, raw: unknown): ApiEnvelope<unknown> => {
+    if (method === 'session.lock') {
+      lock();
+      return apiOk({ locked: true });
+    }
+    const parsed = SESSION_API['session.unlock'].request.safeParse(raw ?? {});
+    if (!parsed.success) return apiErr('invalid_request', `session.unlock: ${describeIssues(parsed.error)}`);
+    lock();
+    try {
+      session = openWorkstation(
+        { path: options.dbPath, userId: parsed.data.userId, passphrase: parsed.data.passphrase },
+        options.deps,
+        options.screener ?? null,
+      );
+      return apiOk(copyUser(session.user));
+    } catch (error) {
+      return unlockError(error);
+    }
+  };
+
+  const handle = (channel: string, sender: SenderFacts, raw: unknown): ApiEnvelope<unknown> => {
+    try {
+      const method = methodOfChannel(channel);
+      if (method === null) return apiErr('unknown_method', `no api channel ${JSON.stringify(channel).slice(0, 80)}`);
+      const verdict = checkSender(sender, options.expectedSender());
+      if (!verdict.ok) return apiErr('forbidden', `refused: ${verdict.reason}`);
+      if (Object.hasOwn(SESSION_API, method)) return sessionCall(method as SessionMethod, raw);
+      if (session === null) return apiErr('unauthenticated', 'the workstation is locked: unlock first');
+      return handleApiCall(session, method, raw);
+    } catch (error) {
+      return apiErr('internal', error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  return { handle, lock, isUnlocked: () => session !== null };
+};

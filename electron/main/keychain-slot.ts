@@ -1,0 +1,163 @@
+// The keychain key slot, free of Electron: the database key sealed by the OS keychain (Electron's safeStorage, passed
+// in) in <db>.keychain.json. Fails closed: no keychain, or Linux's plaintext backend, means no keychain slot at all;
+// the passphrase slots in <db>.keys.json are untouched and keep working.
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import * as z from 'zod';
+
+/** The parts of Electron's safeStorage this module uses (the asynchronous API: the synchronous one is deprecated). */
+export type SafeStorageLike = {
+  readonly isAsyncEncryptionAvailable: () => Promise<boolean>;
+  /** Linux only in Electron; other platforms pass nothing. */
+  readonly getSelectedStorageBackend?: () => string;
+  readonly encryptStringAsync: (plainText: string) => Promise<Buffer>;
+  readonly decryptStringAsync: (encrypted: Buffer) => Promise<{ shouldReEncrypt: boolean; result: string }>;
+};
+
+export type KeychainRefusal =
+  'keychain-unavailable' | 'keychain-plaintext' | 'keychain-slot-missing' | 'keychain-slot-invalid' | 'keychain-failed';
+
+export type KeychainResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reason: KeychainRefusal; readonly message: string };
+
+const PASSPHRASE_STILL_WORKS = 'Sign in with your passphrase instead.';
+const KEYCHAIN_SLOTS_FORMAT = 'perimeter-keychain-slots';
+const DATABASE_KEY_BYTES = 32;
+
+/** Backends that keep the secret in a real OS store. Linux's basic_text (and unknown) counts as none. */
+const TRUSTED_LINUX_BACKENDS: ReadonlySet<string> = new Set(['gnome_libsecret', 'kwallet', 'kwallet5', 'kwallet6']);
+
+const refuse = <T>(reason: KeychainRefusal, message: string): KeychainResult<T> => ({ ok: false, reason, message });
+
+/** Whether a keychain slot may be written or read here, with a message a user can act on when not. */
+export const keychainAvailability = async (
+  safeStorage: SafeStorageLike,
+  platform: string,
+): Promise<KeychainResult<{ readonly backend: string }>> => {
+  let available: boolean;
+  try {
+    available = await safeStorage.isAsyncEncryptionAvailable();
+  } catch {
+    available = false;
+  }
+  if (!available)
+    return refuse('keychain-unavailable', `The OS keychain is not available on this device. ${PASSPHRASE_STILL_WORKS}`);
+  if (platform !== 'linux') return { ok: true, value: { backend: platform === 'darwin' ? 'keychain' : 'dpapi' } };
+  const backend = safeStorage.getSelectedStorageBackend?.() ?? 'unknown';
+  if (!TRUSTED_LINUX_BACKENDS.has(backend))
+    return refuse(
+      'keychain-plaintext',
+      `No secure keychain was found (Electron selected the "${backend}" backend, which keeps the secret in plain ` +
+        `text): the keychain is refused. Install and unlock GNOME Keyring or KWallet, or ${PASSPHRASE_STILL_WORKS.toLowerCase()}`,
+    );
+  return { ok: true, value: { backend } };
+};
+
+const Base64Text = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64');
+const KeychainSlotSchema = z.strictObject({
+  user: z.string().min(1).max(100),
+  backend: z.string(),
+  sealed: Base64Text,
+});
+const KeychainFileSchema = z.strictObject({
+  format: z.literal(KEYCHAIN_SLOTS_FORMAT),
+  version: z.literal(1),
+  slots: z.array(KeychainSlotSchema),
+});
+type KeychainFile = z.infer<typeof KeychainFileSchema>;
+
+export const keychainSlotsPath = (databasePath: string): string => `${databasePath}.keychain.json`;
+
+const readFile = (path: string): KeychainResult<KeychainFile> => {
+  if (!existsSync(path)) return { ok: true, value: { format: KEYCHAIN_SLOTS_FORMAT, version: 1, slots: [] } };
+  try {
+    const parsed = KeychainFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    if (parsed.success) return { ok: true, value: parsed.data };
+    return refuse('keychain-slot-invalid', `${path}: not a keychain slots file. ${PASSPHRASE_STILL_WORKS}`);
+  } catch {
+    return refuse('keychain-slot-invalid', `${path}: not JSON. ${PASSPHRASE_STILL_WORKS}`);
+  }
+};
+
+// Written beside the database and renamed into place, so a crash never leaves half a file.
+const writeFile = (path: string, file: KeychainFile): void => {
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(temporary, 'wx', 0o600);
+  try {
+    writeSync(fd, `${JSON.stringify(file, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+};
+
+/** Seals the (already unlocked) database key for this user on this device, replacing an earlier keychain slot. */
+export const addKeychainSlot = async (
+  safeStorage: SafeStorageLike,
+  platform: string,
+  databasePath: string,
+  user: string,
+  databaseKey: Uint8Array,
+): Promise<KeychainResult<{ readonly backend: string }>> => {
+  const availability = await keychainAvailability(safeStorage, platform);
+  if (!availability.ok) return availability;
+  if (databaseKey.length !== DATABASE_KEY_BYTES)
+    return refuse('keychain-failed', `the database key has ${databaseKey.length} bytes, not ${DATABASE_KEY_BYTES}`);
+  const path = keychainSlotsPath(databasePath);
+  const file = readFile(path);
+  if (!file.ok) return file;
+  try {
+    const sealed = await safeStorage.encryptStringAsync(Buffer.from(databaseKey).toString('base64'));
+    const slot = { user, backend: availability.value.backend, sealed: sealed.toString('base64') };
+    writeFile(path, { ...file.value, slots: [...file.value.slots.filter((one) => one.user !== user), slot] });
+    return availability;
+  } catch (error) {
+    return refuse(
+      'keychain-failed',
+      `The keychain could not seal the key (${String(error)}). ${PASSPHRASE_STILL_WORKS}`,
+    );
+  }
+};
+
+/** The database key from this user's keychain slot; re-sealed when the keychain asks for it (a rotated key). */
+export const unlockWithKeychain = async (
+  safeStorage: SafeStorageLike,
+  platform: string,
+  databasePath: string,
+  user: string,
+): Promise<KeychainResult<Uint8Array>> => {
+  const availability = await keychainAvailability(safeStorage, platform);
+  if (!availability.ok) return availability;
+  const path = keychainSlotsPath(databasePath);
+  const file = readFile(path);
+  if (!file.ok) return file;
+  const slot = file.value.slots.find((one) => one.user === user);
+  if (!slot)
+    return refuse('keychain-slot-missing', `No keychain slot for ${user} on this device. ${PASSPHRASE_STILL_WORKS}`);
+  let opened: { shouldReEncrypt: boolean; result: string };
+  try {
+    opened = await safeStorage.decryptStringAsync(Buffer.from(slot.sealed, 'base64'));
+  } catch {
+    return refuse('keychain-failed', `The keychain could not open the key slot. ${PASSPHRASE_STILL_WORKS}`);
+  }
+  const key = new Uint8Array(Buffer.from(opened.result, 'base64'));
+  if (key.length !== DATABASE_KEY_BYTES)
+    return refuse(
+      'keychain-slot-invalid',
+      `${path}: the keychain slot of ${user} is damaged. ${PASSPHRASE_STILL_WORKS}`,
+    );
+  if (opened.shouldReEncrypt) await addKeychainSlot(safeStorage, platform, databasePath, user, key);
+  return { ok: true, value: key };
+};
+
+/** Forgets this user's keychain slot on this device (sign-out everywhere, or a passphrase change). */
+export const removeKeychainSlot = (databasePath: string, user: string): void => {
+  const path = keychainSlotsPath(databasePath);
+  const file = readFile(path);
+  if (!file.ok) return;
+  const slots = file.value.slots.filter((one) => one.user !== user);
+  if (slots.length === 0) rmSync(path, { force: true });
+  else writeFile(path, { ...file.value, slots });
+};

@@ -1,0 +1,84 @@
+// The application shell: the unlock screen until someone signs in, then the header, navigation and current screen.
+import type { ReactElement } from 'react';
+import { ImportScreen } from '../features/import/ImportScreen.tsx';
+import { NotificationsScreen } from '../features/notifications/NotificationsScreen.tsx';
+import { useCase } from '../features/case/case-store.ts';
+import { QueueScreen } from '../features/queues/QueueScreen.tsx';
+import { useQueues } from '../features/queues/queue-store.ts';
+import { useSession } from '../features/session/session-store.ts';
+import { UnlockScreen } from '../features/session/UnlockScreen.tsx';
+import { HelpDialog } from '../features/triage/HelpDialog.tsx';
+import { ROLE_LABEL, may } from './labels.ts';
+import { useView } from './view-store.ts';
+import type { Screen } from './view-store.ts';
+
+export const App = (): ReactElement => {
+  const { user, lock } = useSession();
+  const { screen, show, setHelpOpen } = useView();
+  if (user === null) return <UnlockScreen />;
+
+  const signOut = (switchUser: boolean): void => {
+    // Nothing of the previous user's view survives a lock.
+    useQueues.getState().reset();
+    useCase.getState().clear();
+    show('queues');
+    void lock({ switchUser });
+  };
+  const screens: { id: Screen; label: string; allowed: boolean }[] = [
+    { id: 'queues', label: 'Queues', allowed: may(user, 'case.read') },
+    { id: 'import', label: 'Import leads', allowed: may(user, 'lead.create') },
+    { id: 'notifications', label: 'Notifications', allowed: may(user, 'notifications.read') },
+  ];
+  const visible = screens.filter((entry) => entry.allowed);
+  const current = visible.some((entry) => entry.id === screen) ? screen : (visible[0]?.id ?? null);
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">Perimeter</span>
+        <nav aria-label="Screens" className="screens">
+          {visible.map((entry) => (
+            <button
+              key={entry.id}
+              type="button"
+              aria-current={current === entry.id ? 'page' : undefined}
+              onClick={() => show(entry.id)}
+            >
+              {entry.label}
+            </button>
+          ))}
+        </nav>
+        <div className="who">
+          <span>
+            Signed in as <strong>{user.name}</strong> ({user.id}) ·{' '}
+            {user.roles.map((role) => ROLE_LABEL[role]).join(', ')} · markets {user.markets.join(', ')}
+          </span>
+          <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
+            Shortcuts
+          </button>
+          <button type="button" onClick={() => signOut(true)}>
+            Switch user
+          </button>
+          <button type="button" onClick={() => signOut(false)}>
+            Lock
+          </button>
+        </div>
+      </header>
+      {current === 'queues' && <QueueScreen user={user} />}
+      {current === 'import' && (
+        <ImportScreen
+          onImported={() => {
+            void useQueues.getState().loadCounts();
+          }}
+        />
+      )}
+      {current === 'notifications' && <NotificationsScreen />}
+      {current === null && (
+        <main className="page">
+          <p>Your roles give you no screens on this workstation.</p>
+        </main>
+      )}
+      <HelpDialog />
+    </div>
+  );
+};

@@ -1,0 +1,46 @@
+// The queue list: five review queues and "awaiting my approval", each with its open count and overdue badge.
+import type { ReactElement } from 'react';
+import { QUEUES, QUEUE_LABEL } from '../../app/labels.ts';
+import { useQueues } from './queue-store.ts';
+import type { QueueChoice } from './queue-store.ts';
+
+export const QueueNav = (): ReactElement => {
+  const { counts, queue, setFilters } = useQueues();
+  const totalOpen = counts?.queues.reduce((sum, entry) => sum + entry.open, 0) ?? 0;
+  const totalOverdue = counts?.queues.reduce((sum, entry) => sum + entry.overdue, 0) ?? 0;
+  const entries: { id: QueueChoice; label: string; open: number | null; overdue: number }[] = [
+    { id: 'all', label: 'All queues', open: counts ? totalOpen : null, overdue: totalOverdue },
+    ...QUEUES.map((id) => {
+      const entry = counts?.queues.find((candidate) => candidate.queue === id);
+      return { id, label: QUEUE_LABEL[id], open: entry?.open ?? null, overdue: entry?.overdue ?? 0 };
+    }),
+    { id: 'awaiting_mine', label: 'Awaiting my approval', open: counts?.awaitingMyApproval ?? null, overdue: 0 },
+  ];
+  return (
+    <nav className="queue-nav" aria-label="Queues">
+      <h2 className="nav-title">Queues</h2>
+      <ul>
+        {entries.map((entry) => (
+          <li key={entry.id}>
+            <button
+              type="button"
+              className="queue-link"
+              aria-current={queue === entry.id ? 'page' : undefined}
+              onClick={() => setFilters({ queue: entry.id })}
+            >
+              <span className="queue-name">{entry.label}</span>
+              <span className="queue-count" aria-label={`${entry.open ?? 'unknown'} active`}>
+                {entry.open ?? '–'}
+              </span>
+              {entry.overdue > 0 && (
+                <span className="badge overdue" aria-label={`${entry.overdue} overdue`}>
+                  {entry.overdue} overdue
+                </span>
+              )}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+};

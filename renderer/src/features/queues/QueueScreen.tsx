@@ -1,0 +1,64 @@
+// The triage screen: queues on the left, the case list in the middle, the selected case on the right.
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import type { ReactElement } from 'react';
+import type { UserDto } from '../../../../core/api/contract.ts';
+import { useCase } from '../case/case-store.ts';
+import { CaseView } from '../case/CaseView.tsx';
+import { useTriageKeys } from '../triage/use-triage-keys.ts';
+import { CaseTable } from './CaseTable.tsx';
+import { Pager } from './Pager.tsx';
+import { QueueFilters } from './QueueFilters.tsx';
+import { QueueNav } from './QueueNav.tsx';
+import { useQueues } from './queue-store.ts';
+
+export const QueueScreen = ({ user }: { user: UserDto }): ReactElement => {
+  const { selectedId, error, load, loadCounts, advanceAfter } = useQueues();
+  const openCase = useCase((state) => state.open);
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    void load();
+    void loadCounts();
+  }, [load, loadCounts]);
+  useEffect(() => {
+    void openCase(selectedId);
+  }, [selectedId, openCase]);
+
+  const onDecided = useCallback(
+    (caseId: string) => {
+      // Leave the text box so j / k and the disposition keys work on the next case straight away.
+      listRef.current?.focus();
+      void advanceAfter(caseId);
+    },
+    [advanceAfter],
+  );
+  const onChanged = useCallback(() => {
+    void load();
+    void loadCounts();
+  }, [load, loadCounts]);
+  const refs = useMemo(
+    () => ({ reason: reasonRef, search: () => document.getElementById('filter-search')?.focus() }),
+    [],
+  );
+  useTriageKeys(user, refs, onDecided);
+
+  return (
+    <main className="triage" aria-label="Triage">
+      <QueueNav />
+      <section className="case-list" aria-label="Case list">
+        <QueueFilters />
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <div className="list-focus" ref={listRef} tabIndex={-1}>
+          <CaseTable />
+        </div>
+        <Pager />
+      </section>
+      <CaseView ref={reasonRef} user={user} onDecided={onDecided} onChanged={onChanged} />
+    </main>
+  );
+};

@@ -1,0 +1,78 @@
+// The keyboard help ("?"): every triage shortcut in one place.
+import { useEffect, useRef } from 'react';
+import type { ReactElement } from 'react';
+import { DISPOSITION } from '../../app/labels.ts';
+import { useView } from '../../app/view-store.ts';
+
+const GENERAL: readonly [string, string][] = [
+  ['j', 'next case in the queue'],
+  ['k', 'previous case in the queue'],
+  ['Enter', 'record the chosen disposition (the reason is required)'],
+  ['/', 'search the queue'],
+  ['?', 'show or hide this help'],
+  ['Esc', 'leave a text field, or close this help'],
+];
+
+export const HelpDialog = (): ReactElement | null => {
+  const { helpOpen, setHelpOpen } = useView();
+  const closeRef = useRef<HTMLButtonElement>(null);
+  // Focus moves into the dialog and, when it closes, back to where it was.
+  useEffect(() => {
+    if (!helpOpen) return;
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    closeRef.current?.focus();
+    return () => before?.focus();
+  }, [helpOpen]);
+  if (!helpOpen) return null;
+  return (
+    <div className="overlay">
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="help-title"
+        className="dialog"
+        onKeyDown={(event) => {
+          if (event.key === 'Escape' || event.key === '?') {
+            event.preventDefault();
+            event.stopPropagation();
+            setHelpOpen(false);
+          }
+          // The close button is the dialog's only control: Tab stays on it while the dialog is open.
+          if (event.key === 'Tab') event.preventDefault();
+        }}
+      >
+        <h2 id="help-title">Keyboard shortcuts</h2>
+        <table className="data">
+          <caption>Moving and deciding</caption>
+          <tbody>
+            {GENERAL.map(([key, what]) => (
+              <tr key={key}>
+                <th scope="row">
+                  <kbd>{key}</kbd>
+                </th>
+                <td>{what}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <table className="data">
+          <caption>Dispositions (only those the case type allows are offered)</caption>
+          <tbody>
+            {Object.values(DISPOSITION).map(({ key, label }) => (
+              <tr key={key}>
+                <th scope="row">
+                  <kbd>{key}</kbd>
+                </th>
+                <td>{label}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="muted">After a decision the next case in the queue opens by itself.</p>
+        <button type="button" ref={closeRef} className="primary" onClick={() => setHelpOpen(false)}>
+          Close
+        </button>
+      </div>
+    </div>
+  );
+};

@@ -1,0 +1,34 @@
+// An operations admin imports a lead file (valid rows only) and reads the refusal notifications.
+import { expect, test } from '@playwright/test';
+import { expectAccessible, hostState, signIn, snap } from './support/app.ts';
+
+test('imports the valid rows of a lead file and reports the broken one', async ({ page }, testInfo) => {
+  await signIn(page, 'ada');
+  await page.getByRole('button', { name: 'Import leads' }).click();
+  await expect(page.getByRole('heading', { name: 'Import leads' })).toBeVisible();
+  await expectAccessible(page, 'the import screen');
+
+  await page.getByLabel('Lead file (.csv or .jsonl)').setInputFiles(hostState().importFile);
+  // All or nothing first: the broken row rejects the whole file.
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('alert').or(page.getByTestId('imported'))).toBeVisible();
+  const allOrNothing = page.getByTestId('imported');
+  if (await allOrNothing.isVisible()) await expect(allOrNothing).toHaveText('0');
+
+  await page.getByLabel('Import the valid rows and report the others').check();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByTestId('imported')).toHaveText('2');
+  await expect(page.getByTestId('cases-opened')).toHaveText('1');
+  const rejected = page.getByRole('table', { name: /Rejected rows/ });
+  await expect(rejected).toContainText('2');
+  await expect(rejected).toContainText('customerType');
+  await snap(page, testInfo, '01-import-result');
+  await expectAccessible(page, 'the import result');
+
+  await page.getByRole('button', { name: 'Notifications' }).click();
+  const notifications = page.getByRole('table', { name: /notifications/ });
+  await expect(notifications).toContainText('L-E2E-HIT');
+  await expect(notifications).toContainText('L-SANCTIONS');
+  await snap(page, testInfo, '02-notifications');
+  await expectAccessible(page, 'the notifications screen');
+});

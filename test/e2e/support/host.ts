@@ -1,0 +1,81 @@
+// The e2e workstation: a fresh encrypted workstation with the fintech example imported and users of several roles and
+// markets, served by the browser host with the built renderer. Writes its address to the file named on the command line.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startBrowserHost } from '../../../electron/services/host/browser-host.ts';
+import { handleApiCall } from '../../../electron/services/workstation/api.ts';
+import { examplesDir, repoRoot } from '../../support/examples.ts';
+import { TEST_SCRYPT, addUser, createTestWorkstation } from '../../support/workstation.ts';
+import { E2E_USERS } from './users.ts';
+
+const stateFile = process.argv[2];
+if (stateFile === undefined) throw new Error('usage: node test/e2e/support/host.ts STATE_FILE');
+
+const ws = createTestWorkstation({ example: 'fintech' });
+for (const user of E2E_USERS)
+  if (user.id !== 'ada') addUser(ws, user.id, [...user.roles], [...user.markets]).workstation.close();
+const imported = handleApiCall(ws.admin, 'leads.import', {
+  fileName: 'leads.jsonl',
+  format: 'jsonl',
+  content: readFileSync(join(examplesDir, 'fintech', 'leads.jsonl'), 'utf8'),
+  mode: 'all',
+  sourceSystem: 'crm',
+});
+if (!imported.ok) throw new Error(`importing the fintech leads failed: ${imported.error.message}`);
+ws.admin.workstation.close();
+
+// A small file for the import screen: two new leads (one with a screening hit) and one broken row.
+const importFile = join(ws.dir, 'new-leads.jsonl');
+const lead = (id: string, name: string, hits: unknown[]): string =>
+  JSON.stringify({
+    id,
+    customerType: 'professional',
+    kycStatus: 'verified',
+    amlDocumentation: 'complete',
+    screening: { screenedAt: '2026-11-20T09:00:00Z', hits },
+    productInterests: ['business-payments'],
+    company: { name },
+    address: { line1: '1 Test Street', city: 'London', country: 'GB' },
+    kycPrescreenJurisdiction: 'GB',
+  });
+writeFileSync(
+  importFile,
+  [
+    lead('L-E2E-CLEAN', 'Clean Widgets Ltd', []),
+    '{"id":"L-E2E-BROKEN","customerType":"vip"}',
+    lead('L-E2E-HIT', 'Shadow Widgets Ltd', [
+      {
+        party: 'company',
+        listKind: 'adverse_media',
+        strength: 'potential',
+        listId: 'adverse-media-internal',
+        listVersion: 'sha256:5f1d0c',
+        entryId: 'am:900',
+        entryName: 'Shadow Widgets',
+        score: 0.88,
+        cleared: false,
+      },
+    ]),
+  ].join('\n') + '\n',
+);
+
+// A day and two hours after the cases opened, so the screening queue (24-hour SLA) shows overdue cases.
+const startedAt = Date.now();
+const host = await startBrowserHost({
+  dbPath: ws.path,
+  staticDir: join(repoRoot, 'out', 'renderer'),
+  deps: {
+    now: () => new Date(Date.parse('2026-11-24T12:00:00.000Z') + (Date.now() - startedAt)),
+    scryptCost: TEST_SCRYPT,
+  },
+});
+writeFileSync(stateFile, JSON.stringify({ url: host.url, port: host.port, importFile }));
+
+const stop = (): void => {
+  void host.close().then(() => {
+    rmSync(ws.dir, { recursive: true, force: true });
+    process.exit(0);
+  });
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

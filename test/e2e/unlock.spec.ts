@@ -1,0 +1,40 @@
+// Unlocking the workstation, a wrong passphrase, locking and switching user, with axe on the unlock and queue screens.
+import { expect, test } from '@playwright/test';
+import { e2eUser } from './support/users.ts';
+import { apiFromPage, expectAccessible, hostState, snap } from './support/app.ts';
+
+test('unlocks with a passphrase, refuses a wrong one, and locks again', async ({ page }, testInfo) => {
+  await page.goto(hostState().url);
+  // The launch token is read once and removed from the address bar.
+  await expect(page.getByRole('heading', { name: 'Perimeter workstation' })).toBeVisible();
+  expect(page.url()).not.toContain('token=');
+  await expectAccessible(page, 'the unlock screen');
+  await snap(page, testInfo, '01-unlock');
+
+  await page.getByLabel('User id').fill('olga');
+  await page.getByLabel('Passphrase').fill('not the passphrase');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('alert')).toContainText('do not open this workstation');
+  await snap(page, testInfo, '02-wrong-passphrase');
+
+  await page.getByLabel('Passphrase').fill(e2eUser('olga').passphrase);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByText('(olga)')).toBeVisible();
+  const nav = page.getByRole('navigation', { name: 'Queues' });
+  await expect(nav.getByRole('button', { name: /Screening review/ })).toBeVisible();
+  await expect(nav.getByRole('button', { name: /Awaiting my approval/ })).toBeVisible();
+  await expect(page.locator('tr[data-case-id]').first()).toBeVisible();
+  await expectAccessible(page, 'the queue screen');
+  await snap(page, testInfo, '03-queues');
+
+  await page.getByRole('button', { name: 'Lock', exact: true }).click();
+  await expect(page.getByLabel('User id')).toHaveValue('olga');
+  await expect(page.getByLabel('Passphrase')).toBeFocused();
+
+  await page.getByLabel('Passphrase').fill(e2eUser('olga').passphrase);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await page.getByRole('button', { name: 'Switch user' }).click();
+  await expect(page.getByLabel('User id')).toHaveValue('');
+  // Locked means locked: the api refuses the old session's calls.
+  expect(await apiFromPage(page, 'cases.counts', {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+});
