@@ -32,7 +32,13 @@ console.log(
 // Perimeter: route every lead with full traces, on one core (this thread), in chunks so memory stays flat.
 const routeAll = (
   batch: readonly Lead[],
-): { decisions: number; teamsConsidered: number; outcomes: Map<string, number>; seconds: number } => {
+): {
+  decisions: number;
+  teamsConsidered: number;
+  outcomes: Map<string, number>;
+  seconds: number;
+  cpuSeconds: number;
+} => {
   const outcomes = new Map<string, number>();
   let decisions = 0;
   let teamsConsidered = 0;
