@@ -94,6 +94,22 @@ const SORT_COLUMNS: Readonly<Record<CaseListQuery['sort'], string>> = {
 
 export const TOTAL_COUNT_CAP = 10_000;
 
+/**
+ * The index a work-queue page walks, named so the plan never depends on table statistics: a queue's open cases in
+ * the sort order, reading the jurisdiction from the index to apply a market scope without fetching rows.
+ */
+const pageIndex = (query: CaseListQuery, openOnly: boolean): string => {
+  if (!openOnly || query.search?.trim() || query.awaitingMyApproval) return '';
+  if (!query.queue) return query.sort === 'slaDueAt' ? 'INDEXED BY cases_open_by_due' : '';
+  const index = {
+    slaDueAt: 'cases_open_by_queue_due',
+    openedAt: 'cases_open_by_queue_opened',
+    risk: 'cases_open_by_queue_risk',
+    jurisdiction: '',
+  }[query.sort];
+  return index ? `INDEXED BY ${index}` : '';
+};
+
 export const listCases = (
   session: Session,
   query: CaseListQuery,
@@ -152,7 +168,8 @@ export const listCases = (
   const order = `${SORT_COLUMNS[query.sort]} ${direction}, id ${direction}`;
   const rows = statement<(string | number)[], Row>(
     db,
-    `SELECT ${COLUMNS} FROM cases WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+    // Deferred join: the page's ids come from the index alone (skipped rows are never fetched), then 50 rows are read.
+    `SELECT ${COLUMNS} FROM cases WHERE id IN (SELECT id FROM cases ${pageIndex(query, defaultStatuses)} WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?) ORDER BY ${order}`,
   ).all(...params, query.pageSize, query.page * query.pageSize);
   // Exact totals come from the maintained counters when nothing narrows the queue; otherwise counting stops at a cap.
   const simple =
@@ -206,18 +223,23 @@ export const caseCounts = (
     if (row.status === 'awaiting_approval') entry.awaiting += row.n;
     counted.set(row.type, entry);
   }
+  // Overdue per queue: a range count on each queue's open-cases index (the jurisdiction is read from the index).
   const overdue = new Map(
-    statement<(string | number)[], { type: string; n: number }>(
-      db,
-      `SELECT type, count(*) AS n FROM cases INDEXED BY cases_open_by_due WHERE status <> 'closed' AND sla_due_at < ? AND ${scope.sql} GROUP BY type`,
-    )
-      .all(now, ...scope.params)
-      .map((row) => [row.type, row.n]),
-  );
-  const awaitingMine = hasPermission(user, 'case.approve')
-    ? (statement<string[], { n: number }>(
+    QUEUES.map((queue) => [
+      queue,
+      statement<(string | number)[], { n: number }>(
         db,
-        `SELECT count(*) AS n FROM cases WHERE status = 'awaiting_approval' AND maker_id IS NOT ? AND ${scope.sql}`,
+        `SELECT count(*) AS n FROM cases INDEXED BY cases_open_by_queue_due WHERE type = ? AND status <> 'closed' AND sla_due_at < ? AND ${scope.sql}`,
+      ).get(queue, now, ...scope.params)?.n ?? 0,
+    ]),
+  );
+  // Awaiting my approval = every decision awaiting a checker in scope, less the ones I made (a short index range).
+  const awaitingInScope = [...counted.values()].reduce((sum, entry) => sum + entry.awaiting, 0);
+  const awaitingMine = hasPermission(user, 'case.approve')
+    ? awaitingInScope -
+      (statement<string[], { n: number }>(
+        db,
+        `SELECT count(*) AS n FROM cases INDEXED BY cases_awaiting_by_maker WHERE status = 'awaiting_approval' AND maker_id = ? AND ${scope.sql}`,
       ).get(user.id, ...scope.params)?.n ?? 0)
     : 0;
   return {

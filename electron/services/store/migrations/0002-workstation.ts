@@ -72,16 +72,18 @@ export const migration0002Workstation: Migration = {
         decision_seq INTEGER NOT NULL,
         opened_seq INTEGER NOT NULL
       ) STRICT;
-      -- Work queues read open cases only: partial indexes keep the million closed ones out of every page query.
-      CREATE INDEX cases_open_by_queue_due ON cases (type, sla_due_at, id) WHERE status <> 'closed';
-      CREATE INDEX cases_open_by_due ON cases (sla_due_at, type, jurisdiction, id) WHERE status <> 'closed';
-      CREATE INDEX cases_open_by_queue_opened ON cases (type, opened_at, id) WHERE status <> 'closed';
-      CREATE INDEX cases_open_by_queue_risk ON cases (type, risk_rank, id) WHERE status <> 'closed';
-      CREATE INDEX cases_awaiting_by_due ON cases (sla_due_at, id) WHERE status = 'awaiting_approval';
+      -- Work queues read open cases only: partial indexes keep the million closed ones out of every page query. Each
+      -- carries jurisdiction and status, so scope and status are checked in the index without fetching the row.
+      CREATE INDEX cases_open_by_queue_due ON cases (type, sla_due_at, jurisdiction, status, id) WHERE status <> 'closed';
+      CREATE INDEX cases_open_by_due ON cases (sla_due_at, type, jurisdiction, status, id) WHERE status <> 'closed';
+      CREATE INDEX cases_open_by_queue_opened ON cases (type, opened_at, jurisdiction, status, id) WHERE status <> 'closed';
+      CREATE INDEX cases_open_by_queue_risk ON cases (type, risk_rank, jurisdiction, status, id) WHERE status <> 'closed';
+      CREATE INDEX cases_awaiting_by_due ON cases (sla_due_at, maker_id, jurisdiction, status, id) WHERE status = 'awaiting_approval';
+      CREATE INDEX cases_awaiting_by_maker ON cases (maker_id, jurisdiction, status) WHERE status = 'awaiting_approval';
       CREATE INDEX cases_by_queue_status_due ON cases (type, status, sla_due_at, id);
       CREATE INDEX cases_by_lead ON cases (lead_id);
       CREATE INDEX cases_by_subject ON cases (subject_key, sla_due_at);
-      CREATE INDEX cases_open_by_subject ON cases (subject_key, sla_due_at) WHERE status <> 'closed';
+      CREATE INDEX cases_open_by_subject ON cases (subject_key, sla_due_at, status) WHERE status <> 'closed';
       -- Maintained counters per queue, status and jurisdiction ('' when unknown): queue badges without scanning cases.
       CREATE TABLE case_counts (
         type TEXT NOT NULL,
