@@ -2,12 +2,10 @@
 // dispatch of session methods and api methods into the { ok, value | error } envelope. Nothing throws out of it.
 import { API, SESSION_API } from '../../core/api/contract.ts';
 import type { ApiMethod, SessionMethod } from '../../core/api/contract.ts';
-import { apiErr, apiOk, describeIssues } from '../../core/api/envelope.ts';
+import { apiErr } from '../../core/api/envelope.ts';
 import type { ApiEnvelope } from '../../core/api/envelope.ts';
-import { StoreError } from '../services/store/errors.ts';
-import { handleApiCall } from '../services/workstation/api.ts';
-import { openWorkstation, WorkstationError } from '../services/workstation/workstation.ts';
-import type { LeadScreener, Session, WorkstationDeps } from '../services/workstation/workstation.ts';
+import { createSessionHolder } from '../services/workstation/session-holder.ts';
+import type { LeadScreener, WorkstationDeps } from '../services/workstation/workstation.ts';
 
 export const API_CHANNEL_PREFIX = 'api:';
 
@@ -79,51 +77,9 @@ export type IpcDoor = {
   readonly isUnlocked: () => boolean;
 };
 
-const copyUser = (user: Session['user']): Record<string, unknown> => ({
-  ...user,
-  roles: [...user.roles],
-  markets: [...user.markets],
-});
-
-const unlockError = (error: unknown): ApiEnvelope<never> => {
-  if (error instanceof StoreError)
-    return apiErr(
-      error.code === 'wrong-passphrase' || error.code === 'unknown-user' ? 'unauthenticated' : error.code,
-      error.message,
-    );
-  if (error instanceof WorkstationError) return apiErr(error.code, error.message);
-  return apiErr('internal', error instanceof Error ? error.message : String(error));
-};
-
 /** One signed-in session at a time, as in the browser host: unlocking as another user locks the first. */
 export const createIpcDoor = (options: IpcDoorOptions): IpcDoor => {
-  let session: Session | null = null;
-
-  const lock = (): void => {
-    const closing = session;
-    session = null;
-    closing?.workstation.close();
-  };
-
-  const sessionCall = (method: SessionMethod, raw: unknown): ApiEnvelope<unknown> => {
-    if (method === 'session.lock') {
-      lock();
-      return apiOk({ locked: true });
-    }
-    const parsed = SESSION_API['session.unlock'].request.safeParse(raw ?? {});
-    if (!parsed.success) return apiErr('invalid_request', `session.unlock: ${describeIssues(parsed.error)}`);
-    lock();
-    try {
-      session = openWorkstation(
-        { path: options.dbPath, userId: parsed.data.userId, passphrase: parsed.data.passphrase },
-        options.deps,
-        options.screener ?? null,
-      );
-      return apiOk(copyUser(session.user));
-    } catch (error) {
-      return unlockError(error);
-    }
-  };
+  const holder = createSessionHolder(options);
 
   const handle = (channel: string, sender: SenderFacts, raw: unknown): ApiEnvelope<unknown> => {
     try {
@@ -131,13 +87,11 @@ export const createIpcDoor = (options: IpcDoorOptions): IpcDoor => {
       if (method === null) return apiErr('unknown_method', `no api channel ${JSON.stringify(channel).slice(0, 80)}`);
       const verdict = checkSender(sender, options.expectedSender());
       if (!verdict.ok) return apiErr('forbidden', `refused: ${verdict.reason}`);
-      if (Object.hasOwn(SESSION_API, method)) return sessionCall(method as SessionMethod, raw);
-      if (session === null) return apiErr('unauthenticated', 'the workstation is locked: unlock first');
-      return handleApiCall(session, method, raw);
+      return holder.call(method, raw);
     } catch (error) {
       return apiErr('internal', error instanceof Error ? error.message : String(error));
     }
   };
 
-  return { handle, lock, isUnlocked: () => session !== null };
+  return { handle, lock: holder.lock, isUnlocked: holder.isUnlocked };
 };

@@ -7,13 +7,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { SESSION_API } from '../../../core/api/contract.ts';
-import { apiErr, apiOk, describeIssues } from '../../../core/api/envelope.ts';
-import type { ApiEnvelope } from '../../../core/api/envelope.ts';
-import { StoreError } from '../store/errors.ts';
-import { handleApiCall } from '../workstation/api.ts';
-import { openWorkstation, WorkstationError } from '../workstation/workstation.ts';
-import type { LeadScreener, Session, WorkstationDeps } from '../workstation/workstation.ts';
+import { apiErr } from '../../../core/api/envelope.ts';
+import { createSessionHolder } from '../workstation/session-holder.ts';
+import type { LeadScreener, WorkstationDeps } from '../workstation/workstation.ts';
 
 export type BrowserHostOptions = {
   readonly dbPath: string;
@@ -94,39 +90,8 @@ const tokensEqual = (given: string, expected: string): boolean => {
 export const startBrowserHost = async (options: BrowserHostOptions): Promise<BrowserHost> => {
   const token = randomBytes(32).toString('base64url');
   const maxBody = options.maxBodyBytes ?? 80 * 1024 * 1024;
-  let session: Session | null = null;
+  const holder = createSessionHolder(options);
   let port = 0;
-
-  const lock = (): void => {
-    session?.workstation.close();
-    session = null;
-  };
-
-  const sessionCall = (method: string, raw: unknown): ApiEnvelope<unknown> => {
-    if (method === 'session.lock') {
-      lock();
-      return apiOk({ locked: true });
-    }
-    const parsed = SESSION_API['session.unlock'].request.safeParse(raw ?? {});
-    if (!parsed.success) return apiErr('invalid_request', `session.unlock: ${describeIssues(parsed.error)}`);
-    lock();
-    try {
-      session = openWorkstation(
-        { path: options.dbPath, userId: parsed.data.userId, passphrase: parsed.data.passphrase },
-        options.deps,
-        options.screener ?? null,
-      );
-      return apiOk({ ...session.user, roles: [...session.user.roles], markets: [...session.user.markets] });
-    } catch (error) {
-      if (error instanceof StoreError)
-        return apiErr(
-          error.code === 'wrong-passphrase' || error.code === 'unknown-user' ? 'unauthenticated' : error.code,
-          error.message,
-        );
-      if (error instanceof WorkstationError) return apiErr(error.code, error.message);
-      return apiErr('internal', error instanceof Error ? error.message : String(error));
-    }
-  };
 
   const serveStatic = async (pathname: string, response: ServerResponse): Promise<void> => {
     if (options.staticDir === null) return sendJson(response, 404, { error: 'no renderer is being served' });
@@ -183,11 +148,7 @@ export const startBrowserHost = async (options: BrowserHostOptions): Promise<Bro
       } catch {
         return sendJson(response, 400, apiErr('invalid_request', 'the body is not JSON'));
       }
-      const method = url.pathname.slice('/api/'.length);
-      if (Object.hasOwn(SESSION_API, method)) return sendJson(response, 200, sessionCall(method, raw));
-      if (session === null)
-        return sendJson(response, 200, apiErr('unauthenticated', 'the workstation is locked: unlock first'));
-      return sendJson(response, 200, handleApiCall(session, method, raw));
+      return sendJson(response, 200, holder.call(url.pathname.slice('/api/'.length), raw));
     })().catch((error: unknown) => {
       if (!response.headersSent)
         sendJson(response, 500, apiErr('internal', error instanceof Error ? error.message : String(error)));
@@ -205,7 +166,7 @@ export const startBrowserHost = async (options: BrowserHostOptions): Promise<Bro
     token,
     close: () =>
       new Promise((resolve) => {
-        lock();
+        holder.lock();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
