@@ -84,38 +84,34 @@ export const decideCase = (
   return ok({ ...kase, status: 'closed', maker, checker: null, resolution: input.disposition, closedAt: at });
 };
 
-/** The checker approves: never the maker, not even an administrator. */
-export const approveCase = (kase: Case, user: User, reason: string, at: string): Result<Case, CaseError> => {
-  if (!hasPermission(user, 'case.approve')) return fail('forbidden', `${user.id} may not approve decisions`);
+/** What every checker verdict requires: the approver role, a decision awaiting one, a checker who is not its maker. */
+const checkerProblem = (kase: Case, user: User, reason: string): Result<never, CaseError> | null => {
+  if (!hasPermission(user, 'case.approve')) return fail('forbidden', `${user.id} may not approve or return decisions`);
   if (kase.status !== 'awaiting_approval' || kase.maker === null)
     return fail('not_awaiting_approval', `case ${kase.id} is ${kase.status}`);
   if (kase.maker.userId === user.id)
     return fail('maker_cannot_check', 'the maker of a decision can never be its checker');
-  const reasonError = reasonProblem(reason);
-  if (reasonError) return reasonError;
-  return ok({
+  return reasonProblem(reason);
+};
+
+/** The checker approves: never the maker, not even an administrator. */
+export const approveCase = (kase: Case, user: User, reason: string, at: string): Result<Case, CaseError> =>
+  checkerProblem(kase, user, reason) ??
+  ok({
     ...kase,
     status: 'closed',
     checker: { userId: user.id, at, verdict: 'approved', reason: reason.trim() },
-    resolution: kase.maker.disposition,
+    resolution: kase.maker!.disposition,
     closedAt: at,
   });
-};
 
 /** The checker sends the decision back: the case reopens for a new decision. */
-export const returnCase = (kase: Case, user: User, reason: string, at: string): Result<Case, CaseError> => {
-  if (!hasPermission(user, 'case.approve')) return fail('forbidden', `${user.id} may not review decisions`);
-  if (kase.status !== 'awaiting_approval' || kase.maker === null)
-    return fail('not_awaiting_approval', `case ${kase.id} is ${kase.status}`);
-  if (kase.maker.userId === user.id)
-    return fail('maker_cannot_check', 'the maker of a decision can never be its checker');
-  const reasonError = reasonProblem(reason);
-  if (reasonError) return reasonError;
-  return ok({
+export const returnCase = (kase: Case, user: User, reason: string, at: string): Result<Case, CaseError> =>
+  checkerProblem(kase, user, reason) ??
+  ok({
     ...kase,
     status: 'open',
     claimedBy: null,
     claimedAt: null,
     checker: { userId: user.id, at, verdict: 'returned', reason: reason.trim() },
   });
-};
