@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { LeadSchema } from '../../core/routing/lead.ts';
 import type { Lead } from '../../core/routing/lead.ts';
 import { generateLeads } from '../routing/generate.ts';
@@ -62,4 +63,67 @@ export const benchLeads = (count: number): Lead[] => {
       ...(i % 2 === 0 ? { person: { fullName: person.full_name, dateOfBirth: person.date_of_birth } } : {}),
     });
   });
+};
+
+export type FixtureCase = {
+  readonly id: string;
+  readonly type: string;
+  readonly leadId: string;
+  readonly risk: 'low' | 'medium' | 'high';
+  readonly jurisdiction: string | null;
+  readonly openedAt: Date;
+  readonly slaDueAt: Date;
+  readonly status: 'open' | 'claimed' | 'awaiting_approval' | 'closed';
+  readonly claimedBy: string | null;
+  readonly makerId: string | null;
+  readonly subject: string;
+};
+
+/**
+ * Writes projection rows directly (benchmarks of reads; intake speed is bench/store/intake.ts): leads, cases and the
+ * case counters kept consistent with them. Call inside a transaction; `finish` writes the counters.
+ */
+export const caseFixtureWriter = (
+  db: BetterSqlite3.Database,
+): {
+  readonly lead: (id: string, jurisdiction: string | null, subject: string) => void;
+  readonly addCase: (row: FixtureCase) => void;
+  readonly finish: () => void;
+} => {
+  const lead = db.prepare(
+    "INSERT INTO leads (id, source_system, source_id, facts, jurisdiction, scope, subject, status, ingested_at, ingested_seq) VALUES (?, 'bench', ?, '{}', ?, ?, ?, 'active', '2026-01-01T00:00:00.000Z', 0)",
+  );
+  const kase = db.prepare(
+    `INSERT INTO cases (id, type, lead_id, product_id, reason, risk, risk_rank, jurisdiction, rule_version, opened_at, sla_due_at, status, claimed_by, maker_id, subject, decision_seq, opened_seq)
+     VALUES (?, ?, ?, 'business-payments', 'no_licensed_entity', ?, ?, ?, 'sha256:bench', ?, ?, ?, ?, ?, ?, 0, 0)`,
+  );
+  const counts = new Map<string, number>();
+  return {
+    lead: (id, jurisdiction, subject) => lead.run(id, id, jurisdiction, jurisdiction, subject),
+    addCase: (row) => {
+      const rank = row.risk === 'low' ? 0 : row.risk === 'medium' ? 1 : 2;
+      kase.run(
+        row.id,
+        row.type,
+        row.leadId,
+        row.risk,
+        rank,
+        row.jurisdiction,
+        row.openedAt.toISOString(),
+        row.slaDueAt.toISOString(),
+        row.status,
+        row.claimedBy,
+        row.makerId,
+        row.subject,
+      );
+      const key = `${row.type}|${row.status}|${row.jurisdiction ?? ''}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    },
+    finish: () => {
+      const count = db.prepare(
+        'INSERT INTO case_counts (type, status, jurisdiction, count) VALUES (?, ?, ?, ?) ON CONFLICT (type, status, jurisdiction) DO UPDATE SET count = count + excluded.count',
+      );
+      for (const [key, n] of counts) count.run(...key.split('|'), n);
+    },
+  };
 };

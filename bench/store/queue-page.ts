@@ -9,7 +9,7 @@ import type { Session } from '../../electron/services/workstation/workstation.ts
 import { createUser } from '../../electron/services/workstation/users.ts';
 import { openWorkstation } from '../../electron/services/workstation/workstation.ts';
 import { seededRandom } from '../routing/generate.ts';
-import { repoRoot } from './fixtures.ts';
+import { caseFixtureWriter, repoRoot } from './fixtures.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
@@ -63,47 +63,34 @@ const NOW = Date.parse('2026-11-23T10:00:00Z');
 const started = performance.now();
 const db = admin.workstation.db;
 db.transaction(() => {
-  const lead = db.prepare(
-    "INSERT INTO leads (id, source_system, source_id, facts, jurisdiction, scope, subject, status, ingested_at, ingested_seq) VALUES (?, 'bench', ?, '{}', ?, ?, ?, 'active', '2026-01-01T00:00:00.000Z', 0)",
-  );
-  const kase = db.prepare(
-    `INSERT INTO cases (id, type, lead_id, product_id, reason, risk, risk_rank, jurisdiction, rule_version, opened_at, sla_due_at, status, claimed_by, maker_id, subject, decision_seq, opened_seq)
-     VALUES (?, ?, ?, 'business-payments', 'no_licensed_entity', ?, ?, ?, 'sha256:bench', ?, ?, ?, ?, ?, ?, 0, 0)`,
-  );
-  const counts = new Map<string, number>();
+  const fixture = caseFixtureWriter(db);
   for (let i = 0; i < CASES; i += 1) {
     const leadId = `BL-${Math.floor(i / 5)}`;
     const place = pick(places);
     const subject = `Company ${Math.floor(random() * 200_000)} Ltd`;
-    if (i % 5 === 0) lead.run(leadId, leadId, place, place, subject);
+    if (i % 5 === 0) fixture.lead(leadId, place, subject);
     // 90% closed over the last two years; the open 10% opened in the last 20 days, so some are overdue and most not.
     const roll = random();
     const status = roll < 0.9 ? 'closed' : roll < 0.96 ? 'open' : roll < 0.98 ? 'claimed' : 'awaiting_approval';
     const opened = new Date(status === 'closed' ? NOW - random() * 700 * 86_400_000 : NOW - random() * 20 * 86_400_000);
     const due = new Date(opened.getTime() + pick([24, 48, 72, 240]) * 3_600_000);
     const type = pick(queues);
-    const risk = pick(['low', 'medium', 'high']);
-    kase.run(
-      `BC-${i}`,
+    const risk = pick(['low', 'medium', 'high'] as const);
+    fixture.addCase({
+      id: `BC-${i}`,
       type,
       leadId,
       risk,
-      risk === 'low' ? 0 : risk === 'medium' ? 1 : 2,
-      place,
-      opened.toISOString(),
-      due.toISOString(),
+      jurisdiction: place,
+      openedAt: opened,
+      slaDueAt: due,
       status,
-      status === 'claimed' ? 'olga' : null,
-      status === 'awaiting_approval' ? pick(['olga', 'bench']) : null,
+      claimedBy: status === 'claimed' ? 'olga' : null,
+      makerId: status === 'awaiting_approval' ? pick(['olga', 'bench']) : null,
       subject,
-    );
-    const key = `${type}|${status}|${place ?? ''}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    });
   }
-  const count = db.prepare(
-    'INSERT INTO case_counts (type, status, jurisdiction, count) VALUES (?, ?, ?, ?) ON CONFLICT (type, status, jurisdiction) DO UPDATE SET count = count + excluded.count',
-  );
-  for (const [key, n] of counts) count.run(...key.split('|'), n);
+  fixture.finish();
 })();
 db.pragma('optimize');
 console.log(

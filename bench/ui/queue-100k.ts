@@ -7,6 +7,7 @@ import { chromium } from '@playwright/test';
 import { startBrowserHost } from '../../electron/services/host/browser-host.ts';
 import { initialiseWorkstation } from '../../electron/services/workstation/workstation.ts';
 import { seededRandom } from '../routing/generate.ts';
+import { caseFixtureWriter } from '../store/fixtures.ts';
 
 const CASES = Number(process.env['BENCH_CASES'] ?? 100_000);
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -31,41 +32,31 @@ const places = ['GB', 'FR', 'DE', 'NL', 'IE', 'US-CA', 'US-NY', 'BR', null];
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 const db = admin.workstation.db;
 db.transaction(() => {
-  const lead = db.prepare(
-    "INSERT INTO leads (id, source_system, source_id, facts, jurisdiction, scope, subject, status, ingested_at, ingested_seq) VALUES (?, 'bench', ?, '{}', ?, ?, ?, 'active', '2026-01-01T00:00:00.000Z', 0)",
-  );
-  const kase = db.prepare(
-    `INSERT INTO cases (id, type, lead_id, product_id, reason, risk, risk_rank, jurisdiction, rule_version, opened_at, sla_due_at, status, claimed_by, maker_id, subject, decision_seq, opened_seq)
-     VALUES (?, ?, ?, 'business-payments', 'no_licensed_entity', ?, ?, ?, 'sha256:bench', ?, ?, 'open', NULL, NULL, ?, 0, 0)`,
-  );
-  const counts = new Map<string, number>();
+  const fixture = caseFixtureWriter(db);
   for (let i = 0; i < CASES; i += 1) {
     const leadId = `BL-${i}`;
     const place = pick(places);
     const subject = `Company ${Math.floor(random() * 200_000)} Ltd`;
-    lead.run(leadId, leadId, place, place, subject);
+    fixture.lead(leadId, place, subject);
     const opened = new Date(NOW - random() * 20 * 86_400_000);
     const due = new Date(opened.getTime() + pick([24, 48, 72, 240]) * 3_600_000);
     const type = pick(queues);
-    const risk = pick(['low', 'medium', 'high']);
-    kase.run(
-      `BC-${i}`,
+    const risk = pick(['low', 'medium', 'high'] as const);
+    fixture.addCase({
+      id: `BC-${i}`,
       type,
       leadId,
       risk,
-      risk === 'low' ? 0 : risk === 'medium' ? 1 : 2,
-      place,
-      opened.toISOString(),
-      due.toISOString(),
+      jurisdiction: place,
+      openedAt: opened,
+      slaDueAt: due,
+      status: 'open',
+      claimedBy: null,
+      makerId: null,
       subject,
-    );
-    const key = `${type}|open|${place ?? ''}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    });
   }
-  const count = db.prepare(
-    'INSERT INTO case_counts (type, status, jurisdiction, count) VALUES (?, ?, ?, ?) ON CONFLICT (type, status, jurisdiction) DO UPDATE SET count = count + excluded.count',
-  );
-  for (const [key, n] of counts) count.run(...key.split('|'), n);
+  fixture.finish();
 })();
 admin.workstation.close();
 

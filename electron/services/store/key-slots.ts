@@ -170,6 +170,17 @@ export const unlockDatabaseKey = (databasePath: string, user: string, passphrase
   return unwrapKey(slotOf(readSlots(path), user, path), passphrase, path);
 };
 
+/** A new slot's preconditions: the user has none yet and the passphrase is strong enough. */
+const checkNewSlot = (
+  file: KeySlotsFile,
+  added: { readonly user: string; readonly passphrase: string },
+  path: string,
+): void => {
+  if (file.slots.some((slot) => slot.user === added.user))
+    throw new StoreError('already-exists', `${path}: user ${added.user} has a slot already`, path);
+  checkPassphrase(added.passphrase, path);
+};
+
 /** Gives another user a slot; an existing user's passphrase unlocks the key to wrap. */
 export const addKeySlot = (
   databasePath: string,
@@ -179,9 +190,7 @@ export const addKeySlot = (
 ): void => {
   const path = keySlotsPath(databasePath);
   const file = readSlots(path);
-  if (file.slots.some((slot) => slot.user === added.user))
-    throw new StoreError('already-exists', `${path}: user ${added.user} has a slot already`, path);
-  checkPassphrase(added.passphrase, path);
+  checkNewSlot(file, added, path);
   const databaseKey = unwrapKey(slotOf(file, by.user, path), by.passphrase, path);
   writeSlots(path, { ...file, slots: [...file.slots, wrapKey(added.user, added.passphrase, databaseKey, cost)] });
   databaseKey.fill(0);
@@ -233,8 +242,6 @@ export const addKeySlotWithKey = (
 ): void => {
   const path = keySlotsPath(databasePath);
   const file = readSlots(path);
-  if (file.slots.some((slot) => slot.user === added.user))
-    throw new StoreError('already-exists', `${path}: user ${added.user} has a slot already`, path);
-  checkPassphrase(added.passphrase, path);
+  checkNewSlot(file, added, path);
   writeSlots(path, { ...file, slots: [...file.slots, wrapKey(added.user, added.passphrase, databaseKey, cost)] });
 };
