@@ -183,6 +183,17 @@ export const appendAuditEvent = (db: Database, event: AuditEvent, deps: AuditDep
   return inTransaction(db, () => appendWithin(db, event, deps));
 };
 
+/**
+ * The same append inside a transaction the caller holds open (the workstation's command path), without a savepoint
+ * per entry: the caller's transaction is the unit, and any error rolls all of it back.
+ */
+export const appendAuditEventInTransaction = (db: Database, event: AuditEvent, deps: AuditDeps = {}): Appended => {
+  if (!db.inTransaction) throw new AuditLogError('appendAuditEventInTransaction needs an open transaction');
+  if (SERVICE_ONLY_TYPES.has(event.type))
+    throw new AuditLogError(`${event.type} entries are written by the audit service's own operations`, 'type');
+  return appendWithin(db, event, deps);
+};
+
 /** For the service's own meta-actions (erasure, purge): the same path without the reserved-type guard. */
 export const appendServiceEvent = (db: Database, event: AuditEvent, deps: AuditDeps = {}): Appended =>
   inTransaction(db, () => appendWithin(db, event, deps));

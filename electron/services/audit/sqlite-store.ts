@@ -2,6 +2,16 @@
 import type { AuditEntry, LogHead } from '../../../core/audit/entry.ts';
 import type { AuditLogStore, StoredCheckpoint, StoredKey } from '../../../core/audit/log-engine.ts';
 import type { Database } from '../store/database.ts';
+import { hashChildren } from '../../../core/audit/merkle.ts';
+import type { MerkleHash } from '../../../core/audit/merkle.ts';
+import { nodeSha256 } from './node-sha256.ts';
+
+/**
+ * Merkle nodes are stored on every STORED_LEVEL_STEP-th level only (4, 8, 12…); leaves are the entries' leaf hashes and
+ * the levels between are recomputed from at most 2^(STORED_LEVEL_STEP-1) stored nodes below them (decision 0033).
+ */
+export const STORED_LEVEL_STEP = 4;
+export const isStoredLevel = (level: number): boolean => level > 0 && level % STORED_LEVEL_STEP === 0;
 
 type KeyRow = {
   key_id: string;
@@ -43,6 +53,44 @@ export const sqliteAuditStore = (db: Database): AuditLogStore => {
     .prepare<[number, number], Buffer>('SELECT hash FROM audit_tree_nodes WHERE level = ? AND idx = ?')
     .pluck();
   const insertNode = db.prepare('INSERT INTO audit_tree_nodes (level, idx, hash) VALUES (?, ?, ?)');
+  const leafRange = db
+    .prepare<[number, number], Buffer>(
+      'SELECT leaf_hash FROM audit_entries WHERE sequence >= ? AND sequence < ? ORDER BY sequence',
+    )
+    .pluck();
+  const nodeRange = db
+    .prepare<[number, number, number], Buffer>(
+      'SELECT hash FROM audit_tree_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx',
+    )
+    .pluck();
+  // The last two nodes completed on each level: appending only ever needs these (the tree's right edge), so the hot
+  // path reads no node from the database. Served by exact index only, so a rolled-back append can never be served
+  // from here: a node is only read after its last leaf is appended again, which replaces the cached one.
+  type Edge = { readonly index: number; readonly hash: MerkleHash };
+  const rightEdge: Edge[][] = [];
+
+  const missing = (level: number, index: number): never => {
+    throw new RangeError(`Merkle node (${level}, ${index}) is missing from the database`);
+  };
+  const readNode = (level: number, index: number): MerkleHash => {
+    const edges = rightEdge[level] ?? [];
+    for (let k = edges.length - 1; k >= 0; k -= 1) if (edges[k]!.index === index) return edges[k]!.hash;
+    if (isStoredLevel(level)) return node.get(level, index) ?? missing(level, index);
+    // Recompute from the stored level below: 2^span hashes folded pairwise.
+    const base = level - (level % STORED_LEVEL_STEP);
+    const span = level - base;
+    const first = index * 2 ** span;
+    const count = 2 ** span;
+    let hashes: MerkleHash[] =
+      base === 0 ? leafRange.all(first, first + count) : nodeRange.all(base, first, first + count);
+    if (hashes.length !== count) missing(level, index);
+    while (hashes.length > 1) {
+      const next: MerkleHash[] = [];
+      for (let i = 0; i < hashes.length; i += 2) next.push(hashChildren(nodeSha256, hashes[i]!, hashes[i + 1]!));
+      hashes = next;
+    }
+    return hashes[0]!;
+  };
   const checkpoints = db.prepare<[], { size: number; root: Buffer; note: string }>(
     'SELECT size, root, note FROM audit_checkpoints ORDER BY size',
   );
@@ -74,13 +122,12 @@ export const sqliteAuditStore = (db: Database): AuditLogStore => {
       for (const subject of entry.subjects) insertSubject.run(subject, sequence);
     },
     entryBytes: () => allEntries.all(),
-    readNode: (level, index) => {
-      const hash = node.get(level, index);
-      if (!hash) throw new RangeError(`Merkle node (${level}, ${index}) is missing from the database`);
-      return hash;
-    },
+    readNode,
     putNode: (level, index, hash) => {
-      insertNode.run(level, index, hash);
+      const edge = { index, hash: Uint8Array.from(hash) };
+      const previous = rightEdge[level]?.[1];
+      rightEdge[level] = previous === undefined ? [edge] : [previous, edge];
+      if (isStoredLevel(level)) insertNode.run(level, index, hash);
     },
     checkpoints: () => checkpoints.all().map(toCheckpoint),
     lastCheckpoint: () => {

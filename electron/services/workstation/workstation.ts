@@ -7,12 +7,20 @@ import { compilePolicy } from '../../../core/routing/compile.ts';
 import type { CompiledPolicy } from '../../../core/routing/compile.ts';
 import type { Lead, ScreeningSummary } from '../../../core/routing/lead.ts';
 import type { Role, User } from '../../../core/access/roles.ts';
-import { appendAuditEvent, initialiseAuditLog } from '../audit/audit-log.ts';
+import { appendAuditEventInTransaction, initialiseAuditLog } from '../audit/audit-log.ts';
+import { inTransaction } from '../store/transaction.ts';
 import type { AuditDeps, AuditEvent } from '../audit/audit-log.ts';
 import type { Appended } from '../../../core/audit/log-engine.ts';
 import { createDatabase, openDatabase } from '../store/database.ts';
 import type { Database } from '../store/database.ts';
-import { createKeySlots, DEFAULT_SCRYPT_COST, unlockDatabaseKey } from '../store/key-slots.ts';
+import { StoreError } from '../store/errors.ts';
+import {
+  createKeySlots,
+  DEFAULT_SCRYPT_COST,
+  keySlotsPath,
+  keySlotUsers,
+  unlockDatabaseKey,
+} from '../store/key-slots.ts';
 import type { ScryptCost } from '../store/key-slots.ts';
 import { nodeSha256 } from '../audit/node-sha256.ts';
 import { projectEntry } from './projector.ts';
@@ -71,9 +79,9 @@ export type Appender = (event: Omit<AuditEvent, 'time'> & { readonly time?: Date
 
 /** The one command path: everything `run` appends, and every projection change, commits or rolls back together. */
 export const commit = <T>(workstation: Workstation, run: (append: Appender) => T): T =>
-  workstation.db.transaction(() => {
+  inTransaction(workstation.db, () => {
     const append: Appender = (event) => {
-      const appended = appendAuditEvent(
+      const appended = appendAuditEventInTransaction(
         workstation.db,
         { ...event, time: event.time ?? workstation.deps.now() },
         workstation.deps,
@@ -82,7 +90,7 @@ export const commit = <T>(workstation: Workstation, run: (append: Appender) => T
       return appended;
     };
     return run(append);
-  })();
+  });
 
 const policyCache = new WeakMap<Database, ActivePolicy>();
 
@@ -211,6 +219,36 @@ export const openWorkstation = (
 ): Session => {
   const key = unlockDatabaseKey(input.path, input.userId, input.passphrase);
   const db = openDatabase(input.path, key);
+  const user = findUser(db, input.userId);
+  if (!user || !user.active) {
+    key.fill(0);
+    db.close();
+    throw new WorkstationError('unauthenticated', `user ${input.userId} is not an active user of this workstation`);
+  }
+  return { user, workstation: wrap(db, input.path, deps, screener, key) };
+};
+
+/**
+ * Opens the database with a key already unwrapped elsewhere (the OS keychain slot) and signs that user in. The key
+ * only opens the database: the user must still have a passphrase slot and be an active user, or it is refused. A wrong
+ * key is the store's `wrong-key`; nothing is written before the key has proved itself. The caller keeps its copy.
+ */
+export const openWorkstationWithKey = (
+  input: { readonly path: string; readonly userId: string; readonly key: Uint8Array },
+  deps: WorkstationDeps,
+  screener: LeadScreener | null = null,
+): Session => {
+  const slots = keySlotsPath(input.path);
+  if (!keySlotUsers(input.path).includes(input.userId))
+    throw new StoreError('unknown-user', `${slots}: no key slot for user ${input.userId}`, slots);
+  const key = input.key.slice();
+  let db: Database;
+  try {
+    db = openDatabase(input.path, key);
+  } catch (error) {
+    key.fill(0);
+    throw error;
+  }
   const user = findUser(db, input.userId);
   if (!user || !user.active) {
     key.fill(0);
