@@ -50,6 +50,7 @@ export default tseslint.config(
       'coverage/**',
       'test-results/**',
       'playwright-report/**',
+      'scratch/**',
       '**/*.d.ts',
     ],
   },

@@ -1,6 +1,9 @@
 // The one contract between the workstation UI and the data: a zod request and response schema per method.
 // Served by Electron IPC and by the browser host alike; nothing throws across it (see envelope.ts).
 import * as z from 'zod';
+import { LICENSING_API } from './licensing.ts';
+import { AuditEventTypeSchema } from '../audit/event-types.ts';
+import { UtcTime } from '../audit/fields.ts';
 
 const Id = z.string().trim().min(1).max(100);
 const Reason = z.string().trim().min(5, 'a reason of at least 5 characters is required').max(2000);
@@ -77,6 +80,77 @@ export const ImportResultSchema = z.strictObject({
   casesOpened: z.number(),
 });
 
+/** A queue page request: also the filter a saved view keeps (views.save validates it with this same schema). */
+export const CaseListRequestSchema = z.strictObject({
+  queue: QueueSchema.optional(),
+  status: z.array(CaseStatusSchema).optional(),
+  overdueOnly: z.boolean().optional(),
+  awaitingMyApproval: z.boolean().optional(),
+  search: z.string().max(100).optional(),
+  sort: z.enum(['slaDueAt', 'openedAt', 'risk', 'jurisdiction']).default('slaDueAt'),
+  direction: z.enum(['asc', 'desc']).default('asc'),
+  page: z.number().int().min(0).default(0),
+  pageSize: z.number().int().min(1).max(500).default(50),
+});
+
+export const SavedViewSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  filter: CaseListRequestSchema,
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+
+/** One item of a bulk decision: its own case, disposition and reason (checked per item, like cases.decide). */
+export const BulkDecisionItemSchema = z.strictObject({
+  caseId: Id,
+  disposition: DispositionSchema,
+  reason: z.string().max(2000),
+  assignment: AssignmentSchema.optional(),
+});
+
+export const BulkDecisionResultSchema = z.union([
+  z.strictObject({ caseId: z.string(), ok: z.literal(true), case: CaseRowSchema }),
+  z.strictObject({
+    caseId: z.string(),
+    ok: z.literal(false),
+    error: z.strictObject({ code: z.string(), message: z.string() }),
+  }),
+]);
+
+// Audit viewer, exports and dashboard (issue 6; docs/ui.md, decisions 0090–0094): shared schemas.
+/** What the audit viewer filters by; the same filter narrows a CSV or JSON export. Times: from inclusive, to exclusive. */
+export const AuditFilterSchema = z.strictObject({
+  types: z.array(AuditEventTypeSchema).max(30).optional(),
+  /** kind:id (user:ada, system:setup); a bare id means user:<id>. */
+  actor: z.string().trim().min(1).max(200).optional(),
+  /** kind:id, such as lead:L-1042 or case:C-7. */
+  subject: z.string().trim().min(1).max(200).optional(),
+  from: UtcTime.optional(),
+  to: UtcTime.optional(),
+});
+
+export const AuditEntryViewSchema = z.strictObject({
+  sequence: z.string(),
+  time: z.string(),
+  actor: z.string(),
+  type: z.string(),
+  subjects: z.array(z.string()),
+  /** As stored in the hashed entry: never personal data (that sits beside the log, committed). */
+  payload: z.record(z.string(), z.unknown()),
+  /** SHA-256 commitment to personal data beside the log, or null. */
+  commitment: z.string().nullable(),
+  /** The RFC 6962 leaf hash (hex) of the entry's canonical bytes. */
+  leafHash: z.string(),
+});
+
+export const AgeBucketsSchema = z.strictObject({
+  under1d: z.number(),
+  from1dTo3d: z.number(),
+  from3dTo7d: z.number(),
+  over7d: z.number(),
+});
+
 export const API = {
   'session.whoami': { request: z.strictObject({}), response: UserSchema },
   'leads.import': {
@@ -110,17 +184,7 @@ export const API = {
     }),
   },
   'cases.list': {
-    request: z.strictObject({
-      queue: QueueSchema.optional(),
-      status: z.array(CaseStatusSchema).optional(),
-      overdueOnly: z.boolean().optional(),
-      awaitingMyApproval: z.boolean().optional(),
-      search: z.string().max(100).optional(),
-      sort: z.enum(['slaDueAt', 'openedAt', 'risk', 'jurisdiction']).default('slaDueAt'),
-      direction: z.enum(['asc', 'desc']).default('asc'),
-      page: z.number().int().min(0).default(0),
-      pageSize: z.number().int().min(1).max(500).default(50),
-    }),
+    request: CaseListRequestSchema,
     /** total is exact unless totalCapped: counting stops at 10,000 matches for filtered queries (shown as "10,000+"). */
     response: z.strictObject({ rows: z.array(CaseRowSchema), total: z.number(), totalCapped: z.boolean() }),
   },
@@ -195,6 +259,84 @@ export const API = {
       }),
     ),
   },
+  // Licensing map and policy publication (issue 6; docs/policy.md, decisions 0085–0089): schemas in licensing.ts.
+  ...LICENSING_API,
+  // Audit viewer, exports and dashboard (issue 6; docs/ui.md, decisions 0090–0094).
+  'audit.list': {
+    request: AuditFilterSchema.extend({
+      order: z.enum(['newest', 'oldest']).default('newest'),
+      /** Keyset paging: the page starts after this sequence (in the chosen order); absent for the first page. */
+      cursor: z
+        .string()
+        .regex(/^(0|[1-9][0-9]{0,14})$/)
+        .optional(),
+      limit: z.number().int().min(1).max(200).default(50),
+    }),
+    /**
+     * total is exact unless totalCapped: then a lower bound (filtered counts stop at 10,000; an actor filter alone counts
+     * within the newest 20,000 entries of the window). nextCursor is null on the last page.
+     */
+    response: z.strictObject({
+      entries: z.array(AuditEntryViewSchema),
+      total: z.number(),
+      totalCapped: z.boolean(),
+      nextCursor: z.string().nullable(),
+      logSize: z.number(),
+    }),
+  },
+  'audit.export': {
+    request: z.strictObject({
+      /** csv and json: the entries (filtered or all), without personal data; bundle: the whole regulator bundle. */
+      format: z.enum(['csv', 'json', 'bundle']),
+      /** Narrows csv and json; refused with bundle (a bundle is always the whole log). */
+      filter: AuditFilterSchema.optional(),
+    }),
+    response: z.strictObject({
+      fileName: z.string(),
+      mediaType: z.string(),
+      /** The file, base64; at most 64 MiB of entries before encoding (larger: perimeter audit export). */
+      base64: z.string(),
+      bytes: z.number(),
+      entries: z.number(),
+      /** The audit.exported entry this export appended. */
+      exportSequence: z.string(),
+    }),
+  },
+  'dashboard.summary': {
+    request: z.strictObject({}),
+    /** Within the caller's markets. Ages are from opening; overdue (SLA passed) overlaps the age buckets. */
+    response: z.strictObject({
+      at: IsoTime,
+      queues: z.array(
+        z.strictObject({ queue: QueueSchema, open: z.number(), overdue: z.number(), age: AgeBucketsSchema }),
+      ),
+      /** Product paths whose current routing decision is a refusal, by reason. */
+      refusals: z.array(z.strictObject({ reason: z.string(), queue: QueueSchema, count: z.number() })),
+    }),
+  },
+  // Saved views and bulk decisions (queue screen; docs/ui.md, decisions 0095–0097).
+  'views.list': { request: z.strictObject({}), response: z.array(SavedViewSchema) },
+  'views.save': {
+    request: z.strictObject({
+      /** Given: rename or overwrite that view of yours; absent: a new view. */
+      id: Id.optional(),
+      name: z.string().trim().min(1, 'a view needs a name').max(80),
+      filter: CaseListRequestSchema,
+    }),
+    response: SavedViewSchema,
+  },
+  'views.delete': { request: z.strictObject({ id: Id }), response: z.strictObject({ id: z.string() }) },
+  'cases.decideMany': {
+    request: z.strictObject({
+      items: z
+        .array(BulkDecisionItemSchema)
+        .min(1)
+        .max(100)
+        .refine((items) => new Set(items.map((item) => item.caseId)).size === items.length, 'each case at most once'),
+    }),
+    /** One result per item, in request order; each item is its own transaction, so a failure undoes only itself. */
+    response: z.array(BulkDecisionResultSchema),
+  },
 } as const;
 
 /**
@@ -207,6 +349,23 @@ export const SESSION_API = {
     response: UserSchema,
   },
   'session.lock': { request: z.strictObject({}), response: z.strictObject({ locked: z.literal(true) }) },
+  // OS-keychain sign-in (Electron only; the browser host answers `unsupported`; docs/electron.md, decision 0077).
+  'session.unlockWithKeychain': {
+    request: z.strictObject({ userId: z.string().trim().min(1).max(100) }),
+    response: UserSchema,
+  },
+  'session.rememberOnThisDevice': {
+    request: z.strictObject({}),
+    response: z.strictObject({ backend: z.string().min(1).max(100) }),
+  },
+  'session.forgetOnThisDevice': {
+    request: z.strictObject({}),
+    response: z.strictObject({ forgotten: z.literal(true) }),
+  },
+  'session.keychainStatus': {
+    request: z.strictObject({}),
+    response: z.strictObject({ available: z.boolean(), message: z.string().max(1000).nullable() }),
+  },
 } as const;
 export type SessionMethod = keyof typeof SESSION_API;
 

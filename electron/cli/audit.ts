@@ -3,12 +3,18 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import * as z from 'zod';
 import { bytesToBase64 } from '../../core/audit/bytes.ts';
-import { ENTRIES_FILE, MANIFEST_FILE } from '../../core/audit/bundle-format.ts';
 import { auditBundleJsonSchemas } from '../../core/audit/json-schemas.ts';
-import { consistencyProof, inclusionProof, verifyConsistency } from '../../core/audit/merkle.ts';
+import { inclusionProof } from '../../core/audit/merkle.ts';
 import { formatTlogProof, verifyTlogProof } from '../../core/audit/tlog-proof.ts';
-import { parseTrustedKeys, verifyAuditBundle } from '../../core/audit/verify.ts';
-import type { AuditVerification, VerifiedLog } from '../../core/audit/verify.ts';
+import { parseTrustedKeys } from '../../core/audit/verify.ts';
+import type { AuditVerification } from '../../core/audit/verify.ts';
+import {
+  checkExportConsistency,
+  describeFailure,
+  parseTrustedKeyText,
+  verifyUnzippedBundle,
+} from '../../core/audit/verify-export.ts';
+import type { VerifiedExport } from '../../core/audit/verify-export.ts';
 import type { NoteVerifierKey } from '../../core/audit/note.ts';
 import {
   auditSigningKeys,
@@ -54,22 +60,18 @@ const EntryNumber = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const loadTrustedKeys = (values: readonly string[]): NoteVerifierKey[] => {
   const keys: NoteVerifierKey[] = [];
   for (const value of values) {
-    const looksLikeKey = value.includes('+') && !existsSync(value);
-    const lines = looksLikeKey
-      ? [{ text: value, where: '--key' }]
-      : (() => {
-          if (!existsSync(value))
-            throw new CliError(`--key ${value}: neither a verifier key nor a readable file`, EXIT_UNUSABLE);
-          return readFileSync(value, 'utf8')
-            .split('\n')
-            .map((text, index) => ({ text: text.replace(/#.*/, '').trim(), where: `${value} line ${index + 1}` }))
-            .filter((line) => line.text !== '');
-        })();
-    for (const line of lines) {
-      const parsed = parseTrustedKeys([line.text], nodeSha256);
-      if (!parsed.ok) throw new CliError(`${line.where}: not a note verifier key: ${parsed.error}`, EXIT_UNUSABLE);
+    if (value.includes('+') && !existsSync(value)) {
+      const parsed = parseTrustedKeys([value.trim()], nodeSha256);
+      if (!parsed.ok) throw new CliError(`--key: not a note verifier key: ${parsed.error}`, EXIT_UNUSABLE);
       keys.push(...parsed.value);
+      continue;
     }
+    if (!existsSync(value))
+      throw new CliError(`--key ${value}: neither a verifier key nor a readable file`, EXIT_UNUSABLE);
+    const parsed = parseTrustedKeyText(readFileSync(value, 'utf8'), nodeSha256);
+    if (!parsed.ok)
+      throw new CliError(`${value} line ${parsed.line}: not a note verifier key: ${parsed.error}`, EXIT_UNUSABLE);
+    keys.push(...parsed.value);
   }
   return keys;
 };
@@ -79,12 +81,9 @@ const loadTrustedKeys = (values: readonly string[]): NoteVerifierKey[] => {
 const verifyBundlePath = (
   path: string,
   options: { readonly keys: readonly NoteVerifierKey[]; readonly known: readonly string[] },
-): { readonly report: AuditVerification; readonly log: VerifiedLog } => {
+): VerifiedExport => {
   const read = readBundle(path);
   if (!read.ok) throw new CliError(read.error, EXIT_UNUSABLE);
-  const { files, unexpected } = read.value;
-  if (!files.has(MANIFEST_FILE) && !files.has(ENTRIES_FILE))
-    throw new CliError(`${path}: not a Perimeter audit export (no manifest.json, no entries.jsonl)`, EXIT_UNUSABLE);
   const knownCheckpoints = options.known.map((file) => {
     try {
       return new Uint8Array(readFileSync(file));
@@ -92,39 +91,13 @@ const verifyBundlePath = (
       throw new CliError(`--known ${file}: ${error instanceof Error ? error.message : String(error)}`, EXIT_UNUSABLE);
     }
   });
-  const result = verifyAuditBundle(files, { sha256: nodeSha256, trustedKeys: options.keys, knownCheckpoints });
-  if (unexpected.length === 0) return result;
-  // Files outside the format are a failure of their own: someone added them.
-  const extra = unexpected.map((file) => ({
-    code: 'unexpected-file' as const,
-    file,
-    sequence: null,
-    line: null,
-    field: null,
-    message: `${file} is not part of the export format`,
-  }));
-  const failures = [...result.report.failures, ...extra];
-  return {
-    log: result.log,
-    report: {
-      ...result.report,
-      verdict: 'invalid',
-      failures,
-      failureCount: result.report.failureCount + extra.length,
-      firstFailure: result.report.firstFailure ?? extra[0] ?? null,
-    },
-  };
-};
-
-const describeFailure = (failure: AuditVerification['failures'][number]): string => {
-  const where = [
-    failure.sequence !== null ? `entry ${failure.sequence}` : null,
-    failure.line !== null ? `${failure.file} line ${failure.line}` : failure.file,
-    failure.field ? `field ${failure.field}` : null,
-  ]
-    .filter(Boolean)
-    .join(', ');
-  return `${where}: ${failure.code}: ${failure.message}`;
+  const verified = verifyUnzippedBundle(read.value, {
+    sha256: nodeSha256,
+    trustedKeys: options.keys,
+    knownCheckpoints,
+  });
+  if (!verified.ok) throw new CliError(`${path}: ${verified.error}`, EXIT_UNUSABLE);
+  return verified.value;
 };
 
 const printReport = (path: string, report: AuditVerification): void => {
@@ -328,71 +301,17 @@ export const registerAuditCommands = (program: Command): void => {
     .action((oldPath: string, newPath: string, raw: unknown) => {
       const options = parseOptions(z.object({ key: z.array(z.string()), json: z.boolean().optional() }), raw);
       const keys = loadTrustedKeys(options.key);
-      const older = verifyBundlePath(oldPath, { keys, known: [] });
-      const newer = verifyBundlePath(newPath, { keys, known: [] });
-      const problems: string[] = [];
-      if (older.report.verdict !== 'valid')
-        problems.push(
-          `${oldPath} does not verify: ${older.report.firstFailure ? describeFailure(older.report.firstFailure) : ''}`,
-        );
-      if (newer.report.verdict !== 'valid')
-        problems.push(
-          `${newPath} does not verify: ${newer.report.firstFailure ? describeFailure(newer.report.firstFailure) : ''}`,
-        );
-      const oldCheckpoint = older.log.checkpoints.at(-1);
-      const newCheckpoint = newer.log.checkpoints.at(-1);
-      let proof: Uint8Array[] = [];
-      if (problems.length === 0 && oldCheckpoint && newCheckpoint) {
-        if (older.log.origin !== newer.log.origin)
-          problems.push(`different logs: ${older.log.origin} and ${newer.log.origin}`);
-        else if (oldCheckpoint.body.size > newCheckpoint.body.size)
-          problems.push(
-            `rollback: the new export has ${newCheckpoint.body.size} entries, the old one ${oldCheckpoint.body.size}`,
-          );
-        else {
-          const size1 = oldCheckpoint.body.size;
-          const size2 = newCheckpoint.body.size;
-          proof = consistencyProof(newer.log.tree.read, nodeSha256, size1, size2);
-          const check = verifyConsistency(
-            nodeSha256,
-            size1,
-            size2,
-            proof,
-            oldCheckpoint.body.root,
-            newCheckpoint.body.root,
-          );
-          if (!check.ok)
-            problems.push(
-              `fork: the old checkpoint (size ${size1}) is not consistent with the new one (size ${size2}): ${check.reason}`,
-            );
-          for (let i = 0; i < size1 && problems.length === 0; i++) {
-            const a = older.log.entryBytes(i);
-            const b = newer.log.entryBytes(i);
-            if (Buffer.compare(a, b) !== 0) problems.push(`entry ${i} differs between the exports`);
-          }
-        }
-      }
-      const result = {
-        old: {
-          bundle: oldPath,
-          size: oldCheckpoint?.body.size ?? null,
-          root: oldCheckpoint ? bytesToBase64(oldCheckpoint.body.root) : null,
-        },
-        new: {
-          bundle: newPath,
-          size: newCheckpoint?.body.size ?? null,
-          root: newCheckpoint ? bytesToBase64(newCheckpoint.body.root) : null,
-        },
-        consistent: problems.length === 0,
-        proof: proof.map((hash) => bytesToBase64(hash)),
-        problems,
-        trust: newer.report.trustNote,
-      };
+      const result = checkExportConsistency(
+        { label: oldPath, verified: verifyBundlePath(oldPath, { keys, known: [] }) },
+        { label: newPath, verified: verifyBundlePath(newPath, { keys, known: [] }) },
+        nodeSha256,
+      );
+      const { problems, proof } = result;
       if (options.json) out(JSON.stringify(result, null, 2));
       else
         out(
           problems.length === 0
-            ? `CONSISTENT: ${newPath} (size ${result.new.size}) extends ${oldPath} (size ${result.old.size}); consistency proof of ${proof.length} hashes verified\n${newer.report.trustNote}`
+            ? `CONSISTENT: ${newPath} (size ${result.new.size}) extends ${oldPath} (size ${result.old.size}); consistency proof of ${proof.length} hashes verified\n${result.trust}`
             : `INCONSISTENT:\n${problems.map((problem) => `  ${problem}`).join('\n')}`,
         );
       process.exitCode = problems.length === 0 ? EXIT_OK : EXIT_INVALID;

@@ -9,6 +9,7 @@ import { loadLeadScreener } from '../services/workstation/screener.ts';
 import type { LeadScreener } from '../services/workstation/workstation.ts';
 import { registerIpcDoor } from './ipc.ts';
 import { createIpcDoor } from './ipc-door.ts';
+import { electronKeystore } from './keystore.ts';
 import {
   APP_ENTRY_URL,
   APP_HOST,
@@ -141,6 +142,7 @@ const start = async (): Promise<void> => {
     dbPath: databasePath(),
     deps: { now: () => new Date() },
     screener,
+    keystore: electronKeystore(),
     expectedSender: () => ({ webContentsId: mainWindow?.webContents.id ?? null, origin: APP_ORIGIN }),
   });
   const unregister = registerIpcDoor(door);

@@ -1,11 +1,14 @@
 // The IPC door's decisions, free of Electron: the channel allow-list from the api contract, the sender check, and the
-// dispatch of session methods and api methods into the { ok, value | error } envelope. Nothing throws out of it.
+// dispatch of session methods (the OS-keychain ones through keychain-session.ts) and api methods into the
+// { ok, value | error } envelope. Nothing throws out of it.
 import { API, SESSION_API } from '../../core/api/contract.ts';
 import type { ApiMethod, SessionMethod } from '../../core/api/contract.ts';
 import { apiErr } from '../../core/api/envelope.ts';
 import type { ApiEnvelope } from '../../core/api/envelope.ts';
-import { createSessionHolder } from '../services/workstation/session-holder.ts';
+import { createSessionHolder, isKeychainMethod } from '../services/workstation/session-holder.ts';
 import type { LeadScreener, WorkstationDeps } from '../services/workstation/workstation.ts';
+import { createKeychainSession } from './keychain-session.ts';
+import type { Keystore } from './keychain-slot.ts';
 
 export const API_CHANNEL_PREFIX = 'api:';
 
@@ -67,11 +70,13 @@ export type IpcDoorOptions = {
   readonly screener?: LeadScreener | null;
   /** Who may call right now (the window can be re-created). */
   readonly expectedSender: () => ExpectedSender;
+  /** The OS keychain (Electron's safeStorage bound in keystore.ts); without one the keychain methods are unsupported. */
+  readonly keystore?: Keystore | null;
 };
 
 export type IpcDoor = {
-  /** Answers one message; never throws. */
-  readonly handle: (channel: string, sender: SenderFacts, raw: unknown) => ApiEnvelope<unknown>;
+  /** Answers one message; never throws or rejects. */
+  readonly handle: (channel: string, sender: SenderFacts, raw: unknown) => Promise<ApiEnvelope<unknown>>;
   /** Locks the session (the window closed, the app quits). */
   readonly lock: () => void;
   readonly isUnlocked: () => boolean;
@@ -80,13 +85,17 @@ export type IpcDoor = {
 /** One signed-in session at a time, as in the browser host: unlocking as another user locks the first. */
 export const createIpcDoor = (options: IpcDoorOptions): IpcDoor => {
   const holder = createSessionHolder(options);
+  const keychain = options.keystore
+    ? createKeychainSession({ dbPath: options.dbPath, holder, keystore: options.keystore })
+    : null;
 
-  const handle = (channel: string, sender: SenderFacts, raw: unknown): ApiEnvelope<unknown> => {
+  const handle = async (channel: string, sender: SenderFacts, raw: unknown): Promise<ApiEnvelope<unknown>> => {
     try {
       const method = methodOfChannel(channel);
       if (method === null) return apiErr('unknown_method', `no api channel ${JSON.stringify(channel).slice(0, 80)}`);
       const verdict = checkSender(sender, options.expectedSender());
       if (!verdict.ok) return apiErr('forbidden', `refused: ${verdict.reason}`);
+      if (keychain !== null && isKeychainMethod(method)) return await keychain.call(method, raw);
       return holder.call(method, raw);
     } catch (error) {
       return apiErr('internal', error instanceof Error ? error.message : String(error));

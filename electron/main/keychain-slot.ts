@@ -28,6 +28,11 @@ const DATABASE_KEY_BYTES = 32;
 /** Backends that keep the secret in a real OS store. Linux's basic_text (and unknown) counts as none. */
 const TRUSTED_LINUX_BACKENDS: ReadonlySet<string> = new Set(['gnome_libsecret', 'kwallet', 'kwallet5', 'kwallet6']);
 
+// What is sealed: the key bound to its user, so a slot copied under another user's name in the file does not open.
+const SealedSchema = z.strictObject({ user: z.string(), key: z.string() });
+const sealedText = (user: string, databaseKey: Uint8Array): string =>
+  JSON.stringify({ user, key: Buffer.from(databaseKey).toString('base64') });
+
 const refuse = <T>(reason: KeychainRefusal, message: string): KeychainResult<T> => ({ ok: false, reason, message });
 
 /** Whether a keychain slot may be written or read here, with a message a user can act on when not. */
@@ -109,7 +114,7 @@ export const addKeychainSlot = async (
   const file = readFile(path);
   if (!file.ok) return file;
   try {
-    const sealed = await safeStorage.encryptStringAsync(Buffer.from(databaseKey).toString('base64'));
+    const sealed = await safeStorage.encryptStringAsync(sealedText(user, databaseKey));
     const slot = { user, backend: availability.value.backend, sealed: sealed.toString('base64') };
     writeFile(path, { ...file.value, slots: [...file.value.slots.filter((one) => one.user !== user), slot] });
     return availability;
@@ -142,8 +147,15 @@ export const unlockWithKeychain = async (
   } catch {
     return refuse('keychain-failed', `The keychain could not open the key slot. ${PASSPHRASE_STILL_WORKS}`);
   }
-  const key = new Uint8Array(Buffer.from(opened.result, 'base64'));
-  if (key.length !== DATABASE_KEY_BYTES)
+  let content: z.infer<typeof SealedSchema> | null = null;
+  try {
+    const parsed = SealedSchema.safeParse(JSON.parse(opened.result));
+    if (parsed.success) content = parsed.data;
+  } catch {
+    content = null;
+  }
+  const key = content === null ? new Uint8Array(0) : new Uint8Array(Buffer.from(content.key, 'base64'));
+  if (content === null || content.user !== user || key.length !== DATABASE_KEY_BYTES)
     return refuse(
       'keychain-slot-invalid',
       `${path}: the keychain slot of ${user} is damaged. ${PASSPHRASE_STILL_WORKS}`,
@@ -152,12 +164,39 @@ export const unlockWithKeychain = async (
   return { ok: true, value: key };
 };
 
-/** Forgets this user's keychain slot on this device (sign-out everywhere, or a passphrase change). */
-export const removeKeychainSlot = (databasePath: string, user: string): void => {
+/**
+ * Forgets this user's keychain slot on this device (sign-out everywhere, or a passphrase change); true when there was
+ * one. A damaged slots file is removed whole: it could not open anything, and the passphrase slots are elsewhere.
+ */
+export const removeKeychainSlot = (databasePath: string, user: string): boolean => {
   const path = keychainSlotsPath(databasePath);
   const file = readFile(path);
-  if (!file.ok) return;
+  if (!file.ok) {
+    rmSync(path, { force: true });
+    return true;
+  }
   const slots = file.value.slots.filter((one) => one.user !== user);
+  if (slots.length === file.value.slots.length) return false;
   if (slots.length === 0) rmSync(path, { force: true });
   else writeFile(path, { ...file.value, slots });
+  return true;
 };
+
+/** The keychain slot bound to one safeStorage and platform: Electron's in keystore.ts, a test double's in tests. */
+export type Keystore = {
+  readonly availability: () => Promise<KeychainResult<{ readonly backend: string }>>;
+  readonly add: (
+    databasePath: string,
+    user: string,
+    databaseKey: Uint8Array,
+  ) => Promise<KeychainResult<{ readonly backend: string }>>;
+  readonly unlock: (databasePath: string, user: string) => Promise<KeychainResult<Uint8Array>>;
+  readonly remove: (databasePath: string, user: string) => boolean;
+};
+
+export const keychainKeystore = (safeStorage: SafeStorageLike, platform: string): Keystore => ({
+  availability: () => keychainAvailability(safeStorage, platform),
+  add: (databasePath, user, databaseKey) => addKeychainSlot(safeStorage, platform, databasePath, user, databaseKey),
+  unlock: (databasePath, user) => unlockWithKeychain(safeStorage, platform, databasePath, user),
+  remove: removeKeychainSlot,
+});

@@ -6,7 +6,7 @@ test('a user outside a market cannot see its leads', async ({ page }, testInfo) 
   await signIn(page, 'uma');
   const rows = page.locator('tr[data-case-id]');
   await expect(rows.first()).toBeVisible();
-  const jurisdictions = await rows.locator('td:nth-child(5)').allTextContents();
+  const jurisdictions = await rows.locator('td[data-column="jurisdiction"]').allTextContents();
   expect(jurisdictions.length).toBeGreaterThan(0);
   expect(new Set(jurisdictions)).toEqual(new Set(['US-CA']));
   await expect(page.locator('.case-list')).toContainText('Lucky Sevens Online Inc');

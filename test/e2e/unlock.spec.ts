@@ -9,6 +9,9 @@ test('unlocks with a passphrase, refuses a wrong one, and locks again', async ({
   await expect(page.getByRole('heading', { name: 'Perimeter workstation' })).toBeVisible();
   expect(page.url()).not.toContain('token=');
   await expectAccessible(page, 'the unlock screen');
+  // The OS keychain is the desktop app's: the browser host says unavailable, and no keychain button is offered.
+  expect(await apiFromPage(page, 'session.keychainStatus', {})).toMatchObject({ value: { available: false } });
+  await expect(page.getByRole('button', { name: 'Unlock with OS keychain' })).toHaveCount(0);
   await snap(page, testInfo, '01-unlock');
 
   await page.getByLabel('User id').fill('olga');

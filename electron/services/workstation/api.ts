@@ -12,6 +12,11 @@ import { importLeads } from './intake.ts';
 import type { IntakeResult } from './intake.ts';
 import { caseCounts, caseDetail, listCases, listNotifications } from './queries.ts';
 import { createUser, listUsers, readLead, setMarkets, setRoles } from './users.ts';
+import { exportAudit, listAuditEntries } from './audit-view.ts';
+import { dashboardSummary } from './dashboard.ts';
+import { currentPolicy, previewPolicy, publishPolicy } from './policy-admin.ts';
+import { decideMany } from './bulk.ts';
+import { deleteView, listViews, saveView } from './views.ts';
 import { refreshSession, WorkstationError } from './workstation.ts';
 import type { Session } from './workstation.ts';
 import { AuditLogError } from '../../../core/audit/log-engine.ts';
@@ -106,6 +111,19 @@ const handlers: Handlers = {
   'users.setRoles': (session, request) => copyUser(setRoles(session, request)),
   'users.setMarkets': (session, request) => copyUser(setMarkets(session, request)),
   'notifications.list': (session, request) => listNotifications(session, request.limit),
+  // Audit viewer, exports and dashboard.
+  'audit.list': (session, request) => listAuditEntries(session, request),
+  'audit.export': (session, request) => exportAudit(session, request),
+  'dashboard.summary': (session) => dashboardSummary(session),
+  // Licensing map and policy publication.
+  'policy.current': (session) => currentPolicy(session),
+  'policy.preview': (session, request) => previewPolicy(session, request),
+  'policy.publish': (session, request) => publishPolicy(session, request),
+  // Saved views and bulk decisions (queue screen).
+  'views.list': (session) => listViews(session),
+  'views.save': (session, request) => saveView(session, request),
+  'views.delete': (session, request) => deleteView(session, request.id),
+  'cases.decideMany': (session, request) => decideMany(session, request.items),
 };
 
 const copyUser = (user: Session['user']) => ({ ...user, roles: [...user.roles], markets: [...user.markets] });

@@ -133,9 +133,12 @@ export const projectEntry = (db: Database, entry: AuditEntry, sequence: number):
       );
       return;
     case 'policy.published':
+      // Publishing an earlier version again (a rollback) makes it the latest: one row per rule version.
       statement(
         db,
-        'INSERT INTO policies (rule_version, bundle, label, published_at, published_seq) VALUES (?, ?, ?, ?, ?)',
+        `INSERT INTO policies (rule_version, bundle, label, published_at, published_seq) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (rule_version) DO UPDATE SET bundle = excluded.bundle, label = excluded.label,
+           published_at = excluded.published_at, published_seq = excluded.published_seq`,
       ).run(text(payload.ruleVersion), text(payload.bundle), text(payload.label), entry.time, sequence);
       return;
     case 'lead.ingested': {

@@ -56,7 +56,7 @@ const COLUMNS =
  * The jurisdictions a scoped user may see, as a SQL condition. Every jurisdiction that cases carry is tested against
  * the user's markets once (a few hundred at most), so the page query filters by a plain IN list on an index.
  */
-const scopeClause = (
+export const scopeClause = (
   db: Session['workstation']['db'],
   user: User,
   vocabulary: Vocabulary,
@@ -121,6 +121,8 @@ export const listCases = (
   const where: string[] = [];
   const params: (string | number)[] = [];
   const scope = scopeClause(db, user, workstation.policy().compiled.vocabulary);
+  // No case carries a jurisdiction in the user's markets: nothing to page (and no index hint can plan "WHERE 0").
+  if (scope.jurisdictions?.length === 0) return { rows: [], total: 0, totalCapped: false };
   if (scope.sql !== '1') {
     where.push(scope.sql);
     params.push(...scope.params);
@@ -204,6 +206,11 @@ export const caseCounts = (
   const now = workstation.deps.now().toISOString();
   const db = workstation.db;
   const scope = scopeClause(db, user, workstation.policy().compiled.vocabulary);
+  if (scope.jurisdictions?.length === 0)
+    return {
+      queues: QUEUES.map((queue) => ({ queue, open: 0, overdue: 0, awaitingApproval: 0 })),
+      awaitingMyApproval: 0,
+    };
   const counted = new Map<string, { open: number; awaiting: number }>();
   const counters =
     scope.jurisdictions === null

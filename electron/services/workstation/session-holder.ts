@@ -1,11 +1,16 @@
 // One signed-in session at a time for a transport (Electron IPC, the browser host): unlock, lock, and every api call
-// in the { ok, value | error } envelope. Unlocking as another user locks the first, as on a shared desktop.
+// in the { ok, value | error } envelope. Unlocking as another user locks the first, as on a shared desktop. The OS
+// keychain methods are answered `unsupported` here; Electron's door answers them itself and calls unlockWithKey,
+// currentKey and recordKeychain (electron/main/keychain-session.ts).
 import { SESSION_API } from '../../../core/api/contract.ts';
+import type { SessionMethod } from '../../../core/api/contract.ts';
 import { apiErr, apiOk, describeIssues } from '../../../core/api/envelope.ts';
 import type { ApiEnvelope } from '../../../core/api/envelope.ts';
 import { StoreError } from '../store/errors.ts';
 import { handleApiCall } from './api.ts';
-import { openWorkstation, WorkstationError } from './workstation.ts';
+import { recordKeychainChange } from './device-keychain.ts';
+import type { KeychainChange } from './device-keychain.ts';
+import { openWorkstation, openWorkstationWithKey, WorkstationError } from './workstation.ts';
 import type { LeadScreener, Session, WorkstationDeps } from './workstation.ts';
 
 export type SessionHolderOptions = {
@@ -19,6 +24,34 @@ export type SessionHolder = {
   readonly call: (method: string, raw: unknown) => ApiEnvelope<unknown>;
   readonly lock: () => void;
   readonly isUnlocked: () => boolean;
+  /** Signs in with a database key unwrapped elsewhere (the OS keychain); answers like session.unlock. */
+  readonly unlockWithKey: (userId: string, key: Uint8Array) => ApiEnvelope<unknown>;
+  /** The signed-in user and a copy of the database key (for sealing; the caller zeroes it), or null while locked. */
+  readonly currentKey: () => { readonly userId: string; readonly key: Uint8Array } | null;
+  /** Audits a keychain slot written or removed for `userId`, who must still be the one signed in. */
+  readonly recordKeychain: (userId: string, change: KeychainChange) => ApiEnvelope<{ readonly sequence: number }>;
+};
+
+/** The session methods that need the OS keychain: only Electron's door answers them for real. */
+export const KEYCHAIN_METHODS: readonly SessionMethod[] = Object.freeze([
+  'session.unlockWithKeychain',
+  'session.rememberOnThisDevice',
+  'session.forgetOnThisDevice',
+  'session.keychainStatus',
+]);
+
+export const isKeychainMethod = (method: string): method is SessionMethod =>
+  (KEYCHAIN_METHODS as readonly string[]).includes(method);
+
+export const KEYCHAIN_UNSUPPORTED_MESSAGE =
+  'The OS keychain is only available in the desktop app; sign in with your passphrase.';
+
+// Without a keychain (the browser host, or Electron before it is wired): a valid request learns it is unsupported.
+const answerWithoutKeychain = (method: SessionMethod, raw: unknown): ApiEnvelope<unknown> => {
+  const parsed = SESSION_API[method].request.safeParse(raw ?? {});
+  if (!parsed.success) return apiErr('invalid_request', `${method}: ${describeIssues(parsed.error)}`);
+  if (method === 'session.keychainStatus') return apiOk({ available: false, message: KEYCHAIN_UNSUPPORTED_MESSAGE });
+  return apiErr('unsupported', KEYCHAIN_UNSUPPORTED_MESSAGE);
 };
 
 const unlockError = (error: unknown): ApiEnvelope<never> => {
@@ -30,6 +63,23 @@ const unlockError = (error: unknown): ApiEnvelope<never> => {
   if (error instanceof WorkstationError) return apiErr(error.code, error.message);
   return apiErr('internal', error instanceof Error ? error.message : String(error));
 };
+
+// A key that does not open the database is refused like a wrong passphrase, with a message that says what to do.
+const keyUnlockError = (error: unknown): ApiEnvelope<never> => {
+  if (error instanceof StoreError && error.code === 'wrong-key')
+    return apiErr(
+      'unauthenticated',
+      "The key from this device's keychain does not open this workstation's database (it was saved for another " +
+        'database, or is out of date). Sign in with your passphrase.',
+    );
+  return unlockError(error);
+};
+
+const userDto = (session: Session): unknown => ({
+  ...session.user,
+  roles: [...session.user.roles],
+  markets: [...session.user.markets],
+});
 
 export const createSessionHolder = (options: SessionHolderOptions): SessionHolder => {
   let session: Session | null = null;
@@ -50,7 +100,31 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
         options.deps,
         options.screener ?? null,
       );
-      return apiOk({ ...session.user, roles: [...session.user.roles], markets: [...session.user.markets] });
+      return apiOk(userDto(session));
+    } catch (error) {
+      return unlockError(error);
+    }
+  };
+
+  const unlockWithKey = (userId: string, key: Uint8Array): ApiEnvelope<unknown> => {
+    lock();
+    try {
+      session = openWorkstationWithKey({ path: options.dbPath, userId, key }, options.deps, options.screener ?? null);
+      return apiOk(userDto(session));
+    } catch (error) {
+      return keyUnlockError(error);
+    }
+  };
+
+  const currentKey = (): { readonly userId: string; readonly key: Uint8Array } | null =>
+    session === null ? null : { userId: session.user.id, key: session.workstation.key().slice() };
+
+  const recordKeychain = (userId: string, change: KeychainChange): ApiEnvelope<{ readonly sequence: number }> => {
+    if (session === null) return apiErr('unauthenticated', 'the workstation is locked: unlock first');
+    if (session.user.id !== userId)
+      return apiErr('conflict', `${session.user.id} signed in meanwhile; the keychain change for ${userId} is undone`);
+    try {
+      return apiOk({ sequence: recordKeychainChange(session, change) });
     } catch (error) {
       return unlockError(error);
     }
@@ -63,6 +137,7 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
         return apiOk({ locked: true });
       }
       if (method === 'session.unlock') return unlock(raw);
+      if (isKeychainMethod(method)) return answerWithoutKeychain(method, raw);
       if (session === null) return apiErr('unauthenticated', 'the workstation is locked: unlock first');
       return handleApiCall(session, method, raw);
     } catch (error) {
@@ -70,5 +145,5 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
     }
   };
 
-  return { call, lock, isUnlocked: () => session !== null };
+  return { call, lock, isUnlocked: () => session !== null, unlockWithKey, currentKey, recordKeychain };
 };

@@ -35,6 +35,9 @@ const launchToken = bridge === null ? readLaunchToken() : null;
 /** Whether the page can reach the workstation at all (a bridge, or the browser host's launch token). */
 export const hasLaunchToken = (): boolean => bridge !== null || launchToken !== null;
 
+/** Whether the page runs in the desktop app (Electron's bridge), where the OS keychain may be offered. */
+export const runsInDesktopApp = (): boolean => bridge !== null;
+
 const transport = async (method: string, request: unknown, token: string): Promise<unknown> => {
   const response = await fetch(`/api/${method}`, {
     method: 'POST',

@@ -2,11 +2,21 @@
 import type { ReactElement } from 'react';
 import { ImportScreen } from '../features/import/ImportScreen.tsx';
 import { NotificationsScreen } from '../features/notifications/NotificationsScreen.tsx';
+import { AuditScreen } from '../features/audit/AuditScreen.tsx';
+import { useAudit } from '../features/audit/audit-store.ts';
+import { DashboardScreen } from '../features/dashboard/DashboardScreen.tsx';
+import { LicensingScreen } from '../features/licensing/LicensingScreen.tsx';
+import { useLicensing } from '../features/licensing/licensing-store.ts';
+import { VerifierScreen } from '../features/verifier/VerifierScreen.tsx';
+import { mayUseVerifier } from '../features/verifier/verifier-view.ts';
 import { useCase } from '../features/case/case-store.ts';
+import { useBulk } from '../features/bulk/bulk-store.ts';
+import { useViews } from '../features/views/views-store.ts';
 import { QueueScreen } from '../features/queues/QueueScreen.tsx';
 import { useQueues } from '../features/queues/queue-store.ts';
 import { useSession } from '../features/session/session-store.ts';
 import { UnlockScreen } from '../features/session/UnlockScreen.tsx';
+import { DeviceKeychainMenu } from '../features/session/DeviceKeychainMenu.tsx';
 import { HelpDialog } from '../features/triage/HelpDialog.tsx';
 import { ROLE_LABEL, may } from './labels.ts';
 import { useView } from './view-store.ts';
@@ -21,6 +31,10 @@ export const App = (): ReactElement => {
     // Nothing of the previous user's view survives a lock.
     useQueues.getState().reset();
     useCase.getState().clear();
+    useAudit.getState().reset();
+    useBulk.getState().reset();
+    useViews.getState().reset();
+    useLicensing.getState().reset();
     show('queues');
     void lock({ switchUser });
   };
@@ -28,6 +42,10 @@ export const App = (): ReactElement => {
     { id: 'queues', label: 'Queues', allowed: may(user, 'case.read') },
     { id: 'import', label: 'Import leads', allowed: may(user, 'lead.create') },
     { id: 'notifications', label: 'Notifications', allowed: may(user, 'notifications.read') },
+    { id: 'dashboard', label: 'Dashboard', allowed: may(user, 'case.read') },
+    { id: 'audit', label: 'Audit log', allowed: may(user, 'audit.read') },
+    { id: 'verifier', label: 'Verify exports', allowed: mayUseVerifier(user) },
+    { id: 'licensing', label: 'Licensing map', allowed: may(user, 'case.read') || may(user, 'policy.publish') },
   ];
   const visible = screens.filter((entry) => entry.allowed);
   const current = visible.some((entry) => entry.id === screen) ? screen : (visible[0]?.id ?? null);
@@ -53,6 +71,7 @@ export const App = (): ReactElement => {
             Signed in as <strong>{user.name}</strong> ({user.id}) ·{' '}
             {user.roles.map((role) => ROLE_LABEL[role]).join(', ')} · markets {user.markets.join(', ')}
           </span>
+          <DeviceKeychainMenu />
           <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
             Shortcuts
           </button>
@@ -73,6 +92,10 @@ export const App = (): ReactElement => {
         />
       )}
       {current === 'notifications' && <NotificationsScreen />}
+      {current === 'dashboard' && <DashboardScreen />}
+      {current === 'audit' && <AuditScreen />}
+      {current === 'verifier' && <VerifierScreen />}
+      {current === 'licensing' && <LicensingScreen />}
       {current === null && (
         <main className="page">
           <p>Your roles give you no screens on this workstation.</p>

@@ -4,8 +4,14 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect } from '@playwright/test';
 import type { Page, TestInfo } from '@playwright/test';
 import { e2eUser } from './users.ts';
+import type { VerifierBundles } from './verifier-bundles.ts';
 
-export type HostState = { readonly url: string; readonly port: number; readonly importFile: string };
+export type HostState = {
+  readonly url: string;
+  readonly port: number;
+  readonly importFile: string;
+  readonly verifier: VerifierBundles;
+};
 
 export const hostState = (): HostState => {
   const file = process.env['PERIMETER_E2E_STATE'];

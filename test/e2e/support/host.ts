@@ -7,6 +7,7 @@ import { handleApiCall } from '../../../electron/services/workstation/api.ts';
 import { examplesDir, repoRoot } from '../../support/examples.ts';
 import { TEST_SCRYPT, addUser, createTestWorkstation } from '../../support/workstation.ts';
 import { E2E_USERS } from './users.ts';
+import { writeVerifierBundles } from './verifier-bundles.ts';
 
 const stateFile = process.argv[2];
 if (stateFile === undefined) throw new Error('usage: node test/e2e/support/host.ts STATE_FILE');
@@ -22,6 +23,35 @@ const imported = handleApiCall(ws.admin, 'leads.import', {
   sourceSystem: 'crm',
 });
 if (!imported.ok) throw new Error(`importing the fintech leads failed: ${imported.error.message}`);
+// For bulk.spec.ts only: four UK leads of unknown customer type (compliance review, low risk, no four-eyes); ada holds
+// the claim on the last one, so a bulk decision by another officer fails for that case alone.
+const bulkLeads = ['Alpha', 'Beta', 'Gamma', 'Held'].map((name, index) =>
+  JSON.stringify({
+    id: `L-BULK-${index + 1}`,
+    customerType: 'unknown',
+    kycStatus: 'verified',
+    amlDocumentation: 'complete',
+    screening: { screenedAt: '2026-11-20T09:00:00Z', hits: [] },
+    productInterests: ['business-payments'],
+    company: { name: `Bulk ${name} Ltd` },
+    address: { line1: `${index + 1} Bulk Street`, city: 'London', country: 'GB' },
+    kycPrescreenJurisdiction: 'GB',
+  }),
+);
+const bulk = handleApiCall(ws.admin, 'leads.import', {
+  fileName: 'bulk.jsonl',
+  format: 'jsonl',
+  content: bulkLeads.join('\n') + '\n',
+  mode: 'all',
+  sourceSystem: 'e2e-bulk',
+});
+if (!bulk.ok) throw new Error(`importing the bulk leads failed: ${bulk.error.message}`);
+const held = handleApiCall(ws.admin, 'cases.list', { search: 'L-BULK-4' });
+const heldId = held.ok ? (held.value as { rows: { id: string }[] }).rows[0]?.id : undefined;
+if (heldId === undefined || !handleApiCall(ws.admin, 'cases.claim', { caseId: heldId }).ok)
+  throw new Error('claiming the held bulk case failed');
+// For verifier.spec.ts: two exports of the log by the auditor and a tampered copy (appends two audit.exported).
+const verifier = writeVerifierBundles(ws.admin.workstation.db, ws.dir, ws.clock.now(), 'user:avery');
 ws.admin.workstation.close();
 
 // A small file for the import screen: two new leads (one with a screening hit) and one broken row.
@@ -69,7 +99,7 @@ const host = await startBrowserHost({
     scryptCost: TEST_SCRYPT,
   },
 });
-writeFileSync(stateFile, JSON.stringify({ url: host.url, port: host.port, importFile }));
+writeFileSync(stateFile, JSON.stringify({ url: host.url, port: host.port, importFile, verifier }));
 
 const stop = (): void => {
   void host.close().then(() => {

@@ -25,6 +25,9 @@ export const E2E_USERS: readonly E2eUser[] = [
   user('sam', ['senior_officer'], ['*']),
   user('sue', ['senior_officer'], ['*']),
   user('uma', ['compliance_officer'], ['US-CA']),
+  // audit-viewer.spec.ts: the audit log screen, exports and the dashboard.
+  user('aud', ['auditor'], ['*']),
+  user('avery', ['auditor'], ['*']),
 ];
 
 export const e2eUser = (id: string): E2eUser => {

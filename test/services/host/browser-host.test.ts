@@ -110,6 +110,23 @@ describe('browser host', () => {
     });
   });
 
+  it('answers the OS-keychain methods as unsupported: the keychain is only in the desktop app', async () => {
+    const message = 'The OS keychain is only available in the desktop app; sign in with your passphrase.';
+    expect(JSON.parse((await api('session.keychainStatus', {})).body)).toEqual({
+      ok: true,
+      value: { available: false, message },
+    });
+    for (const method of ['session.unlockWithKeychain', 'session.rememberOnThisDevice', 'session.forgetOnThisDevice'])
+      expect(JSON.parse((await api(method, method.endsWith('Keychain') ? { userId: 'ada' } : {})).body)).toEqual({
+        ok: false,
+        error: { code: 'unsupported', message },
+      });
+    expect(JSON.parse((await api('session.unlockWithKeychain', {})).body)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    });
+  });
+
   it('refuses non-JSON bodies and wrong methods', async () => {
     expect(
       (

@@ -116,10 +116,23 @@ describe('projection rebuild', () => {
     for (const method of ['cases.claim', 'cases.decide', 'cases.approve', 'leads.import'])
       expect(outcomes.get(`${method}:ok`) ?? 0).toBeGreaterThan(0);
     const db = ws.admin.workstation.db;
+    // The refusal counters (kept by triggers) equal a count over the product paths, live and after the rebuild.
+    const refusalsCounted = () =>
+      db
+        .prepare(
+          `SELECT coalesce(p.reason, '') AS reason, coalesce(p.queue, '') AS queue, coalesce(l.jurisdiction, '') AS jurisdiction,
+             count(*) AS count FROM product_paths p JOIN leads l ON l.id = p.lead_id WHERE p.outcome = 'refused'
+           GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+        )
+        .all();
+    const refusalsKept = () => db.prepare('SELECT * FROM refusal_counts WHERE count > 0 ORDER BY 1, 2, 3').all();
+    expect(refusalsCounted().length).toBeGreaterThan(0);
+    expect(refusalsKept()).toEqual(refusalsCounted());
     const live = projectionSnapshot(db);
     expect((live.cases as unknown[]).length).toBeGreaterThan(20);
     const { entries } = rebuildProjections(db);
     expect(entries).toBeGreaterThan(200);
     expect(projectionSnapshot(db)).toEqual(live);
+    expect(refusalsKept()).toEqual(refusalsCounted());
   });
 });

@@ -2,5 +2,12 @@
 import type { Migration } from './migration.ts';
 import { migration0001Audit } from './0001-audit.ts';
 import { migration0002Workstation } from './0002-workstation.ts';
+import { migration0003SavedViews } from './0003-saved-views.ts';
+import { migration0004RefusalCounts } from './0004-refusal-counts.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001Audit, migration0002Workstation];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001Audit,
+  migration0002Workstation,
+  migration0003SavedViews,
+  migration0004RefusalCounts,
+];

@@ -28,14 +28,23 @@ type CaseState = {
   readonly setAssignment: (change: Partial<Assignment>) => void;
   readonly claim: () => Promise<boolean>;
   readonly release: () => Promise<boolean>;
-  /** Claims the case if nobody holds it, then records the decision; true when it was recorded. */
+  /**
+   * Claims the case if nobody holds it and records the decision, in one request and one transaction (cases.decideMany
+   * with one item): a refused decision leaves no claim behind. True when it was recorded; the screen then moves on.
+   */
   readonly decide: () => Promise<boolean>;
   readonly approve: (reason: string) => Promise<boolean>;
   readonly returnForRework: (reason: string) => Promise<boolean>;
   readonly clear: () => void;
+  /** Fetches a case ahead (the one auto-advance will open next), so opening it shows it at once. */
+  readonly prefetch: (caseId: string) => Promise<void>;
 };
 
 let openTicket = 0;
+// Cases fetched ahead of being opened: shown at once when opened, then fetched again, so what stays on screen is fresh.
+// A few entries at most; emptied when the workstation locks.
+const ahead = new Map<string, CaseDetail>();
+const AHEAD_MAX = 4;
 
 export const useCase = create<CaseState>()((set, get) => {
   const act = async (run: () => Promise<ApiEnvelope<CaseRow>>, notice: (row: CaseRow) => string): Promise<boolean> => {
@@ -60,12 +69,19 @@ export const useCase = create<CaseState>()((set, get) => {
     reason: '',
     assignment: NO_ASSIGNMENT,
     open: async (caseId) => {
+      // Already open or opening (auto-advance opens the next case before the list reloads): no second request.
+      if (caseId !== null && caseId === get().caseId && (get().loading || get().detail?.case.id === caseId)) return;
       const ticket = ++openTicket;
       if (caseId !== get().caseId) set({ disposition: null, reason: '', assignment: NO_ASSIGNMENT, error: null });
       set({ caseId, loading: caseId !== null });
       if (caseId === null) {
         set({ detail: null });
         return;
+      }
+      const early = ahead.get(caseId);
+      if (early !== undefined) {
+        ahead.delete(caseId);
+        set({ loading: false, detail: early });
       }
       const reply = await call('cases.get', { caseId });
       if (ticket !== openTicket) return;
@@ -108,33 +124,31 @@ export const useCase = create<CaseState>()((set, get) => {
         return false;
       }
       set({ busy: true, error: null, notice: null });
-      if (detail.case.status === 'open') {
-        const claimed = await call('cases.claim', { caseId });
-        if (!claimed.ok) {
-          set({ busy: false, error: claimed.error.message });
-          return false;
-        }
-      }
-      const reply = await call('cases.decide', {
-        caseId,
-        disposition,
-        reason: reason.trim(),
-        ...(assigning
-          ? {
-              assignment: {
-                entityId: assignment.entityId.trim(),
-                teamId: assignment.teamId.trim(),
-                repId: assignment.repId.trim(),
-              },
-            }
-          : {}),
+      const replies = await call('cases.decideMany', {
+        items: [
+          {
+            caseId,
+            disposition,
+            reason: reason.trim(),
+            ...(assigning
+              ? {
+                  assignment: {
+                    entityId: assignment.entityId.trim(),
+                    teamId: assignment.teamId.trim(),
+                    repId: assignment.repId.trim(),
+                  },
+                }
+              : {}),
+          },
+        ],
       });
-      if (!reply.ok) {
-        set({ busy: false, error: reply.error.message });
+      const reply = !replies.ok ? replies : replies.value[0];
+      if (reply === undefined || !reply.ok) {
+        set({ busy: false, error: reply?.error.message ?? 'the workstation gave no result for this decision' });
         await get().refresh();
         return false;
       }
-      const row = reply.value;
+      const row = reply.case;
       set({
         busy: false,
         disposition: null,
@@ -145,7 +159,7 @@ export const useCase = create<CaseState>()((set, get) => {
             ? `${row.id}: decision recorded; it needs a second officer's approval.`
             : `${row.id}: decision recorded (${row.status === 'closed' ? 'closed' : 'still open'}).`,
       });
-      await get().refresh();
+      // No refresh of this case: the screen advances to the next one at once (and reloads this one if it stays).
       return true;
     },
     approve: (reason) =>
@@ -158,7 +172,15 @@ export const useCase = create<CaseState>()((set, get) => {
         () => call('cases.return', { caseId: get().caseId ?? '', reason }),
         (row) => `${row.id}: returned to the maker; the case is open again.`,
       ),
-    clear: () =>
+    prefetch: async (caseId) => {
+      if (ahead.has(caseId) || caseId === get().caseId) return;
+      const reply = await call('cases.get', { caseId });
+      if (!reply.ok) return;
+      ahead.set(caseId, reply.value);
+      for (const key of ahead.keys()) if (ahead.size > AHEAD_MAX) ahead.delete(key);
+    },
+    clear: () => {
+      ahead.clear();
       set({
         caseId: null,
         detail: null,
@@ -168,6 +190,7 @@ export const useCase = create<CaseState>()((set, get) => {
         error: null,
         notice: null,
         loading: false,
-      }),
+      });
+    },
   };
 });

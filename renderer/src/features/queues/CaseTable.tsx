@@ -6,6 +6,7 @@ import type { SortingState, Updater } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { CaseRow } from '../../../../core/api/contract.ts';
 import { QUEUE_LABEL, STATUS_LABEL, formatTime, humanise } from '../../app/labels.ts';
+import { useBulk } from '../bulk/bulk-store.ts';
 import { useQueues } from './queue-store.ts';
 import type { SortKey } from './queue-store.ts';
 
@@ -43,11 +44,20 @@ const columns = column.columns([
   }),
 ]);
 
-// Column widths as a CSS grid template: header and virtual rows share it, so the columns line up.
-const GRID = '68px minmax(110px, 1.3fr) minmax(110px, 1.1fr) 78px 104px 136px 222px';
+// Column widths as a CSS grid template: header and virtual rows share it, so the columns line up. The first column
+// holds the bulk-selection checkboxes.
+const GRID = '34px 68px minmax(110px, 1.3fr) minmax(110px, 1.1fr) 78px 104px 136px 222px';
 
 export const CaseTable = (): ReactElement => {
   const { rows, sort, direction, selectedId, loading, setFilters, select } = useQueues();
+  const { selected: picked, toggle, selectRange, setAll } = useBulk();
+  const pageIds = rows.map((row) => row.id);
+  const allPicked = pageIds.length > 0 && pageIds.every((id) => picked.includes(id));
+  const somePicked = !allPicked && pageIds.some((id) => picked.includes(id));
+  const allRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (allRef.current) allRef.current.indeterminate = somePicked;
+  }, [somePicked]);
   const sorting: SortingState = [{ id: sort, desc: direction === 'desc' }];
   const table = useTable({
     features,
@@ -86,6 +96,16 @@ export const CaseTable = (): ReactElement => {
         <thead>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} style={{ gridTemplateColumns: GRID }} aria-rowindex={1}>
+              <th scope="col" className="select-cell">
+                <input
+                  type="checkbox"
+                  ref={allRef}
+                  aria-label="Select every case on this page"
+                  checked={allPicked}
+                  disabled={pageIds.length === 0}
+                  onChange={(event) => setAll(pageIds, event.target.checked)}
+                />
+              </th>
               {group.headers.map((header) => {
                 const sorted = header.column.getIsSorted();
                 return (
@@ -123,15 +143,27 @@ export const CaseTable = (): ReactElement => {
                 style={{ gridTemplateColumns: GRID, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
                 onClick={() => select(row.id)}
               >
+                <td className="select-cell">
+                  <input
+                    type="checkbox"
+                    aria-label={`Select case ${row.id} for a bulk decision`}
+                    checked={picked.includes(row.id)}
+                    // The click does not open the case; shift-click selects the range from the last case toggled.
+                    onClick={(event) => event.stopPropagation()}
+                    onChange={(event) =>
+                      (event.nativeEvent as MouseEvent).shiftKey ? selectRange(row.id) : toggle(row.id)
+                    }
+                  />
+                </td>
                 {row.getAllCells().map((cell) =>
                   cell.column.id === 'id' ? (
-                    <td key={cell.id}>
+                    <td key={cell.id} data-column={cell.column.id}>
                       <button type="button" className="link" onClick={() => select(row.id)}>
                         {row.original.id}
                       </button>
                     </td>
                   ) : (
-                    <td key={cell.id}>
+                    <td key={cell.id} data-column={cell.column.id}>
                       <table.FlexRender cell={cell} />
                     </td>
                   ),

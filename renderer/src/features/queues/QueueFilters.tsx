@@ -12,9 +12,10 @@ const SORT_LABEL: Readonly<Record<SortKey, string>> = {
 };
 
 export const QueueFilters = (): ReactElement => {
-  const { queue, status, overdueOnly, search, sort, direction, pageSize, setFilters } = useQueues();
+  const { queue, status, overdueOnly, search, searchRevision, sort, direction, pageSize, setFilters } = useQueues();
   const [draft, setDraft] = useState(search);
-  useEffect(() => setDraft(search), [search]);
+  // A search set from elsewhere (a saved view) replaces what is being typed, even when it equals the last one sent.
+  useEffect(() => setDraft(search), [search, searchRevision]);
   // Search as the officer types, but not on every keystroke.
   useEffect(() => {
     if (draft === search) return;

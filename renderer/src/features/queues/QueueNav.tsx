@@ -1,6 +1,8 @@
-// The queue list: five review queues and "awaiting my approval", each with its open count and overdue badge.
+// The queue list: five review queues and "awaiting my approval", each with its open count and overdue badge; then
+// the user's saved views.
 import type { ReactElement } from 'react';
 import { QUEUES, QUEUE_LABEL } from '../../app/labels.ts';
+import { SavedViews } from '../views/SavedViews.tsx';
 import { useQueues } from './queue-store.ts';
 import type { QueueChoice } from './queue-store.ts';
 
@@ -41,6 +43,7 @@ export const QueueNav = (): ReactElement => {
           </li>
         ))}
       </ul>
+      <SavedViews />
     </nav>
   );
 };

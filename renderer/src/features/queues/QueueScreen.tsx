@@ -2,6 +2,10 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { ReactElement } from 'react';
 import type { UserDto } from '../../../../core/api/contract.ts';
+import { may } from '../../app/labels.ts';
+import { BulkBar } from '../bulk/BulkBar.tsx';
+import { BulkDecision } from '../bulk/BulkDecision.tsx';
+import { useBulk } from '../bulk/bulk-store.ts';
 import { useCase } from '../case/case-store.ts';
 import { CaseView } from '../case/CaseView.tsx';
 import { useTriageKeys } from '../triage/use-triage-keys.ts';
@@ -12,8 +16,11 @@ import { QueueNav } from './QueueNav.tsx';
 import { useQueues } from './queue-store.ts';
 
 export const QueueScreen = ({ user }: { user: UserDto }): ReactElement => {
-  const { selectedId, error, load, loadCounts, advanceAfter } = useQueues();
+  const { selectedId, rows, error, load, loadCounts, advanceAfter } = useQueues();
   const openCase = useCase((state) => state.open);
+  const prefetch = useCase((state) => state.prefetch);
+  const shownId = useCase((state) => state.detail?.case.id ?? null);
+  const bulkOpen = useBulk((state) => state.formOpen);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
 
@@ -24,6 +31,14 @@ export const QueueScreen = ({ user }: { user: UserDto }): ReactElement => {
   useEffect(() => {
     void openCase(selectedId);
   }, [selectedId, openCase]);
+  // Once a case is on screen, fetch the one auto-advance opens after it, so a decision shows the next case at once.
+  const nextId = useMemo(() => {
+    const index = rows.findIndex((row) => row.id === shownId);
+    return index === -1 ? null : (rows[index + 1]?.id ?? null);
+  }, [rows, shownId]);
+  useEffect(() => {
+    if (nextId !== null && shownId === selectedId) void prefetch(nextId);
+  }, [nextId, shownId, selectedId, prefetch]);
 
   const onDecided = useCallback(
     (caseId: string) => {
@@ -48,6 +63,7 @@ export const QueueScreen = ({ user }: { user: UserDto }): ReactElement => {
       <QueueNav />
       <section className="case-list" aria-label="Case list">
         <QueueFilters />
+        <BulkBar mayDecide={may(user, 'case.decide')} />
         {error && (
           <p role="alert" className="error">
             {error}
@@ -58,7 +74,11 @@ export const QueueScreen = ({ user }: { user: UserDto }): ReactElement => {
         </div>
         <Pager />
       </section>
-      <CaseView ref={reasonRef} user={user} onDecided={onDecided} onChanged={onChanged} />
+      {bulkOpen ? (
+        <BulkDecision onDone={() => listRef.current?.focus()} />
+      ) : (
+        <CaseView ref={reasonRef} user={user} onDecided={onDecided} onChanged={onChanged} />
+      )}
     </main>
   );
 };

@@ -1,11 +1,14 @@
-// The unlock screen: a user id and passphrase open the workstation (session.unlock); shown again after Lock.
+// The unlock screen: a user id and passphrase open the workstation (session.unlock); shown again after Lock. Where the
+// OS keychain is available (Electron, remembered on this device) a second button unlocks from it; the passphrase always
+// works.
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { hasLaunchToken } from '../../api/client.ts';
+import { hasLaunchToken, runsInDesktopApp } from '../../api/client.ts';
+import { keychainRefusal, offersKeychain } from './keychain-view.ts';
 import { useSession } from './session-store.ts';
 
 export const UnlockScreen = (): ReactElement => {
-  const { busy, error, lastUserId, unlock } = useSession();
+  const { busy, error, lastUserId, unlock, keychain, loadKeychainStatus, unlockWithKeychain } = useSession();
   const [userId, setUserId] = useState(lastUserId);
   const [passphrase, setPassphrase] = useState('');
   const userRef = useRef<HTMLInputElement>(null);
@@ -14,6 +17,17 @@ export const UnlockScreen = (): ReactElement => {
   useEffect(() => {
     (lastUserId ? passRef : userRef).current?.focus();
   }, [lastUserId]);
+
+  useEffect(() => {
+    if (hasLaunchToken()) void loadKeychainStatus();
+  }, [loadKeychainStatus]);
+
+  const refusal = keychainRefusal(keychain, runsInDesktopApp());
+  const unlockFromKeychain = (): void => {
+    void unlockWithKeychain(userId.trim()).then((ok) => {
+      if (!ok) passRef.current?.focus();
+    });
+  };
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
@@ -64,6 +78,15 @@ export const UnlockScreen = (): ReactElement => {
         <button type="submit" className="primary" disabled={busy || userId.trim() === '' || passphrase === ''}>
           {busy ? 'Unlocking…' : 'Unlock'}
         </button>
+        {offersKeychain(keychain) && (
+          <div className="keychain-unlock">
+            <button type="button" onClick={unlockFromKeychain} disabled={busy || userId.trim() === ''}>
+              Unlock with OS keychain
+            </button>
+            <p className="muted">Works once you have chosen “Remember on this device” after a passphrase sign-in.</p>
+          </div>
+        )}
+        {refusal !== null && <p className="muted keychain-refusal">{refusal}</p>}
       </form>
     </main>
   );

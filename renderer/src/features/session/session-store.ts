@@ -1,7 +1,10 @@
-// View state of the session: who is signed in, and unlocking, locking and switching user through the api.
+// View state of the session: who is signed in, and unlocking (passphrase or OS keychain), locking, switching user and
+// remembering this device through the api.
 import { create } from 'zustand';
 import type { UserDto } from '../../../../core/api/contract.ts';
 import { call } from '../../api/client.ts';
+import { FORGOTTEN_NOTICE, keychainUnlockFailure, rememberedNotice } from './keychain-view.ts';
+import type { KeychainStatus } from './keychain-view.ts';
 
 type SessionState = {
   readonly user: UserDto | null;
@@ -9,7 +12,15 @@ type SessionState = {
   readonly error: string | null;
   /** The user id to prefill after a lock, so "switch user" starts empty and a plain lock does not. */
   readonly lastUserId: string;
+  /** Whether this transport can use the OS keychain (null until asked; unavailable in the browser host). */
+  readonly keychain: KeychainStatus | null;
+  /** The outcome of the last remember/forget, for the header: a notice or an error. */
+  readonly deviceNotice: { readonly kind: 'ok' | 'error'; readonly text: string } | null;
   readonly unlock: (userId: string, passphrase: string) => Promise<boolean>;
+  readonly unlockWithKeychain: (userId: string) => Promise<boolean>;
+  readonly loadKeychainStatus: () => Promise<void>;
+  readonly rememberOnThisDevice: () => Promise<void>;
+  readonly forgetOnThisDevice: () => Promise<void>;
   readonly lock: (options?: { switchUser?: boolean }) => Promise<void>;
 };
 
@@ -18,6 +29,8 @@ export const useSession = create<SessionState>()((set, get) => ({
   busy: false,
   error: null,
   lastUserId: '',
+  keychain: null,
+  deviceNotice: null,
   unlock: async (userId, passphrase) => {
     set({ busy: true, error: null });
     const reply = await call('session.unlock', { userId, passphrase });
@@ -31,12 +44,44 @@ export const useSession = create<SessionState>()((set, get) => ({
       });
       return false;
     }
-    set({ user: reply.value, busy: false, error: null, lastUserId: reply.value.id });
+    set({ user: reply.value, busy: false, error: null, lastUserId: reply.value.id, deviceNotice: null });
     return true;
+  },
+  unlockWithKeychain: async (userId) => {
+    set({ busy: true, error: null });
+    const reply = await call('session.unlockWithKeychain', { userId });
+    if (!reply.ok) {
+      set({ busy: false, error: keychainUnlockFailure(reply.error) });
+      return false;
+    }
+    set({ user: reply.value, busy: false, error: null, lastUserId: reply.value.id, deviceNotice: null });
+    return true;
+  },
+  loadKeychainStatus: async () => {
+    const reply = await call('session.keychainStatus', {});
+    set({ keychain: reply.ok ? reply.value : { available: false, message: reply.error.message } });
+  },
+  rememberOnThisDevice: async () => {
+    set({ busy: true, deviceNotice: null });
+    const reply = await call('session.rememberOnThisDevice', {});
+    set({
+      busy: false,
+      deviceNotice: reply.ok
+        ? { kind: 'ok', text: rememberedNotice(reply.value.backend) }
+        : { kind: 'error', text: reply.error.message },
+    });
+  },
+  forgetOnThisDevice: async () => {
+    set({ busy: true, deviceNotice: null });
+    const reply = await call('session.forgetOnThisDevice', {});
+    set({
+      busy: false,
+      deviceNotice: reply.ok ? { kind: 'ok', text: FORGOTTEN_NOTICE } : { kind: 'error', text: reply.error.message },
+    });
   },
   lock: async (options = {}) => {
     const lastUserId = options.switchUser ? '' : (get().user?.id ?? '');
     await call('session.lock', {});
-    set({ user: null, error: null, lastUserId });
+    set({ user: null, error: null, lastUserId, deviceNotice: null });
   },
 }));

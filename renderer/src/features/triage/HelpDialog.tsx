@@ -8,6 +8,7 @@ const GENERAL: readonly [string, string][] = [
   ['j', 'next case in the queue'],
   ['k', 'previous case in the queue'],
   ['Enter', 'record the chosen disposition (the reason is required)'],
+  ['x', 'select or unselect the current case for a bulk decision (Shift+click a checkbox selects a range)'],
   ['/', 'search the queue'],
   ['?', 'show or hide this help'],
   ['Esc', 'leave a text field, or close this help'],

@@ -1,10 +1,12 @@
-// Keyboard-first triage: j / k move through the queue, one key per disposition, Enter confirms, ? opens the help.
+// Keyboard-first triage: j / k move through the queue, one key per disposition, Enter confirms, ? opens the help,
+// x selects the current case for a bulk decision.
 import { useEffect } from 'react';
 import type { RefObject } from 'react';
 import type { UserDto } from '../../../../core/api/contract.ts';
 import { DISPOSITIONS_BY_CASE_TYPE } from '../../../../core/cases/case.ts';
 import { DISPOSITION, may } from '../../app/labels.ts';
 import { useView } from '../../app/view-store.ts';
+import { useBulk } from '../bulk/bulk-store.ts';
 import { useCase } from '../case/case-store.ts';
 import { useQueues } from '../queues/queue-store.ts';
 
@@ -43,6 +45,17 @@ export const useTriageKeys = (
       if (key === '/') {
         event.preventDefault();
         refs.search();
+        return;
+      }
+      const bulk = useBulk.getState();
+      // While the bulk form is open the case view is not shown: no key decides a case behind it.
+      if (bulk.formOpen) return;
+      if (key === 'x') {
+        const current = useQueues.getState().selectedId;
+        if (current !== null) {
+          event.preventDefault();
+          bulk.toggle(current);
+        }
         return;
       }
       const caseState = useCase.getState();

@@ -1,0 +1,43 @@
+// Bulk decisions: several cases, each with its own disposition and reason, each through the same service path as one
+// decision (claim if open, then decide) in its own transaction, so a failure undoes only its own item (decision 0096).
+import type { ApiParsedRequest, ApiResponse } from '../../../core/api/contract.ts';
+import { AuditLogError } from '../../../core/audit/log-engine.ts';
+import { StoreError } from '../store/errors.ts';
+import { claim, decide, loadVisibleCase } from './cases.ts';
+import { caseDetail } from './queries.ts';
+import { WorkstationError } from './workstation.ts';
+import type { Session } from './workstation.ts';
+
+type Item = ApiParsedRequest<'cases.decideMany'>['items'][number];
+type Result = ApiResponse<'cases.decideMany'>[number];
+
+const failure = (caseId: string, error: unknown): Result => {
+  if (error instanceof WorkstationError || error instanceof StoreError)
+    return { caseId, ok: false, error: { code: error.code, message: error.message } };
+  if (error instanceof AuditLogError)
+    return { caseId, ok: false, error: { code: 'invalid_input', message: error.message } };
+  return {
+    caseId,
+    ok: false,
+    error: { code: 'internal', message: error instanceof Error ? error.message : String(error) },
+  };
+};
+
+const decideOne = (session: Session, item: Item): Result => {
+  try {
+    // Nested commits become savepoints of this one transaction: the claim and the decision land or vanish together.
+    session.workstation.db.transaction(() => {
+      // Claiming is a no-op on a case you hold, and names the holder of a case someone else holds.
+      loadVisibleCase(session, item.caseId, 'case.decide');
+      claim(session, item.caseId);
+      decide(session, item.caseId, item);
+    })();
+    return { caseId: item.caseId, ok: true, case: caseDetail(session, item.caseId).case };
+  } catch (error) {
+    return failure(item.caseId, error);
+  }
+};
+
+/** Decides every item in order and answers one result per item; never stops at the first failure. */
+export const decideMany = (session: Session, items: readonly Item[]): Result[] =>
+  items.map((item) => decideOne(session, item));
