@@ -170,11 +170,30 @@ export const assembleBundle = (source: BundleSource): Map<string, Uint8Array> =>
   return files;
 };
 
+/**
+ * The largest bundle a plain (not ZIP64) zip can hold: with less than 4 GiB of content in total, every size and offset
+ * in the archive fits its 32-bit field. ZIP64 is not written (nor read) yet.
+ */
+export const ZIP_MAX_CONTENT_BYTES = 0xffff_ffff - 64 * 1024 * 1024;
+
+/** Why these files cannot be zipped as one bundle, or null when they can. */
+export const bundleSizeProblem = (files: BundleFiles, limit: number = ZIP_MAX_CONTENT_BYTES): string | null => {
+  let total = 0;
+  for (const bytes of files.values()) total += bytes.length;
+  if (total <= limit) return null;
+  return (
+    `the export holds ${total.toLocaleString('en')} bytes, more than the ${limit.toLocaleString('en')} a zip without ` +
+    'ZIP64 can carry; ZIP64 bundles are not supported yet, so nothing was exported'
+  );
+};
+
 /** One zip file an auditor can carry; the same reader works in Node and in the browser. */
 export const zipBundle = (
   files: BundleFiles,
   options: { readonly level?: 0 | 1 | 6 | 9; readonly mtime: Date },
 ): Uint8Array => {
+  const tooLarge = bundleSizeProblem(files);
+  if (tooLarge !== null) throw new RangeError(tooLarge);
   const zippable: Record<string, Uint8Array> = {};
   for (const [path, bytes] of files) zippable[path] = bytes;
   // Zip (DOS) times run from 1980 to 2099; the time is informative only, so clamp rather than fail.

@@ -1,9 +1,9 @@
 // Exports the audit log as one bundle file (a zip); the export is itself appended as an audit.exported entry.
 import { bytesToHex } from '../../../core/audit/bytes.ts';
-import { zipBundle } from '../../../core/audit/bundle-assemble.ts';
+import { bundleSizeProblem, zipBundle } from '../../../core/audit/bundle-assemble.ts';
 import type { PersonalDataLine, PersonalDataValue } from '../../../core/audit/bundle-format.ts';
 import { utcTimeText } from '../../../core/audit/fields.ts';
-import { exportLogBundle } from '../../../core/audit/log-engine.ts';
+import { AuditLogError, exportLogBundle } from '../../../core/audit/log-engine.ts';
 import type { Database } from '../store/database.ts';
 import { inTransaction } from '../store/transaction.ts';
 import { auditLogIdentity } from './audit-log.ts';
@@ -45,6 +45,8 @@ export const exportAuditBundle = (
     readonly actor: string;
     readonly includePersonalData?: boolean;
     readonly level?: 0 | 1 | 6 | 9;
+    /** Tests only: a smaller content limit than a plain zip's. */
+    readonly maxBundleBytes?: number;
   },
   deps: AuditDeps = {},
 ): ExportResult => {
@@ -52,7 +54,7 @@ export const exportAuditBundle = (
   const { files, exportEntry } = inTransaction(db, () => {
     const head = sqliteAuditStore(db).head();
     const time = utcTimeText(input.now);
-    return exportLogBundle(
+    const built = exportLogBundle(
       sqliteAuditStore(db),
       auditLogIdentity(db),
       {
@@ -62,6 +64,10 @@ export const exportAuditBundle = (
       },
       sha256,
     );
+    // Refused inside the transaction, so a bundle too large to zip leaves no audit.exported entry behind.
+    const tooLarge = bundleSizeProblem(built.files, input.maxBundleBytes);
+    if (tooLarge !== null) throw new AuditLogError(tooLarge);
+    return built;
   });
   const zip = zipBundle(files, { level: input.level ?? 6, mtime: input.now });
   return { zip, entries: exportEntry.sequence + 1, exportSequence: exportEntry.sequence, files };

@@ -125,7 +125,7 @@ export const sqliteAuditStore = (db: Database): AuditLogStore => {
     readNode,
     putNode: (level, index, hash) => {
       const edge = { index, hash: Uint8Array.from(hash) };
-      const previous = rightEdge[level]?.[1];
+      const previous = rightEdge[level]?.at(-1);
       rightEdge[level] = previous === undefined ? [edge] : [previous, edge];
       if (isStoredLevel(level)) insertNode.run(level, index, hash);
     },

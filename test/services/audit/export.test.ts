@@ -1,7 +1,7 @@
 // Exporting from the encrypted store: one zip, audited as a meta-action, verifiable; tampering inside is caught.
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { unzipBundle } from '../../../core/audit/bundle-assemble.ts';
+import { bundleSizeProblem, unzipBundle } from '../../../core/audit/bundle-assemble.ts';
 import { ENTRIES_FILE, KEYS_FILE, MANIFEST_FILE } from '../../../core/audit/bundle-format.ts';
 import { parseTrustedKeys, verifyAuditBundle } from '../../../core/audit/verify.ts';
 import { appendAuditEvent } from '../../../electron/services/audit/audit-log.ts';
@@ -38,6 +38,17 @@ describe('exportAuditBundle', () => {
     });
   const first = exportAuditBundle(db, { now: day(60), actor: 'user:auditor' });
   const second = exportAuditBundle(db, { now: day(61), actor: 'user:auditor' });
+
+  it('refuses a bundle too large for a plain zip, leaving no audit.exported entry behind', () => {
+    const size = (): unknown => db.prepare('SELECT count(*) AS n FROM audit_entries').get();
+    const before = size();
+    expect(() => exportAuditBundle(db, { now: day(62), actor: 'user:auditor', maxBundleBytes: 10_000 })).toThrow(
+      /more than the 10,000 a zip without ZIP64 can carry; ZIP64 bundles are not supported yet, so nothing was exported/,
+    );
+    expect(size()).toEqual(before);
+    expect(bundleSizeProblem(new Map([['a', new Uint8Array(10)]]), 10)).toBeNull();
+    expect(bundleSizeProblem(new Map([['a', new Uint8Array(11)]]), 10)).toMatch(/11 bytes, more than the 10/);
+  });
 
   it('writes one zip that verifies, with trust established by the device key', () => {
     const report = verifyZip(first.zip, [verifierKey]);
