@@ -36,7 +36,7 @@ describe('a market scope with no cases in it', () => {
       expect(listed, JSON.stringify(request)).toEqual({ ok: true, value: { rows: [], total: 0, totalCapped: false } });
     }
     const counts = handleApiCall(gulf, 'cases.counts', {});
-    expect(counts.ok).toBe(true);
+    if (!counts.ok) throw new Error(counts.error.message);
     const value = counts.value as { queues: { open: number; overdue: number }[]; awaitingMyApproval: number };
     expect(value.queues.every((queue) => queue.open === 0 && queue.overdue === 0)).toBe(true);
     expect(value.awaitingMyApproval).toBe(0);
