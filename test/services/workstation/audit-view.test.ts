@@ -12,11 +12,11 @@ import { appendAuditEvent, auditSigningKeys } from '../../../electron/services/a
 import { ACTOR_COUNT_SCAN } from '../../../electron/services/workstation/audit-view.ts';
 import { nodeEd25519Verify } from '../../../electron/services/audit/node-ed25519.ts';
 import { nodeSha256 } from '../../../electron/services/audit/node-sha256.ts';
-import { handleApiCall } from '../../../electron/services/workstation/api.ts';
 import type { Session } from '../../../electron/services/workstation/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';
+import { call, callError } from '../../support/api.ts';
 
 type View = {
   sequence: string;
@@ -42,17 +42,6 @@ const open: Session[] = [];
 afterEach(() => {
   while (open.length > 0) open.pop()?.workstation.close();
 });
-
-const call = <T>(session: Session, method: string, request: unknown): T => {
-  const reply = handleApiCall(session, method, request);
-  if (!reply.ok) throw new Error(`${method}: ${reply.error.code}: ${reply.error.message}`);
-  return reply.value as T;
-};
-const callError = (session: Session, method: string, request: unknown): { code: string; message: string } => {
-  const reply = handleApiCall(session, method, request);
-  if (reply.ok) throw new Error(`${method} should have failed`);
-  return reply.error;
-};
 
 type Row = { sequence: number; time: string; type: string; actor: string; canonical: Buffer };
 const allRows = (ws: TestWorkstation): Row[] =>

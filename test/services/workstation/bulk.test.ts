@@ -8,6 +8,7 @@ import { projectionSnapshot, rebuildProjections } from '../../../electron/servic
 import type { Session } from '../../../electron/services/workstation/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';
+import { call } from '../../support/api.ts';
 
 type Row = { id: string; leadId: string; status: string; type: string; claimedBy: string | null };
 type Result = { caseId: string; ok: boolean; case?: Row; error?: { code: string; message: string } };
@@ -16,12 +17,6 @@ const open: Session[] = [];
 afterEach(() => {
   while (open.length > 0) open.pop()?.workstation.close();
 });
-
-const call = <T>(session: Session, method: string, request: unknown): T => {
-  const reply = handleApiCall(session, method, request);
-  if (!reply.ok) throw new Error(`${method}: ${reply.error.code}: ${reply.error.message}`);
-  return reply.value as T;
-};
 
 const setup = () => {
   const ws = createTestWorkstation();

@@ -8,6 +8,7 @@ import { handleApiCall } from '../../../electron/services/workstation/api.ts';
 import type { Session } from '../../../electron/services/workstation/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';
+import { call } from '../../support/api.ts';
 
 type Ages = { under1d: number; from1dTo3d: number; from3dTo7d: number; over7d: number };
 type Summary = {
@@ -20,12 +21,6 @@ const open: Session[] = [];
 afterEach(() => {
   while (open.length > 0) open.pop()?.workstation.close();
 });
-
-const call = <T>(session: Session, method: string, request: unknown): T => {
-  const reply = handleApiCall(session, method, request);
-  if (!reply.ok) throw new Error(`${method}: ${reply.error.code}: ${reply.error.message}`);
-  return reply.value as T;
-};
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

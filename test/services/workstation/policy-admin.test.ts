@@ -10,6 +10,7 @@ import type { Session } from '../../../electron/services/workstation/workstation
 import { examplesDir } from '../../support/examples.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';
+import { callError, entryCount } from '../../support/api.ts';
 
 const fintechText = readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8');
 const open: Session[] = [];
@@ -26,13 +27,6 @@ const call = <M extends 'policy.current' | 'policy.preview' | 'policy.publish' |
   if (!reply.ok) throw new Error(`${method}: ${reply.error.code}: ${reply.error.message}`);
   return reply.value as ApiResponse<M>;
 };
-const callError = (session: Session, method: string, request: unknown): { code: string; message: string } => {
-  const reply = handleApiCall(session, method, request);
-  if (reply.ok) throw new Error(`${method} should have failed`);
-  return reply.error;
-};
-const entryCount = (session: Session): number =>
-  (session.workstation.db.prepare('SELECT count(*) AS n FROM audit_entries').get() as { n: number }).n;
 
 const edit = (text: string, from: string, to: string): string => {
   expect(text.split(from).length - 1, `"${from}" occurs once`).toBe(1);

@@ -6,6 +6,7 @@ import { deleteView, listViews, MAX_VIEWS_PER_USER, saveView } from '../../../el
 import { WorkstationError } from '../../../electron/services/workstation/workstation.ts';
 import type { Session } from '../../../electron/services/workstation/workstation.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';
+import { callError } from '../../support/api.ts';
 
 type View = { id: string; name: string; filter: Record<string, unknown>; createdAt: string; updatedAt: string };
 
@@ -18,11 +19,6 @@ const call = <T = View>(session: Session, method: string, request: unknown): T =
   const reply = handleApiCall(session, method, request);
   if (!reply.ok) throw new Error(`${method}: ${reply.error.code}: ${reply.error.message}`);
   return reply.value as T;
-};
-const callError = (session: Session, method: string, request: unknown): { code: string; message: string } => {
-  const reply = handleApiCall(session, method, request);
-  if (reply.ok) throw new Error(`${method} should have failed`);
-  return reply.error;
 };
 const codeOf = (run: () => unknown): string => {
   try {

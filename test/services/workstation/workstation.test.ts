@@ -2,32 +2,19 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { handleApiCall } from '../../../electron/services/workstation/api.ts';
 import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/rebuild.ts';
 import { openWorkstation } from '../../../electron/services/workstation/workstation.ts';
 import type { Session } from '../../../electron/services/workstation/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
 import { ADMIN_PASSPHRASE, addUser, createTestWorkstation } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';
+import { call, callError, entryCount } from '../../support/api.ts';
 
 const fintechLeads = readFileSync(join(examplesDir, 'fintech', 'leads.jsonl'), 'utf8');
 const open: Session[] = [];
 afterEach(() => {
   while (open.length > 0) open.pop()?.workstation.close();
 });
-
-const call = <T = Record<string, unknown>>(session: Session, method: string, request: unknown): T => {
-  const reply = handleApiCall(session, method, request);
-  if (!reply.ok) throw new Error(`${method}: ${reply.error.code}: ${reply.error.message}`);
-  return reply.value as T;
-};
-const callError = (session: Session, method: string, request: unknown): { code: string; message: string } => {
-  const reply = handleApiCall(session, method, request);
-  if (reply.ok) throw new Error(`${method} should have failed`);
-  return reply.error;
-};
-const entryCount = (session: Session): number =>
-  (session.workstation.db.prepare('SELECT count(*) AS n FROM audit_entries').get() as { n: number }).n;
 
 const setup = (): { ws: TestWorkstation; officer: Session; senior: Session; usOfficer: Session; auditor: Session } => {
   const ws = createTestWorkstation();

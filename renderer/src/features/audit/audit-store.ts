@@ -68,10 +68,11 @@ type AuditState = {
 
 let latest = 0;
 
-export const useAudit = create<AuditState>()((set, get) => ({
+// Where the screen starts, and where a lock or a user switch puts it back.
+const initial = {
   filter: emptyFilter,
-  order: 'newest',
-  cursors: [undefined],
+  order: 'newest' as const,
+  cursors: [undefined] as (string | undefined)[],
   entries: [],
   total: 0,
   totalCapped: false,
@@ -82,6 +83,10 @@ export const useAudit = create<AuditState>()((set, get) => ({
   selected: null,
   exporting: null,
   exportMessage: null,
+};
+
+export const useAudit = create<AuditState>()((set, get) => ({
+  ...initial,
   apply: async (filter, order) => {
     set({ filter, order, cursors: [undefined], selected: null });
     await get().load();
@@ -153,20 +158,6 @@ export const useAudit = create<AuditState>()((set, get) => ({
   },
   reset: () => {
     latest++;
-    set({
-      filter: emptyFilter,
-      order: 'newest',
-      cursors: [undefined],
-      entries: [],
-      total: 0,
-      totalCapped: false,
-      nextCursor: null,
-      logSize: 0,
-      loading: false,
-      error: null,
-      selected: null,
-      exporting: null,
-      exportMessage: null,
-    });
+    set(initial);
   },
 }));

@@ -5,6 +5,7 @@ import type { FormEvent, ReactElement } from 'react';
 import { DISPOSITION, QUEUE_LABEL, STATUS_LABEL } from '../../app/labels.ts';
 import { MIN_REASON, commonDispositions, useBulk } from './bulk-store.ts';
 import type { BulkResult } from './bulk-store.ts';
+import { Messages } from '../../app/Messages.tsx';
 
 const outcome = (result: BulkResult): string => {
   if (!result.ok) return result.error.message;
@@ -122,19 +123,14 @@ export const BulkDecision = ({ onDone }: { readonly onDone: () => void }): React
           </button>
         </div>
       </form>
-      <div aria-live="polite">
-        {answered.length > 0 && (
-          <p className="notice" role="status">
-            {succeeded} of {answered.length} decided
-            {answered.length - succeeded > 0 ? `; ${answered.length - succeeded} not decided (see each case)` : ''}.
-          </p>
-        )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
+      <Messages
+        notice={
+          answered.length > 0
+            ? `${succeeded} of ${answered.length} decided${answered.length - succeeded > 0 ? `; ${answered.length - succeeded} not decided (see each case)` : ''}.`
+            : null
+        }
+        error={error}
+      />
     </section>
   );
 };

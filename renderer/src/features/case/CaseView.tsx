@@ -8,6 +8,7 @@ import { DecisionForm } from './DecisionForm.tsx';
 import { FourEyes } from './FourEyes.tsx';
 import { PersonalData } from './PersonalData.tsx';
 import { RoutingTrace, describeValue } from './RoutingTrace.tsx';
+import { Messages } from '../../app/Messages.tsx';
 
 type Props = { readonly user: UserDto; readonly onDecided: (caseId: string) => void; readonly onChanged: () => void };
 
@@ -50,18 +51,7 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
           {kase.overdue && <span className="badge overdue">overdue</span>}
         </div>
       </header>
-      <div className="live" aria-live="polite">
-        {notice && (
-          <p className="notice" role="status">
-            {notice}
-          </p>
-        )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
+      <Messages className="live" notice={notice} error={error} />
       <dl className="facts">
         <div>
           <dt>Subject</dt>

@@ -6,6 +6,7 @@ import { useQueues } from '../queues/queue-store.ts';
 import { caseListRequest } from '../queues/queue-store.ts';
 import { isCurrent, useViews } from './views-store.ts';
 import type { SavedView } from './views-store.ts';
+import { Messages } from '../../app/Messages.tsx';
 
 const NameForm = ({
   id,
@@ -128,18 +129,7 @@ export const SavedViews = (): ReactElement => {
           Save current view…
         </button>
       )}
-      <div aria-live="polite">
-        {notice && (
-          <p className="notice" role="status">
-            {notice}
-          </p>
-        )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
+      <Messages notice={notice} error={error} />
     </section>
   );
 };
