@@ -294,11 +294,31 @@ export const verifySubtreeConsistency = (
 };
 
 /** An append-only in-memory tree that keeps every perfect node, so roots and proofs for any size are cheap. */
-export type MemoryMerkleTree = {
+/** A complete tree held in memory, as a verifier reads it: its size, any complete node, the root at any size. */
+export type MerkleTreeReader = {
   readonly size: () => number;
-  readonly append: (leafHash: MerkleHash) => void;
   readonly read: NodeReader;
   readonly root: (size?: number) => MerkleHash;
+};
+
+export type MemoryMerkleTree = MerkleTreeReader & { readonly append: (leafHash: MerkleHash) => void };
+
+/**
+ * A tree given as its levels: level l holds floor(leaves / 2^l) complete nodes of 32 bytes, level 0 the leaf hashes
+ * (how a parallel hasher hands over the tree it built; reads are checked exactly as the appendable tree checks them).
+ */
+export const merkleTreeFromLevels = (
+  sha256: Sha256,
+  levels: readonly Uint8Array[],
+  leaves: number,
+): MerkleTreeReader => {
+  const nodeAt = (level: number, index: number): Uint8Array => {
+    const buffer = levels[level];
+    if (!buffer || !Number.isInteger(index) || index < 0 || index >= Math.floor(leaves / 2 ** level))
+      throw new RangeError(`node (${level}, ${index}) is not complete yet`);
+    return buffer.subarray(index * 32, index * 32 + 32);
+  };
+  return { size: () => leaves, read: nodeAt, root: (at = leaves) => treeRoot(nodeAt, sha256, at) };
 };
 
 export const createMemoryMerkleTree = (sha256: Sha256, expectedLeaves = 1024): MemoryMerkleTree => {

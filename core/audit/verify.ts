@@ -34,7 +34,7 @@ import { checkEntryShape, commitPersonalData } from './entry.ts';
 import type { AuditEntry } from './entry.ts';
 import type { AuditEventType, KeyAnnouncement } from './event-types.ts';
 import { consistencyProof, createMemoryMerkleTree, treeRoot, verifyConsistency } from './merkle.ts';
-import type { MemoryMerkleTree, MerkleHash } from './merkle.ts';
+import type { MerkleHash, MerkleTreeReader } from './merkle.ts';
 import { parseVerifierKey, signatureMatchesKey, verifyNoteSignature } from './note.ts';
 import type { NoteSignature, NoteVerifierKey } from './note.ts';
 import { keyWindowProblem } from './signing-keys.ts';
@@ -151,13 +151,46 @@ export type VerifyOptions = {
   readonly maxFailures?: number;
   /** Ed25519 signature check; the portable one by default, a native one from services for speed. */
   readonly ed25519Verify?: Ed25519Verifier;
+  /**
+   * Hashes every line of entries.jsonl (RFC 6962 leaves) and builds the tree over them; on this thread by default.
+   * Services pass a parallel one that worker threads run while this thread parses (same bytes, same line split).
+   */
+  readonly merkle?: MerklePort;
 };
+
+/** The lines are entries[starts[i], ends[i]); the answer is every leaf hash (32 bytes each, in order) and the tree. */
+export type MerklePort = (
+  entries: Uint8Array,
+  starts: readonly number[],
+  ends: readonly number[],
+) => { readonly leafHashes: Uint8Array; readonly tree: MerkleTreeReader };
+
+/** The RFC 6962 leaves and tree of every line, on the calling thread. */
+export const merkleOnThisThread =
+  (sha256: Sha256): MerklePort =>
+  (entries, starts, ends) => {
+    const count = starts.length;
+    const tree = createMemoryMerkleTree(sha256, Math.max(1, count));
+    const leafHashes = new Uint8Array(count * 32);
+    let scratch = new Uint8Array(1024);
+    for (let i = 0; i < count; i++) {
+      // The leaf hash is recomputed from the exported bytes, whatever they contain: it is never read from anywhere.
+      const bytes = entries.subarray(starts[i]!, ends[i]!);
+      if (scratch.length < bytes.length + 1) scratch = new Uint8Array(bytes.length * 2 + 1);
+      scratch[0] = 0;
+      scratch.set(bytes, 1);
+      const leaf = sha256(scratch.subarray(0, bytes.length + 1));
+      leafHashes.set(leaf, i * 32);
+      tree.append(leaf);
+    }
+    return { leafHashes, tree };
+  };
 
 /** What prove and consistency need after a verification: the recomputed tree and the good signed checkpoints. */
 export type VerifiedLog = {
   readonly origin: string | null;
   readonly entryCount: number;
-  readonly tree: MemoryMerkleTree;
+  readonly tree: MerkleTreeReader;
   readonly entryBytes: (sequence: number) => Uint8Array;
   readonly checkpoints: readonly { readonly body: CheckpointBody; readonly note: Uint8Array }[];
 };
@@ -318,8 +351,10 @@ export const verifyAuditBundle = (
     });
   if (files.has(ENTRIES_FILE) && entryCount === 0) fail('entry-encoding', ENTRIES_FILE, 'entries.jsonl is empty');
 
-  const tree = createMemoryMerkleTree(sha256, Math.max(1, entryCount));
-  const leafHashes = new Uint8Array(entryCount * 32);
+  // Each parsed entry's previous-hash, decoded; links are checked once every leaf hash is known (after the loop, so a
+  // parallel hasher works while this thread parses).
+  const previousBytes = new Uint8Array(entryCount * 32);
+  const previousKind = new Uint8Array(entryCount); // 0 not parsed, 1 null, 2 a hash
   const parsedOk = new Uint8Array(entryCount);
   const linkIntact = new Uint8Array(entryCount);
   // The sequence each line claims (-1: unreadable): lines out of place are told apart from altered ones below.
@@ -340,7 +375,6 @@ export const verifyAuditBundle = (
   let lastGoodTime: string | null = null;
   let timeBefore: string | null = null;
   const timeOrderIssues: { at: number; blame: number; time: string; previous: string }[] = [];
-  let scratch = new Uint8Array(1024);
 
   const csvBytes = files.get(CSV_FILE);
   if (!csvBytes) fail('missing-file', CSV_FILE, 'the bundle has no entries.csv');
@@ -369,14 +403,6 @@ export const verifyAuditBundle = (
   };
 
   const checkEntry = (i: number, text: string | null): void => {
-    // The leaf hash is recomputed from the exported bytes, whatever they contain: it is never read from anywhere.
-    const bytes = lineBytes(i);
-    if (scratch.length < bytes.length + 1) scratch = new Uint8Array(bytes.length * 2 + 1);
-    scratch[0] = 0;
-    scratch.set(bytes, 1);
-    const leaf = sha256(scratch.subarray(0, bytes.length + 1));
-    leafHashes.set(leaf, i * 32);
-    tree.append(leaf);
     if (text === null) return entryFail('entry-encoding', i, 'the line is not valid UTF-8');
     const parsed = parseCanonicalJson(text);
     if (!parsed.ok)
@@ -396,10 +422,14 @@ export const verifyAuditBundle = (
     sequenceAt[i] = entry.sequence.length <= 15 ? Number(entry.sequence) : -2;
     if (logId === null) logId = entry.log;
     if (entry.log !== logId) entryFail('entry-log', i, `an entry of log ${entry.log} in the log ${logId}`, 'log');
-    if (i === 0) linkIntact[i] = entry.previous === null ? 1 : 0;
-    else
-      linkIntact[i] =
-        entry.previous !== null && hexEqualsBytes(entry.previous, leafHashes.subarray((i - 1) * 32, i * 32)) ? 1 : 0;
+    if (entry.previous === null) previousKind[i] = 1;
+    else {
+      const decoded = hexToBytes(entry.previous);
+      if (decoded !== null && decoded.length === 32) {
+        previousKind[i] = 2;
+        previousBytes.set(decoded, i * 32);
+      }
+    }
     if (i === 0 && entry.previous !== null)
       entryFail('entry-chain', i, 'the first entry names a predecessor', 'previous');
     if (lastGoodTime !== null && entry.time < lastGoodTime)
@@ -476,6 +506,22 @@ export const verifyAuditBundle = (
   }
   if (csvOk && csvBytes && csvOffset !== csvBytes.length)
     fail('csv', CSV_FILE, 'entries.csv has rows that no entry produces', { line: entryCount + 2 });
+
+  // The tree and every leaf hash, recomputed from the lines' bytes; then each parsed entry's link to its predecessor.
+  const hashed = (options.merkle ?? merkleOnThisThread(sha256))(entriesBytes, lineStarts, lineEnds);
+  const { leafHashes, tree } = hashed;
+  if (leafHashes.length !== entryCount * 32 || tree.size() !== entryCount)
+    throw new Error(`the Merkle port hashed ${tree.size()} lines of ${entryCount}`);
+  for (let i = 0; i < entryCount; i++) {
+    if (!parsedOk[i]) continue;
+    if (i === 0) linkIntact[i] = previousKind[i] === 1 ? 1 : 0;
+    else
+      linkIntact[i] =
+        previousKind[i] === 2 &&
+        bytesEqual(previousBytes.subarray(i * 32, i * 32 + 32), leafHashes.subarray((i - 1) * 32, i * 32))
+          ? 1
+          : 0;
+  }
 
   const origin = logOrigin ?? checkpointRecords[0]?.body.origin ?? manifest?.origin ?? null;
   const rootAt = (size: number): MerkleHash => treeRoot(tree.read, sha256, size);

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import * as z from 'zod';
 import { bytesToBase64 } from '../../core/audit/bytes.ts';
+import { ENTRIES_FILE } from '../../core/audit/bundle-format.ts';
 import { auditBundleJsonSchemas } from '../../core/audit/json-schemas.ts';
 import { inclusionProof } from '../../core/audit/merkle.ts';
 import { formatTlogProof, verifyTlogProof } from '../../core/audit/tlog-proof.ts';
@@ -26,6 +27,7 @@ import { eraseSubject, purgeExpiredPersonalData } from '../services/audit/erasur
 import { exportAuditBundle } from '../services/audit/export.ts';
 import { nodeSha256 } from '../services/audit/node-sha256.ts';
 import { readBundle } from '../services/audit/read-bundle.ts';
+import { startParallelMerkle } from '../services/audit/parallel-merkle.ts';
 import { createDatabase, openDatabase } from '../services/store/database.ts';
 import type { Database } from '../services/store/database.ts';
 import { StoreError } from '../services/store/errors.ts';
@@ -91,11 +93,16 @@ const verifyBundlePath = (
       throw new CliError(`--known ${file}: ${error instanceof Error ? error.message : String(error)}`, EXIT_UNUSABLE);
     }
   });
+  // Worker threads hash the lines and build the tree while this thread parses them (the same bytes).
+  const entries = read.value.files.get(ENTRIES_FILE);
+  const parallel = entries ? startParallelMerkle(entries) : null;
   const verified = verifyUnzippedBundle(read.value, {
     sha256: nodeSha256,
     trustedKeys: options.keys,
     knownCheckpoints,
+    ...(parallel ? { merkle: parallel.port } : {}),
   });
+  void parallel?.close();
   if (!verified.ok) throw new CliError(`${path}: ${verified.error}`, EXIT_UNUSABLE);
   return verified.value;
 };
