@@ -77,6 +77,18 @@ export type LogHead = { readonly sequence: number; readonly leafHash: MerkleHash
 
 export type EntryProblem = { readonly field: string; readonly message: string };
 
+// The common case (no integer beyond 2^53) walks the payload without building a path; only a failure names one.
+const hasUnsafeInteger = (value: unknown): boolean => {
+  if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasUnsafeInteger(item)) return true;
+    return false;
+  }
+  for (const key in value) if (hasUnsafeInteger((value as Record<string, unknown>)[key])) return true;
+  return false;
+};
+
 const payloadNumbersAreSafe = (value: JsonValue, path: string): string | null => {
   if (typeof value === 'number') {
     return Number.isInteger(value) && !Number.isSafeInteger(value)
@@ -123,7 +135,7 @@ export const createEntry = (
   };
   const problem = checkEntryShape(entry);
   if (problem) return err(problem);
-  const unsafe = payloadNumbersAreSafe(input.payload, 'payload');
+  const unsafe = hasUnsafeInteger(input.payload) ? payloadNumbersAreSafe(input.payload, 'payload') : null;
   if (unsafe) return err({ field: 'payload', message: unsafe });
   try {
     return ok({ entry, bytes: canonicalJsonBytes(entry) });
@@ -188,7 +200,11 @@ export const entryBytes = (entry: AuditEntry): Uint8Array => canonicalJsonBytes(
 export const entryLeafHash = (bytes: Uint8Array, sha256: Sha256): MerkleHash => hashLeaf(sha256, bytes);
 
 /** The salted commitment to personal data: sha256(salt ‖ JCS(data)). The salt (≥ 16 random bytes) is passed in. */
-export const commitPersonalData = (salt: Uint8Array, data: JsonValue, sha256: Sha256): string => {
+export const commitPersonalData = (salt: Uint8Array, data: JsonValue, sha256: Sha256): string =>
+  commitCanonicalBytes(salt, canonicalJsonBytes(data), sha256);
+
+/** The same commitment over data already in its canonical (JCS) bytes, for a caller that stores those bytes too. */
+export const commitCanonicalBytes = (salt: Uint8Array, canonical: Uint8Array, sha256: Sha256): string => {
   if (salt.length < MIN_SALT_BYTES) throw new RangeError(`a commitment salt needs at least ${MIN_SALT_BYTES} bytes`);
-  return bytesToHex(sha256(concatBytes(salt, canonicalJsonBytes(data))));
+  return bytesToHex(sha256(concatBytes(salt, canonical)));
 };

@@ -4,7 +4,7 @@ import { canonicalJsonBytes } from '../../../core/shared/canonical-json.ts';
 import type { JsonValue } from '../../../core/shared/canonical-json.ts';
 import type { Sha256 } from '../../../core/shared/sha256.ts';
 import { hexToBytes } from '../../../core/audit/bytes.ts';
-import { commitPersonalData } from '../../../core/audit/entry.ts';
+import { commitCanonicalBytes } from '../../../core/audit/entry.ts';
 import type { JsonObject } from '../../../core/audit/entry.ts';
 import type { AuditEventType } from '../../../core/audit/event-types.ts';
 import { LOG_ID_PATTERN, utcTimeText } from '../../../core/audit/fields.ts';
@@ -137,6 +137,7 @@ const appendWithin = (db: Database, event: AuditEvent, deps: AuditDeps): Appende
   const sha256 = sha(deps);
   let commitment: string | null = null;
   let salt: Uint8Array | null = null;
+  let canonicalData: Uint8Array | null = null;
   if (event.personalData) {
     if (!event.subjects.includes(event.personalData.subject))
       throw new AuditLogError(
@@ -144,7 +145,9 @@ const appendWithin = (db: Database, event: AuditEvent, deps: AuditDeps): Appende
         'personalData.subject',
       );
     salt = random(deps)(SALT_BYTES);
-    commitment = commitPersonalData(salt, event.personalData.data, sha256);
+    // The bytes committed to are the bytes stored: canonical once, used twice.
+    canonicalData = canonicalJsonBytes(event.personalData.data);
+    commitment = commitCanonicalBytes(salt, canonicalData, sha256);
   }
   const appended = appendEntry(
     sqliteAuditStore(db),
@@ -160,14 +163,14 @@ const appendWithin = (db: Database, event: AuditEvent, deps: AuditDeps): Appende
     sha256,
     { clampTime: true },
   );
-  if (event.personalData && salt && commitment) {
+  if (event.personalData && salt && commitment && canonicalData) {
     statement(db, INSERT_PERSONAL_DATA).run(
       appended.sequence,
       event.personalData.subject,
       event.personalData.regime,
       hexToBytes(commitment),
       salt,
-      canonicalJsonBytes(event.personalData.data),
+      canonicalData,
     );
   }
   return appended;
