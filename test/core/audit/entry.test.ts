@@ -48,6 +48,18 @@ describe('createEntry', () => {
     }
   });
 
+  it('names the path of a payload integer beyond 2^53, and accepts the largest safe one', () => {
+    const nested = createEntry(logId, head, {
+      ...base,
+      payload: { decision: 'x', lines: [{ amount: 1 }, { amount: 2 ** 53 }] },
+    });
+    expect(nested.ok).toBe(false);
+    if (!nested.ok)
+      expect(nested.error.message).toBe('payload.lines[1].amount is an integer beyond 2^53: write it as a string');
+    const safe = createEntry(logId, head, { ...base, payload: { decision: 'x', amount: 2 ** 53 - 1, ratio: 0.5 } });
+    expect(safe.ok).toBe(true);
+  });
+
   it('starts a log at sequence 0 with no predecessor', () => {
     const created = createEntry(logId, null, base);
     expect(created.ok && created.value.entry.previous).toBe(null);
