@@ -4,6 +4,7 @@ import { API } from '../../../core/api/contract.ts';
 import type { ApiMethod, ApiParsedRequest, ApiResponse } from '../../../core/api/contract.ts';
 import { apiErr, apiOk, describeIssues } from '../../../core/api/envelope.ts';
 import type { ApiEnvelope } from '../../../core/api/envelope.ts';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { LeadSchema } from '../../../core/routing/lead.ts';
 import { StoreError } from '../store/errors.ts';
 import { parseLeadCsv, parseLeadJsonLines } from '../leads/read-lead-file.ts';
@@ -25,17 +26,21 @@ type Handlers = { readonly [M in ApiMethod]: (session: Session, request: ApiPars
 
 const decisionCounts = (result: IntakeResult): Record<string, number> => ({ ...result.decisions });
 
+// A header cell as CSV writes it: quoted when it holds a comma, a quote or a line break (quotes doubled).
+const csvHeaderCell = (name: string): string => (/[",\r\n]/.test(name) ? `"${name.replaceAll('"', '""')}"` : name);
+
+/** Renames the header row's columns (read as CSV, so quoted names with commas work); the rows are left as they are. */
 const applyColumnMapping = (content: string, mapping: Record<string, string> | undefined): string => {
   if (!mapping) return content;
   const newline = content.indexOf('\n');
   const header = newline === -1 ? content : content.slice(0, newline);
-  const renamed = header
-    .split(',')
-    .map((column) => {
-      const name = column.trim().replace(/^"|"$/g, '');
-      return mapping[name] ?? name;
-    })
-    .join(',');
+  let names: string[];
+  try {
+    names = (parseCsv(header.replace(/\r$/, ''), { bom: true, relax_column_count: true }) as string[][])[0] ?? [];
+  } catch {
+    return content; // an unreadable header is reported by the lead reader, with its line
+  }
+  const renamed = names.map((name) => csvHeaderCell(mapping[name.trim()] ?? name)).join(',');
   return newline === -1 ? renamed : `${renamed}\n${content.slice(newline + 1)}`;
 };
 

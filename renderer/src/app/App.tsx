@@ -2,6 +2,8 @@
 import type { ReactElement } from 'react';
 import { ImportScreen } from '../features/import/ImportScreen.tsx';
 import { NotificationsScreen } from '../features/notifications/NotificationsScreen.tsx';
+import { UsersScreen } from '../features/users/UsersScreen.tsx';
+import { useUsers } from '../features/users/users-store.ts';
 import { AuditScreen } from '../features/audit/AuditScreen.tsx';
 import { useAudit } from '../features/audit/audit-store.ts';
 import { DashboardScreen } from '../features/dashboard/DashboardScreen.tsx';
@@ -35,8 +37,10 @@ export const App = (): ReactElement => {
     useBulk.getState().reset();
     useViews.getState().reset();
     useLicensing.getState().reset();
-    show('queues');
-    void lock({ switchUser });
+    useUsers.getState().reset();
+    // Back to the queues only once locked: switching to them first would mount the queue screen for the old session
+    // while the lock is in flight, and its saved views would then show the lock's refusal to the next user.
+    void lock({ switchUser }).then(() => show('queues'));
   };
   const screens: { id: Screen; label: string; allowed: boolean }[] = [
     { id: 'queues', label: 'Queues', allowed: may(user, 'case.read') },
@@ -46,6 +50,7 @@ export const App = (): ReactElement => {
     { id: 'audit', label: 'Audit log', allowed: may(user, 'audit.read') },
     { id: 'verifier', label: 'Verify exports', allowed: mayUseVerifier(user) },
     { id: 'licensing', label: 'Licensing map', allowed: may(user, 'case.read') || may(user, 'policy.publish') },
+    { id: 'users', label: 'Users', allowed: may(user, 'user.manage') },
   ];
   const visible = screens.filter((entry) => entry.allowed);
   const current = visible.some((entry) => entry.id === screen) ? screen : (visible[0]?.id ?? null);
@@ -96,6 +101,7 @@ export const App = (): ReactElement => {
       {current === 'audit' && <AuditScreen />}
       {current === 'verifier' && <VerifierScreen />}
       {current === 'licensing' && <LicensingScreen />}
+      {current === 'users' && <UsersScreen />}
       {current === null && (
         <main className="page">
           <p>Your roles give you no screens on this workstation.</p>

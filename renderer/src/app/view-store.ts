@@ -1,7 +1,7 @@
 // Which screen the signed-in user is looking at, and whether the keyboard help is open.
 import { create } from 'zustand';
 
-export type Screen = 'queues' | 'import' | 'notifications' | 'verifier' | 'licensing' | 'audit' | 'dashboard';
+export type Screen = 'queues' | 'import' | 'notifications' | 'verifier' | 'licensing' | 'audit' | 'dashboard' | 'users';
 
 type ViewState = {
   readonly screen: Screen;

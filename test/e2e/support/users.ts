@@ -28,6 +28,8 @@ export const E2E_USERS: readonly E2eUser[] = [
   // audit-viewer.spec.ts: the audit log screen, exports and the dashboard.
   user('aud', ['auditor'], ['*']),
   user('avery', ['auditor'], ['*']),
+  // intake.spec.ts: a field rep (lead.create only) adds leads by hand.
+  user('fiona', ['field_rep'], ['UK']),
 ];
 
 export const e2eUser = (id: string): E2eUser => {

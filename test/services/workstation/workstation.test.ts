@@ -108,6 +108,32 @@ describe('intake', () => {
     });
     expect(result).toMatchObject({ imported: 1, decisions: { assigned: 1 } });
   });
+
+  it('maps quoted CRM column names that hold commas and quotes', () => {
+    const { ws } = setup();
+    const csv =
+      '"Lead ID","Account Name, legal","Country","KYC Country","Segment ""type""",KYC,AML,Products,Screened\n' +
+      'X-2,Lyon Bakery SARL,FR,FR,professional,verified,complete,business-payments,2026-11-20T09:00:00Z\n';
+    const result = call<{ imported: number; rejected: unknown[] }>(ws.admin, 'leads.import', {
+      fileName: 'crm.csv',
+      format: 'csv',
+      content: csv,
+      mode: 'all',
+      sourceSystem: 'salesforce',
+      columnMapping: {
+        'Lead ID': 'id',
+        'Account Name, legal': 'company_name',
+        Country: 'address_country',
+        'KYC Country': 'kyc_prescreen_jurisdiction',
+        'Segment "type"': 'customer_type',
+        KYC: 'kyc_status',
+        AML: 'aml_documentation',
+        Products: 'products',
+        Screened: 'screened_at',
+      },
+    });
+    expect(result).toMatchObject({ imported: 1, rejected: [] });
+  });
 });
 
 describe('cases and four eyes', () => {

@@ -1,9 +1,20 @@
-// Importing leads: pick a CSV or JSON Lines file, choose all-or-nothing or valid-rows-only, and see what happened.
+// Importing leads: pick a CSV or JSON Lines file (a CSV's undocumented columns mapped to documented ones, with a
+// preview of the first rows), choose all-or-nothing or valid-rows-only, and see what happened; or add one lead by hand.
 import { useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
 import type { ApiResponse } from '../../../../core/api/contract.ts';
 import { call } from '../../api/client.ts';
 import { humanise } from '../../app/labels.ts';
+import { AddLeadForm } from './AddLeadForm.tsx';
+import {
+  DOCUMENTED_COLUMNS,
+  initialChoices,
+  isDocumented,
+  mappingOf,
+  mappingProblems,
+  previewCsv,
+} from './csv-columns.ts';
+import type { ColumnChoices, CsvPreview } from './csv-columns.ts';
 
 type Result = ApiResponse<'leads.import'>;
 
@@ -17,6 +28,20 @@ export const ImportScreen = ({ onImported }: { onImported: () => void }): ReactE
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<Result | null>(null);
+  const [preview, setPreview] = useState<CsvPreview | null>(null);
+  const [choices, setChoices] = useState<ColumnChoices>({});
+
+  const choose = async (chosen: File | null): Promise<void> => {
+    setFile(chosen);
+    setPreview(null);
+    setChoices({});
+    if (chosen === null || formatOf(chosen.name) !== 'csv') return;
+    // Only the start of the file is needed for the header and three rows.
+    const read = previewCsv(await chosen.slice(0, 256 * 1024).text());
+    setPreview(read);
+    setChoices(initialChoices(read.headers));
+  };
+  const problems = preview === null ? [] : mappingProblems(preview.headers, choices);
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -30,7 +55,15 @@ export const ImportScreen = ({ onImported }: { onImported: () => void }): ReactE
     setError(null);
     setResult(null);
     const content = await file.text();
-    const reply = await call('leads.import', { fileName: file.name, format, content, mode, sourceSystem });
+    const mapping = format === 'csv' ? mappingOf(choices) : {};
+    const reply = await call('leads.import', {
+      fileName: file.name,
+      format,
+      content,
+      mode,
+      sourceSystem,
+      ...(Object.keys(mapping).length > 0 ? { columnMapping: mapping } : {}),
+    });
     setBusy(false);
     if (!reply.ok) {
       setError(reply.error.message);
@@ -49,8 +82,16 @@ export const ImportScreen = ({ onImported }: { onImported: () => void }): ReactE
           id="import-file"
           type="file"
           accept=".csv,.jsonl,.ndjson,text/csv,application/x-ndjson"
-          onChange={(event) => setFile(event.target.files?.[0] ?? null)}
+          onChange={(event) => void choose(event.target.files?.[0] ?? null)}
         />
+        {preview !== null && (
+          <ColumnMapping
+            preview={preview}
+            choices={choices}
+            problems={problems}
+            onChoose={(header, target) => setChoices({ ...choices, [header]: target })}
+          />
+        )}
         <label htmlFor="import-source">Source system</label>
         <input id="import-source" value={sourceSystem} onChange={(event) => setSourceSystem(event.target.value)} />
         <fieldset>
@@ -70,7 +111,11 @@ export const ImportScreen = ({ onImported }: { onImported: () => void }): ReactE
             Import the valid rows and report the others
           </label>
         </fieldset>
-        <button type="submit" className="primary" disabled={busy || file === null || sourceSystem.trim() === ''}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={busy || file === null || sourceSystem.trim() === '' || problems.length > 0}
+        >
           {busy ? 'Importing…' : 'Import'}
         </button>
       </form>
@@ -127,6 +172,90 @@ export const ImportScreen = ({ onImported }: { onImported: () => void }): ReactE
           )}
         </section>
       )}
+      <AddLeadForm onAdded={onImported} />
     </main>
+  );
+};
+
+/** One select per undocumented column (documented ones need none), then the first rows as the file has them. */
+const ColumnMapping = ({
+  preview,
+  choices,
+  problems,
+  onChoose,
+}: {
+  preview: CsvPreview;
+  choices: ColumnChoices;
+  problems: readonly string[];
+  onChoose: (header: string, target: ColumnChoices[string]) => void;
+}): ReactElement => {
+  const undocumented = preview.headers.filter((header) => !isDocumented(header));
+  return (
+    <section aria-labelledby="mapping-title" className="column-mapping">
+      <h2 id="mapping-title">Columns</h2>
+      {undocumented.length === 0 ? (
+        <p>Every column of this file is a documented column.</p>
+      ) : (
+        <>
+          <p className="muted">
+            Match each column of the file to a documented lead column (see the lead file format), or leave it out.
+            Columns left out are not imported.
+          </p>
+          <div className="mapping-grid">
+            {undocumented.map((header, index) => (
+              <div key={header} className="mapping-row">
+                <label htmlFor={`map-${index}`}>Column “{header}”</label>
+                <select
+                  id={`map-${index}`}
+                  value={choices[header] ?? ''}
+                  onChange={(event) => onChoose(header, event.target.value as ColumnChoices[string])}
+                >
+                  <option value="">Leave out (not imported)</option>
+                  {DOCUMENTED_COLUMNS.map((column) => (
+                    <option key={column} value={column}>
+                      {column}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            ))}
+          </div>
+        </>
+      )}
+      {problems.length > 0 && (
+        <ul className="error" role="alert">
+          {problems.map((problem) => (
+            <li key={problem}>{problem}</li>
+          ))}
+        </ul>
+      )}
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Preview of the file">
+        <table className="data preview">
+          <caption>First {preview.rows.length} rows of the file</caption>
+          <thead>
+            <tr>
+              {preview.headers.map((header, index) => {
+                const target = isDocumented(header) ? header : choices[header];
+                return (
+                  <th scope="col" key={`${header}-${index}`}>
+                    {header}
+                    <span className="maps-to">{target ? `→ ${target}` : '(left out)'}</span>
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody>
+            {preview.rows.map((row, rowIndex) => (
+              <tr key={rowIndex}>
+                {preview.headers.map((header, index) => (
+                  <td key={`${header}-${index}`}>{row[index] ?? ''}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 };
