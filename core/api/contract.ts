@@ -247,6 +247,14 @@ export const API = {
     request: z.strictObject({ userId: Id, markets: z.array(z.string().min(1).max(64)).min(1), reason: Reason }),
     response: UserSchema,
   },
+  /** The signed-in user's own passphrase: re-wraps their key slot only (nothing else changes, nothing is re-encrypted). */
+  'users.changeOwnPassphrase': {
+    request: z.strictObject({
+      current: z.string().min(1).max(1024),
+      next: z.string().min(12, 'a passphrase has at least 12 characters').max(1024),
+    }),
+    response: z.strictObject({ changed: z.literal(true) }),
+  },
   'notifications.list': {
     request: z.strictObject({ limit: z.number().int().min(1).max(500).default(100) }),
     response: z.array(

@@ -12,7 +12,7 @@ import { approve, claim, decide, release, returnForRework } from './cases.ts';
 import { importLeads } from './intake.ts';
 import type { IntakeResult } from './intake.ts';
 import { caseCounts, caseDetail, listCases, listNotifications } from './queries.ts';
-import { createUser, listUsers, readLead, setMarkets, setRoles } from './users.ts';
+import { changeOwnPassphrase, createUser, listUsers, readLead, setMarkets, setRoles } from './users.ts';
 import { exportAudit, listAuditEntries } from './audit-view.ts';
 import { dashboardSummary } from './dashboard.ts';
 import { currentPolicy, previewPolicy, publishPolicy } from './policy-admin.ts';
@@ -115,6 +115,7 @@ const handlers: Handlers = {
   'users.create': (session, request) => copyUser(createUser(session, request)),
   'users.setRoles': (session, request) => copyUser(setRoles(session, request)),
   'users.setMarkets': (session, request) => copyUser(setMarkets(session, request)),
+  'users.changeOwnPassphrase': (session, request) => changeOwnPassphrase(session, request.current, request.next),
   'notifications.list': (session, request) => listNotifications(session, request.limit),
   // Audit viewer, exports and dashboard.
   'audit.list': (session, request) => listAuditEntries(session, request),

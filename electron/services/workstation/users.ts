@@ -3,7 +3,8 @@ import { hasPermission, inScope } from '../../../core/access/roles.ts';
 import type { Role, User } from '../../../core/access/roles.ts';
 import { readPersonalData } from '../audit/audit-log.ts';
 import { eraseSubject } from '../audit/erasure.ts';
-import { addKeySlotWithKey } from '../store/key-slots.ts';
+import { addKeySlotWithKey, changePassphrase } from '../store/key-slots.ts';
+import { StoreError } from '../store/errors.ts';
 import { DEFAULT_SCRYPT_COST } from '../store/key-slots.ts';
 import { projectEntry } from './projector.ts';
 import { actorOf, commit, findUser, userFromRow, WorkstationError } from './workstation.ts';
@@ -202,4 +203,22 @@ export const eraseLead = (session: Session, leadId: string, basis: string): { er
     return erased;
   })();
   return { erased: result.erased.length };
+};
+
+/**
+ * Changes the signed-in user's own passphrase: their key slot is re-wrapped under the new one, every other slot and the
+ * database stay as they are (decision 0036). The current passphrase is asked again, so an unattended session cannot
+ * take the account over.
+ */
+export const changeOwnPassphrase = (session: Session, current: string, next: string): { changed: true } => {
+  if (current === next) throw new WorkstationError('invalid_input', 'the new passphrase is the current one');
+  const { workstation, user } = session;
+  try {
+    changePassphrase(workstation.path, user.id, current, next, workstation.deps.scryptCost ?? DEFAULT_SCRYPT_COST);
+  } catch (error) {
+    if (error instanceof StoreError && error.code === 'wrong-passphrase')
+      throw new WorkstationError('unauthenticated', 'the current passphrase is wrong; nothing was changed');
+    throw error;
+  }
+  return { changed: true };
 };

@@ -19,6 +19,7 @@ import { useQueues } from '../features/queues/queue-store.ts';
 import { useSession } from '../features/session/session-store.ts';
 import { UnlockScreen } from '../features/session/UnlockScreen.tsx';
 import { DeviceKeychainMenu } from '../features/session/DeviceKeychainMenu.tsx';
+import { PassphraseButton } from '../features/session/PassphraseDialog.tsx';
 import { HelpDialog } from '../features/triage/HelpDialog.tsx';
 import { ROLE_LABEL, may } from './labels.ts';
 import { useView } from './view-store.ts';
@@ -77,6 +78,7 @@ export const App = (): ReactElement => {
             {user.roles.map((role) => ROLE_LABEL[role]).join(', ')} · markets {user.markets.join(', ')}
           </span>
           <DeviceKeychainMenu />
+          <PassphraseButton />
           <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
             Shortcuts
           </button>
