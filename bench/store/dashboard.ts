@@ -1,16 +1,14 @@
 // bench/store: dashboard.summary over 1,000,000 cases (and as many refused product paths), and audit.list pages over a
 // large log, in the encrypted store through the api contract, for an all-markets user and a market-scoped officer.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendAuditEvent } from '../../electron/services/audit/audit-log.ts';
 import { handleApiCall } from '../../electron/services/workstation/api.ts';
-import { createUser } from '../../electron/services/workstation/users.ts';
-import { initialiseWorkstation, openWorkstation } from '../../electron/services/workstation/workstation.ts';
 import type { Session } from '../../electron/services/workstation/workstation.ts';
 import { QUEUE_FOR_REFUSAL } from '../../core/routing/outcome.ts';
 import { seededRandom } from '../routing/generate.ts';
-import { caseFixtureWriter, repoRoot } from './fixtures.ts';
+import { benchWorkstation, caseFixtureWriter } from './fixtures.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 const ENTRIES = Number(process.env.BENCH_AUDIT_ENTRIES ?? 1_000_000);
@@ -21,25 +19,12 @@ const NOW = Date.parse('2026-11-23T10:00:00Z');
 let clock = NOW - (ENTRIES + 1440) * 60_000;
 const deps = { now: () => new Date(clock), scryptCost: { N: 2 ** 12, r: 8, p: 1 } };
 const path = join(dir, 'dashboard.db');
-const admin = initialiseWorkstation(
-  {
-    path,
-    logId: 'bench-dashboard',
-    admin: { id: 'bench', name: 'Bench', passphrase: 'benchmark passphrase' },
-    policyText: readFileSync(join(repoRoot, 'resources', 'examples', 'fintech', 'policy.yaml'), 'utf8'),
-  },
-  deps,
-);
-createUser(admin, {
-  id: 'olga',
-  name: 'Olga',
-  roles: ['compliance_officer'],
-  markets: ['UK', 'EU-Passported'],
-  passphrase: 'olga passphrase 1234',
-});
-createUser(admin, { id: 'aud', name: 'Aud', roles: ['auditor'], markets: ['*'], passphrase: 'aud passphrase 12345' });
-const officer = openWorkstation({ path, userId: 'olga', passphrase: 'olga passphrase 1234' }, deps);
-const auditor = openWorkstation({ path, userId: 'aud', passphrase: 'aud passphrase 12345' }, deps);
+const { admin, sessions } = benchWorkstation({ path, logId: 'bench-dashboard', deps }, [
+  { id: 'olga', roles: ['compliance_officer'], markets: ['UK', 'EU-Passported'] },
+  { id: 'aud', roles: ['auditor'], markets: ['*'] },
+]);
+const officer = sessions['olga']!;
+const auditor = sessions['aud']!;
 
 // Cases as bench/store/queue-page.ts lays them out (90% closed over two years, the open 10% from the last 20 days),
 // and one refused product path per case, its reason drawn from the refusal reasons of the case's queue.

@@ -7,6 +7,10 @@ import { parse } from 'csv-parse/sync';
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { LeadSchema } from '../../core/routing/lead.ts';
 import type { Lead } from '../../core/routing/lead.ts';
+import type { Role } from '../../core/access/roles.ts';
+import { createUser } from '../../electron/services/workstation/users.ts';
+import { initialiseWorkstation, openWorkstation } from '../../electron/services/workstation/workstation.ts';
+import type { Session, WorkstationDeps } from '../../electron/services/workstation/workstation.ts';
 import { generateLeads } from '../routing/generate.ts';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
@@ -126,4 +130,32 @@ export const caseFixtureWriter = (
       for (const [key, n] of counts) count.run(...key.split('|'), n);
     },
   };
+};
+
+export type BenchUser = { readonly id: string; readonly roles: readonly Role[]; readonly markets: readonly string[] };
+
+/**
+ * A fresh encrypted workstation on the fintech example policy, signed in as its administrator, with each of `users`
+ * created and signed in too (passphrase `<id> benchmark passphrase`).
+ */
+export const benchWorkstation = (
+  input: { readonly path: string; readonly logId: string; readonly deps: WorkstationDeps },
+  users: readonly BenchUser[],
+): { readonly admin: Session; readonly sessions: Readonly<Record<string, Session>> } => {
+  const admin = initialiseWorkstation(
+    {
+      path: input.path,
+      logId: input.logId,
+      admin: { id: 'bench', name: 'Bench', passphrase: 'benchmark passphrase' },
+      policyText: readFileSync(join(repoRoot, 'resources', 'examples', 'fintech', 'policy.yaml'), 'utf8'),
+    },
+    input.deps,
+  );
+  const sessions: Record<string, Session> = {};
+  for (const user of users) {
+    const passphrase = `${user.id} benchmark passphrase`;
+    createUser(admin, { id: user.id, name: user.id, roles: [...user.roles], markets: [...user.markets], passphrase });
+    sessions[user.id] = openWorkstation({ path: input.path, userId: user.id, passphrase }, input.deps);
+  }
+  return { admin, sessions };
 };

@@ -1,51 +1,23 @@
 // bench/store: queue page latency (p50, p99) over 1,000,000 cases in the encrypted store, through the api contract
 // (zod validation, access scope, SQL, response check), for an all-markets user and a market-scoped officer.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handleApiCall } from '../../electron/services/workstation/api.ts';
-import { initialiseWorkstation } from '../../electron/services/workstation/workstation.ts';
 import type { Session } from '../../electron/services/workstation/workstation.ts';
-import { createUser } from '../../electron/services/workstation/users.ts';
-import { openWorkstation } from '../../electron/services/workstation/workstation.ts';
 import { seededRandom } from '../routing/generate.ts';
-import { caseFixtureWriter, repoRoot } from './fixtures.ts';
+import { benchWorkstation, caseFixtureWriter } from './fixtures.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
 const dir = mkdtempSync(join(tmpdir(), 'perimeter-bench-queue-'));
 const deps = { now: () => new Date('2026-11-23T10:00:00.000Z'), scryptCost: { N: 2 ** 12, r: 8, p: 1 } };
-const admin = initialiseWorkstation(
-  {
-    path: join(dir, 'queue.db'),
-    logId: 'bench-queue',
-    admin: { id: 'bench', name: 'Bench', passphrase: 'benchmark passphrase' },
-    policyText: readFileSync(join(repoRoot, 'resources', 'examples', 'fintech', 'policy.yaml'), 'utf8'),
-  },
-  deps,
-);
-createUser(admin, {
-  id: 'olga',
-  name: 'Olga',
-  roles: ['compliance_officer'],
-  markets: ['UK', 'EU-Passported'],
-  passphrase: 'olga passphrase 1234',
-});
-createUser(admin, {
-  id: 'sam',
-  name: 'Sam',
-  roles: ['senior_officer'],
-  markets: ['*'],
-  passphrase: 'sam passphrase 12345',
-});
-const officer = openWorkstation(
-  { path: join(dir, 'queue.db'), userId: 'olga', passphrase: 'olga passphrase 1234' },
-  deps,
-);
-const senior = openWorkstation(
-  { path: join(dir, 'queue.db'), userId: 'sam', passphrase: 'sam passphrase 12345' },
-  deps,
-);
+const { admin, sessions } = benchWorkstation({ path: join(dir, 'queue.db'), logId: 'bench-queue', deps }, [
+  { id: 'olga', roles: ['compliance_officer'], markets: ['UK', 'EU-Passported'] },
+  { id: 'sam', roles: ['senior_officer'], markets: ['*'] },
+]);
+const officer = sessions['olga']!;
+const senior = sessions['sam']!;
 
 // Fixture: projection rows bulk-inserted (intake's own speed is bench/store/intake.ts), spread over jurisdictions,
 // queues, risks and SLA times.

@@ -129,3 +129,20 @@ export const utf8TextStrict = (bytes: Uint8Array): string | null => {
     return null;
   }
 };
+
+/**
+ * The lines of a JSON Lines file as byte ranges [starts[i], ends[i]): each up to a newline, and a last one without it;
+ * a final newline opens no empty line. The verifier and its parallel hashers split the same bytes this one way.
+ */
+export const lineBounds = (bytes: Uint8Array): { readonly starts: number[]; readonly ends: number[] } => {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let at = 0; at < bytes.length;) {
+    const next = bytes.indexOf(0x0a, at);
+    const end = next < 0 ? bytes.length : next;
+    starts.push(at);
+    ends.push(end);
+    at = end + 1;
+  }
+  return { starts, ends };
+};

@@ -8,6 +8,7 @@ import {
   bytesToHex,
   hexEqualsBytes,
   hexToBytes,
+  lineBounds,
   utf8TextStrict,
 } from './bytes.ts';
 import type { BundleFiles } from './bundle-assemble.ts';
@@ -333,15 +334,7 @@ export const verifyAuditBundle = (
   // --- entries ------------------------------------------------------------------------------------------------
   const entriesBytes = files.get(ENTRIES_FILE) ?? new Uint8Array(0);
   if (!files.has(ENTRIES_FILE)) fail('missing-file', ENTRIES_FILE, 'the bundle has no entries.jsonl');
-  const lineStarts: number[] = [];
-  const lineEnds: number[] = [];
-  for (let at = 0; at < entriesBytes.length;) {
-    const next = entriesBytes.indexOf(NEWLINE, at);
-    const end = next < 0 ? entriesBytes.length : next;
-    lineStarts.push(at);
-    lineEnds.push(end);
-    at = end + 1;
-  }
+  const { starts: lineStarts, ends: lineEnds } = lineBounds(entriesBytes);
   const entryCount = lineStarts.length;
   const lineBytes = (i: number): Uint8Array => entriesBytes.subarray(lineStarts[i]!, lineEnds[i]!);
   if (entriesBytes.length > 0 && entriesBytes[entriesBytes.length - 1] !== NEWLINE)

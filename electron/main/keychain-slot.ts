@@ -1,9 +1,9 @@
 // The keychain key slot, free of Electron: the database key sealed by the OS keychain (Electron's safeStorage, passed
 // in) in <db>.keychain.json. Fails closed: no keychain, or Linux's plaintext backend, means no keychain slot at all;
 // the passphrase slots in <db>.keys.json are untouched and keep working.
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as z from 'zod';
+import { writeJsonAtomically } from '../services/store/atomic-file.ts';
 
 /** The parts of Electron's safeStorage this module uses (the asynchronous API: the synchronous one is deprecated). */
 export type SafeStorageLike = {
@@ -86,17 +86,7 @@ const readFile = (path: string): KeychainResult<KeychainFile> => {
 };
 
 // Written beside the database and renamed into place, so a crash never leaves half a file.
-const writeFile = (path: string, file: KeychainFile): void => {
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temporary, 'wx', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(file, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
-};
+const writeFile = (path: string, file: KeychainFile): void => writeJsonAtomically(path, file);
 
 /** Seals the (already unlocked) database key for this user on this device, replacing an earlier keychain slot. */
 export const addKeychainSlot = async (

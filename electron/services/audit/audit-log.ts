@@ -180,11 +180,8 @@ const appendWithin = (db: Database, event: AuditEvent, deps: AuditDeps): Appende
  * Appends one audit entry, inside the caller's transaction when there is one (as a savepoint), so the entry and the
  * projection change it records commit or roll back together.
  */
-export const appendAuditEvent = (db: Database, event: AuditEvent, deps: AuditDeps = {}): Appended => {
-  if (SERVICE_ONLY_TYPES.has(event.type))
-    throw new AuditLogError(`${event.type} entries are written by the audit service's own operations`, 'type');
-  return inTransaction(db, () => appendWithin(db, event, deps));
-};
+export const appendAuditEvent = (db: Database, event: AuditEvent, deps: AuditDeps = {}): Appended =>
+  inTransaction(db, () => appendAuditEventInTransaction(db, event, deps));
 
 /**
  * The same append inside a transaction the caller holds open (the workstation's command path), without a savepoint

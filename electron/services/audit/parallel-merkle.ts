@@ -4,13 +4,13 @@
 // The port blocks (Atomics.wait) until they are done, then checks their line split and a sample of leaves itself.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { lineBounds } from '../../../core/audit/bytes.ts';
 import { hashChildren, hashLeaf, merkleTreeFromLevels } from '../../../core/audit/merkle.ts';
 import type { MerklePort } from '../../../core/audit/verify.ts';
 import { nodeSha256 } from './node-sha256.ts';
 
 /** Below this many lines one thread is as fast as starting two workers. */
 export const PARALLEL_MERKLE_MIN_LINES = 16_384;
-const NEWLINE = 0x0a;
 const SPOT_CHECKS = 64;
 const WAIT_MS = 30 * 60_000;
 
@@ -31,20 +31,6 @@ export type ParallelMerkle = {
   readonly close: () => Promise<void>;
 };
 
-/** The line split the verifier uses: every line up to a newline, and a last one without it. */
-const splitLines = (bytes: Uint8Array): { starts: Float64Array; ends: Float64Array } => {
-  const starts: number[] = [];
-  const ends: number[] = [];
-  for (let at = 0; at < bytes.length;) {
-    const next = bytes.indexOf(NEWLINE, at);
-    const end = next < 0 ? bytes.length : next;
-    starts.push(at);
-    ends.push(end);
-    at = end + 1;
-  }
-  return { starts: Float64Array.from(starts), ends: Float64Array.from(ends) };
-};
-
 const shared = (values: Float64Array): SharedArrayBuffer => {
   const buffer = new SharedArrayBuffer(values.byteLength);
   new Float64Array(buffer).set(values);
@@ -61,7 +47,10 @@ export const startParallelMerkle = (
 ): ParallelMerkle | null => {
   // The calling thread keeps one core busy parsing: one worker on a two-core machine, two where there are more.
   const workerCount = options.workers ?? (availableParallelism() > 2 ? 2 : 1);
-  const { starts, ends } = splitLines(entries);
+  // The verifier's own line split (core lineBounds), handed to the workers as shared doubles.
+  const lines = lineBounds(entries);
+  const starts = Float64Array.from(lines.starts);
+  const ends = Float64Array.from(lines.ends);
   const count = starts.length;
   if (count < PARALLEL_MERKLE_MIN_LINES) return null;
   const entriesBuffer = new SharedArrayBuffer(entries.length);

@@ -1,7 +1,8 @@
 // Key slots: the random database key wrapped per user (scrypt-derived key, AES-256-GCM) in <db>.keys.json.
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { writeJsonAtomically } from './atomic-file.ts';
 import { DATABASE_KEY_BYTES } from './database.ts';
 import { StoreError } from './errors.ts';
 
@@ -131,17 +132,7 @@ const readSlots = (path: string): KeySlotsFile => {
 };
 
 // Written next to the database and renamed into place, so a crash never leaves a half-written slots file.
-const writeSlots = (path: string, file: KeySlotsFile): void => {
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temporary, 'wx', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(file, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
-};
+const writeSlots = (path: string, file: KeySlotsFile): void => writeJsonAtomically(path, file);
 
 const slotOf = (file: KeySlotsFile, user: string, path: string): Slot => {
   const slot = file.slots.find((candidate) => candidate.user === user);

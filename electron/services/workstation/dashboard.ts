@@ -5,7 +5,7 @@ import type { ApiResponse } from '../../../core/api/contract.ts';
 import { QUEUE_FOR_REFUSAL } from '../../../core/routing/outcome.ts';
 import type { ReviewQueue } from '../../../core/routing/outcome.ts';
 import { statement } from '../store/statements.ts';
-import { scopeClause } from './queries.ts';
+import { activeCasesByQueue, scopeClause } from './queries.ts';
 import { WorkstationError } from './workstation.ts';
 import type { Session } from './workstation.ts';
 
@@ -26,20 +26,7 @@ const queueAges = (session: Session, now: Date): Summary['queues'] => {
   const { user, workstation } = session;
   const db = workstation.db;
   const scope = scopeClause(db, user, workstation.policy().compiled.vocabulary);
-  const openByQueue = new Map<string, number>();
-  const counters =
-    scope.jurisdictions === null
-      ? statement<[], { type: string; n: number }>(
-          db,
-          "SELECT type, sum(count) AS n FROM case_counts WHERE status <> 'closed' GROUP BY type",
-        ).all()
-      : scope.jurisdictions.length === 0
-        ? []
-        : statement<string[], { type: string; n: number }>(
-            db,
-            `SELECT type, sum(count) AS n FROM case_counts WHERE status <> 'closed' AND jurisdiction IN (${scope.jurisdictions.map(() => '?').join(',')}) GROUP BY type`,
-          ).all(...scope.jurisdictions);
-  for (const row of counters) openByQueue.set(row.type, row.n);
+  const active = activeCasesByQueue(db, scope);
   // Nothing in scope: no index query (a constant-false condition would leave INDEXED BY without a plan).
   if (scope.sql === '0')
     return QUEUES.map((queue) => ({
@@ -58,7 +45,7 @@ const queueAges = (session: Session, now: Date): Summary['queues'] => {
     `SELECT count(*) AS n FROM cases INDEXED BY cases_open_by_queue_due WHERE type = ? AND status <> 'closed' AND sla_due_at < ? AND ${scope.sql}`,
   );
   return QUEUES.map((queue) => {
-    const open = openByQueue.get(queue) ?? 0;
+    const open = active.get(queue)?.open ?? 0;
     const [within1, within3, within7] = AGE_EDGES_DAYS.map((days) =>
       open === 0
         ? 0

@@ -73,6 +73,36 @@ export const scopeClause = (
   return { sql: `jurisdiction IN (${jurisdictions.map(() => '?').join(',')})`, params: jurisdictions, jurisdictions };
 };
 
+/**
+ * Active (not closed) cases per queue within a scope, and how many of them await approval: a sum over the maintained
+ * case_counts counters, never a scan of cases.
+ */
+export const activeCasesByQueue = (
+  db: Session['workstation']['db'],
+  scope: ReturnType<typeof scopeClause>,
+): Map<string, { open: number; awaiting: number }> => {
+  const counted = new Map<string, { open: number; awaiting: number }>();
+  const counters =
+    scope.jurisdictions === null
+      ? statement<[], { type: string; status: string; n: number }>(
+          db,
+          "SELECT type, status, sum(count) AS n FROM case_counts WHERE status <> 'closed' GROUP BY type, status",
+        ).all()
+      : scope.jurisdictions.length === 0
+        ? []
+        : statement<string[], { type: string; status: string; n: number }>(
+            db,
+            `SELECT type, status, sum(count) AS n FROM case_counts WHERE status <> 'closed' AND jurisdiction IN (${scope.jurisdictions.map(() => '?').join(',')}) GROUP BY type, status`,
+          ).all(...scope.jurisdictions);
+  for (const row of counters) {
+    const entry = counted.get(row.type) ?? { open: 0, awaiting: 0 };
+    entry.open += row.n;
+    if (row.status === 'awaiting_approval') entry.awaiting += row.n;
+    counted.set(row.type, entry);
+  }
+  return counted;
+};
+
 export type CaseListQuery = {
   readonly queue?: CaseRow['type'] | undefined;
   readonly status?: readonly CaseRow['status'][] | undefined;
@@ -211,25 +241,7 @@ export const caseCounts = (
       queues: QUEUES.map((queue) => ({ queue, open: 0, overdue: 0, awaitingApproval: 0 })),
       awaitingMyApproval: 0,
     };
-  const counted = new Map<string, { open: number; awaiting: number }>();
-  const counters =
-    scope.jurisdictions === null
-      ? statement<[], { type: string; status: string; n: number }>(
-          db,
-          "SELECT type, status, sum(count) AS n FROM case_counts WHERE status <> 'closed' GROUP BY type, status",
-        ).all()
-      : scope.jurisdictions.length === 0
-        ? []
-        : statement<string[], { type: string; status: string; n: number }>(
-            db,
-            `SELECT type, status, sum(count) AS n FROM case_counts WHERE status <> 'closed' AND jurisdiction IN (${scope.jurisdictions.map(() => '?').join(',')}) GROUP BY type, status`,
-          ).all(...scope.jurisdictions);
-  for (const row of counters) {
-    const entry = counted.get(row.type) ?? { open: 0, awaiting: 0 };
-    entry.open += row.n;
-    if (row.status === 'awaiting_approval') entry.awaiting += row.n;
-    counted.set(row.type, entry);
-  }
+  const counted = activeCasesByQueue(db, scope);
   // Overdue per queue: a range count on each queue's open-cases index (the jurisdiction is read from the index).
   const overdue = new Map(
     QUEUES.map((queue) => [

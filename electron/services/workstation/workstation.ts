@@ -218,14 +218,25 @@ export const openWorkstation = (
   screener: LeadScreener | null = null,
 ): Session => {
   const key = unlockDatabaseKey(input.path, input.userId, input.passphrase);
-  const db = openDatabase(input.path, key);
-  const user = findUser(db, input.userId);
+  return signIn(openDatabase(input.path, key), input.path, input.userId, key, deps, screener);
+};
+
+// The database is open: the user must be an active user of it, or the key is wiped and the database closed.
+const signIn = (
+  db: Database,
+  path: string,
+  userId: string,
+  key: Uint8Array,
+  deps: WorkstationDeps,
+  screener: LeadScreener | null,
+): Session => {
+  const user = findUser(db, userId);
   if (!user || !user.active) {
     key.fill(0);
     db.close();
-    throw new WorkstationError('unauthenticated', `user ${input.userId} is not an active user of this workstation`);
+    throw new WorkstationError('unauthenticated', `user ${userId} is not an active user of this workstation`);
   }
-  return { user, workstation: wrap(db, input.path, deps, screener, key) };
+  return { user, workstation: wrap(db, path, deps, screener, key) };
 };
 
 /**
@@ -249,13 +260,7 @@ export const openWorkstationWithKey = (
     key.fill(0);
     throw error;
   }
-  const user = findUser(db, input.userId);
-  if (!user || !user.active) {
-    key.fill(0);
-    db.close();
-    throw new WorkstationError('unauthenticated', `user ${input.userId} is not an active user of this workstation`);
-  }
-  return { user, workstation: wrap(db, input.path, deps, screener, key) };
+  return signIn(db, input.path, input.userId, key, deps, screener);
 };
 
 /** Re-reads the signed-in user (roles and markets can change while signed in). */

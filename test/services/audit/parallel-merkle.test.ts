@@ -10,7 +10,7 @@ import { exportAuditBundle } from '../../../electron/services/audit/export.ts';
 import { nodeEd25519Verify } from '../../../electron/services/audit/node-ed25519.ts';
 import { nodeSha256 } from '../../../electron/services/audit/node-sha256.ts';
 import { PARALLEL_MERKLE_MIN_LINES, startParallelMerkle } from '../../../electron/services/audit/parallel-merkle.ts';
-import { bytesToHex } from '../../../core/audit/bytes.ts';
+import { bytesToHex, lineBounds } from '../../../core/audit/bytes.ts';
 import { tempDir } from '../store/temp.ts';
 import { auditDatabase, day } from './helpers.ts';
 
@@ -43,14 +43,7 @@ describe('the parallel Merkle port', () => {
       const bytes = new TextEncoder().encode(`${lines.join('\n')}\n`);
       for (const workerCount of [1, 2] as const) {
         const workers = startParallelMerkle(bytes, { workers: workerCount })!;
-        const starts: number[] = [];
-        const ends: number[] = [];
-        for (let at = 0; at < bytes.length;) {
-          const end = bytes.indexOf(0x0a, at);
-          starts.push(at);
-          ends.push(end);
-          at = end + 1;
-        }
+        const { starts, ends } = lineBounds(bytes);
         const { leafHashes, tree } = workers.port(bytes, starts, ends);
         await workers.close();
         const reference = createMemoryMerkleTree(nodeSha256, count);
