@@ -255,6 +255,35 @@ export const API = {
     }),
     response: z.strictObject({ changed: z.literal(true) }),
   },
+  // Rotating the database key and re-enrolling the users it dropped (operations admins; decision 0037).
+  /** Who has a passphrase key slot (can sign in), who has none (needs re-enrolment), and whether a keychain slot exists. */
+  'users.keySlots': {
+    request: z.strictObject({}),
+    response: z.strictObject({
+      withSlot: z.array(z.string()),
+      withoutSlot: z.array(z.string()),
+      keychainSlot: z.boolean(),
+    }),
+  },
+  /** Re-encrypts the database under a new key; only the caller's slot is kept (re-wrapped), every other one dropped. */
+  'users.rotateDatabaseKey': {
+    request: z.strictObject({ passphrase: z.string().min(1).max(1024), reason: Reason }),
+    response: z.strictObject({
+      sequence: z.number().int().min(0),
+      keptSlots: z.array(z.string()),
+      droppedSlots: z.array(z.string()),
+      keychainSlotRemoved: z.boolean(),
+    }),
+  },
+  /** Gives a user without a key slot a new one under an initial passphrase, from the key the caller's session holds. */
+  'users.reEnrol': {
+    request: z.strictObject({
+      userId: Id,
+      initialPassphrase: z.string().min(12, 'a passphrase has at least 12 characters').max(1024),
+      reason: Reason,
+    }),
+    response: z.strictObject({ userId: z.string(), sequence: z.number().int().min(0) }),
+  },
   'notifications.list': {
     request: z.strictObject({ limit: z.number().int().min(1).max(500).default(100) }),
     response: z.array(

@@ -33,5 +33,7 @@ export const csvHeader = (): string => `\ufeff${CSV_COLUMNS.join(',')}\r\n`;
  * from the canonical line); otherwise it is serialised here.
  */
 export const csvRow = (entry: AuditEntry, payloadText: string = canonicalJson(entry.payload)): string =>
-  `${csvCell(entry.sequence)},${csvCell(entry.time)},${csvCell(entry.type)},${csvCell(entry.actor)},${csvCell(entry.subjects.join(' '))},` +
-  `${csvCell(entry.commitment ?? '')},${csvCell(entry.previous ?? '')},${csvCell(entry.log)},${csvCell(payloadText)}\r\n`;
+  // Sequence (digits), time, type, commitment, previous (hex) and log id have formats (fields.ts) that admit no
+  // character csvCell treats, so they are their own cells; actor, subjects and payload may need care.
+  `${entry.sequence},${entry.time},${entry.type},${csvCell(entry.actor)},${csvCell(entry.subjects.join(' '))},` +
+  `${entry.commitment ?? ''},${entry.previous ?? ''},${entry.log},${csvCell(payloadText)}\r\n`;

@@ -25,6 +25,7 @@ export const AUDIT_EVENT_TYPES = [
   'subject.erased',
   'sync.pushed',
   'sync.pulled',
+  'store.rekeyed',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
@@ -101,6 +102,12 @@ export const EVENT_PAYLOAD_SCHEMAS = {
   }),
   'sync.pushed': z.looseObject({ hub: Text }),
   'sync.pulled': z.looseObject({ hub: Text }),
+  'store.rekeyed': z.strictObject({
+    reason: Text,
+    keptSlots: z.array(Text).describe('user ids whose key slot was re-wrapped under the new database key'),
+    droppedSlots: z.array(Text).describe('user ids whose key slot (wrapping the old key) was dropped'),
+    keychainSlotRemoved: z.boolean().describe('whether an OS keychain slot file (wrapping the old key) was deleted'),
+  }),
 } as const satisfies Record<AuditEventType, z.ZodType>;
 
 export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
@@ -188,6 +195,12 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   },
   'sync.pushed': { category: 'sync', records: 'Entries pushed to a regional hub.', subjects: 'hub:<id>' },
   'sync.pulled': { category: 'sync', records: 'Entries pulled from a regional hub.', subjects: 'hub:<id>' },
+  'store.rekeyed': {
+    category: 'administration',
+    records:
+      'The workstation database re-encrypted under a new random key: whose key slots were kept (re-wrapped) and dropped, and whether the OS keychain slot was deleted; no key material.',
+    subjects: 'device:<log id>',
+  },
 };
 
 export const isAuditEventType = (value: string): value is AuditEventType =>

@@ -4,6 +4,7 @@ import { portableSha256 } from '../shared/sha256.ts';
 import {
   base64ToBytes,
   bytesEqual,
+  bytesEqualAt,
   bytesToBase64,
   bytesToHex,
   hexEqualsBytes,
@@ -29,10 +30,11 @@ import {
 import type { KeyRecord, Manifest } from './bundle-format.ts';
 import { parseSignedCheckpoint } from './checkpoint.ts';
 import type { CheckpointBody } from './checkpoint.ts';
-import { csvHeader, csvRow } from './csv.ts';
+import { csvHeader } from './csv.ts';
 import type { Ed25519Verifier } from './ed25519.ts';
-import { checkEntryShape, commitPersonalData } from './entry.ts';
+import { commitPersonalData } from './entry.ts';
 import type { AuditEntry } from './entry.ts';
+import { AUDIT_EVENT_TYPES } from './event-types.ts';
 import type { AuditEventType, KeyAnnouncement } from './event-types.ts';
 import { consistencyProof, createMemoryMerkleTree, treeRoot, verifyConsistency } from './merkle.ts';
 import type { MerkleHash, MerkleTreeReader } from './merkle.ts';
@@ -40,6 +42,8 @@ import { parseVerifierKey, signatureMatchesKey, verifyNoteSignature } from './no
 import type { NoteSignature, NoteVerifierKey } from './note.ts';
 import { keyWindowProblem } from './signing-keys.ts';
 import { parseCanonicalJson } from './strict-json.ts';
+import { csvRowsOf, entryOfLine, examineLines } from './verify-lines.ts';
+import type { LineFacts, LineFailure } from './verify-lines.ts';
 
 export type FailureCode =
   | 'missing-file'
@@ -157,7 +161,29 @@ export type VerifyOptions = {
    * Services pass a parallel one that worker threads run while this thread parses (same bytes, same line split).
    */
   readonly merkle?: MerklePort;
+  /**
+   * Examines every line of entries.jsonl on its own (decode, canonical parse, shape, CSV row); on this thread by
+   * default. Services pass one that worker threads share (verify-lines.ts's examineLines on each range).
+   */
+  readonly lines?: LinesPort;
 };
+
+/** Facts for consecutive ranges of lines covering every line, in order (the lines are entries[starts[i], ends[i])). */
+export type LinesPort = (
+  entries: Uint8Array,
+  starts: readonly number[],
+  ends: readonly number[],
+) => Iterable<LineFacts>;
+
+/** Every line examined on the calling thread, a range at a time (the verifier reports progress after each). */
+export function* examineOnThisThread(
+  entries: Uint8Array,
+  starts: readonly number[],
+  ends: readonly number[],
+): Generator<LineFacts> {
+  for (let from = 0; from < starts.length; from += PROGRESS_EVERY)
+    yield examineLines(entries, starts, ends, from, Math.min(starts.length, from + PROGRESS_EVERY));
+}
 
 /** The lines are entries[starts[i], ends[i]); the answer is every leaf hash (32 bytes each, in order) and the tree. */
 export type MerklePort = (
@@ -214,7 +240,6 @@ type CheckpointRecord = {
 type Where = { sequence?: number | string | null; line?: number | null; field?: string | null };
 
 const NEWLINE = 0x0a;
-const DECODE_CHUNK_BYTES = 1 << 22;
 const PROGRESS_EVERY = 1 << 16;
 
 const parseJsonFile = (bytes: Uint8Array): { ok: true; value: unknown } | { ok: false; message: string } => {
@@ -365,9 +390,7 @@ export const verifyAuditBundle = (
   const ends: { first: AuditEntry | null; last: AuditEntry | null } = { first: null, last: null };
   let logId: string | null = null;
   let logOrigin: string | null = null;
-  let lastGoodTime: string | null = null;
-  let timeBefore: string | null = null;
-  const timeOrderIssues: { at: number; blame: number; time: string; previous: string }[] = [];
+  const timeOrderIssues: { at: number; blame: number; previousLine: number }[] = [];
 
   const csvBytes = files.get(CSV_FILE);
   if (!csvBytes) fail('missing-file', CSV_FILE, 'the bundle has no entries.csv');
@@ -395,63 +418,77 @@ export const verifyAuditBundle = (
     fail(code, ENTRIES_FILE, message, { sequence: i, line: i + 1, field });
   };
 
-  const checkEntry = (i: number, text: string | null): void => {
-    if (text === null) return entryFail('entry-encoding', i, 'the line is not valid UTF-8');
-    const parsed = parseCanonicalJson(text);
-    if (!parsed.ok)
-      return entryFail(
-        'entry-not-canonical',
-        i,
-        `not canonical JSON (RFC 8785): ${parsed.error.message} at offset ${parsed.error.offset}`,
-      );
-    const shape = checkEntryShape(parsed.value);
-    if (shape) return entryFail('entry-schema', i, shape.message, shape.field);
-    const entry = parsed.value as unknown as AuditEntry;
+  // The entry of a line that examined well, parsed again here: only the few lines the ordered checks need whole.
+  const entryAt = (i: number): AuditEntry => entryOfLine(lineBytes(i));
+  let lastGoodLine = -1;
+  let lastGoodKey = 0;
+  let keyBefore: number | null = null;
+
+  /** The ordered checks of line i, from what examining it alone found (facts), in the order they always ran. */
+  const judgeLine = (facts: LineFacts, i: number): void => {
+    const at = i - facts.from;
+    if (facts.failed[at]) return;
     parsedOk[i] = 1;
-    if (ends.first === null) ends.first = entry;
-    if (i === entryCount - 1) ends.last = entry;
-    if (timeNeeded.has(i)) timesAt.set(i, entry.time);
-    eventCounts[entry.type] = (eventCounts[entry.type] ?? 0) + 1;
-    sequenceAt[i] = entry.sequence.length <= 15 ? Number(entry.sequence) : -2;
-    if (logId === null) logId = entry.log;
-    if (entry.log !== logId) entryFail('entry-log', i, `an entry of log ${entry.log} in the log ${logId}`, 'log');
-    if (entry.previous === null) previousKind[i] = 1;
-    else {
-      const decoded = hexToBytes(entry.previous);
-      if (decoded !== null && decoded.length === 32) {
-        previousKind[i] = 2;
-        previousBytes.set(decoded, i * 32);
-      }
-    }
-    if (i === 0 && entry.previous !== null)
+    if (ends.first === null) ends.first = entryAt(i);
+    if (i === entryCount - 1) ends.last = entryAt(i);
+    if (timeNeeded.has(i)) timesAt.set(i, entryAt(i).time);
+    const type = AUDIT_EVENT_TYPES[facts.typeIndex[at]!]!;
+    eventCounts[type] = (eventCounts[type] ?? 0) + 1;
+    sequenceAt[i] = facts.sequence[at]!;
+    const log = facts.logs[facts.logIndex[at]!]!;
+    if (logId === null) logId = log;
+    if (log !== logId) entryFail('entry-log', i, `an entry of log ${log} in the log ${logId}`, 'log');
+    previousKind[i] = facts.previousKind[at]!;
+    if (previousKind[i] === 2) previousBytes.set(facts.previous.subarray(at * 32, at * 32 + 32), i * 32);
+    if (i === 0 && previousKind[i] !== 1)
       entryFail('entry-chain', i, 'the first entry names a predecessor', 'previous');
-    if (lastGoodTime !== null && entry.time < lastGoodTime)
+    const key = facts.timeKey[at]!;
+    if (lastGoodLine >= 0 && key < lastGoodKey)
       // Entry i is earlier than i-1: either i moved back or i-1 moved forward; if i still fits after i-2, blame i-1.
       timeOrderIssues.push({
         at: i,
-        blame: timeBefore !== null && timeBefore <= entry.time ? i - 1 : i,
-        time: entry.time,
-        previous: lastGoodTime,
+        blame: keyBefore !== null && keyBefore <= key ? i - 1 : i,
+        previousLine: lastGoodLine,
       });
-    timeBefore = lastGoodTime;
-    lastGoodTime = entry.time;
-    if ((i === 0) !== (entry.type === 'log.created'))
+    keyBefore = lastGoodLine >= 0 ? lastGoodKey : null;
+    lastGoodKey = key;
+    lastGoodLine = i;
+    if ((i === 0) !== (type === 'log.created'))
       entryFail(
         'entry-schema',
         i,
         i === 0 ? 'the first entry must be log.created' : 'log.created may only be the first entry',
         'type',
       );
-    if (entry.type === 'log.created' && i === 0) logOrigin = (entry.payload as { origin: string }).origin;
-    if (entry.type === 'log.created' || entry.type === 'key.rotated') announce(i, entry);
-    if (entry.type === 'subject.erased' || entry.type === 'retention.purged') erasers.set(i, entry);
-    if (wantCommitments && entry.commitment !== null)
-      commitments.set(i, { commitment: entry.commitment, subjects: entry.subjects });
-    if (csvOk) {
-      // The line is canonical, so the payload's canonical JSON is the text between its key and the next top-level
-      // key ("previous"; quotes inside strings are escaped, so neither key can occur inside another value).
-      const payloadText = text.slice(text.indexOf('"payload":') + 10, text.lastIndexOf(',"previous":'));
-      compareCsv(csvRow(entry, payloadText), i + 2);
+    if (type === 'log.created' || type === 'key.rotated' || type === 'subject.erased' || type === 'retention.purged') {
+      const entry = entryAt(i);
+      if (type === 'log.created' && i === 0) logOrigin = (entry.payload as { origin: string }).origin;
+      if (type === 'log.created' || type === 'key.rotated') announce(i, entry);
+      if (type === 'subject.erased' || type === 'retention.purged') erasers.set(i, entry);
+    }
+    if (wantCommitments && facts.hasCommitment[at]) {
+      const entry = entryAt(i);
+      commitments.set(i, { commitment: entry.commitment!, subjects: entry.subjects });
+    }
+  };
+
+  /** The CSV rows the range derives, against entries.csv: the whole block at once, line by line only to locate. */
+  const compareCsvRows = (facts: LineFacts): void => {
+    if (!csvOk || !csvBytes) return;
+    const block = facts.csv;
+    if (bytesEqualAt(block, csvBytes, csvOffset)) {
+      csvOffset += block.length;
+      return;
+    }
+    for (const { line, row } of csvRowsOf(facts, entriesBytes, lineStarts, lineEnds)) {
+      if (!bytesEqualAt(row, csvBytes, csvOffset)) {
+        csvOk = false;
+        fail('csv', CSV_FILE, `entries.csv line ${line + 2} differs from the view derived from entries.jsonl`, {
+          line: line + 2,
+        });
+        return;
+      }
+      csvOffset += row.length;
     }
   };
 
@@ -479,24 +516,27 @@ export const verifyAuditBundle = (
     activeKey = record;
   };
 
-  // Decode in large chunks (valid UTF-8 never hides a newline inside a character), falling back line by line.
-  let nextProgress = PROGRESS_EVERY;
-  for (let first = 0; first < entryCount;) {
-    let last = first;
-    while (last + 1 < entryCount && lineStarts[last + 1]! - lineStarts[first]! < DECODE_CHUNK_BYTES) last++;
-    const text = utf8TextStrict(entriesBytes.subarray(lineStarts[first]!, lineEnds[last]!));
-    if (text !== null) {
-      const lines = text.split('\n');
-      for (let i = first; i <= last; i++) checkEntry(i, lines[i - first] ?? '');
-    } else {
-      for (let i = first; i <= last; i++) checkEntry(i, utf8TextStrict(lineBytes(i)));
+  // Every line examined on its own (here, range by range, or on worker threads through options.lines), then judged
+  // in order; the examination's failures are the line's first.
+  const examined = options.lines
+    ? options.lines(entriesBytes, lineStarts, lineEnds)
+    : examineOnThisThread(entriesBytes, lineStarts, lineEnds);
+  let judged = 0;
+  for (const facts of examined) {
+    if (facts.from !== judged || facts.to < facts.from || facts.to > entryCount)
+      throw new Error(`the lines port examined lines ${facts.from}..${facts.to} where line ${judged} was next`);
+    const failuresAt = new Map<number, LineFailure>();
+    for (const failure of facts.failures) failuresAt.set(failure.line, failure);
+    for (let i = facts.from; i < facts.to; i++) {
+      const failure = failuresAt.get(i);
+      if (failure) entryFail(failure.code, i, failure.message, failure.field);
+      else judgeLine(facts, i);
     }
-    first = last + 1;
-    if (first >= nextProgress || first === entryCount) {
-      options.onProgress?.({ phase: 'entries', done: first, total: entryCount });
-      nextProgress = first + PROGRESS_EVERY;
-    }
+    compareCsvRows(facts);
+    judged = facts.to;
+    options.onProgress?.({ phase: 'entries', done: judged, total: entryCount });
   }
+  if (judged !== entryCount) throw new Error(`the lines port examined ${judged} lines of ${entryCount}`);
   if (csvOk && csvBytes && csvOffset !== csvBytes.length)
     fail('csv', CSV_FILE, 'entries.csv has rows that no entry produces', { line: entryCount + 2 });
 
@@ -585,7 +625,7 @@ export const verifyAuditBundle = (
       entryFail(
         'entry-time-order',
         blame,
-        `entry ${issue.at}'s time ${issue.time} is earlier than entry ${issue.at - 1}'s ${issue.previous}${blame === issue.at ? '' : `: entry ${blame}'s time was moved`}`,
+        `entry ${issue.at}'s time ${entryAt(issue.at).time} is earlier than entry ${issue.at - 1}'s ${entryAt(issue.previousLine).time}${blame === issue.at ? '' : `: entry ${blame}'s time was moved`}`,
         'time',
       );
   }

@@ -27,11 +27,12 @@ import { eraseSubject, purgeExpiredPersonalData } from '../services/audit/erasur
 import { exportAuditBundle } from '../services/audit/export.ts';
 import { nodeSha256 } from '../services/audit/node-sha256.ts';
 import { readBundle } from '../services/audit/read-bundle.ts';
-import { startParallelMerkle } from '../services/audit/parallel-merkle.ts';
+import { startParallelVerify } from '../services/audit/parallel-verify.ts';
 import { createDatabase, openDatabase } from '../services/store/database.ts';
 import type { Database } from '../services/store/database.ts';
 import { StoreError } from '../services/store/errors.ts';
 import { createKeySlots, unlockDatabaseKey } from '../services/store/key-slots.ts';
+import { recoverInterruptedRekey } from '../services/store/rekey.ts';
 import { AuditLogError } from '../../core/audit/log-engine.ts';
 import { CliError, EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE } from './exit.ts';
 
@@ -93,14 +94,15 @@ const verifyBundlePath = (
       throw new CliError(`--known ${file}: ${error instanceof Error ? error.message : String(error)}`, EXIT_UNUSABLE);
     }
   });
-  // Worker threads hash the lines and build the tree while this thread parses them (the same bytes).
+  // Worker threads hash the lines and build the tree, and examine ranges of lines, while this thread examines its own
+  // range and then judges every line in order (the same bytes, the same core functions).
   const entries = read.value.files.get(ENTRIES_FILE);
-  const parallel = entries ? startParallelMerkle(entries) : null;
+  const parallel = entries ? startParallelVerify(entries) : null;
   const verified = verifyUnzippedBundle(read.value, {
     sha256: nodeSha256,
     trustedKeys: options.keys,
     knownCheckpoints,
-    ...(parallel ? { merkle: parallel.port } : {}),
+    ...(parallel ? { merkle: parallel.merkle, lines: parallel.lines } : {}),
   });
   void parallel?.close();
   if (!verified.ok) throw new CliError(`${path}: ${verified.error}`, EXIT_UNUSABLE);
@@ -161,6 +163,7 @@ const withDatabase = <T>(options: z.infer<typeof DbOptions>, run: (db: Database,
   const { user, passphrase } = credentials(options);
   let db: Database;
   try {
+    recoverInterruptedRekey(options.db);
     db = openDatabase(options.db, unlockDatabaseKey(options.db, user, passphrase));
   } catch (error) {
     if (error instanceof StoreError) throw new CliError(error.message, EXIT_UNUSABLE);

@@ -11,6 +11,7 @@ import {
 } from '../services/leads/read-lead-file.ts';
 import type { LocatedLead, LeadRecordProblem } from '../services/leads/read-lead-file.ts';
 import { importLeads } from '../services/workstation/intake.ts';
+import { reEnrol, rotateDatabaseKey } from '../services/workstation/key-rotation.ts';
 import { initialiseWorkstation, openWorkstation, WorkstationError } from '../services/workstation/workstation.ts';
 import type { LeadScreener } from '../services/workstation/workstation.ts';
 import { StoreError } from '../services/store/errors.ts';
@@ -53,6 +54,15 @@ const ImportOptions = z.object({
   passphraseEnv: z.string().min(1),
 });
 
+const Reason = z.string().trim().min(5, '--reason needs at least 5 characters').max(2000);
+const RotateOptions = z.object({
+  db: z.string().min(1),
+  user: z.string().min(1),
+  reason: Reason,
+  passphraseEnv: z.string().min(1),
+});
+const ReEnrolOptions = RotateOptions.extend({ target: z.string().min(1), initialPassphraseEnv: z.string().min(1) });
+
 const parseOptions = <T>(schema: z.ZodType<T>, raw: unknown): T => {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
@@ -61,9 +71,10 @@ const parseOptions = <T>(schema: z.ZodType<T>, raw: unknown): T => {
 };
 
 export const registerWorkstationCommands = (program: Command): void => {
-  program
+  const workstation = program
     .command('workstation')
-    .description('create and maintain an encrypted workstation database')
+    .description('create and maintain an encrypted workstation database');
+  workstation
     .command('init')
     .description(
       'create the encrypted database, its audit log, the first user (operations admin + senior officer) and publish a policy',
@@ -99,6 +110,77 @@ export const registerWorkstationCommands = (program: Command): void => {
         );
       } catch (error) {
         storeFailure(error);
+      }
+    });
+
+  workstation
+    .command('rotate-key')
+    .description(
+      're-encrypt the database under a new random key (decision 0037): only --user keeps a key slot; every other user needs re-enrolment and the OS keychain slot is deleted',
+    )
+    .requiredOption('--db <file>', 'the workstation database')
+    .requiredOption('--user <id>', 'the operations admin who rotates (keeps their slot and passphrase)')
+    .requiredOption('--reason <text>', 'why (recorded in the store.rekeyed audit entry)')
+    .option('--passphrase-env <name>', 'environment variable holding the passphrase', 'PERIMETER_PASSPHRASE')
+    .action((raw: unknown) => {
+      const options = parseOptions(RotateOptions, raw);
+      const secret = passphrase(options.passphraseEnv);
+      let session;
+      try {
+        session = openWorkstation(
+          { path: options.db, userId: options.user, passphrase: secret },
+          { now: () => new Date() },
+        );
+      } catch (error) {
+        storeFailure(error);
+      }
+      try {
+        const result = rotateDatabaseKey(session!, { passphrase: secret, reason: options.reason });
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+      } catch (error) {
+        storeFailure(error);
+      } finally {
+        session!.workstation.close();
+      }
+    });
+
+  workstation
+    .command('re-enrol')
+    .description('give a user whose key slot a rotation dropped a new one, under an initial passphrase (decision 0037)')
+    .requiredOption('--db <file>', 'the workstation database')
+    .requiredOption('--user <id>', 'the operations admin who re-enrols')
+    .requiredOption('--target <id>', 'the user to re-enrol')
+    .requiredOption('--reason <text>', 'why (recorded in the permission.granted audit entry)')
+    .option('--passphrase-env <name>', "environment variable holding the admin's passphrase", 'PERIMETER_PASSPHRASE')
+    .option(
+      '--initial-passphrase-env <name>',
+      "environment variable holding the re-enrolled user's initial passphrase",
+      'PERIMETER_INITIAL_PASSPHRASE',
+    )
+    .action((raw: unknown) => {
+      const options = parseOptions(ReEnrolOptions, raw);
+      const initial = passphrase(options.initialPassphraseEnv);
+      if (initial.length < 12) throw new CliError('an initial passphrase has at least 12 characters', EXIT_UNUSABLE);
+      let session;
+      try {
+        session = openWorkstation(
+          { path: options.db, userId: options.user, passphrase: passphrase(options.passphraseEnv) },
+          { now: () => new Date() },
+        );
+      } catch (error) {
+        storeFailure(error);
+      }
+      try {
+        const result = reEnrol(session!, {
+          userId: options.target,
+          initialPassphrase: initial,
+          reason: options.reason,
+        });
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+      } catch (error) {
+        storeFailure(error);
+      } finally {
+        session!.workstation.close();
       }
     });
 

@@ -4,6 +4,7 @@ import { SESSION_API } from '../../core/api/contract.ts';
 import type { SessionMethod } from '../../core/api/contract.ts';
 import { apiErr, apiOk, describeIssues } from '../../core/api/envelope.ts';
 import type { ApiEnvelope } from '../../core/api/envelope.ts';
+import { recoverInterruptedRekey } from '../services/store/rekey.ts';
 import type { SessionHolder } from '../services/workstation/session-holder.ts';
 import type { Keystore } from './keychain-slot.ts';
 
@@ -31,6 +32,8 @@ export const createKeychainSession = (options: KeychainSessionOptions): Keychain
   // Any unlock attempt ends the current session first, as session.unlock does.
   const unlock = async (userId: string): Promise<ApiEnvelope<unknown>> => {
     holder.lock();
+    // A re-key interrupted by a crash is finished or undone before the keychain slot is read (decision 0037).
+    recoverInterruptedRekey(dbPath);
     const opened = await keystore.unlock(dbPath, userId);
     if (!opened.ok) return apiErr(opened.reason, opened.message);
     try {

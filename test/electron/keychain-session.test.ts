@@ -9,6 +9,7 @@ import type { ExpectedSender, IpcDoor, SenderFacts } from '../../electron/main/i
 import { addKeychainSlot, keychainKeystore, keychainSlotsPath } from '../../electron/main/keychain-slot.ts';
 import { KEYCHAIN_UNSUPPORTED_MESSAGE } from '../../electron/services/workstation/session-holder.ts';
 import { openWorkstation } from '../../electron/services/workstation/workstation.ts';
+import { runRekeyWorker } from '../support/rekey-worker.ts';
 import { testSafeStorage } from '../support/safe-storage.ts';
 import type { TestSafeStorage } from '../support/safe-storage.ts';
 import { ADMIN_PASSPHRASE, addUser, createTestWorkstation } from '../support/workstation.ts';
@@ -320,5 +321,30 @@ describe('the keychain channels at the door', () => {
       error: { code: 'unsupported', message: KEYCHAIN_UNSUPPORTED_MESSAGE },
     });
     plain.lock();
+  });
+});
+
+describe('a database key rotation and the keychain slot (decision 0037)', () => {
+  it('a key rotation forgets the keychain slot; after a crash past its commit point the keychain finds none', async () => {
+    open();
+    await signIn();
+    await call('session.rememberOnThisDevice');
+    expect(
+      await call('users.rotateDatabaseKey', { passphrase: ADMIN_PASSPHRASE, reason: 'rotation after a lost laptop' }),
+    ).toMatchObject({ ok: true, value: { keptSlots: ['ada'], droppedSlots: ['bob'], keychainSlotRemoved: true } });
+    expect(existsSync(keychainSlotsPath(ws.path))).toBe(false);
+    expect(await call('cases.counts')).toMatchObject({ ok: true });
+    // Remember again (the new key), then a rotation in another process dies right after its commit point: the
+    // keychain unlock must finish the hand-over before it reads the slot, so the slot of the old key is gone.
+    expect(await call('session.rememberOnThisDevice')).toMatchObject({ ok: true });
+    door.lock();
+    expect(await runRekeyWorker(ws.path, 'committed')).toBe('ready\n');
+    expect(existsSync(keychainSlotsPath(ws.path))).toBe(true);
+    expect(await call('session.unlockWithKeychain', { userId: 'ada' })).toMatchObject({
+      ok: false,
+      error: { code: 'keychain-slot-missing' },
+    });
+    expect(existsSync(keychainSlotsPath(ws.path))).toBe(false);
+    expect(await signIn()).toMatchObject({ ok: true });
   });
 });

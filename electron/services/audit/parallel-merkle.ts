@@ -31,6 +31,19 @@ export type ParallelMerkle = {
   readonly close: () => Promise<void>;
 };
 
+/** The bytes in shared memory: their own buffer when it is already a whole SharedArrayBuffer, else a copy. */
+export const sharedBytes = (bytes: Uint8Array): SharedArrayBuffer => {
+  if (
+    bytes.buffer instanceof SharedArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength
+  )
+    return bytes.buffer;
+  const buffer = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(buffer).set(bytes);
+  return buffer;
+};
+
 const shared = (values: Float64Array): SharedArrayBuffer => {
   const buffer = new SharedArrayBuffer(values.byteLength);
   new Float64Array(buffer).set(values);
@@ -43,18 +56,21 @@ const shared = (values: Float64Array): SharedArrayBuffer => {
  */
 export const startParallelMerkle = (
   entries: Uint8Array,
-  options: { readonly workers?: 1 | 2 } = {},
+  options: {
+    readonly workers?: 1 | 2;
+    /** The line split (core lineBounds of `entries`) when the caller has it already. */
+    readonly lines?: { readonly starts: readonly number[]; readonly ends: readonly number[] };
+  } = {},
 ): ParallelMerkle | null => {
   // The calling thread keeps one core busy parsing: one worker on a two-core machine, two where there are more.
   const workerCount = options.workers ?? (availableParallelism() > 2 ? 2 : 1);
   // The verifier's own line split (core lineBounds), handed to the workers as shared doubles.
-  const lines = lineBounds(entries);
+  const lines = options.lines ?? lineBounds(entries);
   const starts = Float64Array.from(lines.starts);
   const ends = Float64Array.from(lines.ends);
   const count = starts.length;
   if (count < PARALLEL_MERKLE_MIN_LINES) return null;
-  const entriesBuffer = new SharedArrayBuffer(entries.length);
-  new Uint8Array(entriesBuffer).set(entries);
+  const entriesBuffer = sharedBytes(entries);
   // Two workers split at the largest power of two below the line count; one takes every line.
   let split = 1;
   while (split * 2 < count) split *= 2;

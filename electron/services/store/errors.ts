@@ -11,7 +11,8 @@ export type StoreErrorCode =
   | 'key-slots'
   | 'unknown-user'
   | 'wrong-passphrase'
-  | 'weak-passphrase';
+  | 'weak-passphrase'
+  | 'busy';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;

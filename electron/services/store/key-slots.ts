@@ -236,3 +236,21 @@ export const addKeySlotWithKey = (
   checkNewSlot(file, added, path);
   writeSlots(path, { ...file, slots: [...file.slots, wrapKey(added.user, added.passphrase, databaseKey, cost)] });
 };
+
+/**
+ * Writes, at `path` (the re-key's `<db>.keys.json.rekey`), a slots file holding one slot: `user`'s passphrase wrapping
+ * the NEW database key (fresh salt and IV). Every other slot is left behind: it wraps the old key (decision 0037).
+ */
+export const writeRotatedKeySlots = (
+  path: string,
+  user: { readonly user: string; readonly passphrase: string },
+  newKey: Uint8Array,
+  cost: ScryptCost = DEFAULT_SCRYPT_COST,
+): void => {
+  checkPassphrase(user.passphrase, path);
+  writeSlots(path, {
+    format: KEY_SLOTS_FORMAT,
+    version: 1,
+    slots: [wrapKey(user.user, user.passphrase, newKey, cost)],
+  });
+};

@@ -14,6 +14,7 @@ import type { IntakeResult } from './intake.ts';
 import { caseCounts, caseDetail, listCases, listNotifications } from './queries.ts';
 import { changeOwnPassphrase, createUser, listUsers, readLead, setMarkets, setRoles } from './users.ts';
 import { exportAudit, listAuditEntries } from './audit-view.ts';
+import { keySlotStatus, reEnrol, rotateDatabaseKey } from './key-rotation.ts';
 import { dashboardSummary } from './dashboard.ts';
 import { currentPolicy, previewPolicy, publishPolicy } from './policy-admin.ts';
 import { decideMany } from './bulk.ts';
@@ -116,6 +117,10 @@ const handlers: Handlers = {
   'users.setRoles': (session, request) => copyUser(setRoles(session, request)),
   'users.setMarkets': (session, request) => copyUser(setMarkets(session, request)),
   'users.changeOwnPassphrase': (session, request) => changeOwnPassphrase(session, request.current, request.next),
+  // Database key rotation and re-enrolment (decision 0037).
+  'users.keySlots': (session) => keySlotStatus(session),
+  'users.rotateDatabaseKey': (session, request) => rotateDatabaseKey(session, request),
+  'users.reEnrol': (session, request) => reEnrol(session, request),
   'notifications.list': (session, request) => listNotifications(session, request.limit),
   // Audit viewer, exports and dashboard.
   'audit.list': (session, request) => listAuditEntries(session, request),

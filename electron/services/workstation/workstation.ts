@@ -14,6 +14,7 @@ import type { Appended } from '../../../core/audit/log-engine.ts';
 import { createDatabase, openDatabase } from '../store/database.ts';
 import type { Database } from '../store/database.ts';
 import { StoreError } from '../store/errors.ts';
+import { recoverInterruptedRekey } from '../store/rekey.ts';
 import {
   createKeySlots,
   DEFAULT_SCRYPT_COST,
@@ -44,6 +45,11 @@ export type Workstation = {
   readonly policy: () => ActivePolicy;
   /** The unwrapped database key, in memory only while signed in: needed to give a new user a key slot. */
   readonly key: () => Uint8Array;
+  /**
+   * After a re-key (decision 0037): the connection to the re-encrypted database and its new key take the place of the
+   * old ones (already closed), for every holder of this workstation. The old key is wiped.
+   */
+  readonly replaceStore: (db: Database, key: Uint8Array) => void;
   readonly close: () => void;
 };
 
@@ -118,24 +124,35 @@ const loadActivePolicy = (db: Database): ActivePolicy => {
   return active;
 };
 
-const wrap = (
+export const wrapWorkstation = (
   db: Database,
   path: string,
   deps: WorkstationDeps,
   screener: LeadScreener | null,
   key: Uint8Array,
-): Workstation => ({
-  db,
-  path,
-  deps,
-  screener,
-  policy: () => loadActivePolicy(db),
-  key: () => key,
-  close: () => {
-    key.fill(0);
-    db.close();
-  },
-});
+): Workstation => {
+  // Mutable only through replaceStore (a re-key): every reader goes through the getter, so none keeps the old one.
+  let store = { db, key };
+  return {
+    get db() {
+      return store.db;
+    },
+    path,
+    deps,
+    screener,
+    policy: () => loadActivePolicy(store.db),
+    key: () => store.key,
+    replaceStore: (nextDb, nextKey) => {
+      store.key.fill(0);
+      store = { db: nextDb, key: nextKey };
+    },
+    close: () => {
+      store.key.fill(0);
+      store.db.close();
+    },
+  };
+};
+const wrap = wrapWorkstation;
 
 export type InitialiseInput = {
   readonly path: string;
@@ -217,6 +234,7 @@ export const openWorkstation = (
   deps: WorkstationDeps,
   screener: LeadScreener | null = null,
 ): Session => {
+  recoverInterruptedRekey(input.path);
   const key = unlockDatabaseKey(input.path, input.userId, input.passphrase);
   return signIn(openDatabase(input.path, key), input.path, input.userId, key, deps, screener);
 };
@@ -249,6 +267,7 @@ export const openWorkstationWithKey = (
   deps: WorkstationDeps,
   screener: LeadScreener | null = null,
 ): Session => {
+  recoverInterruptedRekey(input.path);
   const slots = keySlotsPath(input.path);
   if (!keySlotUsers(input.path).includes(input.userId))
     throw new StoreError('unknown-user', `${slots}: no key slot for user ${input.userId}`, slots);

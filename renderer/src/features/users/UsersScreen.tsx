@@ -8,6 +8,8 @@ import { MIN_PASSPHRASE, MIN_REASON, newUserProblems, parseMarkets } from './use
 import type { NewUserForm } from './users-form.ts';
 import { useUsers } from './users-store.ts';
 import type { UserView } from './users-store.ts';
+import { DatabaseKey, ReEnrolForm } from './KeyRotation.tsx';
+import { useSession } from '../session/session-store.ts';
 
 const ROLES = Object.keys(ROLE_LABEL) as Role[];
 
@@ -49,7 +51,7 @@ const RoleChoices = ({
   </fieldset>
 );
 
-type Editing = { readonly user: UserView; readonly kind: 'roles' | 'markets' };
+type Editing = { readonly user: UserView; readonly kind: 'roles' | 'markets' | 're-enrol' };
 
 const ChangeForm = ({
   editing,
@@ -256,7 +258,9 @@ const AddUser = ({ onAdded }: { onAdded: (message: string) => void }): ReactElem
 };
 
 export const UsersScreen = (): ReactElement => {
-  const { users, loaded, loading, error, load } = useUsers();
+  const { users, loaded, loading, error, load, keySlots } = useUsers();
+  const me = useSession((state) => state.user?.id ?? '');
+  const withoutSlot = new Set(keySlots?.withoutSlot ?? []);
   const [editing, setEditing] = useState<Editing | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const messageRef = useRef<HTMLParagraphElement>(null);
@@ -303,6 +307,7 @@ export const UsersScreen = (): ReactElement => {
               <th scope="col">Roles</th>
               <th scope="col">Markets</th>
               <th scope="col">Active</th>
+              <th scope="col">Sign-in</th>
               <th scope="col">Change</th>
             </tr>
           </thead>
@@ -314,6 +319,15 @@ export const UsersScreen = (): ReactElement => {
                 <td>{rolesText(user.roles)}</td>
                 <td>{marketsText(user.markets)}</td>
                 <td>{user.active ? 'Yes' : 'No'}</td>
+                <td>
+                  {keySlots === null ? (
+                    '—'
+                  ) : withoutSlot.has(user.id) ? (
+                    <strong className="needs-re-enrolment">Needs re-enrolment</strong>
+                  ) : (
+                    'Can sign in'
+                  )}
+                </td>
                 <td className="user-actions">
                   <button
                     type="button"
@@ -331,13 +345,34 @@ export const UsersScreen = (): ReactElement => {
                   >
                     Change markets
                   </button>
+                  {withoutSlot.has(user.id) && (
+                    <button
+                      type="button"
+                      id={`change-re-enrol-${user.id}`}
+                      aria-label={`Re-enrol ${user.id}`}
+                      onClick={() => open(user, 're-enrol')}
+                    >
+                      Re-enrol
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {editing !== null && (
+      {editing !== null && editing.kind === 're-enrol' && (
+        <ReEnrolForm
+          key={`re-enrol-${editing.user.id}`}
+          user={editing.user}
+          onCancel={close}
+          onDone={(done) => {
+            setEditing(null);
+            setMessage(done);
+          }}
+        />
+      )}
+      {editing !== null && editing.kind !== 're-enrol' && (
         <ChangeForm
           key={`${editing.kind}-${editing.user.id}`}
           editing={editing}
@@ -349,6 +384,7 @@ export const UsersScreen = (): ReactElement => {
         />
       )}
       <AddUser onAdded={setMessage} />
+      <DatabaseKey me={me} onRotated={setMessage} />
     </main>
   );
 };

@@ -8,6 +8,8 @@ import { parseMarkets } from './users-form.ts';
 import type { NewUserForm } from './users-form.ts';
 
 export type UserView = ApiResponse<'users.list'>[number];
+export type KeySlotsView = ApiResponse<'users.keySlots'>;
+export type RotationView = ApiResponse<'users.rotateDatabaseKey'>;
 
 /** The outcome of a change: `null` when it was made, else the message to show. */
 export type Outcome = string | null;
@@ -18,16 +20,21 @@ type UsersState = {
   readonly loading: boolean;
   readonly error: string | null;
   readonly busy: boolean;
+  /** Who can sign in (has a key slot) and who needs re-enrolment; null until loaded or when it failed. */
+  readonly keySlots: KeySlotsView | null;
   readonly load: () => Promise<void>;
   readonly createUser: (form: NewUserForm) => Promise<Outcome>;
   readonly setRoles: (userId: string, roles: readonly Role[], reason: string) => Promise<Outcome>;
   readonly setMarkets: (userId: string, markets: readonly string[], reason: string) => Promise<Outcome>;
+  /** Rotates the database key (decision 0037): the result, or the message to show. */
+  readonly rotateKey: (passphrase: string, reason: string) => Promise<RotationView | string>;
+  readonly reEnrol: (userId: string, initialPassphrase: string, reason: string) => Promise<Outcome>;
   readonly reset: () => void;
 };
 
 let latest = 0;
 
-const initial = { users: [], loaded: false, loading: false, error: null, busy: false };
+const initial = { users: [], loaded: false, loading: false, error: null, busy: false, keySlots: null };
 
 export const useUsers = create<UsersState>()((set, get) => {
   /** Runs one change, then reloads the list so it shows what the services now hold. */
@@ -44,10 +51,11 @@ export const useUsers = create<UsersState>()((set, get) => {
     load: async () => {
       const ticket = ++latest;
       set({ loading: true, error: null });
-      const reply = await call('users.list', {});
+      const [reply, slots] = await Promise.all([call('users.list', {}), call('users.keySlots', {})]);
       if (ticket !== latest) return; // a newer load (or a sign-out) superseded this one
-      if (reply.ok) set({ users: reply.value, loaded: true, loading: false });
-      else set({ users: [], loaded: true, loading: false, error: reply.error.message });
+      const keySlots = slots.ok ? slots.value : null;
+      if (reply.ok) set({ users: reply.value, loaded: true, loading: false, keySlots });
+      else set({ users: [], loaded: true, loading: false, error: reply.error.message, keySlots });
     },
     createUser: (form) =>
       change(() =>
@@ -63,6 +71,16 @@ export const useUsers = create<UsersState>()((set, get) => {
       change(() => call('users.setRoles', { userId, roles: [...roles], reason: reason.trim() })),
     setMarkets: (userId, markets, reason) =>
       change(() => call('users.setMarkets', { userId, markets: [...markets], reason: reason.trim() })),
+    rotateKey: async (passphrase, reason) => {
+      set({ busy: true });
+      const reply = await call('users.rotateDatabaseKey', { passphrase, reason: reason.trim() });
+      set({ busy: false });
+      if (!reply.ok) return reply.error.message;
+      await get().load();
+      return reply.value;
+    },
+    reEnrol: (userId, initialPassphrase, reason) =>
+      change(() => call('users.reEnrol', { userId, initialPassphrase, reason: reason.trim() })),
     reset: () => {
       latest++;
       set(initial);

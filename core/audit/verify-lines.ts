@@ -1,0 +1,193 @@
+// The verifier's per-line work on entries.jsonl: decode, strict canonical parse, entry shape and the CSV row the line
+// derives. Each line is judged on its own bytes alone, so ranges of lines can be examined on several threads; what
+// depends on other lines (chain links, sequence, time order, keys) is judged afterwards by verify.ts, in order.
+import { hexToBytes, utf8TextStrict } from './bytes.ts';
+import { csvRow } from './csv.ts';
+import { checkEntryShape } from './entry.ts';
+import type { AuditEntry } from './entry.ts';
+import { AUDIT_EVENT_TYPES } from './event-types.ts';
+import { parseCanonicalJson } from './strict-json.ts';
+
+export type LineFailureCode = 'entry-encoding' | 'entry-not-canonical' | 'entry-schema';
+
+export type LineFailure = {
+  /** The line's index (its expected sequence number). */
+  readonly line: number;
+  readonly code: LineFailureCode;
+  readonly message: string;
+  readonly field: string | null;
+};
+
+/** What lines [from, to) say on their own, in typed arrays (index i - from), so a worker can hand them over cheaply. */
+export type LineFacts = {
+  readonly from: number;
+  readonly to: number;
+  /** 1 when the line failed on its own (its failure is in `failures`); the other arrays are then unset for it. */
+  readonly failed: Uint8Array;
+  readonly failures: readonly LineFailure[];
+  /** The sequence the line claims; -2 when it is beyond 15 digits (out of this verifier's exact range). */
+  readonly sequence: Float64Array;
+  /** The entry's time as an integer that orders exactly as the time text does (timeOrderKey). */
+  readonly timeKey: Float64Array;
+  /** Index into AUDIT_EVENT_TYPES. */
+  readonly typeIndex: Uint8Array;
+  /** Index into `logs`, the distinct log ids of the range in order of appearance. */
+  readonly logIndex: Uint32Array;
+  readonly logs: readonly string[];
+  /** 1: previous is null; 2: a hash, whose 32 bytes are at previous[(i - from) * 32]. */
+  readonly previousKind: Uint8Array;
+  readonly previous: Uint8Array;
+  readonly hasCommitment: Uint8Array;
+  /** The CSV rows (UTF-8) of the lines that did not fail, back to back (csvRowsOf gives them one by one). */
+  readonly csv: Uint8Array;
+};
+
+const TYPE_INDEX = new Map<string, number>(AUDIT_EVENT_TYPES.map((type, index) => [type, index]));
+const DECODE_CHUNK_BYTES = 1 << 22;
+
+const digits = (text: string, at: number, count: number): number => {
+  let value = 0;
+  for (let k = 0; k < count; k++) value = value * 10 + (text.charCodeAt(at + k) - 48);
+  return value;
+};
+
+/**
+ * An integer for a time in the entry format (2025-01-31T09:30:00.000Z, fixed width) that orders as the text does:
+ * every field is below its multiplier, so comparing keys is comparing texts, without Date's calendar rules.
+ */
+export const timeOrderKey = (time: string): number => {
+  const day = (digits(time, 0, 4) * 13 + digits(time, 5, 2)) * 32 + digits(time, 8, 2);
+  const ms = ((digits(time, 11, 2) * 60 + digits(time, 14, 2)) * 60 + digits(time, 17, 2)) * 1000 + digits(time, 20, 3);
+  return day * 86_400_000 + ms;
+};
+
+/** Parses a line already known to be a canonical, well-shaped entry (for the few the ordered checks need whole). */
+export const entryOfLine = (bytes: Uint8Array): AuditEntry => {
+  const text = utf8TextStrict(bytes);
+  const parsed = text === null ? null : parseCanonicalJson(text);
+  if (!parsed?.ok) throw new Error('entryOfLine: the line was examined as valid but does not parse');
+  return parsed.value as unknown as AuditEntry;
+};
+
+/** Examines lines [from, to) of entries.jsonl, whose bytes are entries[starts[i], ends[i]). */
+export const examineLines = (
+  entries: Uint8Array,
+  starts: ArrayLike<number>,
+  ends: ArrayLike<number>,
+  from: number,
+  to: number,
+): LineFacts => {
+  const count = Math.max(0, to - from);
+  const failed = new Uint8Array(count);
+  const failures: LineFailure[] = [];
+  const sequence = new Float64Array(count);
+  const timeKey = new Float64Array(count);
+  const typeIndex = new Uint8Array(count);
+  const logIndex = new Uint32Array(count);
+  const logs: string[] = [];
+  const logIndexOf = new Map<string, number>();
+  const previousKind = new Uint8Array(count);
+  const previous = new Uint8Array(count * 32);
+  const hasCommitment = new Uint8Array(count);
+  // Rows are joined per decoded chunk and encoded once: one native call per chunk, not per line.
+  const csvParts: Uint8Array[] = [];
+  let rows: string[] = [];
+  const encoder = new TextEncoder();
+
+  const examine = (i: number, text: string | null): void => {
+    const at = i - from;
+    const lineFail = (code: LineFailureCode, message: string, field: string | null = null): void => {
+      failed[at] = 1;
+      failures.push({ line: i, code, message, field });
+    };
+    if (text === null) return lineFail('entry-encoding', 'the line is not valid UTF-8');
+    const parsed = parseCanonicalJson(text);
+    if (!parsed.ok)
+      return lineFail(
+        'entry-not-canonical',
+        `not canonical JSON (RFC 8785): ${parsed.error.message} at offset ${parsed.error.offset}`,
+      );
+    const shape = checkEntryShape(parsed.value);
+    if (shape) return lineFail('entry-schema', shape.message, shape.field);
+    const entry = parsed.value as unknown as AuditEntry;
+    sequence[at] = entry.sequence.length <= 15 ? Number(entry.sequence) : -2;
+    timeKey[at] = timeOrderKey(entry.time);
+    typeIndex[at] = TYPE_INDEX.get(entry.type)!;
+    let log = logIndexOf.get(entry.log);
+    if (log === undefined) {
+      log = logs.length;
+      logs.push(entry.log);
+      logIndexOf.set(entry.log, log);
+    }
+    logIndex[at] = log;
+    if (entry.previous === null) previousKind[at] = 1;
+    else {
+      // The shape check admits only 64 lower-case hex digits here.
+      previousKind[at] = 2;
+      previous.set(hexToBytes(entry.previous)!, at * 32);
+    }
+    hasCommitment[at] = entry.commitment === null ? 0 : 1;
+    // The line is canonical, so the payload's canonical JSON is the text between its key and the next top-level key
+    // ("previous"; quotes inside strings are escaped, so neither key can occur inside another value).
+    const payloadText = text.slice(text.indexOf('"payload":') + 10, text.lastIndexOf(',"previous":'));
+    rows.push(csvRow(entry, payloadText));
+  };
+
+  // Decode in large chunks (valid UTF-8 never hides a newline inside a character), falling back line by line.
+  for (let first = from; first < to;) {
+    let last = first;
+    while (last + 1 < to && starts[last + 1]! - starts[first]! < DECODE_CHUNK_BYTES) last++;
+    const text = utf8TextStrict(entries.subarray(starts[first]!, ends[last]!));
+    if (text !== null) {
+      const lines = text.split('\n');
+      for (let i = first; i <= last; i++) examine(i, lines[i - first] ?? '');
+    } else {
+      for (let i = first; i <= last; i++) examine(i, utf8TextStrict(entries.subarray(starts[i]!, ends[i]!)));
+    }
+    csvParts.push(encoder.encode(rows.join('')));
+    rows = [];
+    first = last + 1;
+  }
+  let csvLength = 0;
+  for (const part of csvParts) csvLength += part.length;
+  const csv = csvParts.length === 1 ? csvParts[0]! : new Uint8Array(csvLength);
+  if (csvParts.length > 1) {
+    let offset = 0;
+    for (const part of csvParts) {
+      csv.set(part, offset);
+      offset += part.length;
+    }
+  }
+  return {
+    from,
+    to,
+    failed,
+    failures,
+    sequence,
+    timeKey,
+    typeIndex,
+    logIndex,
+    logs,
+    previousKind,
+    previous,
+    hasCommitment,
+    csv,
+  };
+};
+
+/** The CSV row of each line of the range that did not fail, in order, derived again (to locate a difference). */
+export function* csvRowsOf(
+  facts: LineFacts,
+  entries: Uint8Array,
+  starts: ArrayLike<number>,
+  ends: ArrayLike<number>,
+): Generator<{ readonly line: number; readonly row: Uint8Array }> {
+  const encoder = new TextEncoder();
+  for (let i = facts.from; i < facts.to; i++) {
+    if (facts.failed[i - facts.from]) continue;
+    const text = utf8TextStrict(entries.subarray(starts[i]!, ends[i]!))!;
+    const entry = entryOfLine(entries.subarray(starts[i]!, ends[i]!));
+    const payloadText = text.slice(text.indexOf('"payload":') + 10, text.lastIndexOf(',"previous":'));
+    yield { line: i, row: encoder.encode(csvRow(entry, payloadText)) };
+  }
+}

@@ -1,0 +1,100 @@
+// The verifier on worker threads (hashing and line examination) gives exactly the report the single-thread verifier
+// gives: on a valid export and on copies tampered in this thread's range, in a worker's range and across the split.
+import { describe, expect, it } from 'vitest';
+import { unzipBundle, zipBundle } from '../../../core/audit/bundle-assemble.ts';
+import { CSV_FILE, ENTRIES_FILE } from '../../../core/audit/bundle-format.ts';
+import { bytesToHex } from '../../../core/audit/bytes.ts';
+import { verifyAuditBundle } from '../../../core/audit/verify.ts';
+import { appendAuditEvent } from '../../../electron/services/audit/audit-log.ts';
+import { exportAuditBundle } from '../../../electron/services/audit/export.ts';
+import { nodeEd25519Verify } from '../../../electron/services/audit/node-ed25519.ts';
+import { nodeSha256 } from '../../../electron/services/audit/node-sha256.ts';
+import { PARALLEL_MERKLE_MIN_LINES } from '../../../electron/services/audit/parallel-merkle.ts';
+import { startParallelVerify } from '../../../electron/services/audit/parallel-verify.ts';
+import { tempDir } from '../store/temp.ts';
+import { auditDatabase, day } from './helpers.ts';
+
+const dir = tempDir('parallel-verify');
+const encoder = new TextEncoder();
+
+const verify = async (files: ReadonlyMap<string, Uint8Array>, lineWorkers: number) => {
+  const parallel = lineWorkers > 0 ? startParallelVerify(files.get(ENTRIES_FILE)!, { lineWorkers }) : null;
+  if (lineWorkers > 0) expect(parallel).not.toBeNull();
+  try {
+    return verifyAuditBundle(files, {
+      sha256: nodeSha256,
+      ed25519Verify: nodeEd25519Verify,
+      ...(parallel ? { merkle: parallel.merkle, lines: parallel.lines } : {}),
+    });
+  } finally {
+    await parallel?.close();
+  }
+};
+
+describe('the verifier on worker threads', () => {
+  it('gives the report one thread gives, valid or tampered anywhere', async () => {
+    const { db } = auditDatabase(dir, 'parallel-lines');
+    const count = PARALLEL_MERKLE_MIN_LINES + 500;
+    db.transaction(() => {
+      for (let n = 1; n <= count; n++)
+        appendAuditEvent(db, {
+          time: day(1),
+          actor: `user:u-${n % 7}`,
+          type: 'case.decided',
+          subjects: [`case:C-${n}`],
+          payload: {
+            decision: n % 3 ? 'approve' : 'reject',
+            n,
+            note: n % 11 === 0 ? 'says "why", with a comma' : 'ok',
+          },
+        });
+    })();
+    const exported = exportAuditBundle(db, { now: day(2), actor: 'user:auditor', level: 0 });
+    db.close();
+    const unzipped = unzipBundle(zipBundle(exported.files, { level: 0, mtime: day(2) }));
+    if (!unzipped.ok) throw new Error(unzipped.error);
+    const files = unzipped.value.files;
+    const lines = new TextDecoder().decode(files.get(ENTRIES_FILE)!).split('\n');
+    // With one line worker this thread examines the first half and the worker the second; with three, quarters.
+    const early = 1_000;
+    const late = lines.length - 900;
+    const split = Math.round((lines.length - 1) / 2);
+    const at = (changes: Record<number, (line: string) => string>): string[] =>
+      lines.map((line, i) => (changes[i] ? changes[i](line) : line));
+    const variants: [string, string[], ((csv: string) => string)?][] = [
+      ['valid', lines],
+      ['not canonical, late', at({ [late]: (line) => line.replace('{"actor"', '{ "actor"') })],
+      ['a duplicate key, early', at({ [early]: (line) => line.replace('"v":1}', '"v":1,"v":1}') })],
+      [
+        'a schema failure at the split',
+        at({ [split]: (line) => line.replace('"type":"case.decided"', '"type":"case.nope"') }),
+      ],
+      [
+        'a moved time, late',
+        at({ [late]: (line) => line.replace(/"time":"[^"]+"/, '"time":"2020-01-01T00:00:00.000Z"') }),
+      ],
+      ['another log id, late', at({ [late]: (line) => line.replace(/"log":"[^"]+"/, '"log":"other-device"') })],
+      ['an altered payload, late', at({ [late]: (line) => line.replace(/"n":\d+/, '"n":7') })],
+      ['a deleted entry, early', lines.filter((_, i) => i !== early)],
+      [
+        'two swapped entries across the split',
+        at({ [split - 1]: () => lines[split]!, [split]: () => lines[split - 1]! }),
+      ],
+      ['valid entries, an altered CSV row late', lines, (csv) => csv.replace(`\r\n${late},`, `\r\n${late},x`)],
+      ['valid entries, an altered CSV row early', lines, (csv) => csv.replace(`\r\n${early},`, `\r\n${early + 1},`)],
+    ];
+    for (const [what, variant, csvChange] of variants) {
+      const changed = new Map(files);
+      changed.set(ENTRIES_FILE, encoder.encode(variant.join('\n')));
+      if (csvChange) changed.set(CSV_FILE, encoder.encode(csvChange(new TextDecoder().decode(files.get(CSV_FILE)!))));
+      const one = await verify(changed, 0);
+      if (what === 'valid') expect(one.report.verdict).toBe('valid');
+      else expect(one.report.verdict, what).toBe('invalid');
+      for (const lineWorkers of [1, 3]) {
+        const parallel = await verify(changed, lineWorkers);
+        expect(parallel.report, `${what}, ${lineWorkers} line workers`).toEqual(one.report);
+        expect(bytesToHex(parallel.log.tree.root()), what).toBe(bytesToHex(one.log.tree.root()));
+      }
+    }
+  }, 120_000);
+});
