@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENTRIES_FILE } from '../../core/audit/bundle-format.ts';
+import { CSV_FILE, ENTRIES_FILE } from '../../core/audit/bundle-format.ts';
 import { signCheckpoint } from '../../core/audit/checkpoint.ts';
 import { createMemoryMerkleTree, hashLeaf, inclusionProof, verifyInclusion } from '../../core/audit/merkle.ts';
 import { verifyAuditBundle } from '../../core/audit/verify.ts';
@@ -83,7 +83,10 @@ try {
   // As the CLI does: worker threads hash the lines and build the tree, and examine ranges of lines, while this thread
   // examines its own range and then judges every line in order.
   const checkStarted = performance.now();
-  const parallel = startParallelVerify(unzipped.value.files.get(ENTRIES_FILE)!);
+  const parallel = startParallelVerify(
+    unzipped.value.files.get(ENTRIES_FILE)!,
+    unzipped.value.files.get(CSV_FILE) ?? null,
+  );
   const { report, log } = verifyAuditBundle(unzipped.value.files, {
     sha256: nodeSha256,
     ed25519Verify: nodeEd25519Verify,

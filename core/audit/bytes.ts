@@ -104,13 +104,6 @@ export const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => {
   return true;
 };
 
-/** Whether `a` occurs in `b` at `offset` (false when it would run past b's end). */
-export const bytesEqualAt = (a: Uint8Array, b: Uint8Array, offset: number): boolean => {
-  if (offset < 0 || offset + a.length > b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[offset + i]) return false;
-  return true;
-};
-
 export const concatBytes = (...parts: readonly Uint8Array[]): Uint8Array => {
   let length = 0;
   for (const part of parts) length += part.length;

@@ -2,7 +2,7 @@
 // derives. Each line is judged on its own bytes alone, so ranges of lines can be examined on several threads; what
 // depends on other lines (chain links, sequence, time order, keys) is judged afterwards by verify.ts, in order.
 import { hexToBytes, utf8TextStrict } from './bytes.ts';
-import { csvRow } from './csv.ts';
+import { matchCsvRow } from './csv.ts';
 import { checkEntryShape } from './entry.ts';
 import type { AuditEntry } from './entry.ts';
 import { AUDIT_EVENT_TYPES } from './event-types.ts';
@@ -38,8 +38,28 @@ export type LineFacts = {
   readonly previousKind: Uint8Array;
   readonly previous: Uint8Array;
   readonly hasCommitment: Uint8Array;
-  /** The CSV rows (UTF-8) of the lines that did not fail, back to back (csvRowsOf gives them one by one). */
-  readonly csv: Uint8Array;
+  /**
+   * entries.csv against the rows the lines derive (when the caller passed it): row i + 1 belongs to line i, rows end at
+   * their CRLF (no cell holds a raw CR or LF), so a range finds its rows by counting line feeds. The first line whose
+   * row differs, or -1; where the range's rows start and end in entries.csv (-1 once a row differs or without a CSV).
+   */
+  readonly csvMismatch: number;
+  readonly csvStart: number;
+  readonly csvEnd: number;
+};
+
+/** The CSV file to hold the lines' rows against, and where row `from + 1` starts if the caller knows (else counted). */
+export type CsvToMatch = { readonly bytes: Uint8Array; readonly start: number | null };
+
+/** Where row `row` (0 is the header) of a CSV starts: after its row-th line feed; the end when there are fewer. */
+export const csvRowStart = (csv: Uint8Array, row: number): number => {
+  let at = 0;
+  for (let r = 0; r < row; r++) {
+    const next = csv.indexOf(0x0a, at);
+    if (next < 0) return csv.length;
+    at = next + 1;
+  }
+  return at;
 };
 
 const TYPE_INDEX = new Map<string, number>(AUDIT_EVENT_TYPES.map((type, index) => [type, index]));
@@ -76,6 +96,7 @@ export const examineLines = (
   ends: ArrayLike<number>,
   from: number,
   to: number,
+  csvFile: CsvToMatch | null = null,
 ): LineFacts => {
   const count = Math.max(0, to - from);
   const failed = new Uint8Array(count);
@@ -89,26 +110,42 @@ export const examineLines = (
   const previousKind = new Uint8Array(count);
   const previous = new Uint8Array(count * 32);
   const hasCommitment = new Uint8Array(count);
-  // Rows are joined per decoded chunk and encoded once: one native call per chunk, not per line.
-  const csvParts: Uint8Array[] = [];
-  let rows: string[] = [];
-  const encoder = new TextEncoder();
+  const csv = csvFile?.bytes ?? null;
+  const csvStart = csv ? (csvFile!.start ?? csvRowStart(csv, from + 1)) : -1;
+  let csvAt = csvStart;
+  let csvMismatch = -1;
+  // A failed line's row is passed over unchecked: the entry failure is the finding.
+  const skipCsvRow = (): void => {
+    if (csvAt < 0 || !csv) return;
+    const next = csv.indexOf(0x0a, csvAt);
+    csvAt = next < 0 ? csv.length : next + 1;
+  };
+
+  const lineFail = (i: number, code: LineFailureCode, message: string, field: string | null = null): void => {
+    failed[i - from] = 1;
+    failures.push({ line: i, code, message, field });
+  };
 
   const examine = (i: number, text: string | null): void => {
     const at = i - from;
-    const lineFail = (code: LineFailureCode, message: string, field: string | null = null): void => {
-      failed[at] = 1;
-      failures.push({ line: i, code, message, field });
-    };
-    if (text === null) return lineFail('entry-encoding', 'the line is not valid UTF-8');
+    if (text === null) {
+      skipCsvRow();
+      return lineFail(i, 'entry-encoding', 'the line is not valid UTF-8');
+    }
     const parsed = parseCanonicalJson(text);
-    if (!parsed.ok)
+    if (!parsed.ok) {
+      skipCsvRow();
       return lineFail(
+        i,
         'entry-not-canonical',
         `not canonical JSON (RFC 8785): ${parsed.error.message} at offset ${parsed.error.offset}`,
       );
+    }
     const shape = checkEntryShape(parsed.value);
-    if (shape) return lineFail('entry-schema', shape.message, shape.field);
+    if (shape) {
+      skipCsvRow();
+      return lineFail(i, 'entry-schema', shape.message, shape.field);
+    }
     const entry = parsed.value as unknown as AuditEntry;
     sequence[at] = entry.sequence.length <= 15 ? Number(entry.sequence) : -2;
     timeKey[at] = timeOrderKey(entry.time);
@@ -127,10 +164,19 @@ export const examineLines = (
       previous.set(hexToBytes(entry.previous)!, at * 32);
     }
     hasCommitment[at] = entry.commitment === null ? 0 : 1;
-    // The line is canonical, so the payload's canonical JSON is the text between its key and the next top-level key
-    // ("previous"; quotes inside strings are escaped, so neither key can occur inside another value).
-    const payloadText = text.slice(text.indexOf('"payload":') + 10, text.lastIndexOf(',"previous":'));
-    rows.push(csvRow(entry, payloadText));
+    if (csv && csvAt >= 0) {
+      // The line is canonical, so the payload's canonical JSON is the text between its key and the next top-level key
+      // ("previous"; quotes inside strings are escaped, so neither key can occur inside another value). Everything
+      // before the payload (actor, commitment, log) and after it is ASCII by the shape check, so text offsets there
+      // are byte offsets: the payload's bytes are a slice of the line's.
+      const payloadFrom = starts[i]! + text.indexOf('"payload":') + 10;
+      const payloadTo = ends[i]! - (text.length - text.lastIndexOf(',"previous":'));
+      const matched = matchCsvRow(entry, entries.subarray(payloadFrom, payloadTo), csv, csvAt);
+      if (matched < 0) {
+        csvMismatch = i;
+        csvAt = -1;
+      } else csvAt = matched;
+    }
   };
 
   // Decode in large chunks (valid UTF-8 never hides a newline inside a character), falling back line by line.
@@ -144,19 +190,7 @@ export const examineLines = (
     } else {
       for (let i = first; i <= last; i++) examine(i, utf8TextStrict(entries.subarray(starts[i]!, ends[i]!)));
     }
-    csvParts.push(encoder.encode(rows.join('')));
-    rows = [];
     first = last + 1;
-  }
-  let csvLength = 0;
-  for (const part of csvParts) csvLength += part.length;
-  const csv = csvParts.length === 1 ? csvParts[0]! : new Uint8Array(csvLength);
-  if (csvParts.length > 1) {
-    let offset = 0;
-    for (const part of csvParts) {
-      csv.set(part, offset);
-      offset += part.length;
-    }
   }
   return {
     from,
@@ -171,23 +205,8 @@ export const examineLines = (
     previousKind,
     previous,
     hasCommitment,
-    csv,
+    csvMismatch,
+    csvStart,
+    csvEnd: csvAt,
   };
 };
-
-/** The CSV row of each line of the range that did not fail, in order, derived again (to locate a difference). */
-export function* csvRowsOf(
-  facts: LineFacts,
-  entries: Uint8Array,
-  starts: ArrayLike<number>,
-  ends: ArrayLike<number>,
-): Generator<{ readonly line: number; readonly row: Uint8Array }> {
-  const encoder = new TextEncoder();
-  for (let i = facts.from; i < facts.to; i++) {
-    if (facts.failed[i - facts.from]) continue;
-    const text = utf8TextStrict(entries.subarray(starts[i]!, ends[i]!))!;
-    const entry = entryOfLine(entries.subarray(starts[i]!, ends[i]!));
-    const payloadText = text.slice(text.indexOf('"payload":') + 10, text.lastIndexOf(',"previous":'));
-    yield { line: i, row: encoder.encode(csvRow(entry, payloadText)) };
-  }
-}

@@ -4,7 +4,6 @@ import { portableSha256 } from '../shared/sha256.ts';
 import {
   base64ToBytes,
   bytesEqual,
-  bytesEqualAt,
   bytesToBase64,
   bytesToHex,
   hexEqualsBytes,
@@ -42,7 +41,7 @@ import { parseVerifierKey, signatureMatchesKey, verifyNoteSignature } from './no
 import type { NoteSignature, NoteVerifierKey } from './note.ts';
 import { keyWindowProblem } from './signing-keys.ts';
 import { parseCanonicalJson } from './strict-json.ts';
-import { csvRowsOf, entryOfLine, examineLines } from './verify-lines.ts';
+import { entryOfLine, examineLines } from './verify-lines.ts';
 import type { LineFacts, LineFailure } from './verify-lines.ts';
 
 export type FailureCode =
@@ -173,6 +172,8 @@ export type LinesPort = (
   entries: Uint8Array,
   starts: readonly number[],
   ends: readonly number[],
+  /** entries.csv, to hold each line's row against (null: no CSV, or its header already differs). */
+  csv: Uint8Array | null,
 ) => Iterable<LineFacts>;
 
 /** Every line examined on the calling thread, a range at a time (the verifier reports progress after each). */
@@ -180,9 +181,17 @@ export function* examineOnThisThread(
   entries: Uint8Array,
   starts: readonly number[],
   ends: readonly number[],
+  csv: Uint8Array | null,
 ): Generator<LineFacts> {
-  for (let from = 0; from < starts.length; from += PROGRESS_EVERY)
-    yield examineLines(entries, starts, ends, from, Math.min(starts.length, from + PROGRESS_EVERY));
+  // Each range starts matching where the one before ended; after a row that differs, no more rows are matched.
+  let csvStart = csv ? -2 : -1;
+  for (let from = 0; from < starts.length; from += PROGRESS_EVERY) {
+    const to = Math.min(starts.length, from + PROGRESS_EVERY);
+    const match = csv && csvStart !== -1 ? { bytes: csv, start: csvStart === -2 ? null : csvStart } : null;
+    const facts = examineLines(entries, starts, ends, from, to, match);
+    csvStart = facts.csvEnd;
+    yield facts;
+  }
 }
 
 /** The lines are entries[starts[i], ends[i]); the answer is every leaf hash (32 bytes each, in order) and the tree. */
@@ -472,24 +481,18 @@ export const verifyAuditBundle = (
     }
   };
 
-  /** The CSV rows the range derives, against entries.csv: the whole block at once, line by line only to locate. */
+  /** The range's CSV rows, which its examination held against entries.csv: the first that differs is the finding. */
   const compareCsvRows = (facts: LineFacts): void => {
     if (!csvOk || !csvBytes) return;
-    const block = facts.csv;
-    if (bytesEqualAt(block, csvBytes, csvOffset)) {
-      csvOffset += block.length;
+    if (facts.csvStart !== csvOffset)
+      throw new Error(`the lines port matched entries.csv from offset ${facts.csvStart}, not ${csvOffset}`);
+    if (facts.csvMismatch >= 0) {
+      csvOk = false;
+      const line = facts.csvMismatch + 2;
+      fail('csv', CSV_FILE, `entries.csv line ${line} differs from the view derived from entries.jsonl`, { line });
       return;
     }
-    for (const { line, row } of csvRowsOf(facts, entriesBytes, lineStarts, lineEnds)) {
-      if (!bytesEqualAt(row, csvBytes, csvOffset)) {
-        csvOk = false;
-        fail('csv', CSV_FILE, `entries.csv line ${line + 2} differs from the view derived from entries.jsonl`, {
-          line: line + 2,
-        });
-        return;
-      }
-      csvOffset += row.length;
-    }
+    csvOffset = facts.csvEnd;
   };
 
   const announce = (i: number, entry: AuditEntry): void => {
@@ -518,9 +521,11 @@ export const verifyAuditBundle = (
 
   // Every line examined on its own (here, range by range, or on worker threads through options.lines), then judged
   // in order; the examination's failures are the line's first.
+  // The rows after the header are matched only while the header matched.
+  const csvToMatch = csvOk && csvBytes ? csvBytes : null;
   const examined = options.lines
-    ? options.lines(entriesBytes, lineStarts, lineEnds)
-    : examineOnThisThread(entriesBytes, lineStarts, lineEnds);
+    ? options.lines(entriesBytes, lineStarts, lineEnds, csvToMatch)
+    : examineOnThisThread(entriesBytes, lineStarts, lineEnds, csvToMatch);
   let judged = 0;
   for (const facts of examined) {
     if (facts.from !== judged || facts.to < facts.from || facts.to > entryCount)

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import * as z from 'zod';
 import { bytesToBase64 } from '../../core/audit/bytes.ts';
-import { ENTRIES_FILE } from '../../core/audit/bundle-format.ts';
+import { CSV_FILE, ENTRIES_FILE } from '../../core/audit/bundle-format.ts';
 import { auditBundleJsonSchemas } from '../../core/audit/json-schemas.ts';
 import { inclusionProof } from '../../core/audit/merkle.ts';
 import { formatTlogProof, verifyTlogProof } from '../../core/audit/tlog-proof.ts';
@@ -97,7 +97,7 @@ const verifyBundlePath = (
   // Worker threads hash the lines and build the tree, and examine ranges of lines, while this thread examines its own
   // range and then judges every line in order (the same bytes, the same core functions).
   const entries = read.value.files.get(ENTRIES_FILE);
-  const parallel = entries ? startParallelVerify(entries) : null;
+  const parallel = entries ? startParallelVerify(entries, read.value.files.get(CSV_FILE) ?? null) : null;
   const verified = verifyUnzippedBundle(read.value, {
     sha256: nodeSha256,
     trustedKeys: options.keys,

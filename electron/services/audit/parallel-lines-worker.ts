@@ -6,6 +6,8 @@ import { examineLines } from '../../../core/audit/verify-lines.ts';
 
 export type LinesWorkerData = {
   readonly entries: SharedArrayBuffer;
+  /** entries.csv, to hold each line's row against; null when the bundle has none. */
+  readonly csv: SharedArrayBuffer | null;
   readonly starts: SharedArrayBuffer;
   readonly ends: SharedArrayBuffer;
   readonly done: SharedArrayBuffer;
@@ -22,6 +24,7 @@ const facts = examineLines(
   new Float64Array(data.ends),
   data.from,
   data.to,
+  data.csv ? { bytes: new Uint8Array(data.csv), start: null } : null,
 );
 const buffers = [
   facts.failed,
@@ -32,7 +35,6 @@ const buffers = [
   facts.previousKind,
   facts.previous,
   facts.hasCommitment,
-  facts.csv,
 ].map((array) => array.buffer as ArrayBuffer);
 data.port.postMessage(facts, [...new Set(buffers)]);
 const flags = new Int32Array(data.done);

@@ -22,6 +22,16 @@ export type ParallelVerify = {
   readonly close: () => Promise<void>;
 };
 
+// Same length and the same bytes at 257 places spread over both (the copy was made from the same array).
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k <= 256 && a.length > 0; k++) {
+    const at = Math.min(a.length - 1, Math.floor((k * a.length) / 256));
+    if (a[at] !== b[at]) return false;
+  }
+  return true;
+};
+
 const sharedDoubles = (values: readonly number[]): SharedArrayBuffer => {
   const buffer = new SharedArrayBuffer(values.length * 8);
   new Float64Array(buffer).set(values);
@@ -34,7 +44,14 @@ const sharedDoubles = (values: readonly number[]): SharedArrayBuffer => {
  */
 export const startParallelVerify = (
   entries: Uint8Array,
-  options: { readonly lineWorkers?: number; readonly merkleWorkers?: 1 | 2 } = {},
+  /** entries.csv, which the workers hold each line's row against (null when the bundle has none). */
+  csv: Uint8Array | null,
+  options: {
+    readonly lineWorkers?: number;
+    readonly merkleWorkers?: 1 | 2;
+    /** The part of the lines this thread examines itself (0 to 1); by default from the core count. */
+    readonly ownShare?: number;
+  } = {},
 ): ParallelVerify | null => {
   const { starts, ends } = lineBounds(entries);
   const count = starts.length;
@@ -46,12 +63,23 @@ export const startParallelVerify = (
   const entriesBuffer = sharedBytes(entries);
   const shared = new Uint8Array(entriesBuffer);
   const merkle = startParallelMerkle(shared, { workers: merkleWorkers, lines: { starts, ends } })!;
-  // This thread and each line worker take an equal range.
+  // This thread and each line worker take an equal range, except where the threads outnumber the cores: then a worker
+  // shares its core with the hashing, and this thread (alone on its core) takes the larger part, 60% on two cores.
   const parts = lineWorkers + 1;
-  const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.round((k * count) / parts));
+  const ownShare = options.ownShare ?? (cores >= parts + merkleWorkers ? 1 / parts : Math.min(0.6, 2 / (parts + 1)));
+  const own = Math.round(ownShare * count);
+  const bounds = [0, ...Array.from({ length: parts }, (_, k) => own + Math.round(((count - own) * k) / lineWorkers))];
   const done = new SharedArrayBuffer(4 * lineWorkers);
   const flags = new Int32Array(done);
-  const common = { entries: entriesBuffer, starts: sharedDoubles(starts), ends: sharedDoubles(ends), done };
+  const csvBuffer = csv ? sharedBytes(csv) : null;
+  const sharedCsv = csvBuffer ? new Uint8Array(csvBuffer) : null;
+  const common = {
+    entries: entriesBuffer,
+    csv: csvBuffer,
+    starts: sharedDoubles(starts),
+    ends: sharedDoubles(ends),
+    done,
+  };
   const failures: string[] = [];
   const channels: MessagePort[] = [];
   const workers = Array.from({ length: lineWorkers }, (_, slot) => {
@@ -76,14 +104,19 @@ export const startParallelVerify = (
     return worker;
   });
 
-  const lines: LinesPort = (bytes, lineStarts, lineEnds) => {
+  const lines: LinesPort = (bytes, lineStarts, lineEnds, csvNow) => {
     // The workers must examine exactly the lines the verifier reads.
     if (bytes.length !== entries.length || lineStarts.length !== count)
       throw new Error('the line workers examine another file than the verifier read');
     for (let i = 0; i < count; i++)
       if (lineStarts[i] !== starts[i] || lineEnds[i] !== ends[i])
         throw new Error(`the line workers split line ${i + 1} differently`);
-    const facts: LineFacts[] = [examineLines(shared, starts, ends, 0, bounds[1]!)];
+    // The CSV the workers match must be the one the verifier reads (the verifier passes none once its header differs).
+    if (csvNow && (!sharedCsv || !sameBytes(csvNow, sharedCsv)))
+      throw new Error('the line workers hold another entries.csv than the verifier read');
+    const facts: LineFacts[] = [
+      examineLines(shared, starts, ends, 0, bounds[1]!, csvNow && sharedCsv ? { bytes: sharedCsv, start: null } : null),
+    ];
     for (let slot = 0; slot < lineWorkers; slot++) {
       if (Atomics.wait(flags, slot, 0, WAIT_MS) === 'timed-out' && Atomics.load(flags, slot) === 0)
         throw new Error('the line workers did not finish in time');

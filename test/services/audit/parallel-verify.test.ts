@@ -18,7 +18,10 @@ const dir = tempDir('parallel-verify');
 const encoder = new TextEncoder();
 
 const verify = async (files: ReadonlyMap<string, Uint8Array>, lineWorkers: number) => {
-  const parallel = lineWorkers > 0 ? startParallelVerify(files.get(ENTRIES_FILE)!, { lineWorkers }) : null;
+  const parallel =
+    lineWorkers > 0
+      ? startParallelVerify(files.get(ENTRIES_FILE)!, files.get(CSV_FILE) ?? null, { lineWorkers })
+      : null;
   if (lineWorkers > 0) expect(parallel).not.toBeNull();
   try {
     return verifyAuditBundle(files, {
