@@ -284,6 +284,41 @@ export const API = {
     }),
     response: z.strictObject({ userId: z.string(), sequence: z.number().int().min(0) }),
   },
+  // Deactivating a leaver and reactivating a user (operations admins; decision 0039).
+  /** The cases a user holds claimed: what deactivating them releases to their queues. */
+  'users.claimedCases': {
+    request: z.strictObject({ userId: Id }),
+    response: z.array(
+      z.strictObject({
+        id: z.string(),
+        type: QueueSchema,
+        leadId: z.string(),
+        productId: z.string(),
+        claimedAt: z.string().nullable(),
+      }),
+    ),
+  },
+  /**
+   * Deactivates (sign-in revoked, claimed cases released, key slots removed) or reactivates a user (sign-in granted;
+   * `initialPassphrase` gives a new key slot and is required when the user has none). Never oneself, never the last
+   * active operations admin.
+   */
+  'users.setActive': {
+    request: z.strictObject({
+      userId: Id,
+      active: z.boolean(),
+      reason: Reason,
+      initialPassphrase: z.string().min(12, 'a passphrase has at least 12 characters').max(1024).optional(),
+    }),
+    response: z.strictObject({
+      user: UserSchema,
+      sequence: z.number().int().min(0),
+      releasedCases: z.array(z.string()),
+      keySlotChanged: z.boolean(),
+      keychainSlotRemoved: z.boolean(),
+      warnings: z.array(z.string()),
+    }),
+  },
   'notifications.list': {
     request: z.strictObject({ limit: z.number().int().min(1).max(500).default(100) }),
     response: z.array(

@@ -140,7 +140,12 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     subjects: 'lead:<id>, and team:/rep: when assigned',
   },
   'case.opened': { category: 'case', records: 'A review case opened in a queue.', subjects: 'case:<id>, lead:<id>' },
-  'case.claimed': { category: 'case', records: 'An officer took a case.', subjects: 'case:<id>, user:<id>' },
+  'case.claimed': {
+    category: 'case',
+    records:
+      'An officer took a case, or a claim was released (`action: "release"`; an admin deactivating the holder names `claimedBy` and the reason).',
+    subjects: 'case:<id>, user:<id>',
+  },
   'case.decided': {
     category: 'case',
     records: 'A case decision (first pair of eyes).',
@@ -158,8 +163,18 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   },
   'user.created': { category: 'administration', records: 'A user account created.', subjects: 'user:<id>' },
   'user.role_changed': { category: 'administration', records: "A user's role changed.", subjects: 'user:<id>' },
-  'permission.granted': { category: 'administration', records: 'A permission granted.', subjects: 'user:<id>' },
-  'permission.revoked': { category: 'administration', records: 'A permission revoked.', subjects: 'user:<id>' },
+  'permission.granted': {
+    category: 'administration',
+    records:
+      "A permission granted. `workstation-sign-in` (re-enrolment, reactivation) makes the user active; `keychain-unlock` is one device's OS keychain sign-in.",
+    subjects: 'user:<id>',
+  },
+  'permission.revoked': {
+    category: 'administration',
+    records:
+      "A permission revoked. `workstation-sign-in` deactivates the user (the leaver process: `reason`, `releasedCases`); `keychain-unlock` forgets one device's OS keychain sign-in.",
+    subjects: 'user:<id>',
+  },
   'market.reassigned': {
     category: 'administration',
     records: 'A market moved between teams or entities.',

@@ -1,9 +1,17 @@
 // The keychain key slot, free of Electron: the database key sealed by the OS keychain (Electron's safeStorage, passed
 // in) in <db>.keychain.json. Fails closed: no keychain, or Linux's plaintext backend, means no keychain slot at all;
 // the passphrase slots in <db>.keys.json are untouched and keep working.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as z from 'zod';
-import { writeJsonAtomically } from '../services/store/atomic-file.ts';
+import {
+  keychainSlotsPath,
+  readKeychainSlots,
+  removeKeychainSlot,
+  writeKeychainSlots,
+} from '../services/store/keychain-slots-file.ts';
+import type { KeychainFile } from '../services/store/keychain-slots-file.ts';
+
+// The file's format and the removal of a slot need no keychain: they live in the services (decision 0039).
+export { keychainSlotsPath, removeKeychainSlot };
 
 /** The parts of Electron's safeStorage this module uses (the asynchronous API: the synchronous one is deprecated). */
 export type SafeStorageLike = {
@@ -22,7 +30,6 @@ export type KeychainResult<T> =
   | { readonly ok: false; readonly reason: KeychainRefusal; readonly message: string };
 
 const PASSPHRASE_STILL_WORKS = 'Sign in with your passphrase instead.';
-const KEYCHAIN_SLOTS_FORMAT = 'perimeter-keychain-slots';
 const DATABASE_KEY_BYTES = 32;
 
 /** Backends that keep the secret in a real OS store. Linux's basic_text (and unknown) counts as none. */
@@ -59,34 +66,18 @@ export const keychainAvailability = async (
   return { ok: true, value: { backend } };
 };
 
-const Base64Text = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64');
-const KeychainSlotSchema = z.strictObject({
-  user: z.string().min(1).max(100),
-  backend: z.string(),
-  sealed: Base64Text,
-});
-const KeychainFileSchema = z.strictObject({
-  format: z.literal(KEYCHAIN_SLOTS_FORMAT),
-  version: z.literal(1),
-  slots: z.array(KeychainSlotSchema),
-});
-type KeychainFile = z.infer<typeof KeychainFileSchema>;
-
-export const keychainSlotsPath = (databasePath: string): string => `${databasePath}.keychain.json`;
-
 const readFile = (path: string): KeychainResult<KeychainFile> => {
-  if (!existsSync(path)) return { ok: true, value: { format: KEYCHAIN_SLOTS_FORMAT, version: 1, slots: [] } };
-  try {
-    const parsed = KeychainFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    if (parsed.success) return { ok: true, value: parsed.data };
-    return refuse('keychain-slot-invalid', `${path}: not a keychain slots file. ${PASSPHRASE_STILL_WORKS}`);
-  } catch {
-    return refuse('keychain-slot-invalid', `${path}: not JSON. ${PASSPHRASE_STILL_WORKS}`);
-  }
+  const file = readKeychainSlots(path);
+  if (file.ok) return file;
+  return refuse(
+    'keychain-slot-invalid',
+    file.problem === 'not-json'
+      ? `${path}: not JSON. ${PASSPHRASE_STILL_WORKS}`
+      : `${path}: not a keychain slots file. ${PASSPHRASE_STILL_WORKS}`,
+  );
 };
 
-// Written beside the database and renamed into place, so a crash never leaves half a file.
-const writeFile = (path: string, file: KeychainFile): void => writeJsonAtomically(path, file);
+const writeFile = writeKeychainSlots;
 
 /** Seals the (already unlocked) database key for this user on this device, replacing an earlier keychain slot. */
 export const addKeychainSlot = async (
@@ -152,24 +143,6 @@ export const unlockWithKeychain = async (
     );
   if (opened.shouldReEncrypt) await addKeychainSlot(safeStorage, platform, databasePath, user, key);
   return { ok: true, value: key };
-};
-
-/**
- * Forgets this user's keychain slot on this device (sign-out everywhere, or a passphrase change); true when there was
- * one. A damaged slots file is removed whole: it could not open anything, and the passphrase slots are elsewhere.
- */
-export const removeKeychainSlot = (databasePath: string, user: string): boolean => {
-  const path = keychainSlotsPath(databasePath);
-  const file = readFile(path);
-  if (!file.ok) {
-    rmSync(path, { force: true });
-    return true;
-  }
-  const slots = file.value.slots.filter((one) => one.user !== user);
-  if (slots.length === file.value.slots.length) return false;
-  if (slots.length === 0) rmSync(path, { force: true });
-  else writeFile(path, { ...file.value, slots });
-  return true;
 };
 
 /** The keychain slot bound to one safeStorage and platform: Electron's in keystore.ts, a test double's in tests. */

@@ -218,6 +218,20 @@ export const removeKeySlot = (
   writeSlots(path, { ...file, slots: file.slots.filter((slot) => slot.user !== user) });
 };
 
+/**
+ * Drops a user's slot without anyone's passphrase: for a signed-in operations admin deactivating a leaver (decision
+ * 0039). Removing a slot grants nothing, so no secret is needed to prove it; the services check the admin's
+ * `user.manage`. False when the user has no slot. The last slot never goes: the database would be lost.
+ */
+export const dropKeySlot = (databasePath: string, user: string): boolean => {
+  const path = keySlotsPath(databasePath);
+  const file = readSlots(path);
+  if (!file.slots.some((slot) => slot.user === user)) return false;
+  if (file.slots.length === 1) throw new StoreError('key-slots', `${path}: the last key slot cannot be removed`, path);
+  writeSlots(path, { ...file, slots: file.slots.filter((slot) => slot.user !== user) });
+  return true;
+};
+
 export const keySlotUsers = (databasePath: string): string[] =>
   readSlots(keySlotsPath(databasePath)).slots.map((slot) => slot.user);
 

@@ -15,6 +15,7 @@ import { caseCounts, caseDetail, listCases, listNotifications } from './queries.
 import { changeOwnPassphrase, createUser, listUsers, readLead, setMarkets, setRoles } from './users.ts';
 import { exportAudit, listAuditEntries } from './audit-view.ts';
 import { keySlotStatus, reEnrol, rotateDatabaseKey } from './key-rotation.ts';
+import { claimedCases, setActive } from './deactivation.ts';
 import { dashboardSummary } from './dashboard.ts';
 import { currentPolicy, previewPolicy, publishPolicy } from './policy-admin.ts';
 import { decideMany } from './bulk.ts';
@@ -121,6 +122,12 @@ const handlers: Handlers = {
   'users.keySlots': (session) => keySlotStatus(session),
   'users.rotateDatabaseKey': (session, request) => rotateDatabaseKey(session, request),
   'users.reEnrol': (session, request) => reEnrol(session, request),
+  // Deactivating and reactivating a user (decision 0039).
+  'users.claimedCases': (session, request) => claimedCases(session, request.userId),
+  'users.setActive': (session, request) => {
+    const result = setActive(session, request);
+    return { ...result, user: copyUser(result.user) };
+  },
   'notifications.list': (session, request) => listNotifications(session, request.limit),
   // Audit viewer, exports and dashboard.
   'audit.list': (session, request) => listAuditEntries(session, request),

@@ -1,7 +1,7 @@
 // Case commands: claim, release, decide (maker), approve or return (checker). Access is checked here, in the service:
 // role permissions and the user's market scope, whatever the UI shows.
 import { hasPermission, inScope } from '../../../core/access/roles.ts';
-import type { Permission } from '../../../core/access/roles.ts';
+import type { Permission, User } from '../../../core/access/roles.ts';
 import type { Case, CaseStatus, Disposition } from '../../../core/cases/case.ts';
 import { approveCase, claimCase, decideCase, releaseCase, returnCase } from '../../../core/cases/transitions.ts';
 import type { CaseError } from '../../../core/cases/transitions.ts';
@@ -209,6 +209,28 @@ export const release = (session: Session, caseId: string): Case =>
   record(session, unwrap(releaseCase(loadVisibleCase(session, caseId, 'case.claim'), session.user)), 'case.claimed', {
     action: 'release',
   });
+
+/**
+ * Releases every case `holder` has claimed back to its queue, as `session.user` (an operations admin deactivating a
+ * leaver, decision 0039), inside the caller's command: one `case.claimed` entry per case with action "release", as
+ * `cases.release` writes, naming whose claim it was and why. Market scope is not checked: the release is part of a
+ * workstation-wide meta-action, and it reveals nothing the audit log does not already say. Returns the case ids.
+ */
+export const releaseClaimsOf = (session: Session, append: Appender, holder: User, reason: string): string[] => {
+  const rows = session.workstation.db
+    .prepare<[string], CaseRow>("SELECT * FROM cases WHERE status = 'claimed' AND claimed_by = ? ORDER BY opened_seq")
+    .all(holder.id);
+  return rows.map((row) => {
+    const released = unwrap(releaseCase(caseFromRow(row), holder));
+    append({
+      actor: actorOf(session.user),
+      type: 'case.claimed',
+      subjects: subjectsOf(released),
+      payload: { caseId: released.id, action: 'release', claimedBy: holder.id, reason, state: stateOf(released) },
+    });
+    return released.id;
+  });
+};
 
 export type DecideInput = {
   readonly disposition: Disposition;

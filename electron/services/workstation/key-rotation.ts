@@ -155,7 +155,14 @@ export const reEnrol = (
 ): { readonly userId: string; readonly sequence: number } => {
   requireAdmin(session);
   const { workstation } = session;
-  if (!findUser(workstation.db, input.userId)) throw new WorkstationError('not_found', `no user ${input.userId}`);
+  const target = findUser(workstation.db, input.userId);
+  if (!target) throw new WorkstationError('not_found', `no user ${input.userId}`);
+  // Its permission.granted entry would make them active again: a deactivated user comes back by reactivation only.
+  if (!target.active)
+    throw new WorkstationError(
+      'conflict',
+      `${input.userId} is deactivated: reactivate them (users.setActive) with an initial passphrase instead`,
+    );
   if (keySlotUsers(workstation.path).includes(input.userId))
     throw new WorkstationError('conflict', `${input.userId} has a key slot already and can sign in`);
   // The entry and the slot together: the slot is written inside the entry's transaction, so a slot that cannot be

@@ -132,6 +132,16 @@ export const projectEntry = (db: Database, entry: AuditEntry, sequence: number):
         text(payload.userId),
       );
       return;
+    case 'permission.granted':
+    case 'permission.revoked':
+      // Signing in to this workstation is what `active` means (decision 0039): revoked deactivates, granted (a
+      // reactivation, or a re-enrolment of an active user) activates. Other permissions (keychain-unlock) change nothing.
+      if (payload.permission === 'workstation-sign-in')
+        statement(db, 'UPDATE users SET active = ? WHERE id = ?').run(
+          entry.type === 'permission.granted' ? 1 : 0,
+          text(payload.userId),
+        );
+      return;
     case 'policy.published':
       // Publishing an earlier version again (a rollback) makes it the latest: one row per rule version.
       statement(

@@ -10,7 +10,7 @@ import { StoreError } from '../store/errors.ts';
 import { handleApiCall } from './api.ts';
 import { recordKeychainChange } from './device-keychain.ts';
 import type { KeychainChange } from './device-keychain.ts';
-import { openWorkstation, openWorkstationWithKey, WorkstationError } from './workstation.ts';
+import { findUser, openWorkstation, openWorkstationWithKey, WorkstationError } from './workstation.ts';
 import type { LeadScreener, Session, WorkstationDeps } from './workstation.ts';
 
 export type SessionHolderOptions = {
@@ -139,6 +139,13 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
       if (method === 'session.unlock') return unlock(raw);
       if (isKeychainMethod(method)) return answerWithoutKeychain(method, raw);
       if (session === null) return apiErr('unauthenticated', 'the workstation is locked: unlock first');
+      // A user deactivated meanwhile (by an admin in another session or process) is signed out here, key wiped
+      // (decision 0039); handleApiCall refuses them too, this also ends the session.
+      if (findUser(session.workstation.db, session.user.id)?.active !== true) {
+        const userId = session.user.id;
+        lock();
+        return apiErr('unauthenticated', `${userId} has been deactivated and is signed out of this workstation`);
+      }
       return handleApiCall(session, method, raw);
     } catch (error) {
       return apiErr('internal', error instanceof Error ? error.message : String(error));

@@ -85,6 +85,18 @@ describe('projection rebuild', () => {
         });
         continue;
       }
+      if (roll < 0.15) {
+        // The leaver process (decision 0039): uma leaves (her claims are released) and comes back, again and again.
+        const active = call(ws.admin, 'users.list', {}) as { id: string; active: boolean }[];
+        const umaActive = active.find((one) => one.id === 'uma')!.active;
+        call(ws.admin, 'users.setActive', {
+          userId: 'uma',
+          active: !umaActive,
+          reason: umaActive ? 'left the US desk' : 'back on the US desk',
+          ...(umaActive ? {} : { initialPassphrase: 'uma passphrase 123' }),
+        });
+        continue;
+      }
       const page = call(user, 'cases.list', { status: ['open', 'claimed', 'awaiting_approval'], pageSize: 100 }) as {
         rows: { id: string; type: string; status: string; claimedBy: string | null }[];
       } | null;
@@ -113,7 +125,7 @@ describe('projection rebuild', () => {
       }
     }
     // The walk really exercised the commands (successes and refusals alike).
-    for (const method of ['cases.claim', 'cases.decide', 'cases.approve', 'leads.import'])
+    for (const method of ['cases.claim', 'cases.decide', 'cases.approve', 'leads.import', 'users.setActive'])
       expect(outcomes.get(`${method}:ok`) ?? 0).toBeGreaterThan(0);
     const db = ws.admin.workstation.db;
     // The refusal counters (kept by triggers) equal a count over the product paths, live and after the rebuild.
@@ -130,6 +142,7 @@ describe('projection rebuild', () => {
     expect(refusalsKept()).toEqual(refusalsCounted());
     const live = projectionSnapshot(db);
     expect((live.cases as unknown[]).length).toBeGreaterThan(20);
+    expect(outcomes.get('users.setActive:ok')).toBeGreaterThan(1);
     const { entries } = rebuildProjections(db);
     expect(entries).toBeGreaterThan(200);
     expect(projectionSnapshot(db)).toEqual(live);

@@ -45,7 +45,7 @@ const RotateKeyDialog = (props: {
   readonly onRotated: (message: string) => void;
   readonly onClose: () => void;
 }): ReactElement => {
-  const { busy, keySlots, rotateKey } = useUsers();
+  const { busy, keySlots, rotateKey, users } = useUsers();
   const [reason, setReason] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -58,7 +58,9 @@ const RotateKeyDialog = (props: {
   }, [result]);
 
   const dropped = (keySlots?.withSlot ?? []).filter((id) => id !== props.me);
-  const already = keySlots?.withoutSlot ?? [];
+  // Deactivated users have no slot either, but they come back by reactivation, not re-enrolment (decision 0039).
+  const inactive = new Set(users.filter((user) => !user.active).map((user) => user.id));
+  const already = (keySlots?.withoutSlot ?? []).filter((id) => !inactive.has(id));
   const valid = reason.trim().length >= MIN_REASON && passphrase !== '';
 
   const submit = async (event: FormEvent): Promise<void> => {

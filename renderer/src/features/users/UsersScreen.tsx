@@ -9,6 +9,7 @@ import type { NewUserForm } from './users-form.ts';
 import { useUsers } from './users-store.ts';
 import type { UserView } from './users-store.ts';
 import { DatabaseKey, ReEnrolForm } from './KeyRotation.tsx';
+import { DeactivateForm, ReactivateForm } from './Deactivation.tsx';
 import { useSession } from '../session/session-store.ts';
 
 const ROLES = Object.keys(ROLE_LABEL) as Role[];
@@ -51,14 +52,17 @@ const RoleChoices = ({
   </fieldset>
 );
 
-type Editing = { readonly user: UserView; readonly kind: 'roles' | 'markets' | 're-enrol' };
+type Editing = {
+  readonly user: UserView;
+  readonly kind: 'roles' | 'markets' | 're-enrol' | 'deactivate' | 'reactivate';
+};
 
 const ChangeForm = ({
   editing,
   onDone,
   onCancel,
 }: {
-  editing: Editing;
+  editing: Editing & { readonly kind: 'roles' | 'markets' };
   onDone: (message: string) => void;
   onCancel: () => void;
 }): ReactElement => {
@@ -318,9 +322,11 @@ export const UsersScreen = (): ReactElement => {
                 <td>{user.name}</td>
                 <td>{rolesText(user.roles)}</td>
                 <td>{marketsText(user.markets)}</td>
-                <td>{user.active ? 'Yes' : 'No'}</td>
+                <td>{user.active ? 'Yes' : <strong className="deactivated">No (deactivated)</strong>}</td>
                 <td>
-                  {keySlots === null ? (
+                  {!user.active ? (
+                    'Deactivated'
+                  ) : keySlots === null ? (
                     '—'
                   ) : withoutSlot.has(user.id) ? (
                     <strong className="needs-re-enrolment">Needs re-enrolment</strong>
@@ -345,7 +351,7 @@ export const UsersScreen = (): ReactElement => {
                   >
                     Change markets
                   </button>
-                  {withoutSlot.has(user.id) && (
+                  {user.active && withoutSlot.has(user.id) && (
                     <button
                       type="button"
                       id={`change-re-enrol-${user.id}`}
@@ -353,6 +359,26 @@ export const UsersScreen = (): ReactElement => {
                       onClick={() => open(user, 're-enrol')}
                     >
                       Re-enrol
+                    </button>
+                  )}
+                  {user.active && user.id !== me && (
+                    <button
+                      type="button"
+                      id={`change-deactivate-${user.id}`}
+                      aria-label={`Deactivate ${user.id}`}
+                      onClick={() => open(user, 'deactivate')}
+                    >
+                      Deactivate
+                    </button>
+                  )}
+                  {!user.active && (
+                    <button
+                      type="button"
+                      id={`change-reactivate-${user.id}`}
+                      aria-label={`Reactivate ${user.id}`}
+                      onClick={() => open(user, 'reactivate')}
+                    >
+                      Reactivate
                     </button>
                   )}
                 </td>
@@ -372,10 +398,32 @@ export const UsersScreen = (): ReactElement => {
           }}
         />
       )}
-      {editing !== null && editing.kind !== 're-enrol' && (
+      {editing !== null && editing.kind === 'deactivate' && (
+        <DeactivateForm
+          key={`deactivate-${editing.user.id}`}
+          user={editing.user}
+          onCancel={close}
+          onDone={(done) => {
+            setEditing(null);
+            setMessage(done);
+          }}
+        />
+      )}
+      {editing !== null && editing.kind === 'reactivate' && (
+        <ReactivateForm
+          key={`reactivate-${editing.user.id}`}
+          user={editing.user}
+          onCancel={close}
+          onDone={(done) => {
+            setEditing(null);
+            setMessage(done);
+          }}
+        />
+      )}
+      {editing !== null && (editing.kind === 'roles' || editing.kind === 'markets') && (
         <ChangeForm
           key={`${editing.kind}-${editing.user.id}`}
-          editing={editing}
+          editing={{ ...editing, kind: editing.kind }}
           onCancel={close}
           onDone={(done) => {
             setEditing(null);

@@ -10,6 +10,8 @@ import type { NewUserForm } from './users-form.ts';
 export type UserView = ApiResponse<'users.list'>[number];
 export type KeySlotsView = ApiResponse<'users.keySlots'>;
 export type RotationView = ApiResponse<'users.rotateDatabaseKey'>;
+export type ClaimedCaseView = ApiResponse<'users.claimedCases'>[number];
+export type SetActiveView = ApiResponse<'users.setActive'>;
 
 /** The outcome of a change: `null` when it was made, else the message to show. */
 export type Outcome = string | null;
@@ -29,6 +31,15 @@ type UsersState = {
   /** Rotates the database key (decision 0037): the result, or the message to show. */
   readonly rotateKey: (passphrase: string, reason: string) => Promise<RotationView | string>;
   readonly reEnrol: (userId: string, initialPassphrase: string, reason: string) => Promise<Outcome>;
+  /** The cases a user holds claimed (what deactivating them releases), or the message to show. */
+  readonly claimedCases: (userId: string) => Promise<readonly ClaimedCaseView[] | string>;
+  /** Deactivates or reactivates a user (decision 0039): the result, or the message to show. */
+  readonly setActive: (
+    userId: string,
+    active: boolean,
+    reason: string,
+    initialPassphrase?: string,
+  ) => Promise<SetActiveView | string>;
   readonly reset: () => void;
 };
 
@@ -81,6 +92,23 @@ export const useUsers = create<UsersState>()((set, get) => {
     },
     reEnrol: (userId, initialPassphrase, reason) =>
       change(() => call('users.reEnrol', { userId, initialPassphrase, reason: reason.trim() })),
+    claimedCases: async (userId) => {
+      const reply = await call('users.claimedCases', { userId });
+      return reply.ok ? reply.value : reply.error.message;
+    },
+    setActive: async (userId, active, reason, initialPassphrase) => {
+      set({ busy: true });
+      const reply = await call('users.setActive', {
+        userId,
+        active,
+        reason: reason.trim(),
+        ...(initialPassphrase === undefined ? {} : { initialPassphrase }),
+      });
+      set({ busy: false });
+      if (!reply.ok) return reply.error.message;
+      await get().load();
+      return reply.value;
+    },
     reset: () => {
       latest++;
       set(initial);
