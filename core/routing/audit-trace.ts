@@ -1,12 +1,34 @@
 // The trace as the audit log records it: every gate, entity, licence, team and rep with its verdict, but without
-// re-stating policy content (licence and team attribute lists) that the rule version already fixes, and without the
-// address text (personal data, kept beside the log). The rule version names the published policy, which is in the log.
+// re-stating policy content (licence and team attribute lists, which entity holds a licence, the order of the checks)
+// that the rule version already fixes, and without the address text (personal data, kept beside the log). The rule
+// version names the published policy, which is in the log. Licences and teams are grouped by verdict (format 2): a
+// large map would otherwise repeat the same field names for every candidate of every decision (decision 0038).
 import type { JsonObject } from '../audit/entry.ts';
 import type { RoutingDecision } from './route.ts';
+import type { LicenceCheck } from './trace.ts';
+
+/** The audit trace's format: 2 groups licences and teams by verdict (format 1, without this field, listed each). */
+export const AUDIT_TRACE_FORMAT = 2;
+
+const licenceVerdict = (licence: LicenceCheck): string =>
+  licence.covers ? `covers:${licence.via}` : (licence.failed?.constraint ?? 'unknown');
+
+/** Ids grouped by a key, each group in the order the items came. */
+const groupBy = <T>(items: readonly T[], key: (item: T) => string, id: (item: T) => string): JsonObject => {
+  const groups = new Map<string, string[]>();
+  for (const item of items) {
+    const name = key(item);
+    const group = groups.get(name);
+    if (group) group.push(id(item));
+    else groups.set(name, [id(item)]);
+  }
+  return Object.fromEntries(groups);
+};
 
 export const auditTraceOf = (decision: RoutingDecision): JsonObject => {
   const { trace } = decision;
   return {
+    format: AUDIT_TRACE_FORMAT,
     ruleVersion: trace.ruleVersion,
     decidedAt: trace.decidedAt,
     steps: trace.steps.map((step) => ({
@@ -29,25 +51,36 @@ export const auditTraceOf = (decision: RoutingDecision): JsonObject => {
         note: evidence.note,
       })),
     },
-    // Each licence: [licence id, "covers:home" | "covers:passport" | the first constraint it failed].
-    entities: trace.entities.map((entity) => ({
-      entityId: entity.entityId,
-      licensed: entity.licensed,
-      licences: entity.licences.map((licence) => [
-        licence.licenceId,
-        licence.covers ? `covers:${licence.via}` : (licence.failed?.constraint ?? 'unknown'),
-      ]),
-    })),
-    // Each team (of a licensed entity, whose covering licence is listed above): how many checks it passed, in the
-    // fixed order productAuthority, customerType, jurisdiction, authorisedRep, then rules; the one that excluded it.
-    teams: trace.teams.map((team) => ({
-      teamId: team.teamId,
-      passed: team.checks.filter((check) => check.passed).length,
-      excludedBy: team.excludedBy?.constraint ?? null,
-      ...(team.preference.score > 0
-        ? { preference: team.preference.score, preferredBy: [...team.preference.rules] }
-        : {}),
-    })),
+    // Every entity considered, licensed (some licence covers the path) or not, in the order they were considered.
+    entities: {
+      licensed: trace.entities.filter((entity) => entity.licensed).map((entity) => entity.entityId),
+      unlicensed: trace.entities.filter((entity) => !entity.licensed).map((entity) => entity.entityId),
+    },
+    // Every licence of those entities, grouped by its verdict: "covers:home", "covers:passport", or the first
+    // constraint it failed. Which entity holds which licence is the policy's (the rule version), not restated here.
+    licences: groupBy(
+      trace.entities.flatMap((entity) => entity.licences),
+      licenceVerdict,
+      (licence) => licence.licenceId,
+    ),
+    // Every team of a licensed entity: the eligible ones (with their preference score), and the others grouped by the
+    // check that excluded them. The checks run in a fixed order (productAuthority, customerType, jurisdiction,
+    // authorisedRep, then the team's rules in policy order), so every check before the excluding one passed.
+    teams: {
+      eligible: trace.teams
+        .filter((team) => team.excludedBy === null)
+        .map((team) => ({
+          teamId: team.teamId,
+          ...(team.preference.score > 0
+            ? { preference: team.preference.score, preferredBy: [...team.preference.rules] }
+            : {}),
+        })),
+      excludedBy: groupBy(
+        trace.teams.filter((team) => team.excludedBy !== null),
+        (team) => team.excludedBy!.constraint,
+        (team) => team.teamId,
+      ),
+    },
     reps: trace.reps.map((rep) => ({
       repId: rep.repId,
       teamId: rep.teamId,

@@ -12,8 +12,9 @@ import {
 import type { LocatedLead, LeadRecordProblem } from '../services/leads/read-lead-file.ts';
 import { importLeads } from '../services/workstation/intake.ts';
 import { reEnrol, rotateDatabaseKey } from '../services/workstation/key-rotation.ts';
+import { setActive } from '../services/workstation/deactivation.ts';
 import { initialiseWorkstation, openWorkstation, WorkstationError } from '../services/workstation/workstation.ts';
-import type { LeadScreener } from '../services/workstation/workstation.ts';
+import type { LeadScreener, Session } from '../services/workstation/workstation.ts';
 import { StoreError } from '../services/store/errors.ts';
 import { loadLeadScreener } from '../services/workstation/screener.ts';
 import { startBatchScreener } from '../services/screening/batch.ts';
@@ -62,12 +63,37 @@ const RotateOptions = z.object({
   passphraseEnv: z.string().min(1),
 });
 const ReEnrolOptions = RotateOptions.extend({ target: z.string().min(1), initialPassphraseEnv: z.string().min(1) });
+const DeactivateOptions = RotateOptions.extend({ target: z.string().min(1) });
 
 const parseOptions = <T>(schema: z.ZodType<T>, raw: unknown): T => {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   throw new CliError(`option --${String(issue?.path[0] ?? '')}: ${issue?.message}`, EXIT_UNUSABLE);
+};
+
+/** Signs the admin in, runs one user-management command, prints its result as JSON and signs out. */
+const runAsAdmin = (
+  options: { readonly db: string; readonly user: string; readonly passphraseEnv: string },
+  run: (session: Session) => unknown,
+): void => {
+  const session = (() => {
+    try {
+      return openWorkstation(
+        { path: options.db, userId: options.user, passphrase: passphrase(options.passphraseEnv) },
+        { now: () => new Date() },
+      );
+    } catch (error) {
+      return storeFailure(error);
+    }
+  })();
+  try {
+    process.stdout.write(`${JSON.stringify(run(session))}\n`);
+  } catch (error) {
+    storeFailure(error);
+  } finally {
+    session.workstation.close();
+  }
 };
 
 export const registerWorkstationCommands = (program: Command): void => {
@@ -182,6 +208,50 @@ export const registerWorkstationCommands = (program: Command): void => {
       } finally {
         session!.workstation.close();
       }
+    });
+
+  workstation
+    .command('deactivate')
+    .description(
+      'cut a leaver off (decision 0039): sign-in revoked and their claimed cases released in one audited command, then their key slots removed',
+    )
+    .requiredOption('--db <file>', 'the workstation database')
+    .requiredOption('--user <id>', 'the operations admin who deactivates')
+    .requiredOption('--target <id>', 'the user to deactivate')
+    .requiredOption('--reason <text>', 'why (recorded in the permission.revoked audit entry)')
+    .option('--passphrase-env <name>', "environment variable holding the admin's passphrase", 'PERIMETER_PASSPHRASE')
+    .action((raw: unknown) => {
+      const options = parseOptions(DeactivateOptions, raw);
+      runAsAdmin(options, (session) =>
+        setActive(session, { userId: options.target, active: false, reason: options.reason }),
+      );
+    });
+
+  workstation
+    .command('reactivate')
+    .description('let a deactivated user sign in again, under a new initial passphrase (decision 0039)')
+    .requiredOption('--db <file>', 'the workstation database')
+    .requiredOption('--user <id>', 'the operations admin who reactivates')
+    .requiredOption('--target <id>', 'the user to reactivate')
+    .requiredOption('--reason <text>', 'why (recorded in the permission.granted audit entry)')
+    .option('--passphrase-env <name>', "environment variable holding the admin's passphrase", 'PERIMETER_PASSPHRASE')
+    .option(
+      '--initial-passphrase-env <name>',
+      "environment variable holding the reactivated user's initial passphrase",
+      'PERIMETER_INITIAL_PASSPHRASE',
+    )
+    .action((raw: unknown) => {
+      const options = parseOptions(ReEnrolOptions, raw);
+      const initial = passphrase(options.initialPassphraseEnv);
+      if (initial.length < 12) throw new CliError('an initial passphrase has at least 12 characters', EXIT_UNUSABLE);
+      runAsAdmin(options, (session) =>
+        setActive(session, {
+          userId: options.target,
+          active: true,
+          reason: options.reason,
+          initialPassphrase: initial,
+        }),
+      );
     });
 
   program

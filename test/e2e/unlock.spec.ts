@@ -41,3 +41,21 @@ test('unlocks with a passphrase, refuses a wrong one, and locks again', async ({
   // Locked means locked: the api refuses the old session's calls.
   expect(await apiFromPage(page, 'cases.counts', {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
 });
+
+test('a session that ends under the window returns it to the unlock screen, saying why', async ({ page }, testInfo) => {
+  await page.goto(hostState().url);
+  await page.getByLabel('User id').fill('olga');
+  await page.getByLabel('Passphrase').fill(e2eUser('olga').passphrase);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByText('(olga)')).toBeVisible();
+  // Locked elsewhere (here: straight through the api, past the window's own state), as a deactivation would.
+  expect(await apiFromPage(page, 'session.lock', {})).toMatchObject({ ok: true });
+  await page
+    .getByRole('navigation', { name: 'Queues' })
+    .getByRole('button', { name: /Compliance review/ })
+    .click();
+  await expect(page.getByRole('heading', { name: 'Perimeter workstation' })).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('Signed out: the workstation is locked');
+  await expect(page.getByLabel('User id')).toHaveValue('olga');
+  await snap(page, testInfo, '04-signed-out-under-the-window');
+});

@@ -1,7 +1,17 @@
 // Re-keying the encrypted database (decision 0037): a re-encrypted copy beside it, a new slots file, a commit marker,
 // then a hand-over by renames; `recoverInterruptedRekey` finishes or undoes a hand-over that a crash interrupted.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import * as z from 'zod';
 import { writeJsonAtomically } from './atomic-file.ts';
@@ -79,10 +89,24 @@ const rollForward = (databasePath: string, hooks: RekeyHooks): void => {
   fsyncDirectory(databasePath);
 };
 
+// The temporary files writeJsonAtomically makes beside `path` (`<path>.<random>.tmp`): a crash mid-write leaves one.
+const temporaryFilesOf = (path: string): string[] => {
+  const prefix = `${basename(path)}.`;
+  return readdirSync(dirname(path))
+    .filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'))
+    .map((name) => join(dirname(path), name));
+};
+
 /** Deletes a re-key's leftovers that never reached the commit point: the database and its slots are the old ones. */
 const rollBack = (databasePath: string): boolean => {
   const paths = rekeyPaths(databasePath);
-  const leftovers = [paths.copy, ...sideFiles(paths.copy), paths.slots].filter((path) => existsSync(path));
+  const leftovers = [
+    paths.copy,
+    ...sideFiles(paths.copy),
+    paths.slots,
+    ...temporaryFilesOf(paths.slots),
+    ...temporaryFilesOf(paths.marker),
+  ].filter((path) => existsSync(path));
   for (const path of leftovers) removeIfPresent(path);
   if (leftovers.length > 0) fsyncDirectory(databasePath);
   return leftovers.length > 0;

@@ -49,6 +49,18 @@ const transport = async (method: string, request: unknown, token: string): Promi
   return response.json();
 };
 
+// The methods that ask for the user's passphrase again: their `unauthenticated` means "that passphrase is wrong".
+const ASKS_FOR_PASSPHRASE: ReadonlySet<string> = new Set(['users.changeOwnPassphrase', 'users.rotateDatabaseKey']);
+let signedOut: ((message: string) => void) | null = null;
+
+/**
+ * Called when an api method answers `unauthenticated`: the session ended under the page (locked elsewhere, or the user
+ * deactivated by an operations admin), so the window must go back to the unlock screen instead of showing an error.
+ */
+export const onSignedOut = (listener: (message: string) => void): void => {
+  signedOut = listener;
+};
+
 const responseSchemaOf = (method: AnyMethod): z.ZodType =>
   Object.hasOwn(SESSION_API, method)
     ? SESSION_API[method as SessionMethod].response
@@ -84,5 +96,13 @@ export const call = async <M extends AnyMethod>(
       ok: false,
       error: { code: 'invalid_response', message: `${method}: the reply does not match the api contract` },
     };
-  return parsed.data as ApiEnvelope<ResponseOf<M>>;
+  const reply = parsed.data as ApiEnvelope<ResponseOf<M>>;
+  if (
+    !reply.ok &&
+    reply.error.code === 'unauthenticated' &&
+    !method.startsWith('session.') &&
+    !ASKS_FOR_PASSPHRASE.has(method)
+  )
+    signedOut?.(reply.error.message);
+  return reply;
 };

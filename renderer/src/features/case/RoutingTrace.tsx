@@ -3,8 +3,9 @@ import type { ReactElement } from 'react';
 import * as z from 'zod';
 import { humanise } from '../../app/labels.ts';
 
-// The audit trace format of core/routing/audit-trace.ts, read leniently: an unknown shape falls back to raw JSON.
-const TraceSchema = z.object({
+// The audit trace formats of core/routing/audit-trace.ts, read leniently: an unknown shape falls back to raw JSON.
+// Format 2 (`format: 2`) groups licences and teams by verdict; format 1 (older entries) lists each with its verdict.
+const CommonTrace = z.object({
   ruleVersion: z.string(),
   decidedAt: z.string(),
   steps: z.array(z.object({ constraint: z.string(), passed: z.boolean(), inputs: z.record(z.string(), z.unknown()) })),
@@ -22,18 +23,6 @@ const TraceSchema = z.object({
       }),
     ),
   }),
-  entities: z.array(
-    z.object({ entityId: z.string(), licensed: z.boolean(), licences: z.array(z.tuple([z.string(), z.string()])) }),
-  ),
-  teams: z.array(
-    z.object({
-      teamId: z.string(),
-      passed: z.number(),
-      excludedBy: z.string().nullable(),
-      preference: z.number().optional(),
-      preferredBy: z.array(z.string()).optional(),
-    }),
-  ),
   reps: z.array(
     z.object({
       repId: z.string(),
@@ -49,6 +38,34 @@ const TraceSchema = z.object({
     rep: z.record(z.string(), z.unknown()).nullable(),
   }),
 });
+
+const TraceV1Schema = CommonTrace.extend({
+  entities: z.array(
+    z.object({ entityId: z.string(), licensed: z.boolean(), licences: z.array(z.tuple([z.string(), z.string()])) }),
+  ),
+  teams: z.array(
+    z.object({
+      teamId: z.string(),
+      passed: z.number(),
+      excludedBy: z.string().nullable(),
+      preference: z.number().optional(),
+      preferredBy: z.array(z.string()).optional(),
+    }),
+  ),
+});
+
+const Ids = z.array(z.string());
+const TraceV2Schema = CommonTrace.extend({
+  format: z.literal(2),
+  entities: z.object({ licensed: Ids, unlicensed: Ids }),
+  licences: z.record(z.string(), Ids),
+  teams: z.object({
+    eligible: z.array(z.object({ teamId: z.string(), preference: z.number().optional(), preferredBy: Ids.optional() })),
+    excludedBy: z.record(z.string(), Ids),
+  }),
+});
+type TraceV1 = z.infer<typeof TraceV1Schema>;
+type TraceV2 = z.infer<typeof TraceV2Schema>;
 
 const TEAM_CHECKS = ['product authority', 'customer type', 'jurisdiction', 'authorised rep'];
 
@@ -78,8 +95,139 @@ const Chosen = ({ label, value }: { label: string; value: Record<string, unknown
   </div>
 );
 
+/** Format 1: every entity with each of its licences and verdicts, every team with its checks passed. */
+const ListedCandidates = ({ t }: { t: TraceV1 }): ReactElement => (
+  <>
+    {t.entities.length > 0 && (
+      <table className="data">
+        <caption>Legal entities and their licences</caption>
+        <thead>
+          <tr>
+            <th scope="col">Entity</th>
+            <th scope="col">Licensed</th>
+            <th scope="col">Licences</th>
+          </tr>
+        </thead>
+        <tbody>
+          {t.entities.map((entity) => (
+            <tr key={entity.entityId}>
+              <th scope="row">{entity.entityId}</th>
+              <td className={entity.licensed ? 'pass' : 'fail'}>{entity.licensed ? 'yes' : 'no'}</td>
+              <td>
+                {entity.licences.map(([id, verdict]) => `${id}: ${licenceVerdict(verdict)}`).join('; ') || 'none'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+
+    <table className="data">
+      <caption>Teams considered</caption>
+      <thead>
+        <tr>
+          <th scope="col">Team</th>
+          <th scope="col">Checks passed</th>
+          <th scope="col">Excluded by</th>
+          <th scope="col">Preference</th>
+        </tr>
+      </thead>
+      <tbody>
+        {t.teams.length === 0 ? (
+          <tr>
+            <td colSpan={4}>No team was considered: routing stopped before team selection.</td>
+          </tr>
+        ) : (
+          t.teams.map((team) => (
+            <tr key={team.teamId}>
+              <th scope="row">{team.teamId}</th>
+              <td title={`checked in order: ${TEAM_CHECKS.join(', ')}, then rules`}>{team.passed}</td>
+              <td className={team.excludedBy ? 'fail' : 'pass'}>{team.excludedBy ?? 'eligible'}</td>
+              <td>{team.preference ? `${team.preference} (${(team.preferredBy ?? []).join(', ')})` : '—'}</td>
+            </tr>
+          ))
+        )}
+      </tbody>
+    </table>
+  </>
+);
+
+/** Format 2: entities licensed or not, licences grouped by verdict, teams eligible or grouped by what excluded them. */
+const GroupedCandidates = ({ t }: { t: TraceV2 }): ReactElement => {
+  const licenceGroups = Object.entries(t.licences);
+  const excluded = Object.entries(t.teams.excludedBy);
+  return (
+    <>
+      <table className="data">
+        <caption>Legal entities and their licences</caption>
+        <thead>
+          <tr>
+            <th scope="col">Verdict</th>
+            <th scope="col">Entities or licences</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Entities licensed for this path</th>
+            <td className={t.entities.licensed.length > 0 ? 'pass' : 'fail'}>
+              {t.entities.licensed.join(', ') || 'none'}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Entities not licensed</th>
+            <td>{t.entities.unlicensed.join(', ') || 'none'}</td>
+          </tr>
+          {licenceGroups.map(([verdict, ids]) => (
+            <tr key={verdict}>
+              <th scope="row">Licences: {licenceVerdict(verdict)}</th>
+              <td className={verdict.startsWith('covers:') ? 'pass' : 'fail'}>{ids.join(', ')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <table className="data">
+        <caption>Teams considered</caption>
+        <thead>
+          <tr>
+            <th scope="col">Verdict</th>
+            <th scope="col">Teams</th>
+            <th scope="col">Preference</th>
+          </tr>
+        </thead>
+        <tbody>
+          {t.teams.eligible.length === 0 && excluded.length === 0 ? (
+            <tr>
+              <td colSpan={3}>No team was considered: routing stopped before team selection.</td>
+            </tr>
+          ) : (
+            <>
+              {t.teams.eligible.map((team) => (
+                <tr key={team.teamId}>
+                  <th scope="row">Eligible</th>
+                  <td className="pass">{team.teamId}</td>
+                  <td>{team.preference ? `${team.preference} (${(team.preferredBy ?? []).join(', ')})` : '—'}</td>
+                </tr>
+              ))}
+              {excluded.map(([check, ids]) => (
+                <tr key={check}>
+                  <th scope="row" title={`checked in order: ${TEAM_CHECKS.join(', ')}, then rules`}>
+                    Excluded by {check}
+                  </th>
+                  <td className="fail">{ids.join(', ')}</td>
+                  <td>—</td>
+                </tr>
+              ))}
+            </>
+          )}
+        </tbody>
+      </table>
+    </>
+  );
+};
+
 export const RoutingTrace = ({ trace }: { trace: Record<string, unknown> }): ReactElement => {
-  const parsed = TraceSchema.safeParse(trace);
+  const parsed = 'format' in trace ? TraceV2Schema.safeParse(trace) : TraceV1Schema.safeParse(trace);
   if (!parsed.success)
     return (
       <section aria-labelledby="trace-title">
@@ -118,57 +266,7 @@ export const RoutingTrace = ({ trace }: { trace: Record<string, unknown> }): Rea
         </tbody>
       </table>
 
-      {t.entities.length > 0 && (
-        <table className="data">
-          <caption>Legal entities and their licences</caption>
-          <thead>
-            <tr>
-              <th scope="col">Entity</th>
-              <th scope="col">Licensed</th>
-              <th scope="col">Licences</th>
-            </tr>
-          </thead>
-          <tbody>
-            {t.entities.map((entity) => (
-              <tr key={entity.entityId}>
-                <th scope="row">{entity.entityId}</th>
-                <td className={entity.licensed ? 'pass' : 'fail'}>{entity.licensed ? 'yes' : 'no'}</td>
-                <td>
-                  {entity.licences.map(([id, verdict]) => `${id}: ${licenceVerdict(verdict)}`).join('; ') || 'none'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-
-      <table className="data">
-        <caption>Teams considered</caption>
-        <thead>
-          <tr>
-            <th scope="col">Team</th>
-            <th scope="col">Checks passed</th>
-            <th scope="col">Excluded by</th>
-            <th scope="col">Preference</th>
-          </tr>
-        </thead>
-        <tbody>
-          {t.teams.length === 0 ? (
-            <tr>
-              <td colSpan={4}>No team was considered: routing stopped before team selection.</td>
-            </tr>
-          ) : (
-            t.teams.map((team) => (
-              <tr key={team.teamId}>
-                <th scope="row">{team.teamId}</th>
-                <td title={`checked in order: ${TEAM_CHECKS.join(', ')}, then rules`}>{team.passed}</td>
-                <td className={team.excludedBy ? 'fail' : 'pass'}>{team.excludedBy ?? 'eligible'}</td>
-                <td>{team.preference ? `${team.preference} (${(team.preferredBy ?? []).join(', ')})` : '—'}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+      {'format' in t ? <GroupedCandidates t={t} /> : <ListedCandidates t={t} />}
 
       {t.reps.length > 0 && (
         <table className="data">

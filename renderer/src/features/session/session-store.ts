@@ -2,7 +2,7 @@
 // remembering this device through the api.
 import { create } from 'zustand';
 import type { UserDto } from '../../../../core/api/contract.ts';
-import { call } from '../../api/client.ts';
+import { call, onSignedOut } from '../../api/client.ts';
 import { FORGOTTEN_NOTICE, keychainUnlockFailure, rememberedNotice } from './keychain-view.ts';
 import type { KeychainStatus } from './keychain-view.ts';
 
@@ -85,3 +85,11 @@ export const useSession = create<SessionState>()((set, get) => ({
     set({ user: null, error: null, lastUserId, deviceNotice: null });
   },
 }));
+
+// A session that ended under the window (an admin deactivated this user, or it was locked elsewhere) returns it to the
+// unlock screen, saying why.
+onSignedOut((message) => {
+  const { user } = useSession.getState();
+  if (user === null) return;
+  useSession.setState({ user: null, error: `Signed out: ${message}`, lastUserId: user.id, deviceNotice: null });
+});
