@@ -151,23 +151,7 @@ export const registerWorkstationCommands = (program: Command): void => {
     .action((raw: unknown) => {
       const options = parseOptions(RotateOptions, raw);
       const secret = passphrase(options.passphraseEnv);
-      let session;
-      try {
-        session = openWorkstation(
-          { path: options.db, userId: options.user, passphrase: secret },
-          { now: () => new Date() },
-        );
-      } catch (error) {
-        storeFailure(error);
-      }
-      try {
-        const result = rotateDatabaseKey(session!, { passphrase: secret, reason: options.reason });
-        process.stdout.write(`${JSON.stringify(result)}\n`);
-      } catch (error) {
-        storeFailure(error);
-      } finally {
-        session!.workstation.close();
-      }
+      runAsAdmin(options, (session) => rotateDatabaseKey(session, { passphrase: secret, reason: options.reason }));
     });
 
   workstation
@@ -187,27 +171,9 @@ export const registerWorkstationCommands = (program: Command): void => {
       const options = parseOptions(ReEnrolOptions, raw);
       const initial = passphrase(options.initialPassphraseEnv);
       if (initial.length < 12) throw new CliError('an initial passphrase has at least 12 characters', EXIT_UNUSABLE);
-      let session;
-      try {
-        session = openWorkstation(
-          { path: options.db, userId: options.user, passphrase: passphrase(options.passphraseEnv) },
-          { now: () => new Date() },
-        );
-      } catch (error) {
-        storeFailure(error);
-      }
-      try {
-        const result = reEnrol(session!, {
-          userId: options.target,
-          initialPassphrase: initial,
-          reason: options.reason,
-        });
-        process.stdout.write(`${JSON.stringify(result)}\n`);
-      } catch (error) {
-        storeFailure(error);
-      } finally {
-        session!.workstation.close();
-      }
+      runAsAdmin(options, (session) =>
+        reEnrol(session, { userId: options.target, initialPassphrase: initial, reason: options.reason }),
+      );
     });
 
   workstation

@@ -4,7 +4,8 @@ import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { FormEvent, ReactElement } from 'react';
 import { QUEUE_LABEL } from '../../app/labels.ts';
-import { MIN_PASSPHRASE, MIN_REASON } from './users-form.ts';
+import { MIN_REASON } from './users-form.ts';
+import { InitialPassphraseForm } from './InitialPassphraseForm.tsx';
 import { useUsers } from './users-store.ts';
 import type { ClaimedCaseView, SetActiveView, UserView } from './users-store.ts';
 
@@ -197,96 +198,25 @@ export const ReactivateForm = ({
   onDone: (message: string) => void;
   onCancel: () => void;
 }): ReactElement => {
-  const { busy, setActive } = useUsers();
-  const [passphrase, setPassphrase] = useState('');
-  const [confirmation, setConfirmation] = useState('');
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const titleRef = useRef<HTMLHeadingElement>(null);
-  useEffect(() => titleRef.current?.focus(), []);
-
-  const problem =
-    passphrase.length > 0 && passphrase.length < MIN_PASSPHRASE
-      ? `The initial passphrase needs at least ${MIN_PASSPHRASE} characters.`
-      : confirmation.length > 0 && confirmation !== passphrase
-        ? 'The two passphrases differ.'
-        : null;
-  const valid =
-    problem === null &&
-    passphrase.length >= MIN_PASSPHRASE &&
-    confirmation === passphrase &&
-    reason.trim().length >= MIN_REASON;
-
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    if (!valid || busy) return;
-    setError(null);
-    const outcome = await setActive(user.id, true, reason, passphrase);
-    if (typeof outcome === 'string') setError(outcome);
-    else
-      onDone(
-        `${user.id} was reactivated (audit entry ${outcome.sequence}) and can sign in with the initial passphrase you gave.`,
-      );
-  };
-
+  const { setActive } = useUsers();
   return (
-    <section className="user-change" aria-labelledby="reactivate-title">
-      <h2 id="reactivate-title" ref={titleRef} tabIndex={-1}>
-        Reactivate {user.name} ({user.id})
-      </h2>
-      <form onSubmit={(event) => void submit(event)} className="user-form">
-        <p>
-          {user.id} keeps their roles and markets. Their old passphrase no longer works: give them a new initial
-          passphrase.
-        </p>
-        <div className="field">
-          <label htmlFor="reactivate-passphrase">Initial passphrase</label>
-          <input
-            id="reactivate-passphrase"
-            type="password"
-            autoComplete="new-password"
-            value={passphrase}
-            onChange={(event) => setPassphrase(event.target.value)}
-            aria-describedby="reactivate-passphrase-hint"
-          />
-          <span id="reactivate-passphrase-hint" className="muted">
-            At least {MIN_PASSPHRASE} characters. Give it to the person privately; they can change it after signing in.
-          </span>
-        </div>
-        <div className="field">
-          <label htmlFor="reactivate-confirmation">Confirm passphrase</label>
-          <input
-            id="reactivate-confirmation"
-            type="password"
-            autoComplete="new-password"
-            value={confirmation}
-            onChange={(event) => setConfirmation(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="reactivate-reason">Reason (required, at least {MIN_REASON} characters)</label>
-          <textarea
-            id="reactivate-reason"
-            rows={2}
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-          />
-        </div>
-        {(problem ?? error) !== null && (
-          <p role="alert" className="error">
-            {problem ?? `Not reactivated: ${error}`}
-          </p>
-        )}
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={!valid || busy}>
-            Reactivate
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
-        <p className="muted">Reactivation and your reason are recorded in the audit log (never the passphrase).</p>
-      </form>
-    </section>
+    <InitialPassphraseForm
+      user={user}
+      idPrefix="reactivate"
+      verb="Reactivate"
+      done="reactivated"
+      noun="Reactivation"
+      intro={`${user.id} keeps their roles and markets. Their old passphrase no longer works: give them a new initial passphrase.`}
+      send={async (passphrase, reason) => {
+        const outcome = await setActive(user.id, true, reason, passphrase);
+        return typeof outcome === 'string'
+          ? { error: outcome }
+          : {
+              message: `${user.id} was reactivated (audit entry ${outcome.sequence}) and can sign in with the initial passphrase you gave.`,
+            };
+      }}
+      onDone={onDone}
+      onCancel={onCancel}
+    />
   );
 };

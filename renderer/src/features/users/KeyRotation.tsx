@@ -3,7 +3,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { FormEvent, ReactElement } from 'react';
-import { MIN_PASSPHRASE, MIN_REASON } from './users-form.ts';
+import { MIN_REASON } from './users-form.ts';
+import { InitialPassphraseForm } from './InitialPassphraseForm.tsx';
 import { useUsers } from './users-store.ts';
 import type { RotationView, UserView } from './users-store.ts';
 
@@ -187,84 +188,22 @@ export const ReEnrolForm = ({
   onDone: (message: string) => void;
   onCancel: () => void;
 }): ReactElement => {
-  const { busy, reEnrol } = useUsers();
-  const [passphrase, setPassphrase] = useState('');
-  const [confirmation, setConfirmation] = useState('');
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const titleRef = useRef<HTMLHeadingElement>(null);
-  useEffect(() => titleRef.current?.focus(), []);
-
-  const problem =
-    passphrase.length > 0 && passphrase.length < MIN_PASSPHRASE
-      ? `The initial passphrase needs at least ${MIN_PASSPHRASE} characters.`
-      : confirmation.length > 0 && confirmation !== passphrase
-        ? 'The two passphrases differ.'
-        : null;
-  const valid =
-    problem === null &&
-    passphrase.length >= MIN_PASSPHRASE &&
-    confirmation === passphrase &&
-    reason.trim().length >= MIN_REASON;
-
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    if (!valid || busy) return;
-    setError(null);
-    const outcome = await reEnrol(user.id, passphrase, reason);
-    if (outcome !== null) setError(outcome);
-    else onDone(`${user.id} was re-enrolled and can sign in with the initial passphrase you gave.`);
-  };
-
+  const { reEnrol } = useUsers();
   return (
-    <section className="user-change" aria-labelledby="re-enrol-title">
-      <h2 id="re-enrol-title" ref={titleRef} tabIndex={-1}>
-        Re-enrol {user.name} ({user.id})
-      </h2>
-      <form onSubmit={(event) => void submit(event)} className="user-form">
-        <div className="field">
-          <label htmlFor="re-enrol-passphrase">Initial passphrase</label>
-          <input
-            id="re-enrol-passphrase"
-            type="password"
-            autoComplete="new-password"
-            value={passphrase}
-            onChange={(event) => setPassphrase(event.target.value)}
-            aria-describedby="re-enrol-passphrase-hint"
-          />
-          <span id="re-enrol-passphrase-hint" className="muted">
-            At least {MIN_PASSPHRASE} characters. Give it to the person privately; they can change it after signing in.
-          </span>
-        </div>
-        <div className="field">
-          <label htmlFor="re-enrol-confirmation">Confirm passphrase</label>
-          <input
-            id="re-enrol-confirmation"
-            type="password"
-            autoComplete="new-password"
-            value={confirmation}
-            onChange={(event) => setConfirmation(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="re-enrol-reason">Reason (required, at least {MIN_REASON} characters)</label>
-          <textarea id="re-enrol-reason" rows={2} value={reason} onChange={(event) => setReason(event.target.value)} />
-        </div>
-        {(problem ?? error) !== null && (
-          <p role="alert" className="error">
-            {problem ?? `Not re-enrolled: ${error}`}
-          </p>
-        )}
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={!valid || busy}>
-            Re-enrol
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
-        <p className="muted">Re-enrolment and your reason are recorded in the audit log (never the passphrase).</p>
-      </form>
-    </section>
+    <InitialPassphraseForm
+      user={user}
+      idPrefix="re-enrol"
+      verb="Re-enrol"
+      done="re-enrolled"
+      noun="Re-enrolment"
+      send={async (passphrase, reason) => {
+        const outcome = await reEnrol(user.id, passphrase, reason);
+        return outcome !== null
+          ? { error: outcome }
+          : { message: `${user.id} was re-enrolled and can sign in with the initial passphrase you gave.` };
+      }}
+      onDone={onDone}
+      onCancel={onCancel}
+    />
   );
 };
