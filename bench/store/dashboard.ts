@@ -4,11 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendAuditEvent } from '../../electron/services/audit/audit-log.ts';
-import { handleApiCall } from '../../electron/services/workstation/api.ts';
 import type { Session } from '../../electron/services/workstation/workstation.ts';
 import { QUEUE_FOR_REFUSAL } from '../../core/routing/outcome.ts';
 import { seededRandom } from '../routing/generate.ts';
-import { benchWorkstation, caseFixtureWriter } from './fixtures.ts';
+import { benchWorkstation, caseFixtureWriter, measureApiLatency } from './fixtures.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 const ENTRIES = Number(process.env.BENCH_AUDIT_ENTRIES ?? 1_000_000);
@@ -107,19 +106,8 @@ if (ENTRIES > 0)
     `fixture: ${ENTRIES.toLocaleString('en')} audit entries appended in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 
-const measure = (label: string, session: Session, method: string, request: () => unknown): void => {
-  const times: number[] = [];
-  for (let i = 0; i < QUERIES; i += 1) {
-    const body = request();
-    const t0 = performance.now();
-    const reply = handleApiCall(session, method, body);
-    times.push(performance.now() - t0);
-    if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
-  }
-  times.sort((a, b) => a - b);
-  const at = (q: number): string => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
-  console.log(`${label.padEnd(62)} p50 ${at(0.5).padStart(7)} ms   p99 ${at(0.99).padStart(7)} ms`);
-};
+const measure = (label: string, session: Session, method: string, request: () => unknown): void =>
+  measureApiLatency({ queries: QUERIES, digits: 1, width: 62 }, label, session, method, request);
 
 console.log(`${QUERIES} calls each through handleApiCall:`);
 measure('dashboard.summary, all markets', admin, 'dashboard.summary', () => ({}));

@@ -8,6 +8,7 @@ import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { LeadSchema } from '../../core/routing/lead.ts';
 import type { Lead } from '../../core/routing/lead.ts';
 import type { Role } from '../../core/access/roles.ts';
+import { handleApiCall } from '../../electron/services/workstation/api.ts';
 import { createUser } from '../../electron/services/workstation/users.ts';
 import { initialiseWorkstation, openWorkstation } from '../../electron/services/workstation/workstation.ts';
 import type { Session, WorkstationDeps } from '../../electron/services/workstation/workstation.ts';
@@ -158,4 +159,29 @@ export const benchWorkstation = (
     sessions[user.id] = openWorkstation({ path: input.path, userId: user.id, passphrase }, input.deps);
   }
   return { admin, sessions };
+};
+
+/**
+ * Calls one api method `queries` times through handleApiCall (validation, access checks, the query, the response
+ * check) and prints p50 and p99 of the calls, `digits` decimals, the label padded to `width`.
+ */
+export const measureApiLatency = (
+  options: { readonly queries: number; readonly digits: number; readonly width: number },
+  label: string,
+  session: Session,
+  method: string,
+  request: () => unknown,
+): void => {
+  const times: number[] = [];
+  for (let i = 0; i < options.queries; i += 1) {
+    const body = request();
+    const t0 = performance.now();
+    const reply = handleApiCall(session, method, body);
+    times.push(performance.now() - t0);
+    if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number): string =>
+    times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(options.digits);
+  console.log(`${label.padEnd(options.width)} p50 ${at(0.5).padStart(7)} ms   p99 ${at(0.99).padStart(7)} ms`);
 };

@@ -3,10 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { handleApiCall } from '../../electron/services/workstation/api.ts';
 import type { Session } from '../../electron/services/workstation/workstation.ts';
 import { seededRandom } from '../routing/generate.ts';
-import { benchWorkstation, caseFixtureWriter } from './fixtures.ts';
+import { benchWorkstation, caseFixtureWriter, measureApiLatency } from './fixtures.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
@@ -69,19 +68,8 @@ console.log(
   `fixture: ${CASES.toLocaleString('en')} cases inserted in ${((performance.now() - started) / 1000).toFixed(1)} s (encrypted store)`,
 );
 
-const measure = (label: string, session: Session, method: string, request: () => unknown): void => {
-  const times: number[] = [];
-  for (let i = 0; i < QUERIES; i += 1) {
-    const body = request();
-    const t0 = performance.now();
-    const reply = handleApiCall(session, method, body);
-    times.push(performance.now() - t0);
-    if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
-  }
-  times.sort((a, b) => a - b);
-  const at = (q: number): string => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(2);
-  console.log(`${label.padEnd(58)} p50 ${at(0.5).padStart(7)} ms   p99 ${at(0.99).padStart(7)} ms`);
-};
+const measure = (label: string, session: Session, method: string, request: () => unknown): void =>
+  measureApiLatency({ queries: QUERIES, digits: 2, width: 58 }, label, session, method, request);
 
 console.log(`${QUERIES} calls each through handleApiCall (goal: p99 < 20 ms for a page):`);
 measure('page 1 of a queue, by SLA, all markets', senior, 'cases.list', () => ({ queue: pick(queues), pageSize: 50 }));

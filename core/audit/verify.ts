@@ -42,7 +42,7 @@ import type { NoteSignature, NoteVerifierKey } from './note.ts';
 import { keyWindowProblem } from './signing-keys.ts';
 import { parseCanonicalJson } from './strict-json.ts';
 import { entryOfLine, examineLines } from './verify-lines.ts';
-import type { LineFacts, LineFailure } from './verify-lines.ts';
+import type { CsvToMatch, LineFacts, LineFailure } from './verify-lines.ts';
 
 export type FailureCode =
   | 'missing-file'
@@ -183,13 +183,12 @@ export function* examineOnThisThread(
   ends: readonly number[],
   csv: Uint8Array | null,
 ): Generator<LineFacts> {
-  // Each range starts matching where the one before ended; after a row that differs, no more rows are matched.
-  let csvStart = csv ? -2 : -1;
+  // Each range starts matching where the one before ended (the first counts its way to row 1); after a row that
+  // differs (csvEnd -1), no more rows are matched.
+  let match: CsvToMatch | null = csv ? { bytes: csv, start: null } : null;
   for (let from = 0; from < starts.length; from += PROGRESS_EVERY) {
-    const to = Math.min(starts.length, from + PROGRESS_EVERY);
-    const match = csv && csvStart !== -1 ? { bytes: csv, start: csvStart === -2 ? null : csvStart } : null;
-    const facts = examineLines(entries, starts, ends, from, to, match);
-    csvStart = facts.csvEnd;
+    const facts = examineLines(entries, starts, ends, from, Math.min(starts.length, from + PROGRESS_EVERY), match);
+    match = csv && facts.csvEnd >= 0 ? { bytes: csv, start: facts.csvEnd } : null;
     yield facts;
   }
 }

@@ -62,8 +62,10 @@ const RotateOptions = z.object({
   reason: Reason,
   passphraseEnv: z.string().min(1),
 });
-const ReEnrolOptions = RotateOptions.extend({ target: z.string().min(1), initialPassphraseEnv: z.string().min(1) });
-const DeactivateOptions = RotateOptions.extend({ target: z.string().min(1) });
+const TargetOptions = RotateOptions.extend({
+  target: z.string().min(1),
+  initialPassphraseEnv: z.string().min(1).optional(),
+});
 
 const parseOptions = <T>(schema: z.ZodType<T>, raw: unknown): T => {
   const parsed = schema.safeParse(raw);
@@ -94,6 +96,44 @@ const runAsAdmin = (
   } finally {
     session.workstation.close();
   }
+};
+
+/**
+ * A command an operations admin runs on another user (--target) with a reason; with `initialPassphraseOf`, the target
+ * also gets an initial passphrase from the environment (at least 12 characters).
+ */
+const targetCommand = (
+  parent: Command,
+  spec: {
+    readonly name: string;
+    readonly description: string;
+    readonly admin: string;
+    readonly entry: string;
+    readonly initialPassphraseOf?: string;
+  },
+  run: (session: Session, target: string, reason: string, initialPassphrase: string | null) => unknown,
+): void => {
+  const command = parent
+    .command(spec.name)
+    .description(spec.description)
+    .requiredOption('--db <file>', 'the workstation database')
+    .requiredOption('--user <id>', `the operations admin who ${spec.admin}`)
+    .requiredOption('--target <id>', `the user to ${spec.name}`)
+    .requiredOption('--reason <text>', `why (recorded in the ${spec.entry} audit entry)`)
+    .option('--passphrase-env <name>', "environment variable holding the admin's passphrase", 'PERIMETER_PASSPHRASE');
+  if (spec.initialPassphraseOf)
+    command.option(
+      '--initial-passphrase-env <name>',
+      `environment variable holding the ${spec.initialPassphraseOf} user's initial passphrase`,
+      'PERIMETER_INITIAL_PASSPHRASE',
+    );
+  command.action((raw: unknown) => {
+    const options = parseOptions(TargetOptions, raw);
+    const initial = options.initialPassphraseEnv === undefined ? null : passphrase(options.initialPassphraseEnv);
+    if (initial !== null && initial.length < 12)
+      throw new CliError('an initial passphrase has at least 12 characters', EXIT_UNUSABLE);
+    runAsAdmin(options, (session) => run(session, options.target, options.reason, initial));
+  });
 };
 
 export const registerWorkstationCommands = (program: Command): void => {
@@ -154,71 +194,42 @@ export const registerWorkstationCommands = (program: Command): void => {
       runAsAdmin(options, (session) => rotateDatabaseKey(session, { passphrase: secret, reason: options.reason }));
     });
 
-  workstation
-    .command('re-enrol')
-    .description('give a user whose key slot a rotation dropped a new one, under an initial passphrase (decision 0037)')
-    .requiredOption('--db <file>', 'the workstation database')
-    .requiredOption('--user <id>', 'the operations admin who re-enrols')
-    .requiredOption('--target <id>', 'the user to re-enrol')
-    .requiredOption('--reason <text>', 'why (recorded in the permission.granted audit entry)')
-    .option('--passphrase-env <name>', "environment variable holding the admin's passphrase", 'PERIMETER_PASSPHRASE')
-    .option(
-      '--initial-passphrase-env <name>',
-      "environment variable holding the re-enrolled user's initial passphrase",
-      'PERIMETER_INITIAL_PASSPHRASE',
-    )
-    .action((raw: unknown) => {
-      const options = parseOptions(ReEnrolOptions, raw);
-      const initial = passphrase(options.initialPassphraseEnv);
-      if (initial.length < 12) throw new CliError('an initial passphrase has at least 12 characters', EXIT_UNUSABLE);
-      runAsAdmin(options, (session) =>
-        reEnrol(session, { userId: options.target, initialPassphrase: initial, reason: options.reason }),
-      );
-    });
-
-  workstation
-    .command('deactivate')
-    .description(
-      'cut a leaver off (decision 0039): sign-in revoked and their claimed cases released in one audited command, then their key slots removed',
-    )
-    .requiredOption('--db <file>', 'the workstation database')
-    .requiredOption('--user <id>', 'the operations admin who deactivates')
-    .requiredOption('--target <id>', 'the user to deactivate')
-    .requiredOption('--reason <text>', 'why (recorded in the permission.revoked audit entry)')
-    .option('--passphrase-env <name>', "environment variable holding the admin's passphrase", 'PERIMETER_PASSPHRASE')
-    .action((raw: unknown) => {
-      const options = parseOptions(DeactivateOptions, raw);
-      runAsAdmin(options, (session) =>
-        setActive(session, { userId: options.target, active: false, reason: options.reason }),
-      );
-    });
-
-  workstation
-    .command('reactivate')
-    .description('let a deactivated user sign in again, under a new initial passphrase (decision 0039)')
-    .requiredOption('--db <file>', 'the workstation database')
-    .requiredOption('--user <id>', 'the operations admin who reactivates')
-    .requiredOption('--target <id>', 'the user to reactivate')
-    .requiredOption('--reason <text>', 'why (recorded in the permission.granted audit entry)')
-    .option('--passphrase-env <name>', "environment variable holding the admin's passphrase", 'PERIMETER_PASSPHRASE')
-    .option(
-      '--initial-passphrase-env <name>',
-      "environment variable holding the reactivated user's initial passphrase",
-      'PERIMETER_INITIAL_PASSPHRASE',
-    )
-    .action((raw: unknown) => {
-      const options = parseOptions(ReEnrolOptions, raw);
-      const initial = passphrase(options.initialPassphraseEnv);
-      if (initial.length < 12) throw new CliError('an initial passphrase has at least 12 characters', EXIT_UNUSABLE);
-      runAsAdmin(options, (session) =>
-        setActive(session, {
-          userId: options.target,
-          active: true,
-          reason: options.reason,
-          initialPassphrase: initial,
-        }),
-      );
-    });
+  targetCommand(
+    workstation,
+    {
+      name: 're-enrol',
+      description:
+        'give a user whose key slot a rotation dropped a new one, under an initial passphrase (decision 0037)',
+      admin: 're-enrols',
+      entry: 'permission.granted',
+      initialPassphraseOf: 're-enrolled',
+    },
+    (session, userId, reason, initialPassphrase) =>
+      reEnrol(session, { userId, initialPassphrase: initialPassphrase!, reason }),
+  );
+  targetCommand(
+    workstation,
+    {
+      name: 'deactivate',
+      description:
+        'cut a leaver off (decision 0039): sign-in revoked and their claimed cases released in one audited command, then their key slots removed',
+      admin: 'deactivates',
+      entry: 'permission.revoked',
+    },
+    (session, userId, reason) => setActive(session, { userId, active: false, reason }),
+  );
+  targetCommand(
+    workstation,
+    {
+      name: 'reactivate',
+      description: 'let a deactivated user sign in again, under a new initial passphrase (decision 0039)',
+      admin: 'reactivates',
+      entry: 'permission.granted',
+      initialPassphraseOf: 'reactivated',
+    },
+    (session, userId, reason, initialPassphrase) =>
+      setActive(session, { userId, active: true, reason, initialPassphrase: initialPassphrase! }),
+  );
 
   program
     .command('leads')

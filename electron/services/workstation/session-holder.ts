@@ -139,14 +139,20 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
       if (method === 'session.unlock') return unlock(raw);
       if (isKeychainMethod(method)) return answerWithoutKeychain(method, raw);
       if (session === null) return apiErr('unauthenticated', 'the workstation is locked: unlock first');
-      // A user deactivated meanwhile (by an admin in another session or process) is signed out here, key wiped
-      // (decision 0039); handleApiCall refuses them too, this also ends the session.
-      if (findUser(session.workstation.db, session.user.id)?.active !== true) {
+      const reply = handleApiCall(session, method, raw);
+      // handleApiCall refuses a user deactivated meanwhile (by an admin in another session or process); that also
+      // ends this session, key wiped (decision 0039). Only a refusal is looked into: a call that went through needs
+      // no second read of the user.
+      if (
+        !reply.ok &&
+        reply.error.code === 'unauthenticated' &&
+        findUser(session.workstation.db, session.user.id)?.active !== true
+      ) {
         const userId = session.user.id;
         lock();
         return apiErr('unauthenticated', `${userId} has been deactivated and is signed out of this workstation`);
       }
-      return handleApiCall(session, method, raw);
+      return reply;
     } catch (error) {
       return apiErr('internal', error instanceof Error ? error.message : String(error));
     }

@@ -6,6 +6,7 @@ import type { FormEvent, ReactElement } from 'react';
 import { QUEUE_LABEL } from '../../app/labels.ts';
 import { MIN_REASON } from './users-form.ts';
 import { InitialPassphraseForm } from './InitialPassphraseForm.tsx';
+import type { UserFormProps } from './InitialPassphraseForm.tsx';
 import { useUsers } from './users-store.ts';
 import type { ClaimedCaseView, SetActiveView, UserView } from './users-store.ts';
 
@@ -189,15 +190,7 @@ const ConfirmDeactivation = (props: {
 };
 
 /** Reactivate a user: a reason and a new initial passphrase (their old slot was removed when they left). */
-export const ReactivateForm = ({
-  user,
-  onDone,
-  onCancel,
-}: {
-  user: UserView;
-  onDone: (message: string) => void;
-  onCancel: () => void;
-}): ReactElement => {
+export const ReactivateForm = ({ user, onDone, onCancel }: UserFormProps): ReactElement => {
   const { setActive } = useUsers();
   return (
     <InitialPassphraseForm

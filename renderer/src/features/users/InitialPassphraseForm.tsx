@@ -6,8 +6,14 @@ import { MIN_PASSPHRASE, MIN_REASON } from './users-form.ts';
 import { useUsers } from './users-store.ts';
 import type { UserView } from './users-store.ts';
 
-export type InitialPassphraseFormProps = {
+/** What a form below the users table takes: its user, and what to do when done or cancelled. */
+export type UserFormProps = {
   readonly user: UserView;
+  readonly onDone: (message: string) => void;
+  readonly onCancel: () => void;
+};
+
+export type InitialPassphraseFormProps = UserFormProps & {
   /** Distinguishes the form's element ids ("re-enrol", "reactivate"). */
   readonly idPrefix: string;
   /** The action as a verb ("Re-enrol", "Reactivate") and as a past participle ("re-enrolled", "reactivated"). */
@@ -21,8 +27,6 @@ export type InitialPassphraseFormProps = {
     passphrase: string,
     reason: string,
   ) => Promise<{ readonly error: string } | { readonly message: string }>;
-  readonly onDone: (message: string) => void;
-  readonly onCancel: () => void;
 };
 
 export const InitialPassphraseForm = (props: InitialPassphraseFormProps): ReactElement => {

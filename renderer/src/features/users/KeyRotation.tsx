@@ -5,8 +5,9 @@ import { createPortal } from 'react-dom';
 import type { FormEvent, ReactElement } from 'react';
 import { MIN_REASON } from './users-form.ts';
 import { InitialPassphraseForm } from './InitialPassphraseForm.tsx';
+import type { UserFormProps } from './InitialPassphraseForm.tsx';
 import { useUsers } from './users-store.ts';
-import type { RotationView, UserView } from './users-store.ts';
+import type { RotationView } from './users-store.ts';
 
 const list = (ids: readonly string[]): string => (ids.length === 0 ? 'nobody' : ids.join(', '));
 
@@ -179,15 +180,7 @@ const RotateKeyDialog = (props: {
 };
 
 /** Gives a user without a key slot a new one under an initial passphrase (the service refuses users with a slot). */
-export const ReEnrolForm = ({
-  user,
-  onDone,
-  onCancel,
-}: {
-  user: UserView;
-  onDone: (message: string) => void;
-  onCancel: () => void;
-}): ReactElement => {
+export const ReEnrolForm = ({ user, onDone, onCancel }: UserFormProps): ReactElement => {
   const { reEnrol } = useUsers();
   return (
     <InitialPassphraseForm
