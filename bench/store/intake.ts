@@ -7,6 +7,7 @@ import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { stringify } from 'yaml';
 import { generatePolicy } from '../routing/generate.ts';
 import { PAGE_CACHE_KIB } from '../../electron/services/store/database.ts';
+import { startBackgroundCheckpointer } from '../../electron/services/store/checkpointer.ts';
 import { migrate } from '../../electron/services/store/migrations/runner.ts';
 import { importLeads } from '../../electron/services/workstation/intake.ts';
 import { initialiseWorkstation, initialiseWorkstationOn } from '../../electron/services/workstation/workstation.ts';
@@ -20,7 +21,13 @@ const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 const CHUNK = Number(process.env.BENCH_CHUNK ?? 1_000);
 const dir = mkdtempSync(join(tmpdir(), 'perimeter-bench-store-'));
 const policyText = stringify(generatePolicy(42), { aliasDuplicateObjects: false });
-const deps: WorkstationDeps = { now: () => new Date(), scryptCost: { N: 2 ** 14, r: 8, p: 1 } };
+// BENCH_CHECKPOINTER=0 turns the background WAL checkpointer off (decision 0049), to measure what it brings.
+const withCheckpointer = process.env.BENCH_CHECKPOINTER !== '0';
+const deps: WorkstationDeps = {
+  now: () => new Date(),
+  scryptCost: { N: 2 ** 14, r: 8, p: 1 },
+  ...(withCheckpointer ? {} : { checkpointer: null }),
+};
 const admin = { id: 'bench', name: 'Bench Admin', passphrase: 'benchmark passphrase' };
 
 // BENCH_LISTS names a list directory imported before (to profile intake alone); otherwise the lists are imported now.
@@ -95,7 +102,8 @@ migrate(plainDb);
 const plain = initialiseWorkstationOn(
   plainDb,
   { path: join(dir, 'plain.db'), logId: 'bench-plain', admin, policyText },
-  deps,
+  // The twin's checkpointer opens its file without a key, like the twin.
+  { ...deps, checkpointer: withCheckpointer ? (db, path) => startBackgroundCheckpointer(db, path, null) : null },
   screener,
   new Uint8Array(32),
 );
@@ -118,6 +126,7 @@ const encryptedRate = report(tallies[0]!);
 const plainRate = report(tallies[1]!);
 
 console.log(
-  `encryption overhead: ${(((plainRate - encryptedRate) / plainRate) * 100).toFixed(1)}% (goal < 20%); goal: >= 5,000 leads/s end to end`,
+  `encryption overhead: ${(((plainRate - encryptedRate) / plainRate) * 100).toFixed(1)}% (goal < 20%); goal: >= 5,000 leads/s end to end` +
+    (withCheckpointer ? '' : ' (background checkpointer off)'),
 );
 rmSync(dir, { recursive: true, force: true });

@@ -151,21 +151,42 @@ export const AgeBucketsSchema = z.strictObject({
   over7d: z.number(),
 });
 
+/** A lead file to import (leads.import, and leads.startImport as a background job). */
+export const LeadImportRequestSchema = z.strictObject({
+  fileName: z.string().min(1).max(260),
+  format: z.enum(['csv', 'jsonl']),
+  content: z.string().max(64 * 1024 * 1024),
+  /** all: the batch lands whole or not at all; valid: bad rows are reported and the rest land. */
+  mode: z.enum(['all', 'valid']),
+  sourceSystem: z.string().min(1).max(64),
+  /** For CRM exports: their column name → our documented column name (docs/leads.md). */
+  columnMapping: z.record(z.string(), z.string()).optional(),
+});
+
+// Lead imports as background jobs with progress (issue 5; docs/workstation.md, decision 0048): shared schemas.
+/** An import job as its owner sees it; jobs live in memory (the last 20 finished are kept) and a restart loses them. */
+export const ImportJobStatusSchema = z.strictObject({
+  jobId: z.string(),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  /** Leads through so far: imported (valid mode) or screened (all mode, which then writes them all in one go). */
+  processed: z.number().int().min(0),
+  total: z.number().int().min(0),
+  /** What landed: so far (valid mode) or in the end; null in all mode until its one transaction has committed. */
+  result: ImportResultSchema.nullable(),
+  error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+  startedAt: IsoTime,
+  finishedAt: IsoTime.nullable(),
+});
+
 export const API = {
   'session.whoami': { request: z.strictObject({}), response: UserSchema },
-  'leads.import': {
-    request: z.strictObject({
-      fileName: z.string().min(1).max(260),
-      format: z.enum(['csv', 'jsonl']),
-      content: z.string().max(64 * 1024 * 1024),
-      /** all: the batch lands whole or not at all; valid: bad rows are reported and the rest land. */
-      mode: z.enum(['all', 'valid']),
-      sourceSystem: z.string().min(1).max(64),
-      /** For CRM exports: their column name → our documented column name (docs/leads.md). */
-      columnMapping: z.record(z.string(), z.string()).optional(),
-    }),
-    response: ImportResultSchema,
-  },
+  'leads.import': { request: LeadImportRequestSchema, response: ImportResultSchema },
+  // Lead imports as background jobs with progress (issue 5; decision 0048). Only the starter sees or cancels a job.
+  /** Reads the file (bad rows as in leads.import), starts the import in the background and answers at once. */
+  'leads.startImport': { request: LeadImportRequestSchema, response: z.strictObject({ jobId: z.string() }) },
+  'leads.importStatus': { request: z.strictObject({ jobId: Id }), response: ImportJobStatusSchema },
+  /** Valid mode stops after the current chunk (what committed stays); all mode cancelled lands nothing. */
+  'leads.cancelImport': { request: z.strictObject({ jobId: Id }), response: ImportJobStatusSchema },
   'leads.add': {
     request: z.strictObject({
       lead: z.record(z.string(), z.unknown()),

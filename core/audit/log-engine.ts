@@ -58,6 +58,11 @@ export type AppendOptions = {
    * predecessor takes the predecessor's time instead of being refused.
    */
   readonly clampTime?: boolean;
+  /**
+   * The head when the caller knows it: the entry it appended last in the same transaction. Saves reading it back. A
+   * wrong head cannot slip through: the entry would carry a sequence the store refuses (the audit table's trigger).
+   */
+  readonly head?: LogHead;
 };
 
 /** Appends one entry: chains it to the head, stores its bytes and leaf, and completes the tree nodes it closes. */
@@ -68,7 +73,7 @@ export const appendEntry = (
   sha256: Sha256,
   options: AppendOptions = {},
 ): Appended => {
-  const head = store.head();
+  const head = options.head ?? store.head();
   if (!head && input.type !== 'log.created') throw new AuditLogError('the log has not been created', 'type');
   if (head && input.type === 'log.created') throw new AuditLogError('the log exists already', 'type');
   const time = options.clampTime && head && head.time > input.time ? head.time : input.time;

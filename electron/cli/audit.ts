@@ -1,5 +1,6 @@
 // `perimeter audit …`: verify, export, prove and check proofs, compare exports, and run the log (keys, erasure).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import type { Command } from 'commander';
 import * as z from 'zod';
 import { bytesToBase64 } from '../../core/audit/bytes.ts';
@@ -81,9 +82,19 @@ const loadTrustedKeys = (values: readonly string[]): NoteVerifierKey[] => {
 
 // --- bundles --------------------------------------------------------------------------------------------------
 
+// Worker threads pay off only with a core to run on: when the machine's load already fills every core, the verifier
+// stays on this thread (measured in bench/audit: 21.2 s on threads against 14.7 s on one, at a load of about 2 on 2
+// cores). `--threads 0` forces one thread, `--threads 1` or more forces the workers.
+const useWorkers = (threads: 'auto' | number): boolean =>
+  threads === 'auto' ? loadavg()[0]! < availableParallelism() : threads > 0;
+
 const verifyBundlePath = (
   path: string,
-  options: { readonly keys: readonly NoteVerifierKey[]; readonly known: readonly string[] },
+  options: {
+    readonly keys: readonly NoteVerifierKey[];
+    readonly known: readonly string[];
+    readonly threads?: 'auto' | number;
+  },
 ): VerifiedExport => {
   const read = readBundle(path);
   if (!read.ok) throw new CliError(read.error, EXIT_UNUSABLE);
@@ -97,7 +108,10 @@ const verifyBundlePath = (
   // Worker threads hash the lines and build the tree, and examine ranges of lines, while this thread examines its own
   // range and then judges every line in order (the same bytes, the same core functions).
   const entries = read.value.files.get(ENTRIES_FILE);
-  const parallel = entries ? startParallelVerify(entries, read.value.files.get(CSV_FILE) ?? null) : null;
+  const parallel =
+    entries && useWorkers(options.threads ?? 'auto')
+      ? startParallelVerify(entries, read.value.files.get(CSV_FILE) ?? null)
+      : null;
   const verified = verifyUnzippedBundle(read.value, {
     sha256: nodeSha256,
     trustedKeys: options.keys,
@@ -192,13 +206,27 @@ export const registerAuditCommands = (program: Command): void => {
     .option('--key <key>', 'a trusted log key (note verifier key) or a file of them; repeatable', collect, [])
     .option('--known <checkpoint>', 'a signed checkpoint of this log seen before; repeatable', collect, [])
     .option('--json', 'print the full report as JSON')
+    .option(
+      '--threads <mode>',
+      'auto (worker threads unless the load already fills every core), 0 (this thread only) or 1 (worker threads)',
+      'auto',
+    )
     .description('verify an export: exit 0 valid, 1 invalid, 2 unusable input')
     .action((bundle: string, raw: unknown) => {
       const options = parseOptions(
-        z.object({ key: z.array(z.string()), known: z.array(z.string()), json: z.boolean().optional() }),
+        z.object({
+          key: z.array(z.string()),
+          known: z.array(z.string()),
+          json: z.boolean().optional(),
+          threads: z.union([z.literal('auto'), z.enum(['0', '1']).transform(Number)]),
+        }),
         raw,
       );
-      const { report } = verifyBundlePath(bundle, { keys: loadTrustedKeys(options.key), known: options.known });
+      const { report } = verifyBundlePath(bundle, {
+        keys: loadTrustedKeys(options.key),
+        known: options.known,
+        threads: options.threads,
+      });
       if (options.json) out(JSON.stringify({ bundle, ...report }, null, 2));
       else printReport(bundle, report);
       process.exitCode = report.verdict === 'valid' ? EXIT_OK : EXIT_INVALID;

@@ -67,6 +67,11 @@ describe('perimeter audit verify', () => {
       firstFailure: { sequence: string };
     };
     expect(json.firstFailure.sequence).toBe('2');
+    // One thread or worker threads (when the bundle is large enough for them): the same report.
+    for (const threads of ['0', '1'])
+      expect(
+        JSON.parse(runCli(['audit', 'verify', at('tampered.zip'), '--json', '--threads', threads]).stdout),
+      ).toEqual(json);
   });
 
   it('exits 1 when --key names a key that never signed this log', () => {
@@ -90,6 +95,9 @@ describe('perimeter audit verify', () => {
     const badFile = runCli(['audit', 'verify', at('first.zip'), '--key', at('bad-keys.txt')]);
     expect(badFile.status).toBe(2);
     expect(badFile.stderr).toContain('bad-keys.txt line 2');
+    const badThreads = runCli(['audit', 'verify', at('first.zip'), '--threads', 'many']);
+    expect(badThreads.status).toBe(2);
+    expect(badThreads.stderr).toContain('option --threads');
   });
 });
 

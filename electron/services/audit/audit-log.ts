@@ -5,7 +5,7 @@ import type { JsonValue } from '../../../core/shared/canonical-json.ts';
 import type { Sha256 } from '../../../core/shared/sha256.ts';
 import { hexToBytes } from '../../../core/audit/bytes.ts';
 import { commitCanonicalBytes } from '../../../core/audit/entry.ts';
-import type { JsonObject } from '../../../core/audit/entry.ts';
+import type { JsonObject, LogHead } from '../../../core/audit/entry.ts';
 import type { AuditEventType } from '../../../core/audit/event-types.ts';
 import { LOG_ID_PATTERN, utcTimeText } from '../../../core/audit/fields.ts';
 import type { LogId } from '../../../core/audit/fields.ts';
@@ -133,7 +133,7 @@ const monotonicTime = (db: Database, time: Date): string => {
 const INSERT_PERSONAL_DATA =
   'INSERT INTO audit_personal_data (sequence, subject, regime, commitment, salt, data) VALUES (?, ?, ?, ?, ?, ?)';
 
-const appendWithin = (db: Database, event: AuditEvent, deps: AuditDeps): Appended => {
+const appendWithin = (db: Database, event: AuditEvent, deps: AuditDeps, knownHead?: LogHead): Appended => {
   const sha256 = sha(deps);
   let commitment: string | null = null;
   let salt: Uint8Array | null = null;
@@ -161,7 +161,7 @@ const appendWithin = (db: Database, event: AuditEvent, deps: AuditDeps): Appende
       commitment,
     },
     sha256,
-    { clampTime: true },
+    knownHead ? { clampTime: true, head: knownHead } : { clampTime: true },
   );
   if (event.personalData && salt && commitment && canonicalData) {
     statement(db, INSERT_PERSONAL_DATA).run(
@@ -185,13 +185,19 @@ export const appendAuditEvent = (db: Database, event: AuditEvent, deps: AuditDep
 
 /**
  * The same append inside a transaction the caller holds open (the workstation's command path), without a savepoint
- * per entry: the caller's transaction is the unit, and any error rolls all of it back.
+ * per entry: the caller's transaction is the unit, and any error rolls all of it back. `knownHead` is the entry the
+ * caller appended last in this same transaction (see `AppendOptions.head`).
  */
-export const appendAuditEventInTransaction = (db: Database, event: AuditEvent, deps: AuditDeps = {}): Appended => {
+export const appendAuditEventInTransaction = (
+  db: Database,
+  event: AuditEvent,
+  deps: AuditDeps = {},
+  knownHead?: LogHead,
+): Appended => {
   if (!db.inTransaction) throw new AuditLogError('appendAuditEventInTransaction needs an open transaction');
   if (SERVICE_ONLY_TYPES.has(event.type))
     throw new AuditLogError(`${event.type} entries are written by the audit service's own operations`, 'type');
-  return appendWithin(db, event, deps);
+  return appendWithin(db, event, deps, knownHead);
 };
 
 /** For the service's own meta-actions (erasure, purge): the same path without the reserved-type guard. */

@@ -1,7 +1,10 @@
 // Small secret-bearing files (key slots) written beside the database: to a private temporary file, flushed, then
 // renamed into place, so a crash never leaves half a file and the old one stays until the new one is complete.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+const TEMPORARY_PART = /^[0-9a-f]{12}$/;
 
 /** Writes `value` as indented JSON to `path` atomically, readable by the owner only (mode 0600). */
 export const writeJsonAtomically = (path: string, value: unknown): void => {
@@ -14,4 +17,43 @@ export const writeJsonAtomically = (path: string, value: unknown): void => {
     closeSync(fd);
   }
   renameSync(temporary, path);
+};
+
+/**
+ * The temporary files `writeJsonAtomically` makes beside `path`: exactly `<path>.<12 lowercase hex>.tmp`. A crash
+ * between opening one and renaming it leaves it behind.
+ */
+export const temporaryFilesOf = (path: string): string[] => {
+  const prefix = `${basename(path)}.`;
+  return readdirSync(dirname(path))
+    .filter(
+      (name) =>
+        name.startsWith(prefix) &&
+        name.endsWith('.tmp') &&
+        TEMPORARY_PART.test(name.slice(prefix.length, -'.tmp'.length)),
+    )
+    .map((name) => join(dirname(path), name));
+};
+
+/**
+ * Removes those of `path`'s temporary files last modified at least `olderThanMs` before `now`; returns them. A writer
+ * holds its temporary for the milliseconds of one write, so an old one is a crash's leftover, never a write under way
+ * in another process (decision 0046). A file with a modification time in the future is kept.
+ */
+export const removeStaleTemporaries = (path: string, olderThanMs: number, now: number): string[] => {
+  const removed: string[] = [];
+  for (const temporary of temporaryFilesOf(path)) {
+    let modified: number;
+    try {
+      const stats = lstatSync(temporary);
+      if (!stats.isFile()) continue;
+      modified = stats.mtimeMs;
+    } catch {
+      continue; // renamed or removed meanwhile
+    }
+    if (now - modified < olderThanMs) continue;
+    rmSync(temporary, { force: true });
+    removed.push(temporary);
+  }
+  return removed;
 };

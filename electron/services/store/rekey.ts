@@ -1,24 +1,15 @@
 // Re-keying the encrypted database (decision 0037): a re-encrypted copy beside it, a new slots file, a commit marker,
 // then a hand-over by renames; `recoverInterruptedRekey` finishes or undoes a hand-over that a crash interrupted.
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import * as z from 'zod';
-import { writeJsonAtomically } from './atomic-file.ts';
+import { removeStaleTemporaries, temporaryFilesOf, writeJsonAtomically } from './atomic-file.ts';
 import { DATABASE_KEY_BYTES, openDatabase } from './database.ts';
 import type { Database } from './database.ts';
 import { StoreError } from './errors.ts';
 import { keySlotsPath } from './key-slots.ts';
+import { keychainSlotsPath } from './keychain-slots-file.ts';
 
 /** The files of a re-key, all beside the database. */
 export const rekeyPaths = (databasePath: string) => ({
@@ -29,7 +20,7 @@ export const rekeyPaths = (databasePath: string) => ({
   /** The commit point: while it exists the hand-over must be finished (rolled forward), never undone. */
   marker: `${databasePath}.rekey-commit`,
   /** The OS keychain slot (electron/main/keychain-slot.ts): it wraps the old key, so it goes. */
-  keychain: `${databasePath}.keychain.json`,
+  keychain: keychainSlotsPath(databasePath),
 });
 
 /** The named steps of a re-key, in order; a test hook may stop the process at any of them (the crash test). */
@@ -89,14 +80,6 @@ const rollForward = (databasePath: string, hooks: RekeyHooks): void => {
   fsyncDirectory(databasePath);
 };
 
-// The temporary files writeJsonAtomically makes beside `path` (`<path>.<random>.tmp`): a crash mid-write leaves one.
-const temporaryFilesOf = (path: string): string[] => {
-  const prefix = `${basename(path)}.`;
-  return readdirSync(dirname(path))
-    .filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'))
-    .map((name) => join(dirname(path), name));
-};
-
 /** Deletes a re-key's leftovers that never reached the commit point: the database and its slots are the old ones. */
 const rollBack = (databasePath: string): boolean => {
   const paths = rekeyPaths(databasePath);
@@ -112,13 +95,57 @@ const rollBack = (databasePath: string): boolean => {
   return leftovers.length > 0;
 };
 
+/** How old a slot file's temporary must be before an open removes it as a crash's leftover (decision 0046). */
+export const STALE_SLOT_TEMPORARY_MS = 10 * 60 * 1000;
+
+/**
+ * Removes the temporaries a crash left beside `<db>.keys.json` and `<db>.keychain.json` during an ordinary slot write
+ * (a passphrase change, a new user, a re-enrolment, a keychain enrolment): `<file>.<12 hex>.tmp`, only this database's,
+ * only when older than STALE_SLOT_TEMPORARY_MS, so a write under way in another process is never touched.
+ */
+export const removeStaleSlotTemporaries = (databasePath: string, now: number = Date.now()): string[] => {
+  const removed = [keySlotsPath(databasePath), keychainSlotsPath(databasePath)].flatMap((path) =>
+    removeStaleTemporaries(path, STALE_SLOT_TEMPORARY_MS, now),
+  );
+  if (removed.length > 0) fsyncDirectory(databasePath);
+  return removed;
+};
+
 export type RekeyRecovery = 'none' | 'rolled-back' | 'rolled-forward';
 
 /**
  * Run before every open of the database (passphrase, keychain, CLI). Needs no key. With the commit marker present the
  * interrupted hand-over is finished (new key, new slots); without it, leftover copies are deleted (old key, old slots).
+ * Either way, stale temporaries of the slot files are removed afterwards (`removeStaleSlotTemporaries`).
  */
 export const recoverInterruptedRekey = (databasePath: string): RekeyRecovery => {
+  // A rotation under way (in another process) holds the database exclusively until after its commit point: its copy
+  // and new slots are not leftovers, and deleting them would let it hand over new slots without the new database. The
+  // open that called this then fails on the lock, as it would anyway (decision 0046).
+  const recovery = heldExclusively(databasePath) ? 'none' : recoverRekey(databasePath);
+  removeStaleSlotTemporaries(databasePath);
+  return recovery;
+};
+
+/**
+ * Whether another connection holds the database exclusively (as `lockExclusively` does), asked without the key: a
+ * read-only connection that may not wait is refused with SQLITE_BUSY (or an extended busy code) while the lock is
+ * held; otherwise it gets as far as reading the first page, which it cannot decrypt (SQLITE_NOTADB).
+ */
+const heldExclusively = (databasePath: string): boolean => {
+  if (!existsSync(databasePath)) return false;
+  const probe = new BetterSqlite3(databasePath, { fileMustExist: true, readonly: true, timeout: 0 });
+  try {
+    probe.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return false;
+  } catch (error) {
+    return String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY');
+  } finally {
+    probe.close();
+  }
+};
+
+const recoverRekey = (databasePath: string): RekeyRecovery => {
   const paths = rekeyPaths(databasePath);
   if (existsSync(paths.marker)) {
     let marker: unknown;

@@ -4,13 +4,12 @@ import { API } from '../../../core/api/contract.ts';
 import type { ApiMethod, ApiParsedRequest, ApiResponse } from '../../../core/api/contract.ts';
 import { apiErr, apiOk, describeIssues } from '../../../core/api/envelope.ts';
 import type { ApiEnvelope } from '../../../core/api/envelope.ts';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { LeadSchema } from '../../../core/routing/lead.ts';
-import { StoreError } from '../store/errors.ts';
-import { parseLeadCsv, parseLeadJsonLines } from '../leads/read-lead-file.ts';
 import { approve, claim, decide, release, returnForRework } from './cases.ts';
 import { importLeads } from './intake.ts';
-import type { IntakeResult } from './intake.ts';
+import { importResultOf, readLeadImport } from './lead-import.ts';
+import { cancelImportJob, importJobStatus, startImportJob } from './import-jobs.ts';
+import { apiErrorOf } from './api-errors.ts';
 import { caseCounts, caseDetail, listCases, listNotifications } from './queries.ts';
 import { changeOwnPassphrase, createUser, listUsers, readLead, setMarkets, setRoles } from './users.ts';
 import { exportAudit, listAuditEntries } from './audit-view.ts';
@@ -22,29 +21,8 @@ import { decideMany } from './bulk.ts';
 import { deleteView, listViews, saveView } from './views.ts';
 import { refreshSession, WorkstationError } from './workstation.ts';
 import type { Session } from './workstation.ts';
-import { AuditLogError } from '../../../core/audit/log-engine.ts';
 
 type Handlers = { readonly [M in ApiMethod]: (session: Session, request: ApiParsedRequest<M>) => ApiResponse<M> };
-
-const decisionCounts = (result: IntakeResult): Record<string, number> => ({ ...result.decisions });
-
-// A header cell as CSV writes it: quoted when it holds a comma, a quote or a line break (quotes doubled).
-const csvHeaderCell = (name: string): string => (/[",\r\n]/.test(name) ? `"${name.replaceAll('"', '""')}"` : name);
-
-/** Renames the header row's columns (read as CSV, so quoted names with commas work); the rows are left as they are. */
-const applyColumnMapping = (content: string, mapping: Record<string, string> | undefined): string => {
-  if (!mapping) return content;
-  const newline = content.indexOf('\n');
-  const header = newline === -1 ? content : content.slice(0, newline);
-  let names: string[];
-  try {
-    names = (parseCsv(header.replace(/\r$/, ''), { bom: true, relax_column_count: true }) as string[][])[0] ?? [];
-  } catch {
-    return content; // an unreadable header is reported by the lead reader, with its line
-  }
-  const renamed = names.map((name) => csvHeaderCell(mapping[name.trim()] ?? name)).join(',');
-  return newline === -1 ? renamed : `${renamed}\n${content.slice(newline + 1)}`;
-};
 
 const handlers: Handlers = {
   'session.whoami': (session) => ({
@@ -53,30 +31,15 @@ const handlers: Handlers = {
     markets: [...session.user.markets],
   }),
   'leads.import': (session, request) => {
-    const content =
-      request.format === 'csv' ? applyColumnMapping(request.content, request.columnMapping) : request.content;
-    const parsed =
-      request.format === 'csv'
-        ? parseLeadCsv(content, request.fileName)
-        : parseLeadJsonLines(content, request.fileName);
-    const records = parsed.ok ? parsed.value : [];
-    const problems = parsed.ok ? [] : parsed.error;
-    // In "valid" mode the good rows of a file with bad rows still land: re-read them one by one.
-    const salvaged =
-      !parsed.ok && request.mode === 'valid' ? salvage(content, request.format, request.fileName) : records;
-    const result = importLeads(session, salvaged, problems, { sourceSystem: request.sourceSystem, mode: request.mode });
-    return {
-      imported: result.imported,
-      duplicates: result.duplicates,
-      rejected: result.rejected.map((problem) => ({
-        line: problem.line,
-        field: problem.field,
-        message: problem.message,
-      })),
-      decisions: decisionCounts(result),
-      casesOpened: result.casesOpened,
-    };
+    const { records, problems } = readLeadImport(request);
+    return importResultOf(
+      importLeads(session, records, problems, { sourceSystem: request.sourceSystem, mode: request.mode }),
+    );
   },
+  // Lead imports as background jobs with progress (decision 0048).
+  'leads.startImport': (session, request) => startImportJob(session, request),
+  'leads.importStatus': (session, request) => importJobStatus(session, request.jobId),
+  'leads.cancelImport': (session, request) => cancelImportJob(session, request.jobId),
   'leads.add': (session, request) => {
     const parsed = LeadSchema.safeParse(request.lead);
     if (!parsed.success) throw new WorkstationError('invalid_input', describeIssues(parsed.error));
@@ -147,30 +110,9 @@ const handlers: Handlers = {
 const copyUser = (user: Session['user']) => ({ ...user, roles: [...user.roles], markets: [...user.markets] });
 const rowOf = (session: Session, caseId: string) => caseDetail(session, caseId).case;
 
-const salvage = (content: string, format: 'csv' | 'jsonl', fileName: string) => {
-  if (format === 'jsonl') {
-    const lines = content.split('\n');
-    return lines.flatMap((line, index) => {
-      if (line.trim() === '') return [];
-      const one = parseLeadJsonLines(line, fileName);
-      return one.ok ? one.value.map((record) => ({ ...record, line: index + 1 })) : [];
-    });
-  }
-  const newline = content.indexOf('\n');
-  const header = content.slice(0, newline);
-  const body = content.slice(newline + 1).split('\n');
-  return body.flatMap((line, index) => {
-    if (line.trim() === '') return [];
-    const one = parseLeadCsv(`${header}\n${line}\n`, fileName);
-    return one.ok ? one.value.map((record) => ({ ...record, line: index + 2 })) : [];
-  });
-};
-
 const errorEnvelope = (error: unknown): ApiEnvelope<never> => {
-  if (error instanceof WorkstationError) return apiErr(error.code, error.message);
-  if (error instanceof StoreError) return apiErr(error.code, error.message);
-  if (error instanceof AuditLogError) return apiErr('invalid_input', error.message);
-  return apiErr('internal', error instanceof Error ? error.message : String(error));
+  const { code, message } = apiErrorOf(error);
+  return apiErr(code, message);
 };
 
 /** The one entry point for every transport: validates, authorises (in the handlers), answers in the envelope. */

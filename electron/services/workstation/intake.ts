@@ -11,8 +11,10 @@ import type { JsonValue } from '../../../core/shared/canonical-json.ts';
 import type { LocatedLead, LeadRecordProblem } from '../leads/read-lead-file.ts';
 import type { Database } from '../store/database.ts';
 import { statement } from '../store/statements.ts';
+import { startBackgroundCheckpointer } from '../store/checkpointer.ts';
+import type { BackgroundCheckpointer } from '../store/checkpointer.ts';
 import { actorOf, commit, WorkstationError } from './workstation.ts';
-import type { ActivePolicy, Appender, Session, Workstation } from './workstation.ts';
+import type { ActivePolicy, Appender, LeadScreener, Session, Workstation } from './workstation.ts';
 
 export type IntakeSource = 'file' | 'form' | 'sync' | 'api';
 
@@ -148,6 +150,19 @@ const regimeFor = (policy: ActivePolicy, decisions: readonly RoutingDecision[]):
   return 'prospects';
 };
 
+/**
+ * The lead with our own screening of its parties (when lists are loaded). Our screening never drops a hit the record
+ * arrived with (from an upstream system): both are kept. Pure given the screener, so it may run outside a transaction.
+ */
+export const withOwnScreening = (screener: LeadScreener | null, lead: Lead, at: string): Lead => {
+  const ours = screener ? screener(lead, at) : undefined;
+  const screening =
+    ours === undefined
+      ? lead.screening
+      : { screenedAt: ours.screenedAt, hits: [...(lead.screening?.hits ?? []), ...ours.hits] };
+  return screening === undefined ? lead : { ...lead, screening };
+};
+
 /** Tags, screens, routes and persists one lead inside the caller's transaction. */
 const ingestOne = (
   workstation: Workstation,
@@ -158,13 +173,7 @@ const ingestOne = (
   actor: string,
 ): RoutedPath[] => {
   const at = workstation.deps.now().toISOString();
-  // Our own screening never drops a hit the record arrived with (from an upstream system): both are kept.
-  const ours = workstation.screener ? workstation.screener(input.lead, at) : undefined;
-  const screening =
-    ours === undefined
-      ? input.lead.screening
-      : { screenedAt: ours.screenedAt, hits: [...(input.lead.screening?.hits ?? []), ...ours.hits] };
-  const lead: Lead = screening === undefined ? input.lead : { ...input.lead, screening };
+  const lead = withOwnScreening(workstation.screener, input.lead, at);
   const decisions = run.route(lead, at);
   append({
     actor,
@@ -220,6 +229,18 @@ export type ImportOptions = {
   readonly onProgress?: (done: number, total: number) => void;
   /** Leads per transaction in `valid` mode (all-or-nothing imports are one transaction). */
   readonly chunkSize?: number;
+  /**
+   * The background checkpointer of a caller that imports in several calls (pipeline.ts); null for none. By default an
+   * import of more than one chunk starts its own.
+   */
+  readonly checkpoints?: BackgroundCheckpointer | null;
+};
+
+/** Starts the workstation's background checkpointer for a long write run (decision 0049); null when there is none. */
+export const startCheckpoints = (workstation: Workstation): BackgroundCheckpointer | null => {
+  const factory =
+    workstation.deps.checkpointer === undefined ? startBackgroundCheckpointer : workstation.deps.checkpointer;
+  return factory ? factory(workstation.db, workstation.path, workstation.key()) : null;
 };
 
 const tally = (paths: readonly RoutedPath[], into: Record<string, number>): void => {
@@ -245,50 +266,58 @@ export const importLeads = (
   let imported = 0;
   let duplicates = 0;
   const chunkSize = options.mode === 'all' ? Math.max(records.length, 1) : (options.chunkSize ?? 500);
-  for (let offset = 0; offset < records.length; offset += chunkSize) {
-    const chunk = records.slice(offset, offset + chunkSize);
-    const outcome = commit(workstation, (append) => {
-      const run = startRoutingRun(policy.compiled, loadRoutingState(workstation.db));
-      const chunkPaths: RoutedPath[] = [];
-      let chunkImported = 0;
-      let chunkDuplicates = 0;
-      const chunkRejected: LeadRecordProblem[] = [];
-      for (const { lead, line } of chunk) {
-        const duplicate = isDuplicate(workstation.db, options.sourceSystem, lead.id);
-        if (duplicate === 'duplicate') {
-          chunkDuplicates += 1;
-          continue;
+  const ownCheckpoints =
+    options.checkpoints === undefined && records.length > chunkSize ? startCheckpoints(workstation) : null;
+  const checkpoints = options.checkpoints ?? ownCheckpoints;
+  try {
+    for (let offset = 0; offset < records.length; offset += chunkSize) {
+      const chunk = records.slice(offset, offset + chunkSize);
+      const outcome = commit(workstation, (append) => {
+        const run = startRoutingRun(policy.compiled, loadRoutingState(workstation.db));
+        const chunkPaths: RoutedPath[] = [];
+        let chunkImported = 0;
+        let chunkDuplicates = 0;
+        const chunkRejected: LeadRecordProblem[] = [];
+        for (const { lead, line } of chunk) {
+          const duplicate = isDuplicate(workstation.db, options.sourceSystem, lead.id);
+          if (duplicate === 'duplicate') {
+            chunkDuplicates += 1;
+            continue;
+          }
+          if (duplicate === 'conflict') {
+            const problem = {
+              file: '',
+              line,
+              field: 'id',
+              message: `lead id ${lead.id} is already used by another source system`,
+            };
+            if (options.mode === 'all') throw new WorkstationError('conflict', `line ${line}: ${problem.message}`);
+            chunkRejected.push(problem);
+            continue;
+          }
+          const result = ingestOne(
+            workstation,
+            append,
+            policy,
+            { lead, sourceSystem: options.sourceSystem, source: options.source ?? 'file' },
+            run,
+            actor,
+          );
+          chunkPaths.push(...result);
+          chunkImported += 1;
         }
-        if (duplicate === 'conflict') {
-          const problem = {
-            file: '',
-            line,
-            field: 'id',
-            message: `lead id ${lead.id} is already used by another source system`,
-          };
-          if (options.mode === 'all') throw new WorkstationError('conflict', `line ${line}: ${problem.message}`);
-          chunkRejected.push(problem);
-          continue;
-        }
-        const result = ingestOne(
-          workstation,
-          append,
-          policy,
-          { lead, sourceSystem: options.sourceSystem, source: options.source ?? 'file' },
-          run,
-          actor,
-        );
-        chunkPaths.push(...result);
-        chunkImported += 1;
-      }
-      return { chunkPaths, chunkImported, chunkDuplicates, chunkRejected };
-    });
-    imported += outcome.chunkImported;
-    duplicates += outcome.chunkDuplicates;
-    rejected.push(...outcome.chunkRejected);
-    tally(outcome.chunkPaths, decisions);
-    allPaths.push(...outcome.chunkPaths);
-    options.onProgress?.(Math.min(offset + chunk.length, records.length), records.length);
+        return { chunkPaths, chunkImported, chunkDuplicates, chunkRejected };
+      });
+      imported += outcome.chunkImported;
+      duplicates += outcome.chunkDuplicates;
+      rejected.push(...outcome.chunkRejected);
+      tally(outcome.chunkPaths, decisions);
+      allPaths.push(...outcome.chunkPaths);
+      checkpoints?.request();
+      options.onProgress?.(Math.min(offset + chunk.length, records.length), records.length);
+    }
+  } finally {
+    ownCheckpoints?.stop();
   }
   return {
     imported,

@@ -4,7 +4,7 @@ import { toRoutingScreening } from '../../../core/screening/routing-input.ts';
 import type { Lead } from '../../../core/routing/lead.ts';
 import type { BatchScreener } from '../screening/batch.ts';
 import type { LeadRecordProblem, LocatedLead } from '../leads/read-lead-file.ts';
-import { importLeads } from './intake.ts';
+import { importLeads, startCheckpoints } from './intake.ts';
 import type { ImportOptions, IntakeResult } from './intake.ts';
 import { partiesOf } from './screener.ts';
 import type { Session } from './workstation.ts';
@@ -51,17 +51,23 @@ export const importLeadsPipelined = async (
   const paths: IntakeResult['paths'][number][] = [];
   const unscreened = { ...session, workstation: { ...session.workstation, screener: null } };
   let next = chunks.length > 0 ? prescreenLeads(chunks[0]!, screener, at()) : null;
-  for (let index = 0; index < chunks.length; index += 1) {
-    const screened = await next!;
-    next = index + 1 < chunks.length ? prescreenLeads(chunks[index + 1]!, screener, at()) : null;
-    const result = importLeads(unscreened, screened, [], { ...options, mode: 'valid', chunkSize });
-    totals.imported += result.imported;
-    totals.duplicates += result.duplicates;
-    totals.casesOpened += result.casesOpened;
-    rejected.push(...result.rejected);
-    for (const [kind, count] of Object.entries(result.decisions)) decisions[kind] = (decisions[kind] ?? 0) + count;
-    paths.push(...result.paths);
-    options.onProgress?.(Math.min((index + 1) * chunkSize, records.length), records.length);
+  // One background checkpointer for the whole run (decision 0049), not one per chunk.
+  const checkpoints = chunks.length > 1 ? startCheckpoints(session.workstation) : null;
+  try {
+    for (let index = 0; index < chunks.length; index += 1) {
+      const screened = await next!;
+      next = index + 1 < chunks.length ? prescreenLeads(chunks[index + 1]!, screener, at()) : null;
+      const result = importLeads(unscreened, screened, [], { ...options, mode: 'valid', chunkSize, checkpoints });
+      totals.imported += result.imported;
+      totals.duplicates += result.duplicates;
+      totals.casesOpened += result.casesOpened;
+      rejected.push(...result.rejected);
+      for (const [kind, count] of Object.entries(result.decisions)) decisions[kind] = (decisions[kind] ?? 0) + count;
+      paths.push(...result.paths);
+      options.onProgress?.(Math.min((index + 1) * chunkSize, records.length), records.length);
+    }
+  } finally {
+    checkpoints?.stop();
   }
   return { ...totals, decisions, rejected, paths };
 };

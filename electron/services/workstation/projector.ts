@@ -181,6 +181,14 @@ export const projectEntry = (db: Database, entry: AuditEntry, sequence: number):
       );
       return;
     case 'routing.decided': {
+      // The lead's tag first, and only when it changes: a lead's second path finds it set, and a new path is then
+      // counted under the lead's jurisdiction at once instead of being moved there by refusal_counts_lead_moved.
+      const [jurisdiction, scope] = [text(payload.jurisdiction), text(payload.scope)];
+      statement(
+        db,
+        `UPDATE leads SET jurisdiction = ?, scope = coalesce(?, scope)
+         WHERE id = ? AND (jurisdiction IS NOT ? OR (? IS NOT NULL AND scope IS NOT ?))`,
+      ).run(jurisdiction, scope, text(payload.leadId), jurisdiction, scope, scope);
       statement(
         db,
         `INSERT INTO product_paths (lead_id, product_id, outcome, queue, reason, entity_id, team_id, rep_id, rule_version, decided_seq, override)
@@ -199,11 +207,6 @@ export const projectEntry = (db: Database, entry: AuditEntry, sequence: number):
         text(payload.repId),
         text(payload.ruleVersion),
         sequence,
-      );
-      statement(db, 'UPDATE leads SET jurisdiction = ?, scope = coalesce(?, scope) WHERE id = ?').run(
-        text(payload.jurisdiction),
-        text(payload.scope),
-        text(payload.leadId),
       );
       const cursor = payload.cursor as Payload | undefined;
       if (cursor && typeof cursor.teamId === 'string') {

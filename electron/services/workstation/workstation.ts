@@ -2,6 +2,8 @@
 // path (validate → evaluate with core → append audit entries and project them, in one transaction).
 import { existsSync } from 'node:fs';
 import { parsePolicyText } from '../../../core/policy/parse.ts';
+import type { LogHead } from '../../../core/audit/entry.ts';
+import type { CheckpointerFactory } from '../store/checkpointer.ts';
 import type { LoadedPolicy } from '../../../core/policy/parse.ts';
 import { compilePolicy } from '../../../core/routing/compile.ts';
 import type { CompiledPolicy } from '../../../core/routing/compile.ts';
@@ -32,6 +34,11 @@ export type LeadScreener = (lead: Lead, at: string) => ScreeningSummary | undefi
 export type WorkstationDeps = AuditDeps & {
   readonly now: () => Date;
   readonly scryptCost?: ScryptCost;
+  /**
+   * Long write runs (bulk intake) checkpoint the WAL on a worker thread (decision 0049): by default
+   * startBackgroundCheckpointer; null turns it off.
+   */
+  readonly checkpointer?: CheckpointerFactory | null;
 };
 
 export type ActivePolicy = { readonly loaded: LoadedPolicy; readonly compiled: CompiledPolicy; readonly text: string };
@@ -86,12 +93,16 @@ export type Appender = (event: Omit<AuditEvent, 'time'> & { readonly time?: Date
 /** The one command path: everything `run` appends, and every projection change, commits or rolls back together. */
 export const commit = <T>(workstation: Workstation, run: (append: Appender) => T): T =>
   inTransaction(workstation.db, () => {
+    // The log's head is read once per command: after that it is the entry this command appended last.
+    let head: LogHead | undefined;
     const append: Appender = (event) => {
       const appended = appendAuditEventInTransaction(
         workstation.db,
         { ...event, time: event.time ?? workstation.deps.now() },
         workstation.deps,
+        head,
       );
+      head = { sequence: appended.sequence, leafHash: appended.leafHash, time: appended.entry.time };
       projectEntry(workstation.db, appended.entry, appended.sequence);
       return appended;
     };

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   appendAuditEvent,
+  appendAuditEventInTransaction,
   auditSigningKeys,
   initialiseAuditLog,
   readPersonalData,
@@ -48,6 +49,28 @@ describe('audit log service', () => {
       db.prepare("INSERT INTO projection VALUES ('L-1')").run();
     })();
     expect(count()).toBe(before + 1);
+    db.close();
+  });
+
+  it('takes a known head from the caller, and a stale one is refused with nothing written', () => {
+    const { db } = auditDatabase(dir, 'known-head');
+    const count = (): number => (db.prepare('SELECT count(*) AS n FROM audit_entries').get() as { n: number }).n;
+    const headOf = (appended: ReturnType<typeof appendAuditEvent>) => ({
+      sequence: appended.sequence,
+      leafHash: appended.leafHash,
+      time: appended.entry.time,
+    });
+    const first = appendAuditEvent(db, event(1));
+    const second = db.transaction(() => appendAuditEventInTransaction(db, event(2), {}, headOf(first)))();
+    expect(second.sequence).toBe(first.sequence + 1);
+    expect(second.entry.previous).toBe(Buffer.from(first.leafHash).toString('hex'));
+    const before = count();
+    // A head one entry behind (another append came between) and one ahead (its entry was rolled back): both refused.
+    for (const stale of [headOf(first), { ...headOf(second), sequence: second.sequence + 1 }])
+      expect(() => db.transaction(() => appendAuditEventInTransaction(db, event(3), {}, stale))()).toThrow(
+        /in sequence/,
+      );
+    expect(count()).toBe(before);
     db.close();
   });
 

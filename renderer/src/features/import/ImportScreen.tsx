@@ -1,11 +1,14 @@
 // Importing leads: pick a CSV or JSON Lines file (a CSV's undocumented columns mapped to documented ones, with a
-// preview of the first rows), choose all-or-nothing or valid-rows-only, and see what happened; or add one lead by hand.
-import { useState } from 'react';
+// preview of the first rows), choose all-or-nothing or valid-rows-only, follow the import's progress (it runs as a
+// background job the officer may cancel, or leave and come back to), and see what happened; or add one lead by hand.
+import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
 import type { ApiResponse } from '../../../../core/api/contract.ts';
 import { call } from '../../api/client.ts';
 import { humanise } from '../../app/labels.ts';
 import { AddLeadForm } from './AddLeadForm.tsx';
+import { useImportJob } from './import-job-store.ts';
+import type { ImportJobStatus } from './import-job-store.ts';
 import {
   DOCUMENTED_COLUMNS,
   initialChoices,
@@ -18,6 +21,10 @@ import type { ColumnChoices, CsvPreview } from './csv-columns.ts';
 
 type Result = ApiResponse<'leads.import'>;
 
+/** How often a running import's status is read. */
+const POLL_MS = 300;
+const count = (n: number): string => new Intl.NumberFormat('en-GB').format(n);
+
 const formatOf = (name: string): 'csv' | 'jsonl' | null =>
   /\.csv$/i.test(name) ? 'csv' : /\.(jsonl|ndjson)$/i.test(name) ? 'jsonl' : null;
 
@@ -27,7 +34,9 @@ export const ImportScreen = ({ onImported }: { onImported: () => void }): ReactE
   const [sourceSystem, setSourceSystem] = useState('crm');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [result, setResult] = useState<Result | null>(null);
+  const job = useImportJob();
+  const running = job.jobId !== null && (job.status === null || job.status.state === 'running');
+  const finished = job.status !== null && job.status.state !== 'running' ? job.status : null;
   const [preview, setPreview] = useState<CsvPreview | null>(null);
   const [choices, setChoices] = useState<ColumnChoices>({});
 
@@ -53,10 +62,9 @@ export const ImportScreen = ({ onImported }: { onImported: () => void }): ReactE
     }
     setBusy(true);
     setError(null);
-    setResult(null);
     const content = await file.text();
     const mapping = format === 'csv' ? mappingOf(choices) : {};
-    const reply = await call('leads.import', {
+    const reply = await call('leads.startImport', {
       fileName: file.name,
       format,
       content,
@@ -69,9 +77,34 @@ export const ImportScreen = ({ onImported }: { onImported: () => void }): ReactE
       setError(reply.error.message);
       return;
     }
-    setResult(reply.value);
-    onImported();
+    job.started(reply.value.jobId, mode, file.name);
   };
+
+  // Poll the job while it runs (also after coming back to this screen); once it ends, the queue counts are reloaded.
+  const importedRef = useRef(onImported);
+  importedRef.current = onImported;
+  const { jobId, refresh } = job;
+  useEffect(() => {
+    if (jobId === null) return;
+    let stopped = false;
+    let timer: number | undefined;
+    const poll = async (): Promise<void> => {
+      const latest = await refresh();
+      if (stopped) return;
+      if (latest === null) {
+        // A failed read (not a forgotten job): try again a little later.
+        if (useImportJob.getState().jobId === jobId) timer = window.setTimeout(() => void poll(), POLL_MS * 3);
+        return;
+      }
+      if (latest.state === 'running') timer = window.setTimeout(() => void poll(), POLL_MS);
+      else importedRef.current();
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+    };
+  }, [jobId, refresh]);
 
   return (
     <main className="page" aria-labelledby="import-title">
@@ -114,9 +147,9 @@ export const ImportScreen = ({ onImported }: { onImported: () => void }): ReactE
         <button
           type="submit"
           className="primary"
-          disabled={busy || file === null || sourceSystem.trim() === '' || problems.length > 0}
+          disabled={busy || running || file === null || sourceSystem.trim() === '' || problems.length > 0}
         >
-          {busy ? 'Importing…' : 'Import'}
+          {busy ? 'Reading the file…' : running ? 'Importing…' : 'Import'}
         </button>
       </form>
       {error && (
@@ -124,58 +157,150 @@ export const ImportScreen = ({ onImported }: { onImported: () => void }): ReactE
           {error}
         </p>
       )}
-      {result && (
-        <section aria-labelledby="import-result-title" className="import-result" role="status">
-          <h2 id="import-result-title">Import result</h2>
-          <dl className="pairs">
-            <div>
-              <dt>Imported</dt>
-              <dd data-testid="imported">{result.imported}</dd>
-            </div>
-            <div>
-              <dt>Duplicates (already imported)</dt>
-              <dd>{result.duplicates}</dd>
-            </div>
-            <div>
-              <dt>Cases opened</dt>
-              <dd data-testid="cases-opened">{result.casesOpened}</dd>
-            </div>
-            <div>
-              <dt>Routing outcomes</dt>
-              <dd>
-                {Object.entries(result.decisions)
-                  .map(([outcome, count]) => `${humanise(outcome)}: ${count}`)
-                  .join(', ') || 'none'}
-              </dd>
-            </div>
-          </dl>
-          {result.rejected.length > 0 && (
-            <table className="data">
-              <caption>Rejected rows ({result.rejected.length})</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Line</th>
-                  <th scope="col">Field</th>
-                  <th scope="col">Problem</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.rejected.map((problem, index) => (
-                  <tr key={`${problem.line}-${problem.field}-${index}`}>
-                    <td>{problem.line}</td>
-                    <td>{problem.field}</td>
-                    <td>{problem.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
+      {job.error && (
+        <p role="alert" className="error">
+          Could not read the import's progress: {job.error}
+        </p>
       )}
+      {running && (
+        <ImportProgress
+          fileName={job.fileName}
+          mode={job.mode}
+          status={job.status}
+          onCancel={() => void job.cancel()}
+        />
+      )}
+      {finished && <ImportEnd status={finished} mode={job.mode} fileName={job.fileName} />}
+      {finished?.result && <ImportResult result={finished.result} />}
       <AddLeadForm onAdded={onImported} />
     </main>
   );
 };
+
+/** The running import: a progress bar, "12,000 of 100,000 leads", and the cancel button. */
+const ImportProgress = ({
+  fileName,
+  mode,
+  status,
+  onCancel,
+}: {
+  fileName: string;
+  mode: 'all' | 'valid';
+  status: ImportJobStatus | null;
+  onCancel: () => void;
+}): ReactElement => {
+  const processed = status?.processed ?? 0;
+  const total = status?.total ?? 0;
+  const text =
+    status === null
+      ? 'Starting…'
+      : mode === 'valid'
+        ? `${count(processed)} of ${count(total)} leads`
+        : processed < total
+          ? `${count(processed)} of ${count(total)} leads screened; all of them are written together at the end`
+          : `Writing ${count(total)} leads in one go…`;
+  return (
+    <section className="import-progress" aria-labelledby="import-progress-title">
+      <h2 id="import-progress-title">Importing {fileName}</h2>
+      {status === null ? (
+        <progress aria-labelledby="import-progress-title" aria-describedby="import-progress-text" />
+      ) : (
+        <progress
+          aria-labelledby="import-progress-title"
+          aria-describedby="import-progress-text"
+          value={processed}
+          max={Math.max(total, 1)}
+        />
+      )}
+      <p id="import-progress-text" data-testid="import-progress-text">
+        {text}
+      </p>
+      <p className="muted">You can leave this screen: the import goes on, and its result waits here.</p>
+      <button type="button" onClick={onCancel}>
+        Cancel import
+      </button>
+    </section>
+  );
+};
+
+/** How the import ended, when it did not simply finish: cancelled, or stopped by an error. */
+const ImportEnd = ({
+  status,
+  mode,
+  fileName,
+}: {
+  status: ImportJobStatus;
+  mode: 'all' | 'valid';
+  fileName: string;
+}): ReactElement | null => {
+  const landed =
+    mode === 'valid'
+      ? `${count(status.result?.imported ?? 0)} leads were imported before it stopped; they stay.`
+      : 'Nothing was imported (all or nothing).';
+  if (status.state === 'cancelled')
+    return (
+      <p role="status" className="import-end">
+        The import of {fileName} was cancelled after {count(status.processed)} of {count(status.total)} leads. {landed}
+      </p>
+    );
+  if (status.state === 'failed')
+    return (
+      <p role="alert" className="error">
+        The import of {fileName} stopped: {status.error?.message ?? 'an unknown error'}. {landed}
+      </p>
+    );
+  return null;
+};
+
+/** What the import did: as leads.import answers it (for a cancelled or failed import, what landed before it stopped). */
+const ImportResult = ({ result }: { result: Result }): ReactElement => (
+  <section aria-labelledby="import-result-title" className="import-result" role="status">
+    <h2 id="import-result-title">Import result</h2>
+    <dl className="pairs">
+      <div>
+        <dt>Imported</dt>
+        <dd data-testid="imported">{result.imported}</dd>
+      </div>
+      <div>
+        <dt>Duplicates (already imported)</dt>
+        <dd>{result.duplicates}</dd>
+      </div>
+      <div>
+        <dt>Cases opened</dt>
+        <dd data-testid="cases-opened">{result.casesOpened}</dd>
+      </div>
+      <div>
+        <dt>Routing outcomes</dt>
+        <dd>
+          {Object.entries(result.decisions)
+            .map(([outcome, n]) => `${humanise(outcome)}: ${n}`)
+            .join(', ') || 'none'}
+        </dd>
+      </div>
+    </dl>
+    {result.rejected.length > 0 && (
+      <table className="data">
+        <caption>Rejected rows ({result.rejected.length})</caption>
+        <thead>
+          <tr>
+            <th scope="col">Line</th>
+            <th scope="col">Field</th>
+            <th scope="col">Problem</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.rejected.map((problem, index) => (
+            <tr key={`${problem.line}-${problem.field}-${index}`}>
+              <td>{problem.line}</td>
+              <td>{problem.field}</td>
+              <td>{problem.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+  </section>
+);
 
 /** One select per undocumented column (documented ones need none), then the first rows as the file has them. */
 const ColumnMapping = ({
