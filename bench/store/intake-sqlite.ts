@@ -81,7 +81,8 @@ try {
   const commitMs = timing.get('COMMIT')?.ms ?? 0;
   const perLead = (ms: number): string => `${((ms * 1000) / result.imported).toFixed(0)} µs`;
   console.log(
-    `intake of ${result.imported.toLocaleString('en')} pre-screened leads into an encrypted workstation, chunks of ${CHUNK}, one thread:`,
+    `intake of ${result.imported.toLocaleString('en')} pre-screened leads into an encrypted workstation, chunks of ${CHUNK}, one thread ` +
+      `(WAL checkpoints on the background checkpointer's thread, not counted below):`,
   );
   console.log(
     `  measured: ${Math.round(result.imported / (totalMs / 1000)).toLocaleString('en')} leads/s (${perLead(totalMs)} per lead)`,

@@ -240,8 +240,8 @@ const releaseExclusive = (db: Database): void => {
 /**
  * Writes the re-encrypted copy `<db>.rekey` of the open database under `newKey`: VACUUM INTO (which keeps the old
  * key: SQLite3MultipleCiphers gives an attached or VACUUM INTO target the main database's key) into a fresh file, then
- * `PRAGMA rekey` on that copy in rollback-journal mode (refused in WAL mode), so every page is rewritten under the new
- * key. The copy never holds plaintext: it is encrypted from its first page on.
+ * `PRAGMA rekey` on that copy without a journal (rekey is refused in WAL mode), so every page is rewritten under the
+ * new key. The copy never holds plaintext: it is encrypted from its first page on.
  */
 const writeReencryptedCopy = (db: Database, databasePath: string, oldKey: Uint8Array, newKey: Uint8Array): void => {
   const { copy } = rekeyPaths(databasePath);
@@ -264,8 +264,11 @@ const writeReencryptedCopy = (db: Database, databasePath: string, oldKey: Uint8A
     copyDb.pragma(`key=${keyPragma(oldKey)}`);
     copyDb.prepare('SELECT count(*) FROM sqlite_schema').get();
     copyDb.pragma('temp_store = MEMORY');
-    copyDb.pragma('journal_mode = DELETE');
-    copyDb.pragma('synchronous = FULL');
+    // No journal and no fsync while the copy is rewritten (decision 0047): until the commit marker exists the copy is
+    // a scratch file that any failure or crash deletes, and before the marker is written it is opened with the new
+    // key, quick_checked, compared with the database, checkpointed and fsynced. A journal would write every page twice.
+    copyDb.pragma('journal_mode = OFF');
+    copyDb.pragma('synchronous = OFF');
     copyDb.pragma(`rekey=${keyPragma(newKey)}`);
   } finally {
     copyDb.close();
