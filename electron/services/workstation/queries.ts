@@ -242,16 +242,26 @@ export const caseCounts = (
       awaitingMyApproval: 0,
     };
   const counted = activeCasesByQueue(db, scope);
-  // Overdue per queue: a range count on each queue's open-cases index (the jurisdiction is read from the index).
+  // Overdue per queue (decision 0050): the active cases due on an earlier UTC day, summed from the case_due_counts
+  // counters, plus those due earlier today, a short range on the queue's open-cases index.
+  const today = now.slice(0, 10);
   const overdue = new Map(
-    QUEUES.map((queue) => [
-      queue,
+    statement<(string | number)[], { type: string; n: number }>(
+      db,
+      `SELECT type, sum(count) AS n FROM case_due_counts WHERE due_day < ? AND ${scope.sql} GROUP BY type`,
+    )
+      .all(today, ...scope.params)
+      .map((row) => [row.type, row.n]),
+  );
+  for (const queue of QUEUES) {
+    const dueToday =
       statement<(string | number)[], { n: number }>(
         db,
-        `SELECT count(*) AS n FROM cases INDEXED BY cases_open_by_queue_due WHERE type = ? AND status <> 'closed' AND sla_due_at < ? AND ${scope.sql}`,
-      ).get(queue, now, ...scope.params)?.n ?? 0,
-    ]),
-  );
+        `SELECT count(*) AS n FROM cases INDEXED BY cases_open_by_queue_due
+         WHERE type = ? AND status <> 'closed' AND sla_due_at >= ? AND sla_due_at < ? AND ${scope.sql}`,
+      ).get(queue, today, now, ...scope.params)?.n ?? 0;
+    overdue.set(queue, (overdue.get(queue) ?? 0) + dueToday);
+  }
   // Awaiting my approval = every decision awaiting a checker in scope, less the ones I made (a short index range).
   const awaitingInScope = [...counted.values()].reduce((sum, entry) => sum + entry.awaiting, 0);
   const awaitingMine = hasPermission(user, 'case.approve')

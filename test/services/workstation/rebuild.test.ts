@@ -138,6 +138,18 @@ describe('projection rebuild', () => {
         )
         .all();
     const refusalsKept = () => db.prepare('SELECT * FROM refusal_counts WHERE count > 0 ORDER BY 1, 2, 3').all();
+    // The SLA-day counters (triggers on cases) equal a count over the active cases, live and after the rebuild.
+    const dueCounted = () =>
+      db
+        .prepare(
+          `SELECT type, status, coalesce(jurisdiction, '') AS jurisdiction, substr(sla_due_at, 1, 10) AS due_day,
+             count(*) AS count FROM cases WHERE status <> 'closed' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+        )
+        .all();
+    const dueKept = () =>
+      db.prepare('SELECT type, status, jurisdiction, due_day, count FROM case_due_counts ORDER BY 1, 2, 3, 4').all();
+    expect(dueCounted().length).toBeGreaterThan(0);
+    expect(dueKept()).toEqual(dueCounted());
     expect(refusalsCounted().length).toBeGreaterThan(0);
     expect(refusalsKept()).toEqual(refusalsCounted());
     const live = projectionSnapshot(db);
@@ -147,5 +159,6 @@ describe('projection rebuild', () => {
     expect(entries).toBeGreaterThan(200);
     expect(projectionSnapshot(db)).toEqual(live);
     expect(refusalsKept()).toEqual(refusalsCounted());
+    expect(dueKept()).toEqual(dueCounted());
   });
 });

@@ -4,10 +4,12 @@ import { migration0001Audit } from './0001-audit.ts';
 import { migration0002Workstation } from './0002-workstation.ts';
 import { migration0003SavedViews } from './0003-saved-views.ts';
 import { migration0004RefusalCounts } from './0004-refusal-counts.ts';
+import { migration0005DueCounts } from './0005-due-counts.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration0001Audit,
   migration0002Workstation,
   migration0003SavedViews,
   migration0004RefusalCounts,
+  migration0005DueCounts,
 ];
