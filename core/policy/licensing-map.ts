@@ -1,7 +1,7 @@
 // The licensing map as people read it: legal entities × jurisdictions × products, with the licences that cover each
 // cell, and the teams and reps. Derived from a validated bundle; the same cells feed the policy diff.
 import type { Licence, PolicyBundle, Product } from './schema.ts';
-import { buildVocabulary, countryName, coversJurisdiction } from './vocabulary.ts';
+import { buildVocabulary, countryName, countryOf, isInside } from './vocabulary.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 export type CoverStatus = 'in_force' | 'not_yet_in_force' | 'expired';
@@ -122,7 +122,7 @@ const describeRef = (vocabulary: Vocabulary, policy: PolicyBundle, ref: string):
   const kind = vocabulary.kindOf(ref);
   const size = vocabulary.expand(ref)?.size ?? 0;
   if (kind === 'country') return countryName(ref) ?? ref;
-  if (kind === 'subdivision') return `subdivision of ${countryName(ref.slice(0, 2)) ?? ref.slice(0, 2)}`;
+  if (kind === 'subdivision') return `subdivision of ${countryName(countryOf(ref)) ?? countryOf(ref)}`;
   if (kind === 'zone') return vocabulary.zone(ref)?.name ?? ref;
   if (kind === 'group') return `group of ${size} jurisdictions`;
   if (kind === 'market') return `market: ${(policy.jurisdictions.markets[ref] ?? []).join(', ')}`;
@@ -130,16 +130,11 @@ const describeRef = (vocabulary: Vocabulary, policy: PolicyBundle, ref: string):
 };
 
 /** The references (held or passported) whose codes cover every code of the row, first match wins. */
-const coveringRef = (
-  vocabulary: Vocabulary,
-  refs: readonly string[],
-  rowCodes: ReadonlySet<string>,
-  zoneCodes: ReadonlySet<string>,
-): string | null => {
+const coveringRef = (vocabulary: Vocabulary, refs: readonly string[], rowCodes: ReadonlySet<string>): string | null => {
   for (const ref of refs) {
     const codes = vocabulary.expand(ref);
     if (codes === undefined || rowCodes.size === 0) continue;
-    if ([...rowCodes].every((code) => coversJurisdiction(codes, code, zoneCodes))) return ref;
+    if ([...rowCodes].every((code) => isInside(code, codes))) return ref;
   }
   return null;
 };
@@ -147,15 +142,14 @@ const coveringRef = (
 /** The cover of one licence for one row and product, or null when it does not cover it. */
 const coverOf = (
   vocabulary: Vocabulary,
-  zoneCodes: ReadonlySet<string>,
   licence: Licence,
   row: string,
   rowCodes: ReadonlySet<string>,
   asOf: string,
 ): LicenceCover | null => {
-  const held = coveringRef(vocabulary, licence.jurisdictions, rowCodes, zoneCodes);
+  const held = coveringRef(vocabulary, licence.jurisdictions, rowCodes);
   const passport = licence.passporting;
-  const passported = held === null && passport ? coveringRef(vocabulary, passport.into, rowCodes, zoneCodes) : null;
+  const passported = held === null && passport ? coveringRef(vocabulary, passport.into, rowCodes) : null;
   const via = held ?? passported;
   if (via === null) return null;
   const basis = held !== null ? 'held' : 'passported';
@@ -187,7 +181,6 @@ const coverOf = (
 /** The whole map, or the part of it inside the reader's scope. */
 export const licensingMapOf = (policy: PolicyBundle, options: LicensingMapOptions): LicensingMap => {
   const vocabulary = buildVocabulary(policy);
-  const zoneCodes = new Set(policy.jurisdictions.customZones.map((zone) => zone.code));
   const inScope = options.inScope ?? (() => true);
   const entityName = new Map(policy.entities.map((entity) => [entity.id, entity.name]));
   const teamById = new Map(policy.teams.map((team) => [team.id, team]));
@@ -208,7 +201,7 @@ export const licensingMapOf = (policy: PolicyBundle, options: LicensingMapOption
           productId: product.id,
           covers: entity.licences
             .filter((licence) => permits(licence, product))
-            .map((licence) => coverOf(vocabulary, zoneCodes, licence, ref, rowCodes, options.asOf))
+            .map((licence) => coverOf(vocabulary, licence, ref, rowCodes, options.asOf))
             .filter((cover): cover is LicenceCover => cover !== null),
         })),
       };

@@ -2,7 +2,7 @@
 import { factsOf } from './conditions.ts';
 import type { Condition } from './conditions.ts';
 import type { PolicyBundle } from './schema.ts';
-import { buildVocabulary, isCountryCode } from './vocabulary.ts';
+import { buildVocabulary, isCountryCode, isInside, isSubdivisionCode } from './vocabulary.ts';
 
 export type PolicyPath = readonly (string | number)[];
 export type PolicyIssue = { readonly path: PolicyPath; readonly message: string };
@@ -39,6 +39,12 @@ export const validatePolicySemantics = (policy: PolicyBundle): PolicyIssue[] => 
       report(
         ['jurisdictions', 'customZones', index, 'code'],
         `zone code "${zone.code}" must start with its country "${zone.within}-"`,
+      );
+    // A zone is covered only where it is named; an ISO subdivision is covered by its country. One code cannot be both.
+    if (isSubdivisionCode(zone.code))
+      report(
+        ['jurisdictions', 'customZones', index, 'code'],
+        `zone code "${zone.code}" is an ISO 3166-2 subdivision, which its country covers: choose a code that is not`,
       );
   });
   for (const [name, members] of Object.entries(groups)) {
@@ -86,7 +92,7 @@ export const validatePolicySemantics = (policy: PolicyBundle): PolicyIssue[] => 
         passport.into.forEach((ref, i) => {
           checkRef(ref, [...path, 'passporting', 'into', i]);
           const codes = vocabulary.expand(ref);
-          if (area && codes && [...codes].some((code) => !area.has(code)))
+          if (area && codes && [...codes].some((code) => !isInside(code, area)))
             report([...path, 'passporting', 'into', i], `"${ref}" is outside the passport area ${passport.area}`);
         });
       }

@@ -10,10 +10,15 @@ export type Vocabulary = {
   /** The concrete codes (countries, subdivisions, zones) a reference stands for; undefined if unknown or cyclic. */
   readonly expand: (ref: string) => ReadonlySet<string> | undefined;
   readonly zone: (code: string) => CustomZone | undefined;
-  /** Markets of the firm's vocabulary whose codes cover this jurisdiction. */
+  /** Markets of the firm's vocabulary this jurisdiction is inside (by `isInside`). */
   readonly marketsOf: (code: string) => readonly string[];
-  /** Is the jurisdiction inside the container (code, zone, group or market), geographically? */
+  /** Is the jurisdiction inside the container (code, zone, group or market)? `isInside` over the container's codes. */
   readonly within: (code: string, container: string) => boolean;
+  /**
+   * Location evidence only: does `precise` name a place inside `broad` on the map (equal, a subdivision or a custom
+   * zone of the country)? Tagging uses it to reconcile an address with a KYC result; coverage never does.
+   */
+  readonly locatesWithin: (precise: string, broad: string) => boolean;
 };
 
 export const isCountryCode = (code: string): boolean => ISO_3166_1.has(code);
@@ -22,15 +27,19 @@ export const countryName = (code: string): string | undefined => ISO_3166_1.get(
 export const countryOf = (code: string): string => code.slice(0, 2);
 
 /**
- * A licence or team set covers a jurisdiction when it names it, or names the country of a subdivision.
- * A custom zone (AE-DIFC) is a separate regulatory zone: only naming the zone itself covers it.
+ * The one answer to "is this jurisdiction inside that area?", for licences, passports, teams, rep authorisations,
+ * `within` conditions, stated intent, the markets a lead is listed in and users' market scopes alike. The area is
+ * the set of concrete codes it stands for (`Vocabulary.expand`). A jurisdiction is inside when the area names it, or
+ * when it is an ISO 3166-2 subdivision (US-CA) of a country the area names (US). A custom zone (AE-DIFC) is never an
+ * ISO subdivision (validation refuses a zone code that is one), so only naming the zone covers it: an onshore AE
+ * licence, team, rule or scope does not reach the DIFC, and a DIFC one does not reach onshore AE.
  */
-export const coversJurisdiction = (codes: ReadonlySet<string>, code: string, zoneCodes: ReadonlySet<string>): boolean =>
-  codes.has(code) || (!zoneCodes.has(code) && code.length > 2 && codes.has(countryOf(code)));
+export const isInside = (jurisdiction: string, area: ReadonlySet<string>): boolean =>
+  area.has(jurisdiction) ||
+  (jurisdiction.length > 2 && area.has(countryOf(jurisdiction)) && isSubdivisionCode(jurisdiction));
 
 export const buildVocabulary = (policy: Pick<PolicyBundle, 'jurisdictions'>): Vocabulary => {
   const zones = new Map(policy.jurisdictions.customZones.map((zone) => [zone.code, zone]));
-  const zoneCodes = new Set(zones.keys());
   const groups = policy.jurisdictions.groups;
   const markets = policy.jurisdictions.markets;
   const expanded = new Map<string, ReadonlySet<string> | undefined>();
@@ -77,28 +86,26 @@ export const buildVocabulary = (policy: Pick<PolicyBundle, 'jurisdictions'>): Vo
   };
   const expand = (ref: string): ReadonlySet<string> | undefined => expandWith(ref, new Set());
 
+  const within = (code: string, container: string): boolean => {
+    const codes = expand(container);
+    return codes !== undefined && isInside(code, codes);
+  };
+
   const marketCache = new Map<string, readonly string[]>();
   const marketsOf = (code: string): readonly string[] => {
     const cached = marketCache.get(code);
     if (cached) return cached;
-    const names = Object.keys(markets).filter((name) => {
-      const codes = expand(name);
-      return codes !== undefined && withinCodes(codes, code);
-    });
+    const names = Object.keys(markets).filter((name) => within(code, name));
     marketCache.set(code, names);
     return names;
   };
 
-  const withinCodes = (codes: ReadonlySet<string>, code: string): boolean => {
-    if (coversJurisdiction(codes, code, zoneCodes)) return true;
-    const zone = zones.get(code);
-    return zone !== undefined && codes.has(zone.within);
+  const locatesWithin = (precise: string, broad: string): boolean => {
+    if (precise === broad) return true;
+    if (broad.length !== 2) return false;
+    const zone = zones.get(precise);
+    return zone ? zone.within === broad : isSubdivisionCode(precise) && countryOf(precise) === broad;
   };
 
-  const within = (code: string, container: string): boolean => {
-    const codes = expand(container);
-    return codes !== undefined && withinCodes(codes, code);
-  };
-
-  return { kindOf, expand, zone: (code) => zones.get(code), marketsOf, within };
+  return { kindOf, expand, zone: (code) => zones.get(code), marketsOf, within, locatesWithin };
 };

@@ -60,7 +60,6 @@ export type CompiledPolicy = {
   readonly policy: PolicyBundle;
   readonly version: RuleVersion;
   readonly vocabulary: Vocabulary;
-  readonly zoneCodes: ReadonlySet<string>;
   readonly zonesByCountry: ReadonlyMap<string, readonly CustomZone[]>;
   readonly products: ReadonlyMap<string, Product>;
   /** Entities in routing order: priority, then the order they are declared in. */
@@ -135,7 +134,6 @@ export const compilePolicy = (policy: PolicyBundle, version: RuleVersion): Compi
     policy,
     version,
     vocabulary,
-    zoneCodes: new Set(policy.jurisdictions.customZones.map((zone) => zone.code)),
     zonesByCountry,
     products: new Map(policy.products.map((product) => [product.id, product])),
     entities,

@@ -1,5 +1,5 @@
 // Routes each product interest of a lead: screening gate, tag, entity, teams, suitability, KYC/AML, rep. Pure.
-import { coversJurisdiction } from '../policy/vocabulary.ts';
+import { isInside } from '../policy/vocabulary.ts';
 import type { Product } from '../policy/schema.ts';
 import type { Scalar } from '../policy/conditions.ts';
 import type {
@@ -165,7 +165,6 @@ const licenceCovers = (
   tag: string,
   customerType: string,
   date: string,
-  zoneCodes: ReadonlySet<string>,
 ): LicenceCheck => {
   const { licence } = compiled;
   const base = { licenceId: licence.id, regulator: licence.regulator, regime: licence.regime };
@@ -185,10 +184,9 @@ const licenceCovers = (
     return fail(
       check('licence.validity', false, { date, validFrom: licence.validFrom, validTo: licence.validTo ?? null }),
     );
-  if (coversJurisdiction(compiled.homeCodes, tag, zoneCodes))
-    return { ...base, covers: true, via: 'home', failed: null };
+  if (isInside(tag, compiled.homeCodes)) return { ...base, covers: true, via: 'home', failed: null };
   const passport = licence.passporting;
-  if (passport && coversJurisdiction(compiled.passportCodes, tag, zoneCodes)) {
+  if (passport && isInside(tag, compiled.passportCodes)) {
     if (passport.validFrom !== undefined && date < passport.validFrom)
       return fail(
         check('licence.passportValidity', false, { date, jurisdiction: tag, passportValidFrom: passport.validFrom }),
@@ -204,20 +202,13 @@ const licenceCovers = (
   );
 };
 
-const repAuthorised = (
-  rep: CompiledRep,
-  productId: string,
-  tag: string,
-  customerType: string,
-  date: string,
-  zoneCodes: ReadonlySet<string>,
-): boolean =>
+const repAuthorised = (rep: CompiledRep, productId: string, tag: string, customerType: string, date: string): boolean =>
   rep.authorisations.some(
     (authorisation) =>
       authorisation.products.has(productId) &&
       authorisation.customerTypes.has(customerType) &&
       (authorisation.validTo === undefined || date <= authorisation.validTo) &&
-      coversJurisdiction(authorisation.codes, tag, zoneCodes),
+      isInside(tag, authorisation.codes),
   );
 
 const repAbsent = (rep: CompiledRep, date: string): boolean =>
@@ -317,9 +308,7 @@ const evaluatePath = (
 
   const candidates: Candidate[] = [];
   const entities = policy.entities.map((compiled): EntityConsideration => {
-    const licences = compiled.licences.map((licence) =>
-      licenceCovers(licence, product, tag, customerType, date, policy.zoneCodes),
-    );
+    const licences = compiled.licences.map((licence) => licenceCovers(licence, product, tag, customerType, date));
     const covering = licences.find((licence) => licence.covers);
     if (covering) candidates.push({ entity: compiled, licenceId: covering.licenceId, rank: candidates.length });
     return {
@@ -359,7 +348,7 @@ const evaluatePath = (
           }),
         ) &&
         consider(
-          check('team.jurisdiction', coversJurisdiction(team.codes, tag, policy.zoneCodes), {
+          check('team.jurisdiction', isInside(tag, team.codes), {
             jurisdiction: tag,
             jurisdictions: team.team.jurisdictions,
           }),
@@ -367,7 +356,7 @@ const evaluatePath = (
         consider(
           check(
             'team.authorisedRep',
-            team.reps.some((rep) => repAuthorised(rep, product.id, tag, customerType, date, policy.zoneCodes)),
+            team.reps.some((rep) => repAuthorised(rep, product.id, tag, customerType, date)),
             {
               product: product.id,
               jurisdiction: tag,
@@ -642,14 +631,7 @@ const decidePath = (
       const index = (cursor + step) % teamReps.length;
       const rep = teamReps[index]!;
       const load = working.openAssignments[rep.rep.id] ?? 0;
-      const skipped: RepConsideration['skipped'] = !repAuthorised(
-        rep,
-        product.id,
-        tag,
-        customerType,
-        date,
-        policy.zoneCodes,
-      )
+      const skipped: RepConsideration['skipped'] = !repAuthorised(rep, product.id, tag, customerType, date)
         ? 'not_authorised'
         : !rep.rep.available
           ? 'unavailable'
@@ -736,9 +718,7 @@ export const checkAssignment = (
   if (tag === null || product === undefined || entity === undefined || lead.customerType === 'unknown')
     return violations;
   const customerType = lead.customerType;
-  const licences = entity.licences.map((licence) =>
-    licenceCovers(licence, product, tag, customerType, date, policy.zoneCodes),
-  );
+  const licences = entity.licences.map((licence) => licenceCovers(licence, product, tag, customerType, date));
   if (!licences.some((licence) => licence.covers))
     violations.push(
       `no licence of ${entity.entity.id} covers ${product.id} for ${customerType} in ${tag}: ${licences.map((licence) => `${licence.licenceId} fails ${licence.failed?.constraint}`).join('; ')}`,
@@ -747,11 +727,10 @@ export const checkAssignment = (
     if (!team.products.has(product.id)) violations.push(`team ${team.team.id} has no authority for ${product.id}`);
     if (!team.customerTypes.has(customerType))
       violations.push(`team ${team.team.id} does not serve ${customerType} customers`);
-    if (!coversJurisdiction(team.codes, tag, policy.zoneCodes))
-      violations.push(`team ${team.team.id} does not cover ${tag}`);
+    if (!isInside(tag, team.codes)) violations.push(`team ${team.team.id} does not cover ${tag}`);
   }
   if (rep !== undefined) {
-    if (!repAuthorised(rep, product.id, tag, customerType, date, policy.zoneCodes))
+    if (!repAuthorised(rep, product.id, tag, customerType, date))
       violations.push(`rep ${rep.rep.id} is not individually authorised for ${product.id}/${customerType}/${tag}`);
     if (!rep.rep.available || repAbsent(rep, date)) violations.push(`rep ${rep.rep.id} is not available on ${date}`);
   }

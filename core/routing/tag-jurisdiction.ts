@@ -1,5 +1,5 @@
 // Jurisdiction tagging: address, KYC pre-screen and stated intent, each kept as evidence, resolved by the policy.
-import { countryOf, isCountryCode, isSubdivisionCode } from '../policy/vocabulary.ts';
+import { isCountryCode, isSubdivisionCode } from '../policy/vocabulary.ts';
 import type { CompiledPolicy } from './compile.ts';
 import type { Address, Lead } from './lead.ts';
 import type { JurisdictionEvidence, TaggingTrace } from './trace.ts';
@@ -32,7 +32,7 @@ const resolveAddress = (address: Address, policy: CompiledPolicy): JurisdictionE
   if (address.subdivision !== undefined) {
     const raw = address.subdivision.toUpperCase();
     const code = raw.includes('-') ? raw : `${country}-${raw}`;
-    if (countryOf(code) !== country || !isSubdivisionCode(code))
+    if (!code.startsWith(`${country}-`) || !isSubdivisionCode(code))
       return {
         source: 'address',
         value,
@@ -56,13 +56,12 @@ const resolveKyc = (code: string, policy: CompiledPolicy): JurisdictionEvidence 
   };
 };
 
-/** Geographic containment between two single codes: equal, subdivision in country, or zone in country. */
-const contains = (outer: string, inner: string, policy: CompiledPolicy): boolean => {
-  if (outer === inner) return true;
-  if (outer.length !== 2) return false;
-  const zone = policy.vocabulary.zone(inner);
-  return zone ? zone.within === outer : countryOf(inner) === outer;
-};
+/**
+ * Whether one piece of location evidence is a more precise statement of the other: geography (a DIFC KYC result
+ * refines a country-level AE address), never coverage, which `isInside` alone decides (decision 0110).
+ */
+const contains = (outer: string, inner: string, policy: CompiledPolicy): boolean =>
+  policy.vocabulary.locatesWithin(inner, outer);
 
 const result = (
   status: TaggingTrace['status'],

@@ -1,7 +1,7 @@
 // Intake: each lead is tagged, screened and routed per product interest, then persisted with its audit entries and
 // cases in one transaction. Idempotent on (source system, source id).
 import { hasPermission } from '../../../core/access/roles.ts';
-import { openCaseFor } from '../../../core/cases/case.ts';
+import { openCaseFor, scopeJurisdictionOf } from '../../../core/cases/case.ts';
 import type { Lead } from '../../../core/routing/lead.ts';
 import { startRoutingRun } from '../../../core/routing/route.ts';
 import { auditTraceOf } from '../../../core/routing/audit-trace.ts';
@@ -185,8 +185,12 @@ const ingestOne = (
       sourceSystem: input.sourceSystem,
       sourceId: lead.id,
       facts: factsOf({ ...lead, screening: undefined }),
+      // Scoped like its cases: the tag, else the resolved evidence (a DIFC address is AE-DIFC, not its country AE).
       scope:
-        decisions[0]?.trace.jurisdiction.jurisdiction ?? lead.address?.country ?? lead.kycPrescreenJurisdiction ?? null,
+        (decisions[0] ? scopeJurisdictionOf(decisions[0]) : null) ??
+        lead.address?.country ??
+        lead.kycPrescreenJurisdiction ??
+        null,
     },
     personalData: {
       subject: `lead:${lead.id}`,

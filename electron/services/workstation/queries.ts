@@ -1,5 +1,5 @@
 // Read side: queue pages, counts, case detail and notifications, filtered to the user's markets in SQL.
-import { hasPermission } from '../../../core/access/roles.ts';
+import { hasPermission, inScope } from '../../../core/access/roles.ts';
 import type { User } from '../../../core/access/roles.ts';
 import type { CaseRow } from '../../../core/api/contract.ts';
 import type { Vocabulary } from '../../../core/policy/vocabulary.ts';
@@ -68,7 +68,7 @@ export const scopeClause = (
   )
     .all()
     .map((row) => row.jurisdiction)
-    .filter((code) => user.markets.some((market) => vocabulary.within(code, market)));
+    .filter((code) => inScope(user, code, vocabulary));
   if (jurisdictions.length === 0) return { sql: '0', params: [], jurisdictions };
   return { sql: `jurisdiction IN (${jurisdictions.map(() => '?').join(',')})`, params: jurisdictions, jurisdictions };
 };

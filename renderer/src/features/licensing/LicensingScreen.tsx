@@ -3,6 +3,7 @@
 import { useEffect, useMemo } from 'react';
 import type { ReactElement } from 'react';
 import { formatTime, humanise } from '../../app/labels.ts';
+import { filterMap } from './licensing-filter.ts';
 import { LicenceMatrix, STATUS_LABEL } from './LicenceMatrix.tsx';
 import { useLicensing } from './licensing-store.ts';
 import type { CurrentPolicy } from './licensing-store.ts';
@@ -13,44 +14,6 @@ type LicensingMap = CurrentPolicy['map'];
 const list = (values: readonly string[]): string => (values.length === 0 ? '—' : values.join(', '));
 const actor = (value: string): string => value.replace(/^user:/, '');
 const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
-
-/** Does a row, team or rep with these references and codes lie in the chosen jurisdiction? */
-const matches = (chosen: string, refs: readonly string[], codes: readonly string[]): boolean =>
-  chosen === '' ||
-  refs.includes(chosen) ||
-  codes.includes(chosen) ||
-  (chosen.length > 2 && codes.includes(chosen.slice(0, 2)));
-
-const filterMap = (map: LicensingMap, entity: string, jurisdiction: string): LicensingMap => ({
-  products: map.products,
-  entities: map.entities
-    .filter((candidate) => entity === '' || candidate.id === entity)
-    .map((candidate) => ({
-      ...candidate,
-      rows: candidate.rows.filter((row) => matches(jurisdiction, [row.jurisdiction], row.codes)),
-      licences: candidate.licences.filter((licence) =>
-        candidate.rows.some(
-          (row) =>
-            matches(jurisdiction, [row.jurisdiction], row.codes) &&
-            ([...licence.jurisdictions, ...(licence.passporting?.into ?? [])].includes(row.jurisdiction) ||
-              row.cells.some((cell) => cell.covers.some((cover) => cover.licenceId === licence.id))),
-        ),
-      ),
-    }))
-    .filter((candidate) => candidate.rows.length > 0),
-  teams: map.teams.filter(
-    (team) => (entity === '' || team.entityId === entity) && matches(jurisdiction, team.jurisdictions, team.codes),
-  ),
-  reps: map.reps.filter(
-    (rep) =>
-      (entity === '' || rep.entityId === entity) &&
-      matches(
-        jurisdiction,
-        rep.authorisations.flatMap((authorisation) => authorisation.jurisdictions),
-        rep.codes,
-      ),
-  ),
-});
 
 const jurisdictionOptions = (map: LicensingMap): string[] => {
   const options = new Set<string>();
