@@ -1,42 +1,11 @@
 // Playwright global setup: builds the renderer when its sources are newer than the build, then starts the e2e host.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildRendererIfNeeded } from '../../../scripts/renderer-build.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-
-const newestMtime = (dir: string): number =>
-  readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
-    const path = join(dir, entry.name);
-    return Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }, 0);
-
-const buildRendererIfNeeded = (): void => {
-  const built = join(root, 'out', 'renderer', 'index.html');
-  const sources = Math.max(
-    newestMtime(join(root, 'renderer')),
-    newestMtime(join(root, 'core', 'api')),
-    statSync(join(root, 'vite.renderer.config.ts')).mtimeMs,
-  );
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  const result = spawnSync(
-    process.execPath,
-    [
-      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '-c',
-      'vite.renderer.config.ts',
-      '--logLevel',
-      'warn',
-    ],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
-  if (result.status !== 0) throw new Error('building the renderer failed');
-};
 
 const waitForFile = async (path: string, timeoutMs: number): Promise<string> => {
   const deadline = Date.now() + timeoutMs;
@@ -51,7 +20,7 @@ const waitForFile = async (path: string, timeoutMs: number): Promise<string> => 
 };
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  buildRendererIfNeeded();
+  buildRendererIfNeeded(root, (line) => process.stdout.write(`${line}\n`));
   const stateFile = join(mkdtempSync(join(tmpdir(), 'perimeter-e2e-')), 'host.json');
   const host = spawn(process.execPath, [join(root, 'test', 'e2e', 'support', 'host.ts'), stateFile], {
     cwd: root,
