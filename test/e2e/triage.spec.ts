@@ -1,6 +1,9 @@
 // Keyboard-first triage of a screening hit: j / k to the case, a disposition key, a reason, Enter, auto-advance.
 import { expect, test } from '@playwright/test';
 import { expectAccessible, openCaseId, openCaseLead, signIn, snap } from './support/app.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 test('clears a potential sanctions hit from the keyboard and moves on to the next case', async ({ page }, testInfo) => {
   await signIn(page, 'olga');

@@ -2,6 +2,9 @@
 import { expect, test } from '@playwright/test';
 import { e2eUser } from './support/users.ts';
 import { apiFromPage, expectAccessible, hostState, signIn, snap } from './support/app.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 test('unlocks with a passphrase, refuses a wrong one, and locks again', async ({ page }, testInfo) => {
   await page.goto(hostState().url);
