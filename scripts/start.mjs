@@ -3,7 +3,7 @@
 // generated ones, a small OFAC SDN and UN extract to screen against), with its URL and every user's one-time passphrase.
 // Either way the renderer is built first when it is missing or older than its sources.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findElectronBinary } from './electron-binary.ts';
@@ -46,7 +46,8 @@ async function startBrowserDemo(reason) {
   say();
   say(`Demo workstation: ${demo.dbPath}`);
   say(
-    `  ${demo.leadsImported} leads imported (the fintech example and generated ones), ${demo.casesOpened} review cases opened`,
+    `  ${demo.leadsImported} leads imported over the past week (the fintech example and generated ones), ` +
+      `${demo.casesOpened} review cases opened`,
   );
   say(
     `  screened against ${demo.lists.map((list) => `${list.listId} (${list.entries} entries)`).join(' and ')}` +
@@ -55,7 +56,7 @@ async function startBrowserDemo(reason) {
   if (demo.awaitingApproval !== null)
     say(`  case ${demo.awaitingApproval} was decided by olga and awaits a second officer's approval (sam or ada)`);
   say();
-  say('Sign in as any of these users (passphrases are shown once; a new demo is made on every start):');
+  say('Sign in as any of these users (passphrases are shown once; the demo is removed when you stop it, Ctrl+C):');
   const width = Math.max(...demo.users.map((user) => user.id.length));
   for (const user of demo.users)
     say(
@@ -68,5 +69,8 @@ async function startBrowserDemo(reason) {
     { cwd: root, stdio: 'inherit' },
   );
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => serve.kill(signal));
-  serve.on('exit', (code) => process.exit(code ?? 0));
+  serve.on('exit', (code) => {
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(code ?? 0);
+  });
 }

@@ -43,7 +43,9 @@ describe('npm start without the Electron binary', () => {
         240_000,
       );
       expect(text).toMatch(/^Electron is not started: ELECTRON_OVERRIDE_DIST_PATH names .* which does not exist/m);
-      expect(text).toMatch(/\d{4,} leads imported \(the fintech example and generated ones\), \d+ review cases opened/);
+      expect(text).toMatch(
+        /\d{4,} leads imported over the past week \(the fintech example and generated ones\), \d+ review cases opened/,
+      );
       expect(text).toMatch(/screened against ofac-sdn \(120 entries\) and un-sc-consolidated \(128 entries\)/);
       expect(text).not.toMatch(/serving the api only/);
       const database = /Demo workstation: (\S+)/.exec(text)?.[1];

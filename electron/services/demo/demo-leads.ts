@@ -40,8 +40,8 @@ const PLACES: readonly Place[] = [
   { country: 'NL', cities: ['Amsterdam', 'Rotterdam', 'Utrecht'], suffix: 'B.V.', weight: 6, market: 'EU-Passported' },
   { country: 'IE', cities: ['Dublin', 'Cork'], suffix: 'Limited', weight: 5, market: 'EU-Passported' },
   { country: 'SE', cities: ['Stockholm', 'Gothenburg'], suffix: 'AB', weight: 4, market: 'EU-Passported' },
-  { country: 'ES', cities: ['Madrid', 'Barcelona'], suffix: 'S.L.', weight: 4, market: 'EU-Passported' },
-  { country: 'IT', cities: ['Milan', 'Rome'], suffix: 'S.r.l.', weight: 3 },
+  { country: 'ES', cities: ['Madrid', 'Barcelona'], suffix: 'S.L.', weight: 3, market: 'EU-Passported' },
+  { country: 'IT', cities: ['Milan', 'Rome'], suffix: 'S.r.l.', weight: 2 },
   {
     country: 'US',
     subdivision: 'CA',
@@ -51,11 +51,11 @@ const PLACES: readonly Place[] = [
     market: 'US-CA',
   },
   { country: 'US', subdivision: 'NY', cities: ['New York', 'Buffalo'], suffix: 'LLC', weight: 6 },
-  { country: 'US', subdivision: 'TX', cities: ['Austin', 'Houston'], suffix: 'Inc', weight: 3 },
-  { country: 'CH', cities: ['Zurich', 'Geneva'], suffix: 'AG', weight: 4, market: 'Switzerland' },
-  { country: 'KY', cities: ['George Town'], suffix: 'Ltd', weight: 2, market: 'Offshore' },
-  { country: 'AE', cities: ['Dubai', 'Abu Dhabi'], suffix: 'LLC', weight: 4, market: 'GCC' },
-  { country: 'SG', cities: ['Singapore'], suffix: 'Pte Ltd', weight: 2 },
+  { country: 'US', subdivision: 'TX', cities: ['Austin', 'Houston'], suffix: 'Inc', weight: 2 },
+  { country: 'CH', cities: ['Zurich', 'Geneva'], suffix: 'AG', weight: 3, market: 'Switzerland' },
+  { country: 'KY', cities: ['George Town'], suffix: 'Ltd', weight: 1, market: 'Offshore' },
+  { country: 'AE', cities: ['Dubai', 'Abu Dhabi'], suffix: 'LLC', weight: 3, market: 'GCC' },
+  { country: 'SG', cities: ['Singapore'], suffix: 'Pte Ltd', weight: 1 },
   { country: 'BR', cities: ['Sao Paulo'], suffix: 'Ltda', weight: 1 },
 ];
 
@@ -113,12 +113,14 @@ export const generateDemoLeads = (options: DemoLeadOptions): LeadInput[] => {
     const isPerson = random() < 0.3;
     const listed = random() < 0.025 ? (isPerson ? listedPeople : listedCompanies) : [];
     const listedName = listed.length > 0 ? pick(random, listed).name : null;
+    // Corporate cards are a UK product in the example policy: asked for mostly there. Crypto custody is licensed
+    // nowhere, so its few leads go to expansion review.
     const products = weighted(random, [
-      [['business-payments'], 70],
-      [['corporate-cards'], 10],
-      [['business-payments', 'corporate-cards'], 8],
-      [['crypto-custody'], 7],
-      [['business-payments', 'crypto-custody'], 5],
+      [['business-payments'], place.country === 'GB' ? 62 : 84],
+      [['corporate-cards'], place.country === 'GB' ? 14 : 2],
+      [['business-payments', 'corporate-cards'], place.country === 'GB' ? 14 : 2],
+      [['crypto-custody'], 4],
+      [['business-payments', 'crypto-custody'], 4],
     ] as const);
     const city = pick(random, place.cities);
     const jurisdiction = place.subdivision ? `${place.country}-${place.subdivision}` : place.country;

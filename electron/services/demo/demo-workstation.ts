@@ -104,6 +104,9 @@ export type DemoWorkstation = {
 };
 
 export const DEMO_SEED = 20261207;
+/** The leads arrive over this many days before the demo starts. */
+export const DEMO_DAYS = 7;
+const DAY_MS = 86_400_000;
 export const DEMO_GENERATED_LEADS = 3_000;
 
 /** Builds the demo workstation in `options.dir`; throws if any step is refused (the demo data is ours). */
@@ -118,7 +121,9 @@ export const buildDemoWorkstation = async (options: DemoOptions): Promise<DemoWo
   // The lists first, exactly as `perimeter lists import` writes them, so `serve --lists` screens against the same.
   const listsDir = join(options.dir, 'lists');
   mkdirSync(listsDir, { recursive: true });
-  const importedAt = options.now().toISOString();
+  const builtAt = options.now().getTime();
+  const weekStart = builtAt - DEMO_DAYS * DAY_MS;
+  const importedAt = new Date(weekStart).toISOString();
   const sdnDir = join(demoLists, 'ofac-sdn');
   const sources = [
     { source: 'ofac-sdn-csv', files: readdirSync(sdnDir).map((name) => join(sdnDir, name)) },
@@ -142,7 +147,13 @@ export const buildDemoWorkstation = async (options: DemoOptions): Promise<DemoWo
   const users = DEMO_USERS.map((user) => ({ ...user, passphrase: passphraseFor(user.id) }));
   const [first, ...others] = users;
   const dbPath = join(options.dir, 'workstation.db');
-  const deps = { now: options.now, ...(options.scryptCost ? { scryptCost: options.scryptCost } : {}) };
+  // The demo's week: the workstation is set up seven days before now and the leads arrive a day at a time, so queues
+  // age, SLAs run out and the dashboard has a history; the last step (olga's decision) is an hour ago.
+  let clock = weekStart;
+  const deps = {
+    now: () => new Date(clock),
+    ...(options.scryptCost ? { scryptCost: options.scryptCost } : {}),
+  };
   const admin = initialiseWorkstation(
     {
       path: dbPath,
@@ -174,10 +185,19 @@ export const buildDemoWorkstation = async (options: DemoOptions): Promise<DemoWo
     });
     let leadsImported = 0;
     let casesOpened = 0;
-    for (const [fileName, content] of [
-      ['leads.jsonl', readFileSync(join(examples, 'leads.jsonl'), 'utf8')],
-      ['generated-leads.jsonl', generated.map((lead) => JSON.stringify(lead)).join('\n') + '\n'],
-    ] as const) {
+    const perDay = Math.ceil(generated.length / DEMO_DAYS);
+    const files: [string, string][] = [['leads.jsonl', readFileSync(join(examples, 'leads.jsonl'), 'utf8')]];
+    for (let day = 0; day < DEMO_DAYS; day += 1) {
+      const batch = generated.slice(day * perDay, (day + 1) * perDay);
+      if (batch.length > 0)
+        files.push([
+          `generated-leads-day-${day + 1}.jsonl`,
+          batch.map((lead) => JSON.stringify(lead)).join('\n') + '\n',
+        ]);
+    }
+    for (const [index, [fileName, content]] of files.entries()) {
+      // The examples and the first day's leads on day one, at 09:00-ish; one day later for each next file.
+      clock = weekStart + Math.max(0, index - 1) * DAY_MS + 60_000 * (index + 1);
       const result = expectOk(
         handleApiCall(admin, 'leads.import', {
           fileName,
@@ -198,6 +218,7 @@ export const buildDemoWorkstation = async (options: DemoOptions): Promise<DemoWo
 
     // Olga's session opens with the database key the builder already holds, as a keychain sign-in does: one scrypt
     // derivation (a second or so) less before the URL is printed.
+    clock = builtAt - 3_600_000;
     const olga = openWorkstationWithKey({ path: dbPath, userId: 'olga', key: admin.workstation.key() }, deps);
     sessions.push(olga);
     const awaitingApproval = leaveOneForFourEyes(olga);

@@ -1,7 +1,7 @@
 // The e2e suite's processes: the fixture workstation built once per run (global setup), and a browser host on a fresh
 // copy of it for each spec file, so a spec sees only what it does itself and the files may run in any order.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from '@playwright/test';
@@ -77,9 +77,16 @@ export const readFixture = (file: string): E2eFixture => JSON.parse(readFileSync
 
 /** Starts a browser host on a fresh copy of the fixture workstation. */
 export const startHost = async (fixtureFile: string): Promise<{ stateFile: string; stop: () => Promise<void> }> => {
-  const stateFile = join(mkdtempSync(join(tmpdir(), 'perimeter-e2e-host-')), 'host.json');
+  const stateDir = mkdtempSync(join(tmpdir(), 'perimeter-e2e-host-'));
+  const stateFile = join(stateDir, 'host.json');
   const host = await runUntilWritten('host.ts', [fixtureFile, stateFile], stateFile, 'the e2e host');
-  return { stateFile, stop: host.stop };
+  return {
+    stateFile,
+    stop: async () => {
+      await host.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
 };
 
 /**

@@ -106,7 +106,7 @@ describe('the demo workstation', () => {
     expect(demo.leadsImported).toBeGreaterThanOrEqual(3_000);
     const sam = signIn('sam');
     const counts = value<{
-      queues: { queue: string; open: number; awaitingApproval: number }[];
+      queues: { queue: string; open: number; overdue: number; awaitingApproval: number }[];
       awaitingMyApproval: number;
     }>(handleApiCall(sam, 'cases.counts', {}));
     const open = Object.fromEntries(counts.queues.map((queue) => [queue.queue, queue.open]));
@@ -118,6 +118,8 @@ describe('the demo workstation', () => {
     );
     const highRisk = screening.rows.filter((row) => row.risk === 'high').length;
     expect(highRisk + (open['enhanced_due_diligence'] ?? 0)).toBeGreaterThanOrEqual(10);
+    // The leads arrived over the past week: some cases are past their SLA.
+    expect(counts.queues.reduce((sum, queue) => sum + queue.overdue, 0)).toBeGreaterThan(0);
     expect(demo.awaitingApproval).not.toBeNull();
     expect(counts.awaitingMyApproval).toBeGreaterThanOrEqual(1);
     const awaiting = value<{ rows: { id: string }[] }>(handleApiCall(sam, 'cases.list', { awaitingMyApproval: true }));
