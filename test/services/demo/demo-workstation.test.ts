@@ -45,7 +45,7 @@ describe('the demo workstation', () => {
     elapsedMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
     cpuMs = (used.user + used.system) / 1_000;
-  }, 120_000);
+  }, 180_000);
   afterAll(() => {
     for (const session of sessions) session.workstation.close();
     rmSync(dir, { recursive: true, force: true });
@@ -53,9 +53,9 @@ describe('the demo workstation', () => {
 
   // npm start prints its URL under 30 s after this build. The wall time depends on what else the machine runs (vitest
   // runs files side by side); the CPU time it costs does not, so that is the bound, with the wall time beside it.
-  it('costs under 20 s of CPU to build, and under 60 s of wall time even on a busy machine', () => {
+  it('costs under 20 s of CPU to build, and under 120 s of wall time even on a busy machine', () => {
     expect(cpuMs).toBeLessThan(20_000);
-    expect(elapsedMs).toBeLessThan(60_000);
+    expect(elapsedMs).toBeLessThan(120_000);
   });
 
   it('has an operations admin, two compliance officers in different markets, a senior officer, an auditor and a field rep, each with their own passphrase', () => {
