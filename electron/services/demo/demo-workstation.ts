@@ -196,7 +196,7 @@ export const buildDemoWorkstation = async (options: DemoOptions): Promise<DemoWo
         ]);
     }
     for (const [index, [fileName, content]] of files.entries()) {
-      // The examples and the first day's leads on day one, at 09:00-ish; one day later for each next file.
+      // The examples and the first day's leads a minute apart on day one; each next day's file a day later.
       clock = weekStart + Math.max(0, index - 1) * DAY_MS + 60_000 * (index + 1);
       const result = expectOk(
         handleApiCall(admin, 'leads.import', {
