@@ -1,7 +1,22 @@
-// `npm test`: types, lint and formatting, then every test; ends with one line counting what passed and failed.
+// `npm test`: the system prerequisites first (scripts/prerequisites.ts: installed with apt-get as root, else it stops
+// with the command to run), then types, lint and formatting, then every test; ends with one line counting what passed
+// and failed.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrerequisites } from './prerequisites.ts';
+
+process.stdout.write('== system prerequisites (Chromium; Go with golang.org/x/mod)\n');
+const prerequisites = ensurePrerequisites();
+if (prerequisites.kind === 'stop') {
+  process.stderr.write(`${prerequisites.message}\n`);
+  process.exit(2);
+}
+process.stdout.write(
+  prerequisites.installed.length === 0
+    ? 'all there\n'
+    : `installed: ${prerequisites.installed.map((item) => item.name).join(', ')}\n`,
+);
 
 const steps = [
   ['typecheck (core: no DOM, no Node)', 'tsc', ['-p', 'tsconfig.core.json']],

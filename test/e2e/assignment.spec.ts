@@ -1,6 +1,9 @@
 // Approving an assignment names the entity, team and rep; a deviation from the licensing map is an override.
 import { expect, test } from '@playwright/test';
 import { openCaseId, signIn, snap } from './support/app.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 test('approves an assignment for a lead of unknown customer type, recorded as an override', async ({
   page,

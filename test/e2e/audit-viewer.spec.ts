@@ -6,6 +6,9 @@ import type { Page } from '@playwright/test';
 import { unzipBundle } from '../../core/audit/bundle-assemble.ts';
 import { verifyAuditBundle } from '../../core/audit/verify.ts';
 import { apiFromPage, expectAccessible, signIn, snap } from './support/app.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 const openScreen = async (page: Page, name: string): Promise<void> => {
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name, exact: true }).click();

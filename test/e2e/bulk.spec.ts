@@ -1,8 +1,11 @@
 // Saved views (save, apply, rename, delete) and a bulk decision with a reason per case and a result per case, on the
-// L-BULK-* leads that only this spec uses (test/e2e/support/host.ts; ada holds the claim on L-BULK-4).
+// L-BULK-* leads that only this spec uses (test/e2e/support/fixture.ts; ada holds the claim on L-BULK-4).
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { apiFromPage, caseRow, expectAccessible, signIn, snap } from './support/app.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 const queues = (page: Page) => page.getByRole('navigation', { name: 'Queues' });
 const savedViews = (page: Page) => page.getByRole('region', { name: 'Saved views' });

@@ -1,6 +1,9 @@
 // An expansion review: the trace shows that no entity is licensed, and the officer decides to pursue the market.
 import { expect, test } from '@playwright/test';
 import { expectAccessible, openCaseId, signIn, snap } from './support/app.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 test('decides an expansion review after reading the routing trace', async ({ page }, testInfo) => {
   await signIn(page, 'olga');

@@ -2,6 +2,9 @@
 import { expect, test } from '@playwright/test';
 import { apiFromPage, expectAccessible, openCaseId, openCaseLead, signIn, snap } from './support/app.ts';
 import { e2eUser } from './support/users.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 test('the maker cannot approve their own decision and a second officer can', async ({ page }, testInfo) => {
   await signIn(page, 'sam');

@@ -1,6 +1,9 @@
 // An operations admin imports a lead file (valid rows only) and reads the refusal notifications.
 import { expect, test } from '@playwright/test';
 import { expectAccessible, hostState, signIn, snap } from './support/app.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 test('imports the valid rows of a lead file and reports the broken one', async ({ page }, testInfo) => {
   await signIn(page, 'ada');

@@ -3,6 +3,9 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { expectAccessible, signIn, snap } from './support/app.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 const crmExport = [
   '"Lead Ref","Company Name","Country","Customer Segment","Products","KYC","AML","screened_at","Sales Owner"',

@@ -8,6 +8,9 @@ import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { apiFromPage, expectAccessible, signIn, snap } from './support/app.ts';
 import { examplesDir } from '../support/examples.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 const fintechText = readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8');
 

@@ -1,6 +1,9 @@
 // Market scopes: an officer licensed for US-CA sees only US-CA cases, and other markets' leads answer "not found".
 import { expect, test } from '@playwright/test';
 import { apiFromPage, signIn, snap } from './support/app.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 test('a user outside a market cannot see its leads', async ({ page }, testInfo) => {
   await signIn(page, 'uma');

@@ -4,6 +4,9 @@ import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { expectAccessible, hostState, snap } from './support/app.ts';
 import { e2eUser } from './support/users.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 const NEW_PASSPHRASE = 'uma has a new passphrase';
 

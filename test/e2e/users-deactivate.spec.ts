@@ -1,11 +1,13 @@
 // The leaver process on the users screen (decision 0039): an operations admin deactivates an officer with a reason,
 // after a confirmation naming the cases she holds claimed; the cases go back to their queues, she can no longer sign
 // in; the admin reactivates her with a new initial passphrase and she signs in again with her markets only.
-// The user deactivated here (leo) is created here: no other spec knows her. She ends reactivated with a key slot, so
-// zz-rotate-key.spec.ts (which expects every user able to sign in) finds her like any other user.
+// The user deactivated here (leo) is created here, on this spec's own copy of the e2e workstation.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { apiFromPage, expectAccessible, hostState, signIn, snap } from './support/app.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 const LEO_PASSPHRASE = 'leo initial passphrase 2026';
 const LEO_NEW_PASSPHRASE = 'leo is back passphrase 2026';

@@ -1,9 +1,12 @@
 // The users screen: an operations admin adds an officer, changes her roles and markets with reasons, and the new
 // officer signs in with the initial passphrase and sees only her market's cases. Others get neither screen nor api.
-// The user created here (val) is new to the shared workstation: no other spec knows or depends on her.
+// The user created here (val) is new to this spec's own copy of the e2e workstation.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { apiFromPage, expectAccessible, signIn, snap } from './support/app.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 const VAL_PASSPHRASE = 'val initial passphrase 2026';
 

@@ -4,6 +4,9 @@ import { basename } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { expectAccessible, hostState, signIn, snap } from './support/app.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 /** Drops a file on the verifier's drop zone, as dragging it from a file manager would. */
 const dropFile = async (page: Page, path: string): Promise<void> => {

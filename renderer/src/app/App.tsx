@@ -39,9 +39,10 @@ export const App = (): ReactElement => {
     useViews.getState().reset();
     useLicensing.getState().reset();
     useUsers.getState().reset();
-    // Back to the queues only once locked: switching to them first would mount the queue screen for the old session
-    // while the lock is in flight, and its saved views would then show the lock's refusal to the next user.
-    void lock({ switchUser }).then(() => show('queues'));
+    // The lock clears the user at once (the host is told meanwhile), so the next sign-in starts on the queues and no
+    // screen of the old session is mounted while the lock is in flight.
+    show('queues');
+    void lock({ switchUser });
   };
   const screens: { id: Screen; label: string; allowed: boolean }[] = [
     { id: 'queues', label: 'Queues', allowed: may(user, 'case.read') },

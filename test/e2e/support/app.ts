@@ -4,19 +4,16 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect } from '@playwright/test';
 import type { Page, TestInfo } from '@playwright/test';
 import { e2eUser } from './users.ts';
-import type { VerifierBundles } from './verifier-bundles.ts';
+import { STATE_ENV } from './host-process.ts';
+import type { HostState } from './host-process.ts';
 
-export type HostState = {
-  readonly url: string;
-  readonly port: number;
-  readonly importFile: string;
-  readonly verifier: VerifierBundles;
-};
+export type { HostState };
 
+/** The browser host of the running spec file (useFreshWorkstation in host-process.ts). */
 export const hostState = (): HostState => {
-  const file = process.env['PERIMETER_E2E_STATE'];
+  const file = process.env[STATE_ENV];
   if (file === undefined)
-    throw new Error('PERIMETER_E2E_STATE is not set: run these tests through playwright.config.ts');
+    throw new Error(`${STATE_ENV} is not set: call useFreshWorkstation() at the top of the spec file`);
   return JSON.parse(readFileSync(file, 'utf8')) as HostState;
 };
 

@@ -1,72 +1,18 @@
-// Playwright global setup: builds the renderer when its sources are newer than the build, then starts the e2e host.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Playwright global setup: builds the renderer when it is missing or older than its sources, then the fixture
+// workstation every spec file gets a fresh copy of (support/host-process.ts); the teardown removes the fixture.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildRendererIfNeeded } from '../../../scripts/renderer-build.ts';
+import { FIXTURE_ENV, buildFixture, readFixture } from './host-process.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
-const newestMtime = (dir: string): number =>
-  readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
-    const path = join(dir, entry.name);
-    return Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }, 0);
-
-const buildRendererIfNeeded = (): void => {
-  const built = join(root, 'out', 'renderer', 'index.html');
-  const sources = Math.max(
-    newestMtime(join(root, 'renderer')),
-    newestMtime(join(root, 'core', 'api')),
-    statSync(join(root, 'vite.renderer.config.ts')).mtimeMs,
-  );
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  const result = spawnSync(
-    process.execPath,
-    [
-      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '-c',
-      'vite.renderer.config.ts',
-      '--logLevel',
-      'warn',
-    ],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
-  if (result.status !== 0) throw new Error('building the renderer failed');
-};
-
-const waitForFile = async (path: string, timeoutMs: number): Promise<string> => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (existsSync(path)) {
-      const text = readFileSync(path, 'utf8');
-      if (text.endsWith('}')) return text;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the e2e host did not start within ${timeoutMs} ms`);
-};
-
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  buildRendererIfNeeded();
-  const stateFile = join(mkdtempSync(join(tmpdir(), 'perimeter-e2e-')), 'host.json');
-  const host = spawn(process.execPath, [join(root, 'test', 'e2e', 'support', 'host.ts'), stateFile], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => host.once('exit', () => resolve()));
-  await Promise.race([
-    waitForFile(stateFile, 60_000),
-    exited.then(() => {
-      throw new Error('the e2e host exited before it started');
-    }),
-  ]);
-  process.env['PERIMETER_E2E_STATE'] = stateFile;
+  buildRendererIfNeeded(root, (line) => process.stdout.write(`${line}\n`));
+  const fixtureFile = await buildFixture();
+  process.env[FIXTURE_ENV] = fixtureFile;
   return async () => {
-    host.kill('SIGTERM');
-    await exited;
+    rmSync(readFixture(fixtureFile).dir, { recursive: true, force: true });
+    rmSync(join(fixtureFile, '..'), { recursive: true, force: true });
   };
 }

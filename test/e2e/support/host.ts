@@ -1,109 +1,45 @@
-// The e2e workstation: a fresh encrypted workstation with the fintech example imported and users of several roles and
-// markets, served by the browser host with the built renderer. Writes its address to the file named on the command line.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// One spec file's browser host: a copy of the e2e fixture workstation (fixture.ts) in a folder of its own, served with the
+// built renderer. Writes its address to the state file named on the command line; removes the copy when stopped.
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { startBrowserHost } from '../../../electron/services/host/browser-host.ts';
-import { handleApiCall } from '../../../electron/services/workstation/api.ts';
-import { examplesDir, repoRoot } from '../../support/examples.ts';
-import { TEST_SCRYPT, addUser, createTestWorkstation } from '../../support/workstation.ts';
-import { E2E_USERS } from './users.ts';
-import { writeVerifierBundles } from './verifier-bundles.ts';
+import { repoRoot } from '../../support/examples.ts';
+import { TEST_SCRYPT } from '../../support/workstation.ts';
+import type { E2eFixture, HostState } from './host-process.ts';
 
-const stateFile = process.argv[2];
-if (stateFile === undefined) throw new Error('usage: node test/e2e/support/host.ts STATE_FILE');
+const [fixtureFile, stateFile] = process.argv.slice(2);
+if (fixtureFile === undefined || stateFile === undefined)
+  throw new Error('usage: node test/e2e/support/host.ts FIXTURE_JSON STATE_FILE');
+const fixture = JSON.parse(readFileSync(fixtureFile, 'utf8')) as E2eFixture;
 
-const ws = createTestWorkstation({ example: 'fintech' });
-for (const user of E2E_USERS)
-  if (user.id !== 'ada') addUser(ws, user.id, [...user.roles], [...user.markets]).workstation.close();
-const imported = handleApiCall(ws.admin, 'leads.import', {
-  fileName: 'leads.jsonl',
-  format: 'jsonl',
-  content: readFileSync(join(examplesDir, 'fintech', 'leads.jsonl'), 'utf8'),
-  mode: 'all',
-  sourceSystem: 'crm',
-});
-if (!imported.ok) throw new Error(`importing the fintech leads failed: ${imported.error.message}`);
-// For bulk.spec.ts only: four UK leads of unknown customer type (compliance review, low risk, no four-eyes); ada holds
-// the claim on the last one, so a bulk decision by another officer fails for that case alone.
-const bulkLeads = ['Alpha', 'Beta', 'Gamma', 'Held'].map((name, index) =>
-  JSON.stringify({
-    id: `L-BULK-${index + 1}`,
-    customerType: 'unknown',
-    kycStatus: 'verified',
-    amlDocumentation: 'complete',
-    screening: { screenedAt: '2026-11-20T09:00:00Z', hits: [] },
-    productInterests: ['business-payments'],
-    company: { name: `Bulk ${name} Ltd` },
-    address: { line1: `${index + 1} Bulk Street`, city: 'London', country: 'GB' },
-    kycPrescreenJurisdiction: 'GB',
-  }),
-);
-const bulk = handleApiCall(ws.admin, 'leads.import', {
-  fileName: 'bulk.jsonl',
-  format: 'jsonl',
-  content: bulkLeads.join('\n') + '\n',
-  mode: 'all',
-  sourceSystem: 'e2e-bulk',
-});
-if (!bulk.ok) throw new Error(`importing the bulk leads failed: ${bulk.error.message}`);
-const held = handleApiCall(ws.admin, 'cases.list', { search: 'L-BULK-4' });
-const heldId = held.ok ? (held.value as { rows: { id: string }[] }).rows[0]?.id : undefined;
-if (heldId === undefined || !handleApiCall(ws.admin, 'cases.claim', { caseId: heldId }).ok)
-  throw new Error('claiming the held bulk case failed');
-// For verifier.spec.ts: two exports of the log by the auditor and a tampered copy (appends two audit.exported).
-const verifier = writeVerifierBundles(ws.admin.workstation.db, ws.dir, ws.clock.now(), 'user:avery');
-ws.admin.workstation.close();
-
-// A small file for the import screen: two new leads (one with a screening hit) and one broken row.
-const importFile = join(ws.dir, 'new-leads.jsonl');
-const lead = (id: string, name: string, hits: unknown[]): string =>
-  JSON.stringify({
-    id,
-    customerType: 'professional',
-    kycStatus: 'verified',
-    amlDocumentation: 'complete',
-    screening: { screenedAt: '2026-11-20T09:00:00Z', hits },
-    productInterests: ['business-payments'],
-    company: { name },
-    address: { line1: '1 Test Street', city: 'London', country: 'GB' },
-    kycPrescreenJurisdiction: 'GB',
-  });
-writeFileSync(
-  importFile,
-  [
-    lead('L-E2E-CLEAN', 'Clean Widgets Ltd', []),
-    '{"id":"L-E2E-BROKEN","customerType":"vip"}',
-    lead('L-E2E-HIT', 'Shadow Widgets Ltd', [
-      {
-        party: 'company',
-        listKind: 'adverse_media',
-        strength: 'potential',
-        listId: 'adverse-media-internal',
-        listVersion: 'sha256:5f1d0c',
-        entryId: 'am:900',
-        entryName: 'Shadow Widgets',
-        score: 0.88,
-        cleared: false,
-      },
-    ]),
-  ].join('\n') + '\n',
-);
+// The database with its key slots (workstation.db, workstation.db.keys.json; closed, so no WAL is left to copy).
+const dir = mkdtempSync(join(tmpdir(), 'perimeter-e2e-copy-'));
+const dbName = basename(fixture.dbPath);
+for (const name of readdirSync(dirname(fixture.dbPath)))
+  if (name.startsWith(dbName)) copyFileSync(join(dirname(fixture.dbPath), name), join(dir, name));
 
 // A day and two hours after the cases opened, so the screening queue (24-hour SLA) shows overdue cases.
 const startedAt = Date.now();
 const host = await startBrowserHost({
-  dbPath: ws.path,
+  dbPath: join(dir, dbName),
   staticDir: join(repoRoot, 'out', 'renderer'),
   deps: {
     now: () => new Date(Date.parse('2026-11-24T12:00:00.000Z') + (Date.now() - startedAt)),
     scryptCost: TEST_SCRYPT,
   },
 });
-writeFileSync(stateFile, JSON.stringify({ url: host.url, port: host.port, importFile, verifier }));
+const state: HostState = {
+  url: host.url,
+  port: host.port,
+  importFile: fixture.importFile,
+  verifier: fixture.verifier,
+};
+writeFileSync(stateFile, JSON.stringify(state));
 
 const stop = (): void => {
   void host.close().then(() => {
-    rmSync(ws.dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
     process.exit(0);
   });
 };

@@ -24,6 +24,13 @@ type SessionState = {
   readonly lock: (options?: { switchUser?: boolean }) => Promise<void>;
 };
 
+// The lock on its way to the host, if any. An unlock waits for it: sent before it lands, the unlock could be overtaken
+// and the lock would end the new session.
+let pendingLock: Promise<void> | null = null;
+const lockLanded = async (): Promise<void> => {
+  if (pendingLock !== null) await pendingLock;
+};
+
 export const useSession = create<SessionState>()((set, get) => ({
   user: null,
   busy: false,
@@ -33,6 +40,7 @@ export const useSession = create<SessionState>()((set, get) => ({
   deviceNotice: null,
   unlock: async (userId, passphrase) => {
     set({ busy: true, error: null });
+    await lockLanded();
     const reply = await call('session.unlock', { userId, passphrase });
     if (!reply.ok) {
       set({
@@ -49,6 +57,7 @@ export const useSession = create<SessionState>()((set, get) => ({
   },
   unlockWithKeychain: async (userId) => {
     set({ busy: true, error: null });
+    await lockLanded();
     const reply = await call('session.unlockWithKeychain', { userId });
     if (!reply.ok) {
       set({ busy: false, error: keychainUnlockFailure(reply.error) });
@@ -81,8 +90,14 @@ export const useSession = create<SessionState>()((set, get) => ({
   },
   lock: async (options = {}) => {
     const lastUserId = options.switchUser ? '' : (get().user?.id ?? '');
-    await call('session.lock', {});
+    // The window leaves the signed-in screens at once, not when the host answers: on a slow machine the old screens
+    // stayed up meanwhile, and what was typed for the next sign-in went into them (the users screen has a "User id"
+    // field too) while the unlock form came up later holding the previous user's id.
     set({ user: null, error: null, lastUserId, deviceNotice: null });
+    const lock = call('session.lock', {}).then(() => undefined);
+    pendingLock = lock;
+    await lock;
+    if (pendingLock === lock) pendingLock = null;
   },
 }));
 

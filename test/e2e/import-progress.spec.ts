@@ -1,11 +1,14 @@
 // Long lead imports run as background jobs (decision 0048): the import screen shows a progress bar that moves, the
-// result when the job ends, and a cancel button; the officer can leave the screen and come back to the job. Named to
-// run after every other spec: it adds thousands of leads and cases to the shared workstation.
+// result when the job ends, and a cancel button; the officer can leave the screen and come back to the job. The
+// thousands of leads it adds land in this spec's own copy of the e2e workstation.
 import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { generateLeads } from '../../bench/routing/generate.ts';
 import { expectAccessible, signIn, snap } from './support/app.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 /** Bench-like generated leads (bench/routing/generate.ts) as a JSON Lines file with ids of their own. */
 const writeLeadFile = (path: string, prefix: string, count: number): string => {

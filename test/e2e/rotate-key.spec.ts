@@ -1,11 +1,14 @@
 // Rotating the database key from the users screen (decision 0037): the dialog names who will need re-enrolment, a
 // wrong passphrase changes nothing, the rotation drops every other user's key slot, a dropped user cannot sign in
-// until re-enrolled. Named to run LAST: it re-enrols every dropped user, the e2e users with their original fixture
-// passphrases, so the shared workstation signs everyone in as before.
+// until re-enrolled. It runs on its own copy of the e2e workstation (like every spec) and
+// re-enrols every dropped user with their original fixture passphrase, so the last step signs olga in as before.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { expectAccessible, hostState, signIn, snap } from './support/app.ts';
 import { E2E_USERS } from './support/users.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 const userRow = (page: Page, userId: string) => page.locator(`tr[data-user-id="${userId}"]`);
 const fixturePassphrase = (userId: string): string =>
