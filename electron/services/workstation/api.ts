@@ -5,6 +5,7 @@ import type { ApiMethod, ApiParsedRequest, ApiResponse } from '../../../core/api
 import { apiErr, apiOk, describeIssues } from '../../../core/api/envelope.ts';
 import type { ApiEnvelope } from '../../../core/api/envelope.ts';
 import { LeadSchema } from '../../../core/routing/lead.ts';
+import { firstTextFlaw } from '../../../core/shared/text-flaws.ts';
 import { approve, claim, decide, release, returnForRework } from './cases.ts';
 import { importLeads } from './intake.ts';
 import { importResultOf, readLeadImport } from './lead-import.ts';
@@ -120,6 +121,9 @@ export const handleApiCall = (session: Session, method: string, rawRequest: unkn
   if (!Object.hasOwn(API, method))
     return apiErr('unknown_method', `no api method ${JSON.stringify(method).slice(0, 80)}`);
   const contract = API[method as ApiMethod];
+  // No request may carry a lone surrogate: the audit log cannot encode one (RFC 8785), so refuse it here, by field.
+  const flaw = firstTextFlaw(rawRequest, { controls: false });
+  if (flaw) return apiErr('invalid_request', `${method}: ${flaw.path.join('.') || '(request)'}: ${flaw.message}`);
   const request = contract.request.safeParse(rawRequest ?? {});
   if (!request.success) return apiErr('invalid_request', `${method}: ${describeIssues(request.error)}`);
   try {
