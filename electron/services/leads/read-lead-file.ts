@@ -4,6 +4,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { LeadSchema } from '../../../core/routing/lead.ts';
 import type { Lead } from '../../../core/routing/lead.ts';
 import { err, ok } from '../../../core/shared/result.ts';
+import { firstDuplicateKey } from '../../../core/shared/json-duplicate-keys.ts';
 import { firstTextFlaw } from '../../../core/shared/text-flaws.ts';
 import type { Result } from '../../../core/shared/result.ts';
 import { readUtf8File } from '../files/read-utf8-file.ts';
@@ -150,6 +151,16 @@ const jsonLinesRecords = (text: string, file: string): LeadRecords => {
         line,
         field: '',
         message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      return;
+    }
+    const duplicate = firstDuplicateKey(raw);
+    if (duplicate) {
+      records.problems.push({
+        file,
+        line,
+        field: [...duplicate.path, duplicate.key].join('.'),
+        message: `"${duplicate.key}" is given twice in one object (which one is meant cannot be told)`,
       });
       return;
     }

@@ -21,8 +21,11 @@ describe('lead records judged one by one', () => {
   });
 
   it('refuses a lone surrogate in a name with its line and field, and reads the other records', () => {
-    const text = [jsonl({ id: 'J-1' }), jsonl({ id: 'J-2', company: { name: 'Caf\ud800' } }), jsonl({ id: 'J-3' })]
-      .join('\n');
+    const text = [
+      jsonl({ id: 'J-1' }),
+      jsonl({ id: 'J-2', company: { name: 'Caf\ud800' } }),
+      jsonl({ id: 'J-3' }),
+    ].join('\n');
     const read = readLeadRecords(text, 'leads.jsonl', 'jsonl');
     expect(read.leads.map(({ lead }) => lead.id)).toEqual(['J-1', 'J-3']);
     expect(read.problems).toEqual([
@@ -68,6 +71,20 @@ describe('lead records judged one by one', () => {
     const fromCsv = readLeadRecords(`${header}P-2,Co,FR,retail,p,__proto__=x\n`, 'p.csv', 'csv');
     expect(fromCsv.leads).toEqual([]);
     expect(fromCsv.problems[0]).toMatchObject({ line: 2, field: 'attributes.__proto__' });
+  });
+
+  it('refuses a JSON Lines record that gives a key twice, instead of keeping the last', () => {
+    const text = [
+      '{"id":"K-1","id":"K-2","company":{"name":"Co"},"customerType":"retail","productInterests":["p"]}',
+      '{"id":"K-3","company":{"name":"A","name":"B"},"customerType":"retail","productInterests":["p"]}',
+      '{"id":"K-4","company":{"name":"Co"},"customerType":"retail","productInterests":["p"],"attributes":{"a":"x,\\"a\\":"}}',
+    ].join('\n');
+    const read = readLeadRecords(text, 'k.jsonl', 'jsonl');
+    expect(read.problems.map(({ line, field }) => [line, field])).toEqual([
+      [1, 'id'],
+      [2, 'company.name'],
+    ]);
+    expect(read.leads.map(({ lead }) => lead.id)).toEqual(['K-4']);
   });
 
   it('refuses NUL and other control characters in any text, with the field', () => {
