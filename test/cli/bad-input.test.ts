@@ -196,6 +196,19 @@ describe('perimeter policy check and workstation init with bad policies', () => 
   });
 });
 
+describe('perimeter route with a lead file it cannot use', () => {
+  it('exits 2 for a missing lead file and 1 for one that is not UTF-8', () => {
+    const missing = runCli(['route', '--policy', policy, '--leads', join(dir, 'absent.jsonl')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain(`${join(dir, 'absent.jsonl')}: cannot read`);
+    const file = write('route-latin1.csv', Buffer.from(`${header}${row('R-1', 'Caf\xe9 SARL')}`, 'latin1'));
+    const latin1 = runCli(['route', '--policy', policy, '--leads', file]);
+    expect(latin1.status).toBe(1);
+    expect(latin1.stderr).toContain(`${file} line 2: not UTF-8 text`);
+    expect(latin1.stdout).toBe('');
+  });
+});
+
 describe('a wrong passphrase', () => {
   it('exits 1 from every command that opens the database, as the README says', () => {
     const wrong = { PERIMETER_PASSPHRASE: 'not the passphrase at all' };

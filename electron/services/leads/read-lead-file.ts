@@ -19,7 +19,7 @@ export type LeadFileFormat = 'jsonl' | 'csv';
 export type LocatedLead = { readonly line: number; readonly lead: Lead };
 
 export const formatLeadProblem = (problem: LeadRecordProblem): string =>
-  `${problem.file} line ${problem.line}${problem.field ? `, field ${problem.field}` : ''}: ${problem.message}`;
+  `${problem.file}${problem.line > 0 ? ` line ${problem.line}` : ''}${problem.field ? `, field ${problem.field}` : ''}: ${problem.message}`;
 
 export const leadFileFormat = (file: string): LeadFileFormat | undefined => {
   const extension = extname(file).toLowerCase();
