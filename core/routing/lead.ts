@@ -1,5 +1,7 @@
 // The lead as routing sees it: the documented input record (docs/leads.md), validated with zod.
 import * as z from 'zod';
+import { err, ok } from '../shared/result.ts';
+import type { Result } from '../shared/result.ts';
 import { firstTextFlaw } from '../shared/text-flaws.ts';
 
 /** The limits of a lead record (docs/leads.md, decision 0120). */
@@ -136,12 +138,23 @@ export const LeadSchema = z
   .refine((lead) => new Set(lead.productInterests).size === lead.productInterests.length, {
     message: 'each product interest is listed once',
     path: ['productInterests'],
-  })
-  .superRefine((lead, context) => {
-    // The audit log cannot encode a lone surrogate, and a control character hides what a reviewer sees.
-    const flaw = firstTextFlaw(lead, { controls: true });
-    if (flaw) context.addIssue({ code: 'custom', message: flaw.message, path: [...flaw.path] });
   });
+
+export type LeadRecordIssue = { readonly path: readonly PropertyKey[]; readonly message: string };
+
+/**
+ * A lead record as received (a file's record, a form): its text checked as given, then its shape. Text first, on the
+ * raw record: zod drops a "__proto__" key without a word, and the audit log cannot encode a lone surrogate, so either
+ * would otherwise surface later as a lost value or an `internal` failure in the middle of a transaction.
+ */
+export const parseLeadRecord = (raw: unknown): Result<Lead, LeadRecordIssue[]> => {
+  const flaw = firstTextFlaw(raw, { controls: true });
+  if (flaw) return err([flaw]);
+  const parsed = LeadSchema.safeParse(raw);
+  return parsed.success
+    ? ok(parsed.data)
+    : err(parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message })));
+};
 
 export type Lead = z.infer<typeof LeadSchema>;
 export type LeadInput = z.input<typeof LeadSchema>;

@@ -3,6 +3,24 @@ export type DuplicateKey = { readonly path: readonly (string | number)[]; readon
 
 type Frame = { readonly keys: Set<string> | null; index: number; expectingKey: boolean; key: string | null };
 
+// A quote that ends a string (an even number of backslashes before it) followed by a colon ends an object key.
+const KEY_END = /(?<!\\)(?:\\\\)*"\s*:/g;
+
+const keysIn = (value: unknown): number => {
+  if (typeof value !== 'object' || value === null) return 0;
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + keysIn(item), 0);
+  let count = 0;
+  for (const key of Object.keys(value)) count += 1 + keysIn((value as Record<string, unknown>)[key]);
+  return count;
+};
+
+/**
+ * Whether the JSON text gives some object a key twice: its key tokens outnumber the keys of the value JSON.parse made
+ * of it. Cheap (one regular-expression pass), so every record can be checked; `firstDuplicateKey` then names it.
+ */
+export const hasDuplicateKey = (text: string, parsed: unknown): boolean =>
+  (text.match(KEY_END)?.length ?? 0) !== keysIn(parsed);
+
 /**
  * The first duplicate key of a text that JSON.parse has already accepted (so only the structure is tracked here), with
  * the path of the object holding it; null when every object's keys are distinct.

@@ -1,11 +1,10 @@
 // Reads leads from JSON Lines or CSV (docs/leads.md) and validates each record; errors name line and field.
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { LeadSchema } from '../../../core/routing/lead.ts';
+import { parseLeadRecord } from '../../../core/routing/lead.ts';
 import type { Lead } from '../../../core/routing/lead.ts';
 import { err, ok } from '../../../core/shared/result.ts';
-import { firstDuplicateKey } from '../../../core/shared/json-duplicate-keys.ts';
-import { firstTextFlaw } from '../../../core/shared/text-flaws.ts';
+import { firstDuplicateKey, hasDuplicateKey } from '../../../core/shared/json-duplicate-keys.ts';
 import type { Result } from '../../../core/shared/result.ts';
 import { readUtf8File } from '../files/read-utf8-file.ts';
 
@@ -96,17 +95,11 @@ const validate = (
   records: LeadRecords,
   fieldName: (field: string) => string = (field) => field,
 ): void => {
-  // Checked on the record as read: the schema's own output no longer shows a __proto__ key it dropped.
-  const flaw = firstTextFlaw(raw, { controls: true });
-  if (flaw) {
-    records.problems.push({ file, line, field: fieldName(flaw.path.join('.')), message: flaw.message });
-    return;
-  }
-  const parsed = LeadSchema.safeParse(raw);
-  if (parsed.success) records.leads.push({ line, lead: parsed.data });
+  const parsed = parseLeadRecord(raw);
+  if (parsed.ok) records.leads.push({ line, lead: parsed.value });
   else
-    for (const issue of parsed.error.issues)
-      records.problems.push({ file, line, field: fieldName(issue.path.join('.')), message: issue.message });
+    for (const issue of parsed.error)
+      records.problems.push({ file, line, field: fieldName(issue.path.map(String).join('.')), message: issue.message });
 };
 
 // A lead id appears once in a file: a later record with the same id is refused (the first one stands).
@@ -154,7 +147,7 @@ const jsonLinesRecords = (text: string, file: string): LeadRecords => {
       });
       return;
     }
-    const duplicate = firstDuplicateKey(raw);
+    const duplicate = hasDuplicateKey(raw, value) ? firstDuplicateKey(raw) : null;
     if (duplicate) {
       records.problems.push({
         file,

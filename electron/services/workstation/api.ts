@@ -4,7 +4,7 @@ import { API } from '../../../core/api/contract.ts';
 import type { ApiMethod, ApiParsedRequest, ApiResponse } from '../../../core/api/contract.ts';
 import { apiErr, apiOk, describeIssues } from '../../../core/api/envelope.ts';
 import type { ApiEnvelope } from '../../../core/api/envelope.ts';
-import { LeadSchema } from '../../../core/routing/lead.ts';
+import { parseLeadRecord } from '../../../core/routing/lead.ts';
 import { firstTextFlaw } from '../../../core/shared/text-flaws.ts';
 import { approve, claim, decide, release, returnForRework } from './cases.ts';
 import { importLeads } from './intake.ts';
@@ -42,16 +42,24 @@ const handlers: Handlers = {
   'leads.importStatus': (session, request) => importJobStatus(session, request.jobId),
   'leads.cancelImport': (session, request) => cancelImportJob(session, request.jobId),
   'leads.add': (session, request) => {
-    const parsed = LeadSchema.safeParse(request.lead);
-    if (!parsed.success) throw new WorkstationError('invalid_input', describeIssues(parsed.error));
-    const result = importLeads(session, [{ line: 1, lead: parsed.data }], [], {
+    const parsed = parseLeadRecord(request.lead);
+    if (!parsed.ok)
+      throw new WorkstationError(
+        'invalid_input',
+        parsed.error
+          .slice(0, 5)
+          .map((issue) => `${issue.path.map(String).join('.') || '(lead)'}: ${issue.message}`)
+          .join('; '),
+      );
+    const lead = parsed.value;
+    const result = importLeads(session, [{ line: 1, lead }], [], {
       sourceSystem: request.sourceSystem,
       mode: 'all',
       source: 'form',
     });
-    if (result.duplicates > 0) throw new WorkstationError('conflict', `lead ${parsed.data.id} exists already`);
+    if (result.duplicates > 0) throw new WorkstationError('conflict', `lead ${lead.id} exists already`);
     return {
-      leadId: parsed.data.id,
+      leadId: lead.id,
       decisions: result.paths.map(({ decision, caseId }) => ({
         leadId: decision.leadId,
         productId: decision.productId,
