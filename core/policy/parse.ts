@@ -1,5 +1,5 @@
 // Reads a policy bundle from YAML or JSON text: syntax, schema and semantics, every problem with its path and line.
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit } from 'yaml';
 import type { Document } from 'yaml';
 import { err, ok } from '../shared/result.ts';
 import type { Result } from '../shared/result.ts';
@@ -19,6 +19,26 @@ export type LocatedPolicyIssue = {
 };
 export type LoadedPolicy = { readonly policy: PolicyBundle; readonly version: RuleVersion };
 
+/** How many alias expansions a bundle may make: a real policy needs a few; a "billion laughs" needs millions. */
+export const MAX_ALIAS_COUNT = 100;
+
+const aliasProblem = (document: Document, lineCounter: LineCounter, error: unknown): LocatedPolicyIssue => {
+  let first: number | undefined;
+  visit(document, {
+    Alias: (_key, node) => {
+      if (node.range) first = node.range[0];
+      return visit.BREAK;
+    },
+  });
+  const position = first === undefined ? undefined : lineCounter.linePos(first);
+  const detail = error instanceof Error ? error.message : String(error);
+  return {
+    path: '',
+    message: `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} expansions; first alias here): ${detail}`,
+    ...(position ? { line: position.line, column: position.col } : {}),
+  };
+};
+
 /** Parses and validates a bundle. JSON is read by the YAML 1.2 parser too, so both formats get line numbers. */
 export const parsePolicyText = (text: string, hash?: Sha256): Result<LoadedPolicy, LocatedPolicyIssue[]> => {
   const lineCounter = new LineCounter();
@@ -36,7 +56,13 @@ export const parsePolicyText = (text: string, hash?: Sha256): Result<LoadedPolic
       }),
     );
   }
-  const raw: unknown = document.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml package refuses a document whose aliases expand past the limit (an "alias bomb") by throwing.
+    return err([aliasProblem(document, lineCounter, error)]);
+  }
   const parsed = PolicyBundleSchema.safeParse(raw);
   if (!parsed.success) {
     return err(

@@ -1,5 +1,20 @@
 // The lead as routing sees it: the documented input record (docs/leads.md), validated with zod.
 import * as z from 'zod';
+import { err, ok } from '../shared/result.ts';
+import type { Result } from '../shared/result.ts';
+import { firstTextFlaw } from '../shared/text-flaws.ts';
+
+/** The limits of a lead record (docs/leads.md, decision 0120). */
+export const LEAD_LIMITS = {
+  /** Lead ids: visible ASCII, no spaces, as the audit log's subject ids (lead:<id>) require. */
+  idPattern: /^[\x21-\x7e]{1,100}$/,
+  /** Attribute names: what a rule names as lead.attributes.NAME; a letter first, so no __proto__ or constructor. */
+  attributeNamePattern: /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
+  attributes: 50,
+  attributeValueChars: 1000,
+  productInterests: 50,
+  screeningHits: 200,
+} as const;
 
 const Text = z.string().trim().min(1).max(300);
 
@@ -22,7 +37,10 @@ export type ScreeningHit = z.infer<typeof ScreeningHitSchema>;
 
 export const ScreeningSummarySchema = z.strictObject({
   screenedAt: z.iso.datetime(),
-  hits: z.array(ScreeningHitSchema).default([]),
+  hits: z
+    .array(ScreeningHitSchema)
+    .max(LEAD_LIMITS.screeningHits, `at most ${LEAD_LIMITS.screeningHits} screening hits`)
+    .default([]),
 });
 export type ScreeningSummary = z.infer<typeof ScreeningSummarySchema>;
 
@@ -44,7 +62,13 @@ export type Address = z.infer<typeof AddressSchema>;
 
 export const LeadSchema = z
   .strictObject({
-    id: z.string().trim().min(1).max(100),
+    id: z
+      .string()
+      .trim()
+      .regex(
+        LEAD_LIMITS.idPattern,
+        'a lead id is 1 to 100 visible ASCII characters (letters, digits, punctuation), without spaces',
+      ),
     person: z
       .strictObject({
         fullName: Text,
@@ -78,11 +102,34 @@ export const LeadSchema = z
     amlDocumentation: z.enum(['missing', 'partial', 'complete']).default('missing'),
     suitabilityAssessed: z.boolean().default(false),
     attributes: z
-      .record(z.string().regex(/^[A-Za-z0-9_]+$/), z.union([z.string(), z.number(), z.boolean()]))
+      .record(
+        z
+          .string()
+          .regex(
+            LEAD_LIMITS.attributeNamePattern,
+            'an attribute name is a letter then up to 63 letters, digits or "_"',
+          ),
+        z.union([
+          z
+            .string()
+            .max(
+              LEAD_LIMITS.attributeValueChars,
+              `an attribute value has at most ${LEAD_LIMITS.attributeValueChars} characters`,
+            ),
+          z.number(),
+          z.boolean(),
+        ]),
+      )
+      .refine((attributes) => Object.keys(attributes).length <= LEAD_LIMITS.attributes, {
+        message: `at most ${LEAD_LIMITS.attributes} attributes`,
+      })
       .default({}),
     /** Absent means the lead has not been screened. */
     screening: ScreeningSummarySchema.optional(),
-    productInterests: z.array(z.string().min(1).max(64)).min(1, 'a lead needs at least one product interest'),
+    productInterests: z
+      .array(z.string().min(1).max(64))
+      .min(1, 'a lead needs at least one product interest')
+      .max(LEAD_LIMITS.productInterests, `at most ${LEAD_LIMITS.productInterests} product interests`),
   })
   .refine((lead) => lead.person !== undefined || lead.company !== undefined, {
     message: 'a lead names a person, a company or both',
@@ -92,6 +139,22 @@ export const LeadSchema = z
     message: 'each product interest is listed once',
     path: ['productInterests'],
   });
+
+export type LeadRecordIssue = { readonly path: readonly PropertyKey[]; readonly message: string };
+
+/**
+ * A lead record as received (a file's record, a form): its text checked as given, then its shape. Text first, on the
+ * raw record: zod drops a "__proto__" key without a word, and the audit log cannot encode a lone surrogate, so either
+ * would otherwise surface later as a lost value or an `internal` failure in the middle of a transaction.
+ */
+export const parseLeadRecord = (raw: unknown): Result<Lead, LeadRecordIssue[]> => {
+  const flaw = firstTextFlaw(raw, { controls: true });
+  if (flaw) return err([flaw]);
+  const parsed = LeadSchema.safeParse(raw);
+  return parsed.success
+    ? ok(parsed.data)
+    : err(parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message })));
+};
 
 export type Lead = z.infer<typeof LeadSchema>;
 export type LeadInput = z.input<typeof LeadSchema>;

@@ -35,7 +35,7 @@ import { StoreError } from '../services/store/errors.ts';
 import { createKeySlots, unlockDatabaseKey } from '../services/store/key-slots.ts';
 import { recoverInterruptedRekey } from '../services/store/rekey.ts';
 import { AuditLogError } from '../../core/audit/log-engine.ts';
-import { CliError, EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE } from './exit.ts';
+import { CliError, EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE, storeExitCode } from './exit.ts';
 
 export const PASSPHRASE_ENV = 'PERIMETER_PASSPHRASE';
 export const USER_ENV = 'PERIMETER_USER';
@@ -180,7 +180,7 @@ const withDatabase = <T>(options: z.infer<typeof DbOptions>, run: (db: Database,
     recoverInterruptedRekey(options.db);
     db = openDatabase(options.db, unlockDatabaseKey(options.db, user, passphrase));
   } catch (error) {
-    if (error instanceof StoreError) throw new CliError(error.message, EXIT_UNUSABLE);
+    if (error instanceof StoreError) throw new CliError(error.message, storeExitCode(error));
     throw error;
   }
   try {
@@ -394,7 +394,7 @@ export const registerAuditCommands = (program: Command): void => {
         const key = createKeySlots(options.db, user, passphrase);
         db = createDatabase(options.db, key);
       } catch (error) {
-        if (error instanceof StoreError) throw new CliError(error.message, EXIT_UNUSABLE);
+        if (error instanceof StoreError) throw new CliError(error.message, storeExitCode(error));
         throw error;
       }
       try {

@@ -1,6 +1,8 @@
 // Exit codes and error reporting shared by every `perimeter` command.
+import type { StoreError, StoreErrorCode } from '../services/store/errors.ts';
+
 export const EXIT_OK = 0;
-/** The input was read and judged: invalid policy, failed verification, refused data. */
+/** The input was read and judged: invalid policy, failed verification, refused data, a wrong passphrase. */
 export const EXIT_INVALID = 1;
 /** The input could not be used at all: missing file, unreadable, wrong usage. */
 export const EXIT_UNUSABLE = 2;
@@ -13,3 +15,16 @@ export class CliError extends Error {
     this.exitCode = exitCode;
   }
 }
+
+// Credentials that were read and judged wrong exit 1 from every command (README); a database or key-slot file that
+// is missing, damaged, too new or busy cannot be used at all: 2.
+const JUDGED_STORE_FAILURES: ReadonlySet<StoreErrorCode> = new Set<StoreErrorCode>([
+  'wrong-passphrase',
+  'wrong-key',
+  'unknown-user',
+  'weak-passphrase',
+]);
+
+/** The one mapping from a store failure to an exit code, so a wrong passphrase exits alike from every command. */
+export const storeExitCode = (error: StoreError): number =>
+  JUDGED_STORE_FAILURES.has(error.code) ? EXIT_INVALID : EXIT_UNUSABLE;

@@ -1,6 +1,8 @@
 // The `perimeter` command: parses arguments and hands each subcommand to its module. No logic lives here.
 import { Command, CommanderError } from 'commander';
-import { CliError, EXIT_UNUSABLE } from './exit.ts';
+import { StoreError } from '../services/store/errors.ts';
+import { WorkstationError } from '../services/workstation/workstation.ts';
+import { CliError, EXIT_INVALID, EXIT_UNUSABLE, storeExitCode } from './exit.ts';
 import { registerPolicyCommands } from './policy.ts';
 import { registerRouteCommand } from './route.ts';
 import { registerDemoCommand } from './demo.ts';
@@ -32,6 +34,10 @@ try {
   } else if (error instanceof CliError) {
     process.stderr.write(`perimeter: ${error.message}\n`);
     process.exitCode = error.exitCode;
+  } else if (error instanceof StoreError || error instanceof WorkstationError) {
+    // Failures a user can cause carry their own message (naming the file): never a stack trace.
+    process.stderr.write(`perimeter: ${error.message}\n`);
+    process.exitCode = error instanceof StoreError ? storeExitCode(error) : EXIT_INVALID;
   } else {
     process.stderr.write(
       `perimeter: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

@@ -6,7 +6,7 @@ import { compilePolicy } from '../../core/routing/compile.ts';
 import { explainDecision } from '../../core/routing/explain.ts';
 import { emptyRoutingState, routeBatch } from '../../core/routing/route.ts';
 import type { RoutingDecision, RoutingState } from '../../core/routing/route.ts';
-import { formatLeadProblem, readLeadFile } from '../services/leads/read-lead-file.ts';
+import { allOrNothing, formatLeadProblem, readLeadFileRecords } from '../services/leads/read-lead-file.ts';
 import { formatPolicyProblem, loadPolicyFile } from '../services/policy/load-policy-file.ts';
 import { CliError, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
 
@@ -94,7 +94,10 @@ export const registerRouteCommand = (program: Command): void => {
           formatPolicyProblem(loaded.error),
           loaded.error.kind === 'unreadable' ? EXIT_UNUSABLE : EXIT_INVALID,
         );
-      const leads = await readLeadFile(options.leads, options.format);
+      const read = await readLeadFileRecords(options.leads, options.format);
+      // A missing or unreadable file is unusable input (2); bad records are input read and judged (1).
+      if (read.kind === 'unusable') throw new CliError(formatLeadProblem(read.problem), EXIT_UNUSABLE);
+      const leads = allOrNothing(read.records);
       if (!leads.ok) throw new CliError(leads.error.map(formatLeadProblem).join('\n'), EXIT_INVALID);
       const state = options.state ? await readState(options.state) : emptyRoutingState;
       const at = options.at ?? new Date().toISOString();

@@ -1,15 +1,9 @@
 // `perimeter workstation init` and `perimeter leads import`: create an encrypted workstation and run intake into it.
 // Passphrases come from the environment (PERIMETER_PASSPHRASE) so they never appear in shell history or `ps`.
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import * as z from 'zod';
-import {
-  formatLeadProblem,
-  leadFileFormat,
-  parseLeadCsv,
-  parseLeadJsonLines,
-} from '../services/leads/read-lead-file.ts';
-import type { LocatedLead, LeadRecordProblem } from '../services/leads/read-lead-file.ts';
+import { formatLeadProblem, leadFileFormat, readLeadFileRecords } from '../services/leads/read-lead-file.ts';
+import { formatPolicyProblem, loadPolicyFile } from '../services/policy/load-policy-file.ts';
 import { importLeads } from '../services/workstation/intake.ts';
 import { reEnrol, rotateDatabaseKey } from '../services/workstation/key-rotation.ts';
 import { setActive } from '../services/workstation/deactivation.ts';
@@ -19,7 +13,7 @@ import { StoreError } from '../services/store/errors.ts';
 import { loadLeadScreener } from '../services/workstation/screener.ts';
 import { startBatchScreener } from '../services/screening/batch.ts';
 import { importLeadsPipelined } from '../services/workstation/pipeline.ts';
-import { CliError, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
+import { CliError, EXIT_INVALID, EXIT_UNUSABLE, storeExitCode } from './exit.ts';
 
 const passphrase = (variable: string): string => {
   const value = process.env[variable];
@@ -28,11 +22,7 @@ const passphrase = (variable: string): string => {
 };
 
 const storeFailure = (error: unknown): never => {
-  if (error instanceof StoreError)
-    throw new CliError(
-      error.message,
-      error.code === 'wrong-passphrase' || error.code === 'wrong-key' ? EXIT_INVALID : EXIT_UNUSABLE,
-    );
+  if (error instanceof StoreError) throw new CliError(error.message, storeExitCode(error));
   if (error instanceof WorkstationError) throw new CliError(error.message, EXIT_INVALID);
   throw error;
 };
@@ -153,12 +143,15 @@ export const registerWorkstationCommands = (program: Command): void => {
     .option('--passphrase-env <name>', 'environment variable holding the passphrase', 'PERIMETER_PASSPHRASE')
     .action(async (raw: unknown) => {
       const options = parseOptions(InitOptions, raw);
-      let policyText: string;
-      try {
-        policyText = await readFile(options.policy, 'utf8');
-      } catch (error) {
-        throw new CliError(`${options.policy}: cannot read the policy: ${(error as Error).message}`, EXIT_UNUSABLE);
-      }
+      // The policy is checked first, as `policy check` does (file, line and path of each problem), before anything is
+      // created.
+      const policy = await loadPolicyFile(options.policy);
+      if (!policy.ok)
+        throw new CliError(
+          formatPolicyProblem(policy.error),
+          policy.error.kind === 'unreadable' ? EXIT_UNUSABLE : EXIT_INVALID,
+        );
+      const policyText = policy.value.text;
       try {
         const session = initialiseWorkstation(
           {
@@ -255,22 +248,11 @@ export const registerWorkstationCommands = (program: Command): void => {
       const options = parseOptions(ImportOptions, raw);
       const format = leadFileFormat(file);
       if (!format) throw new CliError(`${file}: use a .jsonl or .csv file`, EXIT_UNUSABLE);
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (error) {
-        throw new CliError(`${file}: cannot read: ${(error as Error).message}`, EXIT_UNUSABLE);
-      }
-      const parsed = format === 'csv' ? parseLeadCsv(text, file) : parseLeadJsonLines(text, file);
-      let records: LocatedLead[] = parsed.ok ? parsed.value : [];
-      const problems: LeadRecordProblem[] = parsed.ok ? [] : parsed.error;
-      if (!parsed.ok && options.mode === 'valid') {
-        records = text.split('\n').flatMap((line, index) => {
-          if (format !== 'jsonl' || line.trim() === '') return [];
-          const one = parseLeadJsonLines(line, file);
-          return one.ok ? one.value.map((record) => ({ ...record, line: index + 1 })) : [];
-        });
-      }
+      // Every record is judged on its own: mode valid imports the good ones, mode all none if any is bad.
+      const read = await readLeadFileRecords(file, format);
+      if (read.kind === 'unusable') throw new CliError(formatLeadProblem(read.problem), EXIT_UNUSABLE);
+      const { problems } = read.records;
+      const records = options.mode === 'all' && problems.length > 0 ? [] : read.records.leads;
       let screener: LeadScreener | null = null;
       let session;
       try {

@@ -35,3 +35,16 @@ test('imports the valid rows of a lead file and reports the broken one', async (
   await snap(page, testInfo, '02-notifications');
   await expectAccessible(page, 'the notifications screen');
 });
+
+test('refuses a lead file that is not UTF-8, naming its line, instead of importing "Caf\uFFFD"', async ({ page }) => {
+  await signIn(page, 'ada');
+  await page.getByRole('button', { name: 'Import leads' }).click();
+  const csv =
+    'id,company_name,address_country,customer_type,products\nL-E2E-LATIN1,Caf\xe9 SARL,FR,retail,business-payments\n';
+  await page
+    .getByLabel('Lead file (.csv or .jsonl)')
+    .setInputFiles({ name: 'latin1.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'latin1') });
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('latin1.csv line 2: not UTF-8 text');
+  await expect(page.getByTestId('imported')).toHaveCount(0);
+});

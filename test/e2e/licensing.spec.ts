@@ -96,6 +96,17 @@ test('an operations admin reads the matrix, imports a new version, reads the dif
   await snap(page, testInfo, '03-invalid-file');
   await expectAccessible(page, 'policy validation errors');
 
+  // A file that is not UTF-8 (Latin-1): refused with its line before it is sent, never read as "Caf\uFFFD".
+  const latin1Text = replaceOnce(fintechText, 'version: 2026.11-1', 'version: Caf\xe9 2026.11-1');
+  const latin1Line = latin1Text.split('\n').findIndex((line) => line.includes('Caf\xe9')) + 1;
+  await page.getByLabel('Policy file (.yaml, .yml or .json)').setInputFiles({
+    name: 'policy-latin1.yaml',
+    mimeType: 'application/yaml',
+    buffer: Buffer.from(latin1Text, 'latin1'),
+  });
+  await expect(page.getByRole('alert')).toContainText(`policy-latin1.yaml line ${latin1Line}: not UTF-8 text`);
+  await expect(page.getByRole('button', { name: /^Publish/ })).toHaveCount(0);
+
   // The new version: a Jersey licence for the UK entity and a new label.
   const next = testInfo.outputPath('policy-2026.11-2.yaml');
   writeFileSync(

@@ -1,7 +1,17 @@
 // Small secret-bearing files (key slots) written beside the database: to a private temporary file, flushed, then
 // renamed into place, so a crash never leaves half a file and the old one stays until the new one is complete.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 const TEMPORARY_PART = /^[0-9a-f]{12}$/;
@@ -25,6 +35,8 @@ export const writeJsonAtomically = (path: string, value: unknown): void => {
  */
 export const temporaryFilesOf = (path: string): string[] => {
   const prefix = `${basename(path)}.`;
+  // A folder that does not exist holds no leftovers; the open that follows says the database is not there.
+  if (!existsSync(dirname(path))) return [];
   return readdirSync(dirname(path))
     .filter(
       (name) =>

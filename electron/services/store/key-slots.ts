@@ -1,6 +1,7 @@
 // Key slots: the random database key wrapped per user (scrypt-derived key, AES-256-GCM) in <db>.keys.json.
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as z from 'zod';
 import { writeJsonAtomically } from './atomic-file.ts';
 import { DATABASE_KEY_BYTES } from './database.ts';
@@ -149,6 +150,8 @@ export const createKeySlots = (
 ): Uint8Array => {
   const path = keySlotsPath(databasePath);
   if (existsSync(path)) throw new StoreError('already-exists', `${path}: key slots exist already`, path);
+  if (!existsSync(dirname(path)))
+    throw new StoreError('not-found', `${dirname(path)}: no such folder to create the database in`, path);
   checkPassphrase(passphrase, path);
   const databaseKey = new Uint8Array(randomBytes(DATABASE_KEY_BYTES));
   writeSlots(path, { format: KEY_SLOTS_FORMAT, version: 1, slots: [wrapKey(user, passphrase, databaseKey, cost)] });

@@ -4,7 +4,8 @@ import { API } from '../../../core/api/contract.ts';
 import type { ApiMethod, ApiParsedRequest, ApiResponse } from '../../../core/api/contract.ts';
 import { apiErr, apiOk, describeIssues } from '../../../core/api/envelope.ts';
 import type { ApiEnvelope } from '../../../core/api/envelope.ts';
-import { LeadSchema } from '../../../core/routing/lead.ts';
+import { parseLeadRecord } from '../../../core/routing/lead.ts';
+import { firstTextFlaw } from '../../../core/shared/text-flaws.ts';
 import { approve, claim, decide, release, returnForRework } from './cases.ts';
 import { importLeads } from './intake.ts';
 import { importResultOf, readLeadImport } from './lead-import.ts';
@@ -41,16 +42,24 @@ const handlers: Handlers = {
   'leads.importStatus': (session, request) => importJobStatus(session, request.jobId),
   'leads.cancelImport': (session, request) => cancelImportJob(session, request.jobId),
   'leads.add': (session, request) => {
-    const parsed = LeadSchema.safeParse(request.lead);
-    if (!parsed.success) throw new WorkstationError('invalid_input', describeIssues(parsed.error));
-    const result = importLeads(session, [{ line: 1, lead: parsed.data }], [], {
+    const parsed = parseLeadRecord(request.lead);
+    if (!parsed.ok)
+      throw new WorkstationError(
+        'invalid_input',
+        parsed.error
+          .slice(0, 5)
+          .map((issue) => `${issue.path.map(String).join('.') || '(lead)'}: ${issue.message}`)
+          .join('; '),
+      );
+    const lead = parsed.value;
+    const result = importLeads(session, [{ line: 1, lead }], [], {
       sourceSystem: request.sourceSystem,
       mode: 'all',
       source: 'form',
     });
-    if (result.duplicates > 0) throw new WorkstationError('conflict', `lead ${parsed.data.id} exists already`);
+    if (result.duplicates > 0) throw new WorkstationError('conflict', `lead ${lead.id} exists already`);
     return {
-      leadId: parsed.data.id,
+      leadId: lead.id,
       decisions: result.paths.map(({ decision, caseId }) => ({
         leadId: decision.leadId,
         productId: decision.productId,
@@ -120,6 +129,9 @@ export const handleApiCall = (session: Session, method: string, rawRequest: unkn
   if (!Object.hasOwn(API, method))
     return apiErr('unknown_method', `no api method ${JSON.stringify(method).slice(0, 80)}`);
   const contract = API[method as ApiMethod];
+  // No request may carry a lone surrogate: the audit log cannot encode one (RFC 8785), so refuse it here, by field.
+  const flaw = firstTextFlaw(rawRequest, { controls: false });
+  if (flaw) return apiErr('invalid_request', `${method}: ${flaw.path.join('.') || '(request)'}: ${flaw.message}`);
   const request = contract.request.safeParse(rawRequest ?? {});
   if (!request.success) return apiErr('invalid_request', `${method}: ${describeIssues(request.error)}`);
   try {

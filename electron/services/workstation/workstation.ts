@@ -198,7 +198,12 @@ const checkPolicyText = (policyText: string): LoadedPolicy => {
   if (!parsed.ok)
     throw new WorkstationError(
       'invalid_input',
-      `the policy is invalid: ${parsed.error.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
+      `the policy is invalid: ${parsed.error
+        .map(
+          (issue) =>
+            `${issue.line === undefined ? '' : `line ${issue.line}: `}${issue.path || '(document)'}: ${issue.message}`,
+        )
+        .join('; ')}`,
     );
   return parsed.value;
 };
@@ -239,6 +244,16 @@ export const initialiseWorkstationOn = (
   return { user: findUser(db, input.admin.id)!, workstation };
 };
 
+// Checked before the key slots are read, so a mistyped --db names the database, not its slots file.
+const requireDatabaseFile = (path: string): void => {
+  if (!existsSync(path))
+    throw new StoreError(
+      'not-found',
+      `${path}: no such workstation database (perimeter workstation init creates one)`,
+      path,
+    );
+};
+
 /** Unlocks the database with a user's passphrase and signs that user in. */
 export const openWorkstation = (
   input: { readonly path: string; readonly userId: string; readonly passphrase: string },
@@ -246,6 +261,7 @@ export const openWorkstation = (
   screener: LeadScreener | null = null,
 ): Session => {
   recoverInterruptedRekey(input.path);
+  requireDatabaseFile(input.path);
   const key = unlockDatabaseKey(input.path, input.userId, input.passphrase);
   return signIn(openDatabase(input.path, key), input.path, input.userId, key, deps, screener);
 };
@@ -279,6 +295,7 @@ export const openWorkstationWithKey = (
   screener: LeadScreener | null = null,
 ): Session => {
   recoverInterruptedRekey(input.path);
+  requireDatabaseFile(input.path);
   const slots = keySlotsPath(input.path);
   if (!keySlotUsers(input.path).includes(input.userId))
     throw new StoreError('unknown-user', `${slots}: no key slot for user ${input.userId}`, slots);

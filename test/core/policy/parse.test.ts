@@ -37,6 +37,22 @@ describe('policy bundles', () => {
     expect(issue?.line).toBeGreaterThanOrEqual(2);
   });
 
+  it('refuses a YAML alias bomb as an issue at the first alias, instead of throwing', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const [previous, name] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+    ])
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
+    const issues = issuesOf(levels.join('\n'));
+    expect(issues).toEqual([
+      { path: '', line: 2, column: 8, message: expect.stringMatching(/aliases expand too far/) },
+    ]);
+  });
+
   it('reports duplicate keys', () => {
     expect(issuesOf('schema: perimeter.policy/v1\nschema: perimeter.policy/v1\n')[0]?.message).toMatch(
       /unique|duplicate/i,

@@ -6,6 +6,7 @@ import type { FormEvent, ReactElement } from 'react';
 import type { ApiResponse } from '../../../../core/api/contract.ts';
 import { call } from '../../api/client.ts';
 import { humanise } from '../../app/labels.ts';
+import { readFileText } from '../../app/read-file-text.ts';
 import { AddLeadForm } from './AddLeadForm.tsx';
 import { useImportJob } from './import-job-store.ts';
 import type { ImportJobStatus } from './import-job-store.ts';
@@ -62,7 +63,13 @@ export const ImportScreen = ({ onImported }: { onImported: () => void }): ReactE
     }
     setBusy(true);
     setError(null);
-    const content = await file.text();
+    const read = await readFileText(file);
+    if (!read.ok) {
+      setBusy(false);
+      setError(read.message);
+      return;
+    }
+    const content = read.text;
     const mapping = format === 'csv' ? mappingOf(choices) : {};
     const reply = await call('leads.startImport', {
       fileName: file.name,

@@ -2,6 +2,7 @@
 // policy, give a reason, publish. Only offered to users who may publish; the services check again.
 import { useEffect, useRef, useState } from 'react';
 import type { ChangeEvent, FormEvent, ReactElement } from 'react';
+import { readFileText } from '../../app/read-file-text.ts';
 import { useLicensing } from './licensing-store.ts';
 import { PolicyDiffView } from './PolicyDiffView.tsx';
 
@@ -21,7 +22,9 @@ export const PolicyImport = (): ReactElement => {
     const file = event.target.files?.[0];
     if (file === undefined) return;
     setReason('');
-    await previewFile(file.name, await file.text());
+    const read = await readFileText(file);
+    if (read.ok) await previewFile(file.name, read.text);
+    else useLicensing.setState({ candidate: null, published: null, importError: read.message });
   };
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
