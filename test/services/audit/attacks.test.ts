@@ -299,11 +299,12 @@ const apply = (m: Mutation): { files: Files; expected: Expectation; what: string
       const sealed = reseal(out, kept);
       if (!m.dropCheckpoints)
         return { files: sealed, expected: { sequence: n - count }, what: `cut the last ${count} entries` };
-      // With the covering checkpoints gone too, the tail is still missing its export entry or its checkpoint.
+      // With the covering checkpoints gone too, the tail is still missing its checkpoint (found where the cover
+      // ends) or, cut right at a checkpoint, its export entry (found at the first entry cut).
       const highest = Math.max(...checkpointSizes.filter((size) => size <= kept.length));
       return {
         files: sealed,
-        expected: highest < kept.length ? { sequence: highest } : { files: [ENTRIES_FILE] },
+        expected: { sequence: highest < kept.length ? highest : kept.length },
         what: `cut the last ${count} entries and their checkpoints`,
       };
     }
