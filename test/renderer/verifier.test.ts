@@ -1,6 +1,7 @@
 // The verifier screen's logic without a browser: the worker's job on real exports, and what the screen shows of it.
-import { readFileSync, rmSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runVerifierJob } from '../../renderer/src/features/verifier/verifier-job.ts';
 import type {
@@ -22,6 +23,9 @@ import { formatVerifierKey, noteVerifierKeyFromSeed } from '../../core/audit/not
 import { portableSha256 } from '../../core/shared/sha256.ts';
 import { createTestWorkstation } from '../support/workstation.ts';
 import { writeVerifierBundles } from '../e2e/support/verifier-bundles.ts';
+import { repoRoot } from '../support/examples.ts';
+import { runMeasured } from '../support/cli.ts';
+import { craftZip, zeroBomb } from '../support/zip-craft.ts';
 
 const ws = createTestWorkstation({ example: 'fintech' });
 const bundles = writeVerifierBundles(ws.admin.workstation.db, ws.dir, ws.clock.now(), 'user:ada');
@@ -160,5 +164,37 @@ describe('who sees the verifier', () => {
     expect(mayUseVerifier(user(['compliance_officer', 'senior_officer', 'field_rep']))).toBe(false);
     expect(mayUseVerifier(user(['auditor'], false))).toBe(false);
     expect(mayUseVerifier(user(['operations_admin'], false))).toBe(false);
+  });
+});
+
+describe('a zip that lies about its members', () => {
+  it('is unusable, with the real reason: a member inflating past its declared size, stopped there (bounded memory)', () => {
+    const members = Object.entries(unzipSync(readFileSync(bundles.later))).map(([name, data]) =>
+      name === 'README.txt' ? { name, raw: zeroBomb(1024), declaredSize: 1000, crc: 0 } : { name, data },
+    );
+    const bomb = join(ws.dir, 'bomb.zip');
+    writeFileSync(bomb, craftZip(members));
+    const { outcome } = run({ kind: 'verify', keys: '', bundle: file(bomb) });
+    expect(outcome).toEqual({
+      kind: 'unusable',
+      name: 'bomb.zip',
+      error: 'refused: member README.txt inflates past its declared 1000 bytes',
+    });
+    // The job as the worker runs it, alone in a child process, so its peak memory is its own.
+    const child = runMeasured(join(repoRoot, 'test', 'support', 'verifier-job-file.ts'), [bomb]);
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stdout).toContain('inflates past its declared 1000 bytes');
+    expect(child.peakKib).toBeLessThan(400 * 1024);
+  });
+
+  it('is unusable when two members share a name', () => {
+    const members = Object.entries(unzipSync(readFileSync(bundles.later))).map(([name, data]) => ({ name, data }));
+    const duplicate = join(ws.dir, 'duplicate.zip');
+    writeFileSync(duplicate, craftZip([...members, members.find((member) => member.name === 'entries.jsonl')!]));
+    const { outcome } = run({ kind: 'verify', keys: '', bundle: file(duplicate) });
+    expect(outcome).toMatchObject({
+      kind: 'unusable',
+      error: expect.stringContaining('two members named entries.jsonl'),
+    });
   });
 });
