@@ -6,7 +6,6 @@ import { bytesToBase64, bytesToHex, utf8Bytes } from './bytes.ts';
 import {
   BUNDLE_FORMAT,
   BUNDLE_FORMAT_VERSION,
-  CHECKPOINT_FILE_PATTERN,
   CSV_FILE,
   ENTRIES_FILE,
   KEYS_FILE,
@@ -206,7 +205,5 @@ export { isBundlePath } from './bundle-zip.ts';
 export type { UnzippedBundle } from './bundle-zip.ts';
 
 /** Reads a bundle zip with the portable inflater (the browser's reader; services pass the native one): bundle-zip.ts. */
-export const unzipBundle = (
-  zip: Uint8Array,
-  limits: { readonly maxTotalBytes?: number } = {},
-): ZipReadResult => readBundleZip(zip, limits);
+export const unzipBundle = (zip: Uint8Array, limits: { readonly maxTotalBytes?: number } = {}): ZipReadResult =>
+  readBundleZip(zip, limits);

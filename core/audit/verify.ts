@@ -1083,7 +1083,8 @@ export const verifyAuditBundle = (
       const byTrusted = trusted.some((key) => verifyNoteSignature(note.text, signature, key, options.ed25519Verify));
       const announcedKey = announced.get(keyId);
       const byLogKey =
-        announcedKey !== undefined && verifyNoteSignature(note.text, signature, announcedKey.key, options.ed25519Verify);
+        announcedKey !== undefined &&
+        verifyNoteSignature(note.text, signature, announcedKey.key, options.ed25519Verify);
       if (byTrusted || (byLogKey && endorsed.has(keyId))) trustedBy.push(keyId);
       else if (byLogKey) logKeyBy.push(keyId);
     }
