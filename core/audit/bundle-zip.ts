@@ -117,15 +117,19 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
   return true;
 };
 
-/**
- * Reads a bundle zip. A zip that different readers could read differently (two members of one name, a local header
- * naming another file than the directory, sizes or CRCs that disagree, members overlapping or bytes hidden between
- * them) is refused, and so is a member that inflates past its declared size: the verdict must be about the one set of
- * files every unzip tool extracts. Files outside the format are named and not inflated.
- */
-export const readBundleZip = (zip: Uint8Array, options: ZipReadOptions = {}): ZipReadResult => {
-  const port = options.inflate ?? PORTABLE_ZIP_INFLATE;
-  const maxTotalBytes = options.maxTotalBytes ?? ZIP_MAX_CONTENT_BYTES;
+type PlannedMember = {
+  readonly name: string;
+  readonly method: number;
+  readonly raw: Uint8Array;
+  readonly size: number;
+  readonly crc: number;
+};
+
+type ZipPlan =
+  { ok: true; members: readonly PlannedMember[]; unexpected: readonly string[] } | { ok: false; error: string };
+
+/** Everything about a zip that can be judged without inflating: its structure, names, headers and declared sizes. */
+const planBundleZip = (zip: Uint8Array, maxTotalBytes: number): ZipPlan => {
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
   const u16 = (at: number): number => {
     if (at < 0 || at + 2 > zip.length) throw new ZipRefusal('the file ends inside a zip record');
@@ -135,8 +139,8 @@ export const readBundleZip = (zip: Uint8Array, options: ZipReadOptions = {}): Zi
     if (at < 0 || at + 4 > zip.length) throw new ZipRefusal('the file ends inside a zip record');
     return view.getUint32(at, true);
   };
-  const unreadable = (reason: string): ZipReadResult => ({ ok: false, error: `not a readable zip file (${reason})` });
-  const ambiguous = (reason: string): ZipReadResult => ({
+  const unreadable = (reason: string): ZipPlan => ({ ok: false, error: `not a readable zip file (${reason})` });
+  const ambiguous = (reason: string): ZipPlan => ({
     ok: false,
     error: `refused: ${reason}; unzip tools could extract other files than the ones verified`,
   });
@@ -240,7 +244,7 @@ export const readBundleZip = (zip: Uint8Array, options: ZipReadOptions = {}): Zi
       return ambiguous(`${directoryOffset - expected} bytes before the central directory belong to no member`);
 
     // --- the members: declared sizes checked before anything is inflated ---------------------------------------
-    const files = new Map<string, Uint8Array>();
+    const members: PlannedMember[] = [];
     const unexpected: string[] = [];
     let total = 0;
     for (const record of records) {
@@ -255,36 +259,95 @@ export const readBundleZip = (zip: Uint8Array, options: ZipReadOptions = {}): Zi
         return { ok: false, error: `refused: the bundle's members declare more than ${maxTotalBytes} bytes in all` };
       const start = dataStart.get(record)!;
       const raw = zip.subarray(start, start + compressedSize);
-      let content: Uint8Array;
       if (method === 0) {
         if (compressedSize !== size)
           return ambiguous(`stored member ${name} declares ${size} bytes but holds ${compressedSize}`);
-        content = raw;
       } else if (method === 8) {
         if (size > compressedSize * DEFLATE_MAX_RATIO + 1024)
           return {
             ok: false,
             error: `refused: member ${name} declares ${size} bytes, more than its ${compressedSize} compressed bytes can inflate to`,
           };
-        const inflated = port.inflate(raw, size);
-        if (!inflated.ok) {
-          if (inflated.problem === 'past-declared')
-            return { ok: false, error: `refused: member ${name} inflates past its declared ${size} bytes` };
-          if (inflated.problem === 'short')
-            return unreadable(`member ${name} inflates to fewer than its declared ${size} bytes (damaged in transit)`);
-          return unreadable(`member ${name} is not valid DEFLATE data: ${inflated.detail}`);
-        }
-        content = inflated.bytes;
       } else return unreadable(`${name} uses compression method ${method}`);
-      if (port.crc32 && port.crc32(content) >>> 0 !== record.crc)
-        return unreadable(`${name} fails its CRC-32 (damaged in transit)`);
-      files.set(name, content);
+      members.push({ name, method, raw, size, crc: record.crc });
     }
-    return { ok: true, value: { files, unexpected } };
+    return { ok: true, members, unexpected };
   } catch (error) {
     if (error instanceof ZipRefusal) return unreadable(error.message);
     throw error;
   }
+};
+
+/** A member's content from what inflating it came to, or why the bundle is refused. */
+const memberContent = (
+  member: PlannedMember,
+  inflated: InflateOutcome | null,
+  crc32: ((bytes: Uint8Array) => number) | null,
+): { ok: true; bytes: Uint8Array } | { ok: false; error: string } => {
+  const { name, size } = member;
+  if (inflated && !inflated.ok) {
+    if (inflated.problem === 'past-declared')
+      return { ok: false, error: `refused: member ${name} inflates past its declared ${size} bytes` };
+    if (inflated.problem === 'short')
+      return {
+        ok: false,
+        error: `not a readable zip file (member ${name} inflates to fewer than its declared ${size} bytes: damaged in transit)`,
+      };
+    return {
+      ok: false,
+      error: `not a readable zip file (member ${name} is not valid DEFLATE data: ${inflated.detail})`,
+    };
+  }
+  const bytes = inflated ? inflated.bytes : member.raw;
+  if (crc32 && crc32(bytes) >>> 0 !== member.crc)
+    return { ok: false, error: `not a readable zip file (${name} fails its CRC-32 (damaged in transit))` };
+  return { ok: true, bytes };
+};
+
+/**
+ * Reads a bundle zip. A zip that different readers could read differently (two members of one name, a local header
+ * naming another file than the directory, sizes or CRCs that disagree, members overlapping or bytes hidden between
+ * them) is refused, and so is a member that inflates past its declared size: the verdict must be about the one set of
+ * files every unzip tool extracts. Files outside the format are named and not inflated.
+ */
+export const readBundleZip = (zip: Uint8Array, options: ZipReadOptions = {}): ZipReadResult => {
+  const port = options.inflate ?? PORTABLE_ZIP_INFLATE;
+  const plan = planBundleZip(zip, options.maxTotalBytes ?? ZIP_MAX_CONTENT_BYTES);
+  if (!plan.ok) return plan;
+  const files = new Map<string, Uint8Array>();
+  for (const member of plan.members) {
+    const content = memberContent(
+      member,
+      member.method === 8 ? port.inflate(member.raw, member.size) : null,
+      port.crc32,
+    );
+    if (!content.ok) return content;
+    files.set(member.name, content.bytes);
+  }
+  return { ok: true, value: { files, unexpected: plan.unexpected } };
+};
+
+/** An inflater that works asynchronously (the browser's DecompressionStream), with the same cap and outcomes. */
+export type AsyncZipInflatePort = {
+  readonly inflate: (compressed: Uint8Array, declaredSize: number) => Promise<InflateOutcome>;
+  readonly crc32: ((bytes: Uint8Array) => number) | null;
+};
+
+/** readBundleZip with an asynchronous inflater: the same checks, the same refusals. */
+export const readBundleZipAsync = async (
+  zip: Uint8Array,
+  options: { readonly inflate: AsyncZipInflatePort; readonly maxTotalBytes?: number },
+): Promise<ZipReadResult> => {
+  const plan = planBundleZip(zip, options.maxTotalBytes ?? ZIP_MAX_CONTENT_BYTES);
+  if (!plan.ok) return plan;
+  const files = new Map<string, Uint8Array>();
+  for (const member of plan.members) {
+    const inflated = member.method === 8 ? await options.inflate.inflate(member.raw, member.size) : null;
+    const content = memberContent(member, inflated, options.inflate.crc32);
+    if (!content.ok) return content;
+    files.set(member.name, content.bytes);
+  }
+  return { ok: true, value: { files, unexpected: plan.unexpected } };
 };
 
 const sameSizes = (a: readonly number[], b: readonly number[]): boolean =>

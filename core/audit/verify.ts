@@ -486,16 +486,19 @@ export const verifyAuditBundle = (
       );
     // What other files refer to by sequence (keys.json, personal-data.jsonl) is keyed by the sequence the entry
     // carries, so a line out of place is found once, at its place, and not again in every file that names it.
-    const sequence = sequenceAt[i]! >= 0 ? sequenceAt[i]! : i;
     if (type === 'log.created' || type === 'key.rotated' || type === 'subject.erased' || type === 'retention.purged') {
       const entry = entryAt(i);
+      const sequence = sequenceAt[i]! >= 0 ? sequenceAt[i]! : i;
       if (type === 'log.created' && i === 0) logOrigin = (entry.payload as { origin: string }).origin;
       if (type === 'log.created' || type === 'key.rotated') announce(i, sequence, entry);
       if (type === 'subject.erased' || type === 'retention.purged') erasers.set(sequence, entry);
     }
     if (wantCommitments && facts.hasCommitment[at]) {
       const entry = entryAt(i);
-      commitments.set(sequence, { commitment: entry.commitment!, subjects: entry.subjects });
+      commitments.set(sequenceAt[i]! >= 0 ? sequenceAt[i]! : i, {
+        commitment: entry.commitment!,
+        subjects: entry.subjects,
+      });
     }
   };
 
