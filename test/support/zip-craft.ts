@@ -15,6 +15,8 @@ export type CraftedMember = {
   readonly crc?: number;
   /** The name in the local header, when it should differ from the central directory's. */
   readonly localName?: string;
+  /** Write sizes and CRC in a data descriptor after the data (local header zeroes), as streaming zip tools do. */
+  readonly descriptor?: boolean;
 };
 
 const u16 = (value: number): Buffer => {
@@ -41,24 +43,35 @@ export const craftZip = (members: readonly CraftedMember[]): Uint8Array => {
     const size = member.declaredSize ?? data.length;
     const name = Buffer.from(member.name, 'utf8');
     const localName = Buffer.from(member.localName ?? member.name, 'utf8');
-    const common = (nameLength: number): Buffer[] => [
-      u16(0x0800),
+    const flags = member.descriptor ? 0x0808 : 0x0800;
+    const common = (nameLength: number, sizes: boolean): Buffer[] => [
+      u16(flags),
       u16(method),
       u16(0),
       u16(0x21),
-      u32(crc),
-      u32(raw.length),
-      u32(size),
+      u32(sizes ? crc : 0),
+      u32(sizes ? raw.length : 0),
+      u32(sizes ? size : 0),
       u16(nameLength),
       u16(0),
     ];
-    const local = Buffer.concat([u32(0x04034b50), u16(20), ...common(localName.length), localName, raw]);
+    const descriptor = member.descriptor
+      ? Buffer.concat([u32(0x08074b50), u32(crc), u32(raw.length), u32(size)])
+      : Buffer.alloc(0);
+    const local = Buffer.concat([
+      u32(0x04034b50),
+      u16(20),
+      ...common(localName.length, !member.descriptor),
+      localName,
+      raw,
+      descriptor,
+    ]);
     centrals.push(
       Buffer.concat([
         u32(0x02014b50),
         u16(20),
         u16(20),
-        ...common(name.length),
+        ...common(name.length, true),
         u16(0),
         u16(0),
         u16(0),

@@ -548,6 +548,27 @@ describe('the zip around the bundle', () => {
     }
   });
 
+  it('reads members whose sizes follow their data in a descriptor, as streaming zip tools write them', () => {
+    for (const [, read] of readers) {
+      const result = read(craftZip(membersOf(base.files).map((member) => ({ ...member, descriptor: true }))));
+      if (!result.ok) throw new Error(result.error);
+      expect(verify(new Map(result.value.files)).verdict).toBe('valid');
+    }
+  });
+
+  it('refuses a member declaring more than its compressed bytes can inflate to, or members declaring too much in all', () => {
+    const members = membersOf(base.files).map((member) =>
+      member.name === KEYS_FILE ? { ...member, declaredSize: 50_000_000 } : member,
+    );
+    expectRefused(
+      craftZip(members),
+      /refused: member keys\.json declares 50000000 bytes, more than its \d+ compressed bytes can inflate to/,
+    );
+    const zip = craftZip(membersOf(base.files));
+    for (const result of [unzipBundleNative(zip, { maxTotalBytes: 1000 }), unzipBundle(zip, { maxTotalBytes: 1000 })])
+      expect(result).toEqual({ ok: false, error: "refused: the bundle's members declare more than 1000 bytes in all" });
+  });
+
   it('refuses two members named entries.jsonl, a forged one first (readers differ on which they take)', () => {
     const lines = [...baseLines];
     lines[5] = bytes(text(lines[5]).replace('"actor":"user:u-', '"actor":"user:x-'));
