@@ -887,7 +887,7 @@ export const verifyAuditBundle = (
       ENTRIES_FILE,
       endsWithExport
         ? `entries from sequence ${highestCheckpoint} are not covered by any checkpoint`
-        : `entries from sequence ${highestCheckpoint} are not covered by any checkpoint, and the file does not end with its audit.exported entry: the log was cut (rolled back) after entry ${highestCheckpoint - 1} or entries were appended, and its later checkpoints removed`,
+        : `entries from sequence ${highestCheckpoint} are not covered by any checkpoint, and the file does not end with its audit.exported entry: ${highestCheckpoint > 0 ? `the log was cut (rolled back) somewhere after the checkpoint of size ${highestCheckpoint}, and the checkpoints after it removed` : 'the log was cut and every checkpoint removed'} (or entries were appended)`,
       {
         sequence: highestCheckpoint,
         line: highestCheckpoint + 1,
