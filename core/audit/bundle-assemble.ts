@@ -1,21 +1,23 @@
 // Assembles the files of an export bundle from a log's entries, checkpoints and keys, and packs them as one zip.
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
 import { canonicalJsonBytes } from '../shared/canonical-json.ts';
 import type { Sha256 } from '../shared/sha256.ts';
 import { bytesToBase64, bytesToHex, utf8Bytes } from './bytes.ts';
 import {
   BUNDLE_FORMAT,
   BUNDLE_FORMAT_VERSION,
-  CHECKPOINT_FILE_PATTERN,
   CSV_FILE,
   ENTRIES_FILE,
   KEYS_FILE,
   MANIFEST_FILE,
   PERSONAL_DATA_FILE,
   README_FILE,
+  ZIP_MAX_CONTENT_BYTES,
   checkpointFileName,
 } from './bundle-format.ts';
 import type { KeyRecord, Manifest, PersonalDataLine } from './bundle-format.ts';
+import { readBundleZip } from './bundle-zip.ts';
+import type { ZipReadResult } from './bundle-zip.ts';
 import { csvHeader, csvRow } from './csv.ts';
 import type { AuditEntry } from './entry.ts';
 import { auditBundleJsonSchemas } from './json-schemas.ts';
@@ -170,11 +172,7 @@ export const assembleBundle = (source: BundleSource): Map<string, Uint8Array> =>
   return files;
 };
 
-/**
- * The largest bundle a plain (not ZIP64) zip can hold: with less than 4 GiB of content in total, every size and offset
- * in the archive fits its 32-bit field. ZIP64 is not written (nor read) yet.
- */
-export const ZIP_MAX_CONTENT_BYTES = 0xffff_ffff - 64 * 1024 * 1024;
+export { ZIP_MAX_CONTENT_BYTES };
 
 /** Why these files cannot be zipped as one bundle, or null when they can. */
 export const bundleSizeProblem = (files: BundleFiles, limit: number = ZIP_MAX_CONTENT_BYTES): string | null => {
@@ -203,43 +201,9 @@ export const zipBundle = (
   return zipSync(zippable, { level: options.level ?? 6, mtime });
 };
 
-/** Whether a path is one the bundle format defines (anything else in a zip is reported, not read). */
-export const isBundlePath = (path: string): boolean =>
-  path === MANIFEST_FILE ||
-  path === ENTRIES_FILE ||
-  path === CSV_FILE ||
-  path === KEYS_FILE ||
-  path === PERSONAL_DATA_FILE ||
-  path === README_FILE ||
-  CHECKPOINT_FILE_PATTERN.test(path) ||
-  /^schema\/[a-z-]+\.schema\.json$/.test(path);
+export { isBundlePath } from './bundle-zip.ts';
+export type { UnzippedBundle } from './bundle-zip.ts';
 
-export type UnzippedBundle = { readonly files: BundleFiles; readonly unexpected: readonly string[] };
-
-/** Reads a bundle zip; files outside the format are named (and not extracted), a broken zip is an error. */
-export const unzipBundle = (
-  zip: Uint8Array,
-  limits: { readonly maxTotalBytes: number } = { maxTotalBytes: 16 * 2 ** 30 },
-): { ok: true; value: UnzippedBundle } | { ok: false; error: string } => {
-  const unexpected: string[] = [];
-  let total = 0;
-  let tooLarge = false;
-  try {
-    const unzipped = unzipSync(zip, {
-      filter: (file) => {
-        if (file.name.endsWith('/')) return false;
-        if (!isBundlePath(file.name)) {
-          unexpected.push(file.name);
-          return false;
-        }
-        total += file.originalSize;
-        if (total > limits.maxTotalBytes) tooLarge = true;
-        return !tooLarge;
-      },
-    });
-    if (tooLarge) return { ok: false, error: `the bundle unpacks to more than ${limits.maxTotalBytes} bytes` };
-    return { ok: true, value: { files: new Map(Object.entries(unzipped)), unexpected } };
-  } catch (error) {
-    return { ok: false, error: `not a readable zip file (${error instanceof Error ? error.message : String(error)})` };
-  }
-};
+/** Reads a bundle zip with the portable inflater (the browser's reader; services pass the native one): bundle-zip.ts. */
+export const unzipBundle = (zip: Uint8Array, limits: { readonly maxTotalBytes?: number } = {}): ZipReadResult =>
+  readBundleZip(zip, limits);

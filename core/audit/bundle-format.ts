@@ -14,6 +14,12 @@ export const README_FILE = 'README.txt';
 export const CHECKPOINT_DIR = 'checkpoints/';
 export const SCHEMA_DIR = 'schema/';
 
+/**
+ * The largest bundle a plain (not ZIP64) zip can hold: with less than 4 GiB of content in total, every size and offset
+ * in the archive fits its 32-bit field. ZIP64 is not written (nor read) yet.
+ */
+export const ZIP_MAX_CONTENT_BYTES = 0xffff_ffff - 64 * 1024 * 1024;
+
 export const checkpointFileName = (size: number | string): string => `${CHECKPOINT_DIR}${size}.checkpoint`;
 export const CHECKPOINT_FILE_PATTERN = /^checkpoints\/(0|[1-9][0-9]*)\.checkpoint$/;
 

@@ -127,6 +127,20 @@ export type VerifySummary = {
   readonly treeRoot: string | null;
 };
 
+/** What one checkpoint the auditor saw before (--known) came to, and whose signature vouches for it. */
+export type KnownCheckpointSummary = {
+  readonly label: string;
+  readonly size: number | null;
+  readonly root: string | null;
+  /** trusted: by a key the auditor trusts or one it endorsed; log-key: only by a key this log announced. */
+  readonly signature: 'trusted' | 'log-key' | 'unverified';
+  /** The key ids whose signatures verified (at the level `signature` names). */
+  readonly signedBy: readonly string[];
+  /** not-used: it cannot speak about this log (`problem` says why), so it was not compared. */
+  readonly outcome: 'consistent' | 'rollback' | 'fork' | 'not-used';
+  readonly problem: string | null;
+};
+
 export type AuditVerification = {
   readonly verdict: 'valid' | 'invalid';
   readonly trust: TrustLevel;
@@ -137,6 +151,8 @@ export type AuditVerification = {
   readonly failures: readonly VerifyFailure[];
   readonly failureCount: number;
   readonly summary: VerifySummary;
+  /** The checkpoints passed as known (VerifyOptions.knownCheckpoints), in order. */
+  readonly known: readonly KnownCheckpointSummary[];
 };
 
 export type VerifyProgress = {
@@ -468,15 +484,21 @@ export const verifyAuditBundle = (
         i === 0 ? 'the first entry must be log.created' : 'log.created may only be the first entry',
         'type',
       );
+    // What other files refer to by sequence (keys.json, personal-data.jsonl) is keyed by the sequence the entry
+    // carries, so a line out of place is found once, at its place, and not again in every file that names it.
     if (type === 'log.created' || type === 'key.rotated' || type === 'subject.erased' || type === 'retention.purged') {
       const entry = entryAt(i);
+      const sequence = sequenceAt[i]! >= 0 ? sequenceAt[i]! : i;
       if (type === 'log.created' && i === 0) logOrigin = (entry.payload as { origin: string }).origin;
-      if (type === 'log.created' || type === 'key.rotated') announce(i, entry);
-      if (type === 'subject.erased' || type === 'retention.purged') erasers.set(i, entry);
+      if (type === 'log.created' || type === 'key.rotated') announce(i, sequence, entry);
+      if (type === 'subject.erased' || type === 'retention.purged') erasers.set(sequence, entry);
     }
     if (wantCommitments && facts.hasCommitment[at]) {
       const entry = entryAt(i);
-      commitments.set(i, { commitment: entry.commitment!, subjects: entry.subjects });
+      commitments.set(sequenceAt[i]! >= 0 ? sequenceAt[i]! : i, {
+        commitment: entry.commitment!,
+        subjects: entry.subjects,
+      });
     }
   };
 
@@ -494,7 +516,7 @@ export const verifyAuditBundle = (
     csvOffset = facts.csvEnd;
   };
 
-  const announce = (i: number, entry: AuditEntry): void => {
+  const announce = (i: number, sequence: number, entry: AuditEntry): void => {
     const payload = entry.payload as { key: KeyAnnouncement; previousKeyId?: string };
     const key = parseVerifierKey(payload.key.verifierKey, sha256);
     if (!key.ok) return entryFail('entry-schema', i, `announced key: ${key.error.reason}`, 'payload.key.verifierKey');
@@ -510,9 +532,9 @@ export const verifyAuditBundle = (
     if (entry.type === 'key.rotated') {
       if (!activeKey || bytesToHex(activeKey.key.keyId) !== payload.previousKeyId)
         return entryFail('entry-schema', i, 'key.rotated must retire the key in use', 'payload.previousKeyId');
-      activeKey.retiredAt = i;
+      activeKey.retiredAt = sequence;
     }
-    const record: Announced = { record: payload.key, key: key.value, announcedAt: i, retiredAt: null };
+    const record: Announced = { record: payload.key, key: key.value, announcedAt: sequence, retiredAt: null };
     announced.set(payload.key.keyId, record);
     announcedOrder.push(record);
     activeKey = record;
@@ -567,34 +589,96 @@ export const verifyAuditBundle = (
     if (record.body.size <= entryCount)
       rootMatches.set(record.body.size, bytesEqual(rootAt(record.body.size), record.body.root));
 
-  // A line whose sequence is not its position is either out of place (deleted, inserted, duplicated, reordered:
-  // its previous-hash does not match the line before it) or an entry whose sequence field was altered (it does).
+  // Lines out of place. A line continues the one before it when it carries the next sequence; where it does not, it
+  // starts a new run, and only a run's start is a finding: after one deleted line every later line is one early, but
+  // each still follows its predecessor, so the deletion is the one finding. At a run's start: a line that names its
+  // predecessor's hash yet carries another sequence had its sequence field altered; otherwise the sequences skipped
+  // there are missing (no line holds them: deleted) or elsewhere (moved: out of order), and a sequence already passed
+  // is a second copy (duplicated or inserted) or an entry moved back.
+  // Who holds which sequence, built once and only when some line is out of place (so every question below is O(1)).
+  type Placement = {
+    readonly count: Uint8Array;
+    readonly heldBefore: Int32Array;
+    readonly nextHeld: Int32Array;
+    readonly lineOf: Int32Array;
+  };
+  let placement: Placement | null = null;
+  const placed = (): Placement => {
+    if (placement) return placement;
+    const count = new Uint8Array(entryCount);
+    const lineOf = new Int32Array(entryCount).fill(-1);
+    for (let p = 0; p < entryCount; p++) {
+      const claimed = sequenceAt[p]!;
+      if (!parsedOk[p] || claimed < 0 || claimed >= entryCount) continue;
+      if (count[claimed]! < 2) count[claimed]!++;
+      if (lineOf[claimed] === -1) lineOf[claimed] = p;
+    }
+    // heldBefore[s]: how many of the sequences below s some line holds; nextHeld[s]: the first held at or after s.
+    const heldBefore = new Int32Array(entryCount + 1);
+    for (let q = 0; q < entryCount; q++) heldBefore[q + 1] = heldBefore[q]! + (count[q]! > 0 ? 1 : 0);
+    const nextHeld = new Int32Array(entryCount + 1).fill(-1);
+    for (let q = entryCount - 1; q >= 0; q--) nextHeld[q] = count[q]! > 0 ? q : nextHeld[q + 1]!;
+    placement = { count, heldBefore, nextHeld, lineOf };
+    return placement;
+  };
+  const placeFail = (sequence: number, p: number, message: string): void => {
+    if (sequence < entryCount) entryFailed[sequence] = 1;
+    fail('entry-sequence', ENTRIES_FILE, message, { sequence, line: p + 1, field: 'sequence' });
+  };
+  // The sequence line p - 1 stands for: what it carries, or where it belongs when that was found to be wrong (an
+  // unreadable line, a sequence out of range or an altered sequence field), so one bad line is one finding.
+  let before = -1;
   for (let p = 0; p < entryCount; p++) {
     const claimed = sequenceAt[p]!;
-    if (!parsedOk[p] || claimed === p) continue;
-    const inPlace = p > 0 && linkIntact[p] === 1;
-    if (inPlace)
-      entryFail(
-        'entry-sequence',
+    if (!parsedOk[p] || claimed === before + 1) {
+      before = parsedOk[p] ? claimed : before + 1;
+      continue;
+    }
+    if (claimed < 0) {
+      placeFail(before + 1, p, `line ${p + 1} claims a sequence beyond this verifier's range`);
+      before++;
+      continue;
+    }
+    if (p > 0 && parsedOk[p - 1] && linkIntact[p] === 1) {
+      placeFail(
+        before + 1,
         p,
-        `entry ${p} carries sequence ${claimed}: its sequence field was altered`,
-        'sequence',
+        `entry ${before + 1} carries sequence ${claimed}: its sequence field was altered (it names entry ${before}'s hash)`,
       );
-    else if (claimed > p)
-      entryFail(
-        'entry-sequence',
+      before++;
+      continue;
+    }
+    const previous = before;
+    before = claimed;
+    if (claimed > previous + 1) {
+      const from = previous + 1;
+      const to = claimed - 1;
+      // Sequences past the file's end are held by no line; the ones inside it are counted with the placement.
+      const { heldBefore, nextHeld, lineOf } = placed();
+      const inside = Math.min(to, entryCount - 1);
+      const held = inside >= from ? heldBefore[inside + 1]! - heldBefore[from]! : 0;
+      const missing = to - from + 1 - held;
+      const moved = held > 0 ? nextHeld[from]! : -1;
+      const span = from === to ? `entry ${from}` : `entries ${from} to ${to}`;
+      const after = previous >= 0 ? ` right after entry ${previous}` : ' first';
+      placeFail(
+        from,
         p,
-        `line ${p + 1} holds entry ${claimed} where entry ${p} belongs: entries are missing or out of order`,
-        'sequence',
+        moved < 0
+          ? `${span} ${from === to ? 'is' : 'are'} missing (deleted): line ${p + 1} holds entry ${claimed}${after}`
+          : missing === 0
+            ? `line ${p + 1} holds entry ${claimed} where entry ${from} belongs: entries are out of order (entry ${moved} is at line ${lineOf[moved]! + 1})`
+            : `line ${p + 1} holds entry ${claimed} where entry ${from} belongs: of ${span}, ${missing} are missing (deleted) and the others out of order`,
       );
-    else if (claimed >= 0)
-      entryFail(
-        'entry-sequence',
-        claimed,
-        `line ${p + 1} holds a second entry ${claimed}: an entry was duplicated or inserted`,
-        'sequence',
-      );
-    else entryFail('entry-sequence', p, `line ${p + 1} claims a sequence beyond this verifier's range`, 'sequence');
+      continue;
+    }
+    placeFail(
+      claimed,
+      p,
+      claimed < entryCount && placed().count[claimed]! > 1
+        ? `line ${p + 1} holds a second entry ${claimed}${p > 0 ? ` after entry ${previous}` : ''}: an entry was duplicated or inserted`
+        : `line ${p + 1} holds entry ${claimed} after entry ${previous}: entries are out of order (entry ${claimed} was moved)`,
+    );
   }
   // Among lines in place, a broken link p says entry p-1 or entry p changed; the next link (or the checkpoint that
   // ends at p) tells which: if entry p is vouched for by its successor, its previous-hash is genuine.
@@ -714,14 +798,22 @@ export const verifyAuditBundle = (
     if (anchored && signedWell)
       for (const key of announcedOrder) if (key.announcedAt < body.size) endorsed.add(bytesToHex(key.key.keyId));
     if (body.size > entryCount) {
-      fail(
-        'tail-cut',
-        file,
-        `the checkpoint covers ${body.size} entries but the file has ${entryCount}: entries from sequence ${entryCount} are missing`,
-        {
-          sequence: entryCount,
-        },
-      );
+      // When the last line still holds the entry the checkpoint ends at, the tail is there: lines are missing before
+      // it, and the finding about them is where they are missing.
+      const lastClaim = entryCount > 0 && parsedOk[entryCount - 1] ? sequenceAt[entryCount - 1]! : -1;
+      if (lastClaim >= body.size - 1)
+        fail(
+          'checkpoint-root',
+          file,
+          `the checkpoint covers ${body.size} entries but the file has ${entryCount} lines: entries are missing before its last`,
+        );
+      else
+        fail(
+          'tail-cut',
+          file,
+          `the checkpoint covers ${body.size} entries but the file has ${entryCount}: entries from sequence ${entryCount} are missing`,
+          { sequence: entryCount },
+        );
       continue;
     }
     if (!rootMatches.get(body.size)) {
@@ -785,23 +877,29 @@ export const verifyAuditBundle = (
     }
     options.onProgress?.({ phase: 'checkpoints', done: checkpointSummaries.length, total: byOrder.length });
   }
-  const highestCheckpoint = Math.max(0, ...orderedSizes);
+  // Only checkpoint files the bundle holds cover entries: a size the manifest lists without its file covers nothing.
+  const highestCheckpoint = Math.max(0, ...presentSizes);
+  const finalEntry = ends.last;
+  const endsWithExport = finalEntry === null || finalEntry.type === 'audit.exported';
   if (entryCount > 0 && highestCheckpoint < entryCount)
     fail(
       'tail-uncovered',
       ENTRIES_FILE,
-      `entries from sequence ${highestCheckpoint} are not covered by any checkpoint`,
+      endsWithExport
+        ? `entries from sequence ${highestCheckpoint} are not covered by any checkpoint`
+        : `entries from sequence ${highestCheckpoint} are not covered by any checkpoint, and the file does not end with its audit.exported entry: ${highestCheckpoint > 0 ? `the log was cut (rolled back) somewhere after the checkpoint of size ${highestCheckpoint}, and the checkpoints after it removed` : 'the log was cut and every checkpoint removed'} (or entries were appended)`,
       {
         sequence: highestCheckpoint,
         line: highestCheckpoint + 1,
       },
     );
-  const finalEntry = ends.last;
-  if (entryCount > 0 && finalEntry !== null && finalEntry.type !== 'audit.exported')
+  else if (entryCount > 0 && !endsWithExport && highestCheckpoint === entryCount)
+    // Every line is covered by a checkpoint, so none was appended: the entries after the last one were cut.
     fail(
       'export-entry',
       ENTRIES_FILE,
-      'the last entry is not the audit.exported entry of this export (entries were cut or added)',
+      `the file ends at entry ${entryCount - 1}, which is not the audit.exported entry of this export: entries from sequence ${entryCount} were cut (a rollback) and their checkpoints removed`,
+      { sequence: entryCount },
     );
 
   // --- keys.json against the log's own announcements ------------------------------------------------------------
@@ -854,6 +952,24 @@ export const verifyAuditBundle = (
   const personalBytes = files.get(PERSONAL_DATA_FILE);
   let personalPresent = 0;
   let personalErased = 0;
+  // The signed export entry says whether this export includes personal data: the file must be there exactly then
+  // (the manifest is not signed, so it cannot vouch for the file's absence or presence).
+  const exportedWithPersonalData =
+    finalEntry !== null && finalEntry.type === 'audit.exported'
+      ? (finalEntry.payload as { includesPersonalData: boolean }).includesPersonalData
+      : null;
+  if (exportedWithPersonalData === true && !personalBytes)
+    fail(
+      'missing-file',
+      PERSONAL_DATA_FILE,
+      `the signed export entry ${finalEntry!.sequence} says personal data is included, but the bundle has no personal-data.jsonl (it was removed)`,
+    );
+  if (exportedWithPersonalData === false && personalBytes)
+    fail(
+      'unexpected-file',
+      PERSONAL_DATA_FILE,
+      `the signed export entry ${finalEntry!.sequence} says personal data is left out, but the bundle carries personal-data.jsonl (it was added)`,
+    );
   if (personalBytes) {
     const before = failureCount;
     const result = checkPersonalData(personalBytes, commitments, erasers, sha256, fail);
@@ -943,16 +1059,62 @@ export const verifyAuditBundle = (
   }
 
   // --- checkpoints the auditor saw before ---------------------------------------------------------------------
-  for (const [index, known] of (options.knownCheckpoints ?? []).entries()) {
+  // A known checkpoint is evidence only when its signature verifies: by a key the auditor trusts (or one it endorsed)
+  // when --key was given, else by a key this log announced (integrity only, like the verdict itself). One that
+  // verifies by neither says nothing about this log: it is reported as not used, never as a rollback or a fork.
+  const known: KnownCheckpointSummary[] = [];
+  for (const [index, knownBytes] of (options.knownCheckpoints ?? []).entries()) {
     const label = `known checkpoint ${index + 1}`;
-    const parsed = parseSignedCheckpoint(known);
+    const parsed = parseSignedCheckpoint(knownBytes);
     if (!parsed.ok) {
-      fail('rollback', label, `${label} is not a signed checkpoint: ${parsed.error}`);
+      known.push({
+        label,
+        size: null,
+        root: null,
+        signature: 'unverified',
+        signedBy: [],
+        outcome: 'not-used',
+        problem: `not a signed checkpoint: ${parsed.error}`,
+      });
       continue;
     }
-    const { body } = parsed.value;
+    const { body, note } = parsed.value;
+    const trustedBy: string[] = [];
+    const logKeyBy: string[] = [];
+    for (const signature of note.signatures) {
+      const keyId = bytesToHex(signature.keyId);
+      const byTrusted = trusted.some((key) => verifyNoteSignature(note.text, signature, key, options.ed25519Verify));
+      const announcedKey = announced.get(keyId);
+      const byLogKey =
+        announcedKey !== undefined &&
+        verifyNoteSignature(note.text, signature, announcedKey.key, options.ed25519Verify);
+      if (byTrusted || (byLogKey && endorsed.has(keyId))) trustedBy.push(keyId);
+      else if (byLogKey) logKeyBy.push(keyId);
+    }
+    const signature = trustedBy.length > 0 ? 'trusted' : logKeyBy.length > 0 ? 'log-key' : 'unverified';
+    const summary = {
+      label,
+      size: body.size,
+      root: bytesToBase64(body.root),
+      signature,
+      signedBy: trustedBy.length > 0 ? trustedBy : logKeyBy,
+    } as const;
+    const usable = trusted.length > 0 ? signature === 'trusted' : signature !== 'unverified';
+    if (!usable) {
+      known.push({
+        ...summary,
+        outcome: 'not-used',
+        problem:
+          trusted.length > 0
+            ? signature === 'log-key'
+              ? 'signed only by a key this log announced, which no key you trust endorsed'
+              : 'not signed by any key you trust (nor by one it endorsed)'
+            : 'not signed by any key this log announced (pass --key to check it against a key you trust)',
+      });
+      continue;
+    }
     if (origin !== null && body.origin !== origin) {
-      fail('rollback', label, `${label} is from another log (${body.origin})`);
+      known.push({ ...summary, outcome: 'not-used', problem: `from another log (${body.origin})` });
       continue;
     }
     if (body.size > entryCount) {
@@ -961,10 +1123,15 @@ export const verifyAuditBundle = (
         label,
         `${label} has size ${body.size} but this bundle ends at ${entryCount}: the log was rolled back or cut`,
       );
+      known.push({ ...summary, outcome: 'rollback', problem: null });
       continue;
     }
-    if (!bytesEqual(rootAt(body.size), body.root))
+    if (!bytesEqual(rootAt(body.size), body.root)) {
       fail('fork', label, `${label} (size ${body.size}) has another root than this log at that size: the log forked`);
+      known.push({ ...summary, outcome: 'fork', problem: null });
+      continue;
+    }
+    known.push({ ...summary, outcome: 'consistent', problem: null });
   }
 
   // --- trust ----------------------------------------------------------------------------------------------------
@@ -986,7 +1153,11 @@ export const verifyAuditBundle = (
   const entryFailures = failures
     .filter((failure) => failure.sequence !== null)
     .sort((a, b) => compareSequence(a.sequence!, b.sequence!));
-  const fileFailures = failures.filter((failure) => failure.sequence === null && failure.file !== MANIFEST_FILE);
+  // Derived views come after what they derive from: entries.jsonl first, entries.csv last (its rows follow the entries).
+  const fileRank = (file: string): number => (file === ENTRIES_FILE ? 0 : file === CSV_FILE ? 2 : 1);
+  const fileFailures = failures
+    .filter((failure) => failure.sequence === null && failure.file !== MANIFEST_FILE)
+    .sort((a, b) => fileRank(a.file) - fileRank(b.file));
   const manifestFailures = failures.filter((failure) => failure.sequence === null && failure.file === MANIFEST_FILE);
   const ordered = [...entryFailures, ...fileFailures, ...manifestFailures].slice(0, maxFailures);
   const keySummaries: KeySummary[] = announcedOrder.map((record) => ({
@@ -1020,6 +1191,7 @@ export const verifyAuditBundle = (
       exportEntry: finalEntry !== null && finalEntry.type === 'audit.exported' ? finalEntry.sequence : null,
       treeRoot: finalRoot ? bytesToBase64(finalRoot) : null,
     },
+    known,
   };
   return {
     report,

@@ -120,15 +120,38 @@ const verifyBundlePath = (
   });
   void parallel?.close();
   if (!verified.ok) throw new CliError(`${path}: ${verified.error}`, EXIT_UNUSABLE);
+  // A known checkpoint that no key vouches for (or of another log) says nothing about this bundle: the option is wrong.
+  verified.value.report.known.forEach((known, index) => {
+    if (known.outcome === 'not-used')
+      throw new CliError(`--known ${options.known[index]}: ${known.problem ?? 'not usable'}`, EXIT_UNUSABLE);
+  });
   return verified.value;
 };
 
-const printReport = (path: string, report: AuditVerification): void => {
+/** How a --known checkpoint was checked: whose signature vouches for it, and what it says about the bundle. */
+const describeKnown = (known: AuditVerification['known'][number], file: string | undefined): string => {
+  const signedBy =
+    known.signature === 'trusted'
+      ? `signature verified with trusted key ${known.signedBy.join(', ')}`
+      : `signature verified only with key ${known.signedBy.join(', ')} that this log announced (integrity only: pass --key)`;
+  const outcome =
+    known.outcome === 'consistent'
+      ? 'consistent with this bundle'
+      : known.outcome === 'rollback'
+        ? 'ROLLBACK: the bundle ends before it'
+        : known.outcome === 'fork'
+          ? 'FORK: the bundle has another root at its size'
+          : `not used: ${known.problem ?? ''}`;
+  return `known checkpoint ${file ?? known.label} (size ${known.size ?? '?'}): ${signedBy}; ${outcome}`;
+};
+
+const printReport = (path: string, report: AuditVerification, knownFiles: readonly string[] = []): void => {
   const { summary } = report;
   const lines: string[] = [];
   lines.push(report.verdict === 'valid' ? `${path}: VALID` : `${path}: INVALID`);
   if (report.firstFailure) lines.push(`first failure: ${describeFailure(report.firstFailure)}`);
   lines.push(report.trustNote);
+  report.known.forEach((known, index) => lines.push(describeKnown(known, knownFiles[index])));
   lines.push(`log: ${summary.logId ?? '?'} (origin ${summary.origin ?? '?'})`);
   lines.push(
     `entries: ${summary.entries}${summary.firstTime ? ` from ${summary.firstTime} to ${summary.lastTime}` : ''}`,
@@ -228,7 +251,7 @@ export const registerAuditCommands = (program: Command): void => {
         threads: options.threads,
       });
       if (options.json) out(JSON.stringify({ bundle, ...report }, null, 2));
-      else printReport(bundle, report);
+      else printReport(bundle, report, options.known);
       process.exitCode = report.verdict === 'valid' ? EXIT_OK : EXIT_INVALID;
     });
 

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.ts';
+import { signCheckpoint } from '../../core/audit/checkpoint.ts';
+import { nodeSha256 } from '../../electron/services/audit/node-sha256.ts';
+import { cliScript, runCli, runMeasured } from '../support/cli.ts';
+import { craftZip, zeroBomb } from '../support/zip-craft.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'perimeter-cli-audit-'));
 const db = join(dir, 'device.db');
@@ -98,6 +101,99 @@ describe('perimeter audit verify', () => {
     const badThreads = runCli(['audit', 'verify', at('first.zip'), '--threads', 'many']);
     expect(badThreads.status).toBe(2);
     expect(badThreads.stderr).toContain('option --threads');
+  });
+});
+
+describe('perimeter audit verify and the zip around the bundle', () => {
+  const membersOfZip = (zip: string): { name: string; data: Uint8Array }[] =>
+    Object.entries(unzipSync(readFileSync(at(zip)))).map(([name, data]) => ({ name, data }));
+
+  it('exits 2 for a zip with two members of one name, naming it, whichever copy comes first', () => {
+    const members = membersOfZip('first.zip');
+    const entries = members.find((member) => member.name === 'entries.jsonl')!;
+    const forged = { name: 'entries.jsonl', data: entries.data.map((byte) => (byte === 0x61 ? 0x62 : byte)) };
+    for (const order of [
+      [forged, ...members],
+      [...members, forged],
+    ]) {
+      writeFileSync(at('duplicate.zip'), craftZip(order));
+      const run = runCli(['audit', 'verify', at('duplicate.zip'), '--key', firstKey]);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain('refused: the zip holds two members named entries.jsonl');
+    }
+  });
+
+  it('exits 2 for a member whose local header names another file', () => {
+    const members = membersOfZip('first.zip').map((member) =>
+      member.name === 'keys.json' ? { ...member, localName: 'keys.jsonx' } : member,
+    );
+    writeFileSync(at('renamed.zip'), craftZip(members));
+    const run = runCli(['audit', 'verify', at('renamed.zip')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('member keys.json is named "keys.jsonx" in its local header');
+  });
+
+  it('refuses a member declaring 1,000 bytes that inflates to 1 GiB with the real reason, in bounded memory', () => {
+    const members = membersOfZip('first.zip').map((member) =>
+      member.name === 'README.txt' ? { name: 'README.txt', raw: zeroBomb(1024), declaredSize: 1000, crc: 0 } : member,
+    );
+    writeFileSync(at('bomb.zip'), craftZip(members));
+    const run = runMeasured(cliScript, ['audit', 'verify', at('bomb.zip')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('refused: member README.txt inflates past its declared 1000 bytes');
+    expect(run.stderr).not.toContain('CRC');
+    // Inflating it whole peaked at 2.2 GB; the CLI verifying a small bundle peaks near 150 MB.
+    expect(run.peakKib).toBeLessThan(400 * 1024);
+  });
+
+  it('checks a --known checkpoint with the trusted keys and says so; one no key vouches for is unusable input', () => {
+    const checkpoint = runCli(['audit', 'checkpoint', '--db', db], { env });
+    expect(checkpoint.status, checkpoint.stderr).toBe(0);
+    writeFileSync(at('seen.checkpoint'), checkpoint.stdout);
+    const consistent = runCli([
+      'audit',
+      'verify',
+      at('second.zip'),
+      '--key',
+      firstKey,
+      '--known',
+      at('seen.checkpoint'),
+    ]);
+    expect(consistent.status, consistent.stdout).toBe(0);
+    expect(consistent.stdout).toMatch(
+      /known checkpoint .*seen\.checkpoint \(size \d+\): signature verified with trusted key [0-9a-f]{8}; consistent with this bundle/,
+    );
+    const rollback = runCli([
+      'audit',
+      'verify',
+      at('first.zip'),
+      '--key',
+      secondKey,
+      '--key',
+      firstKey,
+      '--known',
+      at('seen.checkpoint'),
+    ]);
+    expect(rollback.status).toBe(1);
+    expect(rollback.stdout).toMatch(/signature verified with trusted key [0-9a-f]{8}; ROLLBACK/);
+    const [origin, size, root] = checkpoint.stdout.split('\n');
+    const fake = signCheckpoint(
+      { origin: origin!, size: Number(size) + 100, root: new Uint8Array(Buffer.from(root!, 'base64')) },
+      [{ name: origin!, seed: new Uint8Array(32).fill(7) }],
+      nodeSha256,
+    );
+    writeFileSync(at('fake.checkpoint'), fake);
+    for (const keys of [['--key', firstKey], []]) {
+      const run = runCli(['audit', 'verify', at('second.zip'), ...keys, '--known', at('fake.checkpoint')]);
+      expect(run.status).toBe(2);
+      expect(run.stdout).not.toContain('ROLLBACK');
+      expect(run.stderr).toMatch(/--known .*fake\.checkpoint: not signed by any key/);
+    }
+    writeFileSync(at('junk.checkpoint'), 'not a checkpoint\n');
+    const junk = runCli(['audit', 'verify', at('second.zip'), '--known', at('junk.checkpoint')]);
+    expect(junk.status).toBe(2);
+    expect(junk.stderr).toMatch(/--known .*junk\.checkpoint: not a signed checkpoint/);
   });
 });
 

@@ -1,8 +1,10 @@
 // The verifier screen's logic without a browser: the worker's job on real exports, and what the screen shows of it.
-import { readFileSync, rmSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runVerifierJob } from '../../renderer/src/features/verifier/verifier-job.ts';
+import { readChosenBundle, runVerifierJob } from '../../renderer/src/features/verifier/verifier-job.ts';
+import { unzipBundle } from '../../core/audit/bundle-assemble.ts';
 import type {
   JobOutcome,
   JobRequest,
@@ -22,6 +24,9 @@ import { formatVerifierKey, noteVerifierKeyFromSeed } from '../../core/audit/not
 import { portableSha256 } from '../../core/shared/sha256.ts';
 import { createTestWorkstation } from '../support/workstation.ts';
 import { writeVerifierBundles } from '../e2e/support/verifier-bundles.ts';
+import { repoRoot } from '../support/examples.ts';
+import { runMeasured } from '../support/cli.ts';
+import { craftZip, zeroBomb } from '../support/zip-craft.ts';
 
 const ws = createTestWorkstation({ example: 'fintech' });
 const bundles = writeVerifierBundles(ws.admin.workstation.db, ws.dir, ws.clock.now(), 'user:ada');
@@ -160,5 +165,51 @@ describe('who sees the verifier', () => {
     expect(mayUseVerifier(user(['compliance_officer', 'senior_officer', 'field_rep']))).toBe(false);
     expect(mayUseVerifier(user(['auditor'], false))).toBe(false);
     expect(mayUseVerifier(user(['operations_admin'], false))).toBe(false);
+  });
+});
+
+describe('a zip that lies about its members', () => {
+  it('is unusable, with the real reason: a member inflating past its declared size, stopped there (bounded memory)', async () => {
+    const members = Object.entries(unzipSync(readFileSync(bundles.later))).map(([name, data]) =>
+      name === 'README.txt' ? { name, raw: zeroBomb(1024), declaredSize: 1000, crc: 0 } : { name, data },
+    );
+    const bomb = join(ws.dir, 'bomb.zip');
+    writeFileSync(bomb, craftZip(members));
+    // The job's own (portable) reader, and the worker's (the browser's DecompressionStream): the same refusal.
+    const refused = {
+      kind: 'unusable',
+      name: 'bomb.zip',
+      error: 'refused: member README.txt inflates past its declared 1000 bytes',
+    };
+    expect(run({ kind: 'verify', keys: '', bundle: file(bomb) }).outcome).toEqual(refused);
+    const chosen = await readChosenBundle('bomb.zip', file(bomb).bytes);
+    expect(run({ kind: 'verify', keys: '', bundle: chosen }).outcome).toEqual(refused);
+    // The job as the worker runs it, alone in a child process, so its peak memory is its own.
+    const child = runMeasured(join(repoRoot, 'test', 'support', 'verifier-job-file.ts'), [bomb]);
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stdout).toContain('inflates past its declared 1000 bytes');
+    expect(child.peakKib).toBeLessThan(400 * 1024);
+  });
+
+  it('is read by the worker’s reader as the job’s own reader reads it, when nothing is wrong with it', async () => {
+    const { bytes } = file(bundles.later);
+    const chosen = await readChosenBundle('later.zip', bytes);
+    const portable = unzipBundle(bytes);
+    if (!chosen.unzipped?.ok || !portable.ok) throw new Error('unreadable');
+    expect([...chosen.unzipped.value.files.keys()].sort()).toEqual([...portable.value.files.keys()].sort());
+    for (const [path, content] of portable.value.files)
+      expect(Buffer.from(chosen.unzipped.value.files.get(path)!).equals(Buffer.from(content))).toBe(true);
+    expect(bundleView(run({ kind: 'verify', keys: '', bundle: chosen }).outcome).verdict).toBe('valid');
+  });
+
+  it('is unusable when two members share a name', () => {
+    const members = Object.entries(unzipSync(readFileSync(bundles.later))).map(([name, data]) => ({ name, data }));
+    const duplicate = join(ws.dir, 'duplicate.zip');
+    writeFileSync(duplicate, craftZip([...members, members.find((member) => member.name === 'entries.jsonl')!]));
+    const { outcome } = run({ kind: 'verify', keys: '', bundle: file(duplicate) });
+    expect(outcome).toMatchObject({
+      kind: 'unusable',
+      error: expect.stringContaining('two members named entries.jsonl'),
+    });
   });
 });

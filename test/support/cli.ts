@@ -25,3 +25,17 @@ export const runCli = (
   );
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 };
+
+/** Runs a script on the pinned Node through peak-memory.ts: its output, and its peak resident memory in KiB. */
+export const runMeasured = (script: string, args: readonly string[]): CliRun & { readonly peakKib: number } => {
+  const result = spawnSync(
+    existsSync(pinnedNode) ? pinnedNode : process.execPath,
+    [join(repoRoot, 'test', 'support', 'peak-memory.ts'), script, ...args],
+    { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const peak = /peak-rss-kib (\d+)/.exec(result.stderr);
+  if (!peak) throw new Error(`no peak memory reported: ${result.stderr}`);
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, peakKib: Number(peak[1]) };
+};
+
+export const cliScript = join(repoRoot, 'electron', 'cli', 'main.ts');

@@ -54,6 +54,8 @@ export type TestLogOptions = {
   /** Rotate the key after these many appended entries. */
   readonly rotateAfter?: readonly number[];
   readonly withPersonalData?: boolean;
+  /** Whether the export includes the personal data (default: withPersonalData). */
+  readonly exportPersonalData?: boolean;
   readonly label?: string;
   /** Seeds the keys from another label: the same log content under a forger's keys. */
   readonly keyLabel?: string;
@@ -137,7 +139,7 @@ export const buildTestLog = (options: TestLogOptions): TestLog => {
     {
       time: timeAt(options.entries + 1),
       actor: 'user:auditor',
-      personalData: options.withPersonalData ? () => personal : null,
+      personalData: (options.exportPersonalData ?? options.withPersonalData) ? () => personal : null,
     },
     sha256,
   );

@@ -9,8 +9,10 @@ import {
   KEYS_FILE,
   MANIFEST_FILE,
   PERSONAL_DATA_FILE,
+  README_FILE,
   checkpointFileName,
 } from '../../../core/audit/bundle-format.ts';
+import { unzipBundle } from '../../../core/audit/bundle-assemble.ts';
 import { signCheckpoint } from '../../../core/audit/checkpoint.ts';
 import { csvHeader, csvRow } from '../../../core/audit/csv.ts';
 import type { AuditEntry } from '../../../core/audit/entry.ts';
@@ -20,6 +22,8 @@ import { parseTrustedKeys, verifyAuditBundle } from '../../../core/audit/verify.
 import type { AuditVerification } from '../../../core/audit/verify.ts';
 import { canonicalJson } from '../../../core/shared/canonical-json.ts';
 import { nodeEd25519Verify } from '../../../electron/services/audit/node-ed25519.ts';
+import { unzipBundleNative } from '../../../electron/services/audit/native-unzip.ts';
+import { craftZip, membersOf, zeroBomb } from '../../support/zip-craft.ts';
 import { buildTestLog, bytes, seedFrom, sha256, text } from '../../core/audit/fixtures.ts';
 import type { TestLog } from '../../core/audit/fixtures.ts';
 
@@ -299,11 +303,12 @@ const apply = (m: Mutation): { files: Files; expected: Expectation; what: string
       const sealed = reseal(out, kept);
       if (!m.dropCheckpoints)
         return { files: sealed, expected: { sequence: n - count }, what: `cut the last ${count} entries` };
-      // With the covering checkpoints gone too, the tail is still missing its export entry or its checkpoint.
+      // With the covering checkpoints gone too, the tail is still missing its checkpoint (found where the cover
+      // ends) or, cut right at a checkpoint, its export entry (found at the first entry cut).
       const highest = Math.max(...checkpointSizes.filter((size) => size <= kept.length));
       return {
         files: sealed,
-        expected: highest < kept.length ? { sequence: highest } : { files: [ENTRIES_FILE] },
+        expected: { sequence: highest < kept.length ? highest : kept.length },
         what: `cut the last ${count} entries and their checkpoints`,
       };
     }
@@ -509,5 +514,244 @@ describe('a key used outside its time window', () => {
     expect(report.firstFailure?.sequence).toBeNull();
     expect(report.firstFailure?.file).toMatch(CHECKPOINT_FILE_PATTERN);
     expect(KEYS_FILE).toBe('keys.json');
+  });
+});
+
+// Issue 12: the zip around the bundle, the bundle against its own export entry, the auditor's known checkpoints, and
+// where findings are located. Each attack is its own case; every zip is read by both readers (the CLI's native one and
+// the portable one the verifier screen uses).
+describe('the zip around the bundle', () => {
+  const readers = [
+    ['native', (zip: Uint8Array) => unzipBundleNative(zip)],
+    ['portable', (zip: Uint8Array) => unzipBundle(zip)],
+  ] as const;
+  const expectRefused = (zip: Uint8Array, reason: RegExp): void => {
+    for (const [name, read] of readers) {
+      const result = read(zip);
+      expect(result.ok, `${name} reader`).toBe(false);
+      if (!result.ok) expect(result.error, `${name} reader`).toMatch(reason);
+    }
+  };
+  const trustedKeys = (): NonNullable<Parameters<typeof verify>[1]>['trustedKeys'] => {
+    const keys = parseTrustedKeys([
+      formatVerifierKey(noteVerifierKeyFromSeed(base.identity.origin, base.seeds[0]!, sha256)),
+    ]);
+    if (!keys.ok) throw new Error(keys.error);
+    return keys.value;
+  };
+
+  it('is read as the bundle it holds when nothing is wrong with it, by both readers', () => {
+    for (const [, read] of readers) {
+      const result = read(craftZip(membersOf(base.files)));
+      if (!result.ok) throw new Error(result.error);
+      expect(verify(new Map(result.value.files), { trustedKeys: trustedKeys() }).trust).toBe('trust-established');
+    }
+  });
+
+  it('reads members whose sizes follow their data in a descriptor, as streaming zip tools write them', () => {
+    for (const [, read] of readers) {
+      const result = read(craftZip(membersOf(base.files).map((member) => ({ ...member, descriptor: true }))));
+      if (!result.ok) throw new Error(result.error);
+      expect(verify(new Map(result.value.files)).verdict).toBe('valid');
+    }
+  });
+
+  it('refuses a member declaring more than its compressed bytes can inflate to, or members declaring too much in all', () => {
+    const members = membersOf(base.files).map((member) =>
+      member.name === KEYS_FILE ? { ...member, declaredSize: 50_000_000 } : member,
+    );
+    expectRefused(
+      craftZip(members),
+      /refused: member keys\.json declares 50000000 bytes, more than its \d+ compressed bytes can inflate to/,
+    );
+    const zip = craftZip(membersOf(base.files));
+    for (const result of [unzipBundleNative(zip, { maxTotalBytes: 1000 }), unzipBundle(zip, { maxTotalBytes: 1000 })])
+      expect(result).toEqual({ ok: false, error: "refused: the bundle's members declare more than 1000 bytes in all" });
+  });
+
+  it('refuses two members named entries.jsonl, a forged one first (readers differ on which they take)', () => {
+    const lines = [...baseLines];
+    lines[5] = bytes(text(lines[5]).replace('"actor":"user:u-', '"actor":"user:x-'));
+    const forged = joinLines(lines);
+    const zip = craftZip([{ name: ENTRIES_FILE, data: forged }, ...membersOf(base.files)]);
+    expectRefused(zip, /refused: the zip holds two members named entries\.jsonl/);
+  });
+
+  it('refuses an identical duplicate checkpoint member', () => {
+    const name = checkpointFileName(checkpointSizes[2]!);
+    const zip = craftZip([...membersOf(base.files), { name, data: base.files.get(name)! }]);
+    expectRefused(zip, new RegExp(`two members named ${name}`));
+  });
+
+  it('refuses a member whose local header names another file than the central directory', () => {
+    const members = membersOf(base.files).map((member) =>
+      member.name === CSV_FILE ? { ...member, localName: 'entries.csv.txt' } : member,
+    );
+    expectRefused(craftZip(members), /member entries\.csv is named "entries\.csv\.txt" in its local header/);
+  });
+
+  it('refuses a member declaring 1,000 bytes that inflates to 1 GiB, having inflated no more than its declared size', () => {
+    const members = membersOf(base.files).map((member) =>
+      member.name === README_FILE ? { name: README_FILE, raw: zeroBomb(1024), declaredSize: 1000, crc: 0 } : member,
+    );
+    expectRefused(craftZip(members), /^refused: member README\.txt inflates past its declared 1000 bytes$/);
+    // Peak memory, for the CLI and for the verifier screen's job: test/cli/audit.test.ts, test/renderer/verifier.test.ts.
+  });
+
+  it('refuses bytes hidden between members, which a reader walking local headers would take for a member', () => {
+    const hidden = craftZip([{ name: ENTRIES_FILE, data: bytes('forged\n') }]);
+    // Splice a whole forged member in front of the first one; the central directory's offsets move with it.
+    const localPart = hidden.subarray(0, hidden.length - 22 - (46 + ENTRIES_FILE.length));
+    const spliced = craftZip(membersOf(base.files)).slice();
+    const joined = new Uint8Array(localPart.length + spliced.length);
+    joined.set(localPart);
+    joined.set(spliced, localPart.length);
+    const view = new DataView(joined.buffer);
+    const eocd = joined.length - 22;
+    view.setUint32(eocd + 16, view.getUint32(eocd + 16, true) + localPart.length, true);
+    for (let at = view.getUint32(eocd + 16, true); at < eocd;) {
+      view.setUint32(at + 42, view.getUint32(at + 42, true) + localPart.length, true);
+      at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+    }
+    expectRefused(joined, /bytes before member .* belong to no member/);
+  });
+});
+
+describe('the bundle against its own signed export entry', () => {
+  it('fails when personal-data.jsonl is removed and the manifest rebuilt without it', () => {
+    const out = new Map(base.files);
+    out.delete(PERSONAL_DATA_FILE);
+    const sealed = reseal(out);
+    const manifest = JSON.parse(text(sealed.get(MANIFEST_FILE))) as Record<string, unknown>;
+    sealed.set(MANIFEST_FILE, bytes(canonicalJson({ ...manifest, personalData: null })));
+    const report = verify(sealed);
+    expect(report.verdict).toBe('invalid');
+    expect(report.firstFailure).toMatchObject({ file: PERSONAL_DATA_FILE, code: 'missing-file' });
+    expect(report.firstFailure?.message).toMatch(/says personal data is included/);
+  });
+
+  it('fails when personal data is added to an export that said it left personal data out', () => {
+    const without = buildTestLog({
+      entries: 40,
+      checkpointEvery: 6,
+      rotateAfter: [22],
+      withPersonalData: true,
+      exportPersonalData: false,
+      label: 'attack',
+    });
+    expect(verify(without.files).verdict).toBe('valid');
+    // The data opens the same commitments (the same log, exported with personal data elsewhere).
+    const out = new Map(without.files);
+    out.set(PERSONAL_DATA_FILE, base.files.get(PERSONAL_DATA_FILE)!);
+    const sealed = reseal(out);
+    const manifest = JSON.parse(text(sealed.get(MANIFEST_FILE))) as Record<string, unknown> & {
+      files: { path: string; sha256: string; bytes: string }[];
+    };
+    const data = out.get(PERSONAL_DATA_FILE)!;
+    manifest.files = [
+      ...manifest.files,
+      { path: PERSONAL_DATA_FILE, sha256: bytesToHex(sha256(data)), bytes: String(data.length) },
+    ].sort((a, b) => (a.path < b.path ? -1 : 1));
+    manifest.personalData = { present: String(text(data).trimEnd().split('\n').length), erased: '0' };
+    sealed.set(MANIFEST_FILE, bytes(canonicalJson(manifest)));
+    const report = verify(sealed);
+    expect(report.verdict).toBe('invalid');
+    expect(report.firstFailure).toMatchObject({ file: PERSONAL_DATA_FILE, code: 'unexpected-file' });
+    expect(report.firstFailure?.message).toMatch(/says personal data is left out/);
+  });
+});
+
+describe('a checkpoint the auditor saw before (--known)', () => {
+  const finalOf = (log: TestLog): Uint8Array =>
+    log.files.get(
+      [...log.files.keys()]
+        .filter((path) => CHECKPOINT_FILE_PATTERN.test(path))
+        .sort((a, b) => Number(CHECKPOINT_FILE_PATTERN.exec(b)![1]) - Number(CHECKPOINT_FILE_PATTERN.exec(a)![1]))[0]!,
+    )!;
+  const trusted = (): NonNullable<Parameters<typeof verify>[1]>['trustedKeys'] => {
+    const keys = parseTrustedKeys([
+      formatVerifierKey(noteVerifierKeyFromSeed(base.identity.origin, base.seeds[1]!, sha256)),
+    ]);
+    if (!keys.ok) throw new Error(keys.error);
+    return keys.value;
+  };
+
+  it('signed by a key nobody trusts is not used: no rollback verdict, and the report says why', () => {
+    const fake = signCheckpoint(
+      { origin: base.identity.origin, size: 60, root: sha256(bytes('a history that never was')) },
+      [{ name: base.identity.origin, seed: seedFrom('intruder') }],
+      sha256,
+    );
+    for (const options of [{ trustedKeys: trusted() }, {}]) {
+      const report = verify(base.files, { ...options, knownCheckpoints: [bytes(fake)] });
+      expect(report.verdict).toBe('valid');
+      expect(report.failures.some((failure) => failure.code === 'rollback')).toBe(false);
+      expect(report.known).toEqual([
+        expect.objectContaining({ size: 60, signature: 'unverified', outcome: 'not-used', signedBy: [] }),
+      ]);
+    }
+  });
+
+  it('signed by a trusted key is checked and said to be: a later one is a rollback, the bundle’s own consistent', () => {
+    const later = buildTestLog({
+      entries: 60,
+      checkpointEvery: 6,
+      rotateAfter: [22],
+      withPersonalData: true,
+      label: 'attack',
+    });
+    const rolledBack = verify(base.files, { trustedKeys: trusted(), knownCheckpoints: [finalOf(later)] });
+    expect(rolledBack.firstFailure?.code).toBe('rollback');
+    expect(rolledBack.known[0]).toMatchObject({ signature: 'trusted', outcome: 'rollback' });
+    const same = verify(base.files, { trustedKeys: trusted(), knownCheckpoints: [finalOf(base)] });
+    expect(same.verdict).toBe('valid');
+    expect(same.known[0]).toMatchObject({ signature: 'trusted', outcome: 'consistent' });
+    // Without --key, the log's own key is all there is: used, and labelled integrity only.
+    expect(verify(base.files, { knownCheckpoints: [finalOf(later)] }).known[0]).toMatchObject({
+      signature: 'log-key',
+      outcome: 'rollback',
+    });
+  });
+});
+
+describe('where findings are located', () => {
+  it('one deleted line is one finding at the deletion, not an altered sequence field at every later entry', () => {
+    const k = 10;
+    const lines = baseLines.filter((_, i) => i !== k);
+    for (const files of [reseal(base.files, lines), new Map([...base.files, [ENTRIES_FILE, joinLines(lines)]])]) {
+      const report = verify(files);
+      expect(report.firstFailure).toMatchObject({ code: 'entry-sequence', sequence: String(k), line: k + 1 });
+      expect(report.firstFailure?.message).toMatch(/entry 10 is missing \(deleted\)/);
+      expect(report.failures.filter((failure) => failure.code === 'entry-sequence')).toHaveLength(1);
+      expect(
+        report.failures.filter((failure) => failure.file === KEYS_FILE || failure.file === PERSONAL_DATA_FILE),
+      ).toEqual([]);
+      expect(report.failures.some((failure) => /sequence field was altered/.test(failure.message))).toBe(false);
+    }
+  });
+
+  it('a reorder is told apart from a deletion: every entry is still there, out of order', () => {
+    const lines = [...baseLines];
+    [lines[12], lines[15]] = [lines[15]!, lines[12]!];
+    const report = verify(reseal(base.files, lines));
+    expect(report.firstFailure).toMatchObject({ code: 'entry-sequence', sequence: '12' });
+    expect(report.firstFailure?.message).toMatch(/out of order/);
+    expect(report.failures.some((failure) => /missing/.test(failure.message))).toBe(false);
+  });
+
+  it('a naive rollback (tail and its checkpoints removed, nothing else rebuilt) is first reported at the cut', () => {
+    for (const keep of [30, 26]) {
+      const out = new Map([...base.files, [ENTRIES_FILE, joinLines(baseLines.slice(0, keep))]]);
+      for (const size of checkpointSizes) if (size > keep) out.delete(checkpointFileName(size));
+      const report = verify(out);
+      const covered = Math.max(...checkpointSizes.filter((size) => size <= keep));
+      expect(report.firstFailure).toMatchObject({
+        file: ENTRIES_FILE,
+        sequence: String(covered < keep ? covered : keep),
+      });
+      expect(report.firstFailure?.message).toMatch(/cut/);
+      const csvAt = report.failures.findIndex((failure) => failure.file === CSV_FILE);
+      expect(csvAt).toBeGreaterThan(report.failures.findLastIndex((failure) => failure.file === ENTRIES_FILE));
+    }
   });
 });

@@ -1,5 +1,7 @@
 // The verifier's work, free of the Worker API so tests run it directly: unzip, verify, compare, reporting progress.
 import { unzipBundle } from '../../../../core/audit/bundle-assemble.ts';
+import { readBundleZipAsync } from '../../../../core/audit/bundle-zip.ts';
+import type { ZipReadResult } from '../../../../core/audit/bundle-zip.ts';
 import type { NoteVerifierKey } from '../../../../core/audit/note.ts';
 import type { AuditVerification, VerifyProgress } from '../../../../core/audit/verify.ts';
 import {
@@ -9,6 +11,7 @@ import {
 } from '../../../../core/audit/verify-export.ts';
 import type { ExportConsistency, VerifiedExport } from '../../../../core/audit/verify-export.ts';
 import { portableSha256 } from '../../../../core/shared/sha256.ts';
+import { STREAM_ZIP_INFLATE } from './stream-inflate.ts';
 
 /** Which bundle a progress step is about: the one being verified, or one side of a comparison. */
 export type BundleRole = 'single' | 'older' | 'newer';
@@ -37,11 +40,22 @@ export type KeysProblem = { readonly kind: 'keys'; readonly error: string };
 
 export type JobOutcome = BundleOutcome | CompareOutcome | KeysProblem;
 
-export type BundleBytes = { readonly name: string; readonly bytes: Uint8Array };
+/**
+ * A chosen file's bytes; `unzipped` when the worker has already read the zip with the browser's native inflater
+ * (asynchronous, so before the job), otherwise the job reads it with the portable one.
+ */
+export type BundleBytes = { readonly name: string; readonly bytes: Uint8Array; readonly unzipped?: ZipReadResult };
 
 export type JobRequest =
   | { readonly kind: 'verify'; readonly keys: string; readonly bundle: BundleBytes }
   | { readonly kind: 'compare'; readonly keys: string; readonly older: BundleBytes; readonly newer: BundleBytes };
+
+/** A chosen file as the worker hands it to the job: its zip read with the browser's native inflater. */
+export const readChosenBundle = async (name: string, bytes: Uint8Array): Promise<BundleBytes> => ({
+  name,
+  bytes,
+  unzipped: await readBundleZipAsync(bytes, { inflate: STREAM_ZIP_INFLATE }),
+});
 
 /** What the worker posts back: progress while it works, then one outcome. */
 export type WorkerMessage =
@@ -69,7 +83,7 @@ const verifyBytes = (
   post: (message: WorkerMessage) => void,
 ): { outcome: BundleOutcome; verified: VerifiedExport | null } => {
   post({ kind: 'progress', step: { bundle: role, phase: 'reading', done: 0, total: 1 } });
-  const unzipped = unzipBundle(bundle.bytes);
+  const unzipped = bundle.unzipped ?? unzipBundle(bundle.bytes);
   if (!unzipped.ok) return { outcome: { kind: 'unusable', name: bundle.name, error: unzipped.error }, verified: null };
   post({ kind: 'progress', step: { bundle: role, phase: 'reading', done: 1, total: 1 } });
   const verified = verifyUnzippedBundle(unzipped.value, {
