@@ -30,7 +30,10 @@ export type LicenceCheck = {
   readonly licenceId: string;
   readonly regulator: string;
   readonly regime: string;
+  /** The regulator's reference for the licence (register number), when the policy records one. */
+  readonly reference: string | null;
   readonly covers: boolean;
+  /** home: held in its own right in the jurisdiction; passport: passported into it. */
   readonly via: 'home' | 'passport' | null;
   /** The first constraint the licence failed, when it does not cover the path. */
   readonly failed: ConstraintCheck | null;
@@ -55,6 +58,18 @@ export type TeamConsideration = {
   readonly preference: { readonly score: number; readonly rules: readonly string[] };
 };
 
+/** A firm rule as this path met it: whether its `when` held (so it applied) and the lead facts `when` read. */
+export type RuleApplication = {
+  readonly ruleId: string;
+  readonly effect: 'require' | 'forbid' | 'prefer';
+  readonly applied: boolean;
+  /** Each fact the rule's `when` read, with its value for this lead (null when the lead has none). */
+  readonly facts: Readonly<Record<string, unknown>>;
+};
+
+/** Why one authorisation of a rep does not cover the path: the first dimension it fails, in licence order. */
+export type AuthorisationGap = 'jurisdiction' | 'product' | 'customerType' | 'expired';
+
 export type RepConsideration = {
   readonly repId: string;
   readonly teamId: string;
@@ -75,6 +90,8 @@ export type RoutingTrace = {
   readonly steps: readonly ConstraintCheck[];
   readonly jurisdiction: TaggingTrace;
   readonly entities: readonly EntityConsideration[];
+  /** Every firm rule in policy order, applied or not (empty until team selection is reached). */
+  readonly rules: readonly RuleApplication[];
   readonly teams: readonly TeamConsideration[];
   readonly reps: readonly RepConsideration[];
   readonly chosen: { readonly entity: Choice | null; readonly team: Choice | null; readonly rep: Choice | null };
