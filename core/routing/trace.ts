@@ -70,13 +70,41 @@ export type RuleApplication = {
 /** Why one authorisation of a rep does not cover the path: the first dimension it fails, in licence order. */
 export type AuthorisationGap = 'jurisdiction' | 'product' | 'customerType' | 'expired';
 
+export type RepSkip = 'not_authorised' | 'unavailable' | 'absent' | 'at_capacity';
+
+/** Every reason round-robin passes over a rep, for documentation checks. */
+export const REP_SKIPS = Object.keys({
+  not_authorised: true,
+  unavailable: true,
+  absent: true,
+  at_capacity: true,
+} satisfies Record<RepSkip, true>) as RepSkip[];
+
+/** Every authorisation gap, for documentation checks. */
+export const AUTHORISATION_GAPS = Object.keys({
+  jurisdiction: true,
+  product: true,
+  customerType: true,
+  expired: true,
+} satisfies Record<AuthorisationGap, true>) as AuthorisationGap[];
+
+/** Every tagging status. */
+export const TAGGING_STATUSES = Object.keys({
+  tagged: true,
+  missing: true,
+  unknown: true,
+  conflict: true,
+  incomplete: true,
+  intent_conflict: true,
+} satisfies Record<TaggingStatus, true>) as TaggingStatus[];
+
 export type RepConsideration = {
   readonly repId: string;
   readonly teamId: string;
   readonly load: number;
   readonly capacity: number;
   /** Why round-robin passed over the rep, or null for the one chosen. */
-  readonly skipped: 'not_authorised' | 'unavailable' | 'absent' | 'at_capacity' | null;
+  readonly skipped: RepSkip | null;
 };
 
 export type Choice = { readonly id: string; readonly why: string };

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { examplesDir } from '../support/examples.ts';
+import { examplesDir, repoRoot } from '../support/examples.ts';
 import { runCli } from '../support/cli.ts';
 
 const fintechPolicy = join(examplesDir, 'fintech', 'policy.yaml');
@@ -220,6 +220,23 @@ describe('perimeter route', () => {
       'WAITING FOR CAPACITY at Northwind Pay UK Limited (northwind-uk-ltd) (teams UK reseller partnerships (uk-reseller))',
     );
     expect(explained.stdout).toContain('skipped (at_capacity) Priya');
+  });
+
+  it('reads the --state file exactly as docs/leads.md documents it', () => {
+    const docs = readFileSync(join(repoRoot, 'docs', 'leads.md'), 'utf8');
+    const section = docs.split('## The `--state` file')[1];
+    expect(section, 'docs/leads.md documents the --state file').toBeDefined();
+    const example = /```json\n([^`]+)```/.exec(section!)![1]!;
+    const dir = temp();
+    const state = join(dir, 'state.json');
+    writeFileSync(state, example);
+    const run = runCli(['route', '--policy', fintechPolicy, '--leads', fintechLeads, '--state', state, '--at', AT]);
+    expect(run.status).toBe(0);
+    const written = JSON.parse(readFileSync(state, 'utf8'));
+    expect(Object.keys(written)).toEqual(['cursors', 'openAssignments']);
+    // The documented example's counts carry on: rep-harry (capacity 1) already holds one, so he is never chosen.
+    expect(written.openAssignments['rep-harry']).toBe(1);
+    expect(written.openAssignments['rep-olivia']).toBeGreaterThan(12);
   });
 
   it('rejects a malformed state file and a bad --at with a clear message, exit 2', () => {
