@@ -25,7 +25,10 @@ const TraceNamesSchema = z.strictObject({
       entityId: z.string(),
     }),
   ),
-  rules: z.record(z.string(), z.strictObject({ description: z.string(), effect: z.string() })),
+  rules: z.record(
+    z.string(),
+    z.strictObject({ description: z.string(), effect: z.string(), reads: z.array(z.string()) }),
+  ),
 });
 const Reason = z.string().trim().min(5, 'a reason of at least 5 characters is required').max(2000);
 const IsoTime = z.string();

@@ -1,5 +1,6 @@
 // The names a routing trace's ids stand for, taken from the policy bundle the decision cites, at render time: the trace
 // itself (and the audit entry holding it) keeps ids only, so no rep's name is ever written into the hashed log.
+import { factsOf } from '../policy/conditions.ts';
 import type { PolicyBundle } from '../policy/schema.ts';
 
 export type LicenceNames = {
@@ -10,7 +11,12 @@ export type LicenceNames = {
   readonly entityId: string;
 };
 
-export type RuleNames = { readonly description: string; readonly effect: string };
+export type RuleNames = {
+  readonly description: string;
+  readonly effect: string;
+  /** The facts the rule's `when` reads (their values for a lead are in the trace's rules). */
+  readonly reads: string[];
+};
 
 export type TraceNames = {
   /** The policy's label for people (`version` in the bundle) and its name. */
@@ -71,7 +77,11 @@ export const traceNamesOf = (policy: PolicyBundle, mentioned: (id: string) => bo
     rules: pick(
       policy.rules,
       (rule) => rule.id,
-      (rule) => ({ description: rule.description, effect: rule.effect }),
+      (rule) => ({
+        description: rule.description,
+        effect: rule.effect,
+        reads: rule.when ? [...new Set(factsOf(rule.when))] : [],
+      }),
     ),
   };
 };
