@@ -4,7 +4,7 @@
 // version names the published policy, which is in the log. Licences and teams are grouped by verdict (format 2): a
 // large map would otherwise repeat the same field names for every candidate of every decision (decision 0038).
 // Format 3 (decision 0115) checks licences jurisdiction first (so a verdict means "first failed in that order"), adds
-// the firm's rules (which applied, and the lead facts their `when` read) and, for teams excluded by team.authorisedRep,
+// the firm's rules (which applied, and the values of the lead facts their `when` read) and, for teams excluded by team.authorisedRep,
 // each rep checked and why. Names stay out: the case view resolves them from the cited policy at render time.
 import type { JsonObject } from '../audit/entry.ts';
 import type { RoutingDecision } from './route.ts';
@@ -32,19 +32,20 @@ const groupBy = <T>(items: readonly T[], key: (item: T) => string, id: (item: T)
 };
 
 /** The rules grouped by whether they applied, with the lead facts their `when` read (each fact once). */
-/** Facts from the lead's personal data (the company's industry, free attributes): named here, valued beside the log. */
+/** Facts from the lead's personal data (the company's industry, free attributes): their values stay beside the log. */
 const PERSONAL_FACT = /^lead\.(industry$|attributes\.)/;
 
+/**
+ * The rules that applied (the others are the rest of the cited policy's rules), and the values of the lead facts their
+ * `when` read, each fact once. Facts the lead did not give and facts from its personal data are left out: a reader
+ * tells them apart by the fact's name (PERSONAL_FACT).
+ */
 const rulesOf = (rules: readonly RuleApplication[]): JsonObject => {
   const facts: Record<string, unknown> = {};
   for (const rule of rules)
     for (const [fact, value] of Object.entries(rule.facts))
-      facts[fact] = PERSONAL_FACT.test(fact) && value !== null ? '[personal data]' : value;
-  return {
-    applied: rules.filter((rule) => rule.applied).map((rule) => rule.ruleId),
-    notApplied: rules.filter((rule) => !rule.applied).map((rule) => rule.ruleId),
-    facts: facts as JsonObject,
-  };
+      if (value !== null && !PERSONAL_FACT.test(fact)) facts[fact] = value;
+  return { applied: rules.filter((rule) => rule.applied).map((rule) => rule.ruleId), facts: facts as JsonObject };
 };
 
 /** For each team team.authorisedRep excluded: every rep checked with the first gap of each of its authorisations. */
@@ -112,7 +113,7 @@ export const auditTraceOf = (decision: RoutingDecision): JsonObject => {
       ),
       ...unauthorisedRepsOf(trace.teams),
     },
-    // Every rule of the policy, once team selection was reached: whether its `when` held, and the facts it read.
+    // Once team selection was reached: the rules whose `when` held, and the lead facts the rules read.
     ...(trace.rules.length > 0 ? { rules: rulesOf(trace.rules) } : {}),
     reps: trace.reps.map((rep) => ({
       repId: rep.repId,

@@ -27,7 +27,7 @@ test('a rule refusal names the policy, entities, the rule, its facts and the tea
   const rules = page.getByRole('table', { name: 'Firm rules' });
   await expect(rules.getByRole('row', { name: /R-no-us-gambling/ })).toContainText('applied');
   await expect(rules.getByRole('row', { name: /R-no-us-gambling/ })).toContainText(
-    'lead.industry = personal data, kept beside the log',
+    'lead.industry = personal data (see Personal data)',
   );
   await expect(rules.getByRole('row', { name: /R-reseller-channel/ })).toContainText('did not apply');
 
@@ -35,9 +35,11 @@ test('a rule refusal names the policy, entities, the rule, its facts and the tea
   await expect(teams.getByRole('row', { name: /Excluded by rule R-no-us-gambling/ })).toContainText(
     'US SMB desk (us-smb)',
   );
+  // Free attributes are personal data: the rule names the fact, its value is under Personal data.
   await expect(rules.getByRole('row', { name: /R-reseller-channel/ })).toContainText(
-    'lead.attributes.channel = (not given)',
+    'lead.attributes.channel = personal data (see Personal data)',
   );
+  await expect(rules.getByRole('row', { name: /R-enterprise-desk/ })).toContainText('lead.jurisdiction = US-CA');
   await trace.scrollIntoViewIfNeeded();
   await snap(page, testInfo, '01-rule-refusal-trace');
   await rules.screenshot({ path: testInfo.outputPath('01-rules.png') });

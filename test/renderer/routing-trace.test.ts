@@ -60,7 +60,6 @@ describe('the stored trace formats', () => {
     expect(parsed?.format).toBe(3);
     expect(parsed?.format === 3 && parsed.t.rules).toEqual({
       applied: ['R-any'],
-      notApplied: [],
       facts: { 'lead.customerType': 'professional' },
     });
   });

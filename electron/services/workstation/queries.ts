@@ -317,6 +317,8 @@ const traceNames = (session: Session, trace: Record<string, unknown>): TraceName
   const bundle = publishedBundle(session, ruleVersion);
   if (bundle === null) return null;
   const mentioned = stringsIn(trace);
+  // A trace with rules lists those that applied; the others are the rest of the policy's, so all are named.
+  if ('rules' in trace) for (const rule of bundle.rules) mentioned.add(rule.id);
   return traceNamesOf(bundle, (id) => mentioned.has(id));
 };
 

@@ -64,7 +64,7 @@ describe('the audit trace, formats 2 and 3 (grouped by verdict)', () => {
 });
 
 describe('the audit trace, format 3', () => {
-  it('records the rules (which applied, the facts they read, personal ones only by name) and unauthorised reps', () => {
+  it('records the rules (which applied, the values of the facts they read, never personal ones) and unauthorised reps', () => {
     const policy = compileInput(
       basePolicy({
         reps: [
@@ -100,11 +100,8 @@ describe('the audit trace, format 3', () => {
     ).decisions;
     const audit = auditTraceOf(decision!) as unknown as Record<string, unknown> & { teams: Record<string, unknown> };
     expect(audit.format).toBe(3);
-    expect(audit.rules).toEqual({
-      applied: ['R-big'],
-      notApplied: [],
-      facts: { 'lead.attributes.employees': '[personal data]', 'lead.customerType': 'professional' },
-    });
+    // The employee count is a free attribute (personal data): named by the rule, its value stays beside the log.
+    expect(audit.rules).toEqual({ applied: ['R-big'], facts: { 'lead.customerType': 'professional' } });
     expect(audit.teams.excludedBy).toEqual({ 'team.authorisedRep': ['uk-team'] });
     expect(audit.teams.unauthorisedReps).toEqual({ 'uk-team': [{ rep: 'r1', authorisations: ['jurisdiction'] }] });
     expect(JSON.stringify(audit)).not.toContain('Rep One');

@@ -21,7 +21,7 @@ type Names = {
   teams: Record<string, string>;
   reps: Record<string, string>;
   licences: Record<string, { regulator: string; reference: string | null }>;
-  rules: Record<string, { description: string }>;
+  rules: Record<string, { description: string; reads: string[] }>;
 };
 type Detail = { trace: Record<string, unknown>; names: Names | null };
 
@@ -66,12 +66,17 @@ describe('the case view trace', () => {
   it('records which rules applied, with the lead facts they read, and the hit that decided a screening queue', () => {
     const { officer } = setup();
     const gambling = caseOf(officer, 'compliance_review', 'L-CA-GAMBLING');
-    expect(gambling.trace.rules).toMatchObject({
-      applied: expect.arrayContaining(['R-no-us-gambling']),
-      // The industry is the company's (personal data, beside the log): the hashed trace names the fact only.
-      facts: { 'lead.industry': '[personal data]' },
-    });
+    expect(gambling.trace.rules).toMatchObject({ applied: expect.arrayContaining(['R-no-us-gambling']) });
+    // The industry is the company's (personal data, beside the log): the hashed trace leaves its value out.
     expect(JSON.stringify(gambling.trace)).not.toContain('online-gambling');
+    // The rules that did not apply are named too: every rule of the cited policy comes with the names.
+    expect(Object.keys(gambling.names!.rules).sort()).toEqual([
+      'R-direct-channel',
+      'R-enterprise-desk',
+      'R-no-us-gambling',
+      'R-reseller-channel',
+    ]);
+    expect(gambling.names!.rules['R-no-us-gambling']!.reads).toEqual(['lead.industry']);
     expect(gambling.trace.teams).toMatchObject({ excludedBy: { 'rule:R-no-us-gambling': ['us-smb'] } });
     expect(gambling.names!.rules['R-no-us-gambling']!.description).toContain('gambling');
     expect(gambling.names!.teams).toMatchObject({ 'us-smb': 'US SMB desk' });

@@ -136,8 +136,15 @@ const GroupedCandidates = ({ t, names }: { t: TraceV2; names: Names }): ReactEle
   const unauthorised = t.teams.unauthorisedReps ?? {};
   const entityList = (ids: readonly string[]): string =>
     ids.map((id) => named(names?.entities, id)).join(', ') || 'none';
+  // The rules that applied, then the rest of the cited policy's rules (known when its names are here).
+  const applied = new Set(t.rules?.applied ?? []);
   const rules = t.rules
-    ? [...t.rules.applied.map((id) => [id, true] as const), ...t.rules.notApplied.map((id) => [id, false] as const)]
+    ? [
+        ...t.rules.applied.map((id) => [id, true] as const),
+        ...Object.keys(names?.rules ?? {})
+          .filter((id) => !applied.has(id))
+          .map((id) => [id, false] as const),
+      ]
     : [];
   const teamExclusion = (check: string, teamId: string): string => {
     if (check === 'team.authorisedRep') {
@@ -222,7 +229,7 @@ const GroupedCandidates = ({ t, names }: { t: TraceV2; names: Names }): ReactEle
                       ? rule
                         ? 'no condition: applies always'
                         : '—'
-                      : reads.map((fact) => `${fact} = ${factValue(t.rules?.facts[fact])}`).join('; ')}
+                      : reads.map((fact) => `${fact} = ${factValue(fact, t.rules?.facts ?? {})}`).join('; ')}
                   </td>
                 </tr>
               );

@@ -66,7 +66,7 @@ export const TraceV2Schema = CommonTrace.extend({
     excludedBy: z.record(z.string(), Ids),
     unauthorisedReps: z.record(z.string(), z.array(UnauthorisedRep)).optional(),
   }),
-  rules: z.object({ applied: Ids, notApplied: Ids, facts: z.record(z.string(), z.unknown()) }).optional(),
+  rules: z.object({ applied: Ids, facts: z.record(z.string(), z.unknown()) }).optional(),
 });
 export type TraceV1 = z.infer<typeof TraceV1Schema>;
 export type TraceV2 = z.infer<typeof TraceV2Schema>;
@@ -120,12 +120,16 @@ export const licenceVerdict = (verdict: string, jurisdiction: string | null): st
 };
 
 /** A fact's value as the lead had it: absent facts say so rather than showing a dash. */
-export const factValue = (value: unknown): string =>
-  value === null || value === undefined
-    ? '(not given)'
-    : value === '[personal data]'
-      ? 'personal data, kept beside the log (see Personal data)'
-      : describeValue(value);
+/** Lead facts whose values are personal data, kept beside the log (core/routing/audit-trace.ts leaves them out). */
+const PERSONAL_FACT = /^lead\.(industry$|attributes\.)/;
+
+/** A fact's value as the trace records it: a personal fact is named only; a fact the lead did not give says so. */
+export const factValue = (fact: string, facts: Readonly<Record<string, unknown>>): string =>
+  PERSONAL_FACT.test(fact)
+    ? 'personal data (see Personal data)'
+    : facts[fact] === undefined || facts[fact] === null
+      ? '(not given)'
+      : describeValue(facts[fact]);
 
 export const AUTHORISATION_GAP: Readonly<Record<string, string>> = {
   jurisdiction: 'not for this jurisdiction',
