@@ -27,8 +27,14 @@ const TraceNamesSchema = z.strictObject({
   ),
   rules: z.record(
     z.string(),
-    z.strictObject({ description: z.string(), effect: z.string(), reads: z.array(z.string()) }),
+    z.strictObject({
+      description: z.string(),
+      effect: z.string(),
+      reads: z.array(z.string()),
+      tests: z.array(z.string()),
+    }),
   ),
+  teamFacts: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
 });
 const Reason = z.string().trim().min(5, 'a reason of at least 5 characters is required').max(2000);
 const IsoTime = z.string();

@@ -16,7 +16,11 @@ export type RuleNames = {
   readonly effect: string;
   /** The facts the rule's `when` reads (their values for a lead are in the trace's rules). */
   readonly reads: string[];
+  /** The facts the rule's `condition` tests of each team (their values are the policy's: TraceNames.teamFacts). */
+  readonly tests: string[];
 };
+
+export type FactValue = string | number | boolean | null;
 
 export type TraceNames = {
   /** The policy's label for people (`version` in the bundle) and its name. */
@@ -28,6 +32,28 @@ export type TraceNames = {
   readonly products: Readonly<Record<string, string>>;
   readonly licences: Readonly<Record<string, LicenceNames>>;
   readonly rules: Readonly<Record<string, RuleNames>>;
+  /** For each team named: the value of every team or entity fact a rule's condition tests. */
+  readonly teamFacts: Readonly<Record<string, Readonly<Record<string, FactValue>>>>;
+};
+
+/** A team or entity fact as routing reads it (core/routing/route.ts teamFacts); undefined for lead facts. */
+const teamFact = (policy: PolicyBundle, team: PolicyBundle['teams'][number], fact: string): FactValue | undefined => {
+  const entity = policy.entities.find((candidate) => candidate.id === team.entity);
+  switch (fact) {
+    case 'team.id':
+      return team.id;
+    case 'team.entity':
+    case 'entity.id':
+      return team.entity;
+    case 'entity.home':
+      return entity?.home ?? null;
+    case 'entity.legalForm':
+      return entity?.legalForm ?? null;
+    default:
+      return fact.startsWith('team.attributes.')
+        ? (team.attributes[fact.slice('team.attributes.'.length)] ?? null)
+        : undefined;
+  }
 };
 
 /**
@@ -40,6 +66,7 @@ export const traceNamesOf = (policy: PolicyBundle, mentioned: (id: string) => bo
     for (const item of items) if (mentioned(id(item))) names[id(item)] = value(item);
     return names;
   };
+  const tested = new Set(policy.rules.flatMap((rule) => factsOf(rule.condition)));
   const licences = policy.entities.flatMap((entity) => entity.licences.map((licence) => ({ entity, licence })));
   return {
     policyLabel: policy.version,
@@ -81,7 +108,20 @@ export const traceNamesOf = (policy: PolicyBundle, mentioned: (id: string) => bo
         description: rule.description,
         effect: rule.effect,
         reads: rule.when ? [...new Set(factsOf(rule.when))] : [],
+        tests: [...new Set(factsOf(rule.condition))],
       }),
+    ),
+    teamFacts: pick(
+      policy.teams,
+      (team) => team.id,
+      (team) => {
+        const values: Record<string, FactValue> = {};
+        for (const fact of tested) {
+          const value = teamFact(policy, team, fact);
+          if (value !== undefined) values[fact] = value;
+        }
+        return values;
+      },
     ),
   };
 };

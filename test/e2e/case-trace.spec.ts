@@ -32,8 +32,9 @@ test('a rule refusal names the policy, entities, the rule, its facts and the tea
   await expect(rules.getByRole('row', { name: /R-reseller-channel/ })).toContainText('did not apply');
 
   const teams = page.getByRole('table', { name: 'Teams considered' });
+  // The team fact the rule's condition tested, with the team's value from the cited policy.
   await expect(teams.getByRole('row', { name: /Excluded by rule R-no-us-gambling/ })).toContainText(
-    'US SMB desk (us-smb)',
+    'US SMB desk (us-smb): entity.id = northwind-us-llc',
   );
   // Free attributes are personal data: the rule names the fact, its value is under Personal data.
   await expect(rules.getByRole('row', { name: /R-reseller-channel/ })).toContainText(

@@ -21,7 +21,8 @@ type Names = {
   teams: Record<string, string>;
   reps: Record<string, string>;
   licences: Record<string, { regulator: string; reference: string | null }>;
-  rules: Record<string, { description: string; reads: string[] }>;
+  rules: Record<string, { description: string; reads: string[]; tests: string[] }>;
+  teamFacts: Record<string, Record<string, unknown>>;
 };
 type Detail = { trace: Record<string, unknown>; names: Names | null };
 
@@ -77,6 +78,8 @@ describe('the case view trace', () => {
       'R-reseller-channel',
     ]);
     expect(gambling.names!.rules['R-no-us-gambling']!.reads).toEqual(['lead.industry']);
+    expect(gambling.names!.rules['R-no-us-gambling']!.tests).toEqual(['entity.id']);
+    expect(gambling.names!.teamFacts['us-smb']).toMatchObject({ 'entity.id': 'northwind-us-llc' });
     expect(gambling.trace.teams).toMatchObject({ excludedBy: { 'rule:R-no-us-gambling': ['us-smb'] } });
     expect(gambling.names!.rules['R-no-us-gambling']!.description).toContain('gambling');
     expect(gambling.names!.teams).toMatchObject({ 'us-smb': 'US SMB desk' });

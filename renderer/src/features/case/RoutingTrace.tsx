@@ -160,6 +160,15 @@ const GroupedCandidates = ({ t, names }: { t: TraceV2; names: Names }): ReactEle
         )
         .join('; ')}`;
     }
+    if (check.startsWith('rule:')) {
+      // The team facts the rule's condition tested, with this team's values from the cited policy.
+      const tests = names?.rules[check.slice('rule:'.length)]?.tests ?? [];
+      const values = names?.teamFacts[teamId] ?? {};
+      return tests
+        .filter((fact) => fact in values)
+        .map((fact) => `${fact} = ${describeValue(values[fact])}`)
+        .join('; ');
+    }
     return '';
   };
   return (
