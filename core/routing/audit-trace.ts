@@ -33,7 +33,7 @@ const groupBy = <T>(items: readonly T[], key: (item: T) => string, id: (item: T)
 
 /** The rules grouped by whether they applied, with the lead facts their `when` read (each fact once). */
 /** Facts from the lead's personal data (the company's industry, free attributes): their values stay beside the log. */
-const PERSONAL_FACT = /^lead\.(industry$|attributes\.)/;
+export const PERSONAL_FACT = /^lead\.(industry$|attributes\.)/;
 
 /**
  * The rules that applied (the others are the rest of the cited policy's rules), and the values of the lead facts their

@@ -35,11 +35,11 @@ export const licenceVerdictText = (licence: LicenceCheck, jurisdiction: string |
 };
 
 type Hit = { party?: unknown; listKind?: unknown; strength?: unknown; listId?: unknown; listVersion?: unknown };
-type ListedHit = Hit & { entryId?: unknown; score?: unknown; refusal?: unknown };
+export type ListedHit = Hit & { entryId?: unknown; score?: unknown; refusal?: unknown };
 
 /** One open screening hit: which party of the lead matched which listed entry. */
 export const hitText = (hit: ListedHit): string =>
-  `${String(hit.party)} matched entry ${String(hit.entryId)} of ${String(hit.listId)} ${String(hit.listVersion)} (${String(hit.listKind)}, ${String(hit.strength)}, score ${String(hit.score)})`;
+  `${hit.party === undefined ? 'a party' : String(hit.party)} matched entry ${String(hit.entryId)} of ${String(hit.listId)} ${String(hit.listVersion)} (${String(hit.listKind)}, ${String(hit.strength)}, score ${String(hit.score)})`;
 
 const outcomeLine = (decision: RoutingDecision, names: TraceNames | undefined): string => {
   const { outcome } = decision;

@@ -3,7 +3,7 @@ import type { ReactElement } from 'react';
 import type { TraceNames } from '../../../../core/routing/trace-names.ts';
 import { humanise } from '../../app/labels.ts';
 import {
-  AUTHORISATION_GAP,
+  AUTHORISATION_GAP_TEXT,
   TEAM_CHECKS,
   chosenName,
   describeValue,
@@ -155,7 +155,10 @@ const GroupedCandidates = ({ t, names }: { t: TraceV2; names: Names }): ReactEle
         .map(
           (rep) =>
             `${named(names?.reps, rep.rep)}: ${rep.authorisations
-              .map((gap, index) => `authorisation ${index + 1} ${AUTHORISATION_GAP[gap] ?? gap}`)
+              .map(
+                (gap, index) =>
+                  `authorisation ${index + 1} ${AUTHORISATION_GAP_TEXT[gap as keyof typeof AUTHORISATION_GAP_TEXT] ?? gap}`,
+              )
               .join(', ')}`,
         )
         .join('; ')}`;

@@ -1,7 +1,13 @@
 // The routing trace's stored formats (1, 2 and 3 of core/routing/audit-trace.ts) as the case view reads them, and the
 // words it uses for them: names beside ids from the cited policy, licence verdicts, authorisation gaps, screening hits.
 import * as z from 'zod';
+import { PERSONAL_FACT } from '../../../../core/routing/audit-trace.ts';
+import { named } from '../../../../core/routing/trace-names.ts';
 import type { TraceNames } from '../../../../core/routing/trace-names.ts';
+
+export { AUTHORISATION_GAP_TEXT, hitText } from '../../../../core/routing/explain.ts';
+export type { ListedHit as Hit } from '../../../../core/routing/explain.ts';
+export { named } from '../../../../core/routing/trace-names.ts';
 
 // The audit trace formats of core/routing/audit-trace.ts, read leniently: an unknown shape falls back to raw JSON.
 // Format 3 adds rules and unauthorised reps (licences checked jurisdiction first); format 2 groups licences and teams
@@ -91,12 +97,6 @@ export const describeValue = (value: unknown): string => {
 
 export type Names = TraceNames | null;
 
-/** "Name (id)", or the id alone when the cited policy is not on this workstation or has no name for it. */
-export const named = (map: Readonly<Record<string, string>> | undefined, id: string): string => {
-  const name = map?.[id];
-  return name === undefined || name === id ? id : `${name} (${id})`;
-};
-
 /** A licence with its regulator and the regulator's reference, where the policy has one. */
 export const licenceName = (names: Names, id: string): string => {
   const licence = names?.licences[id];
@@ -119,10 +119,6 @@ export const licenceVerdict = (verdict: string, jurisdiction: string | null): st
   return `excluded by ${LICENCE_CHECK[verdict] ?? verdict}`;
 };
 
-/** A fact's value as the lead had it: absent facts say so rather than showing a dash. */
-/** Lead facts whose values are personal data, kept beside the log (core/routing/audit-trace.ts leaves them out). */
-const PERSONAL_FACT = /^lead\.(industry$|attributes\.)/;
-
 /** A fact's value as the trace records it: a personal fact is named only; a fact the lead did not give says so. */
 export const factValue = (fact: string, facts: Readonly<Record<string, unknown>>): string =>
   PERSONAL_FACT.test(fact)
@@ -131,21 +127,10 @@ export const factValue = (fact: string, facts: Readonly<Record<string, unknown>>
       ? '(not given)'
       : describeValue(facts[fact]);
 
-export const AUTHORISATION_GAP: Readonly<Record<string, string>> = {
-  jurisdiction: 'not for this jurisdiction',
-  product: 'not for this product',
-  customerType: 'not for this customer type',
-  expired: 'expired before the decision date',
-};
-
 export const chosenName = (
   map: Readonly<Record<string, string>> | undefined,
   value: Record<string, unknown> | null,
 ): string => (value !== null && typeof value.id === 'string' ? named(map, value.id) : '');
-
-export type Hit = Record<string, unknown>;
-export const hitText = (hit: Hit): string =>
-  `${String(hit.party ?? 'a party')} matched entry ${String(hit.entryId)} of ${String(hit.listId)} ${String(hit.listVersion ?? '')} (${String(hit.listKind)}, ${String(hit.strength)}, score ${String(hit.score)})`;
 
 export type ParsedTrace = { readonly format: 1; readonly t: TraceV1 } | { readonly format: 2 | 3; readonly t: TraceV2 };
 
