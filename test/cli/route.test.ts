@@ -265,5 +265,7 @@ describe('perimeter route', () => {
     const run = runCli(['demo']);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/28 decisions: 7 assigned, 18 refused, 2 held, 1 waiting_for_capacity/);
+    // The decision it explains names the rep, team and entity beside their ids, like perimeter route --explain.
+    expect(run.stdout).toContain('ASSIGNED to rep Amélie Laurent (rep-amelie) in team EU SME desk (eu-sme)');
   });
 });
