@@ -10,6 +10,7 @@ import {
   licenceVerdict,
   named,
   parseRoutingTrace,
+  teamExclusionText,
 } from '../../renderer/src/features/case/routing-trace-text.ts';
 import { basePolicy, compileInput, lead } from '../support/policy-builder.ts';
 
@@ -92,5 +93,31 @@ describe('the words of the trace', () => {
     expect(named(names.entities, 'gone')).toBe('gone');
     expect(licenceName(names, 'fca')).toBe('fca (FCA, ref. FRN 900123)');
     expect(named(undefined, 'r1')).toBe('r1');
+  });
+});
+
+describe('why a team was excluded', () => {
+  it('names each rep team.authorisedRep checked and how each authorisation falls short', () => {
+    const input = basePolicy({
+      reps: [
+        {
+          id: 'r1',
+          name: 'Rep One',
+          team: 'uk-team',
+          capacity: 2,
+          authorisations: [
+            { products: ['pay'], jurisdictions: ['FR'], customerTypes: ['professional'] },
+            { products: ['pay'], jurisdictions: ['GB'], customerTypes: ['professional'], validTo: '2025-01-01' },
+          ],
+        },
+      ],
+    });
+    const decision = routeLead(compileInput(input), lead(), emptyRoutingState, '2026-11-23T10:00:00Z').decisions[0]!;
+    const parsed = parseRoutingTrace(auditTraceOf(decision) as Record<string, unknown>);
+    if (parsed === null || parsed.format === 1) throw new Error('expected a grouped trace');
+    const names = traceNamesOf(PolicyBundleSchema.parse(input));
+    expect(teamExclusionText(parsed.t, names, 'team.authorisedRep', 'uk-team')).toBe(
+      'no rep is authorised: Rep One (r1): authorisation 1 not for this jurisdiction, authorisation 2 expired before the decision date',
+    );
   });
 });

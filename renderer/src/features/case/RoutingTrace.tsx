@@ -3,7 +3,6 @@ import type { ReactElement } from 'react';
 import type { TraceNames } from '../../../../core/routing/trace-names.ts';
 import { humanise } from '../../app/labels.ts';
 import {
-  AUTHORISATION_GAP_TEXT,
   TEAM_CHECKS,
   chosenName,
   describeValue,
@@ -13,6 +12,7 @@ import {
   licenceVerdict,
   named,
   parseRoutingTrace,
+  teamExclusionText,
 } from './routing-trace-text.ts';
 import type { Hit, Names, TraceV1, TraceV2 } from './routing-trace-text.ts';
 
@@ -133,7 +133,6 @@ const ListedCandidates = ({ t, names }: { t: TraceV1; names: Names }): ReactElem
 const GroupedCandidates = ({ t, names }: { t: TraceV2; names: Names }): ReactElement => {
   const licenceGroups = Object.entries(t.licences);
   const excluded = Object.entries(t.teams.excludedBy);
-  const unauthorised = t.teams.unauthorisedReps ?? {};
   const entityList = (ids: readonly string[]): string =>
     ids.map((id) => named(names?.entities, id)).join(', ') || 'none';
   // The rules that applied, then the rest of the cited policy's rules (known when its names are here).
@@ -146,34 +145,7 @@ const GroupedCandidates = ({ t, names }: { t: TraceV2; names: Names }): ReactEle
           .map((id) => [id, false] as const),
       ]
     : [];
-  const teamExclusion = (check: string, teamId: string): string => {
-    if (check === 'team.authorisedRep') {
-      const reps = unauthorised[teamId];
-      if (reps === undefined) return 'no authorised rep';
-      if (reps.length === 0) return 'the team has no reps';
-      return `no rep is authorised: ${reps
-        .map(
-          (rep) =>
-            `${named(names?.reps, rep.rep)}: ${rep.authorisations
-              .map(
-                (gap, index) =>
-                  `authorisation ${index + 1} ${AUTHORISATION_GAP_TEXT[gap as keyof typeof AUTHORISATION_GAP_TEXT] ?? gap}`,
-              )
-              .join(', ')}`,
-        )
-        .join('; ')}`;
-    }
-    if (check.startsWith('rule:')) {
-      // The team facts the rule's condition tested, with this team's values from the cited policy.
-      const tests = names?.rules[check.slice('rule:'.length)]?.tests ?? [];
-      const values = names?.teamFacts[teamId] ?? {};
-      return tests
-        .filter((fact) => fact in values)
-        .map((fact) => `${fact} = ${describeValue(values[fact])}`)
-        .join('; ');
-    }
-    return '';
-  };
+  const teamExclusion = (check: string, teamId: string): string => teamExclusionText(t, names, check, teamId);
   return (
     <>
       <table className="data">

@@ -5,7 +5,9 @@ import { PERSONAL_FACT } from '../../../../core/routing/audit-trace.ts';
 import { named } from '../../../../core/routing/trace-names.ts';
 import type { TraceNames } from '../../../../core/routing/trace-names.ts';
 
-export { AUTHORISATION_GAP_TEXT, hitText } from '../../../../core/routing/explain.ts';
+import { AUTHORISATION_GAP_TEXT } from '../../../../core/routing/explain.ts';
+
+export { hitText } from '../../../../core/routing/explain.ts';
 export type { ListedHit as Hit } from '../../../../core/routing/explain.ts';
 export { named } from '../../../../core/routing/trace-names.ts';
 
@@ -142,4 +144,30 @@ export const parseRoutingTrace = (trace: Record<string, unknown>): ParsedTrace |
   }
   const parsed = TraceV1Schema.safeParse(trace);
   return parsed.success ? { format: 1, t: parsed.data } : null;
+};
+
+/**
+ * Why a team was excluded, beyond the check's name: for want of an authorised rep, each rep checked and how each of
+ * its authorisations falls short; for a rule, the team facts its condition tested with the team's values.
+ */
+export const teamExclusionText = (t: TraceV2, names: Names, check: string, teamId: string): string => {
+  if (check === 'team.authorisedRep') {
+    const reps = t.teams.unauthorisedReps?.[teamId];
+    if (reps === undefined) return '';
+    if (reps.length === 0) return 'the team has no reps';
+    const gapText = (gap: string, index: number): string =>
+      `authorisation ${index + 1} ${AUTHORISATION_GAP_TEXT[gap as keyof typeof AUTHORISATION_GAP_TEXT] ?? gap}`;
+    return `no rep is authorised: ${reps
+      .map((rep) => `${named(names?.reps, rep.rep)}: ${rep.authorisations.map(gapText).join(', ')}`)
+      .join('; ')}`;
+  }
+  if (check.startsWith('rule:')) {
+    const tests = names?.rules[check.slice('rule:'.length)]?.tests ?? [];
+    const values = names?.teamFacts[teamId] ?? {};
+    return tests
+      .filter((fact) => fact in values)
+      .map((fact) => `${fact} = ${describeValue(values[fact])}`)
+      .join('; ');
+  }
+  return '';
 };
