@@ -1,6 +1,6 @@
 // The routing trace in the case view reads as a compliance officer would follow it (issue 12 §4): names beside ids,
 // licences by jurisdiction first with the regulator's reference, the rules with the facts they read, the team a rule
-// excluded, and the screening hit that decided the queue. It only reads cases, so it leaves them for later specs.
+// excluded, and the screening hit that decided the queue. It only reads cases (of any status), so spec order is free.
 import { expect, test } from '@playwright/test';
 import { expectAccessible, signIn, snap } from './support/app.ts';
 
@@ -8,6 +8,8 @@ test('a rule refusal names the policy, entities, the rule, its facts and the tea
   page,
 }, testInfo) => {
   await signIn(page, 'uma');
+  // Any status: the spec reads the case whether or not a spec that ran before it has decided it.
+  await page.getByLabel('Status').selectOption('any');
   await page.getByLabel('Search').fill('L-CA-GAMBLING');
   await expect(page.locator('.facts')).toContainText('L-CA-GAMBLING');
   const trace = page.getByRole('region', { name: 'Routing trace' });
@@ -50,6 +52,7 @@ test('a rule refusal names the policy, entities, the rule, its facts and the tea
 
 test('a screening refusal names the party and the listed entry that decided the queue', async ({ page }, testInfo) => {
   await signIn(page, 'sam');
+  await page.getByLabel('Status').selectOption('any');
   await page.getByLabel('Search').fill('L-SANCTIONS');
   await expect(page.locator('.facts')).toContainText('L-SANCTIONS');
   const gates = page.getByRole('table', { name: 'Gates, in the order they were evaluated' });
