@@ -6,6 +6,36 @@ import { AuditEventTypeSchema } from '../audit/event-types.ts';
 import { UtcTime } from '../audit/fields.ts';
 
 const Id = z.string().trim().min(1).max(100);
+
+const NameMap = z.record(z.string(), z.string());
+/** core/routing/trace-names.ts TraceNames: what a routing trace's ids stand for in the policy it cites. */
+const TraceNamesSchema = z.strictObject({
+  policyLabel: z.string(),
+  policyName: z.string(),
+  entities: NameMap,
+  teams: NameMap,
+  reps: NameMap,
+  products: NameMap,
+  licences: z.record(
+    z.string(),
+    z.strictObject({
+      regulator: z.string(),
+      regime: z.string(),
+      reference: z.string().nullable(),
+      entityId: z.string(),
+    }),
+  ),
+  rules: z.record(
+    z.string(),
+    z.strictObject({
+      description: z.string(),
+      effect: z.string(),
+      reads: z.array(z.string()),
+      tests: z.array(z.string()),
+    }),
+  ),
+  teamFacts: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
+});
 const Reason = z.string().trim().min(5, 'a reason of at least 5 characters is required').max(2000);
 const IsoTime = z.string();
 
@@ -225,6 +255,8 @@ export const API = {
       maker: z.record(z.string(), z.unknown()).nullable(),
       checker: z.record(z.string(), z.unknown()).nullable(),
       trace: z.record(z.string(), z.unknown()),
+      /** Names for the ids the trace mentions, from the policy its rule version cites; null when that policy is not here. */
+      names: TraceNamesSchema.nullable(),
       history: z.array(
         z.strictObject({
           sequence: z.string(),

@@ -3,12 +3,18 @@
 // that the rule version already fixes, and without the address text (personal data, kept beside the log). The rule
 // version names the published policy, which is in the log. Licences and teams are grouped by verdict (format 2): a
 // large map would otherwise repeat the same field names for every candidate of every decision (decision 0038).
+// Format 3 (decision 0115) checks licences jurisdiction first (so a verdict means "first failed in that order"), adds
+// the firm's rules (which applied, and the values of the lead facts their `when` read) and, for teams excluded by team.authorisedRep,
+// each rep checked and why. Names stay out: the case view resolves them from the cited policy at render time.
 import type { JsonObject } from '../audit/entry.ts';
 import type { RoutingDecision } from './route.ts';
-import type { LicenceCheck } from './trace.ts';
+import type { LicenceCheck, RuleApplication, TeamConsideration } from './trace.ts';
 
-/** The audit trace's format: 2 groups licences and teams by verdict (format 1, without this field, listed each). */
-export const AUDIT_TRACE_FORMAT = 2;
+/**
+ * The audit trace's format: 3 adds rules and unauthorised reps and checks licences jurisdiction first; 2 grouped
+ * licences and teams by verdict; 1 (without this field) listed each. Readers keep every format: entries are forever.
+ */
+export const AUDIT_TRACE_FORMAT = 3;
 
 const licenceVerdict = (licence: LicenceCheck): string =>
   licence.covers ? `covers:${licence.via}` : (licence.failed?.constraint ?? 'unknown');
@@ -23,6 +29,31 @@ const groupBy = <T>(items: readonly T[], key: (item: T) => string, id: (item: T)
     else groups.set(name, [id(item)]);
   }
   return Object.fromEntries(groups);
+};
+
+/** The rules grouped by whether they applied, with the lead facts their `when` read (each fact once). */
+/** Facts from the lead's personal data (the company's industry, free attributes): their values stay beside the log. */
+export const PERSONAL_FACT = /^lead\.(industry$|attributes\.)/;
+
+/**
+ * The rules that applied (the others are the rest of the cited policy's rules), and the values of the lead facts their
+ * `when` read, each fact once. Facts the lead did not give and facts from its personal data are left out: a reader
+ * tells them apart by the fact's name (PERSONAL_FACT).
+ */
+const rulesOf = (rules: readonly RuleApplication[]): JsonObject => {
+  const facts: Record<string, unknown> = {};
+  for (const rule of rules)
+    for (const [fact, value] of Object.entries(rule.facts))
+      if (value !== null && !PERSONAL_FACT.test(fact)) facts[fact] = value;
+  return { applied: rules.filter((rule) => rule.applied).map((rule) => rule.ruleId), facts: facts as JsonObject };
+};
+
+/** For each team team.authorisedRep excluded: every rep checked with the first gap of each of its authorisations. */
+const unauthorisedRepsOf = (teams: readonly TeamConsideration[]): JsonObject => {
+  const reps: Record<string, unknown> = {};
+  for (const team of teams)
+    if (team.excludedBy?.constraint === 'team.authorisedRep') reps[team.teamId] = team.excludedBy.inputs.checked ?? [];
+  return Object.keys(reps).length > 0 ? { unauthorisedReps: reps as JsonObject } : {};
 };
 
 export const auditTraceOf = (decision: RoutingDecision): JsonObject => {
@@ -56,8 +87,8 @@ export const auditTraceOf = (decision: RoutingDecision): JsonObject => {
       licensed: trace.entities.filter((entity) => entity.licensed).map((entity) => entity.entityId),
       unlicensed: trace.entities.filter((entity) => !entity.licensed).map((entity) => entity.entityId),
     },
-    // Every licence of those entities, grouped by its verdict: "covers:home", "covers:passport", or the first
-    // constraint it failed. Which entity holds which licence is the policy's (the rule version), not restated here.
+    // Every licence of those entities, grouped by its verdict: "covers:home" (held in its own right),
+    // "covers:passport", or the first constraint it failed, jurisdiction first. Which entity holds which licence is the policy's (the rule version), not restated here.
     licences: groupBy(
       trace.entities.flatMap((entity) => entity.licences),
       licenceVerdict,
@@ -80,7 +111,10 @@ export const auditTraceOf = (decision: RoutingDecision): JsonObject => {
         (team) => team.excludedBy!.constraint,
         (team) => team.teamId,
       ),
+      ...unauthorisedRepsOf(trace.teams),
     },
+    // Once team selection was reached: the rules whose `when` held, and the lead facts the rules read.
+    ...(trace.rules.length > 0 ? { rules: rulesOf(trace.rules) } : {}),
     reps: trace.reps.map((rep) => ({
       repId: rep.repId,
       teamId: rep.teamId,

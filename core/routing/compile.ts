@@ -46,6 +46,9 @@ export type CompiledRule = {
   readonly condition: CompiledCondition;
   /** The rule's inputs as they appear in every trace check it makes (built once). */
   readonly traceInputs: Readonly<Record<string, unknown>>;
+  /** The distinct facts `when` reads (shown with their values in the trace) and those `condition` reads. */
+  readonly whenFacts: readonly string[];
+  readonly conditionFacts: readonly string[];
   /** Whether the condition reads lead facts; if not, its verdict per team is fixed for a path and can be memoised. */
   readonly conditionReadsLead: boolean;
 };
@@ -143,6 +146,8 @@ export const compilePolicy = (policy: PolicyBundle, version: RuleVersion): Compi
       when: rule.when ? compileCondition(rule.when, vocabulary.within) : null,
       condition: compileCondition(rule.condition, vocabulary.within),
       traceInputs: { effect: rule.effect, description: rule.description },
+      whenFacts: rule.when ? [...new Set(factsOf(rule.when))] : [],
+      conditionFacts: [...new Set(factsOf(rule.condition))],
       conditionReadsLead: factsOf(rule.condition).some((fact) => fact.startsWith('lead.')),
     })),
     netWorthBands: new Map(policy.netWorthBands.map((band) => [band.id, band])),

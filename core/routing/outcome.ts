@@ -25,6 +25,12 @@ export type RefusalReason =
 
 export type HoldReason = 'kyc_not_verified' | 'aml_documentation_incomplete';
 
+/** Every hold reason, for documentation checks (the record type makes the compiler list them all). */
+export const HOLD_REASONS = Object.keys({
+  kyc_not_verified: true,
+  aml_documentation_incomplete: true,
+} satisfies Record<HoldReason, true>) as HoldReason[];
+
 /** The queue each refusal lands in: one place, so a reason can never drift into the wrong queue. */
 export const QUEUE_FOR_REFUSAL: Readonly<Record<RefusalReason, ReviewQueue>> = {
   not_screened: 'screening_review',

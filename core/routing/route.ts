@@ -19,8 +19,10 @@ import type {
   ConstraintCheck,
   EntityConsideration,
   LicenceCheck,
+  AuthorisationGap,
   RepConsideration,
   RoutingTrace,
+  RuleApplication,
   TaggingTrace,
   TeamConsideration,
 } from './trace.ts';
@@ -117,6 +119,17 @@ const routeLeadInto = (policy: CompiledPolicy, lead: Lead, working: WorkingState
   return lead.productInterests.map((productId) => decidePath(policy, lead, tagging, productId, working, at));
 };
 
+type OpenHit = NonNullable<Lead['screening']>['hits'][number];
+
+/** Open hits by severity: the first kind present decides the refusal (and so the queue). */
+const SCREENING_SEVERITY: readonly (readonly [RefusalReason, (hit: OpenHit) => boolean])[] = [
+  ['sanctions_match', (hit) => hit.listKind === 'sanctions' && hit.strength === 'strong'],
+  ['potential_sanctions_match', (hit) => hit.listKind === 'sanctions'],
+  ['blocklist_match', (hit) => hit.listKind === 'blocklist'],
+  ['pep_match', (hit) => hit.listKind === 'pep'],
+  ['adverse_media_match', (hit) => hit.listKind === 'adverse_media'],
+];
+
 const screeningGate = (
   policy: CompiledPolicy,
   lead: Lead,
@@ -129,31 +142,33 @@ const screeningGate = (
     };
   }
   const open = lead.screening.hits.filter((hit) => !hit.cleared);
-  const first = (predicate: (hit: (typeof open)[number]) => boolean): boolean => open.some(predicate);
-  const refusal: RefusalReason | null = first((hit) => hit.listKind === 'sanctions' && hit.strength === 'strong')
-    ? 'sanctions_match'
-    : first((hit) => hit.listKind === 'sanctions')
-      ? 'potential_sanctions_match'
-      : first((hit) => hit.listKind === 'blocklist')
-        ? 'blocklist_match'
-        : first((hit) => hit.listKind === 'pep')
-          ? 'pep_match'
-          : first((hit) => hit.listKind === 'adverse_media')
-            ? 'adverse_media_match'
-            : null;
+  // The open hit that decides the queue: the most severe kind, in this order (the first such hit in the lead's order).
+  let deciding: { hit: (typeof open)[number]; refusal: RefusalReason } | null = null;
+  for (const [refusal, decides] of SCREENING_SEVERITY) {
+    const hit = open.find(decides);
+    if (hit !== undefined) {
+      deciding = { hit, refusal };
+      break;
+    }
+  }
+  const refusal = deciding?.refusal ?? null;
+  // The listed entry's name is left out: the trace goes into the hashed log, and names live beside it.
+  const listed = (hit: (typeof open)[number]) => ({
+    party: hit.party,
+    listKind: hit.listKind,
+    strength: hit.strength,
+    listId: hit.listId,
+    listVersion: hit.listVersion,
+    entryId: hit.entryId,
+    score: hit.score,
+  });
   return {
     check: check('screening.clear', refusal === null, {
       screenedAt: lead.screening.screenedAt,
       hits: lead.screening.hits.length,
       cleared: lead.screening.hits.length - open.length,
-      open: open.map((hit) => ({
-        listKind: hit.listKind,
-        strength: hit.strength,
-        listId: hit.listId,
-        listVersion: hit.listVersion,
-        entryId: hit.entryId,
-        score: hit.score,
-      })),
+      open: open.map(listed),
+      decidedBy: deciding === null ? null : { ...listed(deciding.hit), refusal: deciding.refusal },
     }),
     refusal,
   };
@@ -167,8 +182,28 @@ const licenceCovers = (
   date: string,
 ): LicenceCheck => {
   const { licence } = compiled;
-  const base = { licenceId: licence.id, regulator: licence.regulator, regime: licence.regime };
+  const base = {
+    licenceId: licence.id,
+    regulator: licence.regulator,
+    regime: licence.regime,
+    reference: licence.reference ?? null,
+  };
   const fail = (failed: ConstraintCheck): LicenceCheck => ({ ...base, covers: false, via: null, failed });
+  // Jurisdiction first: a licence for another place is excluded for that, whatever its dates or products say.
+  const passport = licence.passporting;
+  const via: 'home' | 'passport' | null = isInside(tag, compiled.homeCodes)
+    ? 'home'
+    : passport && isInside(tag, compiled.passportCodes)
+      ? 'passport'
+      : null;
+  if (via === null)
+    return fail(
+      check('licence.jurisdiction', false, {
+        jurisdiction: tag,
+        jurisdictions: licence.jurisdictions,
+        passportedInto: passport?.into ?? [],
+      }),
+    );
   if (!compiled.productIds.has(product.id) && !compiled.productClasses.has(product.class))
     return fail(
       check('licence.product', false, {
@@ -184,22 +219,11 @@ const licenceCovers = (
     return fail(
       check('licence.validity', false, { date, validFrom: licence.validFrom, validTo: licence.validTo ?? null }),
     );
-  if (isInside(tag, compiled.homeCodes)) return { ...base, covers: true, via: 'home', failed: null };
-  const passport = licence.passporting;
-  if (passport && isInside(tag, compiled.passportCodes)) {
-    if (passport.validFrom !== undefined && date < passport.validFrom)
-      return fail(
-        check('licence.passportValidity', false, { date, jurisdiction: tag, passportValidFrom: passport.validFrom }),
-      );
-    return { ...base, covers: true, via: 'passport', failed: null };
-  }
-  return fail(
-    check('licence.jurisdiction', false, {
-      jurisdiction: tag,
-      jurisdictions: licence.jurisdictions,
-      passportedInto: passport?.into ?? [],
-    }),
-  );
+  if (via === 'passport' && passport?.validFrom !== undefined && date < passport.validFrom)
+    return fail(
+      check('licence.passportValidity', false, { date, jurisdiction: tag, passportValidFrom: passport.validFrom }),
+    );
+  return { ...base, covers: true, via, failed: null };
 };
 
 const repAuthorised = (rep: CompiledRep, productId: string, tag: string, customerType: string, date: string): boolean =>
@@ -209,6 +233,24 @@ const repAuthorised = (rep: CompiledRep, productId: string, tag: string, custome
       authorisation.customerTypes.has(customerType) &&
       (authorisation.validTo === undefined || date <= authorisation.validTo) &&
       isInside(tag, authorisation.codes),
+  );
+
+/** Why each of a rep's authorisations does not cover the path (the first dimension each fails, jurisdiction first). */
+const authorisationGaps = (
+  rep: CompiledRep,
+  productId: string,
+  tag: string,
+  customerType: string,
+  date: string,
+): AuthorisationGap[] =>
+  rep.authorisations.map((authorisation) =>
+    !isInside(tag, authorisation.codes)
+      ? 'jurisdiction'
+      : !authorisation.products.has(productId)
+        ? 'product'
+        : !authorisation.customerTypes.has(customerType)
+          ? 'customerType'
+          : 'expired',
   );
 
 const repAbsent = (rep: CompiledRep, date: string): boolean =>
@@ -270,6 +312,39 @@ const teamFacts =
           : read(fact);
     }
   };
+
+/** team.authorisedRep: passes on the first authorised rep; when none is, names each rep checked and why not. */
+const authorisedRepCheck = (
+  team: CompiledTeam,
+  productId: string,
+  tag: string,
+  customerType: string,
+  date: string,
+): ConstraintCheck => {
+  const inputs = { product: productId, jurisdiction: tag, customerType, date, reps: team.reps.length };
+  if (team.reps.some((rep) => repAuthorised(rep, productId, tag, customerType, date)))
+    return check('team.authorisedRep', true, inputs);
+  return check('team.authorisedRep', false, {
+    ...inputs,
+    checked: team.reps.map((rep) => ({
+      rep: rep.rep.id,
+      authorisations: authorisationGaps(rep, productId, tag, customerType, date),
+    })),
+  });
+};
+
+/** Each fact with its value as read (null when absent), for the trace. */
+const factValues = (
+  facts: readonly string[],
+  read: (fact: string) => Scalar | readonly Scalar[] | undefined,
+): Record<string, unknown> => {
+  const values: Record<string, unknown> = {};
+  for (const fact of facts) {
+    const value = read(fact);
+    values[fact] = value === undefined ? null : Array.isArray(value) ? [...(value as readonly Scalar[])] : value;
+  }
+  return values;
+};
 
 type Candidate = { readonly entity: CompiledEntity; readonly licenceId: string; readonly rank: number };
 type EligibleTeam = Candidate & { readonly team: CompiledTeam; readonly score: number };
@@ -353,18 +428,7 @@ const evaluatePath = (
             jurisdictions: team.team.jurisdictions,
           }),
         ) &&
-        consider(
-          check(
-            'team.authorisedRep',
-            team.reps.some((rep) => repAuthorised(rep, product.id, tag, customerType, date)),
-            {
-              product: product.id,
-              jurisdiction: tag,
-              customerType,
-              reps: team.reps.length,
-            },
-          ),
-        );
+        consider(authorisedRepCheck(team, product.id, tag, customerType, date));
       const consideration: TeamConsideration = {
         teamId: team.team.id,
         entityId: candidate.entity.entity.id,
@@ -432,11 +496,10 @@ const filterTeams = (
     for (const compiled of applicableRules) {
       if (compiled.rule.effect === 'prefer') continue;
       const holds = compiled.condition(readTeam);
-      const ruleCheck = check(
-        `rule:${compiled.rule.id}`,
-        compiled.rule.effect === 'require' ? holds : !holds,
-        compiled.traceInputs,
-      );
+      const ruleCheck = check(`rule:${compiled.rule.id}`, compiled.rule.effect === 'require' ? holds : !holds, {
+        ...compiled.traceInputs,
+        facts: factValues(compiled.conditionFacts, readTeam),
+      });
       checks.push(ruleCheck);
       if (!ruleCheck.passed) {
         excludedBy = ruleCheck;
@@ -480,6 +543,7 @@ const decidePath = (
   const steps: ConstraintCheck[] = [];
   let entities: EntityConsideration[] = [];
   let teams: TeamConsideration[] = [];
+  const rules: RuleApplication[] = [];
   const reps: RepConsideration[] = [];
   const chosen: { entity: Choice | null; team: Choice | null; rep: Choice | null } = {
     entity: null,
@@ -502,6 +566,7 @@ const decidePath = (
       steps,
       jurisdiction: tagging,
       entities,
+      rules,
       teams,
       reps,
       chosen,
@@ -560,8 +625,17 @@ const decidePath = (
   // 4. Teams of the licensed entities: authority, customer type, jurisdiction and an authorised rep (memoised per
   // path), then the firm's rules over this lead's facts.
   const readLead = leadFacts(lead, tagging, product, policy);
-  const applicableRules =
-    policy.rules.length === 0 ? policy.rules : policy.rules.filter((rule) => rule.when === null || rule.when(readLead));
+  const applicableRules: CompiledRule[] = [];
+  for (const rule of policy.rules) {
+    const applied = rule.when === null || rule.when(readLead);
+    if (applied) applicableRules.push(rule);
+    rules.push({
+      ruleId: rule.rule.id,
+      effect: rule.rule.effect,
+      applied,
+      facts: factValues(rule.whenFacts, readLead),
+    });
+  }
   const filtered = filterTeams(policy, path, applicableRules, readLead);
   teams = filtered.teams as TeamConsideration[];
   const eligible = filtered.eligible;

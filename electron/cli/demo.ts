@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { compilePolicy } from '../../core/routing/compile.ts';
 import { explainDecision } from '../../core/routing/explain.ts';
 import { emptyRoutingState, routeBatch } from '../../core/routing/route.ts';
+import { traceNamesOf } from '../../core/routing/trace-names.ts';
 import { formatLeadProblem, readLeadFile } from '../services/leads/read-lead-file.ts';
 import { formatPolicyProblem, loadPolicyFile } from '../services/policy/load-policy-file.ts';
 import { CliError, EXIT_INVALID } from './exit.ts';
@@ -56,7 +57,7 @@ export const registerDemoCommand = (program: Command): void => {
       if (passported) {
         out();
         out('One decision explained (perimeter route --explain shows any):');
-        out(explainDecision(passported));
+        out(explainDecision(passported, traceNamesOf(loaded.value.policy)));
       }
       out();
       out(

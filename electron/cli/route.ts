@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { compilePolicy } from '../../core/routing/compile.ts';
 import { explainDecision } from '../../core/routing/explain.ts';
 import { emptyRoutingState, routeBatch } from '../../core/routing/route.ts';
+import { traceNamesOf } from '../../core/routing/trace-names.ts';
 import type { RoutingDecision, RoutingState } from '../../core/routing/route.ts';
 import { allOrNothing, formatLeadProblem, readLeadFileRecords } from '../services/leads/read-lead-file.ts';
 import { formatPolicyProblem, loadPolicyFile } from '../services/policy/load-policy-file.ts';
@@ -35,6 +36,8 @@ export const decisionRecord = (decision: RoutingDecision): Record<string, unknow
     reason: outcome.kind === 'refused' || outcome.kind === 'held' ? outcome.reason : null,
     entity: outcome.kind === 'refused' ? null : outcome.entityId,
     team: outcome.kind === 'assigned' || outcome.kind === 'held' ? outcome.teamId : null,
+    // The teams a waiting path waits on (any of them freeing capacity lets it be assigned), in routing order.
+    teams: outcome.kind === 'waiting_for_capacity' ? outcome.teamIds : null,
     rep: outcome.kind === 'assigned' ? outcome.repId : null,
     licence: outcome.kind === 'assigned' ? outcome.licenceId : null,
     ruleVersion: decision.ruleVersion,
@@ -109,8 +112,9 @@ export const registerRouteCommand = (program: Command): void => {
         state,
         at,
       );
+      const names = options.explain ? traceNamesOf(loaded.value.policy) : undefined;
       const output = options.explain
-        ? result.decisions.map((decision) => `${explainDecision(decision)}\n`).join('\n')
+        ? result.decisions.map((decision) => `${explainDecision(decision, names)}\n`).join('\n')
         : result.decisions.map((decision) => `${JSON.stringify(decisionRecord(decision))}\n`).join('');
       process.stdout.write(output);
       if (options.state) {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { examplesDir } from '../support/examples.ts';
+import { examplesDir, repoRoot } from '../support/examples.ts';
 import { runCli } from '../support/cli.ts';
 
 const fintechPolicy = join(examplesDir, 'fintech', 'policy.yaml');
@@ -92,8 +92,20 @@ describe('perimeter route', () => {
   it('renders decisions as text with --explain', () => {
     const run = runCli(['route', '--policy', fintechPolicy, '--leads', fintechLeads, '--at', AT, '--explain']);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('Lead L-FR-SME / product business-payments: ASSIGNED');
-    expect(run.stdout).toContain('covers via passport');
+    expect(run.stdout).toContain(
+      'Lead L-FR-SME / product Business payment account (business-payments): ASSIGNED to rep Amélie Laurent (rep-amelie) in team EU SME desk (eu-sme) of Northwind Pay Europe AB (northwind-eu-ab)',
+    );
+    expect(run.stdout).toContain('policy "Northwind Pay licensing map", label 2026.11-1, rule version sha256:');
+    expect(run.stdout).toContain(
+      'licence fi-psd2-pi [Finansinspektionen, PSD2 payment institution, ref. 47110]: passported into FR',
+    );
+    // Jurisdiction is checked first: a French lead's trace does not exclude a New York licence for its dates.
+    const french = run.stdout.split('\n\n').find((block) => block.startsWith('Lead L-FR-SME'))!;
+    expect(french).toContain(
+      'licence ny-dfs-mtl [NYDFS, New York money transmitter licence]: excluded by licence.jurisdiction',
+    );
+    expect(french).not.toContain('licence.validity');
+    expect(run.stdout).not.toContain('covers via');
   });
 
   it('reads CSV leads with the documented columns', () => {
@@ -173,6 +185,60 @@ describe('perimeter route', () => {
     expect(existsSync(`${state}.tmp`)).toBe(false);
   });
 
+  it('names the teams a waiting decision waits on, in JSON and in --explain', () => {
+    const dir = temp();
+    const leads = join(dir, 'leads.jsonl');
+    const state = join(dir, 'state.json');
+    const reseller = readFileSync(fintechLeads, 'utf8')
+      .split('\n')
+      .find((line) => line.includes('"L-UK-RESELLER"'))!;
+    writeFileSync(leads, `${reseller}\n`);
+    // The documented --state format (docs/leads.md): the reseller team's only rep is at capacity.
+    writeFileSync(state, JSON.stringify({ cursors: { 'uk-reseller': 0 }, openAssignments: { 'rep-priya': 30 } }));
+    const run = runCli(['route', '--policy', fintechPolicy, '--leads', leads, '--state', state, '--at', AT]);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      outcome: 'waiting_for_capacity',
+      entity: 'northwind-uk-ltd',
+      teams: ['uk-reseller'],
+      team: null,
+      rep: null,
+    });
+    const explained = runCli([
+      'route',
+      '--policy',
+      fintechPolicy,
+      '--leads',
+      leads,
+      '--state',
+      state,
+      '--at',
+      AT,
+      '--explain',
+    ]);
+    expect(explained.stdout).toContain(
+      'WAITING FOR CAPACITY at Northwind Pay UK Limited (northwind-uk-ltd) (teams UK reseller partnerships (uk-reseller))',
+    );
+    expect(explained.stdout).toContain('skipped (at_capacity) Priya');
+  });
+
+  it('reads the --state file exactly as docs/leads.md documents it', () => {
+    const docs = readFileSync(join(repoRoot, 'docs', 'leads.md'), 'utf8');
+    const section = docs.split('## The `--state` file')[1];
+    expect(section, 'docs/leads.md documents the --state file').toBeDefined();
+    const example = /```json\n([^`]+)```/.exec(section!)![1]!;
+    const dir = temp();
+    const state = join(dir, 'state.json');
+    writeFileSync(state, example);
+    const run = runCli(['route', '--policy', fintechPolicy, '--leads', fintechLeads, '--state', state, '--at', AT]);
+    expect(run.status).toBe(0);
+    const written = JSON.parse(readFileSync(state, 'utf8'));
+    expect(Object.keys(written)).toEqual(['cursors', 'openAssignments']);
+    // The documented example's counts carry on: rep-harry (capacity 1) already holds one, so he is never chosen.
+    expect(written.openAssignments['rep-harry']).toBe(1);
+    expect(written.openAssignments['rep-olivia']).toBeGreaterThan(12);
+  });
+
   it('rejects a malformed state file and a bad --at with a clear message, exit 2', () => {
     const dir = temp();
     const state = join(dir, 'state.json');
@@ -199,5 +265,7 @@ describe('perimeter route', () => {
     const run = runCli(['demo']);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/28 decisions: 7 assigned, 18 refused, 2 held, 1 waiting_for_capacity/);
+    // The decision it explains names the rep, team and entity beside their ids, like perimeter route --explain.
+    expect(run.stdout).toContain('ASSIGNED to rep Amélie Laurent (rep-amelie) in team EU SME desk (eu-sme)');
   });
 });

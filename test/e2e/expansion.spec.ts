@@ -17,9 +17,10 @@ test('decides an expansion review after reading the routing trace', async ({ pag
 
   const gates = page.getByRole('table', { name: 'Gates, in the order they were evaluated' });
   await expect(gates.getByRole('row', { name: /entity\.licensed/ })).toContainText('failed');
-  await expect(page.getByRole('table', { name: 'Legal entities and their licences' })).toContainText(
-    'northwind-uk-ltd',
-  );
+  // Names beside ids, from the policy the decision cites; the licence that is for the UK fails on the product.
+  const entities = page.getByRole('table', { name: 'Legal entities and their licences' });
+  await expect(entities).toContainText('Northwind Pay UK Limited (northwind-uk-ltd)');
+  await expect(entities.getByRole('row', { name: /excluded by product/ })).toContainText('fca-emi (FCA, ref. 900123)');
   await expect(page.getByRole('radio')).toHaveCount(3);
   await snap(page, testInfo, '01-expansion-case');
   await expectAccessible(page, 'an expansion review case');

@@ -3,7 +3,12 @@ import { hasPermission, inScope } from '../../../core/access/roles.ts';
 import type { User } from '../../../core/access/roles.ts';
 import type { CaseRow } from '../../../core/api/contract.ts';
 import type { Vocabulary } from '../../../core/policy/vocabulary.ts';
+import { parsePolicyText } from '../../../core/policy/parse.ts';
+import type { PolicyBundle } from '../../../core/policy/schema.ts';
 import { QUEUE_FOR_REFUSAL } from '../../../core/routing/outcome.ts';
+import { stringsIn, traceNamesOf } from '../../../core/routing/trace-names.ts';
+import type { TraceNames } from '../../../core/routing/trace-names.ts';
+import { nodeSha256 } from '../audit/node-sha256.ts';
 import { loadVisibleCase } from './cases.ts';
 import { WorkstationError } from './workstation.ts';
 import { statement } from '../store/statements.ts';
@@ -282,6 +287,41 @@ export const caseCounts = (
   };
 };
 
+// Published bundles parsed once per database and rule version (a published policy never changes).
+const publishedBundles = new WeakMap<object, Map<string, PolicyBundle | null>>();
+
+/** The policy bundle a rule version names, from this workstation's publications (null when it has none). */
+const publishedBundle = (session: Session, ruleVersion: string): PolicyBundle | null => {
+  const { db } = session.workstation;
+  const active = session.workstation.policy().loaded;
+  if (active.version === ruleVersion) return active.policy;
+  let bundles = publishedBundles.get(db);
+  if (bundles === undefined) publishedBundles.set(db, (bundles = new Map()));
+  if (bundles.has(ruleVersion)) return bundles.get(ruleVersion) ?? null;
+  const row = statement<[string], { bundle: string }>(db, 'SELECT bundle FROM policies WHERE rule_version = ?').get(
+    ruleVersion,
+  );
+  const parsed = row ? parsePolicyText(row.bundle, nodeSha256) : null;
+  const bundle = parsed?.ok && parsed.value.version === ruleVersion ? parsed.value.policy : null;
+  bundles.set(ruleVersion, bundle);
+  return bundle;
+};
+
+/**
+ * The names of what a trace mentions (reps, teams, entities, products, licences, rules, the policy's label), from the
+ * policy its rule version cites, at read time: the audit entry keeps ids only (decision 0115).
+ */
+const traceNames = (session: Session, trace: Record<string, unknown>): TraceNames | null => {
+  const ruleVersion = trace.ruleVersion;
+  if (typeof ruleVersion !== 'string') return null;
+  const bundle = publishedBundle(session, ruleVersion);
+  if (bundle === null) return null;
+  const mentioned = stringsIn(trace);
+  // A trace with rules lists those that applied; the others are the rest of the policy's, so all are named.
+  if ('rules' in trace) for (const rule of bundle.rules) mentioned.add(rule.id);
+  return traceNamesOf(bundle, (id) => mentioned.has(id));
+};
+
 export const caseDetail = (session: Session, caseId: string) => {
   const kase = loadVisibleCase(session, caseId);
   const db = session.workstation.db;
@@ -321,6 +361,7 @@ export const caseDetail = (session: Session, caseId: string) => {
     maker: kase.maker as unknown as Record<string, unknown> | null,
     checker: kase.checker as unknown as Record<string, unknown> | null,
     trace,
+    names: traceNames(session, trace),
     history,
   };
 };

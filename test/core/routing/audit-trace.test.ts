@@ -8,6 +8,7 @@ import { compilePolicy } from '../../../core/routing/compile.ts';
 import { LeadSchema } from '../../../core/routing/lead.ts';
 import { emptyRoutingState, routeBatch } from '../../../core/routing/route.ts';
 import { generateLeads, generatePolicy } from '../../../bench/routing/generate.ts';
+import { basePolicy, compileInput, lead } from '../../support/policy-builder.ts';
 
 type Grouped = {
   format: number;
@@ -16,7 +17,7 @@ type Grouped = {
   teams: { eligible: { teamId: string }[]; excludedBy: Record<string, string[]> };
 };
 
-describe('the audit trace, format 2', () => {
+describe('the audit trace, formats 2 and 3 (grouped by verdict)', () => {
   it('puts every licence and team of the trace in the one group its verdict names', () => {
     const policy = PolicyBundleSchema.parse(generatePolicy(42));
     const compiled = compilePolicy(policy, ruleVersionOf(policy));
@@ -59,5 +60,51 @@ describe('the audit trace, format 2', () => {
     // A map large enough that grouping matters: many licences and teams per decision.
     expect(licencesSeen / decisions.length).toBeGreaterThan(20);
     expect(teamsSeen / decisions.length).toBeGreaterThan(5);
+  });
+});
+
+describe('the audit trace, format 3', () => {
+  it('records the rules (which applied, the values of the facts they read, never personal ones) and unauthorised reps', () => {
+    const policy = compileInput(
+      basePolicy({
+        reps: [
+          {
+            id: 'r1',
+            name: 'Rep One',
+            team: 'uk-team',
+            capacity: 2,
+            authorisations: [{ products: ['pay'], jurisdictions: ['FR'], customerTypes: ['professional'] }],
+          },
+        ],
+        rules: [
+          {
+            id: 'R-big',
+            description: 'Large firms prefer the enterprise desk.',
+            effect: 'prefer',
+            when: {
+              all: [
+                { fact: 'lead.attributes.employees', op: 'gte', value: 250 },
+                { fact: 'lead.customerType', op: 'eq', value: 'professional' },
+              ],
+            },
+            condition: { fact: 'team.attributes.segment', op: 'eq', value: 'enterprise' },
+          },
+        ],
+      }),
+    );
+    const [decision] = routeBatch(
+      policy,
+      [lead({ attributes: { employees: 900 } })],
+      emptyRoutingState,
+      '2026-11-23T10:00:00Z',
+    ).decisions;
+    const audit = auditTraceOf(decision!) as unknown as Record<string, unknown> & { teams: Record<string, unknown> };
+    expect(audit.format).toBe(3);
+    // The employee count is a free attribute (personal data): named by the rule, its value stays beside the log.
+    expect(audit.rules).toEqual({ applied: ['R-big'], facts: { 'lead.customerType': 'professional' } });
+    expect(audit.teams.excludedBy).toEqual({ 'team.authorisedRep': ['uk-team'] });
+    expect(audit.teams.unauthorisedReps).toEqual({ 'uk-team': [{ rep: 'r1', authorisations: ['jurisdiction'] }] });
+    expect(JSON.stringify(audit)).not.toContain('Rep One');
+    expect(JSON.stringify(audit)).not.toContain('900');
   });
 });

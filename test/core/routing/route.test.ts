@@ -435,7 +435,7 @@ describe('the explanation', () => {
     const decision = only(routeLead(compileInput(basePolicy()), lead(), emptyRoutingState, AT).decisions);
     const text = explainDecision(decision);
     expect(text).toContain(decision.ruleVersion);
-    expect(text).toContain('licence fca [FCA, EMR]: covers via home');
+    expect(text).toContain('licence fca [FCA, EMR]: held in its own right in GB');
     expect(text).toContain('eligible uk-team');
     expect(text).toContain('rep chosen: r1');
   });

@@ -119,7 +119,7 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
 
       {may(user, 'lead.read_personal') && <PersonalData key={kase.id} leadId={kase.leadId} />}
 
-      <RoutingTrace trace={detail.trace} />
+      <RoutingTrace trace={detail.trace} names={detail.names} />
 
       <section aria-labelledby="history-title">
         <h3 id="history-title">History</h3>
