@@ -2,20 +2,9 @@
 import type { z } from 'zod';
 import type { PolicyBundleSchema } from '../../core/policy/schema.ts';
 import type { LeadInput } from '../../core/routing/lead.ts';
+import { seededRandom } from '../../core/shared/seeded-random.ts';
 
 export type PolicyInput = z.input<typeof PolicyBundleSchema>;
-
-/** mulberry32: a tiny seeded PRNG, so every run routes the same leads. */
-export const seededRandom = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 const COUNTRIES = [
   'GB',

@@ -1,18 +1,7 @@
 // A generated list of synthetic people for the scale benchmark: deterministic (seeded), realistic name shapes.
 import type { EntryId, ListEntry, ListName, ListSnapshot } from '../../core/screening/model.ts';
 import { makeListVersion } from '../../core/screening/version.ts';
-
-/** mulberry32: a small seeded generator, so the same seed gives the same list. */
-export const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
+import { seededRandom } from '../../core/shared/seeded-random.ts';
 
 const ONSETS = 'b c d f g h j k l m n p r s t v z br dr kh sh ch th gh st tr ph'.split(' ');
 const VOWELS = 'a e i o u a e i o ai ou ia'.split(' ');

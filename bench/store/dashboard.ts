@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { appendAuditEvent } from '../../electron/services/audit/audit-log.ts';
 import type { Session } from '../../electron/services/workstation/workstation.ts';
 import { QUEUE_FOR_REFUSAL } from '../../core/routing/outcome.ts';
-import { seededRandom } from '../routing/generate.ts';
+import { seededRandom } from '../../core/shared/seeded-random.ts';
 import { benchWorkstation, caseFixtureWriter, measureApiLatency } from './fixtures.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Session } from '../../electron/services/workstation/workstation.ts';
-import { seededRandom } from '../routing/generate.ts';
+import { seededRandom } from '../../core/shared/seeded-random.ts';
 import { benchWorkstation, caseFixtureWriter, measureApiLatency } from './fixtures.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);

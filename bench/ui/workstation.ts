@@ -7,7 +7,7 @@ import { chromium } from '@playwright/test';
 import type { Browser } from '@playwright/test';
 import { startBrowserHost } from '../../electron/services/host/browser-host.ts';
 import { initialiseWorkstation } from '../../electron/services/workstation/workstation.ts';
-import { seededRandom } from '../routing/generate.ts';
+import { seededRandom } from '../../core/shared/seeded-random.ts';
 import { caseFixtureWriter } from '../store/fixtures.ts';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');

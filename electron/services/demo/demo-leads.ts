@@ -1,18 +1,7 @@
 // The demo's generated leads: deterministic from a seed, spread over the example fintech policy's markets, customer
 // types, products and KYC states, with a few parties named after entries of the demo's sanctions extract.
 import type { LeadInput } from '../../../core/routing/lead.ts';
-
-/** mulberry32: a tiny seeded PRNG, so every demo holds the same leads. */
-const seededRandom = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+import { seededRandom } from '../../../core/shared/seeded-random.ts';
 
 type Place = {
   readonly country: string;

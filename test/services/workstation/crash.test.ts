@@ -9,7 +9,7 @@ import { exportAuditBundle } from '../../../electron/services/audit/export.ts';
 import { nodeSha256 } from '../../../electron/services/audit/node-sha256.ts';
 import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/rebuild.ts';
 import { openWorkstation } from '../../../electron/services/workstation/workstation.ts';
-import { seededRandom } from '../../../bench/routing/generate.ts';
+import { seededRandom } from '../../../core/shared/seeded-random.ts';
 import { repoRoot } from '../../support/examples.ts';
 import { ADMIN_PASSPHRASE, createTestWorkstation } from '../../support/workstation.ts';
 

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { handleApiCall } from '../../../electron/services/workstation/api.ts';
 import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/rebuild.ts';
 import type { Session } from '../../../electron/services/workstation/workstation.ts';
-import { seededRandom, generateLeads } from '../../../bench/routing/generate.ts';
+import { generateLeads } from '../../../bench/routing/generate.ts';
+import { seededRandom } from '../../../core/shared/seeded-random.ts';
 import { examplesDir } from '../../support/examples.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';
 

@@ -13,7 +13,7 @@ import { keySlotUsers } from '../../../electron/services/store/key-slots.ts';
 import { recoverInterruptedRekey, REKEY_STEPS, rekeyPaths } from '../../../electron/services/store/rekey.ts';
 import { projectionSnapshot } from '../../../electron/services/workstation/rebuild.ts';
 import { openWorkstation } from '../../../electron/services/workstation/workstation.ts';
-import { seededRandom } from '../../../bench/routing/generate.ts';
+import { seededRandom } from '../../../core/shared/seeded-random.ts';
 import { repoRoot } from '../../support/examples.ts';
 import { runRekeyWorker } from '../../support/rekey-worker.ts';
 import { call } from '../../support/api.ts';
