@@ -1,6 +1,7 @@
 // `perimeter workstation init` and `perimeter leads import`: create an encrypted workstation and run intake into it.
 // Passphrases come from the environment (PERIMETER_PASSPHRASE) so they never appear in shell history or `ps`.
 import { readFile } from 'node:fs/promises';
+import { passphraseProblem } from '../../core/access/passphrase.ts';
 import type { Command } from 'commander';
 import * as z from 'zod';
 import {
@@ -24,6 +25,13 @@ import { CliError, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
 const passphrase = (variable: string): string => {
   const value = process.env[variable];
   if (!value) throw new CliError(`set the passphrase in the environment variable ${variable}`, EXIT_UNUSABLE);
+  return value;
+};
+
+/** The one passphrase rule (core/access/passphrase.ts), checked before anything is opened or written. */
+const checkNewPassphrase = (value: string, variable: string): string => {
+  const problem = passphraseProblem(value);
+  if (problem !== null) throw new CliError(`${variable}: ${problem}`, EXIT_UNUSABLE);
   return value;
 };
 
@@ -100,7 +108,7 @@ const runAsAdmin = (
 
 /**
  * A command an operations admin runs on another user (--target) with a reason; with `initialPassphraseOf`, the target
- * also gets an initial passphrase from the environment (at least 12 characters).
+ * also gets an initial passphrase from the environment (the one passphrase rule, core/access/passphrase.ts).
  */
 const targetCommand = (
   parent: Command,
@@ -130,8 +138,7 @@ const targetCommand = (
   command.action((raw: unknown) => {
     const options = parseOptions(TargetOptions, raw);
     const initial = options.initialPassphraseEnv === undefined ? null : passphrase(options.initialPassphraseEnv);
-    if (initial !== null && initial.length < 12)
-      throw new CliError('an initial passphrase has at least 12 characters', EXIT_UNUSABLE);
+    if (initial !== null) checkNewPassphrase(initial, options.initialPassphraseEnv!);
     runAsAdmin(options, (session) => run(session, options.target, options.reason, initial));
   });
 };
@@ -164,7 +171,11 @@ export const registerWorkstationCommands = (program: Command): void => {
           {
             path: options.db,
             logId: options.logId,
-            admin: { id: options.user, name: options.name, passphrase: passphrase(options.passphraseEnv) },
+            admin: {
+              id: options.user,
+              name: options.name,
+              passphrase: checkNewPassphrase(passphrase(options.passphraseEnv), options.passphraseEnv),
+            },
             policyText,
           },
           { now: () => new Date() },

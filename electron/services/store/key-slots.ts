@@ -2,6 +2,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { passphraseProblem } from '../../../core/access/passphrase.ts';
 import { writeJsonAtomically } from './atomic-file.ts';
 import { DATABASE_KEY_BYTES } from './database.ts';
 import { StoreError } from './errors.ts';
@@ -11,7 +12,6 @@ export const KEY_SLOTS_FORMAT = 'perimeter-key-slots';
 export type ScryptCost = { readonly N: number; readonly r: number; readonly p: number };
 /** 2^17 × 8 × 128 bytes = 128 MiB of memory per derivation: the OWASP recommendation for scrypt. */
 export const DEFAULT_SCRYPT_COST: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
-export const MIN_PASSPHRASE_LENGTH = 10;
 
 const Base64 = (bytes: number): z.ZodString =>
   z
@@ -62,13 +62,10 @@ const aad = (user: string): Buffer => Buffer.from(`${KEY_SLOTS_FORMAT}:v1:${user
 const deriveKey = (passphrase: string, salt: Buffer, cost: ScryptCost): Buffer =>
   scryptSync(passphrase.normalize('NFC'), salt, 32, { ...cost, maxmem: 128 * cost.N * cost.r * 2 + 2 ** 20 });
 
+// The one rule (core/access/passphrase.ts), checked again here so no way of writing a slot can skip it.
 const checkPassphrase = (passphrase: string, path: string): void => {
-  if (passphrase.normalize('NFC').length < MIN_PASSPHRASE_LENGTH)
-    throw new StoreError(
-      'weak-passphrase',
-      `${path}: a passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters`,
-      path,
-    );
+  const problem = passphraseProblem(passphrase);
+  if (problem !== null) throw new StoreError('weak-passphrase', `${path}: ${problem}`, path);
 };
 
 const wrapKey = (user: string, passphrase: string, databaseKey: Uint8Array, cost: ScryptCost): Slot => {
