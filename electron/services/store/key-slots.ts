@@ -248,6 +248,44 @@ export const addKeySlotWithKey = (
   writeSlots(path, { ...file, slots: [...file.slots, wrapKey(added.user, added.passphrase, databaseKey, cost)] });
 };
 
+/** A slot wrapped (the slow scrypt done) but not yet written: for writing inside a short transaction. */
+export type PreparedKeySlot = { readonly user: string; readonly slot: Slot };
+
+/** Wraps the key for a new slot without writing it; the passphrase rule is checked here. */
+export const prepareKeySlot = (
+  databasePath: string,
+  databaseKey: Uint8Array,
+  added: { readonly user: string; readonly passphrase: string },
+  cost: ScryptCost = DEFAULT_SCRYPT_COST,
+): PreparedKeySlot => {
+  checkPassphrase(added.passphrase, keySlotsPath(databasePath));
+  return { user: added.user, slot: wrapKey(added.user, added.passphrase, databaseKey, cost) };
+};
+
+/**
+ * Writes a prepared slot; `replacing` lets it take the place of the user's existing slot (else that is refused). Returns
+ * the undo: it puts back what the user had before (no slot, or the replaced one), for a caller whose transaction then
+ * fails to commit, so no slot outlives the audit entry that gave it.
+ */
+export const installKeySlot = (
+  databasePath: string,
+  prepared: PreparedKeySlot,
+  options: { readonly replacing: boolean },
+): (() => void) => {
+  const path = keySlotsPath(databasePath);
+  const file = readSlots(path);
+  const previous = file.slots.find((slot) => slot.user === prepared.user);
+  if (previous && !options.replacing)
+    throw new StoreError('already-exists', `${path}: user ${prepared.user} has a slot already`, path);
+  const others = file.slots.filter((slot) => slot.user !== prepared.user);
+  writeSlots(path, { ...file, slots: [...others, prepared.slot] });
+  return () => {
+    const now = readSlots(path);
+    const rest = now.slots.filter((slot) => slot.user !== prepared.user);
+    writeSlots(path, { ...now, slots: previous ? [...rest, previous] : rest });
+  };
+};
+
 /**
  * Writes, at `path` (the re-key's `<db>.keys.json.rekey`), a slots file holding one slot: `user`'s passphrase wrapping
  * the NEW database key (fresh salt and IV). Every other slot is left behind: it wraps the old key (decision 0037).
