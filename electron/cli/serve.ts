@@ -7,6 +7,7 @@ import { startBrowserHost } from '../services/host/browser-host.ts';
 import { loadLeadScreener } from '../services/workstation/screener.ts';
 import type { LeadScreener } from '../services/workstation/workstation.ts';
 import { CliError, EXIT_UNUSABLE } from './exit.ts';
+import { cliWorkstationDeps } from './deps.ts';
 
 const ServeOptions = z.object({
   db: z.string().min(1),
@@ -47,7 +48,7 @@ export const registerServeCommand = (program: Command): void => {
         dbPath: options.db,
         staticDir,
         port: options.port,
-        deps: { now: () => new Date() },
+        deps: cliWorkstationDeps(),
         screener,
       });
       process.stdout.write(`Perimeter browser host: ${host.url}\n`);

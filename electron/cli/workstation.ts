@@ -21,6 +21,7 @@ import { loadLeadScreener } from '../services/workstation/screener.ts';
 import { startBatchScreener } from '../services/screening/batch.ts';
 import { importLeadsPipelined } from '../services/workstation/pipeline.ts';
 import { CliError, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
+import { cliWorkstationDeps } from './deps.ts';
 
 const passphrase = (variable: string): string => {
   const value = process.env[variable];
@@ -91,7 +92,7 @@ const runAsAdmin = (
     try {
       return openWorkstation(
         { path: options.db, userId: options.user, passphrase: passphrase(options.passphraseEnv) },
-        { now: () => new Date() },
+        cliWorkstationDeps(),
       );
     } catch (error) {
       return storeFailure(error);
@@ -178,7 +179,7 @@ export const registerWorkstationCommands = (program: Command): void => {
             },
             policyText,
           },
-          { now: () => new Date() },
+          cliWorkstationDeps(),
         );
         const version = session.workstation.policy().loaded.version;
         session.workstation.close();
@@ -287,7 +288,7 @@ export const registerWorkstationCommands = (program: Command): void => {
       try {
         session = openWorkstation(
           { path: options.db, userId: options.user, passphrase: passphrase(options.passphraseEnv) },
-          { now: () => new Date() },
+          cliWorkstationDeps(),
         );
         // An all-or-nothing import is one transaction, screened in line; a "valid" import screens on a worker thread
         // while this one persists the previous chunk.
