@@ -42,8 +42,7 @@ export const registerServeCommand = (program: Command): void => {
       const rendererDir = options.renderer ?? defaultRendererDir();
       const staticDir = existsSync(join(rendererDir, 'index.html')) ? rendererDir : null;
       let screener: LeadScreener | null = null;
-      if (options.lists)
-        screener = await loadLeadScreener(options.lists, { potentialMatchThreshold: 0.82, strongMatchThreshold: 0.93 });
+      if (options.lists) screener = await loadLeadScreener(options.lists);
       const host = await startBrowserHost({
         dbPath: options.db,
         staticDir,

@@ -17,7 +17,8 @@ import { setActive } from '../services/workstation/deactivation.ts';
 import { initialiseWorkstation, openWorkstation, WorkstationError } from '../services/workstation/workstation.ts';
 import type { LeadScreener, Session } from '../services/workstation/workstation.ts';
 import { StoreError } from '../services/store/errors.ts';
-import { loadLeadScreener } from '../services/workstation/screener.ts';
+import { loadLeadScreener, screenedWithOf } from '../services/workstation/screener.ts';
+import { activeVersions } from '../services/lists/store.ts';
 import { startBatchScreener } from '../services/screening/batch.ts';
 import { importLeadsPipelined } from '../services/workstation/pipeline.ts';
 import { CliError, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
@@ -292,8 +293,7 @@ export const registerWorkstationCommands = (program: Command): void => {
         );
         // An all-or-nothing import is one transaction, screened in line; a "valid" import screens on a worker thread
         // while this one persists the previous chunk.
-        if (options.lists && options.mode === 'all')
-          screener = await loadLeadScreener(options.lists, session.workstation.policy().loaded.policy.screening);
+        if (options.lists && options.mode === 'all') screener = await loadLeadScreener(options.lists);
       } catch (error) {
         storeFailure(error);
       }
@@ -313,6 +313,7 @@ export const registerWorkstationCommands = (program: Command): void => {
             result = await importLeadsPipelined(signedIn, records, problems, workers, {
               sourceSystem: options.sourceSystem,
               onProgress,
+              screenedWith: screenedWithOf(thresholds, await activeVersions(options.lists)),
             });
           } finally {
             await workers.close();

@@ -135,9 +135,8 @@ const createWindow = (): BrowserWindow => {
 
 const start = async (): Promise<void> => {
   const lists = process.env.PERIMETER_LISTS;
-  const screener: LeadScreener | null = lists
-    ? await loadLeadScreener(lists, { potentialMatchThreshold: 0.82, strongMatchThreshold: 0.93 })
-    : null;
+  // The thresholds are the active policy's, read at each lead (decision 0127).
+  const screener: LeadScreener | null = lists ? await loadLeadScreener(lists) : null;
   const door = createIpcDoor({
     dbPath: databasePath(),
     deps: { now: () => new Date() },

@@ -30,8 +30,17 @@ import type { PreparedKeySlot, ScryptCost } from '../store/key-slots.ts';
 import { nodeSha256 } from '../audit/node-sha256.ts';
 import { projectEntry } from './projector.ts';
 
-/** Screens a lead's parties against the active lists; undefined when no lists are loaded. */
-export type LeadScreener = (lead: Lead, at: string) => ScreeningSummary | undefined;
+/**
+ * Screens a lead's parties against the loaded lists with the given thresholds (the active policy's, decision 0127);
+ * undefined when no lists are loaded. `listVersions` are the versions it screens against.
+ */
+export type LeadScreener = ((
+  lead: Lead,
+  at: string,
+  thresholds: { readonly potentialMatchThreshold: number; readonly strongMatchThreshold: number },
+) => ScreeningSummary | undefined) & {
+  readonly listVersions: readonly { readonly listId: string; readonly version: string }[];
+};
 
 export type WorkstationDeps = AuditDeps & {
   readonly now: () => Date;
