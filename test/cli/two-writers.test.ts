@@ -96,6 +96,45 @@ describe('two writers at once', () => {
     expect(added).toBeGreaterThan(0);
   }, 180_000);
 
+  it('the host’s background import (chunk after chunk) and `perimeter leads import` both finish', async () => {
+    const serve = start(['serve', '--db', ws.path]);
+    running.push(serve.child);
+    let out = '';
+    serve.child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    await waitFor(() => /#token=/.test(out), 30_000);
+    const url = /http:\/\/127\.0\.0\.1:(\d+)\/#token=([A-Za-z0-9_-]+)/.exec(out)!;
+    const api = async (method: string, body: unknown): Promise<any> =>
+      (
+        await fetch(`http://127.0.0.1:${url[1]}/api/${method}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${url[2]}` },
+          body: JSON.stringify(body),
+        })
+      ).json();
+    expect((await api('session.unlock', { userId: 'ada', passphrase: ADMIN_PASSPHRASE })).ok).toBe(true);
+    const content = readFileSync(leadsFile(join(ws.dir, 'job.jsonl'), 2_000, 'JOB'), 'utf8');
+    const job = await api('leads.startImport', {
+      fileName: 'job.jsonl',
+      format: 'jsonl',
+      content,
+      mode: 'valid',
+      sourceSystem: 'crm',
+    });
+    expect(job.ok).toBe(true);
+    const file = leadsFile(join(ws.dir, 'cli-2.jsonl'), 1_200, 'CLI2');
+    const importer = await start(['leads', 'import', '--db', ws.path, '--user', 'ada', '--mode', 'valid', file]).done;
+    let status: any;
+    for (;;) {
+      status = await api('leads.importStatus', { jobId: job.value.jobId });
+      if (status.value.state !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(importer.stderr).not.toMatch(/busy|locked|\n\s+at /);
+    expect(importer.status).toBe(0);
+    expect(JSON.parse(importer.stdout)).toMatchObject({ imported: 1_200 });
+    expect(status.value).toMatchObject({ state: 'done', error: null, result: { imported: 2_000 } });
+  }, 180_000);
+
   it('a write lock held past the timeout: the CLI says who holds it and exits 2, without a stack trace', async () => {
     const big = leadsFile(join(ws.dir, 'big.jsonl'), 4_000, 'BIG');
     // An all-or-nothing import is one long transaction: it holds the write lock while it runs.
