@@ -103,14 +103,18 @@ describe('two writers at once', () => {
     serve.child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     await waitFor(() => /#token=/.test(out), 30_000);
     const url = /http:\/\/127\.0\.0\.1:(\d+)\/#token=([A-Za-z0-9_-]+)/.exec(out)!;
-    const api = async (method: string, body: unknown): Promise<any> =>
+    type Reply = {
+      ok: boolean;
+      value: { jobId: string; state: string; error: unknown; result: unknown };
+    };
+    const api = async (method: string, body: unknown): Promise<Reply> =>
       (
         await fetch(`http://127.0.0.1:${url[1]}/api/${method}`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${url[2]}` },
           body: JSON.stringify(body),
         })
-      ).json();
+      ).json() as Promise<Reply>;
     expect((await api('session.unlock', { userId: 'ada', passphrase: ADMIN_PASSPHRASE })).ok).toBe(true);
     const content = readFileSync(leadsFile(join(ws.dir, 'job.jsonl'), 2_000, 'JOB'), 'utf8');
     const job = await api('leads.startImport', {
@@ -123,7 +127,7 @@ describe('two writers at once', () => {
     expect(job.ok).toBe(true);
     const file = leadsFile(join(ws.dir, 'cli-2.jsonl'), 1_200, 'CLI2');
     const importer = await start(['leads', 'import', '--db', ws.path, '--user', 'ada', '--mode', 'valid', file]).done;
-    let status: any;
+    let status: Reply;
     for (;;) {
       status = await api('leads.importStatus', { jobId: job.value.jobId });
       if (status.value.state !== 'running') break;

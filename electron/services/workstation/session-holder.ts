@@ -13,7 +13,7 @@ import type { PassphraseThrottleLimits } from './passphrase-throttle.ts';
 import { handleApiCall } from './api.ts';
 import { recordKeychainChange } from './device-keychain.ts';
 import type { KeychainChange } from './device-keychain.ts';
-import { findUser, openWorkstation, openWorkstationWithKey, WorkstationError } from './workstation.ts';
+import { findUser, openWorkstation, openWorkstationWithKey } from './workstation.ts';
 import type { LeadScreener, Session, WorkstationDeps } from './workstation.ts';
 
 export type SessionHolderOptions = {

@@ -65,7 +65,8 @@ describe('browser host limits', () => {
     'Content-Type': 'application/json',
     Authorization: `Bearer ${host.token}`,
   });
-  const api = async (method: string, body: unknown): Promise<{ ok: boolean; value?: unknown; error?: any }> =>
+  type Envelope = { ok: boolean; value?: unknown; error: { code: string; message: string } };
+  const api = async (method: string, body: unknown): Promise<Envelope> =>
     JSON.parse((await send(host.port, `/api/${method}`, { headers: headers(), body: JSON.stringify(body) })).body);
 
   beforeAll(async () => {
