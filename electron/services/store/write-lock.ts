@@ -41,6 +41,9 @@ let waitTickets = 0;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const sleep = (ms: number): void => void Atomics.wait(sleeper, 0, 0, ms);
 
+/** Where the holder of the write lock on the database at `path` records itself. */
+export const writeLockOwnerFileOf = (path: string): string => `${path}.lock-owner.json`;
+
 /** What this process is, as the owner record names it (`perimeter leads import`, `perimeter serve`, the desktop app). */
 export const setWriteLockCommand = (command: string): void => {
   processCommand = command;
@@ -53,7 +56,7 @@ export const configureWriteLock = (db: Db, options: { readonly timeoutMs?: numbe
   const onDisk = !db.memory && db.name !== '' && db.name !== ':memory:';
   states.set(db, {
     timeoutMs,
-    ownerFile: onDisk ? `${db.name}.lock-owner.json` : null,
+    ownerFile: onDisk ? writeLockOwnerFileOf(db.name) : null,
     waitDir: onDisk ? `${db.name}.lock-waiting` : null,
     user: null,
     noWait: db.prepare('PRAGMA busy_timeout = 0'),
@@ -118,7 +121,7 @@ const removeOwner = (state: LockState): void => {
 /** The recorded holder of the lock on the database at `path`, or null (none recorded, or its process is gone). */
 export const readWriteLockOwner = (path: string): WriteLockOwner | null => {
   try {
-    const owner = JSON.parse(readFileSync(`${path}.lock-owner.json`, 'utf8')) as WriteLockOwner;
+    const owner = JSON.parse(readFileSync(writeLockOwnerFileOf(path), 'utf8')) as WriteLockOwner;
     if (typeof owner.pid !== 'number' || owner.pid === process.pid || !isAlive(owner.pid)) return null;
     return owner;
   } catch {
