@@ -11,7 +11,7 @@ import {
   parseLeadJsonLines,
 } from '../services/leads/read-lead-file.ts';
 import type { LocatedLead, LeadRecordProblem } from '../services/leads/read-lead-file.ts';
-import { importLeads } from '../services/workstation/intake.ts';
+import { importLeads, withOwnScreening } from '../services/workstation/intake.ts';
 import { reEnrol, rotateDatabaseKey } from '../services/workstation/key-rotation.ts';
 import { setActive } from '../services/workstation/deactivation.ts';
 import { initialiseWorkstation, openWorkstation, WorkstationError } from '../services/workstation/workstation.ts';
@@ -291,14 +291,21 @@ export const registerWorkstationCommands = (program: Command): void => {
           { path: options.db, userId: options.user, passphrase: passphrase(options.passphraseEnv) },
           cliWorkstationDeps(),
         );
-        // An all-or-nothing import is one transaction, screened in line; a "valid" import screens on a worker thread
-        // while this one persists the previous chunk.
+        // An all-or-nothing import is one transaction: its leads are screened before it (screening is pure), so the
+        // write lock is held for the writing only (decision 0125). A "valid" import screens on a worker thread while
+        // this one persists the previous chunk.
         if (options.lists && options.mode === 'all') screener = await loadLeadScreener(options.lists);
       } catch (error) {
         storeFailure(error);
       }
-      const signedIn = { ...session!, workstation: { ...session!.workstation, screener } };
-      const thresholds = signedIn.workstation.policy().loaded.policy.screening;
+      const signedIn = { ...session!, workstation: { ...session!.workstation, screener: null } };
+      const policy = signedIn.workstation.policy();
+      const thresholds = policy.loaded.policy.screening;
+      const screenedWith = screener ? screenedWithOf(thresholds, screener.listVersions) : null;
+      if (screener) {
+        const at = new Date().toISOString();
+        records = records.map((record) => ({ ...record, lead: withOwnScreening(screener, record.lead, at, policy) }));
+      }
       try {
         const onProgress = (done: number, total: number): boolean =>
           process.stderr.write(`\rimported ${done}/${total}`);
@@ -323,6 +330,7 @@ export const registerWorkstationCommands = (program: Command): void => {
             sourceSystem: options.sourceSystem,
             mode: options.mode,
             onProgress,
+            screenedWith,
           });
         }
         if (records.length > 0) process.stderr.write('\n');

@@ -1,7 +1,7 @@
 // One screening configuration (issue 12, section 7): `perimeter serve` screens with the active policy's thresholds —
 // also one published while it runs — and every lead.screened entry records the thresholds and list versions used.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePolicyText } from '../../core/policy/parse.ts';
@@ -107,4 +107,55 @@ describe('perimeter serve screens with the published policy’s thresholds', () 
       }),
     ]);
   }, 180_000);
+});
+
+describe('perimeter leads import records what it screened with', () => {
+  it('an all-or-nothing import, screened before its one transaction, records the policy’s thresholds', () => {
+    const ws = createTestWorkstation();
+    ws.admin.workstation.close();
+    const lists = join(ws.dir, 'lists');
+    expect(
+      runCli([
+        'lists',
+        'import',
+        '--lists',
+        lists,
+        '--source',
+        'un-xml',
+        join(sharedData, 'sanctions', 'un', 'UN_consolidated-2026-02-27.xml'),
+      ]).status,
+    ).toBe(0);
+    const file = join(ws.dir, 'one.jsonl');
+    writeFileSync(
+      file,
+      `${JSON.stringify({
+        id: 'L-ALL',
+        customerType: 'professional',
+        kycStatus: 'verified',
+        amlDocumentation: 'complete',
+        productInterests: ['business-payments'],
+        person: { fullName: 'Frank Bwambali' },
+        targetMarket: 'UK',
+      })}\n`,
+    );
+    const run = runCli(['leads', 'import', '--db', ws.path, '--user', 'ada', '--lists', lists, '--mode', 'all', file], {
+      env: { PERIMETER_PASSPHRASE: ADMIN_PASSPHRASE },
+    });
+    expect(run.status).toBe(0);
+    const session = openWorkstation({ path: ws.path, userId: 'ada', passphrase: ADMIN_PASSPHRASE }, ws.deps);
+    const screened = session.workstation.db
+      .prepare<[], { canonical: Buffer }>('SELECT canonical FROM audit_entries ORDER BY sequence')
+      .all()
+      .map((row) => JSON.parse(row.canonical.toString('utf8')) as { type: string; payload: Record<string, unknown> })
+      .filter((entry) => entry.type === 'lead.screened');
+    session.workstation.close();
+    expect(screened.map((entry) => entry.payload)).toEqual([
+      expect.objectContaining({
+        leadId: 'L-ALL',
+        outcome: 'potential',
+        thresholds: { potential: 0.82, strong: 0.93 },
+        listVersions: [{ listId: 'un-sc-consolidated', version: expect.any(String) }],
+      }),
+    ]);
+  }, 120_000);
 });
