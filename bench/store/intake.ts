@@ -36,10 +36,7 @@ if (!process.env.BENCH_LISTS) {
   console.log(`importing the real lists (OFAC SDN 2021, OFAC consolidated 2025, UN, US Congress PEP) into ${listsDir}`);
   importRealLists(listsDir);
 }
-const screener: LeadScreener = await loadLeadScreener(listsDir, {
-  potentialMatchThreshold: 0.82,
-  strongMatchThreshold: 0.93,
-});
+const screener: LeadScreener = await loadLeadScreener(listsDir);
 const leads = benchLeads(LEADS);
 const records = leads.map((lead, index) => ({ line: index + 1, lead }));
 

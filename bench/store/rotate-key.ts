@@ -35,7 +35,7 @@ if (!process.env.BENCH_LISTS) {
   console.log(`importing the real lists (OFAC SDN 2021, OFAC consolidated 2025, UN, US Congress PEP) into ${listsDir}`);
   importRealLists(listsDir);
 }
-const screener = await loadLeadScreener(listsDir, { potentialMatchThreshold: 0.82, strongMatchThreshold: 0.93 });
+const screener = await loadLeadScreener(listsDir);
 const workers = await startBatchScreener(
   { dir: listsDir },
   { potential: 0.82, strong: 0.93 },

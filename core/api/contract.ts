@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { LICENSING_API } from './licensing.ts';
 import { AuditEventTypeSchema } from '../audit/event-types.ts';
 import { UtcTime } from '../audit/fields.ts';
+import { NewPassphraseSchema } from '../access/passphrase.ts';
 
 const Id = z.string().trim().min(1).max(100);
 
@@ -288,7 +289,7 @@ export const API = {
       name: z.string().trim().min(1).max(200),
       roles: z.array(RoleSchema).min(1),
       markets: z.array(z.string().min(1).max(64)).min(1),
-      passphrase: z.string().min(12, 'a passphrase has at least 12 characters').max(1024),
+      passphrase: NewPassphraseSchema,
     }),
     response: UserSchema,
   },
@@ -304,7 +305,7 @@ export const API = {
   'users.changeOwnPassphrase': {
     request: z.strictObject({
       current: z.string().min(1).max(1024),
-      next: z.string().min(12, 'a passphrase has at least 12 characters').max(1024),
+      next: NewPassphraseSchema,
     }),
     response: z.strictObject({ changed: z.literal(true) }),
   },
@@ -332,7 +333,7 @@ export const API = {
   'users.reEnrol': {
     request: z.strictObject({
       userId: Id,
-      initialPassphrase: z.string().min(12, 'a passphrase has at least 12 characters').max(1024),
+      initialPassphrase: NewPassphraseSchema,
       reason: Reason,
     }),
     response: z.strictObject({ userId: z.string(), sequence: z.number().int().min(0) }),
@@ -361,7 +362,7 @@ export const API = {
       userId: Id,
       active: z.boolean(),
       reason: Reason,
-      initialPassphrase: z.string().min(12, 'a passphrase has at least 12 characters').max(1024).optional(),
+      initialPassphrase: NewPassphraseSchema.optional(),
     }),
     response: z.strictObject({
       user: UserSchema,

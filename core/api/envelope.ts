@@ -9,6 +9,10 @@ export type ApiErrorCode =
   | 'not_found'
   | 'conflict'
   | 'invalid_input'
+  /** Another process holds the database's write lock past the wait, or the host is receiving too much at once. */
+  | 'busy'
+  /** Too many wrong passphrases: nothing was tried; the message says when to try again. */
+  | 'rate_limited'
   | 'internal';
 
 export type ApiError = { readonly code: ApiErrorCode | (string & {}); readonly message: string };

@@ -130,7 +130,8 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   },
   'lead.screened': {
     category: 'lead',
-    records: 'A screening result: outcome, list versions and hit summary (names stay in the committed personal data).',
+    records:
+      'A screening result: outcome and hit summary (names stay in the committed personal data), and, when Perimeter screened the lead, the `thresholds` (potential, strong) of the policy active then and the `listVersions` screened against.',
     subjects: 'lead:<id>',
   },
   'routing.decided': {

@@ -241,7 +241,6 @@ const authorisationGaps = (
   productId: string,
   tag: string,
   customerType: string,
-  date: string,
 ): AuthorisationGap[] =>
   rep.authorisations.map((authorisation) =>
     !isInside(tag, authorisation.codes)
@@ -328,7 +327,7 @@ const authorisedRepCheck = (
     ...inputs,
     checked: team.reps.map((rep) => ({
       rep: rep.rep.id,
-      authorisations: authorisationGaps(rep, productId, tag, customerType, date),
+      authorisations: authorisationGaps(rep, productId, tag, customerType),
     })),
   });
 };

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { StoreError } from '../services/store/errors.ts';
 import { WorkstationError } from '../services/workstation/workstation.ts';
 import { CliError, EXIT_INVALID, EXIT_UNUSABLE, storeExitCode } from './exit.ts';
+import { setWriteLockCommand } from '../services/store/write-lock.ts';
 import { registerPolicyCommands } from './policy.ts';
 import { registerRouteCommand } from './route.ts';
 import { registerDemoCommand } from './demo.ts';
@@ -15,7 +16,14 @@ import { registerServeCommand } from './serve.ts';
 const program = new Command('perimeter')
   .description('Perimeter: licensing-aware routing, screening and a verifiable audit log for regulated firms')
   .exitOverride()
-  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+  // A write-lock owner record names the command (`perimeter leads import`), never its arguments (file names).
+  .hook('preAction', (_program, action) => {
+    const names: string[] = [];
+    for (let command: Command | null = action; command !== null; command = command.parent)
+      names.unshift(command.name());
+    setWriteLockCommand(names.join(' '));
+  });
 
 registerPolicyCommands(program);
 registerRouteCommand(program);

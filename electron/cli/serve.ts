@@ -7,6 +7,7 @@ import { startBrowserHost } from '../services/host/browser-host.ts';
 import { loadLeadScreener } from '../services/workstation/screener.ts';
 import type { LeadScreener } from '../services/workstation/workstation.ts';
 import { CliError, EXIT_UNUSABLE } from './exit.ts';
+import { cliWorkstationDeps } from './deps.ts';
 
 const ServeOptions = z.object({
   db: z.string().min(1),
@@ -41,13 +42,12 @@ export const registerServeCommand = (program: Command): void => {
       const rendererDir = options.renderer ?? defaultRendererDir();
       const staticDir = existsSync(join(rendererDir, 'index.html')) ? rendererDir : null;
       let screener: LeadScreener | null = null;
-      if (options.lists)
-        screener = await loadLeadScreener(options.lists, { potentialMatchThreshold: 0.82, strongMatchThreshold: 0.93 });
+      if (options.lists) screener = await loadLeadScreener(options.lists);
       const host = await startBrowserHost({
         dbPath: options.db,
         staticDir,
         port: options.port,
-        deps: { now: () => new Date() },
+        deps: cliWorkstationDeps(),
         screener,
       });
       process.stdout.write(`Perimeter browser host: ${host.url}\n`);

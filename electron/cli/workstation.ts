@@ -4,20 +4,30 @@ import type { Command } from 'commander';
 import * as z from 'zod';
 import { formatLeadProblem, leadFileFormat, readLeadFileRecords } from '../services/leads/read-lead-file.ts';
 import { formatPolicyProblem, loadPolicyFile } from '../services/policy/load-policy-file.ts';
-import { importLeads } from '../services/workstation/intake.ts';
+import { passphraseProblem } from '../../core/access/passphrase.ts';
+import { importLeads, withOwnScreening } from '../services/workstation/intake.ts';
 import { reEnrol, rotateDatabaseKey } from '../services/workstation/key-rotation.ts';
 import { setActive } from '../services/workstation/deactivation.ts';
 import { initialiseWorkstation, openWorkstation, WorkstationError } from '../services/workstation/workstation.ts';
 import type { LeadScreener, Session } from '../services/workstation/workstation.ts';
 import { StoreError } from '../services/store/errors.ts';
-import { loadLeadScreener } from '../services/workstation/screener.ts';
+import { loadLeadScreener, screenedWithOf } from '../services/workstation/screener.ts';
+import { activeVersions } from '../services/lists/store.ts';
 import { startBatchScreener } from '../services/screening/batch.ts';
 import { importLeadsPipelined } from '../services/workstation/pipeline.ts';
 import { CliError, EXIT_INVALID, EXIT_UNUSABLE, storeExitCode } from './exit.ts';
+import { cliWorkstationDeps } from './deps.ts';
 
 const passphrase = (variable: string): string => {
   const value = process.env[variable];
   if (!value) throw new CliError(`set the passphrase in the environment variable ${variable}`, EXIT_UNUSABLE);
+  return value;
+};
+
+/** The one passphrase rule (core/access/passphrase.ts), checked before anything is opened or written. */
+const checkNewPassphrase = (value: string, variable: string): string => {
+  const problem = passphraseProblem(value);
+  if (problem !== null) throw new CliError(`${variable}: ${problem}`, EXIT_UNUSABLE);
   return value;
 };
 
@@ -73,7 +83,7 @@ const runAsAdmin = (
     try {
       return openWorkstation(
         { path: options.db, userId: options.user, passphrase: passphrase(options.passphraseEnv) },
-        { now: () => new Date() },
+        cliWorkstationDeps(),
       );
     } catch (error) {
       return storeFailure(error);
@@ -90,7 +100,7 @@ const runAsAdmin = (
 
 /**
  * A command an operations admin runs on another user (--target) with a reason; with `initialPassphraseOf`, the target
- * also gets an initial passphrase from the environment (at least 12 characters).
+ * also gets an initial passphrase from the environment (the one passphrase rule, core/access/passphrase.ts).
  */
 const targetCommand = (
   parent: Command,
@@ -120,8 +130,7 @@ const targetCommand = (
   command.action((raw: unknown) => {
     const options = parseOptions(TargetOptions, raw);
     const initial = options.initialPassphraseEnv === undefined ? null : passphrase(options.initialPassphraseEnv);
-    if (initial !== null && initial.length < 12)
-      throw new CliError('an initial passphrase has at least 12 characters', EXIT_UNUSABLE);
+    if (initial !== null) checkNewPassphrase(initial, options.initialPassphraseEnv!);
     runAsAdmin(options, (session) => run(session, options.target, options.reason, initial));
   });
 };
@@ -157,10 +166,14 @@ export const registerWorkstationCommands = (program: Command): void => {
           {
             path: options.db,
             logId: options.logId,
-            admin: { id: options.user, name: options.name, passphrase: passphrase(options.passphraseEnv) },
+            admin: {
+              id: options.user,
+              name: options.name,
+              passphrase: checkNewPassphrase(passphrase(options.passphraseEnv), options.passphraseEnv),
+            },
             policyText,
           },
-          { now: () => new Date() },
+          cliWorkstationDeps(),
         );
         const version = session.workstation.policy().loaded.version;
         session.workstation.close();
@@ -252,23 +265,29 @@ export const registerWorkstationCommands = (program: Command): void => {
       const read = await readLeadFileRecords(file, format);
       if (read.kind === 'unusable') throw new CliError(formatLeadProblem(read.problem), EXIT_UNUSABLE);
       const { problems } = read.records;
-      const records = options.mode === 'all' && problems.length > 0 ? [] : read.records.leads;
+      let records = options.mode === 'all' && problems.length > 0 ? [] : read.records.leads;
       let screener: LeadScreener | null = null;
       let session;
       try {
         session = openWorkstation(
           { path: options.db, userId: options.user, passphrase: passphrase(options.passphraseEnv) },
-          { now: () => new Date() },
+          cliWorkstationDeps(),
         );
-        // An all-or-nothing import is one transaction, screened in line; a "valid" import screens on a worker thread
-        // while this one persists the previous chunk.
-        if (options.lists && options.mode === 'all')
-          screener = await loadLeadScreener(options.lists, session.workstation.policy().loaded.policy.screening);
+        // An all-or-nothing import is one transaction: its leads are screened before it (screening is pure), so the
+        // write lock is held for the writing only (decision 0125). A "valid" import screens on a worker thread while
+        // this one persists the previous chunk.
+        if (options.lists && options.mode === 'all') screener = await loadLeadScreener(options.lists);
       } catch (error) {
         storeFailure(error);
       }
-      const signedIn = { ...session!, workstation: { ...session!.workstation, screener } };
-      const thresholds = signedIn.workstation.policy().loaded.policy.screening;
+      const signedIn = { ...session!, workstation: { ...session!.workstation, screener: null } };
+      const policy = signedIn.workstation.policy();
+      const thresholds = policy.loaded.policy.screening;
+      const screenedWith = screener ? screenedWithOf(thresholds, screener.listVersions) : null;
+      if (screener) {
+        const at = new Date().toISOString();
+        records = records.map((record) => ({ ...record, lead: withOwnScreening(screener, record.lead, at, policy) }));
+      }
       try {
         const onProgress = (done: number, total: number): boolean =>
           process.stderr.write(`\rimported ${done}/${total}`);
@@ -283,6 +302,7 @@ export const registerWorkstationCommands = (program: Command): void => {
             result = await importLeadsPipelined(signedIn, records, problems, workers, {
               sourceSystem: options.sourceSystem,
               onProgress,
+              screenedWith: screenedWithOf(thresholds, await activeVersions(options.lists)),
             });
           } finally {
             await workers.close();
@@ -292,6 +312,7 @@ export const registerWorkstationCommands = (program: Command): void => {
             sourceSystem: options.sourceSystem,
             mode: options.mode,
             onProgress,
+            screenedWith,
           });
         }
         if (records.length > 0) process.stderr.write('\n');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, Menu, protocol, session } from 'electron';
 import type { MenuItemConstructorOptions, WebContents } from 'electron';
 import { loadLeadScreener } from '../services/workstation/screener.ts';
+import { setWriteLockCommand } from '../services/store/write-lock.ts';
 import type { LeadScreener } from '../services/workstation/workstation.ts';
 import { registerIpcDoor } from './ipc.ts';
 import { createIpcDoor } from './ipc-door.ts';
@@ -134,10 +135,10 @@ const createWindow = (): BrowserWindow => {
 };
 
 const start = async (): Promise<void> => {
+  setWriteLockCommand('Perimeter desktop app');
   const lists = process.env.PERIMETER_LISTS;
-  const screener: LeadScreener | null = lists
-    ? await loadLeadScreener(lists, { potentialMatchThreshold: 0.82, strongMatchThreshold: 0.93 })
-    : null;
+  // The thresholds are the active policy's, read at each lead (decision 0127).
+  const screener: LeadScreener | null = lists ? await loadLeadScreener(lists) : null;
   const door = createIpcDoor({
     dbPath: databasePath(),
     deps: { now: () => new Date() },

@@ -141,7 +141,7 @@ export const buildDemoWorkstation = async (options: DemoOptions): Promise<DemoWo
       entry.type === 'person' || entry.type === 'company' ? [{ name: primaryName(entry), type: entry.type }] : [],
     ),
   );
-  const screener = await loadLeadScreener(listsDir, thresholds);
+  const screener = await loadLeadScreener(listsDir);
 
   const passphraseFor = options.passphraseFor ?? (() => randomBytes(15).toString('base64url'));
   const users = DEMO_USERS.map((user) => ({ ...user, passphrase: passphraseFor(user.id) }));

@@ -8,6 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { apiErr } from '../../../core/api/envelope.ts';
+import { withoutPaths } from '../workstation/api-errors.ts';
 import { createSessionHolder } from '../workstation/session-holder.ts';
 import type { LeadScreener, WorkstationDeps } from '../workstation/workstation.ts';
 
@@ -18,8 +19,10 @@ export type BrowserHostOptions = {
   readonly port?: number;
   readonly deps: WorkstationDeps;
   readonly screener?: LeadScreener | null;
-  /** Request bodies larger than this are refused (lead files travel in them). */
+  /** Request bodies larger than this are refused with 413 (lead files travel in them). */
   readonly maxBodyBytes?: number;
+  /** All request bodies being received at once together; beyond it a request is refused with 503 (default 2 × maxBodyBytes). */
+  readonly maxInFlightBodyBytes?: number;
 };
 
 export type BrowserHost = {
@@ -53,10 +56,16 @@ const securityHeaders = {
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), serial=()',
 };
 
-const sendJson = (response: ServerResponse, status: number, body: unknown): void => {
+const sendJson = (
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void => {
   const text = JSON.stringify(body);
   response.writeHead(status, {
     ...securityHeaders,
+    ...headers,
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',
     'Content-Length': Buffer.byteLength(text),
@@ -64,21 +73,60 @@ const sendJson = (response: ServerResponse, status: number, body: unknown): void
   response.end(text);
 };
 
-const readBody = (request: IncomingMessage, limit: number): Promise<Buffer | null> =>
+type BodyOutcome =
+  { readonly kind: 'body'; readonly bytes: Buffer } | { readonly kind: 'too-large' } | { readonly kind: 'host-busy' };
+
+/**
+ * What every request body in flight may hold together: beyond it a body is refused (503) rather than buffered, so
+ * many large uploads at once cannot grow memory without bound (decision 0126).
+ */
+type BodyBudget = { inFlight: number; readonly limit: number };
+
+// A refused body is still read to its end (and thrown away, so it costs no memory) before the answer goes out: a client
+// still sending when the connection closed would see a reset instead of the 413. Past DRAIN_LIMIT it is cut off.
+const DRAIN_LIMIT_BYTES = 1024 * 1024 * 1024;
+
+const readBody = (request: IncomingMessage, limit: number, budget: BodyBudget): Promise<BodyOutcome> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let held = 0;
+    let refused: BodyOutcome | null = null;
+    const release = (): void => {
+      budget.inFlight -= held;
+      held = 0;
+      chunks.length = 0;
+    };
+    const refuse = (outcome: BodyOutcome): void => {
+      refused = outcome;
+      release();
+    };
+    const declared = Number(request.headers['content-length'] ?? Number.NaN);
+    if (Number.isFinite(declared) && declared > limit) refuse({ kind: 'too-large' });
+    else if (Number.isFinite(declared) && budget.inFlight + declared > budget.limit) refuse({ kind: 'host-busy' });
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        resolve(null);
-        request.destroy();
+      if (refused !== null) {
+        if (size > DRAIN_LIMIT_BYTES) request.destroy();
         return;
       }
+      if (size > limit) return refuse({ kind: 'too-large' });
+      if (budget.inFlight + chunk.length > budget.limit) return refuse({ kind: 'host-busy' });
+      budget.inFlight += chunk.length;
+      held += chunk.length;
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
+    request.on('end', () => {
+      if (refused !== null) return resolve(refused);
+      const bytes = Buffer.concat(chunks);
+      release();
+      resolve({ kind: 'body', bytes });
+    });
+    request.on('error', (error) => {
+      release();
+      reject(error);
+    });
+    request.on('close', release);
   });
 
 const tokensEqual = (given: string, expected: string): boolean => {
@@ -90,12 +138,19 @@ const tokensEqual = (given: string, expected: string): boolean => {
 export const startBrowserHost = async (options: BrowserHostOptions): Promise<BrowserHost> => {
   const token = randomBytes(32).toString('base64url');
   const maxBody = options.maxBodyBytes ?? 80 * 1024 * 1024;
+  const budget: BodyBudget = { inFlight: 0, limit: options.maxInFlightBodyBytes ?? 2 * maxBody };
   const holder = createSessionHolder(options);
   let port = 0;
 
   const serveStatic = async (pathname: string, response: ServerResponse): Promise<void> => {
     if (options.staticDir === null) return sendJson(response, 404, { error: 'no renderer is being served' });
-    const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return sendJson(response, 400, { error: 'the path is not valid percent-encoding' });
+    }
+    const relative = normalize(decoded).replace(/^([/\\])+/, '');
     const file = join(options.staticDir, relative === '' ? 'index.html' : relative);
     if (!file.startsWith(options.staticDir + sep) && file !== join(options.staticDir, 'index.html'))
       return sendJson(response, 404, { error: 'not found' });
@@ -124,7 +179,12 @@ export const startBrowserHost = async (options: BrowserHostOptions): Promise<Bro
       const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
       if (!allowedHosts.includes(request.headers.host ?? ''))
         return sendJson(response, 421, { error: 'this host answers only to 127.0.0.1' });
-      const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+      let url: URL;
+      try {
+        url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+      } catch {
+        return sendJson(response, 400, { error: 'the request target is not a valid path' });
+      }
       if (!url.pathname.startsWith('/api/')) {
         if (request.method !== 'GET' && request.method !== 'HEAD')
           return sendJson(response, 405, { error: 'method not allowed' });
@@ -139,19 +199,35 @@ export const startBrowserHost = async (options: BrowserHostOptions): Promise<Bro
       if (request.method !== 'POST') return sendJson(response, 405, apiErr('invalid_request', 'api calls are POST'));
       if (!(request.headers['content-type'] ?? '').startsWith('application/json'))
         return sendJson(response, 415, apiErr('invalid_request', 'api calls send application/json'));
-      const body = await readBody(request, maxBody);
-      if (body === null)
-        return sendJson(response, 413, apiErr('invalid_request', `request body over ${maxBody} bytes`));
+      const body = await readBody(request, maxBody, budget);
+      if (body.kind === 'too-large')
+        return sendJson(
+          response,
+          413,
+          apiErr('invalid_request', `the request body is over the limit of ${maxBody.toLocaleString('en-GB')} bytes`),
+          { Connection: 'close' },
+        );
+      if (body.kind === 'host-busy')
+        return sendJson(
+          response,
+          503,
+          apiErr('busy', 'the host is receiving other large requests at the moment; send this one again shortly'),
+          { Connection: 'close', 'Retry-After': '2' },
+        );
       let raw: unknown;
       try {
-        raw = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+        raw = body.bytes.length === 0 ? {} : JSON.parse(body.bytes.toString('utf8'));
       } catch {
         return sendJson(response, 400, apiErr('invalid_request', 'the body is not JSON'));
       }
       return sendJson(response, 200, holder.call(url.pathname.slice('/api/'.length), raw));
     })().catch((error: unknown) => {
       if (!response.headersSent)
-        sendJson(response, 500, apiErr('internal', error instanceof Error ? error.message : String(error)));
+        sendJson(
+          response,
+          500,
+          apiErr('internal', withoutPaths(error instanceof Error ? error.message : String(error))),
+        );
     });
   });
 

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, statSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { StoreError } from './errors.ts';
 import { migrate } from './migrations/runner.ts';
+import { configureWriteLock } from './write-lock.ts';
 
 export type Database = BetterSqlite3.Database;
 
@@ -22,6 +23,8 @@ export type OpenOptions = {
   readonly check?: 'quick' | 'none';
   /** Apply pending migrations (default true). */
   readonly migrate?: boolean;
+  /** How long a write waits for another connection's write lock (default WRITE_LOCK_TIMEOUT_MS; decision 0125). */
+  readonly lockTimeoutMs?: number;
 };
 
 const applyKey = (db: Database, key: Uint8Array): void => {
@@ -77,6 +80,7 @@ export const openDatabase = (path: string, key: Uint8Array, options: OpenOptions
     throw new StoreError('corrupt', `${path}: ${describe(error)}`, path);
   }
   try {
+    configureWriteLock(db, { timeoutMs: options.lockTimeoutMs });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
@@ -102,10 +106,14 @@ export const openDatabase = (path: string, key: Uint8Array, options: OpenOptions
 };
 
 /** Creates a new database; refuses if the file exists. */
-export const createDatabase = (path: string, key: Uint8Array): Database => {
+export const createDatabase = (
+  path: string,
+  key: Uint8Array,
+  options: { readonly lockTimeoutMs?: number } = {},
+): Database => {
   if (existsSync(path))
     throw new StoreError('already-exists', `${path}: a file is already there; it is never overwritten`, path);
-  return openDatabase(path, key, { create: true });
+  return openDatabase(path, key, { create: true, ...options });
 };
 
 const checkNotTruncated = (db: Database, path: string): void => {

@@ -3,6 +3,7 @@ import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as z from 'zod';
+import { passphraseProblem } from '../../../core/access/passphrase.ts';
 import { writeJsonAtomically } from './atomic-file.ts';
 import { DATABASE_KEY_BYTES } from './database.ts';
 import { StoreError } from './errors.ts';
@@ -12,7 +13,6 @@ export const KEY_SLOTS_FORMAT = 'perimeter-key-slots';
 export type ScryptCost = { readonly N: number; readonly r: number; readonly p: number };
 /** 2^17 × 8 × 128 bytes = 128 MiB of memory per derivation: the OWASP recommendation for scrypt. */
 export const DEFAULT_SCRYPT_COST: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
-export const MIN_PASSPHRASE_LENGTH = 10;
 
 const Base64 = (bytes: number): z.ZodString =>
   z
@@ -63,13 +63,10 @@ const aad = (user: string): Buffer => Buffer.from(`${KEY_SLOTS_FORMAT}:v1:${user
 const deriveKey = (passphrase: string, salt: Buffer, cost: ScryptCost): Buffer =>
   scryptSync(passphrase.normalize('NFC'), salt, 32, { ...cost, maxmem: 128 * cost.N * cost.r * 2 + 2 ** 20 });
 
+// The one rule (core/access/passphrase.ts), checked again here so no way of writing a slot can skip it.
 const checkPassphrase = (passphrase: string, path: string): void => {
-  if (passphrase.normalize('NFC').length < MIN_PASSPHRASE_LENGTH)
-    throw new StoreError(
-      'weak-passphrase',
-      `${path}: a passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters`,
-      path,
-    );
+  const problem = passphraseProblem(passphrase);
+  if (problem !== null) throw new StoreError('weak-passphrase', `${path}: ${problem}`, path);
 };
 
 const wrapKey = (user: string, passphrase: string, databaseKey: Uint8Array, cost: ScryptCost): Slot => {
@@ -252,6 +249,44 @@ export const addKeySlotWithKey = (
   const file = readSlots(path);
   checkNewSlot(file, added, path);
   writeSlots(path, { ...file, slots: [...file.slots, wrapKey(added.user, added.passphrase, databaseKey, cost)] });
+};
+
+/** A slot wrapped (the slow scrypt done) but not yet written: for writing inside a short transaction. */
+export type PreparedKeySlot = { readonly user: string; readonly slot: Slot };
+
+/** Wraps the key for a new slot without writing it; the passphrase rule is checked here. */
+export const prepareKeySlot = (
+  databasePath: string,
+  databaseKey: Uint8Array,
+  added: { readonly user: string; readonly passphrase: string },
+  cost: ScryptCost = DEFAULT_SCRYPT_COST,
+): PreparedKeySlot => {
+  checkPassphrase(added.passphrase, keySlotsPath(databasePath));
+  return { user: added.user, slot: wrapKey(added.user, added.passphrase, databaseKey, cost) };
+};
+
+/**
+ * Writes a prepared slot; `replacing` lets it take the place of the user's existing slot (else that is refused). Returns
+ * the undo: it puts back what the user had before (no slot, or the replaced one), for a caller whose transaction then
+ * fails to commit, so no slot outlives the audit entry that gave it.
+ */
+export const installKeySlot = (
+  databasePath: string,
+  prepared: PreparedKeySlot,
+  options: { readonly replacing: boolean },
+): (() => void) => {
+  const path = keySlotsPath(databasePath);
+  const file = readSlots(path);
+  const previous = file.slots.find((slot) => slot.user === prepared.user);
+  if (previous && !options.replacing)
+    throw new StoreError('already-exists', `${path}: user ${prepared.user} has a slot already`, path);
+  const others = file.slots.filter((slot) => slot.user !== prepared.user);
+  writeSlots(path, { ...file, slots: [...others, prepared.slot] });
+  return () => {
+    const now = readSlots(path);
+    const rest = now.slots.filter((slot) => slot.user !== prepared.user);
+    writeSlots(path, { ...now, slots: previous ? [...rest, previous] : rest });
+  };
 };
 
 /**

@@ -8,6 +8,7 @@ import { removeStaleTemporaries, temporaryFilesOf, writeJsonAtomically } from '.
 import { DATABASE_KEY_BYTES, openDatabase } from './database.ts';
 import type { Database } from './database.ts';
 import { StoreError } from './errors.ts';
+import { writeLockOwnerFileOf } from './write-lock.ts';
 import { keySlotsPath } from './key-slots.ts';
 import { keychainSlotsPath } from './keychain-slots-file.ts';
 
@@ -60,8 +61,14 @@ const fsyncDirectory = (databasePath: string): void => fsyncPath(dirname(databas
 
 const removeIfPresent = (path: string): void => rmSync(path, { force: true });
 
-// SQLite's side files of a database file (WAL, shared memory, rollback journal).
-const sideFiles = (path: string): string[] => [`${path}-wal`, `${path}-shm`, `${path}-journal`];
+// SQLite's side files of a database file (WAL, shared memory, rollback journal), and the write-lock owner record a
+// writer killed inside a transaction leaves behind (write-lock.ts).
+const sideFiles = (path: string): string[] => [
+  `${path}-wal`,
+  `${path}-shm`,
+  `${path}-journal`,
+  writeLockOwnerFileOf(path),
+];
 
 /** Finishes step c of the hand-over; every part is idempotent, so it may run again after a crash anywhere in it. */
 const rollForward = (databasePath: string, hooks: RekeyHooks): void => {
@@ -70,6 +77,7 @@ const rollForward = (databasePath: string, hooks: RekeyHooks): void => {
   for (const side of sideFiles(databasePath)) removeIfPresent(side);
   hooks.onStep?.('wal-removed');
   if (existsSync(paths.copy)) renameSync(paths.copy, databasePath);
+  removeIfPresent(writeLockOwnerFileOf(paths.copy));
   hooks.onStep?.('database-renamed');
   if (existsSync(paths.slots)) renameSync(paths.slots, keySlotsPath(databasePath));
   hooks.onStep?.('slots-renamed');

@@ -1,5 +1,6 @@
 // Bulk decisions: several cases, each with its own disposition and reason, each through the same service path as one
 // decision (claim if open, then decide) in its own transaction, so a failure undoes only its own item (decision 0096).
+import { inTransaction } from '../store/transaction.ts';
 import type { ApiParsedRequest, ApiResponse } from '../../../core/api/contract.ts';
 import { AuditLogError } from '../../../core/audit/log-engine.ts';
 import { StoreError } from '../store/errors.ts';
@@ -26,12 +27,12 @@ const failure = (caseId: string, error: unknown): Result => {
 const decideOne = (session: Session, item: Item): Result => {
   try {
     // Nested commits become savepoints of this one transaction: the claim and the decision land or vanish together.
-    session.workstation.db.transaction(() => {
+    inTransaction(session.workstation.db, () => {
       // Claiming is a no-op on a case you hold, and names the holder of a case someone else holds.
       loadVisibleCase(session, item.caseId, 'case.decide');
       claim(session, item.caseId);
       decide(session, item.caseId, item);
-    })();
+    });
     return { caseId: item.caseId, ok: true, case: caseDetail(session, item.caseId).case };
   } catch (error) {
     return failure(item.caseId, error);

@@ -4,10 +4,10 @@ import { hasPermission } from '../../../core/access/roles.ts';
 import type { User } from '../../../core/access/roles.ts';
 import type { CaseType } from '../../../core/cases/case.ts';
 import { removeKeychainSlot } from '../store/keychain-slots-file.ts';
-import { addKeySlotWithKey, DEFAULT_SCRYPT_COST, dropKeySlot, keySlotUsers } from '../store/key-slots.ts';
+import { DEFAULT_SCRYPT_COST, dropKeySlot, keySlotUsers, prepareKeySlot } from '../store/key-slots.ts';
 import { releaseClaimsOf } from './cases.ts';
 import { SIGN_IN_PERMISSION } from './key-rotation.ts';
-import { actorOf, commit, findUser, userFromRow, WorkstationError } from './workstation.ts';
+import { actorOf, commit, commitWithKeySlot, findUser, userFromRow, WorkstationError } from './workstation.ts';
 import type { Session } from './workstation.ts';
 
 const requireAdmin = (session: Session): void => {
@@ -159,8 +159,18 @@ const reactivate = (
       'invalid_input',
       `initialPassphrase: ${target.id} has no key slot; reactivating them needs an initial passphrase of at least 12 characters`,
     );
-  const { sequence } = commit(workstation, (append) => {
-    const granted = append({
+  const prepared =
+    initialPassphrase === undefined
+      ? null
+      : prepareKeySlot(
+          workstation.path,
+          workstation.key(),
+          { user: target.id, passphrase: initialPassphrase },
+          workstation.deps.scryptCost ?? DEFAULT_SCRYPT_COST,
+        );
+  // A leftover slot is replaced, and put back if the entry does not commit (commitWithKeySlot).
+  const { sequence } = commitWithKeySlot(workstation, prepared && { prepared, replacing: true }, (append) =>
+    append({
       actor: actorOf(session.user),
       type: 'permission.granted',
       subjects: [`user:${target.id}`],
@@ -171,18 +181,8 @@ const reactivate = (
         reason,
         reactivated: true,
       },
-    });
-    if (initialPassphrase !== undefined) {
-      if (hasSlot) dropKeySlot(workstation.path, target.id);
-      addKeySlotWithKey(
-        workstation.path,
-        workstation.key(),
-        { user: target.id, passphrase: initialPassphrase },
-        workstation.deps.scryptCost ?? DEFAULT_SCRYPT_COST,
-      );
-    }
-    return granted;
-  });
+    }),
+  );
   return {
     user: findUser(workstation.db, target.id)!,
     sequence,

@@ -9,6 +9,8 @@ import { apiErrorOf } from './api-errors.ts';
 import { importLeads, startCheckpoints, withOwnScreening } from './intake.ts';
 import type { IntakeResult } from './intake.ts';
 import { importResultOf, readLeadImport } from './lead-import.ts';
+import { screenedWithOf } from './screener.ts';
+import type { ScreenedWith } from './screener.ts';
 import type { LeadImportRequest } from './lead-import.ts';
 import { refreshSession, WorkstationError } from './workstation.ts';
 import type { Session, Workstation } from './workstation.ts';
@@ -138,13 +140,17 @@ const runValid = async (job: Job, input: RunInput): Promise<void> => {
 const runAll = async (job: Job, input: RunInput): Promise<void> => {
   const { workstation } = input;
   const screened: LocatedLead[] = [];
+  let screenedWith: ScreenedWith | null = null;
   for (let offset = 0; offset < input.records.length; offset += input.chunkSize) {
     await yieldToEventLoop();
     if (job.state !== 'running') return;
     ownerSession(workstation, input.owner, job);
     const at = workstation.deps.now().toISOString();
+    const policy = workstation.policy();
+    if (workstation.screener)
+      screenedWith = screenedWithOf(policy.loaded.policy.screening, workstation.screener.listVersions);
     for (const record of input.records.slice(offset, offset + input.chunkSize))
-      screened.push({ line: record.line, lead: withOwnScreening(workstation.screener, record.lead, at) });
+      screened.push({ line: record.line, lead: withOwnScreening(workstation.screener, record.lead, at, policy) });
     job.processed = screened.length;
   }
   await yieldToEventLoop();
@@ -152,7 +158,7 @@ const runAll = async (job: Job, input: RunInput): Promise<void> => {
   const session = ownerSession(workstation, input.owner, job);
   // Screened already: the one transaction must not screen again.
   const unscreened: Session = { user: session.user, workstation: { ...workstation, screener: null } };
-  const result = importLeads(unscreened, screened, [], { sourceSystem: input.sourceSystem, mode: 'all' });
+  const result = importLeads(unscreened, screened, [], { sourceSystem: input.sourceSystem, mode: 'all', screenedWith });
   job.totals = emptyTotals([]);
   addTo(job.totals, result);
   job.processed = input.records.length;

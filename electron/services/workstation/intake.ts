@@ -13,6 +13,8 @@ import type { Database } from '../store/database.ts';
 import { statement } from '../store/statements.ts';
 import { startBackgroundCheckpointer } from '../store/checkpointer.ts';
 import type { BackgroundCheckpointer } from '../store/checkpointer.ts';
+import { screenedWithOf } from './screener.ts';
+import type { ScreenedWith } from './screener.ts';
 import { actorOf, commit, WorkstationError } from './workstation.ts';
 import type { ActivePolicy, Appender, LeadScreener, Session, Workstation } from './workstation.ts';
 
@@ -154,8 +156,8 @@ const regimeFor = (policy: ActivePolicy, decisions: readonly RoutingDecision[]):
  * The lead with our own screening of its parties (when lists are loaded). Our screening never drops a hit the record
  * arrived with (from an upstream system): both are kept. Pure given the screener, so it may run outside a transaction.
  */
-export const withOwnScreening = (screener: LeadScreener | null, lead: Lead, at: string): Lead => {
-  const ours = screener ? screener(lead, at) : undefined;
+export const withOwnScreening = (screener: LeadScreener | null, lead: Lead, at: string, policy: ActivePolicy): Lead => {
+  const ours = screener ? screener(lead, at, policy.loaded.policy.screening) : undefined;
   const screening =
     ours === undefined
       ? lead.screening
@@ -168,12 +170,21 @@ const ingestOne = (
   workstation: Workstation,
   append: Appender,
   policy: ActivePolicy,
-  input: { readonly lead: Lead; readonly sourceSystem: string; readonly source: IntakeSource },
+  input: {
+    readonly lead: Lead;
+    readonly sourceSystem: string;
+    readonly source: IntakeSource;
+    readonly screenedWith: ScreenedWith | null;
+  },
   run: RoutingRun,
   actor: string,
 ): RoutedPath[] => {
   const at = workstation.deps.now().toISOString();
-  const lead = withOwnScreening(workstation.screener, input.lead, at);
+  const lead = withOwnScreening(workstation.screener, input.lead, at, policy);
+  // What our own screening used (decision 0127): the policy's thresholds and the list versions, for the auditor.
+  const screenedWith = workstation.screener
+    ? screenedWithOf(policy.loaded.policy.screening, workstation.screener.listVersions)
+    : input.screenedWith;
   const decisions = run.route(lead, at);
   append({
     actor,
@@ -211,6 +222,7 @@ const ingestOne = (
             ? 'potential'
             : 'clear',
         screening: lead.screening as unknown as JsonValue,
+        ...(screenedWith === null ? {} : (screenedWith as unknown as { [key: string]: JsonValue })),
       },
     });
   return decisions.map((decision) => recordDecision(append, policy, decision, run.cursorOf, actor));
@@ -238,6 +250,8 @@ export type ImportOptions = {
    * import of more than one chunk starts its own.
    */
   readonly checkpoints?: BackgroundCheckpointer | null;
+  /** For leads screened before this call (pipelined or chunked imports): the thresholds and list versions used. */
+  readonly screenedWith?: ScreenedWith | null;
 };
 
 /** Starts the workstation's background checkpointer for a long write run (decision 0049); null when there is none. */
@@ -303,7 +317,12 @@ export const importLeads = (
             workstation,
             append,
             policy,
-            { lead, sourceSystem: options.sourceSystem, source: options.source ?? 'file' },
+            {
+              lead,
+              sourceSystem: options.sourceSystem,
+              source: options.source ?? 'file',
+              screenedWith: options.screenedWith ?? null,
+            },
             run,
             actor,
           );

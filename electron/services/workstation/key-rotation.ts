@@ -6,15 +6,24 @@ import { hasPermission } from '../../../core/access/roles.ts';
 import { openDatabase } from '../store/database.ts';
 import { StoreError } from '../store/errors.ts';
 import {
-  addKeySlotWithKey,
   DEFAULT_SCRYPT_COST,
   keySlotUsers,
+  prepareKeySlot,
   unlockDatabaseKey,
   writeRotatedKeySlots,
 } from '../store/key-slots.ts';
 import { recoverInterruptedRekey, rekeyDatabase, rekeyPaths } from '../store/rekey.ts';
 import type { RekeyHooks } from '../store/rekey.ts';
-import { actorOf, commit, findUser, wrapWorkstation, WorkstationError } from './workstation.ts';
+import {
+  actorOf,
+  commit,
+  commitWithKeySlot,
+  findUser,
+  lockOptions,
+  wrapWorkstation,
+  WorkstationError,
+} from './workstation.ts';
+import { setWriteLockUser } from '../store/write-lock.ts';
 import type { Session } from './workstation.ts';
 
 /** The permission named in a re-enrolment's permission.granted entry: signing in to this workstation with a passphrase. */
@@ -141,7 +150,9 @@ export const rotateDatabaseKey = (
       throw error;
     }
   }
-  workstation.replaceStore(openDatabase(workstation.path, newKey), newKey);
+  const reopened = openDatabase(workstation.path, newKey, lockOptions(workstation.deps));
+  setWriteLockUser(reopened, user.id);
+  workstation.replaceStore(reopened, newKey);
   return { sequence, keptSlots, droppedSlots, keychainSlotRemoved };
 };
 
@@ -165,10 +176,15 @@ export const reEnrol = (
     );
   if (keySlotUsers(workstation.path).includes(input.userId))
     throw new WorkstationError('conflict', `${input.userId} has a key slot already and can sign in`);
-  // The entry and the slot together: the slot is written inside the entry's transaction, so a slot that cannot be
-  // written rolls the entry back, and no slot exists without its entry (short of the COMMIT itself failing).
-  const { sequence } = commit(workstation, (append) => {
-    const appended = append({
+  // The entry and the slot together (commitWithKeySlot): no slot exists without its entry, nor an entry without its slot.
+  const prepared = prepareKeySlot(
+    workstation.path,
+    workstation.key(),
+    { user: input.userId, passphrase: input.initialPassphrase },
+    workstation.deps.scryptCost ?? DEFAULT_SCRYPT_COST,
+  );
+  const { sequence } = commitWithKeySlot(workstation, { prepared, replacing: false }, (append) =>
+    append({
       actor: actorOf(session.user),
       type: 'permission.granted',
       subjects: [`user:${input.userId}`],
@@ -178,14 +194,7 @@ export const reEnrol = (
         scope: 'this-workstation',
         reason: input.reason,
       },
-    });
-    addKeySlotWithKey(
-      workstation.path,
-      workstation.key(),
-      { user: input.userId, passphrase: input.initialPassphrase },
-      workstation.deps.scryptCost ?? DEFAULT_SCRYPT_COST,
-    );
-    return appended;
-  });
+    }),
+  );
   return { userId: input.userId, sequence };
 };

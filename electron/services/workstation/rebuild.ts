@@ -1,4 +1,5 @@
 // Rebuilds every projection from the audit log (the source of truth), and snapshots them for comparison.
+import { inTransaction } from '../store/transaction.ts';
 import type { AuditEntry } from '../../../core/audit/entry.ts';
 import type { Database } from '../store/database.ts';
 import { PROJECTION_TABLES } from '../store/migrations/0002-workstation.ts';
@@ -6,7 +7,7 @@ import { projectEntry } from './projector.ts';
 
 /** Empties the projection tables and replays every audit entry through the projector, in one transaction. */
 export const rebuildProjections = (db: Database): { readonly entries: number } =>
-  db.transaction(() => {
+  inTransaction(db, () => {
     for (const table of PROJECTION_TABLES) db.prepare(`DELETE FROM ${table}`).run();
     let entries = 0;
     // In pages: the projector writes while we read, and SQLite allows no writes while a statement iterates.
@@ -23,7 +24,7 @@ export const rebuildProjections = (db: Database): { readonly entries: number } =
     // case_counts rows that fell to zero are kept live but not recreated: drop them on both sides of a comparison.
     db.prepare('DELETE FROM case_counts WHERE count = 0').run();
     return { entries };
-  })();
+  });
 
 /** Every projection row, in a stable order, for comparing live tables with a rebuild. */
 export const projectionSnapshot = (db: Database): Record<string, unknown[]> =>

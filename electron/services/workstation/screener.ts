@@ -1,5 +1,6 @@
 // Screening at intake: the lead's person and company are screened against the active list versions, with the
-// policy's thresholds, and the result becomes the lead's screening summary that routing's gate reads.
+// thresholds of the policy active when the lead is screened (never a copy taken at start-up: a newly published policy
+// applies to the next lead), and the result becomes the lead's screening summary that routing's gate reads.
 import type { ScreeningIndex } from '../../../core/screening/match-index.ts';
 import { toRoutingScreening } from '../../../core/screening/routing-input.ts';
 import { screenParty } from '../../../core/screening/screen.ts';
@@ -34,17 +35,34 @@ export const partiesOf = (lead: Lead): Party[] => {
   return parties;
 };
 
-export const leadScreenerFor = (index: ScreeningIndex, thresholds: ScreeningThresholds): LeadScreener => {
-  const limits = { potential: thresholds.potentialMatchThreshold, strong: thresholds.strongMatchThreshold };
-  return (lead: Lead, at: string): ScreeningSummary => {
+/** What a lead was screened with, recorded in its lead.screened entry. */
+export type ScreenedWith = {
+  readonly thresholds: { readonly potential: number; readonly strong: number };
+  readonly listVersions: readonly { readonly listId: string; readonly version: string }[];
+};
+
+export const screenedWithOf = (
+  thresholds: ScreeningThresholds,
+  listVersions: readonly { readonly listId: string; readonly version: string }[],
+): ScreenedWith => ({
+  thresholds: { potential: thresholds.potentialMatchThreshold, strong: thresholds.strongMatchThreshold },
+  listVersions: listVersions.map(({ listId, version }) => ({ listId, version })),
+});
+
+export const leadScreenerFor = (index: ScreeningIndex): LeadScreener => {
+  const screen = (lead: Lead, at: string, thresholds: ScreeningThresholds): ScreeningSummary => {
+    const limits = { potential: thresholds.potentialMatchThreshold, strong: thresholds.strongMatchThreshold };
     const results = partiesOf(lead).map((party) => screenParty(index, party, limits, { maxHits: 5 }));
     const summary = toRoutingScreening(results, at);
     return { screenedAt: summary.screenedAt, hits: summary.hits.map((hit) => ({ ...hit })) };
   };
+  return Object.assign(screen, {
+    listVersions: index.lists.map((list) => ({ listId: list.listId, version: list.version })),
+  });
 };
 
-/** Loads the active lists of a list directory and returns a screener with the policy's thresholds. */
-export const loadLeadScreener = async (dir: string, thresholds: ScreeningThresholds): Promise<LeadScreener> => {
+/** Loads the active lists of a list directory; the thresholds come from the active policy at each lead. */
+export const loadLeadScreener = async (dir: string): Promise<LeadScreener> => {
   const { index } = await loadScreeningIndex(dir);
-  return leadScreenerFor(index, thresholds);
+  return leadScreenerFor(index);
 };

@@ -7,16 +7,21 @@ import type { SessionMethod } from '../../../core/api/contract.ts';
 import { apiErr, apiOk, describeIssues } from '../../../core/api/envelope.ts';
 import type { ApiEnvelope } from '../../../core/api/envelope.ts';
 import { StoreError } from '../store/errors.ts';
+import { apiErrorOf, withoutPaths } from './api-errors.ts';
+import { createPassphraseThrottle } from './passphrase-throttle.ts';
+import type { PassphraseThrottleLimits } from './passphrase-throttle.ts';
 import { handleApiCall } from './api.ts';
 import { recordKeychainChange } from './device-keychain.ts';
 import type { KeychainChange } from './device-keychain.ts';
-import { findUser, openWorkstation, openWorkstationWithKey, WorkstationError } from './workstation.ts';
+import { findUser, openWorkstation, openWorkstationWithKey } from './workstation.ts';
 import type { LeadScreener, Session, WorkstationDeps } from './workstation.ts';
 
 export type SessionHolderOptions = {
   readonly dbPath: string;
   readonly deps: WorkstationDeps;
   readonly screener?: LeadScreener | null;
+  /** Limits on wrong passphrases (decision 0126); the defaults are PASSPHRASE_THROTTLE. */
+  readonly throttle?: Partial<PassphraseThrottleLimits>;
 };
 
 export type SessionHolder = {
@@ -55,14 +60,18 @@ const answerWithoutKeychain = (method: SessionMethod, raw: unknown): ApiEnvelope
 };
 
 const unlockError = (error: unknown): ApiEnvelope<never> => {
-  if (error instanceof StoreError)
-    return apiErr(
-      error.code === 'wrong-passphrase' || error.code === 'unknown-user' ? 'unauthenticated' : error.code,
-      error.message,
-    );
-  if (error instanceof WorkstationError) return apiErr(error.code, error.message);
-  return apiErr('internal', error instanceof Error ? error.message : String(error));
+  const { code, message } = apiErrorOf(error);
+  if (error instanceof StoreError && (error.code === 'wrong-passphrase' || error.code === 'unknown-user'))
+    return apiErr('unauthenticated', message);
+  return apiErr(code, message);
 };
+
+// Nothing a transport sends out names a place on this machine.
+const scrubbed = <T>(reply: ApiEnvelope<T>): ApiEnvelope<T> =>
+  reply.ok ? reply : apiErr(reply.error.code, withoutPaths(reply.error.message));
+
+/** The api methods that check a passphrase again while signed in: a wrong one counts like a wrong unlock. */
+const PASSPHRASE_CHECKING_METHODS: readonly string[] = ['users.changeOwnPassphrase', 'users.rotateDatabaseKey'];
 
 // A key that does not open the database is refused like a wrong passphrase, with a message that says what to do.
 const keyUnlockError = (error: unknown): ApiEnvelope<never> => {
@@ -83,6 +92,8 @@ const userDto = (session: Session): unknown => ({
 
 export const createSessionHolder = (options: SessionHolderOptions): SessionHolder => {
   let session: Session | null = null;
+  const throttle = createPassphraseThrottle(options.throttle);
+  const nowMs = (): number => options.deps.now().getTime();
 
   const lock = (): void => {
     const closing = session;
@@ -90,29 +101,39 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
     closing?.workstation.close();
   };
 
+  // The new session is opened first and takes the place of the old one only when it opened: a wrong passphrase (or
+  // a refused key) leaves whoever is signed in signed in.
+  const replaceWith = (next: Session): ApiEnvelope<unknown> => {
+    lock();
+    session = next;
+    return apiOk(userDto(next));
+  };
+
   const unlock = (raw: unknown): ApiEnvelope<unknown> => {
     const parsed = SESSION_API['session.unlock'].request.safeParse(raw ?? {});
     if (!parsed.success) return apiErr('invalid_request', `session.unlock: ${describeIssues(parsed.error)}`);
-    lock();
+    const { userId, passphrase } = parsed.data;
+    const refusal = throttle.refusal(userId, nowMs());
+    if (refusal !== null) return apiErr('rate_limited', refusal);
+    let opened: Session;
     try {
-      session = openWorkstation(
-        { path: options.dbPath, userId: parsed.data.userId, passphrase: parsed.data.passphrase },
-        options.deps,
-        options.screener ?? null,
-      );
-      return apiOk(userDto(session));
+      opened = openWorkstation({ path: options.dbPath, userId, passphrase }, options.deps, options.screener ?? null);
     } catch (error) {
+      if (error instanceof StoreError && (error.code === 'wrong-passphrase' || error.code === 'unknown-user'))
+        throttle.failed(userId, nowMs());
       return unlockError(error);
     }
+    throttle.succeeded(userId);
+    return replaceWith(opened);
   };
 
   const unlockWithKey = (userId: string, key: Uint8Array): ApiEnvelope<unknown> => {
-    lock();
     try {
-      session = openWorkstationWithKey({ path: options.dbPath, userId, key }, options.deps, options.screener ?? null);
-      return apiOk(userDto(session));
+      return replaceWith(
+        openWorkstationWithKey({ path: options.dbPath, userId, key }, options.deps, options.screener ?? null),
+      );
     } catch (error) {
-      return keyUnlockError(error);
+      return scrubbed(keyUnlockError(error));
     }
   };
 
@@ -126,11 +147,11 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
     try {
       return apiOk({ sequence: recordKeychainChange(session, change) });
     } catch (error) {
-      return unlockError(error);
+      return scrubbed(unlockError(error));
     }
   };
 
-  const call = (method: string, raw: unknown): ApiEnvelope<unknown> => {
+  const answer = (method: string, raw: unknown): ApiEnvelope<unknown> => {
     try {
       if (method === 'session.lock') {
         lock();
@@ -139,6 +160,12 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
       if (method === 'session.unlock') return unlock(raw);
       if (isKeychainMethod(method)) return answerWithoutKeychain(method, raw);
       if (session === null) return apiErr('unauthenticated', 'the workstation is locked: unlock first');
+      const userId = session.user.id;
+      const checksPassphrase = PASSPHRASE_CHECKING_METHODS.includes(method);
+      if (checksPassphrase) {
+        const refusal = throttle.refusal(userId, nowMs());
+        if (refusal !== null) return apiErr('rate_limited', refusal);
+      }
       const reply = handleApiCall(session, method, raw);
       // handleApiCall refuses a user deactivated meanwhile (by an admin in another session or process); that also
       // ends this session, key wiped (decision 0039). Only a refusal is looked into: a call that went through needs
@@ -148,15 +175,17 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
         reply.error.code === 'unauthenticated' &&
         findUser(session.workstation.db, session.user.id)?.active !== true
       ) {
-        const userId = session.user.id;
         lock();
         return apiErr('unauthenticated', `${userId} has been deactivated and is signed out of this workstation`);
       }
+      if (checksPassphrase && !reply.ok && reply.error.code === 'unauthenticated') throttle.failed(userId, nowMs());
       return reply;
     } catch (error) {
       return apiErr('internal', error instanceof Error ? error.message : String(error));
     }
   };
+
+  const call = (method: string, raw: unknown): ApiEnvelope<unknown> => scrubbed(answer(method, raw));
 
   return { call, lock, isUnlocked: () => session !== null, unlockWithKey, currentKey, recordKeychain };
 };

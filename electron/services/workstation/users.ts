@@ -1,13 +1,14 @@
 // Users, roles and market scopes (audited meta-actions needing an operations admin), and audited personal-data reads.
+import { inTransaction } from '../store/transaction.ts';
 import { hasPermission, inScope } from '../../../core/access/roles.ts';
 import type { Role, User } from '../../../core/access/roles.ts';
 import { readPersonalData } from '../audit/audit-log.ts';
 import { eraseSubject } from '../audit/erasure.ts';
-import { addKeySlotWithKey, changePassphrase } from '../store/key-slots.ts';
+import { changePassphrase, keySlotUsers, prepareKeySlot } from '../store/key-slots.ts';
 import { StoreError } from '../store/errors.ts';
 import { DEFAULT_SCRYPT_COST } from '../store/key-slots.ts';
 import { projectEntry } from './projector.ts';
-import { actorOf, commit, findUser, userFromRow, WorkstationError } from './workstation.ts';
+import { actorOf, commit, commitWithKeySlot, findUser, userFromRow, WorkstationError } from './workstation.ts';
 import type { Session } from './workstation.ts';
 import type { AuditEntry } from '../../../core/audit/entry.ts';
 
@@ -50,14 +51,16 @@ export const createUser = (
   checkMarkets(session, input.markets);
   const { workstation } = session;
   if (findUser(workstation.db, input.id)) throw new WorkstationError('conflict', `user ${input.id} exists already`);
-  // The slot first: if the commit then fails, an unused slot for an unknown user unlocks nothing (sign-in needs the user row).
-  addKeySlotWithKey(
+  // The slot is written inside the entry's transaction and taken away if it does not commit (commitWithKeySlot). A slot
+  // for an id with no user row is a leftover of a create that failed before that rule: it unlocks nothing (sign-in
+  // needs the row), so this create replaces it rather than refusing the id for ever.
+  const prepared = prepareKeySlot(
     workstation.path,
     workstation.key(),
     { user: input.id, passphrase: input.passphrase },
     workstation.deps.scryptCost ?? DEFAULT_SCRYPT_COST,
   );
-  commit(workstation, (append) =>
+  commitWithKeySlot(workstation, { prepared, replacing: keySlotUsers(workstation.path).includes(input.id) }, (append) =>
     append({
       actor: actorOf(session.user),
       type: 'user.created',
@@ -190,7 +193,7 @@ export const eraseLead = (session: Session, leadId: string, basis: string): { er
   if (!hasPermission(user, 'lead.erase'))
     throw new WorkstationError('forbidden', `${user.id} may not erase personal data`);
   visibleLead(session, leadId);
-  const result = workstation.db.transaction(() => {
+  const result = inTransaction(workstation.db, () => {
     const erased = eraseSubject(
       workstation.db,
       { subject: `lead:${leadId}`, actor: actorOf(user), now: workstation.deps.now(), basis },
@@ -201,7 +204,7 @@ export const eraseLead = (session: Session, leadId: string, basis: string): { er
       .get(erased.tombstone)!;
     projectEntry(workstation.db, JSON.parse(entry.canonical.toString('utf8')) as AuditEntry, erased.tombstone);
     return erased;
-  })();
+  });
   return { erased: result.erased.length };
 };
 

@@ -1,6 +1,7 @@
 // Saved queue views: a user's named queue + filters + sort + search, kept per user in the encrypted store. A view is a
 // preference, not a compliance record: it is not audited and not a projection (decision 0095). Every statement is
 // scoped to the signed-in user, so nobody can list, change or delete another user's views.
+import { inTransaction } from '../store/transaction.ts';
 import { randomUUID } from 'node:crypto';
 import { hasPermission } from '../../../core/access/roles.ts';
 import { CaseListRequestSchema } from '../../../core/api/contract.ts';
@@ -71,7 +72,7 @@ export const saveView = (session: Session, request: ApiParsedRequest<'views.save
   const name = request.name.trim();
   const filter = JSON.stringify(normalise(request.filter));
   const now = session.workstation.deps.now().toISOString();
-  return db.transaction(() => {
+  return inTransaction(db, () => {
     const clash = statement<[string, string], { id: string }>(
       db,
       'SELECT id FROM saved_views WHERE user_id = ? AND name = ? COLLATE NOCASE',
@@ -101,7 +102,7 @@ export const saveView = (session: Session, request: ApiParsedRequest<'views.save
       'INSERT INTO saved_views (user_id, id, name, filter, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
     ).run(userId, id, name, filter, now, now);
     return toView(findView(session, id)!);
-  })();
+  });
 };
 
 export const deleteView = (session: Session, id: string): { id: string } => {

@@ -11,6 +11,7 @@ import type { Lead, ScreeningSummary } from '../../../core/routing/lead.ts';
 import type { Role, User } from '../../../core/access/roles.ts';
 import { appendAuditEventInTransaction, initialiseAuditLog } from '../audit/audit-log.ts';
 import { inTransaction } from '../store/transaction.ts';
+import { setWriteLockUser } from '../store/write-lock.ts';
 import type { AuditDeps, AuditEvent } from '../audit/audit-log.ts';
 import type { Appended } from '../../../core/audit/log-engine.ts';
 import { createDatabase, openDatabase } from '../store/database.ts';
@@ -20,16 +21,26 @@ import { recoverInterruptedRekey } from '../store/rekey.ts';
 import {
   createKeySlots,
   DEFAULT_SCRYPT_COST,
+  installKeySlot,
   keySlotsPath,
   keySlotUsers,
   unlockDatabaseKey,
 } from '../store/key-slots.ts';
-import type { ScryptCost } from '../store/key-slots.ts';
+import type { PreparedKeySlot, ScryptCost } from '../store/key-slots.ts';
 import { nodeSha256 } from '../audit/node-sha256.ts';
 import { projectEntry } from './projector.ts';
 
-/** Screens a lead's parties against the active lists; undefined when no lists are loaded. */
-export type LeadScreener = (lead: Lead, at: string) => ScreeningSummary | undefined;
+/**
+ * Screens a lead's parties against the loaded lists with the given thresholds (the active policy's, decision 0127);
+ * undefined when no lists are loaded. `listVersions` are the versions it screens against.
+ */
+export type LeadScreener = ((
+  lead: Lead,
+  at: string,
+  thresholds: { readonly potentialMatchThreshold: number; readonly strongMatchThreshold: number },
+) => ScreeningSummary | undefined) & {
+  readonly listVersions: readonly { readonly listId: string; readonly version: string }[];
+};
 
 export type WorkstationDeps = AuditDeps & {
   readonly now: () => Date;
@@ -39,6 +50,8 @@ export type WorkstationDeps = AuditDeps & {
    * startBackgroundCheckpointer; null turns it off.
    */
   readonly checkpointer?: CheckpointerFactory | null;
+  /** How long a write waits for another process's write lock (default WRITE_LOCK_TIMEOUT_MS; decision 0125). */
+  readonly lockTimeoutMs?: number;
 };
 
 export type ActivePolicy = { readonly loaded: LoadedPolicy; readonly compiled: CompiledPolicy; readonly text: string };
@@ -70,6 +83,10 @@ export class WorkstationError extends Error {
     this.code = code;
   }
 }
+
+/** The store's open options that come from the workstation's deps. */
+export const lockOptions = (deps: WorkstationDeps): { lockTimeoutMs?: number } =>
+  deps.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: deps.lockTimeoutMs };
 
 export const actorOf = (user: User): string => `user:${user.id}`;
 
@@ -108,6 +125,34 @@ export const commit = <T>(workstation: Workstation, run: (append: Appender) => T
     };
     return run(append);
   });
+
+/**
+ * The command path for a command that also gives a user a key slot (users.create, re-enrolment, reactivation). The slow
+ * wrapping (scrypt) is done before, by prepareKeySlot, so the write lock is not held for it; the slot is written last
+ * inside the transaction, so a failing command writes none; and a COMMIT that fails after it takes it away again. No slot
+ * outlives its audit entry, so no orphan slot can block the same user id later.
+ */
+export const commitWithKeySlot = <T>(
+  workstation: Workstation,
+  slot: { readonly prepared: PreparedKeySlot; readonly replacing: boolean } | null,
+  run: (append: Appender) => T,
+): T => {
+  const written: { undo: (() => void) | null } = { undo: null };
+  try {
+    return commit(workstation, (append) => {
+      const result = run(append);
+      if (slot) written.undo = installKeySlot(workstation.path, slot.prepared, { replacing: slot.replacing });
+      return result;
+    });
+  } catch (error) {
+    try {
+      written.undo?.();
+    } catch {
+      // A slot left behind unlocks nothing without its user row, and the next create of that id replaces it.
+    }
+    throw error;
+  }
+};
 
 const policyCache = new WeakMap<Database, ActivePolicy>();
 
@@ -190,7 +235,7 @@ export const initialiseWorkstation = (
     input.admin.passphrase,
     deps.scryptCost ?? DEFAULT_SCRYPT_COST,
   );
-  return initialiseWorkstationOn(createDatabase(input.path, key), input, deps, screener, key);
+  return initialiseWorkstationOn(createDatabase(input.path, key, lockOptions(deps)), input, deps, screener, key);
 };
 
 const checkPolicyText = (policyText: string): LoadedPolicy => {
@@ -220,6 +265,7 @@ export const initialiseWorkstationOn = (
   key: Uint8Array,
 ): Session => {
   const loaded = checkPolicyText(input.policyText);
+  setWriteLockUser(db, input.admin.id);
   initialiseAuditLog(db, { logId: input.logId, now: deps.now(), actor: 'system:setup' }, deps);
   const workstation = wrap(db, input.path, deps, screener, key);
   commit(workstation, (append) => {
@@ -263,7 +309,7 @@ export const openWorkstation = (
   recoverInterruptedRekey(input.path);
   requireDatabaseFile(input.path);
   const key = unlockDatabaseKey(input.path, input.userId, input.passphrase);
-  return signIn(openDatabase(input.path, key), input.path, input.userId, key, deps, screener);
+  return signIn(openDatabase(input.path, key, lockOptions(deps)), input.path, input.userId, key, deps, screener);
 };
 
 // The database is open: the user must be an active user of it, or the key is wiped and the database closed.
@@ -281,6 +327,7 @@ const signIn = (
     db.close();
     throw new WorkstationError('unauthenticated', `user ${userId} is not an active user of this workstation`);
   }
+  setWriteLockUser(db, userId);
   return { user, workstation: wrap(db, path, deps, screener, key) };
 };
 
@@ -302,7 +349,7 @@ export const openWorkstationWithKey = (
   const key = input.key.slice();
   let db: Database;
   try {
-    db = openDatabase(input.path, key);
+    db = openDatabase(input.path, key, lockOptions(deps));
   } catch (error) {
     key.fill(0);
     throw error;

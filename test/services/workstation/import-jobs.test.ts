@@ -37,7 +37,6 @@ const LEADS = benchLeads(3_000);
 const listed = LEADS.find((lead) => lead.person !== undefined)!;
 const screener = leadScreenerFor(
   buildIndex([snapshot('test-sanctions', [{ id: 'S-1', names: [listed.person!.fullName] }])]),
-  { potentialMatchThreshold: 0.82, strongMatchThreshold: 0.93 },
 );
 const ws = createTestWorkstation({ screener });
 const sessions: Session[] = [];

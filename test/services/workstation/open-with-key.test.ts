@@ -104,7 +104,9 @@ describe('the session holder with a key', () => {
     const wrong = holder.unlockWithKey('ada', new Uint8Array(randomBytes(32)));
     expect(wrong).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
     if (!wrong.ok) expect(wrong.error.message).toMatch(/passphrase/);
-    expect(holder.isUnlocked()).toBe(false);
+    // A refused unlock signs nobody out (issue 12): bob is still signed in.
+    expect(holder.isUnlocked()).toBe(true);
+    expect(holder.call('session.whoami', {})).toMatchObject({ ok: true, value: { id: 'bob' } });
     expect(holder.unlockWithKey('mallory', key)).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
   });
 

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { FormEvent, ReactElement } from 'react';
 import { call } from '../../api/client.ts';
+import { MIN_PASSPHRASE_LENGTH, passphraseLength } from '../../../../core/access/passphrase.ts';
 
 export const PassphraseButton = (): ReactElement => {
   const [open, setOpen] = useState(false);
@@ -39,8 +40,8 @@ const PassphraseDialog = (props: { readonly onClose: () => void }): ReactElement
   useEffect(() => first.current?.focus(), []);
 
   const problem =
-    next.length > 0 && next.length < 12
-      ? 'The new passphrase needs at least 12 characters.'
+    next.length > 0 && passphraseLength(next) < MIN_PASSPHRASE_LENGTH
+      ? `The new passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters.`
       : again.length > 0 && again !== next
         ? 'The two new passphrases differ.'
         : null;
@@ -90,7 +91,7 @@ const PassphraseDialog = (props: { readonly onClose: () => void }): ReactElement
             />
           </label>
           <label>
-            New passphrase (at least 12 characters)
+            New passphrase (at least {MIN_PASSPHRASE_LENGTH} characters)
             <input
               type="password"
               autoComplete="new-password"

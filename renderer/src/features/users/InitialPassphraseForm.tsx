@@ -2,6 +2,7 @@
 // after a key rotation (decision 0037) and reactivation after a deactivation (decision 0039) both use it.
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, ReactElement, ReactNode } from 'react';
+import { passphraseLength } from '../../../../core/access/passphrase.ts';
 import { MIN_PASSPHRASE, MIN_REASON } from './users-form.ts';
 import { useUsers } from './users-store.ts';
 import type { UserView } from './users-store.ts';
@@ -40,14 +41,14 @@ export const InitialPassphraseForm = (props: InitialPassphraseFormProps): ReactE
   const id = (part: string): string => `${props.idPrefix}-${part}`;
 
   const problem =
-    passphrase.length > 0 && passphrase.length < MIN_PASSPHRASE
+    passphrase.length > 0 && passphraseLength(passphrase) < MIN_PASSPHRASE
       ? `The initial passphrase needs at least ${MIN_PASSPHRASE} characters.`
       : confirmation.length > 0 && confirmation !== passphrase
         ? 'The two passphrases differ.'
         : null;
   const valid =
     problem === null &&
-    passphrase.length >= MIN_PASSPHRASE &&
+    passphraseLength(passphrase) >= MIN_PASSPHRASE &&
     confirmation === passphrase &&
     reason.trim().length >= MIN_REASON;
 

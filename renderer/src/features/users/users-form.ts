@@ -1,9 +1,11 @@
 // The users screen's form rules, without a browser: markets as typed, and what a new user needs before it is sent
 // (the services validate again, including whether each market exists in the active policy).
 import type { Role } from '../../app/labels.ts';
+import { MIN_PASSPHRASE_LENGTH, passphraseLength } from '../../../../core/access/passphrase.ts';
 
 export const MIN_REASON = 5;
-export const MIN_PASSPHRASE = 12;
+/** The one passphrase rule (core/access/passphrase.ts). */
+export const MIN_PASSPHRASE = MIN_PASSPHRASE_LENGTH;
 const USER_ID = /^[a-z][a-z0-9._-]{1,40}$/;
 
 export type NewUserForm = {
@@ -36,7 +38,7 @@ export const newUserProblems = (form: NewUserForm): string[] => {
   if (form.name.trim() === '') problems.push('Name: required.');
   if (form.roles.length === 0) problems.push('Roles: choose at least one.');
   if (parseMarkets(form.markets).length === 0) problems.push('Markets: at least one (or * for every market).');
-  if (form.passphrase.length < MIN_PASSPHRASE)
+  if (passphraseLength(form.passphrase) < MIN_PASSPHRASE)
     problems.push(`Initial passphrase: at least ${MIN_PASSPHRASE} characters.`);
   else if (form.passphrase !== form.confirmation) problems.push('Confirm passphrase: does not match the passphrase.');
   return problems;
