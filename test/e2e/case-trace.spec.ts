@@ -3,6 +3,9 @@
 // excluded, and the screening hit that decided the queue. It only reads cases (of any status), so spec order is free.
 import { expect, test } from '@playwright/test';
 import { expectAccessible, signIn, snap } from './support/app.ts';
+import { useFreshWorkstation } from './support/host-process.ts';
+
+useFreshWorkstation();
 
 test('a rule refusal names the policy, entities, the rule, its facts and the team it excluded', async ({
   page,
