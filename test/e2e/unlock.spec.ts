@@ -41,8 +41,11 @@ test('unlocks with a passphrase, refuses a wrong one, and locks again', async ({
   await page.getByRole('button', { name: 'Unlock' }).click();
   await page.getByRole('button', { name: 'Switch user' }).click();
   await expect(page.getByLabel('User id')).toHaveValue('');
-  // Locked means locked: the api refuses the old session's calls.
-  expect(await apiFromPage(page, 'cases.counts', {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+  // Locked means locked: once the lock has landed (the window leaves the signed-in screens at once, before the host
+  // has answered the lock), the api refuses the old session's calls.
+  await expect
+    .poll(() => apiFromPage(page, 'cases.counts', {}), { timeout: 5_000 })
+    .toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
 });
 
 test('a session that ends under the window returns it to the unlock screen, saying why', async ({ page }, testInfo) => {
