@@ -225,12 +225,20 @@ export const runWriteTransaction = <T>(db: Db, begin: (body: () => T) => T, run:
       removeOwner(state);
     }
   };
+  // One try at the lock: the body's result, or null when another connection held it (and the body never ran).
+  const attempt = (): { readonly value: T } | null => {
+    try {
+      return { value: begin(body) };
+    } catch (error) {
+      if (begun || !isBusy(error)) throw error;
+      return null;
+    }
+  };
   // The usual case: nobody else is writing, the lock is free at once.
   state.noWait.get();
   try {
-    return begin(body);
-  } catch (error) {
-    if (begun || !isBusy(error)) throw error;
+    const first = attempt();
+    if (first !== null) return first.value;
   } finally {
     state.fullWait.get();
   }
@@ -243,11 +251,8 @@ export const runWriteTransaction = <T>(db: Db, begin: (body: () => T) => T, run:
       const left = deadline - Date.now();
       if (left <= 0) throw new StoreError('busy', describeWait(db, state), db.name);
       setBusyTimeout(db, Math.min(RETRY_SLICE_MS, left));
-      try {
-        return begin(body);
-      } catch (error) {
-        if (begun || !isBusy(error)) throw error;
-      }
+      const next = attempt();
+      if (next !== null) return next.value;
     }
   } finally {
     state.fullWait.get();
