@@ -70,11 +70,20 @@ const importRound = async (tally: Tally, round: readonly (typeof records)[number
     tally.decisions[kind] = (tally.decisions[kind] ?? 0) + count;
 };
 const report = (tally: Tally): number => {
-  const entries = tally.session.workstation.db.prepare('SELECT count(*) FROM audit_entries').pluck().get() as number;
+  const { db } = tally.session.workstation;
+  const entries = db.prepare('SELECT count(*) FROM audit_entries').pluck().get() as number;
+  // The hashed log's bytes (canonical entries) and the personal data kept beside it, per imported lead.
+  const logBytes = db.prepare('SELECT coalesce(sum(length(canonical)), 0) FROM audit_entries').pluck().get() as number;
+  const sideBytes = db
+    .prepare('SELECT coalesce(sum(length(data)), 0) FROM audit_personal_data')
+    .pluck()
+    .get() as number;
   const rate = tally.imported / tally.seconds;
+  const perLead = (value: number): string => (value / Math.max(tally.imported, 1)).toFixed(1);
   console.log(
     `${tally.label}: ${tally.imported} leads in ${tally.seconds.toFixed(1)} s = ${Math.round(rate).toLocaleString('en')} leads/s ` +
-      `(${entries} audit entries, ${tally.cases} cases, decisions ${JSON.stringify(tally.decisions)})`,
+      `(${entries} audit entries, ${tally.cases} cases, decisions ${JSON.stringify(tally.decisions)}); ` +
+      `per lead: ${perLead(entries)} entries, ${perLead(logBytes)} bytes of hashed log, ${perLead(sideBytes)} bytes of personal data beside it`,
   );
   tally.session.workstation.close();
   return rate;
