@@ -25,15 +25,25 @@ import { ADMIN_PASSPHRASE, createTestWorkstation } from '../../support/workstati
 const pinnedNode = join(repoRoot, 'node_modules', 'node', 'bin', 'node');
 const KILLS = Number(process.env.CRASH_KILLS ?? 12);
 const FULL_CHECK_EVERY = 50;
+// A kill lands after 0 to 29 acknowledged commands: about 15 on average, as the old 50-750 ms did on a quiet machine.
+const KILL_AFTER_ACKS = 30;
 const PRINT_TIMINGS = process.env.CRASH_TIMINGS === '1';
 // Enough for the default run on a busy CI machine; a long run gets time in proportion.
 const TIMEOUT_MS = Math.max(180_000, KILLS * 3_000);
+
+/**
+ * Where a kill lands, counted in commands rather than milliseconds, so a busy machine still has the writer killed among
+ * its commands: after `acks` acknowledgements (0: from ready), plus `fraction` of 1.5 times the time the last command
+ * took (300 ms from ready), so it falls anywhere in the next command, its commit included.
+ */
+type KillPoint = { readonly acks: number; readonly fraction: number };
+const FIRST_COMMAND_WINDOW_MS = 300;
 
 type Worker = {
   /** Resolves when the worker has loaded its modules, and says how long that took from the spawn. */
   readonly loaded: Promise<number>;
   /** Lets the worker open the database and perform commands; resolves with its output once it has been killed. */
-  readonly run: (killAfterMs: number) => Promise<{ out: string; openMs: number; exitMs: number }>;
+  readonly run: (kill: KillPoint) => Promise<{ out: string; openMs: number; runMs: number; exitMs: number }>;
   /** Ends a worker that was never told to go (it exits when its stdin closes). */
   readonly dismiss: () => Promise<void>;
 };
@@ -72,19 +82,29 @@ const startWorker = (path: string, runId: number, compileCache: string): Worker 
   loaded.catch(() => undefined);
   return {
     loaded,
-    run: async (killAfterMs) => {
+    run: async (kill) => {
       await loaded;
       const goAt = performance.now();
       child.stdin.write('go\n');
-      // The clock starts when the worker is ready, so every kill lands among the commands.
       await when(() => out.startsWith('loaded\nready\n'));
-      const openMs = performance.now() - goAt;
-      await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+      const readyAt = performance.now();
+      // When each acknowledgement arrived: the last gap is how long a command takes on this machine now.
+      const ackTimes: number[] = [readyAt];
+      const acks = (): number => (out.match(/^ok /gmu) ?? []).length;
+      const noteAcks = (): void => {
+        for (let n = acks(); ackTimes.length <= n;) ackTimes.push(performance.now());
+      };
+      listeners.push(noteAcks);
+      noteAcks();
+      await when(() => acks() >= kill.acks);
+      const window =
+        kill.acks === 0 ? FIRST_COMMAND_WINDOW_MS : 1.5 * (ackTimes[kill.acks]! - ackTimes[kill.acks - 1]!);
+      await new Promise((resolve) => setTimeout(resolve, kill.fraction * window));
       const killedAt = performance.now();
       child.kill('SIGKILL');
       const signal = await exited;
       if (signal !== 'SIGKILL') throw new Error(`worker ${runId} ended without being killed: ${err}`);
-      return { out, openMs, exitMs: performance.now() - killedAt };
+      return { out, openMs: readyAt - goAt, runMs: killedAt - readyAt, exitMs: performance.now() - killedAt };
     },
     dismiss: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -150,13 +170,12 @@ describe('crash safety', () => {
           const waitedFrom = performance.now();
           totals.spawnMs += await worker.loaded;
           totals.waitMs += performance.now() - waitedFrom;
-          const killAfterMs = 50 + Math.floor(random() * 700);
-          const running = worker.run(killAfterMs);
+          const running = worker.run({ acks: Math.floor(random() * KILL_AFTER_ACKS), fraction: random() });
           if (run + 1 < KILLS) next = startWorker(ws.path, run + 1, compileCache);
-          const { out, openMs, exitMs } = await running;
+          const { out, openMs, runMs, exitMs } = await running;
           Object.assign(totals, {
             openMs: totals.openMs + openMs,
-            runMs: totals.runMs + killAfterMs,
+            runMs: totals.runMs + runMs,
             exitMs: totals.exitMs + exitMs,
           });
           const fresh: Acknowledged & { leads: string[]; cases: string[] } = { leads: [], cases: [] };
