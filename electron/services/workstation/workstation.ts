@@ -52,6 +52,12 @@ export type WorkstationDeps = AuditDeps & {
   readonly checkpointer?: CheckpointerFactory | null;
   /** How long a write waits for another process's write lock (default WRITE_LOCK_TIMEOUT_MS; decision 0125). */
   readonly lockTimeoutMs?: number;
+  /**
+   * What opening checks of the file (default 'quick': PRAGMA quick_check reads every page, so its cost grows with the
+   * database). 'none' is for a caller that opens very often and runs the check itself now and then (the crash test,
+   * decision 0170); WAL recovery, the key and the page count are checked either way.
+   */
+  readonly integrityCheck?: 'quick' | 'none';
 };
 
 export type ActivePolicy = { readonly loaded: LoadedPolicy; readonly compiled: CompiledPolicy; readonly text: string };
@@ -87,6 +93,10 @@ export class WorkstationError extends Error {
 /** The store's open options that come from the workstation's deps. */
 export const lockOptions = (deps: WorkstationDeps): { lockTimeoutMs?: number } =>
   deps.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: deps.lockTimeoutMs };
+
+// Signing in to an existing database: the lock options and how much of the file to check on the way in.
+const signInOptions = (deps: WorkstationDeps): { lockTimeoutMs?: number; check?: 'quick' | 'none' } =>
+  deps.integrityCheck === undefined ? lockOptions(deps) : { ...lockOptions(deps), check: deps.integrityCheck };
 
 export const actorOf = (user: User): string => `user:${user.id}`;
 
@@ -309,7 +319,7 @@ export const openWorkstation = (
   recoverInterruptedRekey(input.path);
   requireDatabaseFile(input.path);
   const key = unlockDatabaseKey(input.path, input.userId, input.passphrase);
-  return signIn(openDatabase(input.path, key, lockOptions(deps)), input.path, input.userId, key, deps, screener);
+  return signIn(openDatabase(input.path, key, signInOptions(deps)), input.path, input.userId, key, deps, screener);
 };
 
 // The database is open: the user must be an active user of it, or the key is wiped and the database closed.
@@ -349,7 +359,7 @@ export const openWorkstationWithKey = (
   const key = input.key.slice();
   let db: Database;
   try {
-    db = openDatabase(input.path, key, lockOptions(deps));
+    db = openDatabase(input.path, key, signInOptions(deps));
   } catch (error) {
     key.fill(0);
     throw error;
