@@ -21,8 +21,6 @@ import type { NoteVerifierKey } from '../../core/audit/note.ts';
 import { nodeSha256 } from '../services/audit/node-sha256.ts';
 import { readBundle } from '../services/audit/read-bundle.ts';
 import { startParallelVerify } from '../services/audit/parallel-verify.ts';
-import { StoreError } from '../services/store/errors.ts';
-import { throughTheDoor } from '../services/workstation/access.ts';
 import {
   eraseDataSubject,
   exportLogBundle,
@@ -31,15 +29,9 @@ import {
   rotateLogKey,
   signLogCheckpoint,
 } from '../services/workstation/audit-admin.ts';
-import { signIn } from '../services/workstation/sign-in.ts';
-import { WorkstationError } from '../services/workstation/workstation.ts';
-import type { Session } from '../services/workstation/workstation.ts';
-import { AuditLogError } from '../../core/audit/log-engine.ts';
-import { cliWorkstationDeps } from './deps.ts';
-import { CliError, EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE, storeExitCode } from './exit.ts';
+import { PASSPHRASE_ENV, USER_ENV, withCliSession } from './door.ts';
+import { CliError, EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE } from './exit.ts';
 
-export const PASSPHRASE_ENV = 'PERIMETER_PASSPHRASE';
-export const USER_ENV = 'PERIMETER_USER';
 
 const out = (text: string): void => {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -189,41 +181,6 @@ const DbOptions = z.object({
   user: z.string().min(1).optional(),
 });
 
-const credentials = (options: z.infer<typeof DbOptions>): { user: string; passphrase: string } => {
-  const user = options.user ?? process.env[USER_ENV];
-  if (!user) throw new CliError(`--user (or ${USER_ENV}) names who signs in`, EXIT_UNUSABLE);
-  const passphrase = process.env[PASSPHRASE_ENV];
-  if (!passphrase) throw new CliError(`${PASSPHRASE_ENV} must hold the passphrase of ${user}`, EXIT_UNUSABLE);
-  return { user, passphrase };
-};
-
-/**
- * The one door for the commands that run a workstation's log (decision 0131): sign in as the user (the api's code
- * path, audited), run the session-checked service, and log a refusal as `access.denied` for `audit <command>`.
- * A refusal exits 1, like any judged input; input the service finds unusable exits 2.
- */
-const withSession = <T>(options: z.infer<typeof DbOptions>, command: string, run: (session: Session) => T): T => {
-  const { user, passphrase } = credentials(options);
-  let session: Session;
-  try {
-    session = signIn({ path: options.db, userId: user, passphrase }, 'cli', cliWorkstationDeps());
-  } catch (error) {
-    if (error instanceof StoreError) throw new CliError(error.message, storeExitCode(error));
-    if (error instanceof WorkstationError) throw new CliError(error.message, EXIT_INVALID);
-    throw error;
-  }
-  try {
-    return throughTheDoor(session, `audit ${command}`, () => run(session));
-  } catch (error) {
-    if (error instanceof WorkstationError)
-      throw new CliError(error.message, error.code === 'invalid_input' ? EXIT_UNUSABLE : EXIT_INVALID);
-    if (error instanceof AuditLogError || error instanceof StoreError) throw new CliError(error.message, EXIT_INVALID);
-    throw error;
-  } finally {
-    session.workstation.close();
-  }
-};
-
 // --- registration ---------------------------------------------------------------------------------------------
 
 export const registerAuditCommands = (program: Command): void => {
@@ -277,7 +234,7 @@ export const registerAuditCommands = (program: Command): void => {
       );
       if (existsSync(options.out))
         throw new CliError(`${options.out} exists already; choose another --out`, EXIT_UNUSABLE);
-      const result = withSession(options, 'export', (session) =>
+      const result = withCliSession(options, 'audit export', (session) =>
         exportLogBundle(session, { includePersonalData: options.personalData ?? false }),
       );
       writeFileSync(options.out, result.zip, { flag: 'wx', mode: 0o600 });
@@ -403,7 +360,7 @@ export const registerAuditCommands = (program: Command): void => {
     .description('print the log’s verifier keys (give the active one to auditors out of band)')
     .action((raw: unknown) => {
       const options = parseOptions(DbOptions.extend({ json: z.boolean().optional() }), raw);
-      const keys = withSession(options, 'keys', (session) => logSigningKeys(session));
+      const keys = withCliSession(options, 'audit keys', (session) => logSigningKeys(session));
       if (options.json) out(JSON.stringify(keys, null, 2));
       else
         out(
@@ -423,7 +380,7 @@ export const registerAuditCommands = (program: Command): void => {
     .description('sign a checkpoint of the whole log now')
     .action((raw: unknown) => {
       const options = parseOptions(DbOptions, raw);
-      const checkpoint = withSession(options, 'checkpoint', (session) => signLogCheckpoint(session));
+      const checkpoint = withCliSession(options, 'audit checkpoint', (session) => signLogCheckpoint(session));
       process.stdout.write(checkpoint.note);
     });
 
@@ -442,7 +399,7 @@ export const registerAuditCommands = (program: Command): void => {
         }),
         raw,
       );
-      const result = withSession(options, 'rotate-key', (session) =>
+      const result = withCliSession(options, 'audit rotate-key', (session) =>
         rotateLogKey(session, { reason: options.reason, validityDays: options.validityDays }),
       );
       out(`key rotated at entry ${result.sequence}\nverifier key: ${result.verifierKey}`);
@@ -460,7 +417,7 @@ export const registerAuditCommands = (program: Command): void => {
         DbOptions.extend({ subject: z.string().min(1), basis: z.string().min(1).max(500) }),
         raw,
       );
-      const result = withSession(options, 'erase', (session) =>
+      const result = withCliSession(options, 'audit erase', (session) =>
         eraseDataSubject(session, options.subject, options.basis),
       );
       out(`${options.subject}: ${result.erased} record(s) erased; a subject.erased entry records it`);
@@ -485,7 +442,7 @@ export const registerAuditCommands = (program: Command): void => {
         const [regime, years] = rule.split('=') as [string, string];
         return { regime, years: Number(years) };
       });
-      const result = withSession(options, 'purge', (session) => purgeByRetention(session, rules));
+      const result = withCliSession(options, 'audit purge', (session) => purgeByRetention(session, rules));
       out(`${result.erased} record(s) purged; tombstone entry ${result.tombstone}`);
     });
 };
