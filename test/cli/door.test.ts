@@ -25,6 +25,7 @@ const deps = { now: () => new Date(), scryptCost: TEST_SCRYPT };
 const as = (user: string, secret = passphrase): Record<string, string> => ({
   PERIMETER_USER: user,
   PERIMETER_PASSPHRASE: secret,
+  PERIMETER_INITIAL_PASSPHRASE: 'an initial passphrase 123',
 });
 
 type Entry = { actor: string; type: string; subjects: string[]; payload: Record<string, unknown> };
@@ -106,7 +107,14 @@ const COMMANDS: Record<string, string[]> = {
   'audit erase': ['audit', 'erase', '--db', db, '--subject', 'lead:L-FR-SME', '--basis', 'GDPR art. 17 R-9'],
   'audit purge': ['audit', 'purge', '--db', db, '--retention', 'payments=1'],
   'lists import': ['lists', 'import', '--lists', lists, '--source', 'blocklist', '--db', db, blocklist],
+  'workstation rotate-key': ['workstation', 'rotate-key', '--db', db, '--reason', 'scheduled rotation'],
+  'workstation re-enrol': ['workstation', 're-enrol', '--db', db, '--target', 'rep', '--reason', 'lost the slot'],
+  'workstation deactivate': ['workstation', 'deactivate', '--db', db, '--target', 'rep', '--reason', 'left the firm'],
+  'workstation reactivate': ['workstation', 'reactivate', '--db', db, '--target', 'gone', '--reason', 'came back'],
+  'leads import': ['leads', 'import', '--db', db, join(examplesDir, 'fintech', 'leads.jsonl')],
 };
+/** The command as `user` runs it (--user is given on the command line, as every workstation command takes it). */
+const command = (name: string, user: string): string[] => [...COMMANDS[name]!, '--user', user];
 
 // [command, user, reason, subject]: who is refused what, and why.
 const REFUSALS: [string, string, 'forbidden' | 'out_of_market', string | null][] = [
@@ -121,6 +129,11 @@ const REFUSALS: [string, string, 'forbidden' | 'out_of_market', string | null][]
   ['audit purge', 'rep', 'forbidden', null],
   ['audit purge', 'uksenior', 'out_of_market', null],
   ['lists import', 'alice', 'forbidden', null],
+  ['workstation rotate-key', 'alice', 'forbidden', null],
+  ['workstation re-enrol', 'alice', 'forbidden', null],
+  ['workstation deactivate', 'alice', 'forbidden', null],
+  ['workstation reactivate', 'uksenior', 'forbidden', null],
+  ['leads import', 'alice', 'forbidden', null],
 ];
 
 describe('the CLI door', () => {
@@ -129,7 +142,7 @@ describe('the CLI door', () => {
     (name, user, reason, subject) => {
       const before = digest();
       const logged = entries().length;
-      const run = runCli(COMMANDS[name]!, { env: as(user) });
+      const run = runCli(command(name, user), { env: as(user) });
       expect(run.status, run.stderr).toBe(1);
       expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace for a refusal
       expect(digest()).toEqual(before);
@@ -150,14 +163,14 @@ describe('the CLI door', () => {
     'refuses %s to a deactivated user, and logs the attempt at the next sign-in',
     (name) => {
       const before = digest();
-      const run = runCli(COMMANDS[name]!, { env: as('gone') });
+      const run = runCli(command(name, 'gone'), { env: as('gone') });
       expect(run.status, run.stderr).toBe(1);
       expect(run.stderr).toContain('no key slot for user gone');
       expect(run.stderr).not.toMatch(/\n\s+at /);
       expect(digest()).toEqual(before);
       expect(readFileSync(doorSidecarPath(db), 'utf8')).toContain('"reason":"unknown_user"');
       const logged = entries().length;
-      expect(runCli(COMMANDS['audit keys']!, { env: as('alice') }).status).toBe(0);
+      expect(runCli(command('audit keys', 'alice'), { env: as('alice') }).status).toBe(0);
       expect(existsSync(doorSidecarPath(db))).toBe(false);
       const added = entries().slice(logged);
       expect(added.map((entry) => entry.type)).toEqual(['session.sign_in_failed', 'session.signed_in']);
@@ -171,13 +184,13 @@ describe('the CLI door', () => {
 
   it('refuses a wrong passphrase and an unknown user; the log gets both at the next sign-in, without the typed name', () => {
     const before = digest();
-    expect(runCli(COMMANDS['audit export']!, { env: as('alice', 'not the passphrase at all') }).status).toBe(1);
-    const stranger = runCli(COMMANDS['audit export']!, { env: as('correct horse battery') });
+    expect(runCli(command('audit export', 'alice'), { env: as('alice', 'not the passphrase at all') }).status).toBe(1);
+    const stranger = runCli(command('audit export', 'correct horse battery'), { env: as('correct horse battery') });
     expect(stranger.status).toBe(1);
     expect(digest()).toEqual(before);
     expect(readFileSync(doorSidecarPath(db), 'utf8')).not.toContain('correct horse battery');
     const logged = entries().length;
-    expect(runCli(COMMANDS['audit keys']!, { env: as('alice') }).status).toBe(0);
+    expect(runCli(command('audit keys', 'alice'), { env: as('alice') }).status).toBe(0);
     const added = entries().slice(logged);
     expect(added.map((entry) => [entry.type, entry.payload.userId, entry.payload.reason])).toEqual([
       ['session.sign_in_failed', 'alice', 'wrong_passphrase'],
@@ -189,7 +202,7 @@ describe('the CLI door', () => {
 
   it('lets a permitted user through: a list import with a workstation is list.imported in its log', () => {
     const logged = entries().length;
-    const run = runCli(COMMANDS['lists import']!, { env: as('ada') });
+    const run = runCli(command('lists import', 'ada'), { env: as('ada') });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/recorded in the workstation log as list\.imported, entry \d+/);
     const added = entries().slice(logged);
