@@ -331,4 +331,25 @@ describe('session events through the session holder', () => {
     expect(added[0]).toMatchObject({ subjects: ['user:aud'], payload: { userId: 'aud', via: 'api' } });
     expect(JSON.stringify(added)).not.toContain('not the passphrase');
   });
+
+  it('notes an attempt refused by the passphrase throttle as throttled', () => {
+    const holder = createSessionHolder({
+      dbPath: ws.path,
+      deps: ws.deps,
+      throttle: { failuresBeforeWait: 1, firstDelayMs: 60_000 },
+    });
+    const logged = entries().length;
+    expect(holder.call('session.unlock', { userId: 'aud', passphrase: 'not the passphrase' }).ok).toBe(false);
+    const throttled = holder.call('session.unlock', { userId: 'aud', passphrase: 'aud passphrase 123' });
+    expect(throttled.ok ? null : throttled.error.code).toBe('rate_limited');
+    expect(holder.call('session.unlock', { userId: 'ada', passphrase: ADMIN_PASSPHRASE }).ok).toBe(true);
+    holder.lock();
+    const added = entries().slice(logged);
+    expect(added.map((entry) => [entry.type, entry.payload.userId ?? null, entry.payload.reason ?? null])).toEqual([
+      ['session.sign_in_failed', 'aud', 'wrong_passphrase'],
+      ['session.sign_in_failed', 'aud', 'throttled'],
+      ['session.signed_in', null, null],
+      ['session.signed_out', null, 'lock'],
+    ]);
+  });
 });
