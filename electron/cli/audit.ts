@@ -32,7 +32,6 @@ import {
 import { PASSPHRASE_ENV, USER_ENV, withCliSession } from './door.ts';
 import { CliError, EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE } from './exit.ts';
 
-
 const out = (text: string): void => {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 };
