@@ -31,6 +31,36 @@ const nodeBuiltins = [
   message: 'No Node built-ins here: this layer runs in the renderer and in workers too.',
 }));
 
+const noElectronOutsideMain = {
+  group: ['electron', 'electron/*'],
+  message: 'Services, CLI and hub never import electron: they run without it.',
+};
+// One door (issue 13, decision 0134): only the store (and its migrations) and the workstation's open, initialise and
+// re-key code open the database; the CLI, the api, jobs and everything else reach data through session-checked services.
+const databaseOpeners = [
+  'electron/services/store/**/*.ts',
+  'electron/services/workstation/workstation.ts',
+  'electron/services/workstation/key-rotation.ts',
+];
+const oneDoorToTheDatabase = [
+  {
+    group: ['**/store/database.ts', '**/store/database'],
+    importNames: ['openDatabase', 'createDatabase'],
+    message:
+      'Only the store and the workstation open code open the database: sign in (openWorkstation) and call a service.',
+  },
+  {
+    group: [
+      'better-sqlite3',
+      'better-sqlite3/*',
+      'better-sqlite3-multiple-ciphers',
+      'better-sqlite3-multiple-ciphers/*',
+    ],
+    allowTypeImports: true,
+    message: 'Only the store touches SQLite: sign in (openWorkstation) and call a service.',
+  },
+];
+
 const noEnums = { selector: 'TSEnumDeclaration', message: 'Use a union of string literals: enums are not erasable.' };
 const onlyOneIpcDoor = {
   selector: "MemberExpression[object.name='ipcMain']",
@@ -144,19 +174,16 @@ export default tseslint.config(
   },
   {
     files: ['electron/services/**/*.ts', 'electron/cli/**/*.ts', 'hub/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['electron', 'electron/*'],
-              message: 'Services, CLI and hub never import electron: they run without it.',
-            },
-          ],
-        },
-      ],
-    },
+    ignores: databaseOpeners,
+    rules: { 'no-restricted-imports': ['error', { patterns: [noElectronOutsideMain, ...oneDoorToTheDatabase] }] },
+  },
+  {
+    files: databaseOpeners,
+    rules: { 'no-restricted-imports': ['error', { patterns: [noElectronOutsideMain] }] },
+  },
+  {
+    files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: oneDoorToTheDatabase }] },
   },
   {
     files: ['electron/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx', 'hub/**/*.ts'],

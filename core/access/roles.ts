@@ -16,7 +16,11 @@ export type Permission =
   | 'lists.import'
   | 'notifications.read'
   | 'audit.read'
-  | 'audit.export';
+  | 'audit.export'
+  /** Sign checkpoints, rotate the log's signing key (decision 0131). */
+  | 'audit.keys'
+  /** Run a retention purge over every market (decision 0131). */
+  | 'retention.run';
 
 export const PERMISSIONS_BY_ROLE: Readonly<Record<Role, readonly Permission[]>> = {
   compliance_officer: ['case.read', 'case.claim', 'case.decide', 'lead.create', 'lead.read_personal'],
@@ -28,8 +32,17 @@ export const PERMISSIONS_BY_ROLE: Readonly<Record<Role, readonly Permission[]>> 
     'lead.create',
     'lead.read_personal',
     'lead.erase',
+    'retention.run',
   ],
-  operations_admin: ['case.read', 'user.manage', 'policy.publish', 'lists.import', 'notifications.read', 'lead.create'],
+  operations_admin: [
+    'case.read',
+    'user.manage',
+    'policy.publish',
+    'lists.import',
+    'notifications.read',
+    'lead.create',
+    'audit.keys',
+  ],
   auditor: ['case.read', 'lead.read_personal', 'audit.read', 'audit.export'],
   field_rep: ['lead.create'],
 };

@@ -26,12 +26,16 @@ export const AUDIT_EVENT_TYPES = [
   'sync.pushed',
   'sync.pulled',
   'store.rekeyed',
+  'access.denied',
+  'session.signed_in',
+  'session.signed_out',
+  'session.sign_in_failed',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
 export type AuditEventType = z.infer<typeof AuditEventTypeSchema>;
 
-export type EventCategory = 'log' | 'lead' | 'routing' | 'case' | 'privacy' | 'administration' | 'sync';
+export type EventCategory = 'log' | 'lead' | 'routing' | 'case' | 'privacy' | 'administration' | 'sync' | 'access';
 
 export type EventTypeDoc = {
   readonly category: EventCategory;
@@ -107,6 +111,31 @@ export const EVENT_PAYLOAD_SCHEMAS = {
     keptSlots: z.array(Text).describe('user ids whose key slot was re-wrapped under the new database key'),
     droppedSlots: z.array(Text).describe('user ids whose key slot (wrapping the old key) was dropped'),
     keychainSlotRemoved: z.boolean().describe('whether an OS keychain slot file (wrapping the old key) was deleted'),
+  }),
+  // The door (decision 0130): refusals and sessions. Only codes and pseudonymous ids; no personal data.
+  'access.denied': z.strictObject({
+    action: z
+      .string()
+      .regex(/^[a-z][A-Za-z0-9._ -]{0,79}$/)
+      .describe('the api method or CLI command refused, e.g. "cases.claim" or "audit export"'),
+    reason: z.enum(['forbidden', 'out_of_market', 'inactive', 'locked']),
+    attemptedAt: Time.optional().describe('when a refusal noted while the store was locked happened'),
+  }),
+  'session.signed_in': z.strictObject({ via: z.enum(['api', 'cli']) }),
+  'session.signed_out': z.strictObject({
+    via: z.enum(['api', 'cli']),
+    reason: z.enum(['lock', 'switch', 'deactivated']),
+  }),
+  'session.sign_in_failed': z.strictObject({
+    userId: z
+      .string()
+      .min(1)
+      .max(64)
+      .nullable()
+      .describe('the user id tried, when it names a user of this workstation'),
+    attemptedAt: Time,
+    reason: z.enum(['wrong_passphrase', 'unknown_user', 'inactive', 'throttled']),
+    via: z.enum(['api', 'cli']),
   }),
 } as const satisfies Record<AuditEventType, z.ZodType>;
 
@@ -216,6 +245,28 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       'The workstation database re-encrypted under a new random key: whose key slots were kept (re-wrapped) and dropped, and whether the OS keychain slot was deleted; no key material.',
     subjects: 'device:<log id>',
+  },
+  'access.denied': {
+    category: 'access',
+    records:
+      'A refused api call or CLI command of a signed-in user (or of nobody, on a locked workstation): the `action`, the `reason` (`forbidden`, `out_of_market`, `inactive`, `locked`); the subject tried, when there is one, is the entry’s subject. An out-of-market read still answers "not found" to the caller. A call refused on a locked workstation is noted beside the database and appended (actor `system:door`, with `attemptedAt`) at the next sign-in.',
+    subjects: 'the subject tried, or none',
+  },
+  'session.signed_in': {
+    category: 'access',
+    records: 'A user signed in on this workstation (`via` the api or the CLI).',
+    subjects: 'user:<id>',
+  },
+  'session.signed_out': {
+    category: 'access',
+    records: 'A session ended: locked, replaced by another user signing in, or ended because the user was deactivated.',
+    subjects: 'user:<id>',
+  },
+  'session.sign_in_failed': {
+    category: 'access',
+    records:
+      'A failed sign-in (wrong passphrase, unknown user, inactive user, throttled), written to a sidecar file when it happened (the store cannot be opened without the passphrase) and appended at the next successful sign-in on this workstation. `userId` is null when the name tried is not a user of this workstation (it may be mistyped secret text).',
+    subjects: 'user:<id>, or none',
   },
 };
 

@@ -18,27 +18,19 @@ import {
 } from '../../core/audit/verify-export.ts';
 import type { VerifiedExport } from '../../core/audit/verify-export.ts';
 import type { NoteVerifierKey } from '../../core/audit/note.ts';
-import {
-  auditSigningKeys,
-  initialiseAuditLog,
-  rotateAuditKey,
-  signAuditCheckpoint,
-} from '../services/audit/audit-log.ts';
-import { eraseSubject, purgeExpiredPersonalData } from '../services/audit/erasure.ts';
-import { exportAuditBundle } from '../services/audit/export.ts';
 import { nodeSha256 } from '../services/audit/node-sha256.ts';
 import { readBundle } from '../services/audit/read-bundle.ts';
 import { startParallelVerify } from '../services/audit/parallel-verify.ts';
-import { createDatabase, openDatabase } from '../services/store/database.ts';
-import type { Database } from '../services/store/database.ts';
-import { StoreError } from '../services/store/errors.ts';
-import { createKeySlots, unlockDatabaseKey } from '../services/store/key-slots.ts';
-import { recoverInterruptedRekey } from '../services/store/rekey.ts';
-import { AuditLogError } from '../../core/audit/log-engine.ts';
-import { CliError, EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE, storeExitCode } from './exit.ts';
-
-export const PASSPHRASE_ENV = 'PERIMETER_PASSPHRASE';
-export const USER_ENV = 'PERIMETER_USER';
+import {
+  eraseDataSubject,
+  exportLogBundle,
+  logSigningKeys,
+  purgeByRetention,
+  rotateLogKey,
+  signLogCheckpoint,
+} from '../services/workstation/audit-admin.ts';
+import { PASSPHRASE_ENV, USER_ENV, withCliSession } from './door.ts';
+import { CliError, EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE } from './exit.ts';
 
 const out = (text: string): void => {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -188,34 +180,6 @@ const DbOptions = z.object({
   user: z.string().min(1).optional(),
 });
 
-const credentials = (options: z.infer<typeof DbOptions>): { user: string; passphrase: string } => {
-  const user = options.user ?? process.env[USER_ENV];
-  if (!user) throw new CliError(`--user (or ${USER_ENV}) names whose key slot unlocks the database`, EXIT_UNUSABLE);
-  const passphrase = process.env[PASSPHRASE_ENV];
-  if (!passphrase) throw new CliError(`${PASSPHRASE_ENV} must hold the passphrase of ${user}`, EXIT_UNUSABLE);
-  return { user, passphrase };
-};
-
-const withDatabase = <T>(options: z.infer<typeof DbOptions>, run: (db: Database, user: string) => T): T => {
-  const { user, passphrase } = credentials(options);
-  let db: Database;
-  try {
-    recoverInterruptedRekey(options.db);
-    db = openDatabase(options.db, unlockDatabaseKey(options.db, user, passphrase));
-  } catch (error) {
-    if (error instanceof StoreError) throw new CliError(error.message, storeExitCode(error));
-    throw error;
-  }
-  try {
-    return run(db, user);
-  } catch (error) {
-    if (error instanceof AuditLogError || error instanceof StoreError) throw new CliError(error.message, EXIT_INVALID);
-    throw error;
-  } finally {
-    db.close();
-  }
-};
-
 // --- registration ---------------------------------------------------------------------------------------------
 
 export const registerAuditCommands = (program: Command): void => {
@@ -259,10 +223,7 @@ export const registerAuditCommands = (program: Command): void => {
     .command('export')
     .requiredOption('--db <file>', 'the encrypted database')
     .requiredOption('--out <file>', 'the bundle to write (.zip); an existing file is not overwritten')
-    .option(
-      '--user <name>',
-      `whose key slot unlocks the database (default: $${USER_ENV}); passphrase from $${PASSPHRASE_ENV}`,
-    )
+    .option('--user <name>', `who signs in (default: $${USER_ENV}); passphrase from $${PASSPHRASE_ENV}`)
     .option('--personal-data', 'include personal data (data and salts that open the commitments)')
     .description('export the audit log as one bundle file; the export is itself logged')
     .action((raw: unknown) => {
@@ -272,12 +233,8 @@ export const registerAuditCommands = (program: Command): void => {
       );
       if (existsSync(options.out))
         throw new CliError(`${options.out} exists already; choose another --out`, EXIT_UNUSABLE);
-      const result = withDatabase(options, (db, user) =>
-        exportAuditBundle(db, {
-          now: new Date(),
-          actor: `user:${user}`,
-          includePersonalData: options.personalData ?? false,
-        }),
+      const result = withCliSession(options, 'audit export', (session) =>
+        exportLogBundle(session, { includePersonalData: options.personalData ?? false }),
       );
       writeFileSync(options.out, result.zip, { flag: 'wx', mode: 0o600 });
       out(`${options.out}: ${result.entries} entries (the last, ${result.exportSequence}, records this export)`);
@@ -395,57 +352,14 @@ export const registerAuditCommands = (program: Command): void => {
     });
 
   audit
-    .command('init')
-    .requiredOption('--db <file>', 'the encrypted database to create (refused if it exists)')
-    .requiredOption('--log-id <id>', 'this device’s log id')
-    .option('--origin <origin>', 'checkpoint origin and key name (default perimeter/audit/<log id>)')
-    .option('--user <name>', `the first user’s key slot (default: $${USER_ENV}); passphrase from $${PASSPHRASE_ENV}`)
-    .option('--key-validity-days <days>', 'how long the first signing key may sign', '365')
-    .description('create an encrypted database with a key slot and start its audit log')
-    .action((raw: unknown) => {
-      const options = parseOptions(
-        DbOptions.extend({
-          logId: z.string().min(1),
-          origin: z.string().optional(),
-          keyValidityDays: z.coerce.number().int().min(1).max(3650),
-        }),
-        raw,
-      );
-      const { user, passphrase } = credentials(options);
-      let db: Database;
-      try {
-        const key = createKeySlots(options.db, user, passphrase);
-        db = createDatabase(options.db, key);
-      } catch (error) {
-        if (error instanceof StoreError) throw new CliError(error.message, storeExitCode(error));
-        throw error;
-      }
-      try {
-        const result = initialiseAuditLog(db, {
-          logId: options.logId,
-          ...(options.origin ? { origin: options.origin } : {}),
-          now: new Date(),
-          actor: `user:${user}`,
-          keyValidityDays: options.keyValidityDays,
-        });
-        out(`${options.db}: audit log ${result.identity.logId} started\nverifier key: ${result.verifierKey}`);
-      } catch (error) {
-        if (error instanceof AuditLogError) throw new CliError(error.message, EXIT_UNUSABLE);
-        throw error;
-      } finally {
-        db.close();
-      }
-    });
-
-  audit
     .command('keys')
     .requiredOption('--db <file>', 'the encrypted database')
-    .option('--user <name>', `whose key slot unlocks the database (default: $${USER_ENV})`)
+    .option('--user <name>', `who signs in (default: $${USER_ENV}); passphrase from $${PASSPHRASE_ENV}`)
     .option('--json', 'print as JSON')
     .description('print the log’s verifier keys (give the active one to auditors out of band)')
     .action((raw: unknown) => {
       const options = parseOptions(DbOptions.extend({ json: z.boolean().optional() }), raw);
-      const keys = withDatabase(options, (db) => auditSigningKeys(db));
+      const keys = withCliSession(options, 'audit keys', (session) => logSigningKeys(session));
       if (options.json) out(JSON.stringify(keys, null, 2));
       else
         out(
@@ -461,11 +375,11 @@ export const registerAuditCommands = (program: Command): void => {
   audit
     .command('checkpoint')
     .requiredOption('--db <file>', 'the encrypted database')
-    .option('--user <name>', `whose key slot unlocks the database (default: $${USER_ENV})`)
+    .option('--user <name>', `who signs in (default: $${USER_ENV}); passphrase from $${PASSPHRASE_ENV}`)
     .description('sign a checkpoint of the whole log now')
     .action((raw: unknown) => {
       const options = parseOptions(DbOptions, raw);
-      const checkpoint = withDatabase(options, (db) => signAuditCheckpoint(db));
+      const checkpoint = withCliSession(options, 'audit checkpoint', (session) => signLogCheckpoint(session));
       process.stdout.write(checkpoint.note);
     });
 
@@ -473,7 +387,7 @@ export const registerAuditCommands = (program: Command): void => {
     .command('rotate-key')
     .requiredOption('--db <file>', 'the encrypted database')
     .requiredOption('--reason <text>', 'why (recorded in the key.rotated entry)')
-    .option('--user <name>', `whose key slot unlocks the database (default: $${USER_ENV})`)
+    .option('--user <name>', `who signs in (default: $${USER_ENV}); passphrase from $${PASSPHRASE_ENV}`)
     .option('--validity-days <days>', 'how long the new key may sign', '365')
     .description('rotate the checkpoint signing key (a logged event; the old key co-signs the hand-over)')
     .action((raw: unknown) => {
@@ -484,13 +398,8 @@ export const registerAuditCommands = (program: Command): void => {
         }),
         raw,
       );
-      const result = withDatabase(options, (db, user) =>
-        rotateAuditKey(db, {
-          now: new Date(),
-          actor: `user:${user}`,
-          reason: options.reason,
-          validityDays: options.validityDays,
-        }),
+      const result = withCliSession(options, 'audit rotate-key', (session) =>
+        rotateLogKey(session, { reason: options.reason, validityDays: options.validityDays }),
       );
       out(`key rotated at entry ${result.sequence}\nverifier key: ${result.verifierKey}`);
     });
@@ -500,24 +409,24 @@ export const registerAuditCommands = (program: Command): void => {
     .requiredOption('--db <file>', 'the encrypted database')
     .requiredOption('--subject <id>', 'the data subject, such as lead:L-1042')
     .requiredOption('--basis <text>', 'the legal basis and request reference (recorded)')
-    .option('--user <name>', `whose key slot unlocks the database (default: $${USER_ENV})`)
+    .option('--user <name>', `who signs in (default: $${USER_ENV}); passphrase from $${PASSPHRASE_ENV}`)
     .description('erase a data subject’s personal data (GDPR art. 17), leaving a logged tombstone')
     .action((raw: unknown) => {
       const options = parseOptions(
         DbOptions.extend({ subject: z.string().min(1), basis: z.string().min(1).max(500) }),
         raw,
       );
-      const result = withDatabase(options, (db, user) =>
-        eraseSubject(db, { subject: options.subject, basis: options.basis, actor: `user:${user}`, now: new Date() }),
+      const result = withCliSession(options, 'audit erase', (session) =>
+        eraseDataSubject(session, options.subject, options.basis),
       );
-      out(`${options.subject}: ${result.erased.length} record(s) erased; tombstone entry ${result.tombstone}`);
+      out(`${options.subject}: ${result.erased} record(s) erased; a subject.erased entry records it`);
     });
 
   audit
     .command('purge')
     .requiredOption('--db <file>', 'the encrypted database')
     .requiredOption('--retention <regime=years>', 'retention per regime, as in the policy; repeatable', collect, [])
-    .option('--user <name>', `whose key slot unlocks the database (default: $${USER_ENV})`)
+    .option('--user <name>', `who signs in (default: $${USER_ENV}); passphrase from $${PASSPHRASE_ENV}`)
     .description('delete personal data past its retention period, leaving a logged tombstone')
     .action((raw: unknown) => {
       const options = parseOptions(
@@ -532,9 +441,7 @@ export const registerAuditCommands = (program: Command): void => {
         const [regime, years] = rule.split('=') as [string, string];
         return { regime, years: Number(years) };
       });
-      const result = withDatabase(options, (db, user) =>
-        purgeExpiredPersonalData(db, { now: new Date(), actor: `user:${user}`, rules }),
-      );
+      const result = withCliSession(options, 'audit purge', (session) => purgeByRetention(session, rules));
       out(`${result.erased} record(s) purged; tombstone entry ${result.tombstone}`);
     });
 };

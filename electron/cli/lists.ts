@@ -8,6 +8,9 @@ import { LIST_KINDS, LIST_SOURCES } from '../../core/screening/model.ts';
 import type { ListVersion } from '../../core/screening/model.ts';
 import { formatRejection } from '../services/lists/rejection.ts';
 import { ListStoreError, activeVersions, importList } from '../services/lists/store.ts';
+import { recordListImported, requireListImport } from '../services/workstation/list-imports.ts';
+import type { Session } from '../services/workstation/workstation.ts';
+import { cliDoor, cliSignIn, PASSPHRASE_ENV } from './door.ts';
 import { CliError, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
 
 const ImportOptions = z.object({
@@ -19,6 +22,8 @@ const ImportOptions = z.object({
     .optional(),
   kind: z.enum(LIST_KINDS, { message: `--kind is one of ${LIST_KINDS.join(', ')}` }).optional(),
   json: z.boolean().optional(),
+  db: z.string().min(1).optional(),
+  user: z.string().min(1).optional(),
 });
 const ShowOptions = z.object({ lists: z.string().min(1), json: z.boolean().optional() });
 
@@ -89,6 +94,56 @@ const versionText = (version: ListVersion): string[] => [
   `  ${countsText(version.counts)}`,
 ];
 
+const importInto = async (
+  options: z.infer<typeof ImportOptions>,
+  paths: readonly string[],
+  session: Session | null,
+): Promise<void> => {
+  let previousActive: string | undefined;
+  let outcome;
+  try {
+    outcome = await importList(options.lists, {
+      source: options.source,
+      files: paths,
+      ...(options.listId === undefined ? {} : { listId: options.listId }),
+      ...(options.kind === undefined ? {} : { kind: options.kind }),
+      importedAt: new Date().toISOString(),
+    });
+    if (!outcome.ok) {
+      const active = await activeVersions(options.lists).catch(() => []);
+      previousActive = active.map((version) => `${version.listId} ${version.version}`).join(', ');
+    }
+  } catch (error) {
+    if (error instanceof ListStoreError) throw new CliError(error.message, EXIT_UNUSABLE);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EACCES') {
+      throw new CliError((error as Error).message, EXIT_UNUSABLE);
+    }
+    throw error;
+  }
+  if (!outcome.ok) {
+    throw new CliError(
+      `${formatRejection(outcome.error)}\nnothing imported; active versions unchanged${previousActive ? `: ${previousActive}` : ''}`,
+      EXIT_INVALID,
+    );
+  }
+  const { status, version, diff } = outcome.value;
+  // The version is in the list directory now; the workstation's log records it (decision 0133).
+  const sequence = session ? cliDoor(session, 'lists import', () => recordListImported(session, outcome.value)) : null;
+  if (options.json) {
+    process.stdout.write(
+      `${JSON.stringify({ status, version, previous: outcome.value.previous, diff, ...(sequence === null ? {} : { loggedAt: sequence }) })}\n`,
+    );
+    return;
+  }
+  const lines = [
+    status === 'unchanged' ? `unchanged: this content is already the active version` : 'imported and activated',
+    ...versionText(version),
+    ...(status === 'unchanged' ? [] : diffText(diff)),
+    ...(sequence === null ? [] : [`  recorded in the workstation log as list.imported, entry ${sequence}`]),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+};
+
 export const registerListsCommands = (program: Command): void => {
   const lists = program.command('lists').description('sanctions, PEP, adverse-media and blocklist versions');
 
@@ -100,6 +155,8 @@ export const registerListsCommands = (program: Command): void => {
     .option('--list-id <id>', 'list id (default: from the source, e.g. ofac-sdn, un-sc-consolidated)')
     .option('--kind <kind>', `list kind for formats that do not say: ${LIST_KINDS.join(', ')}`)
     .option('--json', 'print the result as JSON')
+    .option('--db <file>', 'also record the import in this workstation’s audit log (as --user, with lists.import)')
+    .option('--user <id>', `who imports, with --db (default: $PERIMETER_USER); passphrase from $${PASSPHRASE_ENV}`)
     .argument(
       '<files...>',
       'the files (or, for ofac-sdn-csv, the directory holding sdn.csv, alt.csv, add.csv, sdn_comments.csv)',
@@ -107,44 +164,14 @@ export const registerListsCommands = (program: Command): void => {
     .action(async (files: string[], raw: unknown) => {
       const options = optionsOf(ImportOptions, raw);
       const paths = await expandFiles(options.source, files);
-      let previousActive: string | undefined;
-      let outcome;
+      // With a workstation, the user signs in and must hold lists.import before anything is imported.
+      const session: Session | null = options.db === undefined ? null : cliSignIn(options.db, options.user);
       try {
-        outcome = await importList(options.lists, {
-          source: options.source,
-          files: paths,
-          ...(options.listId === undefined ? {} : { listId: options.listId }),
-          ...(options.kind === undefined ? {} : { kind: options.kind }),
-          importedAt: new Date().toISOString(),
-        });
-        if (!outcome.ok) {
-          const active = await activeVersions(options.lists).catch(() => []);
-          previousActive = active.map((version) => `${version.listId} ${version.version}`).join(', ');
-        }
-      } catch (error) {
-        if (error instanceof ListStoreError) throw new CliError(error.message, EXIT_UNUSABLE);
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EACCES') {
-          throw new CliError((error as Error).message, EXIT_UNUSABLE);
-        }
-        throw error;
+        if (session) cliDoor(session, 'lists import', () => requireListImport(session));
+        await importInto(options, paths, session);
+      } finally {
+        session?.workstation.close();
       }
-      if (!outcome.ok) {
-        throw new CliError(
-          `${formatRejection(outcome.error)}\nnothing imported; active versions unchanged${previousActive ? `: ${previousActive}` : ''}`,
-          EXIT_INVALID,
-        );
-      }
-      const { status, version, diff } = outcome.value;
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify({ status, version, previous: outcome.value.previous, diff })}\n`);
-        return;
-      }
-      const lines = [
-        status === 'unchanged' ? `unchanged: this content is already the active version` : 'imported and activated',
-        ...versionText(version),
-        ...(status === 'unchanged' ? [] : diffText(diff)),
-      ];
-      process.stdout.write(`${lines.join('\n')}\n`);
     });
 
   lists

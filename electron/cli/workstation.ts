@@ -8,7 +8,9 @@ import { passphraseProblem } from '../../core/access/passphrase.ts';
 import { importLeads, withOwnScreening } from '../services/workstation/intake.ts';
 import { reEnrol, rotateDatabaseKey } from '../services/workstation/key-rotation.ts';
 import { setActive } from '../services/workstation/deactivation.ts';
-import { initialiseWorkstation, openWorkstation, WorkstationError } from '../services/workstation/workstation.ts';
+import { initialiseWorkstation, WorkstationError } from '../services/workstation/workstation.ts';
+import { denialOf, recordAccessDenied, requirePermission, throughTheDoor } from '../services/workstation/access.ts';
+import { signIn } from '../services/workstation/sign-in.ts';
 import type { LeadScreener, Session } from '../services/workstation/workstation.ts';
 import { StoreError } from '../services/store/errors.ts';
 import { loadLeadScreener, screenedWithOf } from '../services/workstation/screener.ts';
@@ -74,15 +76,20 @@ const parseOptions = <T>(schema: z.ZodType<T>, raw: unknown): T => {
   throw new CliError(`option --${String(issue?.path[0] ?? '')}: ${issue?.message}`, EXIT_UNUSABLE);
 };
 
-/** Signs the admin in, runs one user-management command, prints its result as JSON and signs out. */
+/**
+ * Signs the admin in (audited, decision 0132), runs one user-management command through the door (a refusal logged as
+ * access.denied for `action`, decision 0130), prints its result as JSON and signs out.
+ */
 const runAsAdmin = (
   options: { readonly db: string; readonly user: string; readonly passphraseEnv: string },
+  action: string,
   run: (session: Session) => unknown,
 ): void => {
   const session = (() => {
     try {
-      return openWorkstation(
+      return signIn(
         { path: options.db, userId: options.user, passphrase: passphrase(options.passphraseEnv) },
+        'cli',
         cliWorkstationDeps(),
       );
     } catch (error) {
@@ -90,7 +97,7 @@ const runAsAdmin = (
     }
   })();
   try {
-    process.stdout.write(`${JSON.stringify(run(session))}\n`);
+    process.stdout.write(`${JSON.stringify(throughTheDoor(session, action, () => run(session)))}\n`);
   } catch (error) {
     storeFailure(error);
   } finally {
@@ -131,7 +138,7 @@ const targetCommand = (
     const options = parseOptions(TargetOptions, raw);
     const initial = options.initialPassphraseEnv === undefined ? null : passphrase(options.initialPassphraseEnv);
     if (initial !== null) checkNewPassphrase(initial, options.initialPassphraseEnv!);
-    runAsAdmin(options, (session) => run(session, options.target, options.reason, initial));
+    runAsAdmin(options, `workstation ${spec.name}`, (session) => run(session, options.target, options.reason, initial));
   });
 };
 
@@ -197,7 +204,9 @@ export const registerWorkstationCommands = (program: Command): void => {
     .action((raw: unknown) => {
       const options = parseOptions(RotateOptions, raw);
       const secret = passphrase(options.passphraseEnv);
-      runAsAdmin(options, (session) => rotateDatabaseKey(session, { passphrase: secret, reason: options.reason }));
+      runAsAdmin(options, 'workstation rotate-key', (session) =>
+        rotateDatabaseKey(session, { passphrase: secret, reason: options.reason }),
+      );
     });
 
   targetCommand(
@@ -269,15 +278,20 @@ export const registerWorkstationCommands = (program: Command): void => {
       let screener: LeadScreener | null = null;
       let session;
       try {
-        session = openWorkstation(
+        session = signIn(
           { path: options.db, userId: options.user, passphrase: passphrase(options.passphraseEnv) },
+          'cli',
           cliWorkstationDeps(),
         );
+        // Refused before anything is screened or written: the door logs it (decision 0130).
+        const signedInAs = session;
+        throughTheDoor(signedInAs, 'leads import', () => requirePermission(signedInAs, 'lead.create', 'add leads'));
         // An all-or-nothing import is one transaction: its leads are screened before it (screening is pure), so the
         // write lock is held for the writing only (decision 0125). A "valid" import screens on a worker thread while
         // this one persists the previous chunk.
         if (options.lists && options.mode === 'all') screener = await loadLeadScreener(options.lists);
       } catch (error) {
+        session?.workstation.close();
         storeFailure(error);
       }
       const signedIn = { ...session!, workstation: { ...session!.workstation, screener: null } };
@@ -322,6 +336,9 @@ export const registerWorkstationCommands = (program: Command): void => {
         );
         if (result.rejected.length > 0) process.exitCode = EXIT_INVALID;
       } catch (error) {
+        // A refusal during the import (the user lost lead.create or was deactivated meanwhile) is logged like any.
+        const denial = denialOf(error);
+        if (denial !== null) recordAccessDenied(signedIn, 'leads import', denial);
         storeFailure(error);
       } finally {
         session!.workstation.close();

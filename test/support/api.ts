@@ -19,3 +19,28 @@ export const callError = (session: Session, method: string, request: unknown): {
 /** How many entries the workstation's audit log holds. */
 export const entryCount = (session: Session): number =>
   (session.workstation.db.prepare('SELECT count(*) AS n FROM audit_entries').get() as { n: number }).n;
+
+/** The refusals the door logged (access.denied), oldest first: actor, action, reason and subjects. */
+export const refusalsLogged = (
+  session: Session,
+): { actor: string; action: string; reason: string; subjects: string[] }[] =>
+  (
+    session.workstation.db
+      .prepare("SELECT canonical FROM audit_entries WHERE type = 'access.denied' ORDER BY sequence")
+      .all() as { canonical: Buffer }[]
+  ).map((row) => {
+    const entry = JSON.parse(row.canonical.toString('utf8')) as {
+      actor: string;
+      subjects: string[];
+      payload: { action: string; reason: string };
+    };
+    return { actor: entry.actor, action: entry.payload.action, reason: entry.payload.reason, subjects: entry.subjects };
+  });
+
+/** How many entries the log holds apart from the door's refusals (which a refused call appends on purpose). */
+export const entryCountApartFromRefusals = (session: Session): number =>
+  (
+    session.workstation.db.prepare("SELECT count(*) AS n FROM audit_entries WHERE type <> 'access.denied'").get() as {
+      n: number;
+    }
+  ).n;

@@ -21,6 +21,7 @@ import { currentPolicy, previewPolicy, publishPolicy } from './policy-admin.ts';
 import { decideMany } from './bulk.ts';
 import { deleteView, listViews, saveView } from './views.ts';
 import { refreshSession, WorkstationError } from './workstation.ts';
+import { denialOf, recordAccessDenied } from './access.ts';
 import type { Session } from './workstation.ts';
 
 type Handlers = { readonly [M in ApiMethod]: (session: Session, request: ApiParsedRequest<M>) => ApiResponse<M> };
@@ -143,6 +144,9 @@ export const handleApiCall = (session: Session, method: string, rawRequest: unkn
       return apiErr('internal', `${method}: the response broke the contract: ${describeIssues(checked.error)}`);
     return apiOk(checked.data);
   } catch (error) {
+    // A refusal of the door is logged after the refused command rolled back (decision 0130).
+    const denial = denialOf(error);
+    if (denial !== null) recordAccessDenied(session, method, denial);
     return errorEnvelope(error);
   }
 };

@@ -7,6 +7,7 @@ import { StoreError } from '../store/errors.ts';
 import { claim, decide, loadVisibleCase } from './cases.ts';
 import { caseDetail } from './queries.ts';
 import { WorkstationError } from './workstation.ts';
+import { denialOf, recordAccessDenied } from './access.ts';
 import type { Session } from './workstation.ts';
 
 type Item = ApiParsedRequest<'cases.decideMany'>['items'][number];
@@ -35,6 +36,9 @@ const decideOne = (session: Session, item: Item): Result => {
     });
     return { caseId: item.caseId, ok: true, case: caseDetail(session, item.caseId).case };
   } catch (error) {
+    // Each item is its own command: a refused item is logged like a refused call, after its transaction rolled back.
+    const denial = denialOf(error);
+    if (denial !== null) recordAccessDenied(session, 'cases.decideMany', denial);
     return failure(item.caseId, error);
   }
 };

@@ -58,8 +58,13 @@ export const loadVisibleCase = (session: Session, caseId: string, permission: Pe
   const { user, workstation } = session;
   if (!hasPermission(user, permission)) throw new WorkstationError('forbidden', `${user.id} lacks ${permission}`);
   const row = workstation.db.prepare<[string], CaseRow>('SELECT * FROM cases WHERE id = ?').get(caseId);
-  if (!row || !inScope(user, row.jurisdiction, workstation.policy().compiled.vocabulary))
-    throw new WorkstationError('not_found', `no case ${caseId}`);
+  if (!row) throw new WorkstationError('not_found', `no case ${caseId}`);
+  // Out of the user's markets looks like an unknown case to the caller, but is a logged refusal (decision 0130).
+  if (!inScope(user, row.jurisdiction, workstation.policy().compiled.vocabulary))
+    throw new WorkstationError('not_found', `no case ${caseId}`, {
+      reason: 'out_of_market',
+      subject: `case:${caseId}`,
+    });
   return caseFromRow(row);
 };
 

@@ -6,6 +6,7 @@ import { hasPermission } from '../../../core/access/roles.ts';
 import type { ApiResponse } from '../../../core/api/contract.ts';
 import type { LeadRecordProblem, LocatedLead } from '../leads/read-lead-file.ts';
 import { apiErrorOf } from './api-errors.ts';
+import { denialOf, recordAccessDenied } from './access.ts';
 import { importLeads, startCheckpoints, withOwnScreening } from './intake.ts';
 import type { IntakeResult } from './intake.ts';
 import { importResultOf, readLeadImport } from './lead-import.ts';
@@ -213,6 +214,10 @@ export const startImportJob = (
     (error: unknown) => {
       if (job.state !== 'running') return;
       job.error = apiErrorOf(error);
+      // A job stopped by the door (the starter lost lead.create or was deactivated) is a refusal like an api call's.
+      const denial = denialOf(error);
+      if (denial !== null && workstation.db.open)
+        recordAccessDenied({ user, workstation }, 'leads.startImport', denial);
       finish(workstation, job, 'failed');
     },
   );

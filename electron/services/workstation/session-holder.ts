@@ -13,7 +13,10 @@ import type { PassphraseThrottleLimits } from './passphrase-throttle.ts';
 import { handleApiCall } from './api.ts';
 import { recordKeychainChange } from './device-keychain.ts';
 import type { KeychainChange } from './device-keychain.ts';
-import { findUser, openWorkstation, openWorkstationWithKey } from './workstation.ts';
+import { findUser } from './workstation.ts';
+import { recordFailedSignIn, recordLockedRefusal, signIn, signInWithKey, signOut } from './sign-in.ts';
+import type { SignOutReason } from './sign-in.ts';
+import { API } from '../../../core/api/contract.ts';
 import type { LeadScreener, Session, WorkstationDeps } from './workstation.ts';
 
 export type SessionHolderOptions = {
@@ -95,16 +98,17 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
   const throttle = createPassphraseThrottle(options.throttle);
   const nowMs = (): number => options.deps.now().getTime();
 
-  const lock = (): void => {
+  // Every end of a session is a `session.signed_out` entry (decision 0132), then the key is wiped.
+  const lock = (reason: SignOutReason = 'lock'): void => {
     const closing = session;
     session = null;
-    closing?.workstation.close();
+    if (closing !== null) signOut(closing, 'api', reason);
   };
 
   // The new session is opened first and takes the place of the old one only when it opened: a wrong passphrase (or
   // a refused key) leaves whoever is signed in signed in.
   const replaceWith = (next: Session): ApiEnvelope<unknown> => {
-    lock();
+    lock('switch');
     session = next;
     return apiOk(userDto(next));
   };
@@ -114,10 +118,13 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
     if (!parsed.success) return apiErr('invalid_request', `session.unlock: ${describeIssues(parsed.error)}`);
     const { userId, passphrase } = parsed.data;
     const refusal = throttle.refusal(userId, nowMs());
-    if (refusal !== null) return apiErr('rate_limited', refusal);
+    if (refusal !== null) {
+      recordFailedSignIn(options.dbPath, { userId, at: options.deps.now(), reason: 'throttled', via: 'api' });
+      return apiErr('rate_limited', refusal);
+    }
     let opened: Session;
     try {
-      opened = openWorkstation({ path: options.dbPath, userId, passphrase }, options.deps, options.screener ?? null);
+      opened = signIn({ path: options.dbPath, userId, passphrase }, 'api', options.deps, options.screener ?? null);
     } catch (error) {
       if (error instanceof StoreError && (error.code === 'wrong-passphrase' || error.code === 'unknown-user'))
         throttle.failed(userId, nowMs());
@@ -129,9 +136,7 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
 
   const unlockWithKey = (userId: string, key: Uint8Array): ApiEnvelope<unknown> => {
     try {
-      return replaceWith(
-        openWorkstationWithKey({ path: options.dbPath, userId, key }, options.deps, options.screener ?? null),
-      );
+      return replaceWith(signInWithKey({ path: options.dbPath, userId, key }, options.deps, options.screener ?? null));
     } catch (error) {
       return scrubbed(keyUnlockError(error));
     }
@@ -159,7 +164,11 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
       }
       if (method === 'session.unlock') return unlock(raw);
       if (isKeychainMethod(method)) return answerWithoutKeychain(method, raw);
-      if (session === null) return apiErr('unauthenticated', 'the workstation is locked: unlock first');
+      if (session === null) {
+        // Nobody to attribute it to and no store open: noted beside the database for the log (decision 0132).
+        if (Object.hasOwn(API, method)) recordLockedRefusal(options.dbPath, method, options.deps.now());
+        return apiErr('unauthenticated', 'the workstation is locked: unlock first');
+      }
       const userId = session.user.id;
       const checksPassphrase = PASSPHRASE_CHECKING_METHODS.includes(method);
       if (checksPassphrase) {
@@ -175,7 +184,7 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
         reply.error.code === 'unauthenticated' &&
         findUser(session.workstation.db, session.user.id)?.active !== true
       ) {
-        lock();
+        lock('deactivated');
         return apiErr('unauthenticated', `${userId} has been deactivated and is signed out of this workstation`);
       }
       if (checksPassphrase && !reply.ok && reply.error.code === 'unauthenticated') throttle.failed(userId, nowMs());

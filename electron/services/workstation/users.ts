@@ -126,8 +126,13 @@ const visibleLead = (session: Session, leadId: string): LeadRow => {
   const row = session.workstation.db
     .prepare<[string], LeadRow>('SELECT id, scope, jurisdiction FROM leads WHERE id = ?')
     .get(leadId);
-  if (!row || !inScope(session.user, row.jurisdiction ?? row.scope, session.workstation.policy().compiled.vocabulary))
-    throw new WorkstationError('not_found', `no lead ${leadId}`);
+  if (!row) throw new WorkstationError('not_found', `no lead ${leadId}`);
+  // Out of the user's markets looks like an unknown lead to the caller (no probing for ids), but is a logged refusal.
+  if (!inScope(session.user, row.jurisdiction ?? row.scope, session.workstation.policy().compiled.vocabulary))
+    throw new WorkstationError('not_found', `no lead ${leadId}`, {
+      reason: 'out_of_market',
+      subject: `lead:${leadId}`,
+    });
   return row;
 };
 

@@ -81,12 +81,21 @@ export type Workstation = {
 
 export type Session = { readonly user: User; readonly workstation: Workstation };
 
+/** Why the door refused a signed-in user (an `access.denied` entry, decision 0130), and on which subject. */
+export type AccessDenial = {
+  readonly reason: 'forbidden' | 'out_of_market' | 'inactive' | 'locked';
+  readonly subject?: string;
+};
+
 export class WorkstationError extends Error {
   readonly code: 'forbidden' | 'not_found' | 'conflict' | 'invalid_input' | 'unauthenticated';
-  constructor(code: WorkstationError['code'], message: string) {
+  /** Set when this error is the door refusing access: an out-of-market read answers not_found but is still a refusal. */
+  readonly denial: AccessDenial | null;
+  constructor(code: WorkstationError['code'], message: string, denial: AccessDenial | null = null) {
     super(message);
     this.name = 'WorkstationError';
     this.code = code;
+    this.denial = denial ?? (code === 'forbidden' ? { reason: 'forbidden' } : null);
   }
 }
 
@@ -371,6 +380,8 @@ export const openWorkstationWithKey = (
 export const refreshSession = (session: Session): Session => {
   const user = findUser(session.workstation.db, session.user.id);
   if (!user || !user.active)
-    throw new WorkstationError('unauthenticated', `user ${session.user.id} is no longer active`);
+    throw new WorkstationError('unauthenticated', `user ${session.user.id} is no longer active`, {
+      reason: 'inactive',
+    });
   return { ...session, user };
 };

@@ -16,7 +16,7 @@ import type { Session } from '../../../electron/services/workstation/workstation
 import { examplesDir } from '../../support/examples.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';
-import { call, callError } from '../../support/api.ts';
+import { call, callError, refusalsLogged } from '../../support/api.ts';
 
 type View = {
   sequence: string;
@@ -327,6 +327,15 @@ describe('audit.export', () => {
     expect(callError(auditor, 'audit.export', { format: 'bundle', filter: { actor: 'sam' } }).code).toBe(
       'invalid_input',
     );
-    expect(entryCount(ws)).toBe(before);
+    // Nothing but the three refusals themselves (decision 0130); the bad filter is no refusal.
+    expect(entryCount(ws)).toBe(before + 3);
+    expect(refusalsLogged(officer)).toEqual(
+      Array.from({ length: 3 }, () => ({
+        actor: `user:${officer.user.id}`,
+        action: 'audit.export',
+        reason: 'forbidden',
+        subjects: [],
+      })),
+    );
   });
 });

@@ -8,7 +8,7 @@ import { projectionSnapshot, rebuildProjections } from '../../../electron/servic
 import type { Session } from '../../../electron/services/workstation/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';
-import { call } from '../../support/api.ts';
+import { call, refusalsLogged } from '../../support/api.ts';
 
 type Row = { id: string; leadId: string; status: string; type: string; claimedBy: string | null };
 type Result = { caseId: string; ok: boolean; case?: Row; error?: { code: string; message: string } };
@@ -83,8 +83,14 @@ describe('cases.decideMany', () => {
     // A failed item undid its own claim: the case is open and unclaimed as before, with no entry for it.
     expect(byLead('L-CT-UNKNOWN')).toMatchObject({ status: 'open', claimedBy: null });
     expect(byLead('L-CONFLICT')).toMatchObject({ status: 'claimed', claimedBy: 'sam' });
-    // Two successes, each a claim and a decision.
-    expect(entries() - before).toBe(4);
+    // Two successes, each a claim and a decision, and the out-of-market item's refusal (decision 0130).
+    expect(entries() - before).toBe(5);
+    expect(refusalsLogged(olga).at(-1)).toEqual({
+      actor: 'user:olga',
+      action: 'cases.decideMany',
+      reason: 'out_of_market',
+      subjects: [`case:${california.id}`],
+    });
     // Four-eyes still holds for bulk decisions: the maker cannot check it.
     expect(handleApiCall(olga, 'cases.approve', { caseId: sanctions.id, reason: 'my own check' })).toMatchObject({
       ok: false,

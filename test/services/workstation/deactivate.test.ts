@@ -15,7 +15,7 @@ import { createSessionHolder } from '../../../electron/services/workstation/sess
 import { openWorkstation, WorkstationError } from '../../../electron/services/workstation/workstation.ts';
 import type { Session } from '../../../electron/services/workstation/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
-import { call, callError, entryCount } from '../../support/api.ts';
+import { call, callError, entryCount, entryCountApartFromRefusals, refusalsLogged } from '../../support/api.ts';
 import { addUser, createTestWorkstation, TEST_SCRYPT } from '../../support/workstation.ts';
 
 const ws = createTestWorkstation();
@@ -46,7 +46,8 @@ const activeOf = (userId: string): boolean | undefined =>
 
 // What a refusal must leave exactly as it was: the log, every projection, the key slots and the keychain slots.
 const state = () => ({
-  entries: entryCount(ws.admin),
+  // A refused call appends its access.denied entry on purpose (decision 0130); nothing else may land.
+  entries: entryCountApartFromRefusals(ws.admin),
   projections: projectionSnapshot(ws.admin.workstation.db),
   slots: readFileSync(keySlotsPath(ws.path), 'utf8'),
   keychain: existsSync(keychainSlotsPath(ws.path)) ? readFileSync(keychainSlotsPath(ws.path), 'utf8') : null,
@@ -192,6 +193,7 @@ describe('users.setActive', () => {
 
   it('refuses a non-admin, oneself, the last active admin, an unknown user, a missing reason, and changes nothing', () => {
     const unchanged = state();
+    const refusedBefore = refusalsLogged(ws.admin).length;
     const refusals: [Session, unknown, string, RegExp][] = [
       [uma, { userId: 'ben', active: false, reason: 'not mine to do' }, 'forbidden', /uma is not an operations admin/],
       [ws.admin, { userId: 'ada', active: false, reason: 'leaving myself' }, 'conflict', /cannot deactivate yourself/],
@@ -237,6 +239,11 @@ describe('users.setActive', () => {
       message: 'olga is deactivated: reactivate them (users.setActive) with an initial passphrase instead',
     });
     expect(state()).toEqual(unchanged);
+    const refused = refusalsLogged(ws.admin).slice(refusedBefore);
+    expect(refused.map(({ actor, action, reason }) => `${actor} ${action} ${reason}`)).toEqual([
+      'user:uma users.setActive forbidden',
+      'user:uma users.claimedCases forbidden',
+    ]);
   });
 
   it('never deactivates the last active operations admin, even for a session that has not seen a role change yet', () => {

@@ -10,7 +10,7 @@ import type { Session } from '../../../electron/services/workstation/workstation
 import { examplesDir } from '../../support/examples.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';
-import { callError, entryCount } from '../../support/api.ts';
+import { callError, entryCount, refusalsLogged } from '../../support/api.ts';
 
 const fintechText = readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8');
 const open: Session[] = [];
@@ -251,7 +251,14 @@ describe('publishing (policy.publish)', () => {
         }).code,
       ).toBe('forbidden');
     }
-    expect(entryCount(admin)).toBe(entries);
+    // Nothing but the four refusals themselves (decision 0130).
+    expect(entryCount(admin)).toBe(entries + 4);
+    expect(refusalsLogged(admin).map(({ actor, action, reason }) => `${actor} ${action} ${reason}`)).toEqual([
+      `user:${officer.user.id} policy.preview forbidden`,
+      `user:${officer.user.id} policy.publish forbidden`,
+      `user:${auditor.user.id} policy.preview forbidden`,
+      `user:${auditor.user.id} policy.publish forbidden`,
+    ]);
     expect(call(admin, 'policy.current', {}).ruleVersion).toBe(preview.activeRuleVersion);
   });
 

@@ -1,0 +1,222 @@
+// The CLI's one door (decisions 0130-0133): every `perimeter` command that touches a workstation signs in as a user and
+// is permitted per command; a user without the permission, outside the market or deactivated is refused (exit 1),
+// nothing changes, and the refusal is in the log (access.denied, or session.sign_in_failed at the next sign-in).
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { projectionSnapshot } from '../../electron/services/workstation/rebuild.ts';
+import { setActive } from '../../electron/services/workstation/deactivation.ts';
+import { doorSidecarPath } from '../../electron/services/workstation/sign-in.ts';
+import { createUser } from '../../electron/services/workstation/users.ts';
+import { initialiseWorkstation, openWorkstation } from '../../electron/services/workstation/workstation.ts';
+import type { Role } from '../../core/access/roles.ts';
+import { keySlotsPath } from '../../electron/services/store/key-slots.ts';
+import { call } from '../support/api.ts';
+import { runCli } from '../support/cli.ts';
+import { examplesDir, sharedData } from '../support/examples.ts';
+import { TEST_SCRYPT } from '../support/workstation.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'perimeter-cli-door-'));
+const db = join(dir, 'workstation.db');
+const lists = join(dir, 'lists');
+const passphrase = 'correct horse battery staple';
+const deps = { now: () => new Date(), scryptCost: TEST_SCRYPT };
+const as = (user: string, secret = passphrase): Record<string, string> => ({
+  PERIMETER_USER: user,
+  PERIMETER_PASSPHRASE: secret,
+  PERIMETER_INITIAL_PASSPHRASE: 'an initial passphrase 123',
+});
+
+type Entry = { actor: string; type: string; subjects: string[]; payload: Record<string, unknown> };
+
+/** Reads the workstation as its first admin, without signing in through the door (so it appends nothing). */
+const inspect = <T>(read: (db: ReturnType<typeof openWorkstation>['workstation']['db']) => T): T => {
+  const session = openWorkstation({ path: db, userId: 'ada', passphrase }, deps);
+  try {
+    return read(session.workstation.db);
+  } finally {
+    session.workstation.close();
+  }
+};
+
+const entries = (): Entry[] =>
+  inspect((store) =>
+    (store.prepare('SELECT canonical FROM audit_entries ORDER BY sequence').all() as { canonical: Buffer }[]).map(
+      (row) => JSON.parse(row.canonical.toString('utf8')) as Entry,
+    ),
+  );
+
+// Everything a refused command could change: projections, the log apart from the door's own records, personal data,
+// signing keys, key slots, list versions.
+const DOOR_RECORDS = ['access.denied', 'session.signed_in', 'session.sign_in_failed'];
+const digest = (): unknown =>
+  inspect((store) => ({
+    projections: projectionSnapshot(store),
+    log: (
+      store.prepare('SELECT type, canonical FROM audit_entries ORDER BY sequence').all() as {
+        type: string;
+        canonical: Buffer;
+      }[]
+    )
+      .filter((row) => !DOOR_RECORDS.includes(row.type))
+      .map((row) => row.canonical.toString('utf8')),
+    personalData: store.prepare('SELECT sequence, data IS NULL AS erased FROM audit_personal_data').all(),
+    keys: store.prepare('SELECT count(*) AS n FROM audit_signing_keys').get(),
+    checkpoints: store.prepare('SELECT count(*) AS n FROM audit_checkpoints').get(),
+    slots: readFileSync(keySlotsPath(db), 'utf8'),
+    lists: existsSync(join(lists, 'manifest.json')) ? readFileSync(join(lists, 'manifest.json'), 'utf8') : null,
+  }));
+
+beforeAll(() => {
+  const admin = initialiseWorkstation(
+    {
+      path: db,
+      logId: 'door-device',
+      admin: { id: 'ada', name: 'Ada Admin', passphrase },
+      policyText: readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8'),
+    },
+    deps,
+  );
+  const users: [string, Role[], string[]][] = [
+    ['alice', ['auditor'], ['*']],
+    ['ukaudit', ['auditor'], ['UK']],
+    ['rep', ['field_rep'], ['UK']],
+    ['uksenior', ['senior_officer'], ['UK']],
+    ['gone', ['auditor', 'senior_officer'], ['*']],
+  ];
+  for (const [id, roles, markets] of users) createUser(admin, { id, name: id, roles, markets, passphrase });
+  call(admin, 'leads.import', {
+    fileName: 'leads.jsonl',
+    format: 'jsonl',
+    content: readFileSync(join(examplesDir, 'fintech', 'leads.jsonl'), 'utf8'),
+    mode: 'all',
+    sourceSystem: 'crm',
+  });
+  setActive(admin, { userId: 'gone', active: false, reason: 'left the firm' });
+  admin.workstation.close();
+}, 60_000);
+
+const blocklist = join(sharedData, 'sanctions', 'blocked.txt');
+const COMMANDS: Record<string, string[]> = {
+  'audit export': ['audit', 'export', '--db', db, '--out', join(dir, 'never.zip')],
+  'audit export --personal-data': ['audit', 'export', '--db', db, '--out', join(dir, 'never.zip'), '--personal-data'],
+  'audit keys': ['audit', 'keys', '--db', db],
+  'audit checkpoint': ['audit', 'checkpoint', '--db', db],
+  'audit rotate-key': ['audit', 'rotate-key', '--db', db, '--reason', 'scheduled rotation'],
+  'audit erase': ['audit', 'erase', '--db', db, '--subject', 'lead:L-FR-SME', '--basis', 'GDPR art. 17 R-9'],
+  'audit purge': ['audit', 'purge', '--db', db, '--retention', 'payments=1'],
+  'lists import': ['lists', 'import', '--lists', lists, '--source', 'blocklist', '--db', db, blocklist],
+  'workstation rotate-key': ['workstation', 'rotate-key', '--db', db, '--reason', 'scheduled rotation'],
+  'workstation re-enrol': ['workstation', 're-enrol', '--db', db, '--target', 'rep', '--reason', 'lost the slot'],
+  'workstation deactivate': ['workstation', 'deactivate', '--db', db, '--target', 'rep', '--reason', 'left the firm'],
+  'workstation reactivate': ['workstation', 'reactivate', '--db', db, '--target', 'gone', '--reason', 'came back'],
+  'leads import': ['leads', 'import', '--db', db, join(examplesDir, 'fintech', 'leads.jsonl')],
+};
+/** The command as `user` runs it (--user is given on the command line, as every workstation command takes it). */
+const command = (name: string, user: string): string[] => [...COMMANDS[name]!, '--user', user];
+
+// [command, user, reason, subject]: who is refused what, and why.
+const REFUSALS: [string, string, 'forbidden' | 'out_of_market', string | null][] = [
+  ['audit export', 'rep', 'forbidden', null],
+  ['audit export --personal-data', 'ukaudit', 'out_of_market', null],
+  ['audit export --personal-data', 'rep', 'forbidden', null],
+  ['audit keys', 'rep', 'forbidden', null],
+  ['audit checkpoint', 'alice', 'forbidden', null],
+  ['audit rotate-key', 'alice', 'forbidden', null],
+  ['audit erase', 'alice', 'forbidden', null],
+  ['audit erase', 'uksenior', 'out_of_market', 'lead:L-FR-SME'],
+  ['audit purge', 'rep', 'forbidden', null],
+  ['audit purge', 'uksenior', 'out_of_market', null],
+  ['lists import', 'alice', 'forbidden', null],
+  ['workstation rotate-key', 'alice', 'forbidden', null],
+  ['workstation re-enrol', 'alice', 'forbidden', null],
+  ['workstation deactivate', 'alice', 'forbidden', null],
+  ['workstation reactivate', 'uksenior', 'forbidden', null],
+  ['leads import', 'alice', 'forbidden', null],
+];
+
+describe('the CLI door', () => {
+  it.each(REFUSALS)(
+    'refuses %s to %s (%s): exit 1, nothing changes, access.denied logged',
+    (name, user, reason, subject) => {
+      const before = digest();
+      const logged = entries().length;
+      const run = runCli(command(name, user), { env: as(user) });
+      expect(run.status, run.stderr).toBe(1);
+      expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace for a refusal
+      expect(digest()).toEqual(before);
+      const added = entries().slice(logged);
+      // What the refused command left: its sign-in and its refusal, nothing else.
+      expect(added.map((entry) => entry.type)).toEqual(['session.signed_in', 'access.denied']);
+      expect(added[1]).toMatchObject({
+        actor: `user:${user}`,
+        subjects: subject === null ? [] : [subject],
+        payload: { action: name.replace(' --personal-data', ''), reason },
+      });
+    },
+  );
+
+  // Deactivating a user removes their key slot (decision 0039), so the attempt is an unknown user's: the typed id is
+  // not kept (it could be anything, even a passphrase), but the attempt, its time and its reason reach the log.
+  it.each(Object.keys(COMMANDS))(
+    'refuses %s to a deactivated user, and logs the attempt at the next sign-in',
+    (name) => {
+      const before = digest();
+      const run = runCli(command(name, 'gone'), { env: as('gone') });
+      expect(run.status, run.stderr).toBe(1);
+      expect(run.stderr).toContain('no key slot for user gone');
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(digest()).toEqual(before);
+      expect(readFileSync(doorSidecarPath(db), 'utf8')).toContain('"reason":"unknown_user"');
+      const logged = entries().length;
+      expect(runCli(command('audit keys', 'alice'), { env: as('alice') }).status).toBe(0);
+      expect(existsSync(doorSidecarPath(db))).toBe(false);
+      const added = entries().slice(logged);
+      expect(added.map((entry) => entry.type)).toEqual(['session.sign_in_failed', 'session.signed_in']);
+      expect(added[0]).toMatchObject({
+        actor: 'system:door',
+        subjects: [],
+        payload: { userId: null, reason: 'unknown_user', via: 'cli' },
+      });
+    },
+  );
+
+  it('refuses a wrong passphrase and an unknown user; the log gets both at the next sign-in, without the typed name', () => {
+    const before = digest();
+    expect(runCli(command('audit export', 'alice'), { env: as('alice', 'not the passphrase at all') }).status).toBe(1);
+    const stranger = runCli(command('audit export', 'correct horse battery'), { env: as('correct horse battery') });
+    expect(stranger.status).toBe(1);
+    expect(digest()).toEqual(before);
+    expect(readFileSync(doorSidecarPath(db), 'utf8')).not.toContain('correct horse battery');
+    const logged = entries().length;
+    expect(runCli(command('audit keys', 'alice'), { env: as('alice') }).status).toBe(0);
+    const added = entries().slice(logged);
+    expect(added.map((entry) => [entry.type, entry.payload.userId, entry.payload.reason])).toEqual([
+      ['session.sign_in_failed', 'alice', 'wrong_passphrase'],
+      ['session.sign_in_failed', null, 'unknown_user'],
+      ['session.signed_in', undefined, undefined],
+    ]);
+    expect(JSON.stringify(added)).not.toContain('correct horse battery');
+  });
+
+  it('lets a permitted user through: a list import with a workstation is list.imported in its log', () => {
+    const logged = entries().length;
+    const run = runCli(command('lists import', 'ada'), { env: as('ada') });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/recorded in the workstation log as list\.imported, entry \d+/);
+    const added = entries().slice(logged);
+    expect(added.map((entry) => entry.type)).toEqual(['session.signed_in', 'list.imported']);
+    const manifest = JSON.parse(readFileSync(join(lists, 'manifest.json'), 'utf8')) as {
+      lists: Record<string, { active: string }>;
+    };
+    const [listId] = Object.keys(manifest.lists);
+    expect(added[1]).toMatchObject({
+      actor: 'user:ada',
+      subjects: [`list:${listId}`],
+      payload: { list: listId, source: 'blocklist', status: 'activated', changes: { previous: null } },
+    });
+    expect(added[1]!.payload.version).toMatch(/^[0-9a-f]{64}$/);
+    expect((added[1]!.payload.counts as Record<string, number>).entries).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,355 @@
+// The api's one door, method by method (decisions 0130, 0132): for every method of the contract, a user without the
+// permission, a user outside the market, a deactivated user and a locked workstation are refused, nothing changes, and
+// the refusal is in the log as access.denied with actor, action and reason. Calls go through handleApiCall and the
+// session holder, the functions the browser host and Electron's IPC call.
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API } from '../../../core/api/contract.ts';
+import type { ApiMethod } from '../../../core/api/contract.ts';
+import { inScope } from '../../../core/access/roles.ts';
+import { handleApiCall } from '../../../electron/services/workstation/api.ts';
+import { setActive } from '../../../electron/services/workstation/deactivation.ts';
+import { projectionSnapshot } from '../../../electron/services/workstation/rebuild.ts';
+import { createSessionHolder } from '../../../electron/services/workstation/session-holder.ts';
+import { doorSidecarPath } from '../../../electron/services/workstation/sign-in.ts';
+import type { Session } from '../../../electron/services/workstation/workstation.ts';
+import { keySlotsPath } from '../../../electron/services/store/key-slots.ts';
+import { call } from '../../support/api.ts';
+import { examplesDir } from '../../support/examples.ts';
+import { ADMIN_PASSPHRASE, addUser, createTestWorkstation } from '../../support/workstation.ts';
+import type { TestWorkstation } from '../../support/workstation.ts';
+import { join } from 'node:path';
+
+type Entry = { actor: string; type: string; subjects: string[]; payload: Record<string, unknown> };
+
+let ws: TestWorkstation;
+let users: Record<'rep' | 'aud' | 'uksen' | 'gone', Session>;
+let outside: { leadId: string; caseId: string };
+
+const fintech = readFileSync(join(examplesDir, 'fintech', 'leads.jsonl'), 'utf8')
+  .trim()
+  .split('\n');
+const freshLead = (id: string): Record<string, unknown> => ({ ...JSON.parse(fintech[0]!), id });
+
+beforeAll(() => {
+  ws = createTestWorkstation();
+  call(ws.admin, 'leads.import', {
+    fileName: 'leads.jsonl',
+    format: 'jsonl',
+    content: fintech.join('\n'),
+    mode: 'all',
+    sourceSystem: 'crm',
+  });
+  users = {
+    rep: addUser(ws, 'rep', ['field_rep'], ['UK']),
+    aud: addUser(ws, 'aud', ['auditor'], ['*']),
+    uksen: addUser(ws, 'uksen', ['senior_officer'], ['UK']),
+    gone: addUser(ws, 'gone', ['compliance_officer', 'operations_admin', 'auditor'], ['*']),
+  };
+  setActive(ws.admin, { userId: 'gone', active: false, reason: 'left the firm' });
+  // A case (and its lead) outside the UK: what uksen may not see.
+  const vocabulary = ws.admin.workstation.policy().compiled.vocabulary;
+  const cases = ws.admin.workstation.db.prepare('SELECT id, lead_id, jurisdiction FROM cases ORDER BY id').all() as {
+    id: string;
+    lead_id: string;
+    jurisdiction: string | null;
+  }[];
+  const foreign = cases.find(
+    (row) => row.jurisdiction !== null && !inScope(users.uksen.user, row.jurisdiction, vocabulary),
+  )!;
+  outside = { leadId: foreign.lead_id, caseId: foreign.id };
+}, 60_000);
+
+afterAll(() => {
+  for (const session of Object.values(users ?? {})) session.workstation.close();
+  ws?.admin.workstation.close();
+});
+
+const entries = (): Entry[] =>
+  (
+    ws.admin.workstation.db.prepare('SELECT canonical FROM audit_entries ORDER BY sequence').all() as {
+      canonical: Buffer;
+    }[]
+  ).map((row) => JSON.parse(row.canonical.toString('utf8')) as Entry);
+
+// Everything a refused call could change: projections, the log apart from the door's own records, personal data,
+// key slots.
+const DOOR_RECORDS = ['access.denied', 'session.signed_in', 'session.signed_out', 'session.sign_in_failed'];
+const digest = (): unknown => {
+  const db = ws.admin.workstation.db;
+  return {
+    projections: projectionSnapshot(db),
+    log: (
+      db.prepare('SELECT type, canonical FROM audit_entries ORDER BY sequence').all() as {
+        type: string;
+        canonical: Buffer;
+      }[]
+    )
+      .filter((row) => !DOOR_RECORDS.includes(row.type))
+      .map((row) => row.canonical.toString('utf8')),
+    personalData: db.prepare('SELECT sequence, data IS NULL AS erased FROM audit_personal_data').all(),
+    slots: readFileSync(keySlotsPath(ws.path), 'utf8'),
+  };
+};
+
+const reason = 'a reason long enough';
+const passphrase = 'a new passphrase 123';
+
+/**
+ * Per method: a valid request, who lacks its permission (or why nobody does), and whether it names a subject that
+ * can lie outside the caller's markets. Keyed by every method of the contract, so a new method needs a row.
+ */
+type Row = {
+  readonly request: () => unknown;
+  /** The user refused `forbidden`, or why every signed-in user may call it. */
+  readonly forbidden: 'rep' | 'aud' | { readonly open: string };
+  /** The subject an out-of-market caller (uksen) is refused on, answered not_found. */
+  readonly outOfMarket?: () => string;
+  /** decideMany answers per item: the refusal is in the item, the envelope is ok. */
+  readonly perItem?: true;
+};
+
+const importRequest = (id: string) => ({
+  fileName: 'one.jsonl',
+  format: 'jsonl',
+  content: JSON.stringify(freshLead(id)),
+  mode: 'all',
+  sourceSystem: 'crm',
+});
+
+const TABLE: Record<ApiMethod, Row> = {
+  'session.whoami': { request: () => ({}), forbidden: { open: 'every signed-in user may ask who they are' } },
+  'leads.import': { request: () => importRequest('L-DOOR-1'), forbidden: 'aud' },
+  'leads.startImport': { request: () => importRequest('L-DOOR-2'), forbidden: 'aud' },
+  'leads.importStatus': {
+    request: () => ({ jobId: 'job-1' }),
+    forbidden: { open: 'a job is its starter’s own: anyone else’s id does not exist for them' },
+  },
+  'leads.cancelImport': {
+    request: () => ({ jobId: 'job-1' }),
+    forbidden: { open: 'a job is its starter’s own: anyone else’s id does not exist for them' },
+  },
+  'leads.add': { request: () => ({ lead: freshLead('L-DOOR-3') }), forbidden: 'aud' },
+  'leads.get': {
+    request: () => ({ leadId: outside.leadId, purpose: 'door test' }),
+    forbidden: 'rep',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  'cases.list': { request: () => ({}), forbidden: 'rep' },
+  'cases.counts': { request: () => ({}), forbidden: 'rep' },
+  'cases.get': {
+    request: () => ({ caseId: outside.caseId }),
+    forbidden: 'rep',
+    outOfMarket: () => `case:${outside.caseId}`,
+  },
+  'cases.claim': {
+    request: () => ({ caseId: outside.caseId }),
+    forbidden: 'rep',
+    outOfMarket: () => `case:${outside.caseId}`,
+  },
+  'cases.release': {
+    request: () => ({ caseId: outside.caseId }),
+    forbidden: 'rep',
+    outOfMarket: () => `case:${outside.caseId}`,
+  },
+  'cases.decide': {
+    request: () => ({ caseId: outside.caseId, disposition: 'reject', reason }),
+    forbidden: 'rep',
+    outOfMarket: () => `case:${outside.caseId}`,
+  },
+  'cases.approve': {
+    request: () => ({ caseId: outside.caseId, reason }),
+    forbidden: 'rep',
+    outOfMarket: () => `case:${outside.caseId}`,
+  },
+  'cases.return': {
+    request: () => ({ caseId: outside.caseId, reason }),
+    forbidden: 'rep',
+    outOfMarket: () => `case:${outside.caseId}`,
+  },
+  'users.list': { request: () => ({}), forbidden: 'rep' },
+  'users.create': {
+    request: () => ({ id: 'newbie', name: 'New Bie', roles: ['auditor'], markets: ['*'], passphrase }),
+    forbidden: 'rep',
+  },
+  'users.setRoles': { request: () => ({ userId: 'aud', roles: ['operations_admin'], reason }), forbidden: 'rep' },
+  'users.setMarkets': { request: () => ({ userId: 'aud', markets: ['UK'], reason }), forbidden: 'rep' },
+  'users.changeOwnPassphrase': {
+    request: () => ({ current: 'rep passphrase 123', next: passphrase }),
+    forbidden: { open: 'everyone may change their own passphrase (they must know the current one)' },
+  },
+  'users.keySlots': { request: () => ({}), forbidden: 'rep' },
+  'users.rotateDatabaseKey': { request: () => ({ passphrase: 'rep passphrase 123', reason }), forbidden: 'rep' },
+  'users.reEnrol': { request: () => ({ userId: 'aud', initialPassphrase: passphrase, reason }), forbidden: 'rep' },
+  'users.claimedCases': { request: () => ({ userId: 'aud' }), forbidden: 'rep' },
+  'users.setActive': { request: () => ({ userId: 'aud', active: false, reason }), forbidden: 'rep' },
+  'notifications.list': { request: () => ({}), forbidden: 'rep' },
+  'audit.list': { request: () => ({}), forbidden: 'rep' },
+  'audit.export': { request: () => ({ format: 'csv' }), forbidden: 'rep' },
+  'dashboard.summary': { request: () => ({}), forbidden: 'rep' },
+  'policy.current': { request: () => ({}), forbidden: 'rep' },
+  'policy.preview': {
+    request: () => ({ fileName: 'policy.yaml', text: ws.admin.workstation.policy().text }),
+    forbidden: 'aud',
+  },
+  'policy.publish': {
+    request: () => {
+      const version = ws.admin.workstation.policy().loaded.version;
+      return {
+        fileName: 'policy.yaml',
+        text: ws.admin.workstation.policy().text,
+        ruleVersion: version,
+        activeRuleVersion: version,
+        reason,
+      };
+    },
+    forbidden: 'aud',
+  },
+  'views.list': { request: () => ({}), forbidden: 'rep' },
+  'views.save': { request: () => ({ name: 'mine', filter: {} }), forbidden: 'rep' },
+  'views.delete': { request: () => ({ id: 'view-1' }), forbidden: 'rep' },
+  'cases.decideMany': {
+    request: () => ({ items: [{ caseId: outside.caseId, disposition: 'reject', reason }] }),
+    forbidden: 'rep',
+    outOfMarket: () => `case:${outside.caseId}`,
+    perItem: true,
+  },
+};
+
+const METHODS = Object.keys(API) as ApiMethod[];
+
+/** The error a call answered: the envelope's, or (decideMany) its one item's. */
+const refusalOf = (method: ApiMethod, session: Session, request: unknown): { code: string; message: string } => {
+  const reply = handleApiCall(session, method, request);
+  if (TABLE[method].perItem && reply.ok) {
+    const [item] = reply.value as { ok: boolean; error?: { code: string; message: string } }[];
+    if (item?.ok !== false) throw new Error(`${method} should have refused its item`);
+    return item.error!;
+  }
+  if (reply.ok) throw new Error(`${method} should have been refused`);
+  return reply.error;
+};
+
+/** Runs the refused call and checks: the code, nothing changed, exactly one access.denied with actor, action, reason. */
+const expectRefused = (
+  method: ApiMethod,
+  session: Session,
+  expected: { code: string; reason: string; subjects: string[] },
+): void => {
+  const before = digest();
+  const logged = entries().length;
+  const error = refusalOf(method, session, TABLE[method].request());
+  expect(error.code, error.message).toBe(expected.code);
+  expect(digest()).toEqual(before);
+  const added = entries().slice(logged);
+  expect(added).toHaveLength(1);
+  expect(added[0]).toMatchObject({
+    actor: `user:${session.user.id}`,
+    type: 'access.denied',
+    subjects: expected.subjects,
+    payload: { action: method, reason: expected.reason },
+  });
+};
+
+describe('the api door, for every method of the contract', () => {
+  it('has a row for every method', () => {
+    expect(Object.keys(TABLE).sort()).toEqual([...METHODS].sort());
+  });
+
+  const withPermission = METHODS.filter((method) => typeof TABLE[method].forbidden === 'string');
+  it.each(withPermission)('%s: refuses a user without the permission, changes nothing, logs it', (method) => {
+    const who = TABLE[method].forbidden as 'rep' | 'aud';
+    expectRefused(method, users[who], { code: 'forbidden', reason: 'forbidden', subjects: [] });
+  });
+
+  const scoped = METHODS.filter((method) => TABLE[method].outOfMarket !== undefined);
+  it.each(scoped)('%s: answers not_found outside the market, changes nothing, logs the refusal', (method) => {
+    expectRefused(method, users.uksen, {
+      code: 'not_found',
+      reason: 'out_of_market',
+      subjects: [TABLE[method].outOfMarket!()],
+    });
+  });
+
+  it.each(METHODS)('%s: refuses a user deactivated while signed in, changes nothing, logs it', (method) => {
+    const before = digest();
+    const logged = entries().length;
+    const reply = handleApiCall(users.gone, method, TABLE[method].request());
+    expect(reply.ok).toBe(false);
+    expect(reply.ok ? null : reply.error.code).toBe('unauthenticated');
+    expect(digest()).toEqual(before);
+    const added = entries().slice(logged);
+    expect(added).toEqual([
+      expect.objectContaining({
+        actor: 'user:gone',
+        type: 'access.denied',
+        payload: { action: method, reason: 'inactive' },
+      }),
+    ]);
+  });
+
+  it('refuses every method on a locked workstation, changes nothing, and logs each refusal at the next unlock', () => {
+    const holder = createSessionHolder({ dbPath: ws.path, deps: ws.deps });
+    const before = digest();
+    for (const method of METHODS) {
+      const reply = holder.call(method, TABLE[method].request());
+      expect(reply.ok ? null : reply.error.code, method).toBe('unauthenticated');
+    }
+    // An unknown method's name is the caller's text: refused, and not noted.
+    expect(holder.call('made.up', {}).ok).toBe(false);
+    expect(digest()).toEqual(before);
+    expect(readFileSync(doorSidecarPath(ws.path), 'utf8')).not.toContain('made.up');
+    const logged = entries().length;
+    expect(holder.call('session.unlock', { userId: 'ada', passphrase: ADMIN_PASSPHRASE }).ok).toBe(true);
+    expect(existsSync(doorSidecarPath(ws.path))).toBe(false);
+    const added = entries().slice(logged);
+    expect(added.map((entry) => [entry.actor, entry.type, entry.payload.action, entry.payload.reason])).toEqual([
+      ...METHODS.map((method) => ['system:door', 'access.denied', method, 'locked']),
+      ['user:ada', 'session.signed_in', undefined, undefined],
+    ]);
+    holder.lock();
+  });
+});
+
+describe('session events through the session holder', () => {
+  it('logs sign-in, switch, lock and a failed passphrase (at the next sign-in), with no passphrase anywhere', () => {
+    const holder = createSessionHolder({ dbPath: ws.path, deps: ws.deps });
+    const logged = entries().length;
+    expect(holder.call('session.unlock', { userId: 'aud', passphrase: 'not the passphrase' }).ok).toBe(false);
+    expect(holder.call('session.unlock', { userId: 'aud', passphrase: 'aud passphrase 123' }).ok).toBe(true);
+    expect(holder.call('session.unlock', { userId: 'ada', passphrase: ADMIN_PASSPHRASE }).ok).toBe(true);
+    expect(holder.call('session.lock', {}).ok).toBe(true);
+    const added = entries().slice(logged);
+    expect(added.map((entry) => [entry.actor, entry.type, entry.payload.reason ?? null])).toEqual([
+      ['system:door', 'session.sign_in_failed', 'wrong_passphrase'],
+      ['user:aud', 'session.signed_in', null],
+      // The new session opens first (a failed switch leaves the old one signed in), then the old one ends.
+      ['user:ada', 'session.signed_in', null],
+      ['user:aud', 'session.signed_out', 'switch'],
+      ['user:ada', 'session.signed_out', 'lock'],
+    ]);
+    expect(added[0]).toMatchObject({ subjects: ['user:aud'], payload: { userId: 'aud', via: 'api' } });
+    expect(JSON.stringify(added)).not.toContain('not the passphrase');
+  });
+
+  it('notes an attempt refused by the passphrase throttle as throttled', () => {
+    const holder = createSessionHolder({
+      dbPath: ws.path,
+      deps: ws.deps,
+      throttle: { failuresBeforeWait: 1, firstDelayMs: 60_000 },
+    });
+    const logged = entries().length;
+    expect(holder.call('session.unlock', { userId: 'aud', passphrase: 'not the passphrase' }).ok).toBe(false);
+    const throttled = holder.call('session.unlock', { userId: 'aud', passphrase: 'aud passphrase 123' });
+    expect(throttled.ok ? null : throttled.error.code).toBe('rate_limited');
+    expect(holder.call('session.unlock', { userId: 'ada', passphrase: ADMIN_PASSPHRASE }).ok).toBe(true);
+    holder.lock();
+    const added = entries().slice(logged);
+    expect(added.map((entry) => [entry.type, entry.payload.userId ?? null, entry.payload.reason ?? null])).toEqual([
+      ['session.sign_in_failed', 'aud', 'wrong_passphrase'],
+      ['session.sign_in_failed', 'aud', 'throttled'],
+      ['session.signed_in', null, null],
+      ['session.signed_out', null, 'lock'],
+    ]);
+  });
+});
