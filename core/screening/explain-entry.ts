@@ -74,11 +74,7 @@ const markTokens = (
  * the party's name, the best (after the weak-alias adjustment) is the matched name, and the party's date of birth,
  * nationality and country raise or lower it. Returns undefined when no name of the entry can be compared at all.
  */
-export const explainEntryMatch = (
-  party: Party,
-  entry: ListEntry,
-  thresholds: Thresholds,
-): EntryMatch | undefined => {
+export const explainEntryMatch = (party: Party, entry: ListEntry, thresholds: Thresholds): EntryMatch | undefined => {
   const query = normaliseName(party.name, party.type ?? 'unknown').tokens;
   const kind = nameKindOf(entry);
   const seen = new Set<string>();

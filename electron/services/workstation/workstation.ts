@@ -29,6 +29,7 @@ import {
 import type { PreparedKeySlot, ScryptCost } from '../store/key-slots.ts';
 import { nodeSha256 } from '../audit/node-sha256.ts';
 import { projectEntry } from './projector.ts';
+import type { ListStoreReader } from '../lists/reader.ts';
 
 /**
  * Screens a lead's parties against the loaded lists with the given thresholds (the active policy's, decision 0127);
@@ -52,6 +53,8 @@ export type WorkstationDeps = AuditDeps & {
   readonly checkpointer?: CheckpointerFactory | null;
   /** How long a write waits for another process's write lock (default WRITE_LOCK_TIMEOUT_MS; decision 0125). */
   readonly lockTimeoutMs?: number;
+  /** The list directory, read by version: a screening case shows the listed entries its hits name (decision 0181). */
+  readonly listStore?: ListStoreReader;
 };
 
 export type ActivePolicy = { readonly loaded: LoadedPolicy; readonly compiled: CompiledPolicy; readonly text: string };

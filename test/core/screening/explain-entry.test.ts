@@ -61,11 +61,7 @@ describe('explainEntryMatch', () => {
   });
 
   it('numbers each aligned pair of tokens on both sides and leaves the unmatched ones unnumbered', () => {
-    const explained = explainEntryMatch(
-      { name: 'Abbas Hasan Gharib', type: 'person' },
-      entryOf('G1'),
-      THRESHOLDS,
-    )!;
+    const explained = explainEntryMatch({ name: 'Abbas Hasan Gharib', type: 'person' }, entryOf('G1'), THRESHOLDS)!;
     expect(explained.queryTokens.map((token) => [token.text, token.pair, token.how])).toEqual([
       ['abbas', 1, 'exact'],
       ['hasan', 3, 'typo'],
