@@ -7,6 +7,8 @@ import { useCase } from './case-store.ts';
 import { DecisionForm } from './DecisionForm.tsx';
 import { FourEyes } from './FourEyes.tsx';
 import { PersonalData } from './PersonalData.tsx';
+import { ScreeningHits } from './ScreeningHits.tsx';
+import { isScreeningCase } from '../../../../core/screening/case-hits.ts';
 import { RoutingTrace, describeValue } from './RoutingTrace.tsx';
 import { Messages } from '../../app/Messages.tsx';
 
@@ -111,6 +113,10 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
             <span className="muted">Claimed by {kase.claimedBy}: only they can decide it until they release it.</span>
           )}
         </div>
+      )}
+
+      {isScreeningCase(kase) && may(user, 'lead.read_personal') && (
+        <ScreeningHits caseId={kase.id} decidable={mayDecide} />
       )}
 
       {mayDecide && <DecisionForm ref={reasonRef} caseType={kase.type} onDecided={() => onDecided(kase.id)} />}
