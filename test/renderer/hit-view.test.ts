@@ -83,13 +83,30 @@ describe('scoreParts', () => {
       ['Nationality', -0.05, 'lowered'],
       ['Country', 0, 'none'],
     ]);
-    expect(parts[0]!.detail).toContain('unmatched words cost');
+    expect(parts[0]!.detail).toBe('every word aligned exactly');
     expect(parts[3]!.detail).toBe('FR against LB: differs');
   });
 
   it('leaves the weak-alias row out when the name matched is not a weak alias', () => {
     expect(scoreParts(match()).map((part) => part.label)).toEqual(['Name similarity']);
-    expect(scoreParts(match())[0]!.detail).toBe('every word aligned');
+  });
+
+  it('names the words that found no counterpart, on each side, and says when spelling aligned some', () => {
+    const token = (text: string, pair: number | null, how: string | null = pair === null ? null : 'exact') => ({
+      text,
+      role: 'name' as const,
+      pair,
+      how,
+    });
+    const parts = scoreParts(
+      match({
+        queryTokens: [token('abbas', 1), token('karim', null), token('garib', 2, 'typo')],
+        listedTokens: [token('abbas', 1), token('hassan', null), token('gharib', 2, 'typo')],
+      }),
+    );
+    expect(parts[0]!.detail).toBe(
+      'only in the screened name: karim; only in the listed name: hassan; some words aligned by spelling',
+    );
   });
 });
 

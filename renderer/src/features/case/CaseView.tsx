@@ -1,5 +1,5 @@
 // One case: its facts, four-eyes state, the claim / release buttons and decision form, the routing trace and history.
-import { forwardRef } from 'react';
+import { forwardRef, useEffect, useRef } from 'react';
 import type { ReactElement } from 'react';
 import type { UserDto } from '../../../../core/api/contract.ts';
 import { QUEUE_LABEL, STATUS_LABEL, formatTime, humanise, may } from '../../app/labels.ts';
@@ -21,6 +21,12 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
   reasonRef,
 ): ReactElement {
   const { detail, loading, busy, error, notice, claim, release } = useCase();
+  // A case opens at its top: the next case after a decision does not inherit the last one's scroll position.
+  const panelRef = useRef<HTMLElement>(null);
+  const shownId = detail?.case.id;
+  useEffect(() => {
+    panelRef.current?.scrollTo?.({ top: 0 });
+  }, [shownId]);
   if (detail === null)
     return (
       <section className="case-view empty" aria-label="Case" tabIndex={0}>
@@ -42,7 +48,7 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
   const mayDecide = may(user, 'case.decide') && (kase.status === 'open' || claimedByMe);
   return (
     // Focusable so the panel can be scrolled from the keyboard (it is its own scroll region).
-    <section className="case-view" aria-labelledby="case-title" aria-busy={loading} tabIndex={0}>
+    <section ref={panelRef} className="case-view" aria-labelledby="case-title" aria-busy={loading} tabIndex={0}>
       <header className="case-header">
         <h2 id="case-title">
           Case {kase.id} <span className="muted">· {QUEUE_LABEL[kase.type]}</span>

@@ -38,71 +38,70 @@ const AlignedName = ({ tokens, label }: { tokens: readonly Token[]; label: strin
 
 const orDash = (values: readonly string[]): string => (values.length > 0 ? values.join(', ') : '—');
 
-const PartyColumn = ({ view, hit }: { view: HitsView; hit: HitView }): ReactElement => {
+/** The screened party and the listed entry in one table, fact beside fact, so the officer compares like with like. */
+const SideBySide = ({ view, hit }: { view: HitsView; hit: HitView }): ReactElement => {
   const party = view.parties.find((candidate) => candidate.party === hit.party);
+  const { entry, list, match } = hit;
+  const matched = entry.names.find((name) => name.matched);
+  const given = (value: string | null | undefined): string => (party === undefined ? 'erased' : (value ?? '—'));
   return (
-    <div className="side party-side">
-      <h5>Screened {hit.party} (as given)</h5>
-      {party === undefined ? (
-        <p>The personal data of this lead has been erased: there is nothing to compare.</p>
-      ) : (
-        <dl className="pairs">
-          <div>
-            <dt>Name</dt>
-            <dd className="name-given">{party.name}</dd>
-          </div>
-          {hit.match && (
-            <div>
-              <dt>As matched</dt>
-              <dd>
-                <AlignedName tokens={hit.match.queryTokens} label={`${party.name} as matched`} />
-              </dd>
-            </div>
-          )}
-          <div>
-            <dt>Date of birth</dt>
-            <dd>{party.dateOfBirth ?? '—'}</dd>
-          </div>
-          <div>
-            <dt>Nationality</dt>
-            <dd>{party.nationality ?? '—'}</dd>
-          </div>
-          <div>
-            <dt>Country</dt>
-            <dd>{party.country ?? '—'}</dd>
-          </div>
-        </dl>
-      )}
-    </div>
+    <table className="data compare">
+      <caption className="visually-hidden">
+        The screened {hit.party} beside listed entry {list.listId} {entry.id}
+      </caption>
+      <thead>
+        <tr>
+          <td />
+          <th scope="col" className="party-side">
+            Screened {hit.party} (as given)
+          </th>
+          <th scope="col" className="entry-side">
+            Listed {entry.type} · {list.listId} {entry.id}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          <th scope="row">Name</th>
+          <td className="name-given">{given(party?.name)}</td>
+          <td>{matched?.value ?? entry.names[0]?.value ?? entry.id}</td>
+        </tr>
+        {party !== undefined && match !== null && matched !== undefined && (
+          <tr>
+            <th scope="row">As matched</th>
+            <td>
+              <AlignedName tokens={match.queryTokens} label={`${party.name} as matched`} />
+            </td>
+            <td>
+              <AlignedName tokens={match.listedTokens} label={`${matched.value} as matched`} />
+            </td>
+          </tr>
+        )}
+        <tr>
+          <th scope="row">Date of birth</th>
+          <td>{given(party?.dateOfBirth)}</td>
+          <td>{orDash(entry.datesOfBirth.map(formatListDate))}</td>
+        </tr>
+        <tr>
+          <th scope="row">Nationality</th>
+          <td>{given(party?.nationality)}</td>
+          <td>{orDash(entry.nationalities)}</td>
+        </tr>
+        <tr>
+          <th scope="row">Country</th>
+          <td>{given(party?.country)}</td>
+          <td>{orDash(entry.countries)}</td>
+        </tr>
+      </tbody>
+    </table>
   );
 };
 
-const EntryColumn = ({ hit }: { hit: HitView }): ReactElement => {
+/** The rest of the listed entry: where it comes from, every name with its quality, programmes or topics, remarks. */
+const EntryDetails = ({ hit }: { hit: HitView }): ReactElement => {
   const { entry, list } = hit;
-  const matched = entry.names.find((name) => name.matched);
   return (
-    <div className="side entry-side">
-      <h5>
-        Listed {entry.type} · {list.listId} {entry.id}
-      </h5>
-      <dl className="pairs">
-        <div>
-          <dt>List and version</dt>
-          <dd>
-            {list.listId} · version {list.version} ({list.source}
-            {list.publishedAt ? `, published ${list.publishedAt.slice(0, 10)}` : ''}, imported{' '}
-            {formatTime(list.importedAt)})
-          </dd>
-        </div>
-        {matched && hit.match && (
-          <div>
-            <dt>Matched name</dt>
-            <dd>
-              <AlignedName tokens={hit.match.listedTokens} label={`${matched.value} as matched`} />
-            </dd>
-          </div>
-        )}
-      </dl>
+    <>
       <table className="data names">
         <caption>Names of {entry.id}</caption>
         <thead>
@@ -129,16 +128,12 @@ const EntryColumn = ({ hit }: { hit: HitView }): ReactElement => {
       </table>
       <dl className="pairs">
         <div>
-          <dt>Dates of birth</dt>
-          <dd>{orDash(entry.datesOfBirth.map(formatListDate))}</dd>
-        </div>
-        <div>
-          <dt>Nationalities</dt>
-          <dd>{orDash(entry.nationalities)}</dd>
-        </div>
-        <div>
-          <dt>Countries</dt>
-          <dd>{orDash(entry.countries)}</dd>
+          <dt>List and version</dt>
+          <dd>
+            {list.listId} · version {list.version} ({list.source}
+            {list.publishedAt ? `, published ${list.publishedAt.slice(0, 10)}` : ''}, imported{' '}
+            {formatTime(list.importedAt)})
+          </dd>
         </div>
         <div>
           <dt>{hit.listKind === 'sanctions' ? 'Programmes' : 'Topics'}</dt>
@@ -149,7 +144,7 @@ const EntryColumn = ({ hit }: { hit: HitView }): ReactElement => {
           <dd className="remarks">{entry.remarks ?? '—'}</dd>
         </div>
       </dl>
-    </div>
+    </>
   );
 };
 
@@ -227,11 +222,9 @@ export const ScreeningHits = ({ caseId, decidable }: { caseId: string; decidable
                   This decision covers hit {position + 1}
                 </label>
               )}
-              <div className="side-by-side">
-                <PartyColumn view={shown} hit={hit} />
-                <EntryColumn hit={hit} />
-              </div>
+              <SideBySide view={shown} hit={hit} />
               <ScoreTable hit={hit} />
+              <EntryDetails hit={hit} />
             </article>
           ))}
         </>

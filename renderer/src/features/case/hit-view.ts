@@ -28,6 +28,22 @@ const VERDICT_LABEL: Readonly<Record<string, string>> = {
   no_match: 'not among the listed',
 };
 
+/** Which words found no counterpart, on which side: they are what pulls the name similarity under 1. */
+const unmatchedWords = (match: HitMatch): string => {
+  const words = (tokens: HitMatch['queryTokens']): string[] =>
+    tokens.filter((token) => token.pair === null).map((token) => token.text);
+  const screened = words(match.queryTokens);
+  const listed = words(match.listedTokens);
+  const aligned = [...match.queryTokens, ...match.listedTokens].filter((token) => token.pair !== null);
+  const inexact = aligned.some((token) => token.how !== 'exact');
+  const parts = [
+    ...(screened.length > 0 ? [`only in the screened name: ${screened.join(' ')}`] : []),
+    ...(listed.length > 0 ? [`only in the listed name: ${listed.join(' ')}`] : []),
+  ];
+  if (parts.length === 0) return inexact ? 'every word aligned, some by spelling' : 'every word aligned exactly';
+  return `${parts.join('; ')}${inexact ? '; some words aligned by spelling' : ''}`;
+};
+
 const effectOf = (value: number): ScorePart['effect'] => (value > 0 ? 'raised' : value < 0 ? 'lowered' : 'none');
 
 /** The score's parts in the order they add up: name similarity, the weak-alias adjustment, then each piece of evidence. */
@@ -36,10 +52,7 @@ export const scoreParts = (match: HitMatch): ScorePart[] => [
     label: 'Name similarity',
     value: match.nameScore,
     effect: 'base',
-    detail:
-      match.substitutedWeight > 0 || match.omittedWeight > 0
-        ? `unmatched words cost ${formatNumber(match.substitutedWeight)} (different) and ${formatNumber(match.omittedWeight)} (only on one side) of weight`
-        : 'every word aligned',
+    detail: unmatchedWords(match),
   },
   ...(match.weakAliasAdjustment === 0
     ? []
