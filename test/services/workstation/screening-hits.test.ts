@@ -1,7 +1,7 @@
 // The screening hit side by side (cases.screeningHits) over a real encrypted workstation and a real list directory (the
 // demo's OFAC extract): permission and market checks, the audited read of the screened party, the listed entry at the
 // version screened with every alias and its quality, the aligned tokens, and the decision naming the hits it decides.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,7 @@ const demoLists = join(repoRoot, 'resources', 'demo', 'lists', 'ofac-sdn');
 let listsDir: string;
 let screener: LeadScreener;
 let sdnVersion: string;
+let pepVersion: string;
 
 beforeAll(async () => {
   listsDir = mkdtempSync(join(tmpdir(), 'perimeter-hits-lists-'));
@@ -67,6 +68,22 @@ beforeAll(async () => {
   });
   if (!outcome.ok) throw new Error('the demo OFAC extract was refused');
   sdnVersion = outcome.value.version.version;
+  // A small PEP list in the firm's CSV format: one politically exposed person who shares the OFAC entry's name.
+  const pepFile = join(listsDir, 'pep.csv');
+  writeFileSync(
+    pepFile,
+    'id,name,type,date_of_birth,nationality,notes\n' +
+      'PEP-7,Abbas Hassan Gharib,person,1969-09-25,LB,Member of parliament 2018-2022\n',
+  );
+  const pep = await importList(listsDir, {
+    source: 'blocklist',
+    files: [pepFile],
+    listId: 'pep-test',
+    kind: 'pep',
+    importedAt: '2026-11-01T00:00:00.000Z',
+  });
+  if (!pep.ok) throw new Error('the PEP list was refused');
+  pepVersion = pep.value.version.version;
   screener = await loadLeadScreener(listsDir);
 });
 
@@ -183,6 +200,37 @@ describe('cases.screeningHits', () => {
     expect(read.actor).toBe('user:olga');
     expect(read.subjects).toEqual(['lead:L-GHARIB']);
     expect(read.payload.purpose).toBe(`screening review of case ${kase.id}: the hit side by side`);
+  });
+
+  it('shows each case the hits of the kinds its queue reviews: the PEP hit waits for enhanced due diligence', () => {
+    const { user, leads, caseOf } = setup();
+    const olga = user('olga', ['compliance_officer'], ['UK']);
+    leads([gharib('L-GHARIB')]);
+    const sanctions = caseOf('L-GHARIB');
+    const view = call<HitsView>(olga, 'cases.screeningHits', { caseId: sanctions.id });
+    expect(view.hits.map((hit) => [hit.listKind, hit.hit.listId])).toEqual([['sanctions', 'ofac-sdn']]);
+    // Clearing the sanctions hit clears that hit only: the PEP hit, never looked at, refuses the path into EDD.
+    call(olga, 'cases.claim', { caseId: sanctions.id });
+    call(olga, 'cases.decide', {
+      caseId: sanctions.id,
+      disposition: 'clear_false_positive',
+      reason: 'A namesake: the listed man is not our customer',
+    });
+    call(user('sam', ['senior_officer'], ['*']), 'cases.approve', {
+      caseId: sanctions.id,
+      reason: 'Agreed on the evidence',
+    });
+    const edd = caseOf('L-GHARIB', ['open']);
+    expect(edd.type).toBe('enhanced_due_diligence');
+    const pep = call<HitsView>(olga, 'cases.screeningHits', { caseId: edd.id });
+    expect(pep.hits).toHaveLength(1);
+    expect(pep.hits[0]).toMatchObject({
+      hit: { listId: 'pep-test', entryId: 'PEP-7', listVersion: pepVersion },
+      listKind: 'pep',
+      cleared: false,
+      entry: { remarks: 'Member of parliament 2018-2022', nationalities: ['LB'] },
+    });
+    expect(pep.hits[0]!.match!.queryTokens.map((token) => token.how)).toEqual(['exact', 'typo', 'exact']);
   });
 
   it('refuses outside the case permission, the personal-data permission or the market, reading nothing', () => {
@@ -326,6 +374,7 @@ describe('a screening decision names the hits it decides', () => {
     expect(screening.hits.map((hit) => [hit.listId, hit.cleared])).toEqual([
       ['internal-watch', false],
       ['ofac-sdn', true],
+      ['pep-test', false],
     ]);
     // The hit not decided still holds the lead: its path is refused again into a new screening case.
     const next = caseOf('L-TWO-HITS', ['open']);
