@@ -61,7 +61,9 @@ export const DispositionSchema = z.enum([
 ]);
 export const AssignmentSchema = z.strictObject({ entityId: Id, teamId: Id, repId: Id });
 /** A screening hit as a decision names it (core/screening/case-hits.ts HitId): the listed entry in the version screened. */
-export const HitIdSchema = z.strictObject({ listId: Id, entryId: Id, listVersion: Id });
+// Compared exactly with the lead's recorded hits: not trimmed.
+const HitPart = z.string().min(1).max(1000);
+export const HitIdSchema = z.strictObject({ listId: HitPart, entryId: HitPart, listVersion: HitPart });
 /** The hits a screening decision clears or confirms; absent: every open hit of the case (decision 0180). */
 const DecidedHits = z.array(HitIdSchema).min(1).max(200).optional();
 

@@ -75,7 +75,10 @@ export const EVENT_PAYLOAD_SCHEMAS = {
   'case.decided': z.looseObject({
     decision: Text,
     /** Screening cases: the hits the decision clears or confirms (list id, entry id, list version; decision 0180). */
-    hits: z.array(z.strictObject({ listId: Text, entryId: Text, listVersion: Text })).optional(),
+    // Unbounded like the lead's own hits (core/routing/lead.ts), so any hit a lead carries can be decided.
+    hits: z
+      .array(z.strictObject({ listId: z.string().min(1), entryId: z.string().min(1), listVersion: z.string().min(1) }))
+      .optional(),
   }),
   'case.approved': z.looseObject({ decision: Text }),
   'personal_data.read': z.looseObject({ fields: z.array(Text).min(1), purpose: Text }),

@@ -14,7 +14,7 @@ import { Messages } from '../../app/Messages.tsx';
 
 type Props = { readonly user: UserDto; readonly onDecided: (caseId: string) => void; readonly onChanged: () => void };
 
-const HISTORY_KEYS = ['action', 'decision', 'verdict', 'reason', 'state'];
+const HISTORY_KEYS = ['action', 'decision', 'hits', 'verdict', 'reason', 'state'];
 
 export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView(
   { user, onDecided, onChanged },
