@@ -60,6 +60,12 @@ export const DispositionSchema = z.enum([
   'decline_expansion',
 ]);
 export const AssignmentSchema = z.strictObject({ entityId: Id, teamId: Id, repId: Id });
+/** A screening hit as a decision names it (core/screening/case-hits.ts HitId): the listed entry in the version screened. */
+// Compared exactly with the lead's recorded hits: not trimmed.
+const HitPart = z.string().min(1).max(1000);
+export const HitIdSchema = z.strictObject({ listId: HitPart, entryId: HitPart, listVersion: HitPart });
+/** The hits a screening decision clears or confirms; absent: every open hit of the case (decision 0180). */
+const DecidedHits = z.array(HitIdSchema).min(1).max(200).optional();
 
 export const UserSchema = z.strictObject({
   id: Id,
@@ -138,6 +144,7 @@ export const BulkDecisionItemSchema = z.strictObject({
   disposition: DispositionSchema,
   reason: z.string().max(2000),
   assignment: AssignmentSchema.optional(),
+  hits: DecidedHits,
 });
 
 export const BulkDecisionResultSchema = z.union([
@@ -209,6 +216,92 @@ export const ImportJobStatusSchema = z.strictObject({
   finishedAt: IsoTime.nullable(),
 });
 
+// The screening hit side by side (issue 16; docs/ui.md, decisions 0180–0182): shared schemas.
+const TokenSchema = z.strictObject({
+  text: z.string(),
+  role: z.enum(['name', 'particle', 'title', 'legal_form']),
+  /** The aligned pair this token belongs to (1, 2, …; the same number on both sides), or null: unmatched. */
+  pair: z.number().int().min(1).nullable(),
+  how: z.string().nullable(),
+});
+const EvidencePartSchema = z.strictObject({
+  field: z.enum(['dateOfBirth', 'nationality', 'country']),
+  query: z.string(),
+  listed: z.array(z.string()),
+  verdict: z.string(),
+  adjustment: z.number(),
+});
+export const ScreenedPartySchema = z.strictObject({
+  party: z.enum(['person', 'company']),
+  name: z.string(),
+  dateOfBirth: z.string().nullable(),
+  nationality: z.string().nullable(),
+  country: z.string().nullable(),
+});
+export const ListedEntrySchema = z.strictObject({
+  id: z.string(),
+  type: z.string(),
+  names: z.array(
+    z.strictObject({
+      value: z.string(),
+      role: z.enum(['primary', 'alias', 'former', 'original_script']),
+      /** A weak or low-quality alias, as the publisher flags it. */
+      weak: z.boolean(),
+      /** This name's own score against the screened name (weak-alias adjustment included); null when not compared. */
+      score: z.number().nullable(),
+      /** The name the hit rests on. */
+      matched: z.boolean(),
+    }),
+  ),
+  datesOfBirth: z.array(z.strictObject({ from: z.string(), to: z.string().nullable(), approximate: z.boolean() })),
+  nationalities: z.array(z.string()),
+  countries: z.array(z.string()),
+  /** Sanctions programmes, or a PEP or adverse-media entry's topics. */
+  programs: z.array(z.string()),
+  remarks: z.string().nullable(),
+});
+export const HitMatchSchema = z.strictObject({
+  queryTokens: z.array(TokenSchema),
+  listedTokens: z.array(TokenSchema),
+  nameScore: z.number(),
+  weakAliasAdjustment: z.number(),
+  evidence: z.array(EvidencePartSchema),
+  substitutedWeight: z.number(),
+  omittedWeight: z.number(),
+  /** The score recomputed now, clamped to [0, 1]; its strength under today's thresholds, or null: under them. */
+  score: z.number(),
+  strength: z.enum(['potential', 'strong']).nullable(),
+  strengthCapped: z.boolean(),
+});
+export const ScreeningHitViewSchema = z.strictObject({
+  hit: HitIdSchema,
+  party: z.enum(['person', 'company']),
+  listKind: z.enum(['sanctions', 'pep', 'adverse_media', 'blocklist']),
+  /** As recorded when the lead was screened. */
+  strength: z.enum(['potential', 'strong']),
+  score: z.number(),
+  cleared: z.boolean(),
+  list: z.strictObject({
+    listId: z.string(),
+    version: z.string(),
+    source: z.string(),
+    publishedAt: z.string().nullable(),
+    importedAt: z.string(),
+  }),
+  entry: ListedEntrySchema,
+  /** Null when the screened party's personal data has been erased: nothing to compare. */
+  match: HitMatchSchema.nullable(),
+});
+export const ScreeningHitsSchema = z.strictObject({
+  caseId: z.string(),
+  leadId: z.string(),
+  queue: QueueSchema,
+  erased: z.boolean(),
+  thresholds: z.strictObject({ potential: z.number(), strong: z.number() }),
+  parties: z.array(ScreenedPartySchema),
+  hits: z.array(ScreeningHitViewSchema),
+});
+
 export const API = {
   'session.whoami': { request: z.strictObject({}), response: UserSchema },
   'leads.import': { request: LeadImportRequestSchema, response: ImportResultSchema },
@@ -277,9 +370,13 @@ export const API = {
       disposition: DispositionSchema,
       reason: Reason,
       assignment: AssignmentSchema.optional(),
+      hits: DecidedHits,
     }),
     response: CaseRowSchema,
   },
+  // The screening hit side by side (issue 16; docs/ui.md, decisions 0180–0182).
+  /** The screened party (an audited personal-data read) beside each listed entry the case's hits name, explained. */
+  'cases.screeningHits': { request: z.strictObject({ caseId: Id }), response: ScreeningHitsSchema },
   'cases.approve': { request: z.strictObject({ caseId: Id, reason: Reason }), response: CaseRowSchema },
   'cases.return': { request: z.strictObject({ caseId: Id, reason: Reason }), response: CaseRowSchema },
   'users.list': { request: z.strictObject({}), response: z.array(UserSchema) },

@@ -76,7 +76,14 @@ export const EVENT_PAYLOAD_SCHEMAS = {
   }),
   'case.opened': z.looseObject({ queue: Text }),
   'case.claimed': z.looseObject({}),
-  'case.decided': z.looseObject({ decision: Text }),
+  'case.decided': z.looseObject({
+    decision: Text,
+    /** Screening cases: the hits the decision clears or confirms (list id, entry id, list version; decision 0180). */
+    // Unbounded like the lead's own hits (core/routing/lead.ts), so any hit a lead carries can be decided.
+    hits: z
+      .array(z.strictObject({ listId: z.string().min(1), entryId: z.string().min(1), listVersion: z.string().min(1) }))
+      .optional(),
+  }),
   'case.approved': z.looseObject({ decision: Text }),
   'personal_data.read': z.looseObject({ fields: z.array(Text).min(1), purpose: Text }),
   'user.created': z.looseObject({}),
@@ -178,7 +185,8 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   },
   'case.decided': {
     category: 'case',
-    records: 'A case decision (first pair of eyes).',
+    records:
+      'A case decision (first pair of eyes). On a screening case, the optional `hits` names the hits it clears or confirms (list id, entry id, list version).',
     subjects: 'case:<id>, lead:<id>',
   },
   'case.approved': {

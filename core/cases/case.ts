@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { CasePolicySchema, CaseTypeSchema, RiskLevelSchema } from '../policy/schema.ts';
 import type { RefusalReason } from '../routing/outcome.ts';
 import type { RoutingDecision } from '../routing/route.ts';
+import type { HitId } from '../screening/case-hits.ts';
 
 export type CaseType = z.infer<typeof CaseTypeSchema>;
 export type RiskLevel = z.infer<typeof RiskLevelSchema>;
@@ -77,6 +78,8 @@ export type MakerDecision = {
   readonly assignment: Assignment | null;
   /** Set when the approved assignment deviates from what the licensing map allows, with the violations. */
   readonly override: { readonly violations: readonly string[] } | null;
+  /** Screening cases: the hits the decision clears or confirms; absent on decisions made before it was recorded. */
+  readonly hits?: readonly HitId[];
 };
 
 export type CheckerVerdict = {

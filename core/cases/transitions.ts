@@ -5,6 +5,7 @@ import { err, ok } from '../shared/result.ts';
 import type { Result } from '../shared/result.ts';
 import { DISPOSITIONS_BY_CASE_TYPE, FINAL_DISPOSITIONS, requiresFourEyes } from './case.ts';
 import type { Assignment, Case, CasePolicy, Disposition } from './case.ts';
+import type { HitId } from '../screening/case-hits.ts';
 
 export type CaseErrorCode =
   | 'forbidden'
@@ -49,6 +50,8 @@ export type DecisionInput = {
   readonly assignment?: Assignment | undefined;
   /** Licensing-map violations of the requested assignment, found by the service's re-check; recorded as an override. */
   readonly violations?: readonly string[] | undefined;
+  /** Screening cases: the hits this decision clears or confirms (the service checks they are the case's). */
+  readonly hits?: readonly HitId[] | undefined;
 };
 
 /** The maker's decision: final at once, or awaiting a second officer where the policy asks for four eyes. */
@@ -75,6 +78,7 @@ export const decideCase = (
     reason: input.reason.trim(),
     assignment: input.assignment ?? null,
     override: input.violations && input.violations.length > 0 ? { violations: input.violations } : null,
+    ...(input.hits === undefined ? {} : { hits: input.hits }),
   };
   if (!FINAL_DISPOSITIONS.has(input.disposition))
     return ok({ ...kase, status: 'open', claimedBy: null, claimedAt: null, maker, checker: null });

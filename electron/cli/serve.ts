@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import * as z from 'zod';
 import { startBrowserHost } from '../services/host/browser-host.ts';
 import { loadLeadScreener } from '../services/workstation/screener.ts';
+import { listStoreReader } from '../services/lists/reader.ts';
 import type { LeadScreener } from '../services/workstation/workstation.ts';
 import { CliError, EXIT_UNUSABLE } from './exit.ts';
 import { cliWorkstationDeps } from './deps.ts';
@@ -47,7 +48,8 @@ export const registerServeCommand = (program: Command): void => {
         dbPath: options.db,
         staticDir,
         port: options.port,
-        deps: cliWorkstationDeps(),
+        // The same list directory is read by version for the screening hit side by side (decision 0181).
+        deps: { ...cliWorkstationDeps(), ...(options.lists ? { listStore: listStoreReader(options.lists) } : {}) },
         screener,
       });
       process.stdout.write(`Perimeter browser host: ${host.url}\n`);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, Menu, protocol, session } from 'electron';
 import type { MenuItemConstructorOptions, WebContents } from 'electron';
 import { loadLeadScreener } from '../services/workstation/screener.ts';
+import { listStoreReader } from '../services/lists/reader.ts';
 import { setWriteLockCommand } from '../services/store/write-lock.ts';
 import type { LeadScreener } from '../services/workstation/workstation.ts';
 import { registerIpcDoor } from './ipc.ts';
@@ -141,7 +142,7 @@ const start = async (): Promise<void> => {
   const screener: LeadScreener | null = lists ? await loadLeadScreener(lists) : null;
   const door = createIpcDoor({
     dbPath: databasePath(),
-    deps: { now: () => new Date() },
+    deps: { now: () => new Date(), ...(lists ? { listStore: listStoreReader(lists) } : {}) },
     screener,
     keystore: electronKeystore(),
     expectedSender: () => ({ webContentsId: mainWindow?.webContents.id ?? null, origin: APP_ORIGIN }),

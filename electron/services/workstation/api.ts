@@ -19,6 +19,7 @@ import { claimedCases, setActive } from './deactivation.ts';
 import { dashboardSummary } from './dashboard.ts';
 import { currentPolicy, previewPolicy, publishPolicy } from './policy-admin.ts';
 import { decideMany } from './bulk.ts';
+import { screeningHits } from './screening-hits.ts';
 import { deleteView, listViews, saveView } from './views.ts';
 import { refreshSession, WorkstationError } from './workstation.ts';
 import { denialOf, recordAccessDenied } from './access.ts';
@@ -85,6 +86,7 @@ const handlers: Handlers = {
   'cases.decide': (session, request) => rowOf(session, decide(session, request.caseId, request).id),
   'cases.approve': (session, request) => rowOf(session, approve(session, request.caseId, request.reason).id),
   'cases.return': (session, request) => rowOf(session, returnForRework(session, request.caseId, request.reason).id),
+  'cases.screeningHits': (session, request) => screeningHits(session, request.caseId),
   'users.list': (session) =>
     listUsers(session).map((user) => ({ ...user, roles: [...user.roles], markets: [...user.markets] })),
   'users.create': (session, request) => copyUser(createUser(session, request)),

@@ -9,6 +9,10 @@ import type { JsonObject } from '../../../core/audit/entry.ts';
 import type { JsonValue } from '../../../core/shared/canonical-json.ts';
 import type { Result } from '../../../core/shared/result.ts';
 import { checkAssignment } from '../../../core/routing/route.ts';
+import type { ScreeningHit } from '../../../core/routing/lead.ts';
+import { hitsDecided, hitsForQueue, isScreeningCase, sameHit } from '../../../core/screening/case-hits.ts';
+import type { HitId } from '../../../core/screening/case-hits.ts';
+import { statement } from '../store/statements.ts';
 import { leadFromStore, reroutePaths } from './intake.ts';
 import { actorOf, commit, WorkstationError } from './workstation.ts';
 import type { Appender, Session } from './workstation.ts';
@@ -158,7 +162,13 @@ const followUp = (session: Session, append: Appender, kase: Case): void => {
   const { workstation, user } = session;
   const lead = leadFromStore(workstation.db, kase.leadId);
   if (lead.screening) {
-    const screening = { ...lead.screening, hits: lead.screening.hits.map((hit) => ({ ...hit, cleared: true })) };
+    // The hits the decision named (decision 0180); a decision recorded before it named them cleared every hit.
+    const decided = kase.maker?.hits;
+    const clears = (hit: ScreeningHit): boolean => decided === undefined || decided.some((id) => sameHit(id, hit));
+    const screening = {
+      ...lead.screening,
+      hits: lead.screening.hits.map((hit) => (clears(hit) ? { ...hit, cleared: true } : hit)),
+    };
     append({
       actor: actorOf(user),
       type: 'lead.screened',
@@ -241,6 +251,30 @@ export type DecideInput = {
   readonly disposition: Disposition;
   readonly reason: string;
   readonly assignment?: { readonly entityId: string; readonly teamId: string; readonly repId: string } | undefined;
+  /** Screening cases: the hits decided; absent, every open hit of the case. Refused on other cases. */
+  readonly hits?: readonly HitId[] | undefined;
+};
+
+/** The lead's screening hits a case reviews (those of the list kinds its queue takes); none for other cases. */
+export const caseScreeningHits = (session: Session, kase: Case): ScreeningHit[] => {
+  if (!isScreeningCase(kase)) return [];
+  const row = statement<[string], { screening: string | null }>(
+    session.workstation.db,
+    'SELECT screening FROM leads WHERE id = ?',
+  ).get(kase.leadId);
+  const hits = row?.screening ? ((JSON.parse(row.screening) as { hits?: ScreeningHit[] }).hits ?? []) : [];
+  return hitsForQueue(kase.type, hits);
+};
+
+const decidedHits = (session: Session, kase: Case, named: readonly HitId[] | undefined): HitId[] | undefined => {
+  if (!isScreeningCase(kase)) {
+    if (named !== undefined && named.length > 0)
+      throw new WorkstationError('invalid_input', `hits: case ${kase.id} is not about a screening hit`);
+    return undefined;
+  }
+  const found = hitsDecided(caseScreeningHits(session, kase), named);
+  if (!found.ok) throw new WorkstationError('invalid_input', `case ${kase.id}: ${found.message}`);
+  return found.hits;
 };
 
 export const decide = (session: Session, caseId: string, input: DecideInput): Case => {
@@ -256,13 +290,21 @@ export const decide = (session: Session, caseId: string, input: DecideInput): Ca
           at,
         )
       : [];
+  const hits = decidedHits(session, kase, input.hits);
   const decided = unwrap(
-    decideCase(kase, session.user, { ...input, violations }, session.workstation.policy().loaded.policy.cases, at),
+    decideCase(
+      kase,
+      session.user,
+      { ...input, violations, hits },
+      session.workstation.policy().loaded.policy.cases,
+      at,
+    ),
   );
   return record(session, decided, 'case.decided', {
     decision: input.disposition,
     reason: input.reason.trim(),
     violations,
+    ...(hits === undefined ? {} : { hits: hits.map((hit) => ({ ...hit })) }),
   });
 };
 

@@ -12,7 +12,7 @@ import type { LeadScreener } from './workstation.ts';
 export type ScreeningThresholds = { readonly potentialMatchThreshold: number; readonly strongMatchThreshold: number };
 
 /** The parties of a lead as screening sees them, with the secondary evidence the lead carries. */
-export const partiesOf = (lead: Lead): Party[] => {
+export const partiesOf = (lead: Pick<Lead, 'id' | 'person' | 'company' | 'address'>): Party[] => {
   const parties: Party[] = [];
   if (lead.person)
     parties.push({

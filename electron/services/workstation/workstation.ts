@@ -29,6 +29,7 @@ import {
 import type { PreparedKeySlot, ScryptCost } from '../store/key-slots.ts';
 import { nodeSha256 } from '../audit/node-sha256.ts';
 import { projectEntry } from './projector.ts';
+import type { ListStoreReader } from '../lists/reader.ts';
 
 /**
  * Screens a lead's parties against the loaded lists with the given thresholds (the active policy's, decision 0127);
@@ -58,6 +59,8 @@ export type WorkstationDeps = AuditDeps & {
    * decision 0170); WAL recovery, the key and the page count are checked either way.
    */
   readonly integrityCheck?: 'quick' | 'none';
+  /** The list directory, read by version: a screening case shows the listed entries its hits name (decision 0181). */
+  readonly listStore?: ListStoreReader;
 };
 
 export type ActivePolicy = { readonly loaded: LoadedPolicy; readonly compiled: CompiledPolicy; readonly text: string };

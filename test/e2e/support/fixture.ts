@@ -1,11 +1,14 @@
 // The e2e workstation, built once per run: a fresh encrypted workstation with the fintech example imported and users of
 // several roles and markets, closed and left in its folder. Every spec file gets its own copy (host.ts), so no spec sees
 // what another did. Writes the fixture's description (fixture.json) into the folder named on the command line.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { handleApiCall } from '../../../electron/services/workstation/api.ts';
-import { examplesDir } from '../../support/examples.ts';
-import { addUser, createTestWorkstation } from '../../support/workstation.ts';
+import { importList } from '../../../electron/services/lists/store.ts';
+import { loadLeadScreener } from '../../../electron/services/workstation/screener.ts';
+import { openWorkstation } from '../../../electron/services/workstation/workstation.ts';
+import { examplesDir, repoRoot } from '../../support/examples.ts';
+import { ADMIN_PASSPHRASE, addUser, createTestWorkstation } from '../../support/workstation.ts';
 import { E2E_USERS } from './users.ts';
 import { writeVerifierBundles } from './verifier-bundles.ts';
 import type { E2eFixture } from './host-process.ts';
@@ -90,5 +93,41 @@ writeFileSync(
   ].join('\n') + '\n',
 );
 
-const fixture: E2eFixture = { dir: ws.dir, dbPath: ws.path, importFile, verifier };
+// For screening-hits.spec.ts: the demo's OFAC extract as a list directory, and one lead screened against it by our own
+// engine on its way in (a potential hit on SDN 31756, "GHARIB, Abbas Hassan"). The hosts read the directory by version
+// for the side-by-side view; they screen no new lead against it, so the other specs' intake is unchanged.
+const listsDir = join(ws.dir, 'lists');
+const sdnDir = join(repoRoot, 'resources', 'demo', 'lists', 'ofac-sdn');
+const listed = await importList(listsDir, {
+  source: 'ofac-sdn-csv',
+  files: readdirSync(sdnDir).map((name) => join(sdnDir, name)),
+  importedAt: '2026-11-20T08:00:00.000Z',
+});
+if (!listed.ok) throw new Error('importing the demo OFAC extract failed');
+const screening = openWorkstation(
+  { path: ws.path, userId: 'ada', passphrase: ADMIN_PASSPHRASE },
+  ws.deps,
+  await loadLeadScreener(listsDir),
+);
+const screened = handleApiCall(screening, 'leads.import', {
+  fileName: 'screened.jsonl',
+  format: 'jsonl',
+  content:
+    JSON.stringify({
+      id: 'L-E2E-GHARIB',
+      customerType: 'professional',
+      kycStatus: 'verified',
+      amlDocumentation: 'complete',
+      productInterests: ['business-payments'],
+      person: { fullName: 'Abbas Gharib', nationality: 'FR' },
+      address: { line1: '4 rue de Rivoli', city: 'Paris', country: 'FR' },
+      kycPrescreenJurisdiction: 'FR',
+    }) + '\n',
+  mode: 'all',
+  sourceSystem: 'e2e-screened',
+});
+screening.workstation.close();
+if (!screened.ok) throw new Error(`importing the screened lead failed: ${screened.error.message}`);
+
+const fixture: E2eFixture = { dir: ws.dir, dbPath: ws.path, importFile, verifier, listsDir };
 writeFileSync(fixtureFile, JSON.stringify(fixture));

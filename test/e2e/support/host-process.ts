@@ -12,6 +12,8 @@ export type E2eFixture = {
   readonly dbPath: string;
   readonly importFile: string;
   readonly verifier: VerifierBundles;
+  /** The demo's OFAC extract, imported: the list store the hosts read by version (screening-hits.spec.ts). */
+  readonly listsDir: string;
 };
 
 export type HostState = {

@@ -4,6 +4,7 @@ import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { startBrowserHost } from '../../../electron/services/host/browser-host.ts';
+import { listStoreReader } from '../../../electron/services/lists/reader.ts';
 import { repoRoot } from '../../support/examples.ts';
 import { TEST_SCRYPT } from '../../support/workstation.ts';
 import type { E2eFixture, HostState } from './host-process.ts';
@@ -27,6 +28,8 @@ const host = await startBrowserHost({
   deps: {
     now: () => new Date(Date.parse('2026-11-24T12:00:00.000Z') + (Date.now() - startedAt)),
     scryptCost: TEST_SCRYPT,
+    // Read only (never written): the copies share the fixture's list directory.
+    listStore: listStoreReader(fixture.listsDir),
   },
 });
 const state: HostState = {

@@ -1,5 +1,5 @@
 // One case: its facts, four-eyes state, the claim / release buttons and decision form, the routing trace and history.
-import { forwardRef } from 'react';
+import { forwardRef, useEffect, useRef } from 'react';
 import type { ReactElement } from 'react';
 import type { UserDto } from '../../../../core/api/contract.ts';
 import { QUEUE_LABEL, STATUS_LABEL, formatTime, humanise, may } from '../../app/labels.ts';
@@ -7,18 +7,26 @@ import { useCase } from './case-store.ts';
 import { DecisionForm } from './DecisionForm.tsx';
 import { FourEyes } from './FourEyes.tsx';
 import { PersonalData } from './PersonalData.tsx';
+import { ScreeningHits } from './ScreeningHits.tsx';
+import { isScreeningCase } from '../../../../core/screening/case-hits.ts';
 import { RoutingTrace, describeValue } from './RoutingTrace.tsx';
 import { Messages } from '../../app/Messages.tsx';
 
 type Props = { readonly user: UserDto; readonly onDecided: (caseId: string) => void; readonly onChanged: () => void };
 
-const HISTORY_KEYS = ['action', 'decision', 'verdict', 'reason', 'state'];
+const HISTORY_KEYS = ['action', 'decision', 'hits', 'verdict', 'reason', 'state'];
 
 export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView(
   { user, onDecided, onChanged },
   reasonRef,
 ): ReactElement {
   const { detail, loading, busy, error, notice, claim, release } = useCase();
+  // A case opens at its top: the next case after a decision does not inherit the last one's scroll position.
+  const panelRef = useRef<HTMLElement>(null);
+  const shownId = detail?.case.id;
+  useEffect(() => {
+    panelRef.current?.scrollTo?.({ top: 0 });
+  }, [shownId]);
   if (detail === null)
     return (
       <section className="case-view empty" aria-label="Case" tabIndex={0}>
@@ -40,7 +48,7 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
   const mayDecide = may(user, 'case.decide') && (kase.status === 'open' || claimedByMe);
   return (
     // Focusable so the panel can be scrolled from the keyboard (it is its own scroll region).
-    <section className="case-view" aria-labelledby="case-title" aria-busy={loading} tabIndex={0}>
+    <section ref={panelRef} className="case-view" aria-labelledby="case-title" aria-busy={loading} tabIndex={0}>
       <header className="case-header">
         <h2 id="case-title">
           Case {kase.id} <span className="muted">· {QUEUE_LABEL[kase.type]}</span>
@@ -111,6 +119,10 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
             <span className="muted">Claimed by {kase.claimedBy}: only they can decide it until they release it.</span>
           )}
         </div>
+      )}
+
+      {isScreeningCase(kase) && may(user, 'lead.read_personal') && (
+        <ScreeningHits caseId={kase.id} decidable={mayDecide} />
       )}
 
       {mayDecide && <DecisionForm ref={reasonRef} caseType={kase.type} onDecided={() => onDecided(kase.id)} />}

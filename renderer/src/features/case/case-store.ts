@@ -4,6 +4,7 @@ import type { ApiResponse } from '../../../../core/api/contract.ts';
 import type { Disposition } from '../../../../core/cases/case.ts';
 import { call } from '../../api/client.ts';
 import type { ApiEnvelope } from '../../../../core/api/envelope.ts';
+import { useHits } from './hits-store.ts';
 
 export type CaseDetail = ApiResponse<'cases.get'>;
 type CaseRow = ApiResponse<'cases.claim'>;
@@ -123,6 +124,12 @@ export const useCase = create<CaseState>()((set, get) => {
         set({ error: 'Approving an assignment names the entity, team and rep.' });
         return false;
       }
+      // Shown side by side, the hits the officer left ticked; otherwise the services take every open hit of the case.
+      const hits = useHits.getState().chosenFor(caseId);
+      if (hits !== undefined && hits.length === 0) {
+        set({ error: 'Tick at least one hit this decision covers.' });
+        return false;
+      }
       set({ busy: true, error: null, notice: null });
       const replies = await call('cases.decideMany', {
         items: [
@@ -139,6 +146,7 @@ export const useCase = create<CaseState>()((set, get) => {
                   },
                 }
               : {}),
+            ...(hits === undefined ? {} : { hits: hits.map((hit) => ({ ...hit })) }),
           },
         ],
       });

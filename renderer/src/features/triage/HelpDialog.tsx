@@ -7,6 +7,7 @@ import { useView } from '../../app/view-store.ts';
 const GENERAL: readonly [string, string][] = [
   ['j', 'next case in the queue'],
   ['k', 'previous case in the queue'],
+  ['h', 'show a screening case’s hit side by side with the screened party (an audited read)'],
   ['Enter', 'record the chosen disposition (the reason is required)'],
   ['x', 'select or unselect the current case for a bulk decision (Shift+click a checkbox selects a range)'],
   ['/', 'search the queue'],

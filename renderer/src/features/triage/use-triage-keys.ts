@@ -8,6 +8,8 @@ import { DISPOSITION, may } from '../../app/labels.ts';
 import { useView } from '../../app/view-store.ts';
 import { useBulk } from '../bulk/bulk-store.ts';
 import { useCase } from '../case/case-store.ts';
+import { useHits } from '../case/hits-store.ts';
+import { isScreeningCase } from '../../../../core/screening/case-hits.ts';
 import { useQueues } from '../queues/queue-store.ts';
 
 const isEditable = (target: EventTarget | null): boolean =>
@@ -60,6 +62,14 @@ export const useTriageKeys = (
       }
       const caseState = useCase.getState();
       const kase = caseState.detail?.case;
+      if (key === 'h' && kase && isScreeningCase(kase) && may(user, 'lead.read_personal')) {
+        event.preventDefault();
+        void useHits
+          .getState()
+          .show(kase.id)
+          .then(() => document.getElementById('hits-title')?.scrollIntoView({ block: 'start' }));
+        return;
+      }
       if (!kase || !may(user, 'case.decide')) return;
       if (key === 'Enter' && !isActivatable(event.target)) {
         event.preventDefault();
