@@ -152,6 +152,11 @@ const TABLE: Record<ApiMethod, Row> = {
     forbidden: 'rep',
     outOfMarket: () => `case:${outside.caseId}`,
   },
+  'cases.screeningHits': {
+    request: () => ({ caseId: outside.caseId }),
+    forbidden: 'rep',
+    outOfMarket: () => `case:${outside.caseId}`,
+  },
   'cases.decide': {
     request: () => ({ caseId: outside.caseId, disposition: 'reject', reason }),
     forbidden: 'rep',
