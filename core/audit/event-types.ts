@@ -26,6 +26,9 @@ export const AUDIT_EVENT_TYPES = [
   'sync.pushed',
   'sync.pulled',
   'store.rekeyed',
+  'erasure.refused',
+  'erasure.override_requested',
+  'erasure.override_approved',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
@@ -91,7 +94,14 @@ export const EVENT_PAYLOAD_SCHEMAS = {
       .describe('hashes of the bundle files that do not depend on the log (README, schemas)'),
   }),
   'retention.purged': z.strictObject({
-    rules: z.array(z.strictObject({ regime: Text, years: z.number().int().min(1).max(100), cutoff: Time })),
+    rules: z.array(
+      z.strictObject({
+        regime: Text,
+        years: z.number().int().min(1).max(100),
+        cutoff: Time,
+        subjects: Sequence.optional().describe('how many data subjects lost data under this rule (from 2026-12)'),
+      }),
+    ),
     erased: Sequence,
     erasedRanges: z.array(z.tuple([Sequence, Sequence])),
   }),
@@ -108,6 +118,19 @@ export const EVENT_PAYLOAD_SCHEMAS = {
     droppedSlots: z.array(Text).describe('user ids whose key slot (wrapping the old key) was dropped'),
     keychainSlotRemoved: z.boolean().describe('whether an OS keychain slot file (wrapping the old key) was deleted'),
   }),
+  // Erasure inside a legal record-keeping period (decision 0150): the requester's reason is personal data, beside the log.
+  'erasure.refused': z.strictObject({
+    regime: Text,
+    years: z.number().int().min(1).max(100),
+    erasableFrom: z.iso.date(),
+  }),
+  'erasure.override_requested': z.strictObject({
+    requestId: Text,
+    regime: Text,
+    years: z.number().int().min(1).max(100),
+    erasableFrom: z.iso.date(),
+  }),
+  'erasure.override_approved': z.strictObject({ requestId: Text, requestedBy: Text }),
 } as const satisfies Record<AuditEventType, z.ZodType>;
 
 export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
@@ -216,6 +239,24 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       'The workstation database re-encrypted under a new random key: whose key slots were kept (re-wrapped) and dropped, and whether the OS keychain slot was deleted; no key material.',
     subjects: 'device:<log id>',
+  },
+  'erasure.refused': {
+    category: 'privacy',
+    records:
+      "An erasure request refused because the subject's data is inside a legally required retention period: the regime, its years and the date it ends; the requester's reason is committed personal data.",
+    subjects: 'lead:<id>, user:<requester>',
+  },
+  'erasure.override_requested': {
+    category: 'privacy',
+    records:
+      'A senior officer asks to erase a subject inside a required retention period anyway (first pair of eyes); the reason is committed personal data.',
+    subjects: 'lead:<id>, user:<requester>',
+  },
+  'erasure.override_approved': {
+    category: 'privacy',
+    records:
+      'A second senior officer approves an erasure override (maker ≠ checker); the subject.erased entry follows in the same transaction.',
+    subjects: 'lead:<id>, user:<approver>',
   },
 };
 

@@ -23,7 +23,11 @@ export type BrowserHostOptions = {
   readonly maxBodyBytes?: number;
   /** All request bodies being received at once together; beyond it a request is refused with 503 (default 2 × maxBodyBytes). */
   readonly maxInFlightBodyBytes?: number;
+  /** How often retention runs while the host runs (default daily; decision 0151); it also runs at every sign-in. */
+  readonly retentionIntervalMs?: number;
 };
+
+export const RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 export type BrowserHost = {
   readonly url: string;
@@ -141,6 +145,9 @@ export const startBrowserHost = async (options: BrowserHostOptions): Promise<Bro
   const budget: BodyBudget = { inFlight: 0, limit: options.maxInFlightBodyBytes ?? 2 * maxBody };
   const holder = createSessionHolder(options);
   let port = 0;
+  // Retention runs by itself while the host runs; the clock is the deps' (passed in), the timer only wakes it up.
+  const retentionTimer = setInterval(() => holder.runRetention(), options.retentionIntervalMs ?? RETENTION_INTERVAL_MS);
+  retentionTimer.unref();
 
   const serveStatic = async (pathname: string, response: ServerResponse): Promise<void> => {
     if (options.staticDir === null) return sendJson(response, 404, { error: 'no renderer is being served' });
@@ -242,6 +249,7 @@ export const startBrowserHost = async (options: BrowserHostOptions): Promise<Bro
     token,
     close: () =>
       new Promise((resolve) => {
+        clearInterval(retentionTimer);
         holder.lock();
         server.close(() => resolve());
         server.closeAllConnections();
