@@ -35,6 +35,10 @@ import { StoreError } from '../services/store/errors.ts';
 import { createKeySlots, unlockDatabaseKey } from '../services/store/key-slots.ts';
 import { recoverInterruptedRekey } from '../services/store/rekey.ts';
 import { AuditLogError } from '../../core/audit/log-engine.ts';
+import { eraseLead, runRetention } from '../services/workstation/erasure.ts';
+import { openWorkstation, WorkstationError } from '../services/workstation/workstation.ts';
+import type { Session } from '../services/workstation/workstation.ts';
+import { cliWorkstationDeps } from './deps.ts';
 import { CliError, EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE, storeExitCode } from './exit.ts';
 
 export const PASSPHRASE_ENV = 'PERIMETER_PASSPHRASE';
@@ -213,6 +217,28 @@ const withDatabase = <T>(options: z.infer<typeof DbOptions>, run: (db: Database,
     throw error;
   } finally {
     db.close();
+  }
+};
+
+// Signs the user in as every workstation command does (active, permissions and markets checked by the service).
+const withWorkstationSession = <T>(options: z.infer<typeof DbOptions>, run: (session: Session) => T): T => {
+  const { user, passphrase } = credentials(options);
+  let session: Session;
+  try {
+    session = openWorkstation({ path: options.db, userId: user, passphrase }, cliWorkstationDeps());
+  } catch (error) {
+    if (error instanceof StoreError) throw new CliError(error.message, storeExitCode(error));
+    if (error instanceof WorkstationError) throw new CliError(error.message, EXIT_INVALID);
+    throw error;
+  }
+  try {
+    return run(session);
+  } catch (error) {
+    if (error instanceof WorkstationError || error instanceof AuditLogError)
+      throw new CliError(error.message, EXIT_INVALID);
+    throw error;
+  } finally {
+    session.workstation.close();
   }
 };
 
@@ -507,6 +533,25 @@ export const registerAuditCommands = (program: Command): void => {
         DbOptions.extend({ subject: z.string().min(1), basis: z.string().min(1).max(500) }),
         raw,
       );
+      // On a workstation a lead is erased by the one erasure command (signed in, lead.erase, in the user's markets,
+      // projections included, retention periods obeyed): the same as `perimeter leads erase`. A bare audit log
+      // (`audit init`) has no users and no projections: its subject's data is erased beside the log directly.
+      const onWorkstation = withDatabase(
+        options,
+        (db) => db.prepare('SELECT 1 FROM policies LIMIT 1').get() !== undefined,
+      );
+      if (onWorkstation) {
+        if (!options.subject.startsWith('lead:'))
+          throw new CliError(`--subject ${options.subject}: a workstation erases leads (lead:<id>)`, EXIT_UNUSABLE);
+        const outcome = withWorkstationSession(options, (session) =>
+          eraseLead(session, { leadId: options.subject.slice('lead:'.length), reason: options.basis }),
+        );
+        if (outcome.outcome === 'erased')
+          out(`${options.subject}: ${outcome.records} record(s) erased; tombstone entry ${outcome.tombstone}`);
+        else if (outcome.outcome === 'refused')
+          throw new CliError(`${options.subject}: erasure refused: ${outcome.message}`, EXIT_INVALID);
+        return;
+      }
       const result = withDatabase(options, (db, user) =>
         eraseSubject(db, { subject: options.subject, basis: options.basis, actor: `user:${user}`, now: new Date() }),
       );
@@ -516,18 +561,39 @@ export const registerAuditCommands = (program: Command): void => {
   audit
     .command('purge')
     .requiredOption('--db <file>', 'the encrypted database')
-    .requiredOption('--retention <regime=years>', 'retention per regime, as in the policy; repeatable', collect, [])
+    .option(
+      '--retention <regime=years>',
+      'a bare audit log only: retention per regime; repeatable (a workstation takes its policy’s)',
+      collect,
+      [],
+    )
     .option('--user <name>', `whose key slot unlocks the database (default: $${USER_ENV})`)
     .description('delete personal data past its retention period, leaving a logged tombstone')
     .action((raw: unknown) => {
       const options = parseOptions(
         DbOptions.extend({
-          retention: z
-            .array(z.string().regex(/^[^=]+=[1-9][0-9]?$/, 'REGIME=YEARS, years from 1 to 99'))
-            .min(1, 'at least one --retention REGIME=YEARS'),
+          retention: z.array(z.string().regex(/^[^=]+=[1-9][0-9]?$/, 'REGIME=YEARS, years from 1 to 99')),
         }),
         raw,
       );
+      // A workstation purges by its policy's retention, projections included: `perimeter retention run`.
+      const onWorkstation = withDatabase(
+        options,
+        (db) => db.prepare('SELECT 1 FROM policies LIMIT 1').get() !== undefined,
+      );
+      if (onWorkstation) {
+        if (options.retention.length > 0)
+          throw new CliError(
+            '--retention: a workstation purges by its policy’s retention periods; leave it out',
+            EXIT_UNUSABLE,
+          );
+        const run = withWorkstationSession(options, (session) => runRetention(session));
+        out(
+          `${run.records} record(s) purged; ${run.sequence === null ? 'nothing had expired' : `tombstone entry ${run.sequence}`}`,
+        );
+        return;
+      }
+      if (options.retention.length === 0) throw new CliError('at least one --retention REGIME=YEARS', EXIT_UNUSABLE);
       const rules = options.retention.map((rule) => {
         const [regime, years] = rule.split('=') as [string, string];
         return { regime, years: Number(years) };
