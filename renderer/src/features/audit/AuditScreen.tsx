@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
 import { AUDIT_EVENT_TYPES } from '../../../../core/audit/event-types.ts';
 import { humanise } from '../../app/labels.ts';
+import { RetentionLine } from '../retention/RetentionLine.tsx';
 import { AuditTable } from './AuditTable.tsx';
 import { PAGE_SIZE, useAudit } from './audit-store.ts';
 import type { AuditEntryView, AuditFilterForm, ExportFormat } from './audit-store.ts';
@@ -187,6 +188,7 @@ export const AuditScreen = (): ReactElement => {
   return (
     <main className="page audit-page" aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>
+      <RetentionLine />
       <Filters />
       <section className="audit-exports" aria-label="Export">
         {EXPORTS.map(({ format, name }) => (

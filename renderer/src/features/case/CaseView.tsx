@@ -7,6 +7,7 @@ import { useCase } from './case-store.ts';
 import { DecisionForm } from './DecisionForm.tsx';
 import { FourEyes } from './FourEyes.tsx';
 import { PersonalData } from './PersonalData.tsx';
+import { LeadErasure } from '../lead/LeadErasure.tsx';
 import { RoutingTrace, describeValue } from './RoutingTrace.tsx';
 import { Messages } from '../../app/Messages.tsx';
 
@@ -18,7 +19,7 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
   { user, onDecided, onChanged },
   reasonRef,
 ): ReactElement {
-  const { detail, loading, busy, error, notice, claim, release } = useCase();
+  const { detail, loading, busy, error, notice, claim, release, refresh } = useCase();
   if (detail === null)
     return (
       <section className="case-view empty" aria-label="Case" tabIndex={0}>
@@ -118,6 +119,18 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
       <FourEyes detail={detail} user={user} onChecked={() => onDecided(kase.id)} />
 
       {may(user, 'lead.read_personal') && <PersonalData key={kase.id} leadId={kase.leadId} />}
+
+      {may(user, 'lead.erase') && (
+        <LeadErasure
+          key={`erase-${kase.id}`}
+          leadId={kase.leadId}
+          user={user}
+          onErased={() => {
+            void refresh();
+            onChanged();
+          }}
+        />
+      )}
 
       <RoutingTrace trace={detail.trace} names={detail.names} />
 
