@@ -13,7 +13,7 @@ const outcomeText = (outcome: Outcome): string => {
   if (outcome.outcome === 'erased')
     return `Erased: ${outcome.records} record(s) of lead ${outcome.leadId} deleted beside the log and from every list; tombstone entry ${outcome.tombstone}.`;
   if (outcome.outcome === 'refused') return `Refused: ${outcome.message}.`;
-  return `Override ${outcome.requestId} requested (${outcome.message.replace(/; override .*$/, '')}): a second senior officer must approve it.`;
+  return `Override ${outcome.requestId} requested: a second senior officer must approve it before anything is erased.`;
 };
 
 export const LeadErasure = ({
@@ -71,7 +71,7 @@ export const LeadErasure = ({
     <section aria-labelledby="erasure-title" className="erasure">
       <h3 id="erasure-title">Erase personal data</h3>
       {outcome && (
-        <p role="status" className={outcome.outcome === 'erased' ? 'notice' : 'error'}>
+        <p role="status" className={outcome.outcome === 'refused' ? 'error' : 'notice'}>
           {outcomeText(outcome)}
         </p>
       )}
