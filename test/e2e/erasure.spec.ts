@@ -94,3 +94,24 @@ test('inside the AML period: refused with its end date, an override requested, a
   await erasure(page).scrollIntoViewIfNeeded();
   await snap(page, testInfo, '04-override-approved');
 });
+
+test('the lead page reaches a lead without a case and erases it', async ({ page }, testInfo) => {
+  await signIn(page, 'sam');
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Lead', exact: true }).click();
+  await page.getByLabel('Lead id').fill('L-NO-SUCH-LEAD');
+  await page.getByRole('button', { name: 'Open lead' }).click();
+  await expect(erasure(page).getByRole('alert')).toHaveText('no lead L-NO-SUCH-LEAD');
+  // L-AML-PARTIAL is held (AML documentation partial): no case, so only the lead page reaches it.
+  await page.getByLabel('Lead id').fill('L-AML-PARTIAL');
+  await page.getByRole('button', { name: 'Open lead' }).click();
+  await expect(page.locator('#lead-title')).toHaveText('Lead L-AML-PARTIAL');
+  await erasure(page)
+    .getByLabel(/^Reason/)
+    .fill('GDPR art. 17 request R-2026-120');
+  await erasure(page).getByRole('button', { name: 'Erase personal data…' }).click();
+  await erasure(page).getByRole('button', { name: 'Confirm erasure' }).click();
+  await expect(erasure(page).getByRole('status')).toContainText('Erased: 1 record(s) of lead L-AML-PARTIAL');
+  await expect(erasure(page)).toContainText('The personal data of this lead has been erased.');
+  await snap(page, testInfo, '05-lead-page-erased');
+  await expectAccessible(page, 'the lead page');
+});
