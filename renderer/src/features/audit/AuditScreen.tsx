@@ -133,7 +133,8 @@ const Payload = ({ payload }: { payload: Record<string, unknown> }): ReactElemen
 };
 
 const Detail = ({ entry }: { entry: AuditEntryView | null }): ReactElement => (
-  <aside className="audit-detail" aria-labelledby="audit-entry-title">
+  // Focusable: on a short window the entry scrolls inside the panel, and a scroll region must be reachable by keyboard.
+  <aside className="audit-detail" aria-labelledby="audit-entry-title" tabIndex={0}>
     {entry === null ? (
       <p className="muted" id="audit-entry-title">
         Select an entry to read it.
