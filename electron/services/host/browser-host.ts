@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { apiErr } from '../../../core/api/envelope.ts';
 import { withoutPaths } from '../workstation/api-errors.ts';
 import { createSessionHolder } from '../workstation/session-holder.ts';
+import { RETENTION_INTERVAL_MS } from '../workstation/erasure.ts';
 import type { LeadScreener, WorkstationDeps } from '../workstation/workstation.ts';
 
 export type BrowserHostOptions = {
@@ -26,8 +27,6 @@ export type BrowserHostOptions = {
   /** How often retention runs while the host runs (default daily; decision 0151); it also runs at every sign-in. */
   readonly retentionIntervalMs?: number;
 };
-
-export const RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 export type BrowserHost = {
   readonly url: string;

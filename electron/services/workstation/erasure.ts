@@ -15,6 +15,8 @@ export type RetentionPolicyRule = PolicyBundle['retention'][number];
 
 /** Free text about an erasure (reasons) is personal data of its writer, kept beside the log under this regime. */
 export const ERASURE_RECORDS_REGIME = 'erasure-records';
+/** How often retention runs while the browser host or the desktop app runs (it also runs at every sign-in). */
+export const RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000;
 /** Who runs retention when nobody asked: workstation start-up and the daily timer. */
 export const RETENTION_ACTOR = 'system:retention';
 
