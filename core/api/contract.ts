@@ -302,6 +302,81 @@ export const ScreeningHitsSchema = z.strictObject({
   hits: z.array(ScreeningHitViewSchema),
 });
 
+const RetentionHoldShape = {
+  regime: z.string(),
+  years: z.number(),
+  basis: z.string().nullable(),
+  /** The first day (UTC) the data may be erased. */
+  erasableFrom: z.string(),
+};
+export const RetentionHoldSchema = z.strictObject(RetentionHoldShape);
+
+export const PendingOverrideSchema = z.strictObject({
+  requestId: z.string(),
+  leadId: z.string(),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+  regime: z.string(),
+  years: z.number(),
+  erasableFrom: z.string(),
+});
+
+export const ErasureOutcomeSchema = z.discriminatedUnion('outcome', [
+  z.strictObject({ outcome: z.literal('erased'), leadId: z.string(), records: z.number(), tombstone: z.string() }),
+  z.strictObject({
+    outcome: z.literal('refused'),
+    leadId: z.string(),
+    message: z.string(),
+    sequence: z.string(),
+    ...RetentionHoldShape,
+  }),
+  z.strictObject({
+    outcome: z.literal('override_requested'),
+    leadId: z.string(),
+    message: z.string(),
+    requestId: z.string(),
+    ...RetentionHoldShape,
+  }),
+]);
+
+const PurgedRuleSchema = z.strictObject({
+  regime: z.string(),
+  years: z.number(),
+  cutoff: z.string(),
+  subjects: z.string(),
+});
+
+export const RetentionRunSchema = z.strictObject({
+  at: z.string(),
+  sequence: z.string().nullable(),
+  records: z.number(),
+  rules: z.array(PurgedRuleSchema),
+});
+
+export const RetentionReportSchema = z.strictObject({
+  at: z.string(),
+  rules: z.array(
+    z.strictObject({
+      regime: z.string(),
+      years: z.number(),
+      required: z.boolean(),
+      basis: z.string().nullable(),
+      cutoff: z.string(),
+      heldSubjects: z.number(),
+      expiredSubjects: z.number(),
+    }),
+  ),
+  lastRuns: z.array(
+    z.strictObject({
+      sequence: z.string(),
+      at: z.string(),
+      actor: z.string(),
+      records: z.number(),
+      rules: z.array(z.strictObject({ regime: z.string(), cutoff: z.string(), subjects: z.string().nullable() })),
+    }),
+  ),
+});
+
 export const API = {
   'session.whoami': { request: z.strictObject({}), response: UserSchema },
   'leads.import': { request: LeadImportRequestSchema, response: ImportResultSchema },
@@ -328,6 +403,27 @@ export const API = {
       paths: z.array(DecisionSummarySchema),
     }),
   },
+  // Erasure and retention (issue 13; docs/ui.md, decision 0150): erased, refused inside a required period, or an
+  // override for a second senior officer.
+  'leads.erase': {
+    request: z.strictObject({ leadId: Id, reason: Reason, override: z.boolean().default(false) }),
+    response: ErasureOutcomeSchema,
+  },
+  'leads.erasureStatus': {
+    request: z.strictObject({ leadId: Id }),
+    response: z.strictObject({
+      leadId: z.string(),
+      erased: z.boolean(),
+      hold: RetentionHoldSchema.nullable(),
+      pendingOverride: PendingOverrideSchema.nullable(),
+    }),
+  },
+  'leads.approveErasureOverride': {
+    request: z.strictObject({ requestId: Id, reason: Reason }),
+    response: ErasureOutcomeSchema,
+  },
+  'retention.report': { request: z.strictObject({}), response: RetentionReportSchema },
+  'retention.run': { request: z.strictObject({}), response: RetentionRunSchema },
   'cases.list': {
     request: CaseListRequestSchema,
     /** total is exact unless totalCapped: counting stops at 10,000 matches for filtered queries (shown as "10,000+"). */

@@ -30,6 +30,9 @@ export const AUDIT_EVENT_TYPES = [
   'session.signed_in',
   'session.signed_out',
   'session.sign_in_failed',
+  'erasure.refused',
+  'erasure.override_requested',
+  'erasure.override_approved',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
@@ -102,7 +105,14 @@ export const EVENT_PAYLOAD_SCHEMAS = {
       .describe('hashes of the bundle files that do not depend on the log (README, schemas)'),
   }),
   'retention.purged': z.strictObject({
-    rules: z.array(z.strictObject({ regime: Text, years: z.number().int().min(1).max(100), cutoff: Time })),
+    rules: z.array(
+      z.strictObject({
+        regime: Text,
+        years: z.number().int().min(1).max(100),
+        cutoff: Time,
+        subjects: Sequence.optional().describe('how many data subjects lost data under this rule (from 2026-12)'),
+      }),
+    ),
     erased: Sequence,
     erasedRanges: z.array(z.tuple([Sequence, Sequence])),
   }),
@@ -144,6 +154,19 @@ export const EVENT_PAYLOAD_SCHEMAS = {
     reason: z.enum(['wrong_passphrase', 'unknown_user', 'inactive', 'throttled']),
     via: z.enum(['api', 'cli']),
   }),
+  // Erasure inside a legal record-keeping period (decision 0150): the requester's reason is personal data, beside the log.
+  'erasure.refused': z.strictObject({
+    regime: Text,
+    years: z.number().int().min(1).max(100),
+    erasableFrom: z.iso.date(),
+  }),
+  'erasure.override_requested': z.strictObject({
+    requestId: Text,
+    regime: Text,
+    years: z.number().int().min(1).max(100),
+    erasableFrom: z.iso.date(),
+  }),
+  'erasure.override_approved': z.strictObject({ requestId: Text, requestedBy: Text }),
 } as const satisfies Record<AuditEventType, z.ZodType>;
 
 export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
@@ -275,6 +298,24 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       'A failed sign-in (wrong passphrase, unknown user, inactive user, throttled), written to a sidecar file when it happened (the store cannot be opened without the passphrase) and appended at the next successful sign-in on this workstation. `userId` is null when the name tried is not a user of this workstation (it may be mistyped secret text).',
     subjects: 'user:<id>, or none',
+  },
+  'erasure.refused': {
+    category: 'privacy',
+    records:
+      "An erasure request refused because the subject's data is inside a legally required retention period: the regime, its years and the date it ends; the requester's reason is committed personal data.",
+    subjects: 'lead:<id>, user:<requester>',
+  },
+  'erasure.override_requested': {
+    category: 'privacy',
+    records:
+      'A senior officer asks to erase a subject inside a required retention period anyway (first pair of eyes); the reason is committed personal data.',
+    subjects: 'lead:<id>, user:<requester>',
+  },
+  'erasure.override_approved': {
+    category: 'privacy',
+    records:
+      'A second senior officer approves an erasure override (maker ≠ checker); the subject.erased entry follows in the same transaction.',
+    subjects: 'lead:<id>, user:<approver>',
   },
 };
 

@@ -211,10 +211,22 @@ export const CasePolicySchema = z.strictObject({
   ]),
 });
 
-export const RetentionSchema = z.strictObject({
-  regime: Name,
-  years: z.number().int().min(1).max(100),
-});
+/**
+ * How long personal data recorded under a regime (a licence's regime, or `prospects` for leads no licence took) is kept.
+ * `required: true` makes `years` a legal record-keeping minimum (AML record retention): an erasure request inside it is
+ * refused unless two senior officers override it; `basis` names the law. Either way the data is purged once it expires.
+ */
+export const RetentionSchema = z
+  .strictObject({
+    regime: Name,
+    years: z.number().int().min(1).max(100),
+    required: z.boolean().default(false),
+    basis: Name.optional(),
+  })
+  .refine((rule) => !rule.required || rule.basis !== undefined, {
+    message: 'a required retention period names its legal basis (basis: "UK MLR 2017 reg. 40")',
+    path: ['basis'],
+  });
 
 export const PolicyBundleSchema = z.strictObject({
   schema: z.literal(POLICY_SCHEMA_ID),

@@ -71,6 +71,12 @@ export const validatePolicySemantics = (policy: PolicyBundle): PolicyIssue[] => 
   checkUnique(policy.rules, 'rules');
   checkUnique(policy.netWorthBands, 'netWorthBands');
   const licenceIds = new Set<string>();
+  // One period per regime: two would leave open which one an erasure request or a purge obeys.
+  const regimes = new Set<string>();
+  policy.retention.forEach((rule, index) => {
+    if (regimes.has(rule.regime)) report(['retention', index, 'regime'], `duplicate retention regime "${rule.regime}"`);
+    regimes.add(rule.regime);
+  });
 
   policy.entities.forEach((entity, e) => {
     if (!isCountryCode(entity.home)) report(['entities', e, 'home'], `"${entity.home}" is not an ISO 3166-1 country`);

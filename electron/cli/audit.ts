@@ -25,12 +25,12 @@ import {
   eraseDataSubject,
   exportLogBundle,
   logSigningKeys,
-  purgeByRetention,
   rotateLogKey,
   signLogCheckpoint,
 } from '../services/workstation/audit-admin.ts';
 import { PASSPHRASE_ENV, USER_ENV, withCliSession } from './door.ts';
 import { CliError, EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE } from './exit.ts';
+import { runRetention } from '../services/workstation/erasure.ts';
 
 const out = (text: string): void => {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -416,32 +416,26 @@ export const registerAuditCommands = (program: Command): void => {
         DbOptions.extend({ subject: z.string().min(1), basis: z.string().min(1).max(500) }),
         raw,
       );
-      const result = withCliSession(options, 'audit erase', (session) =>
+      // The same command as `perimeter leads erase`: a refusal inside a required retention period exits 1.
+      const outcome = withCliSession(options, 'audit erase', (session) =>
         eraseDataSubject(session, options.subject, options.basis),
       );
-      out(`${options.subject}: ${result.erased} record(s) erased; a subject.erased entry records it`);
+      if (outcome.outcome === 'erased')
+        out(`${options.subject}: ${outcome.records} record(s) erased; tombstone entry ${outcome.tombstone}`);
+      else throw new CliError(`${options.subject}: erasure refused: ${outcome.message}`, EXIT_INVALID);
     });
 
   audit
     .command('purge')
     .requiredOption('--db <file>', 'the encrypted database')
-    .requiredOption('--retention <regime=years>', 'retention per regime, as in the policy; repeatable', collect, [])
     .option('--user <name>', `who signs in (default: $${USER_ENV}); passphrase from $${PASSPHRASE_ENV}`)
-    .description('delete personal data past its retention period, leaving a logged tombstone')
+    .description('delete personal data past its retention period (the policy’s retention rules), leaving a tombstone')
     .action((raw: unknown) => {
-      const options = parseOptions(
-        DbOptions.extend({
-          retention: z
-            .array(z.string().regex(/^[^=]+=[1-9][0-9]?$/, 'REGIME=YEARS, years from 1 to 99'))
-            .min(1, 'at least one --retention REGIME=YEARS'),
-        }),
-        raw,
+      const options = parseOptions(DbOptions, raw);
+      // The same run as `perimeter retention run` and the one at sign-in: the published policy's retention periods.
+      const run = withCliSession(options, 'audit purge', (session) => runRetention(session));
+      out(
+        `${run.records} record(s) purged; ${run.sequence === null ? 'nothing had expired' : `tombstone entry ${run.sequence}`}`,
       );
-      const rules = options.retention.map((rule) => {
-        const [regime, years] = rule.split('=') as [string, string];
-        return { regime, years: Number(years) };
-      });
-      const result = withCliSession(options, 'audit purge', (session) => purgeByRetention(session, rules));
-      out(`${result.erased} record(s) purged; tombstone entry ${result.tombstone}`);
     });
 };

@@ -19,6 +19,8 @@ import { startBatchScreener } from '../services/screening/batch.ts';
 import { importLeadsPipelined } from '../services/workstation/pipeline.ts';
 import { CliError, EXIT_INVALID, EXIT_UNUSABLE, storeExitCode } from './exit.ts';
 import { cliWorkstationDeps } from './deps.ts';
+import { approveErasureOverride, eraseLead, retentionReport, runRetention } from '../services/workstation/erasure.ts';
+import type { ErasureOutcome } from '../services/workstation/erasure.ts';
 
 const passphrase = (variable: string): string => {
   const value = process.env[variable];
@@ -246,9 +248,9 @@ export const registerWorkstationCommands = (program: Command): void => {
       setActive(session, { userId, active: true, reason, initialPassphrase: initialPassphrase! }),
   );
 
-  program
-    .command('leads')
-    .description('lead intake')
+  const leads = program.command('leads').description('lead intake and erasure');
+  registerErasureCommands(program, leads);
+  leads
     .command('import')
     .description('tag, screen, route and persist leads from a CSV or JSONL file, opening cases for refusals')
     .argument('<file>', 'leads as .jsonl or .csv (docs/leads.md)')
@@ -344,4 +346,78 @@ export const registerWorkstationCommands = (program: Command): void => {
         session!.workstation.close();
       }
     });
+};
+
+const SignInOptions = z.object({ db: z.string().min(1), user: z.string().min(1), passphraseEnv: z.string().min(1) });
+const EraseOptions = SignInOptions.extend({ lead: z.string().min(1).max(100), reason: Reason, override: z.boolean() });
+const ApproveOptions = SignInOptions.extend({ request: z.string().min(1).max(100), reason: Reason });
+
+const signInOptions = (command: Command, who: string): Command =>
+  command
+    .requiredOption('--db <file>', 'the workstation database')
+    .requiredOption('--user <id>', who)
+    .option('--passphrase-env <name>', 'environment variable holding the passphrase', 'PERIMETER_PASSPHRASE');
+
+// A refusal inside a required retention period is an answer, printed like the others, and exits 1 (README).
+const printErasure = (outcome: ErasureOutcome): ErasureOutcome => {
+  if (outcome.outcome === 'refused') {
+    process.stderr.write(`lead ${outcome.leadId}: erasure refused: ${outcome.message}\n`);
+    process.exitCode = EXIT_INVALID;
+  }
+  return outcome;
+};
+
+/** `perimeter leads erase|approve-erasure` and `perimeter retention run|report` (docs/erasure.md, decision 0150). */
+const registerErasureCommands = (program: Command, leads: Command): void => {
+  signInOptions(
+    leads
+      .command('erase')
+      .description(
+        "erase a lead's personal data beside the log and in every projection (refused inside a required retention period)",
+      ),
+    'a senior officer (lead.erase) whose markets include the lead',
+  )
+    .requiredOption('--lead <id>', 'the lead to erase')
+    .requiredOption('--reason <text>', 'why: the request and its reference (kept beside the log)')
+    .option('--override', 'inside a required retention period: request an override for a second senior officer', false)
+    .action((raw: unknown) => {
+      const options = parseOptions(EraseOptions, raw);
+      runAsAdmin(options, 'leads erase', (session) =>
+        printErasure(eraseLead(session, { leadId: options.lead, reason: options.reason, override: options.override })),
+      );
+    });
+  signInOptions(
+    leads
+      .command('approve-erasure')
+      .description('approve another senior officer’s erasure override (four-eyes): the lead is erased at once'),
+    'a senior officer other than the requester',
+  )
+    .requiredOption('--request <id>', 'the override request (EO-…)')
+    .requiredOption('--reason <text>', 'why the override is right (kept beside the log)')
+    .action((raw: unknown) => {
+      const options = parseOptions(ApproveOptions, raw);
+      runAsAdmin(options, 'leads approve-erasure', (session) =>
+        printErasure(approveErasureOverride(session, { requestId: options.request, reason: options.reason })),
+      );
+    });
+
+  const retention = program
+    .command('retention')
+    .description('retention per regime from the policy (it also runs by itself: at sign-in and daily in `serve`)');
+  signInOptions(
+    retention
+      .command('run')
+      .description('purge the personal data whose retention period has passed, now, with its projection copies'),
+    'a senior officer of every market',
+  ).action((raw: unknown) => {
+    runAsAdmin(parseOptions(SignInOptions, raw), 'retention run', (session) => runRetention(session));
+  });
+  signInOptions(
+    retention
+      .command('report')
+      .description('per regime: period, cut-off today, subjects held and expired; the last purges'),
+    'a senior officer or an auditor',
+  ).action((raw: unknown) => {
+    runAsAdmin(parseOptions(SignInOptions, raw), 'retention report', (session) => retentionReport(session));
+  });
 };

@@ -11,6 +11,7 @@ import { setWriteLockCommand } from '../services/store/write-lock.ts';
 import type { LeadScreener } from '../services/workstation/workstation.ts';
 import { registerIpcDoor } from './ipc.ts';
 import { createIpcDoor } from './ipc-door.ts';
+import { RETENTION_INTERVAL_MS } from '../services/workstation/erasure.ts';
 import { electronKeystore } from './keystore.ts';
 import {
   APP_ENTRY_URL,
@@ -148,6 +149,8 @@ const start = async (): Promise<void> => {
     expectedSender: () => ({ webContentsId: mainWindow?.webContents.id ?? null, origin: APP_ORIGIN }),
   });
   const unregister = registerIpcDoor(door);
+  // Retention runs at every sign-in and daily while the app runs (decision 0151), as in the browser host.
+  const retentionTimer = setInterval(door.runRetention, RETENTION_INTERVAL_MS);
   protocol.handle(APP_SCHEME, (request) =>
     new URL(request.url).host === APP_HOST ? serveAppFile(request) : Promise.resolve(Response.error()),
   );
@@ -159,6 +162,7 @@ const start = async (): Promise<void> => {
     mainWindow = null;
   });
   app.on('before-quit', () => {
+    clearInterval(retentionTimer);
     door.lock();
     unregister();
   });

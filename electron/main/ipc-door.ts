@@ -80,6 +80,8 @@ export type IpcDoor = {
   /** Locks the session (the window closed, the app quits). */
   readonly lock: () => void;
   readonly isUnlocked: () => boolean;
+  /** Purges what retention let expire while someone is signed in (the app's daily timer; decision 0151). */
+  readonly runRetention: () => void;
 };
 
 /** One signed-in session at a time, as in the browser host: unlocking as another user locks the first. */
@@ -102,5 +104,12 @@ export const createIpcDoor = (options: IpcDoorOptions): IpcDoor => {
     }
   };
 
-  return { handle, lock: holder.lock, isUnlocked: holder.isUnlocked };
+  return {
+    handle,
+    lock: holder.lock,
+    isUnlocked: holder.isUnlocked,
+    runRetention: () => {
+      holder.runRetention();
+    },
+  };
 };

@@ -57,11 +57,20 @@ beforeAll(() => {
   const rotated = runCli(['audit', 'rotate-key', '--db', db, '--reason', 'scheduled'], { env: asAda });
   expect(rotated.status, rotated.stderr).toBe(0);
   secondKey = /verifier key: (\S+)/.exec(rotated.stdout)![1]!;
-  const erased = runCli(['audit', 'erase', '--db', db, '--subject', 'lead:L-FR-SME', '--basis', 'GDPR art. 17 R-1'], {
+  // L-FR-SME is kept under PSD2 (a required AML period): refused, exit 1, with the date it ends. L-CA-SMB's regime
+  // (California Money Transmission Act) is no legal minimum: erased.
+  const refused = runCli(['audit', 'erase', '--db', db, '--subject', 'lead:L-FR-SME', '--basis', 'GDPR art. 17 R-1'], {
+    env: asAda,
+  });
+  expect(refused.status).toBe(1);
+  expect(refused.stderr).toMatch(
+    /erasure refused: kept under PSD2 payment institution for 5 years .* erasable from \d{4}-\d\d-\d\d/,
+  );
+  const erased = runCli(['audit', 'erase', '--db', db, '--subject', 'lead:L-CA-SMB', '--basis', 'GDPR art. 17 R-2'], {
     env: asAda,
   });
   expect(erased.status, erased.stderr).toBe(0);
-  expect(runCli(['audit', 'purge', '--db', db, '--retention', 'payments=7'], { env: asAda }).status).toBe(0);
+  expect(runCli(['audit', 'purge', '--db', db], { env: asAda }).status).toBe(0);
   expect(runCli(['audit', 'export', '--db', db, '--out', at('second.zip'), '--personal-data'], { env }).status).toBe(0);
 });
 

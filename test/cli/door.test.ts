@@ -105,7 +105,7 @@ const COMMANDS: Record<string, string[]> = {
   'audit checkpoint': ['audit', 'checkpoint', '--db', db],
   'audit rotate-key': ['audit', 'rotate-key', '--db', db, '--reason', 'scheduled rotation'],
   'audit erase': ['audit', 'erase', '--db', db, '--subject', 'lead:L-FR-SME', '--basis', 'GDPR art. 17 R-9'],
-  'audit purge': ['audit', 'purge', '--db', db, '--retention', 'payments=1'],
+  'audit purge': ['audit', 'purge', '--db', db],
   'lists import': ['lists', 'import', '--lists', lists, '--source', 'blocklist', '--db', db, blocklist],
   'workstation rotate-key': ['workstation', 'rotate-key', '--db', db, '--reason', 'scheduled rotation'],
   'workstation re-enrol': ['workstation', 're-enrol', '--db', db, '--target', 'rep', '--reason', 'lost the slot'],

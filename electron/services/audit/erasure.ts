@@ -5,10 +5,13 @@ import { utcTimeText } from '../../../core/audit/fields.ts';
 import { AuditLogError } from '../../../core/audit/log-engine.ts';
 import { PARTY_ID_PATTERN } from '../../../core/audit/fields.ts';
 import { appendServiceEvent } from './audit-log.ts';
-import type { AuditDeps } from './audit-log.ts';
+import type { AuditDeps, PersonalDataInput } from './audit-log.ts';
+import type { Appended } from '../../../core/audit/log-engine.ts';
 
 /** A retention rule from the policy: personal data under `regime` is kept `years` years after its entry. */
 export type RetentionRule = { readonly regime: string; readonly years: number };
+/** What one purge did under one rule: the cut-off it applied and how many data subjects lost data. */
+export type PurgedRule = RetentionRule & { readonly cutoff: string; readonly subjects: string };
 
 const eraseRows = (db: Database, sequences: readonly number[], erasedBy: number): void => {
   const erase = db.prepare('UPDATE audit_personal_data SET data = NULL, salt = NULL, erased_by = ? WHERE sequence = ?');
@@ -16,7 +19,7 @@ const eraseRows = (db: Database, sequences: readonly number[], erasedBy: number)
 };
 
 // After the transaction, move the erased pages out of the WAL; secure_delete already zeroed the freed content.
-const flushWal = (db: Database): void => {
+export const flushErasedPages = (db: Database): void => {
   if (!db.inTransaction) db.pragma('wal_checkpoint(TRUNCATE)');
 };
 
@@ -26,9 +29,18 @@ const flushWal = (db: Database): void => {
  */
 export const eraseSubject = (
   db: Database,
-  input: { readonly subject: string; readonly actor: string; readonly now: Date; readonly basis: string },
+  input: {
+    readonly subject: string;
+    readonly actor: string;
+    readonly now: Date;
+    readonly basis: string;
+    /** Free text about the erasure (the requester's reason): beside the log, under another subject than the erased one. */
+    readonly personalData?: PersonalDataInput;
+    /** More subject ids the entry names (the requester), besides the erased subject. */
+    readonly alsoNames?: readonly string[];
+  },
   deps: AuditDeps = {},
-): { readonly erased: readonly number[]; readonly tombstone: number } => {
+): { readonly erased: readonly number[]; readonly tombstone: number; readonly entry: Appended['entry'] } => {
   if (!PARTY_ID_PATTERN.test(input.subject))
     throw new AuditLogError(`subject ${JSON.stringify(input.subject)} is not kind:id`, 'subject');
   const result = inTransaction(db, () => {
@@ -44,19 +56,21 @@ export const eraseSubject = (
         time: input.now,
         actor: input.actor,
         type: 'subject.erased',
-        subjects: [input.subject],
+        subjects: [input.subject, ...(input.alsoNames ?? []).filter((id) => id !== input.subject)],
         payload: { subject: input.subject, basis: input.basis, erasedSequences: sequences.map(String) },
+        ...(input.personalData ? { personalData: input.personalData } : {}),
       },
       deps,
     );
     eraseRows(db, sequences, tombstone.sequence);
-    return { erased: sequences, tombstone: tombstone.sequence };
+    return { erased: sequences, tombstone: tombstone.sequence, entry: tombstone.entry };
   });
-  flushWal(db);
+  flushErasedPages(db);
   return result;
 };
 
-const yearsBefore = (now: Date, years: number): Date => {
+/** The same instant `years` calendar years earlier (negative: later), in UTC. */
+export const yearsBefore = (now: Date, years: number): Date => {
   const cutoff = new Date(now.getTime());
   cutoff.setUTCFullYear(cutoff.getUTCFullYear() - years);
   return cutoff;
@@ -80,7 +94,12 @@ export const purgeExpiredPersonalData = (
   db: Database,
   input: { readonly now: Date; readonly actor: string; readonly rules: readonly RetentionRule[] },
   deps: AuditDeps = {},
-): { readonly erased: number; readonly tombstone: number } => {
+): {
+  readonly erased: number;
+  readonly tombstone: number;
+  readonly entry: Appended['entry'];
+  readonly rules: PurgedRule[];
+} => {
   for (const rule of input.rules)
     if (!Number.isInteger(rule.years) || rule.years < 1 || rule.years > 100)
       throw new AuditLogError(`retention for ${rule.regime}: years must be a whole number from 1 to 100`, 'years');
@@ -91,8 +110,20 @@ export const purgeExpiredPersonalData = (
        WHERE p.regime = ? AND p.data IS NOT NULL AND e.time < ? ORDER BY p.sequence`,
       )
       .pluck();
-    const rules = input.rules.map((rule) => ({ ...rule, cutoff: utcTimeText(yearsBefore(input.now, rule.years)) }));
-    const sequences = rules.flatMap((rule) => due.all(rule.regime, rule.cutoff)).sort((a, b) => a - b);
+    const subjectsOf = db
+      .prepare<[number], string>('SELECT subject FROM audit_personal_data WHERE sequence = ?')
+      .pluck();
+    const found = input.rules.map((rule) => {
+      const cutoff = utcTimeText(yearsBefore(input.now, rule.years));
+      const expired = due.all(rule.regime, cutoff);
+      const subjects = new Set(expired.map((sequence) => subjectsOf.get(sequence)));
+      return {
+        rule: { regime: rule.regime, years: rule.years, cutoff, subjects: String(subjects.size) },
+        due: expired,
+      };
+    });
+    const rules = found.map((one) => one.rule);
+    const sequences = found.flatMap((one) => one.due).sort((a, b) => a - b);
     const tombstone = appendServiceEvent(
       db,
       {
@@ -105,8 +136,8 @@ export const purgeExpiredPersonalData = (
       deps,
     );
     eraseRows(db, sequences, tombstone.sequence);
-    return { erased: sequences.length, tombstone: tombstone.sequence };
+    return { erased: sequences.length, tombstone: tombstone.sequence, entry: tombstone.entry, rules };
   });
-  flushWal(db);
+  flushErasedPages(db);
   return result;
 };

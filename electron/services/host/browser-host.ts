@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { apiErr } from '../../../core/api/envelope.ts';
 import { withoutPaths } from '../workstation/api-errors.ts';
 import { createSessionHolder } from '../workstation/session-holder.ts';
+import { RETENTION_INTERVAL_MS } from '../workstation/erasure.ts';
 import type { LeadScreener, WorkstationDeps } from '../workstation/workstation.ts';
 
 export type BrowserHostOptions = {
@@ -23,6 +24,8 @@ export type BrowserHostOptions = {
   readonly maxBodyBytes?: number;
   /** All request bodies being received at once together; beyond it a request is refused with 503 (default 2 × maxBodyBytes). */
   readonly maxInFlightBodyBytes?: number;
+  /** How often retention runs while the host runs (default daily; decision 0151); it also runs at every sign-in. */
+  readonly retentionIntervalMs?: number;
 };
 
 export type BrowserHost = {
@@ -141,6 +144,9 @@ export const startBrowserHost = async (options: BrowserHostOptions): Promise<Bro
   const budget: BodyBudget = { inFlight: 0, limit: options.maxInFlightBodyBytes ?? 2 * maxBody };
   const holder = createSessionHolder(options);
   let port = 0;
+  // Retention runs by itself while the host runs; the clock is the deps' (passed in), the timer only wakes it up.
+  const retentionTimer = setInterval(() => holder.runRetention(), options.retentionIntervalMs ?? RETENTION_INTERVAL_MS);
+  retentionTimer.unref();
 
   const serveStatic = async (pathname: string, response: ServerResponse): Promise<void> => {
     if (options.staticDir === null) return sendJson(response, 404, { error: 'no renderer is being served' });
@@ -242,6 +248,7 @@ export const startBrowserHost = async (options: BrowserHostOptions): Promise<Bro
     token,
     close: () =>
       new Promise((resolve) => {
+        clearInterval(retentionTimer);
         holder.lock();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -20,6 +20,7 @@ import { dashboardSummary } from './dashboard.ts';
 import { currentPolicy, previewPolicy, publishPolicy } from './policy-admin.ts';
 import { decideMany } from './bulk.ts';
 import { screeningHits } from './screening-hits.ts';
+import { approveErasureOverride, eraseLead, erasureStatus, retentionReport, runRetention } from './erasure.ts';
 import { deleteView, listViews, saveView } from './views.ts';
 import { refreshSession, WorkstationError } from './workstation.ts';
 import { denialOf, recordAccessDenied } from './access.ts';
@@ -78,6 +79,12 @@ const handlers: Handlers = {
     };
   },
   'leads.get': (session, request) => readLead(session, request.leadId, request.purpose),
+  // Erasure and retention (decision 0150).
+  'leads.erase': (session, request) => eraseLead(session, request),
+  'leads.erasureStatus': (session, request) => erasureStatus(session, request.leadId),
+  'leads.approveErasureOverride': (session, request) => approveErasureOverride(session, request),
+  'retention.report': (session) => retentionReport(session),
+  'retention.run': (session) => runRetention(session),
   'cases.list': (session, request) => listCases(session, request),
   'cases.counts': (session) => caseCounts(session),
   'cases.get': (session, request) => caseDetail(session, request.caseId),

@@ -5,11 +5,11 @@ import { hasPermission } from '../../../core/access/roles.ts';
 import { auditSigningKeys, rotateAuditKey, signAuditCheckpoint } from '../audit/audit-log.ts';
 import type { SigningKeyInfo } from '../audit/audit-log.ts';
 import type { StoredCheckpoint } from '../../../core/audit/log-engine.ts';
-import { purgeExpiredPersonalData } from '../audit/erasure.ts';
 import { exportAuditBundle } from '../audit/export.ts';
 import type { ExportResult } from '../audit/export.ts';
 import { requireEveryMarket, requirePermission } from './access.ts';
-import { eraseLead } from './users.ts';
+import { eraseLead } from './erasure.ts';
+import type { ErasureOutcome } from './erasure.ts';
 import { actorOf, WorkstationError } from './workstation.ts';
 import type { Session } from './workstation.ts';
 
@@ -55,29 +55,13 @@ export const rotateLogKey = (
   );
 };
 
-/** Erases one data subject: a lead inside the user's markets, by a user with `lead.erase` (the checked eraseLead). */
-export const eraseDataSubject = (session: Session, subject: string, basis: string): { erased: number } => {
-  requirePermission(session, 'lead.erase', 'erase personal data');
+/**
+ * Erases one data subject from the CLI: a lead (`lead:<id>`), through the one erasure command (`lead.erase`, inside
+ * the user's markets, projections included, required retention periods obeyed; decision 0150).
+ */
+export const eraseDataSubject = (session: Session, subject: string, basis: string): ErasureOutcome => {
   const leadId = /^lead:(.+)$/.exec(subject)?.[1];
   if (leadId === undefined)
     throw new WorkstationError('invalid_input', `--subject ${subject}: only a lead (lead:<id>) can be erased`);
-  return eraseLead(session, leadId, basis);
-};
-
-/**
- * A retention purge runs over every market's data, so it needs `retention.run` and every market: a UK-only officer
- * is refused.
- */
-export const purgeByRetention = (
-  session: Session,
-  rules: readonly { readonly regime: string; readonly years: number }[],
-): { readonly erased: number; readonly tombstone: number } => {
-  requirePermission(session, 'retention.run', 'run a retention purge');
-  requireEveryMarket(session, 'run a retention purge');
-  const { workstation } = session;
-  return purgeExpiredPersonalData(
-    workstation.db,
-    { now: workstation.deps.now(), actor: actorOf(session.user), rules },
-    workstation.deps,
-  );
+  return eraseLead(session, { leadId, reason: basis });
 };

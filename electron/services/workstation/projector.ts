@@ -283,28 +283,60 @@ export const projectEntry = (db: Database, entry: AuditEntry, sequence: number):
       applyCaseState(db, payload);
       applyEffect(db, payload.effect as Payload | undefined, sequence);
       return;
-    case 'subject.erased': {
-      const subject = text(payload.subject) ?? '';
-      if (subject.startsWith('lead:')) {
-        const leadId = subject.slice('lead:'.length);
-        statement(db, 'UPDATE leads SET subject = ? WHERE id = ?').run(displaySubject(null, leadId), leadId);
-        statement(db, 'UPDATE cases SET subject = ? WHERE lead_id = ?').run(displaySubject(null, leadId), leadId);
-      }
+    case 'subject.erased':
+      projectSubjectErased(db, payload);
       return;
-    }
     case 'retention.purged':
-      statement(
-        db,
-        `UPDATE leads SET subject = '[erased] ' || id
-         WHERE ingested_seq IN (SELECT sequence FROM audit_personal_data WHERE data IS NULL) AND subject NOT LIKE '[erased]%'`,
-      ).run();
-      statement(
-        db,
-        `UPDATE cases SET subject = (SELECT subject FROM leads WHERE leads.id = cases.lead_id) WHERE subject NOT LIKE '[erased]%'`,
-      ).run();
+      projectRetentionPurged(db, payload);
       return;
     default:
       // Reads, exports, key rotation, list imports and sync change no projection.
       return;
   }
+};
+
+/**
+ * Every projection column that holds a copy of a lead's personal data, emptied in one place: the erasure command, a
+ * retention purge and a rebuild from the log all call this, so they leave the same rows. A new personal column is one
+ * more line here.
+ */
+export const eraseLeadFromProjections = (db: Database, leadId: string): void => {
+  const placeholder = displaySubject(null, leadId);
+  const row = statement<[string], { facts: string }>(db, 'SELECT facts FROM leads WHERE id = ?').get(leadId);
+  if (!row) return;
+  statement(db, 'UPDATE leads SET subject = ?, source_id = ?, facts = ? WHERE id = ?').run(
+    placeholder,
+    placeholder,
+    factsWithoutAttributeValues(row.facts),
+    leadId,
+  );
+  statement(db, 'UPDATE cases SET subject = ? WHERE lead_id = ?').run(placeholder, leadId);
+};
+
+// Free attribute values (emails, notes) are personal; their names stay, so a rule can still say what it looked at.
+const factsWithoutAttributeValues = (facts: string): string => {
+  const parsed = JSON.parse(facts) as Payload;
+  const attributes = parsed.attributes as Payload | undefined;
+  if (!attributes || typeof attributes !== 'object') return facts;
+  return canonicalJson({
+    ...parsed,
+    attributes: Object.fromEntries(Object.keys(attributes).map((name) => [name, '[erased]'])),
+  });
+};
+
+const projectSubjectErased = (db: Database, payload: Payload): void => {
+  const subject = text(payload.subject) ?? '';
+  if (subject.startsWith('lead:')) eraseLeadFromProjections(db, subject.slice('lead:'.length));
+};
+
+// The leads whose ingestion data fell inside the purged ranges: read from the entry, not from the store's current
+// state, so a rebuild erases exactly what the live purge erased, at the same point of the log.
+const projectRetentionPurged = (db: Database, payload: Payload): void => {
+  const ranges = (payload.erasedRanges as [string, string][] | undefined) ?? [];
+  const leadsIn = statement<[number, number], string>(
+    db,
+    'SELECT id FROM leads WHERE ingested_seq BETWEEN ? AND ? ORDER BY id',
+  ).pluck();
+  for (const [from, to] of ranges)
+    for (const leadId of leadsIn.all(Number(from), Number(to))) eraseLeadFromProjections(db, leadId);
 };

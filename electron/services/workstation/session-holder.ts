@@ -17,6 +17,8 @@ import { findUser } from './workstation.ts';
 import { recordFailedSignIn, recordLockedRefusal, signIn, signInWithKey, signOut } from './sign-in.ts';
 import type { SignOutReason } from './sign-in.ts';
 import { API } from '../../../core/api/contract.ts';
+import { purgeExpired, RETENTION_ACTOR } from './erasure.ts';
+import type { RetentionRun } from './erasure.ts';
 import type { LeadScreener, Session, WorkstationDeps } from './workstation.ts';
 
 export type SessionHolderOptions = {
@@ -38,6 +40,11 @@ export type SessionHolder = {
   readonly currentKey: () => { readonly userId: string; readonly key: Uint8Array } | null;
   /** Audits a keychain slot written or removed for `userId`, who must still be the one signed in. */
   readonly recordKeychain: (userId: string, change: KeychainChange) => ApiEnvelope<{ readonly sequence: number }>;
+  /**
+   * Purges what the policy's retention periods let expire (as system:retention): run at every sign-in and by the
+   * host's daily timer. Null while locked (the key is needed), or when the run failed (the next one tries again).
+   */
+  readonly runRetention: () => RetentionRun | null;
 };
 
 /** The session methods that need the OS keychain: only Electron's door answers them for real. */
@@ -110,7 +117,19 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
   const replaceWith = (next: Session): ApiEnvelope<unknown> => {
     lock('switch');
     session = next;
+    // The workstation opens: retention runs by itself (decision 0151).
+    runRetention();
     return apiOk(userDto(next));
+  };
+
+  const runRetention = (): RetentionRun | null => {
+    if (session === null) return null;
+    try {
+      return purgeExpired(session.workstation, RETENTION_ACTOR);
+    } catch {
+      // A busy write lock or a policy that no longer loads must not stop a sign-in: the next run (daily) tries again.
+      return null;
+    }
   };
 
   const unlock = (raw: unknown): ApiEnvelope<unknown> => {
@@ -196,5 +215,5 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
 
   const call = (method: string, raw: unknown): ApiEnvelope<unknown> => scrubbed(answer(method, raw));
 
-  return { call, lock, isUnlocked: () => session !== null, unlockWithKey, currentKey, recordKeychain };
+  return { call, lock, isUnlocked: () => session !== null, unlockWithKey, currentKey, recordKeychain, runRetention };
 };

@@ -1,16 +1,12 @@
 // Users, roles and market scopes (audited meta-actions needing an operations admin), and audited personal-data reads.
-import { inTransaction } from '../store/transaction.ts';
 import { hasPermission, inScope } from '../../../core/access/roles.ts';
 import type { Role, User } from '../../../core/access/roles.ts';
 import { readPersonalData } from '../audit/audit-log.ts';
-import { eraseSubject } from '../audit/erasure.ts';
 import { changePassphrase, keySlotUsers, prepareKeySlot } from '../store/key-slots.ts';
 import { StoreError } from '../store/errors.ts';
 import { DEFAULT_SCRYPT_COST } from '../store/key-slots.ts';
-import { projectEntry } from './projector.ts';
 import { actorOf, commit, commitWithKeySlot, findUser, userFromRow, WorkstationError } from './workstation.ts';
 import type { Session } from './workstation.ts';
-import type { AuditEntry } from '../../../core/audit/entry.ts';
 
 const requireAdmin = (session: Session): void => {
   if (!hasPermission(session.user, 'user.manage'))
@@ -122,7 +118,8 @@ export const setMarkets = (
 
 type LeadRow = { id: string; scope: string | null; jurisdiction: string | null };
 
-const visibleLead = (session: Session, leadId: string): LeadRow => {
+/** The lead, if it is inside the user's markets; unknown and out-of-market look alike to the caller (a logged refusal). */
+export const visibleLead = (session: Session, leadId: string): LeadRow => {
   const row = session.workstation.db
     .prepare<[string], LeadRow>('SELECT id, scope, jurisdiction FROM leads WHERE id = ?')
     .get(leadId);
@@ -190,27 +187,6 @@ export const readLead = (session: Session, leadId: string, purpose: string) => {
       caseId: caseIds.get(path.product_id) ?? null,
     })),
   };
-};
-
-/** Erases a lead's personal data (GDPR): data and salt deleted, a tombstone logged, the chain intact. */
-export const eraseLead = (session: Session, leadId: string, basis: string): { erased: number } => {
-  const { workstation, user } = session;
-  if (!hasPermission(user, 'lead.erase'))
-    throw new WorkstationError('forbidden', `${user.id} may not erase personal data`);
-  visibleLead(session, leadId);
-  const result = inTransaction(workstation.db, () => {
-    const erased = eraseSubject(
-      workstation.db,
-      { subject: `lead:${leadId}`, actor: actorOf(user), now: workstation.deps.now(), basis },
-      workstation.deps,
-    );
-    const entry = workstation.db
-      .prepare<[number], { canonical: Buffer }>('SELECT canonical FROM audit_entries WHERE sequence = ?')
-      .get(erased.tombstone)!;
-    projectEntry(workstation.db, JSON.parse(entry.canonical.toString('utf8')) as AuditEntry, erased.tombstone);
-    return erased;
-  });
-  return { erased: result.erased.length };
 };
 
 /**

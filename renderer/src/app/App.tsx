@@ -2,6 +2,7 @@
 import type { ReactElement } from 'react';
 import { ImportScreen } from '../features/import/ImportScreen.tsx';
 import { NotificationsScreen } from '../features/notifications/NotificationsScreen.tsx';
+import { LeadScreen } from '../features/lead/LeadScreen.tsx';
 import { UsersScreen } from '../features/users/UsersScreen.tsx';
 import { useUsers } from '../features/users/users-store.ts';
 import { AuditScreen } from '../features/audit/AuditScreen.tsx';
@@ -47,6 +48,7 @@ export const App = (): ReactElement => {
   const screens: { id: Screen; label: string; allowed: boolean }[] = [
     { id: 'queues', label: 'Queues', allowed: may(user, 'case.read') },
     { id: 'import', label: 'Import leads', allowed: may(user, 'lead.create') },
+    { id: 'lead', label: 'Lead', allowed: may(user, 'lead.erase') },
     { id: 'notifications', label: 'Notifications', allowed: may(user, 'notifications.read') },
     { id: 'dashboard', label: 'Dashboard', allowed: may(user, 'case.read') },
     { id: 'audit', label: 'Audit log', allowed: may(user, 'audit.read') },
@@ -99,6 +101,7 @@ export const App = (): ReactElement => {
           }}
         />
       )}
+      {current === 'lead' && <LeadScreen user={user} />}
       {current === 'notifications' && <NotificationsScreen />}
       {current === 'dashboard' && <DashboardScreen />}
       {current === 'audit' && <AuditScreen />}

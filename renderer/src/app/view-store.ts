@@ -1,7 +1,8 @@
 // Which screen the signed-in user is looking at, and whether the keyboard help is open.
 import { create } from 'zustand';
 
-export type Screen = 'queues' | 'import' | 'notifications' | 'verifier' | 'licensing' | 'audit' | 'dashboard' | 'users';
+export type Screen =
+  'queues' | 'import' | 'notifications' | 'verifier' | 'licensing' | 'audit' | 'dashboard' | 'users' | 'lead';
 
 type ViewState = {
   readonly screen: Screen;

@@ -135,6 +135,19 @@ const TABLE: Record<ApiMethod, Row> = {
     forbidden: 'rep',
     outOfMarket: () => `lead:${outside.leadId}`,
   },
+  'leads.erase': {
+    request: () => ({ leadId: outside.leadId, reason }),
+    forbidden: 'aud',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  'leads.erasureStatus': {
+    request: () => ({ leadId: outside.leadId }),
+    forbidden: 'rep',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  'leads.approveErasureOverride': { request: () => ({ requestId: 'EO-1', reason }), forbidden: 'aud' },
+  'retention.report': { request: () => ({}), forbidden: 'rep' },
+  'retention.run': { request: () => ({}), forbidden: 'aud' },
   'cases.list': { request: () => ({}), forbidden: 'rep' },
   'cases.counts': { request: () => ({}), forbidden: 'rep' },
   'cases.get': {

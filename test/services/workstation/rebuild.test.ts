@@ -29,7 +29,7 @@ describe('projection rebuild', () => {
   ];
   afterAll(() => users.forEach((session) => session.workstation.close()));
 
-  it('equals the live tables after 400 random commands', () => {
+  it('equals the live tables after 400 random commands, erasures among them', () => {
     const random = seededRandom(7);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const leads = readFileSync(join(examplesDir, 'fintech', 'leads.jsonl'), 'utf8')
@@ -98,6 +98,32 @@ describe('projection rebuild', () => {
         });
         continue;
       }
+      if (roll < 0.17) {
+        // Erasure (issue 13): straight away, refused inside a required period, or an override and its approval.
+        const erasers = [users[2]!, users[3]!];
+        const pending = call(pick(erasers), 'leads.erasureStatus', {
+          leadId: pick(leads.map((line) => JSON.parse(line).id as string)),
+        }) as { leadId: string; pendingOverride: { requestId: string } | null } | null;
+        if (pending?.pendingOverride)
+          call(pick(erasers), 'leads.approveErasureOverride', {
+            requestId: pending.pendingOverride.requestId,
+            reason: 'approved in the random walk',
+          });
+        else if (pending) {
+          const erased = call(pick(erasers), 'leads.erase', {
+            leadId: pending.leadId,
+            reason: 'erasure requested in the random walk',
+            override: random() < 0.5,
+          }) as { outcome: string; requestId?: string } | null;
+          // The second pair of eyes, at once: sometimes the requester (refused), mostly the other one.
+          if (erased?.outcome === 'override_requested')
+            call(pick(erasers), 'leads.approveErasureOverride', {
+              requestId: erased.requestId,
+              reason: 'approved in the random walk',
+            });
+        }
+        continue;
+      }
       const page = call(user, 'cases.list', { status: ['open', 'claimed', 'awaiting_approval'], pageSize: 100 }) as {
         rows: { id: string; type: string; status: string; claimedBy: string | null }[];
       } | null;
@@ -126,7 +152,15 @@ describe('projection rebuild', () => {
       }
     }
     // The walk really exercised the commands (successes and refusals alike).
-    for (const method of ['cases.claim', 'cases.decide', 'cases.approve', 'leads.import', 'users.setActive'])
+    for (const method of [
+      'cases.claim',
+      'cases.decide',
+      'cases.approve',
+      'leads.import',
+      'users.setActive',
+      'leads.erase',
+      'leads.approveErasureOverride',
+    ])
       expect(outcomes.get(`${method}:ok`) ?? 0).toBeGreaterThan(0);
     const db = ws.admin.workstation.db;
     // The refusal counters (kept by triggers) equal a count over the product paths, live and after the rebuild.

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
 import { AUDIT_EVENT_TYPES } from '../../../../core/audit/event-types.ts';
 import { humanise } from '../../app/labels.ts';
+import { RetentionLine } from '../retention/RetentionLine.tsx';
 import { AuditTable } from './AuditTable.tsx';
 import { PAGE_SIZE, useAudit } from './audit-store.ts';
 import type { AuditEntryView, AuditFilterForm, ExportFormat } from './audit-store.ts';
@@ -132,7 +133,8 @@ const Payload = ({ payload }: { payload: Record<string, unknown> }): ReactElemen
 };
 
 const Detail = ({ entry }: { entry: AuditEntryView | null }): ReactElement => (
-  <aside className="audit-detail" aria-labelledby="audit-entry-title">
+  // Focusable: on a short window the entry scrolls inside the panel, and a scroll region must be reachable by keyboard.
+  <aside className="audit-detail" aria-labelledby="audit-entry-title" tabIndex={0}>
     {entry === null ? (
       <p className="muted" id="audit-entry-title">
         Select an entry to read it.
@@ -187,6 +189,7 @@ export const AuditScreen = (): ReactElement => {
   return (
     <main className="page audit-page" aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>
+      <RetentionLine />
       <Filters />
       <section className="audit-exports" aria-label="Export">
         {EXPORTS.map(({ format, name }) => (

@@ -9,6 +9,7 @@ import { FourEyes } from './FourEyes.tsx';
 import { PersonalData } from './PersonalData.tsx';
 import { ScreeningHits } from './ScreeningHits.tsx';
 import { isScreeningCase } from '../../../../core/screening/case-hits.ts';
+import { LeadErasure } from '../lead/LeadErasure.tsx';
 import { RoutingTrace, describeValue } from './RoutingTrace.tsx';
 import { Messages } from '../../app/Messages.tsx';
 
@@ -20,7 +21,7 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
   { user, onDecided, onChanged },
   reasonRef,
 ): ReactElement {
-  const { detail, loading, busy, error, notice, claim, release } = useCase();
+  const { detail, loading, busy, error, notice, claim, release, refresh } = useCase();
   // A case opens at its top: the next case after a decision does not inherit the last one's scroll position.
   const panelRef = useRef<HTMLElement>(null);
   const shownId = detail?.case.id;
@@ -130,6 +131,18 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
       <FourEyes detail={detail} user={user} onChecked={() => onDecided(kase.id)} />
 
       {may(user, 'lead.read_personal') && <PersonalData key={kase.id} leadId={kase.leadId} />}
+
+      {may(user, 'lead.erase') && (
+        <LeadErasure
+          key={`erase-${kase.id}`}
+          leadId={kase.leadId}
+          user={user}
+          onErased={() => {
+            void refresh();
+            onChanged();
+          }}
+        />
+      )}
 
       <RoutingTrace trace={detail.trace} names={detail.names} />
 

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ReactElement } from 'react';
 import type { ApiResponse } from '../../../../core/api/contract.ts';
 import { call } from '../../api/client.ts';
+import { RetentionLine } from '../retention/RetentionLine.tsx';
 import { QUEUE_LABEL, formatTime, humanise } from '../../app/labels.ts';
 import { BarChart } from './BarChart.tsx';
 import type { Series } from './BarChart.tsx';
@@ -37,6 +38,7 @@ export const DashboardScreen = (): ReactElement => {
   return (
     <main className="page dashboard-page" aria-labelledby="dashboard-title">
       <h1 id="dashboard-title">Dashboard</h1>
+      <RetentionLine />
       {error && (
         <p role="alert" className="error">
           {error}
