@@ -1,6 +1,7 @@
 // The closed set of audit event types: each with its category, what it records, and the payload fields it requires.
 import * as z from 'zod';
 import { HashHex, KeyIdHex, PartyIdText, SequenceText, UtcTime } from './fields.ts';
+import { META_ACTIONS } from '../access/duties.ts';
 
 export const AUDIT_EVENT_TYPES = [
   'log.created',
@@ -26,6 +27,9 @@ export const AUDIT_EVENT_TYPES = [
   'sync.pushed',
   'sync.pulled',
   'store.rekeyed',
+  'meta.requested',
+  'meta.approved',
+  'meta.rejected',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
@@ -107,6 +111,29 @@ export const EVENT_PAYLOAD_SCHEMAS = {
     keptSlots: z.array(Text).describe('user ids whose key slot was re-wrapped under the new database key'),
     droppedSlots: z.array(Text).describe('user ids whose key slot (wrapping the old key) was dropped'),
     keychainSlotRemoved: z.boolean().describe('whether an OS keychain slot file (wrapping the old key) was deleted'),
+  }),
+  // Separation of duties for meta-actions (decision 0161): names and reasons go in the committed personal data.
+  'meta.requested': z.strictObject({
+    requestId: Text.describe('the request id, MR-<sequence of this entry>'),
+    action: z.enum(META_ACTIONS),
+    target: PartyIdText.describe('user:<id>, or policy:<rule version>'),
+    change: z
+      .record(z.string(), z.unknown())
+      .describe(
+        'what approval applies: user ids, roles, markets, withKeySlot; for policy.publish the rule version, label and bundle',
+      ),
+  }),
+  'meta.approved': z.strictObject({
+    requestId: Text,
+    action: z.enum(META_ACTIONS),
+    target: PartyIdText,
+    requestedBy: Text.describe('the user id of the requester (maker); the actor is the approver (checker)'),
+  }),
+  'meta.rejected': z.strictObject({
+    requestId: Text,
+    action: z.enum(META_ACTIONS),
+    target: PartyIdText,
+    requestedBy: Text,
   }),
 } as const satisfies Record<AuditEventType, z.ZodType>;
 
@@ -216,6 +243,23 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       'The workstation database re-encrypted under a new random key: whose key slots were kept (re-wrapped) and dropped, and whether the OS keychain slot was deleted; no key material.',
     subjects: 'device:<log id>',
+  },
+  'meta.requested': {
+    category: 'administration',
+    records:
+      "A meta-action the policy puts under a second operations admin's approval (`approvals.meta`) requested: `action`, `target` and the `change` approval would apply; nothing changes yet. The new user's name and the reason are committed personal data.",
+    subjects: 'meta:<request id>, user:<id> or policy:<rule version>',
+  },
+  'meta.approved': {
+    category: 'administration',
+    records:
+      'A second operations admin (the actor; never the requester nor an account tied to them) approved a requested meta-action; the change itself follows in the same transaction as its usual entry (user.created, user.role_changed, market.reassigned, permission.granted, policy.published) naming `requestId`, `requestedBy` and `approvedBy`.',
+    subjects: 'meta:<request id>, the target',
+  },
+  'meta.rejected': {
+    category: 'administration',
+    records: 'A requested meta-action rejected by another operations admin; the reason is committed personal data.',
+    subjects: 'meta:<request id>, the target',
   },
 };
 

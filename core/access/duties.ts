@@ -1,0 +1,20 @@
+// Separation of duties for meta-actions: which ones need a second operations admin, and when two accounts are one person.
+
+/** The meta-actions a policy can put under a second operations admin's approval (`approvals.meta`). */
+export const META_ACTIONS = ['user.create', 'role.grant', 'market.grant', 'user.reactivate', 'policy.publish'] as const;
+export type MetaAction = (typeof META_ACTIONS)[number];
+
+/** An account and who requested its creation (null: created at initialisation by system:setup). */
+export type AccountOrigin = { readonly id: string; readonly requestedBy: string | null };
+
+/**
+ * Maker ≠ checker by person, not by account: two accounts count as one person when they are the same account or when
+ * one was created at the other's request (its creator chose its initial passphrase, so could act as it). Not transitive:
+ * two officers created at one admin's request are two people; the admin is neither of them.
+ */
+export const samePerson = (a: AccountOrigin, b: AccountOrigin): boolean =>
+  a.id === b.id || a.requestedBy === b.id || b.requestedBy === a.id;
+
+/** Whether the active policy puts this meta-action under a second operations admin's approval. */
+export const needsSecondApproval = (approvals: { readonly meta: readonly MetaAction[] }, action: MetaAction): boolean =>
+  approvals.meta.includes(action);
