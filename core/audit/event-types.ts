@@ -258,7 +258,8 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   },
   'meta.rejected': {
     category: 'administration',
-    records: 'A requested meta-action rejected by another operations admin; the reason is committed personal data.',
+    records:
+      'A requested meta-action rejected by another operations admin, or withdrawn by its requester (the actor); nothing is applied, and the reason is committed personal data.',
     subjects: 'meta:<request id>, the target',
   },
 };

@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import { apiFromPage, expectAccessible, signIn, snap } from './support/app.ts';
 import { examplesDir } from '../support/examples.ts';
 import { useFreshWorkstation } from './support/host-process.ts';
-import { withoutApprovals } from '../support/workstation.ts';
+import { withoutApprovals } from '../support/policy-text.ts';
 
 useFreshWorkstation();
 

@@ -8,6 +8,9 @@ import { createUser } from '../../electron/services/workstation/users.ts';
 import { approveRequest } from '../../electron/services/workstation/approvals.ts';
 import type { Role } from '../../core/access/roles.ts';
 import { examplesDir } from './examples.ts';
+import { withoutApprovals } from './policy-text.ts';
+
+export { withoutApprovals };
 
 export type Clock = { now: () => Date; set: (iso: string) => void; advance: (ms: number) => void };
 
@@ -31,15 +34,6 @@ export type TestWorkstation = {
 };
 
 export const OTTO_PASSPHRASE = 'otto second admin passphrase';
-
-/**
- * The example policy without its `approvals` section (the last one in the file), for tests of everything but
- * separation of duties: one admin creates users and publishes at once, as before decision 0160.
- */
-export const withoutApprovals = (policyText: string): string => {
-  const at = policyText.search(/^(# Separation of duties[^\n]*\n(#[^\n]*\n)*)?approvals:/mu);
-  return at < 0 ? policyText : policyText.slice(0, at);
-};
 
 export const createTestWorkstation = (
   options: {
