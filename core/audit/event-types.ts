@@ -194,7 +194,7 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'permission.granted': {
     category: 'administration',
     records:
-      "A permission granted. `workstation-sign-in` (re-enrolment, reactivation) makes the user active; `keychain-unlock` is one device's OS keychain sign-in.",
+      "A permission granted. `workstation-sign-in` (re-enrolment, reactivation) makes the user active, and `passphraseChosenBy` names the admin who chose a new initial passphrase (decision 0161); `keychain-unlock` is one device's OS keychain sign-in.",
     subjects: 'user:<id>',
   },
   'permission.revoked': {

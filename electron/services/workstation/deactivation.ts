@@ -148,7 +148,13 @@ const deactivate = (session: Session, target: User, reason: string): SetActiveRe
  * cannot be written rolls the entry back). A slot left over from an interrupted deactivation is replaced when a
  * passphrase is given, so the leaver's old passphrase does not come back with them.
  */
-const reactivatedEvent = (actor: string, userId: string, reason: string | null, approval: JsonObject = {}) => ({
+const reactivatedEvent = (
+  actor: string,
+  userId: string,
+  reason: string | null,
+  passphraseChosenBy: string | null,
+  approval: JsonObject = {},
+) => ({
   actor,
   type: 'permission.granted' as const,
   subjects: [`user:${userId}`],
@@ -158,6 +164,8 @@ const reactivatedEvent = (actor: string, userId: string, reason: string | null, 
     scope: 'this-workstation',
     ...(reason === null ? {} : { reason }),
     reactivated: true,
+    // The person rule (decision 0161): whoever chose a new initial passphrase could act as the user.
+    ...(passphraseChosenBy === null ? {} : { passphraseChosenBy }),
     ...approval,
   },
 });
@@ -196,7 +204,7 @@ const reactivate = (
     });
   // A leftover slot is replaced, and put back if the entry does not commit (commitWithKeySlot).
   const { sequence } = commitWithKeySlot(workstation, prepared && { prepared, replacing: true }, (append) =>
-    append(reactivatedEvent(actorOf(session.user), target.id, reason)),
+    append(reactivatedEvent(actorOf(session.user), target.id, reason, prepared === null ? null : session.user.id)),
   );
   return {
     user: findUser(workstation.db, target.id)!,
@@ -217,7 +225,15 @@ export const applyReactivate: MetaApplier = (session, append, request) => {
       'conflict',
       `${target.id} has no key slot any more; reject and request with a passphrase`,
     );
-  append(reactivatedEvent(`user:${request.requestedBy}`, target.id, null, approvalFields(request, session.user)));
+  append(
+    reactivatedEvent(
+      `user:${request.requestedBy}`,
+      target.id,
+      null,
+      request.change.withKeySlot === true ? request.requestedBy : null,
+      approvalFields(request, session.user),
+    ),
+  );
 };
 
 export const setActive = (session: Session, input: SetActiveInput): SetActiveResult | Pending => {

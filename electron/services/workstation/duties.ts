@@ -37,23 +37,33 @@ export type MetaRequestView = {
 
 export type Pending = { readonly pending: MetaRequestView };
 
-/** The account and who requested its creation; unknown accounts (system actors) are their own person. */
+/** The account, who requested its creation and who chose its passphrase; unknown accounts are their own person. */
 export const accountOrigin = (workstation: Workstation, userId: string): AccountOrigin => {
   const row = workstation.db
-    .prepare<[string], { requested_by: string | null }>('SELECT requested_by FROM users WHERE id = ?')
+    .prepare<[string], { requested_by: string | null; passphrase_by: string | null }>(
+      'SELECT requested_by, passphrase_by FROM users WHERE id = ?',
+    )
     .get(userId);
-  return { id: userId, requestedBy: row?.requested_by ?? null };
+  return { id: userId, requestedBy: row?.requested_by ?? null, passphraseBy: row?.passphrase_by ?? null };
 };
 
-/** Every account that counts as the same person as `userId`: itself, its creator, and the accounts it had created. */
+/** Every account that counts as the same person as `userId` (samePerson, core/access/duties.ts). */
 export const tiedAccounts = (workstation: Workstation, userId: string): string[] => {
   const origin = accountOrigin(workstation, userId);
-  const created = workstation.db
-    .prepare<[string], string>('SELECT id FROM users WHERE requested_by = ? ORDER BY id')
+  const controlled = workstation.db
+    .prepare<[string, string], string>('SELECT id FROM users WHERE requested_by = ? OR passphrase_by = ? ORDER BY id')
     .pluck()
-    .all(userId);
-  return [...new Set([userId, ...(origin.requestedBy === null ? [] : [origin.requestedBy]), ...created])];
+    .all(userId, userId);
+  const controllers = [origin.requestedBy, origin.passphraseBy].filter((id): id is string => id !== null);
+  return [...new Set([userId, ...controllers, ...controlled])];
 };
+
+const tieOf = (account: AccountOrigin, other: string): string | null =>
+  account.requestedBy === other
+    ? `${account.id}'s account was created at ${other}'s request`
+    : account.passphraseBy === other
+      ? `${account.id}'s initial passphrase was chosen by ${other}`
+      : null;
 
 /** Why `checker` may not check what `makerId` did (null: they are two people). */
 export const personConflict = (workstation: Workstation, makerId: string, checker: User): string | null => {
@@ -61,9 +71,8 @@ export const personConflict = (workstation: Workstation, makerId: string, checke
   const maker = accountOrigin(workstation, makerId);
   const check = accountOrigin(workstation, checker.id);
   if (!samePerson(maker, check)) return null;
-  return maker.requestedBy === checker.id
-    ? `${makerId}'s account was created at ${checker.id}'s request: one person cannot make and check`
-    : `${checker.id}'s account was created at ${makerId}'s request: one person cannot make and check`;
+  const tie = tieOf(check, makerId) ?? tieOf(maker, checker.id);
+  return `${tie ?? `${checker.id} and ${makerId} are the same person`}: one person cannot make and check`;
 };
 
 const requireAdmin = (session: Session): void => {

@@ -184,6 +184,12 @@ export const projectEntry = (db: Database, entry: AuditEntry, sequence: number):
           entry.type === 'permission.granted' ? 1 : 0,
           text(payload.userId),
         );
+      // A new initial passphrase an admin chose (re-enrolment, reactivation): that admin could sign in as the user.
+      if (typeof payload.passphraseChosenBy === 'string')
+        statement(db, 'UPDATE users SET passphrase_by = ? WHERE id = ?').run(
+          payload.passphraseChosenBy,
+          text(payload.userId),
+        );
       return;
     case 'policy.published':
       // Publishing an earlier version again (a rollback) makes it the latest: one row per rule version.

@@ -9,7 +9,7 @@ import { openWorkstation } from '../../../electron/services/workstation/workstat
 import type { Session } from '../../../electron/services/workstation/workstation.ts';
 import { call, callError, entryCount } from '../../support/api.ts';
 import { examplesDir } from '../../support/examples.ts';
-import { addUser, createTestWorkstation, withoutApprovals } from '../../support/workstation.ts';
+import { createTestWorkstation, OTTO_PASSPHRASE, withoutApprovals } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';
 
 type Request = {
@@ -173,6 +173,72 @@ describe('meta-actions under a second approval', () => {
     ).toEqual(['UK', 'US-CA']);
   });
 
+  it('ties an account to the admin who chose its new initial passphrase (reactivation, re-enrolment)', () => {
+    const ws = withApprovals();
+    // Sue is otto's request, approved by ada: a second person for ada's decisions...
+    const created = call<Pending>(ws.otto!, 'users.create', newUser('sue', ['senior_officer']));
+    call(ws.admin, 'approvals.approve', { requestId: created.pending.id });
+    expect(call<{ awaitingMyApproval: number }>(signIn(ws, 'sue'), 'cases.counts', {})).toBeDefined();
+    // ...until ada deactivates her and has her reactivated under a passphrase ada chose (otto approves).
+    call(ws.admin, 'users.setActive', { userId: 'sue', active: false, reason: 'on long leave' });
+    const back = call<Pending>(ws.admin, 'users.setActive', {
+      userId: 'sue',
+      active: true,
+      reason: 'back from leave',
+      initialPassphrase: 'sue chosen by ada',
+    });
+    call(ws.otto!, 'approvals.approve', { requestId: back.pending.id });
+    const sue = openWorkstation({ path: ws.path, userId: 'sue', passphrase: 'sue chosen by ada' }, ws.deps);
+    open.push(sue);
+    call(ws.admin, 'leads.import', {
+      fileName: 'leads.jsonl',
+      format: 'jsonl',
+      content: fintechLeads,
+      mode: 'all',
+      sourceSystem: 'crm',
+    });
+    const pep = call<{ rows: { id: string; leadId: string }[] }>(ws.admin, 'cases.list', {
+      queue: 'enhanced_due_diligence',
+    }).rows.find((row) => row.leadId === 'L-PEP')!;
+    call(ws.admin, 'cases.claim', { caseId: pep.id });
+    call(ws.admin, 'cases.decide', {
+      caseId: pep.id,
+      disposition: 'clear_false_positive',
+      reason: 'different person: date of birth differs',
+    });
+    expect(callError(sue, 'cases.approve', { caseId: pep.id, reason: 'looks right to me' })).toMatchObject({
+      code: 'forbidden',
+      message: expect.stringContaining("sue's initial passphrase was chosen by ada"),
+    });
+    const db = ws.admin.workstation.db;
+    const live = projectionSnapshot(db);
+    rebuildProjections(db);
+    expect(projectionSnapshot(db)).toEqual(live);
+  });
+
+  it('ties a re-enrolled account to the admin who re-enrolled it', () => {
+    const ws = createTestWorkstation({ secondAdmin: true });
+    open.push(ws.admin);
+    // Otto is a founding admin: nobody's request. Ada rotates the key (otto's slot goes) and re-enrols him.
+    ws.otto!.workstation.close();
+    call(ws.admin, 'users.rotateDatabaseKey', {
+      passphrase: 'correct horse battery staple',
+      reason: 'yearly rotation',
+    });
+    call(ws.admin, 'users.reEnrol', {
+      userId: 'otto',
+      initialPassphrase: 'otto chosen by ada',
+      reason: 'after rotation',
+    });
+    const otto = openWorkstation({ path: ws.path, userId: 'otto', passphrase: 'otto chosen by ada' }, ws.deps);
+    open.push(otto);
+    const request = call<{ id: string }>(ws.admin, 'users.create', newUser('val', ['auditor']));
+    expect(request).toMatchObject({ id: 'val' });
+    expect(
+      ws.admin.workstation.db.prepare("SELECT requested_by, passphrase_by FROM users WHERE id = 'otto'").get(),
+    ).toEqual({ requested_by: null, passphrase_by: 'ada' });
+  });
+
   it('lets nobody grant themselves anything, with or without a second approval', () => {
     const ws = withApprovals();
     const before = entryCount(ws.admin);
@@ -276,26 +342,23 @@ describe('meta-actions under a second approval', () => {
 
   it('refuses to approve a pending user whose key slot wraps a key rotated away since', () => {
     const ws = withApprovals();
+    // abe: a third admin, otto's request (approved by ada): tied to otto, not to ada.
+    const abeRequest = call<Pending>(ws.otto!, 'users.create', newUser('abe', ['operations_admin']));
+    call(ws.admin, 'approvals.approve', { requestId: abeRequest.pending.id });
     const { pending } = call<Pending>(ws.admin, 'users.create', newUser('val', ['auditor']));
-    // A rotation needs the database to itself: otto signs out first.
-    ws.otto!.workstation.close();
-    open.splice(open.indexOf(ws.otto!), 1);
-    call(ws.admin, 'users.rotateDatabaseKey', {
-      passphrase: 'correct horse battery staple',
-      reason: 'yearly rotation',
-    });
-    call(ws.admin, 'users.reEnrol', {
-      userId: 'otto',
-      initialPassphrase: 'otto after rotation',
-      reason: 're-enrol after rotation',
-    });
-    const otto = openWorkstation({ path: ws.path, userId: 'otto', passphrase: 'otto after rotation' }, ws.deps);
+    // Otto rotates the key (everyone else signed out) and re-enrols abe, who approves ada's request.
+    for (const session of open.splice(0)) session.workstation.close();
+    const otto = openWorkstation({ path: ws.path, userId: 'otto', passphrase: OTTO_PASSPHRASE }, ws.deps);
     open.push(otto);
-    expect(callError(otto, 'approvals.approve', { requestId: pending.id })).toMatchObject({
+    call(otto, 'users.rotateDatabaseKey', { passphrase: OTTO_PASSPHRASE, reason: 'yearly rotation' });
+    call(otto, 'users.reEnrol', { userId: 'abe', initialPassphrase: 'abe after rotation', reason: 'after rotation' });
+    const abe = openWorkstation({ path: ws.path, userId: 'abe', passphrase: 'abe after rotation' }, ws.deps);
+    open.push(abe);
+    expect(callError(abe, 'approvals.approve', { requestId: pending.id })).toMatchObject({
       code: 'conflict',
       message: expect.stringContaining('the database key was rotated since the request'),
     });
-    expect(userIds(ws.admin)).not.toContain('val');
+    expect(userIds(otto)).not.toContain('val');
   });
 });
 

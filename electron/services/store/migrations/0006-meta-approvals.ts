@@ -8,6 +8,8 @@ export const migration0006MetaApprovals: Migration = {
   up: (db) => {
     db.exec(`
       ALTER TABLE users ADD COLUMN requested_by TEXT;
+      -- Who chose the account's current initial passphrase, when an admin re-enrolled or reactivated it with one.
+      ALTER TABLE users ADD COLUMN passphrase_by TEXT;
 
       -- Accounts created before this migration were created by their entry's actor (system:setup: nobody).
       UPDATE users SET requested_by = (
