@@ -81,7 +81,7 @@ describe('perimeter approvals', () => {
     expect(runCli(['approvals', 'list', ...db, '--user', 'otto'], { env: asOtto }).stdout.trim()).toBe('no requests');
     const all = runCli(['approvals', 'list', ...db, '--user', 'otto', '--all', '--json'], { env: asOtto });
     expect((JSON.parse(all.stdout) as unknown[]).length).toBe(2);
-  }, 60_000);
+  }, 240_000);
 
   it('initialises a workstation with a second operations admin who can sign in and approve', () => {
     const dir = mkdtempSync(join(tmpdir(), 'perimeter-init-second-'));
@@ -106,5 +106,5 @@ describe('perimeter approvals', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 240_000);
 });
