@@ -54,7 +54,12 @@ async function startBrowserDemo(reason) {
       ` from resources/demo/lists: ${demo.screeningCases} cases in the screening queue`,
   );
   if (demo.awaitingApproval !== null)
-    say(`  case ${demo.awaitingApproval} was decided by olga and awaits a second officer's approval (sam or ada)`);
+    say(
+      `  case ${demo.awaitingApproval} was decided by olga and awaits a second officer's approval (sam; not ada, who asked for olga's account)`,
+    );
+  say(
+    `  request ${demo.pendingRequest} (fiona's markets, asked by ada) awaits a second operations admin's approval (omar)`,
+  );
   say();
   say('Sign in as any of these users (passphrases are shown once; the demo is removed when you stop it, Ctrl+C):');
   const width = Math.max(...demo.users.map((user) => user.id.length));

@@ -5,6 +5,7 @@ import { LICENSING_API } from './licensing.ts';
 import { AuditEventTypeSchema } from '../audit/event-types.ts';
 import { UtcTime } from '../audit/fields.ts';
 import { NewPassphraseSchema } from '../access/passphrase.ts';
+import { MetaRequestSchema, PendingSchema } from './approvals.ts';
 
 const Id = z.string().trim().min(1).max(100);
 
@@ -484,15 +485,15 @@ export const API = {
       markets: z.array(z.string().min(1).max(64)).min(1),
       passphrase: NewPassphraseSchema,
     }),
-    response: UserSchema,
+    response: z.union([UserSchema, PendingSchema]),
   },
   'users.setRoles': {
     request: z.strictObject({ userId: Id, roles: z.array(RoleSchema).min(1), reason: Reason }),
-    response: UserSchema,
+    response: z.union([UserSchema, PendingSchema]),
   },
   'users.setMarkets': {
     request: z.strictObject({ userId: Id, markets: z.array(z.string().min(1).max(64)).min(1), reason: Reason }),
-    response: UserSchema,
+    response: z.union([UserSchema, PendingSchema]),
   },
   /** The signed-in user's own passphrase: re-wraps their key slot only (nothing else changes, nothing is re-encrypted). */
   'users.changeOwnPassphrase': {
@@ -557,15 +558,28 @@ export const API = {
       reason: Reason,
       initialPassphrase: NewPassphraseSchema.optional(),
     }),
-    response: z.strictObject({
-      user: UserSchema,
-      sequence: z.number().int().min(0),
-      releasedCases: z.array(z.string()),
-      keySlotChanged: z.boolean(),
-      keychainSlotRemoved: z.boolean(),
-      warnings: z.array(z.string()),
-    }),
+    response: z.union([
+      z.strictObject({
+        user: UserSchema,
+        sequence: z.number().int().min(0),
+        releasedCases: z.array(z.string()),
+        keySlotChanged: z.boolean(),
+        keychainSlotRemoved: z.boolean(),
+        warnings: z.array(z.string()),
+      }),
+      PendingSchema,
+    ]),
   },
+  // Meta-actions awaiting a second operations admin (decision 0161).
+  /** Pending requests (default) or every request, newest first, each saying whether the caller may approve it. */
+  'approvals.list': {
+    request: z.strictObject({ status: z.enum(['pending', 'all']).default('pending') }),
+    response: z.array(MetaRequestSchema),
+  },
+  /** Another person approves: the change is applied in the same transaction. */
+  'approvals.approve': { request: z.strictObject({ requestId: Id }), response: MetaRequestSchema },
+  /** Another admin rejects, or the requester withdraws; nothing is applied. */
+  'approvals.reject': { request: z.strictObject({ requestId: Id, reason: Reason }), response: MetaRequestSchema },
   'notifications.list': {
     request: z.strictObject({ limit: z.number().int().min(1).max(500).default(100) }),
     response: z.array(

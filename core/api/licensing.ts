@@ -1,6 +1,7 @@
 // The licensing map and policy publication in the api contract: the map as the screen shows it, the preview with its
 // validation issues or readable diff, and the publication. The methods themselves are listed in contract.ts.
 import * as z from 'zod';
+import { PendingSchema } from './approvals.ts';
 
 const Text = z.string();
 const Texts = z.array(z.string());
@@ -190,6 +191,7 @@ export const LICENSING_API = {
       activeRuleVersion: RuleVersion,
       reason: Reason,
     }),
-    response: PublicationSchema,
+    /** Pending when the active policy puts policy.publish under a second operations admin's approval. */
+    response: z.union([PublicationSchema, PendingSchema]),
   },
 } as const;

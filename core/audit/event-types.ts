@@ -1,6 +1,7 @@
 // The closed set of audit event types: each with its category, what it records, and the payload fields it requires.
 import * as z from 'zod';
 import { HashHex, KeyIdHex, PartyIdText, SequenceText, UtcTime } from './fields.ts';
+import { META_ACTIONS } from '../access/duties.ts';
 
 export const AUDIT_EVENT_TYPES = [
   'log.created',
@@ -33,6 +34,9 @@ export const AUDIT_EVENT_TYPES = [
   'erasure.refused',
   'erasure.override_requested',
   'erasure.override_approved',
+  'meta.requested',
+  'meta.approved',
+  'meta.rejected',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
@@ -167,6 +171,29 @@ export const EVENT_PAYLOAD_SCHEMAS = {
     erasableFrom: z.iso.date(),
   }),
   'erasure.override_approved': z.strictObject({ requestId: Text, requestedBy: Text }),
+  // Separation of duties for meta-actions (decision 0161): names and reasons go in the committed personal data.
+  'meta.requested': z.strictObject({
+    requestId: Text.describe('the request id, MR-<sequence of this entry>'),
+    action: z.enum(META_ACTIONS),
+    target: PartyIdText.describe('user:<id>, or policy:<rule version>'),
+    change: z
+      .record(z.string(), z.unknown())
+      .describe(
+        'what approval applies: user ids, roles, markets, withKeySlot; for policy.publish the rule version, label and bundle',
+      ),
+  }),
+  'meta.approved': z.strictObject({
+    requestId: Text,
+    action: z.enum(META_ACTIONS),
+    target: PartyIdText,
+    requestedBy: Text.describe('the user id of the requester (maker); the actor is the approver (checker)'),
+  }),
+  'meta.rejected': z.strictObject({
+    requestId: Text,
+    action: z.enum(META_ACTIONS),
+    target: PartyIdText,
+    requestedBy: Text,
+  }),
 } as const satisfies Record<AuditEventType, z.ZodType>;
 
 export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
@@ -227,7 +254,7 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'permission.granted': {
     category: 'administration',
     records:
-      "A permission granted. `workstation-sign-in` (re-enrolment, reactivation) makes the user active; `keychain-unlock` is one device's OS keychain sign-in.",
+      "A permission granted. `workstation-sign-in` (re-enrolment, reactivation) makes the user active, and `passphraseChosenBy` names the admin who chose a new initial passphrase (decision 0161); `keychain-unlock` is one device's OS keychain sign-in.",
     subjects: 'user:<id>',
   },
   'permission.revoked': {
@@ -316,6 +343,24 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       'A second senior officer approves an erasure override (maker ≠ checker); the subject.erased entry follows in the same transaction.',
     subjects: 'lead:<id>, user:<approver>',
+  },
+  'meta.requested': {
+    category: 'administration',
+    records:
+      "A meta-action the policy puts under a second operations admin's approval (`approvals.meta`) requested: `action`, `target` and the `change` approval would apply; nothing changes yet. The new user's name and the reason are committed personal data.",
+    subjects: 'meta:<request id>, user:<id> or policy:<rule version>',
+  },
+  'meta.approved': {
+    category: 'administration',
+    records:
+      'A second operations admin (the actor; never the requester nor an account tied to them) approved a requested meta-action; the change itself follows in the same transaction as its usual entry (user.created, user.role_changed, market.reassigned, permission.granted, policy.published) naming `requestId`, `requestedBy` and `approvedBy`.',
+    subjects: 'meta:<request id>, the target',
+  },
+  'meta.rejected': {
+    category: 'administration',
+    records:
+      'A requested meta-action rejected by another operations admin, or withdrawn by its requester (the actor); nothing is applied, and the reason is committed personal data.',
+    subjects: 'meta:<request id>, the target',
   },
 };
 

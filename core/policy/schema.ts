@@ -1,6 +1,7 @@
 // The policy bundle (the licensing map): its zod schema, from which the JSON Schema and the docs are generated.
 import * as z from 'zod';
 import { ConditionSchema } from './conditions.ts';
+import { META_ACTIONS } from '../access/duties.ts';
 
 export const POLICY_SCHEMA_ID = 'perimeter.policy/v1';
 
@@ -228,6 +229,16 @@ export const RetentionSchema = z
     path: ['basis'],
   });
 
+/**
+ * Meta-actions that need a second operations admin's approval (decision 0160). Optional with no default, so a bundle
+ * without the section keeps its content hash (rule version) and its meaning: no meta-action needs a second approval.
+ */
+export const ApprovalsPolicySchema = z.strictObject({
+  meta: z
+    .array(z.enum(META_ACTIONS))
+    .refine((actions) => new Set(actions).size === actions.length, 'each meta-action at most once'),
+});
+
 export const PolicyBundleSchema = z.strictObject({
   schema: z.literal(POLICY_SCHEMA_ID),
   name: Name,
@@ -262,6 +273,7 @@ export const PolicyBundleSchema = z.strictObject({
       { caseType: 'enhanced_due_diligence', minRisk: 'low' },
     ],
   }),
+  approvals: ApprovalsPolicySchema.optional(),
 });
 
 export type PolicyBundle = z.infer<typeof PolicyBundleSchema>;

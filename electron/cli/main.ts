@@ -11,6 +11,7 @@ import { registerAuditCommands } from './audit.ts';
 import { registerListsCommands } from './lists.ts';
 import { registerScreenCommand } from './screen.ts';
 import { registerWorkstationCommands } from './workstation.ts';
+import { registerApprovalsCommands } from './approvals.ts';
 import { registerServeCommand } from './serve.ts';
 
 const program = new Command('perimeter')
@@ -32,6 +33,7 @@ registerAuditCommands(program);
 registerListsCommands(program);
 registerScreenCommand(program);
 registerWorkstationCommands(program);
+registerApprovalsCommands(program);
 registerServeCommand(program);
 
 try {

@@ -11,6 +11,8 @@ import { setActive } from '../services/workstation/deactivation.ts';
 import { initialiseWorkstation, WorkstationError } from '../services/workstation/workstation.ts';
 import { denialOf, recordAccessDenied, requirePermission, throughTheDoor } from '../services/workstation/access.ts';
 import { signIn } from '../services/workstation/sign-in.ts';
+import { createUser } from '../services/workstation/users.ts';
+import { RoleSchema } from '../../core/api/contract.ts';
 import type { LeadScreener, Session } from '../services/workstation/workstation.ts';
 import { StoreError } from '../services/store/errors.ts';
 import { loadLeadScreener, screenedWithOf } from '../services/workstation/screener.ts';
@@ -48,6 +50,30 @@ const InitOptions = z.object({
   policy: z.string().min(1),
   logId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, '--log-id is 1 to 64 letters, digits, ".", "_" or "-"'),
   passphraseEnv: z.string().min(1),
+  secondAdmin: z
+    .string()
+    .regex(/^[a-z][a-z0-9._-]{1,40}$/, '--second-admin is lower-case letters, digits, ".", "_" or "-"')
+    .optional(),
+  secondAdminName: z.string().min(1).optional(),
+  secondAdminPassphraseEnv: z.string().min(1),
+});
+
+const UserId = z.string().regex(/^[a-z][a-z0-9._-]{1,40}$/, '--target is lower-case letters, digits, ".", "_" or "-"');
+const CreateUserOptions = z.object({
+  db: z.string().min(1),
+  user: z.string().min(1),
+  target: UserId,
+  name: z.string().trim().min(1).max(200),
+  roles: z
+    .string()
+    .transform((text) => text.split(',').map((role) => role.trim()))
+    .pipe(z.array(RoleSchema).min(1)),
+  markets: z
+    .string()
+    .transform((text) => text.split(',').map((market) => market.trim()))
+    .pipe(z.array(z.string().min(1).max(64)).min(1)),
+  passphraseEnv: z.string().min(1),
+  initialPassphraseEnv: z.string().min(1),
 });
 
 const ImportOptions = z.object({
@@ -82,10 +108,11 @@ const parseOptions = <T>(schema: z.ZodType<T>, raw: unknown): T => {
  * Signs the admin in (audited, decision 0132), runs one user-management command through the door (a refusal logged as
  * access.denied for `action`, decision 0130), prints its result as JSON and signs out.
  */
-const runAsAdmin = (
+export const runAsAdmin = (
   options: { readonly db: string; readonly user: string; readonly passphraseEnv: string },
   action: string,
   run: (session: Session) => unknown,
+  format: (result: unknown) => string = (result) => JSON.stringify(result),
 ): void => {
   const session = (() => {
     try {
@@ -99,7 +126,7 @@ const runAsAdmin = (
     }
   })();
   try {
-    process.stdout.write(`${JSON.stringify(throughTheDoor(session, action, () => run(session)))}\n`);
+    process.stdout.write(`${format(throughTheDoor(session, action, () => run(session)))}\n`);
   } catch (error) {
     storeFailure(error);
   } finally {
@@ -159,8 +186,31 @@ export const registerWorkstationCommands = (program: Command): void => {
     .requiredOption('--policy <file>', 'the policy bundle to publish')
     .option('--log-id <id>', 'the audit log id of this device', 'workstation-1')
     .option('--passphrase-env <name>', 'environment variable holding the passphrase', 'PERIMETER_PASSPHRASE')
+    .option(
+      '--second-admin <id>',
+      'a second operations admin, so meta-actions the policy puts under a second approval can be approved (decision 0160)',
+    )
+    .option('--second-admin-name <name>', "the second admin's name")
+    .option(
+      '--second-admin-passphrase-env <name>',
+      "environment variable holding the second admin's passphrase",
+      'PERIMETER_SECOND_ADMIN_PASSPHRASE',
+    )
     .action(async (raw: unknown) => {
       const options = parseOptions(InitOptions, raw);
+      if (options.secondAdmin !== undefined && options.secondAdminName === undefined)
+        throw new CliError('option --second-admin-name: required with --second-admin', EXIT_UNUSABLE);
+      const secondAdmin =
+        options.secondAdmin === undefined
+          ? undefined
+          : {
+              id: options.secondAdmin,
+              name: options.secondAdminName!,
+              passphrase: checkNewPassphrase(
+                passphrase(options.secondAdminPassphraseEnv),
+                options.secondAdminPassphraseEnv,
+              ),
+            };
       // The policy is checked first, as `policy check` does (file, line and path of each problem), before anything is
       // created.
       const policy = await loadPolicyFile(options.policy);
@@ -180,6 +230,7 @@ export const registerWorkstationCommands = (program: Command): void => {
               name: options.name,
               passphrase: checkNewPassphrase(passphrase(options.passphraseEnv), options.passphraseEnv),
             },
+            secondAdmin,
             policyText,
           },
           cliWorkstationDeps(),
@@ -187,7 +238,7 @@ export const registerWorkstationCommands = (program: Command): void => {
         const version = session.workstation.policy().loaded.version;
         session.workstation.close();
         process.stdout.write(
-          `created ${options.db} (key slots in ${options.db}.keys.json); user ${options.user}; policy ${version}\n`,
+          `created ${options.db} (key slots in ${options.db}.keys.json); user ${options.user}${secondAdmin ? ` and second admin ${secondAdmin.id}` : ''}; policy ${version}\n`,
         );
       } catch (error) {
         storeFailure(error);
@@ -208,6 +259,40 @@ export const registerWorkstationCommands = (program: Command): void => {
       const secret = passphrase(options.passphraseEnv);
       runAsAdmin(options, 'workstation rotate-key', (session) =>
         rotateDatabaseKey(session, { passphrase: secret, reason: options.reason }),
+      );
+    });
+
+  workstation
+    .command('create-user')
+    .description(
+      "add a user, or request it where the policy puts user.create under a second operations admin's approval (then `perimeter approvals approve`)",
+    )
+    .requiredOption('--db <file>', 'the workstation database')
+    .requiredOption('--user <id>', 'the operations admin who adds (or requests) the user')
+    .requiredOption('--target <id>', 'the new user id')
+    .requiredOption('--name <name>', "the new user's name")
+    .requiredOption(
+      '--roles <list>',
+      'comma-separated roles: compliance_officer, senior_officer, operations_admin, auditor, field_rep',
+    )
+    .requiredOption('--markets <list>', 'comma-separated markets, groups or jurisdictions of the policy, or *')
+    .option('--passphrase-env <name>', "environment variable holding the admin's passphrase", 'PERIMETER_PASSPHRASE')
+    .option(
+      '--initial-passphrase-env <name>',
+      "environment variable holding the new user's initial passphrase",
+      'PERIMETER_INITIAL_PASSPHRASE',
+    )
+    .action((raw: unknown) => {
+      const options = parseOptions(CreateUserOptions, raw);
+      const initial = checkNewPassphrase(passphrase(options.initialPassphraseEnv), options.initialPassphraseEnv);
+      runAsAdmin(options, 'workstation create-user', (session) =>
+        createUser(session, {
+          id: options.target,
+          name: options.name,
+          roles: options.roles,
+          markets: options.markets,
+          passphrase: initial,
+        }),
       );
     });
 

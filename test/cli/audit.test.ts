@@ -7,6 +7,7 @@ import { unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signCheckpoint } from '../../core/audit/checkpoint.ts';
 import { nodeSha256 } from '../../electron/services/audit/node-sha256.ts';
+import { withoutApprovals } from '../support/policy-text.ts';
 import { createUser } from '../../electron/services/workstation/users.ts';
 import { initialiseWorkstation } from '../../electron/services/workstation/workstation.ts';
 import { call } from '../support/api.ts';
@@ -33,7 +34,7 @@ beforeAll(() => {
       path: db,
       logId: 'device-7',
       admin: { id: 'ada', name: 'Ada Admin', passphrase },
-      policyText: readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8'),
+      policyText: withoutApprovals(readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8')),
     },
     { now: () => new Date(), scryptCost: TEST_SCRYPT },
   );

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { projectionSnapshot } from '../../electron/services/workstation/rebuild.ts';
 import { setActive } from '../../electron/services/workstation/deactivation.ts';
 import { doorSidecarPath } from '../../electron/services/workstation/sign-in.ts';
+import { withoutApprovals } from '../support/policy-text.ts';
 import { createUser } from '../../electron/services/workstation/users.ts';
 import { initialiseWorkstation, openWorkstation } from '../../electron/services/workstation/workstation.ts';
 import type { Role } from '../../core/access/roles.ts';
@@ -74,7 +75,7 @@ beforeAll(() => {
       path: db,
       logId: 'door-device',
       admin: { id: 'ada', name: 'Ada Admin', passphrase },
-      policyText: readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8'),
+      policyText: withoutApprovals(readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8')),
     },
     deps,
   );

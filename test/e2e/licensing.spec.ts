@@ -9,10 +9,12 @@ import type { Page } from '@playwright/test';
 import { apiFromPage, expectAccessible, signIn, snap } from './support/app.ts';
 import { examplesDir } from '../support/examples.ts';
 import { useFreshWorkstation } from './support/host-process.ts';
+import { withoutApprovals } from '../support/policy-text.ts';
 
 useFreshWorkstation();
 
-const fintechText = readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8');
+// The e2e workstation's active policy: the example without its approvals section (test/support/workstation.ts).
+const fintechText = withoutApprovals(readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8'));
 
 const replaceOnce = (text: string, from: string, to: string): string => {
   if (text.split(from).length !== 2) throw new Error(`"${from}" must occur exactly once in the fintech policy`);

@@ -28,7 +28,11 @@ export type DemoUser = {
   readonly purpose: string;
 };
 
-/** The first user is the workstation's first (operations admin and senior officer, every market). */
+/**
+ * The first user is the workstation's first (operations admin and senior officer, every market) and the second its
+ * second operations admin, both created at initialisation; ada requests the others and omar approves them (decision
+ * 0160), so the people ada asked for are never second eyes on ada's decisions, nor she on theirs (decision 0161).
+ */
 export const DEMO_USERS: readonly DemoUser[] = [
   {
     id: 'ada',
@@ -36,6 +40,13 @@ export const DEMO_USERS: readonly DemoUser[] = [
     roles: ['operations_admin', 'senior_officer'],
     markets: ['*'],
     purpose: 'operations admin: users, licensing map, key rotation',
+  },
+  {
+    id: 'omar',
+    name: 'Omar Haddad',
+    roles: ['operations_admin'],
+    markets: ['*'],
+    purpose: "second operations admin: approves ada's user and policy changes",
   },
   {
     id: 'olga',
@@ -99,8 +110,10 @@ export type DemoWorkstation = {
   readonly casesOpened: number;
   /** Cases in the screening queue: leads whose parties matched a listed entry. */
   readonly screeningCases: number;
-  /** The case left awaiting a second officer's approval (olga decided it; sam or ada may approve). */
+  /** The case left awaiting a second officer's approval (olga decided it; sam may approve, not ada who asked for olga). */
   readonly awaitingApproval: string | null;
+  /** A meta-action ada requested, awaiting omar's approval (fiona's markets widened). */
+  readonly pendingRequest: string;
 };
 
 export const DEMO_SEED = 20261207;
@@ -145,7 +158,7 @@ export const buildDemoWorkstation = async (options: DemoOptions): Promise<DemoWo
 
   const passphraseFor = options.passphraseFor ?? (() => randomBytes(15).toString('base64url'));
   const users = DEMO_USERS.map((user) => ({ ...user, passphrase: passphraseFor(user.id) }));
-  const [first, ...others] = users;
+  const [first, second, ...others] = users;
   const dbPath = join(options.dir, 'workstation.db');
   // The demo's week: the workstation is set up seven days before now and the leads arrive a day at a time, so queues
   // age, SLAs run out and the dashboard has a history; the last step (olga's decision) is an hour ago.
@@ -159,6 +172,7 @@ export const buildDemoWorkstation = async (options: DemoOptions): Promise<DemoWo
       path: dbPath,
       logId: `demo-${randomBytes(4).toString('hex')}`,
       admin: { id: first!.id, name: first!.name, passphrase: first!.passphrase },
+      secondAdmin: { id: second!.id, name: second!.name, passphrase: second!.passphrase },
       policyText,
     },
     deps,
@@ -166,16 +180,27 @@ export const buildDemoWorkstation = async (options: DemoOptions): Promise<DemoWo
   );
   const sessions: Session[] = [admin];
   try {
+    // Ada requests each user and omar approves (the example policy puts user.create under a second approval).
+    const approver = openWorkstationWithKey({ path: dbPath, userId: second!.id, key: admin.workstation.key() }, deps);
+    sessions.push(approver);
+    const applied = (reply: unknown, what: string): void => {
+      const pending = (reply as { pending?: { id: string } }).pending;
+      if (pending)
+        expectOk(handleApiCall(approver, 'approvals.approve', { requestId: pending.id }), `approving ${what}`);
+    };
     for (const user of others)
-      expectOk(
-        handleApiCall(admin, 'users.create', {
-          id: user.id,
-          name: user.name,
-          roles: user.roles,
-          markets: user.markets,
-          passphrase: user.passphrase,
-        }),
-        `creating user ${user.id}`,
+      applied(
+        expectOk(
+          handleApiCall(admin, 'users.create', {
+            id: user.id,
+            name: user.name,
+            roles: user.roles,
+            markets: user.markets,
+            passphrase: user.passphrase,
+          }),
+          `creating user ${user.id}`,
+        ),
+        `user ${user.id}`,
       );
 
     const generated = generateDemoLeads({
@@ -222,6 +247,16 @@ export const buildDemoWorkstation = async (options: DemoOptions): Promise<DemoWo
     const olga = openWorkstationWithKey({ path: dbPath, userId: 'olga', key: admin.workstation.key() }, deps);
     sessions.push(olga);
     const awaitingApproval = leaveOneForFourEyes(olga);
+    // And one meta-action left for omar's "awaiting my approval": fiona is to cover the EU too.
+    const request = expectOk(
+      handleApiCall(admin, 'users.setMarkets', {
+        userId: 'fiona',
+        markets: ['UK', 'EU-Passported'],
+        reason: 'Fiona joins the EU field team next week (demo)',
+      }),
+      "requesting fiona's markets",
+    ) as { pending?: { id: string } };
+    if (!request.pending) throw new Error("fiona's market change should await a second admin's approval");
     return {
       dbPath,
       listsDir,
@@ -232,6 +267,7 @@ export const buildDemoWorkstation = async (options: DemoOptions): Promise<DemoWo
       casesOpened,
       screeningCases: screeningQueue.total,
       awaitingApproval,
+      pendingRequest: request.pending.id,
     };
   } finally {
     for (const session of sessions) session.workstation.close();

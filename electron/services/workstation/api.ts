@@ -21,6 +21,8 @@ import { currentPolicy, previewPolicy, publishPolicy } from './policy-admin.ts';
 import { decideMany } from './bulk.ts';
 import { screeningHits } from './screening-hits.ts';
 import { approveErasureOverride, eraseLead, erasureStatus, retentionReport, runRetention } from './erasure.ts';
+import { approveRequest, listApprovals, rejectRequest } from './approvals.ts';
+import type { Pending } from './duties.ts';
 import { deleteView, listViews, saveView } from './views.ts';
 import { refreshSession, WorkstationError } from './workstation.ts';
 import { denialOf, recordAccessDenied } from './access.ts';
@@ -96,9 +98,10 @@ const handlers: Handlers = {
   'cases.screeningHits': (session, request) => screeningHits(session, request.caseId),
   'users.list': (session) =>
     listUsers(session).map((user) => ({ ...user, roles: [...user.roles], markets: [...user.markets] })),
-  'users.create': (session, request) => copyUser(createUser(session, request)),
-  'users.setRoles': (session, request) => copyUser(setRoles(session, request)),
-  'users.setMarkets': (session, request) => copyUser(setMarkets(session, request)),
+  // Applied at once, or pending a second operations admin's approval where the policy says so (decision 0161).
+  'users.create': (session, request) => copyOrPending(createUser(session, request)),
+  'users.setRoles': (session, request) => copyOrPending(setRoles(session, request)),
+  'users.setMarkets': (session, request) => copyOrPending(setMarkets(session, request)),
   'users.changeOwnPassphrase': (session, request) => changeOwnPassphrase(session, request.current, request.next),
   // Database key rotation and re-enrolment (decision 0037).
   'users.keySlots': (session) => keySlotStatus(session),
@@ -108,8 +111,11 @@ const handlers: Handlers = {
   'users.claimedCases': (session, request) => claimedCases(session, request.userId),
   'users.setActive': (session, request) => {
     const result = setActive(session, request);
-    return { ...result, user: copyUser(result.user) };
+    return 'pending' in result ? result : { ...result, user: copyUser(result.user) };
   },
+  'approvals.list': (session, request) => listApprovals(session, request),
+  'approvals.approve': (session, request) => approveRequest(session, request.requestId),
+  'approvals.reject': (session, request) => rejectRequest(session, request.requestId, request.reason),
   'notifications.list': (session, request) => listNotifications(session, request.limit),
   // Audit viewer, exports and dashboard.
   'audit.list': (session, request) => listAuditEntries(session, request),
@@ -127,6 +133,7 @@ const handlers: Handlers = {
 };
 
 const copyUser = (user: Session['user']) => ({ ...user, roles: [...user.roles], markets: [...user.markets] });
+const copyOrPending = (result: Session['user'] | Pending) => ('pending' in result ? result : copyUser(result));
 const rowOf = (session: Session, caseId: string) => caseDetail(session, caseId).case;
 
 const errorEnvelope = (error: unknown): ApiEnvelope<never> => {

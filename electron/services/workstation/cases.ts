@@ -14,6 +14,7 @@ import { hitsDecided, hitsForQueue, isScreeningCase, sameHit } from '../../../co
 import type { HitId } from '../../../core/screening/case-hits.ts';
 import { statement } from '../store/statements.ts';
 import { leadFromStore, reroutePaths } from './intake.ts';
+import { personConflict } from './duties.ts';
 import { actorOf, commit, WorkstationError } from './workstation.ts';
 import type { Appender, Session } from './workstation.ts';
 
@@ -308,8 +309,16 @@ export const decide = (session: Session, caseId: string, input: DecideInput): Ca
   });
 };
 
+/** Maker ≠ checker by person (decision 0161): an account tied to the maker's cannot check their decision. */
+const refuseTiedChecker = (session: Session, kase: Case): void => {
+  if (kase.status !== 'awaiting_approval' || kase.maker === null || kase.maker.userId === session.user.id) return;
+  const conflict = personConflict(session.workstation, kase.maker.userId, session.user);
+  if (conflict !== null) throw new WorkstationError('forbidden', `case ${kase.id}: ${conflict}`);
+};
+
 export const approve = (session: Session, caseId: string, reason: string): Case => {
   const kase = loadVisibleCase(session, caseId, 'case.approve');
+  refuseTiedChecker(session, kase);
   const approved = unwrap(approveCase(kase, session.user, reason, now(session)));
   return record(session, approved, 'case.approved', {
     decision: approved.resolution ?? 'approved',
@@ -320,6 +329,7 @@ export const approve = (session: Session, caseId: string, reason: string): Case 
 
 export const returnForRework = (session: Session, caseId: string, reason: string): Case => {
   const kase = loadVisibleCase(session, caseId, 'case.approve');
+  refuseTiedChecker(session, kase);
   const returned = unwrap(returnCase(kase, session.user, reason, now(session)));
   return record(session, returned, 'case.approved', {
     decision: kase.maker?.disposition ?? 'returned',

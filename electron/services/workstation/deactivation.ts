@@ -9,6 +9,9 @@ import { releaseClaimsOf } from './cases.ts';
 import { SIGN_IN_PERMISSION } from './key-rotation.ts';
 import { actorOf, commit, commitWithKeySlot, findUser, userFromRow, WorkstationError } from './workstation.ts';
 import type { Session } from './workstation.ts';
+import type { JsonObject } from '../../../core/audit/entry.ts';
+import { approvalFields, refuseSelfGrant, requestMetaAction, requiresSecondApproval } from './duties.ts';
+import type { MetaApplier, Pending } from './duties.ts';
 
 const requireAdmin = (session: Session): void => {
   if (!hasPermission(session.user, 'user.manage'))
@@ -145,13 +148,36 @@ const deactivate = (session: Session, target: User, reason: string): SetActiveRe
  * cannot be written rolls the entry back). A slot left over from an interrupted deactivation is replaced when a
  * passphrase is given, so the leaver's old passphrase does not come back with them.
  */
+const reactivatedEvent = (
+  actor: string,
+  userId: string,
+  reason: string | null,
+  passphraseChosenBy: string | null,
+  approval: JsonObject = {},
+) => ({
+  actor,
+  type: 'permission.granted' as const,
+  subjects: [`user:${userId}`],
+  payload: {
+    userId,
+    permission: SIGN_IN_PERMISSION,
+    scope: 'this-workstation',
+    ...(reason === null ? {} : { reason }),
+    reactivated: true,
+    // The person rule (decision 0161): whoever chose a new initial passphrase could act as the user.
+    ...(passphraseChosenBy === null ? {} : { passphraseChosenBy }),
+    ...approval,
+  },
+});
+
 const reactivate = (
   session: Session,
   target: User,
   reason: string,
   initialPassphrase: string | undefined,
-): SetActiveResult => {
+): SetActiveResult | Pending => {
   const { workstation } = session;
+  refuseSelfGrant(session, target.id, 'reactivates');
   if (target.active) throw new WorkstationError('conflict', `${target.id} is active already`);
   const hasSlot = keySlotUsers(workstation.path).includes(target.id);
   if (!hasSlot && initialPassphrase === undefined)
@@ -168,20 +194,17 @@ const reactivate = (
           { user: target.id, passphrase: initialPassphrase },
           workstation.deps.scryptCost ?? DEFAULT_SCRYPT_COST,
         );
+  if (requiresSecondApproval(session, 'user.reactivate'))
+    return requestMetaAction(session, {
+      action: 'user.reactivate',
+      target: `user:${target.id}`,
+      change: { userId: target.id, withKeySlot: prepared !== null },
+      personal: { reason },
+      slot: prepared,
+    });
   // A leftover slot is replaced, and put back if the entry does not commit (commitWithKeySlot).
   const { sequence } = commitWithKeySlot(workstation, prepared && { prepared, replacing: true }, (append) =>
-    append({
-      actor: actorOf(session.user),
-      type: 'permission.granted',
-      subjects: [`user:${target.id}`],
-      payload: {
-        userId: target.id,
-        permission: SIGN_IN_PERMISSION,
-        scope: 'this-workstation',
-        reason,
-        reactivated: true,
-      },
-    }),
+    append(reactivatedEvent(actorOf(session.user), target.id, reason, prepared === null ? null : session.user.id)),
   );
   return {
     user: findUser(workstation.db, target.id)!,
@@ -193,7 +216,27 @@ const reactivate = (
   };
 };
 
-export const setActive = (session: Session, input: SetActiveInput): SetActiveResult => {
+/** Applies an approved user.reactivate (its key slot, if any, is installed by the approval's transaction). */
+export const applyReactivate: MetaApplier = (session, append, request) => {
+  const target = targetOf(session, String(request.change.userId));
+  if (target.active) throw new WorkstationError('conflict', `${target.id} is active already`);
+  if (request.change.withKeySlot !== true && !keySlotUsers(session.workstation.path).includes(target.id))
+    throw new WorkstationError(
+      'conflict',
+      `${target.id} has no key slot any more; reject and request with a passphrase`,
+    );
+  append(
+    reactivatedEvent(
+      `user:${request.requestedBy}`,
+      target.id,
+      null,
+      request.change.withKeySlot === true ? request.requestedBy : null,
+      approvalFields(request, session.user),
+    ),
+  );
+};
+
+export const setActive = (session: Session, input: SetActiveInput): SetActiveResult | Pending => {
   requireAdmin(session);
   const target = targetOf(session, input.userId);
   if (input.active) return reactivate(session, target, input.reason, input.initialPassphrase);

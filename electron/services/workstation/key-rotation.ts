@@ -193,6 +193,8 @@ export const reEnrol = (
         permission: SIGN_IN_PERMISSION,
         scope: 'this-workstation',
         reason: input.reason,
+        // The person rule (decision 0161): whoever chose the passphrase could act as the user.
+        passphraseChosenBy: session.user.id,
       },
     }),
   );

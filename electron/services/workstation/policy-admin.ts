@@ -5,12 +5,15 @@ import type { ApiResponse } from '../../../core/api/contract.ts';
 import { diffCounts, diffPolicies } from '../../../core/policy/diff.ts';
 import { licensingMapOf, marketScope } from '../../../core/policy/licensing-map.ts';
 import { parsePolicyText } from '../../../core/policy/parse.ts';
-import type { LocatedPolicyIssue } from '../../../core/policy/parse.ts';
+import type { LoadedPolicy, LocatedPolicyIssue } from '../../../core/policy/parse.ts';
+import type { JsonObject } from '../../../core/audit/entry.ts';
+import { approvalFields, requestMetaAction, requiresSecondApproval } from './duties.ts';
+import type { MetaApplier, Pending } from './duties.ts';
 import { nodeSha256 } from '../audit/node-sha256.ts';
 import { actorOf, commit, WorkstationError } from './workstation.ts';
 import type { Session } from './workstation.ts';
 
-type Publication = ApiResponse<'policy.publish'>;
+type Publication = Exclude<ApiResponse<'policy.publish'>, { pending: unknown }>;
 
 const HISTORY = 20;
 
@@ -120,7 +123,7 @@ export type PublishRequest = {
  * the one the preview compared against, and it must differ from it. One policy.published entry records who, why, the
  * previous version and the bundle itself; routing uses the new version from the next decision on.
  */
-export const publishPolicy = (session: Session, request: PublishRequest): Publication => {
+export const publishPolicy = (session: Session, request: PublishRequest): Publication | Pending => {
   mustPublish(session);
   const parsed = parsePolicyText(request.text, nodeSha256);
   if (!parsed.ok)
@@ -138,32 +141,37 @@ export const publishPolicy = (session: Session, request: PublishRequest): Public
       `${request.fileName} is rule version ${candidate.version}, not the ${request.ruleVersion} that was previewed: preview it again`,
     );
   const { user, workstation } = session;
+  if (requiresSecondApproval(session, 'policy.publish')) {
+    const active = workstation.policy().loaded;
+    problemWithActive(active, request.activeRuleVersion, candidate.version);
+    return requestMetaAction(session, {
+      action: 'policy.publish',
+      target: `policy:${candidate.version}`,
+      change: {
+        ruleVersion: candidate.version,
+        label: candidate.policy.version,
+        previousRuleVersion: active.version,
+        previousLabel: active.policy.version,
+        fileName: request.fileName,
+        changes: diffCounts(diffPolicies(active.policy, candidate.policy)),
+        bundle: request.text,
+      },
+      personal: { reason: request.reason },
+    });
+  }
   return commit(workstation, (append) => {
     // Checked inside the transaction, so two publishers cannot both pass against the same active version.
     const active = workstation.policy().loaded;
-    if (active.version !== request.activeRuleVersion)
-      throw new WorkstationError(
-        'conflict',
-        `the active policy changed since the preview (it is now ${active.policy.version}, ${active.version}): preview again`,
-      );
-    if (candidate.version === active.version)
-      throw new WorkstationError('conflict', `${candidate.version} is already the active policy`);
-    const diff = diffPolicies(active.policy, candidate.policy);
-    const appended = append({
-      actor: actorOf(user),
-      type: 'policy.published',
-      subjects: [`policy:${candidate.version}`],
-      payload: {
-        ruleVersion: candidate.version,
-        label: candidate.policy.version,
-        bundle: request.text,
-        previousRuleVersion: active.version,
-        previousLabel: active.policy.version,
-        reason: request.reason,
-        fileName: request.fileName,
-        changes: diffCounts(diff),
-      },
-    });
+    problemWithActive(active, request.activeRuleVersion, candidate.version);
+    const appended = append(
+      publishedEvent(
+        actorOf(user),
+        { text: request.text, fileName: request.fileName },
+        candidate,
+        active,
+        request.reason,
+      ),
+    );
     return {
       ruleVersion: candidate.version,
       label: candidate.policy.version,
@@ -174,4 +182,62 @@ export const publishPolicy = (session: Session, request: PublishRequest): Public
       sequence: appended.sequence,
     };
   });
+};
+
+const problemWithActive = (active: LoadedPolicy, previewedAgainst: string, candidateVersion: string): void => {
+  if (active.version !== previewedAgainst)
+    throw new WorkstationError(
+      'conflict',
+      `the active policy changed since the preview (it is now ${active.policy.version}, ${active.version}): preview again`,
+    );
+  if (candidateVersion === active.version)
+    throw new WorkstationError('conflict', `${candidateVersion} is already the active policy`);
+};
+
+const publishedEvent = (
+  actor: string,
+  file: { readonly text: string; readonly fileName: string },
+  candidate: LoadedPolicy,
+  active: LoadedPolicy,
+  reason: string | null,
+  approval: JsonObject = {},
+) => ({
+  actor,
+  type: 'policy.published' as const,
+  subjects: [`policy:${candidate.version}`],
+  payload: {
+    ruleVersion: candidate.version,
+    label: candidate.policy.version,
+    bundle: file.text,
+    previousRuleVersion: active.version,
+    previousLabel: active.policy.version,
+    ...(reason === null ? {} : { reason }),
+    fileName: file.fileName,
+    changes: diffCounts(diffPolicies(active.policy, candidate.policy)),
+    ...approval,
+  },
+});
+
+/**
+ * Applies an approved policy.publish: the bundle in the request must still be a valid policy of the requested rule
+ * version, and the active policy the one the request was made against.
+ */
+export const applyPolicyPublish: MetaApplier = (session, append, request) => {
+  const text = String(request.change.bundle);
+  const parsed = parsePolicyText(text, nodeSha256);
+  if (!parsed.ok || parsed.value.version !== request.change.ruleVersion)
+    throw new WorkstationError('conflict', `${request.id}: the requested bundle no longer validates; reject it`);
+  const active = session.workstation.policy().loaded;
+  problemWithActive(active, String(request.change.previousRuleVersion), parsed.value.version);
+  append(
+    publishedEvent(
+      `user:${request.requestedBy}`,
+      { text, fileName: String(request.change.fileName) },
+      parsed.value,
+      active,
+      // The reason stays in the request's committed personal data, never copied into a hashed entry.
+      null,
+      approvalFields(request, session.user),
+    ),
+  );
 };

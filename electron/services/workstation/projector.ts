@@ -111,16 +111,59 @@ const applyCaseState = (db: Database, payload: Payload): void => {
   moveCount(db, current.type, current.jurisdiction, current.status, text(state.status));
 };
 
+/** Who requested an account's creation (the person rule, decision 0161): named by an approved request, else the actor. */
+const requesterOf = (entry: AuditEntry): string | null => {
+  const named = text((entry.payload as Payload).requestedBy);
+  if (named !== null) return named;
+  return entry.actor.startsWith('user:') ? entry.actor.slice('user:'.length) : null;
+};
+
+/** A meta-action request is pending: nothing else changes until a second admin approves it. */
+const projectMetaRequested = (db: Database, entry: AuditEntry, sequence: number): void => {
+  const payload = entry.payload as Payload;
+  statement(
+    db,
+    `INSERT INTO meta_requests (id, action, target, change, requested_by, requested_at, requested_seq, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')`,
+  ).run(
+    text(payload.requestId),
+    text(payload.action),
+    text(payload.target),
+    canonicalJson(payload.change),
+    entry.actor.slice('user:'.length),
+    entry.time,
+    sequence,
+  );
+};
+
+/** Approved or rejected; an approval's change is the entry that follows it, projected on its own. */
+const projectMetaDecided = (db: Database, entry: AuditEntry, sequence: number): void => {
+  statement(
+    db,
+    "UPDATE meta_requests SET status = ?, decided_by = ?, decided_at = ?, decided_seq = ? WHERE id = ? AND status = 'pending'",
+  ).run(
+    entry.type === 'meta.approved' ? 'approved' : 'rejected',
+    entry.actor.slice('user:'.length),
+    entry.time,
+    sequence,
+    text((entry.payload as Payload).requestId),
+  );
+};
+
 export const projectEntry = (db: Database, entry: AuditEntry, sequence: number): void => {
   const payload = entry.payload as Payload;
   switch (entry.type) {
     case 'user.created':
-      statement(db, 'INSERT INTO users (id, name, roles, markets, active, created_seq) VALUES (?, ?, ?, ?, 1, ?)').run(
+      statement(
+        db,
+        'INSERT INTO users (id, name, roles, markets, active, created_seq, requested_by) VALUES (?, ?, ?, ?, 1, ?, ?)',
+      ).run(
         text(payload.userId),
         text(payload.name),
         canonicalJson(payload.roles),
         canonicalJson(payload.markets),
         sequence,
+        requesterOf(entry),
       );
       return;
     case 'user.role_changed':
@@ -139,6 +182,12 @@ export const projectEntry = (db: Database, entry: AuditEntry, sequence: number):
       if (payload.permission === 'workstation-sign-in')
         statement(db, 'UPDATE users SET active = ? WHERE id = ?').run(
           entry.type === 'permission.granted' ? 1 : 0,
+          text(payload.userId),
+        );
+      // A new initial passphrase an admin chose (re-enrolment, reactivation): that admin could sign in as the user.
+      if (typeof payload.passphraseChosenBy === 'string')
+        statement(db, 'UPDATE users SET passphrase_by = ? WHERE id = ?').run(
+          payload.passphraseChosenBy,
           text(payload.userId),
         );
       return;
@@ -288,6 +337,13 @@ export const projectEntry = (db: Database, entry: AuditEntry, sequence: number):
       return;
     case 'retention.purged':
       projectRetentionPurged(db, payload);
+      return;
+    case 'meta.requested':
+      projectMetaRequested(db, entry, sequence);
+      return;
+    case 'meta.approved':
+    case 'meta.rejected':
+      projectMetaDecided(db, entry, sequence);
       return;
     default:
       // Reads, exports, key rotation, list imports and sync change no projection.

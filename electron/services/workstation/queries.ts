@@ -11,6 +11,7 @@ import type { TraceNames } from '../../../core/routing/trace-names.ts';
 import { nodeSha256 } from '../audit/node-sha256.ts';
 import { loadVisibleCase } from './cases.ts';
 import { WorkstationError } from './workstation.ts';
+import { tiedAccounts } from './duties.ts';
 import { statement } from '../store/statements.ts';
 import type { Session } from './workstation.ts';
 
@@ -176,8 +177,10 @@ export const listCases = (
     params.push(...statuses);
   }
   if (query.awaitingMyApproval) {
-    where.push('maker_id IS NOT ?');
-    params.push(user.id);
+    // Not mine, nor made by an account tied to mine (the person rule, decision 0161).
+    const tied = tiedAccounts(session.workstation, user.id);
+    where.push(`maker_id NOT IN (${tied.map(() => '?').join(',')})`);
+    params.push(...tied);
   }
   if (query.overdueOnly) {
     where.push('sla_due_at < ?');
@@ -267,14 +270,16 @@ export const caseCounts = (
       ).get(queue, today, now, ...scope.params)?.n ?? 0;
     overdue.set(queue, (overdue.get(queue) ?? 0) + dueToday);
   }
-  // Awaiting my approval = every decision awaiting a checker in scope, less the ones I made (a short index range).
+  // Awaiting my approval = every decision awaiting a checker in scope, less the ones I made or an account tied to mine
+  // made (the person rule, decision 0161; a short index range per account).
   const awaitingInScope = [...counted.values()].reduce((sum, entry) => sum + entry.awaiting, 0);
+  const tied = tiedAccounts(workstation, user.id);
   const awaitingMine = hasPermission(user, 'case.approve')
     ? awaitingInScope -
       (statement<string[], { n: number }>(
         db,
-        `SELECT count(*) AS n FROM cases INDEXED BY cases_awaiting_by_maker WHERE status = 'awaiting_approval' AND maker_id = ? AND ${scope.sql}`,
-      ).get(user.id, ...scope.params)?.n ?? 0)
+        `SELECT count(*) AS n FROM cases INDEXED BY cases_awaiting_by_maker WHERE status = 'awaiting_approval' AND maker_id IN (${tied.map(() => '?').join(',')}) AND ${scope.sql}`,
+      ).get(...tied, ...scope.params)?.n ?? 0)
     : 0;
   return {
     queues: QUEUES.map((queue) => ({

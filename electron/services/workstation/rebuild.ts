@@ -2,7 +2,10 @@
 import { inTransaction } from '../store/transaction.ts';
 import type { AuditEntry } from '../../../core/audit/entry.ts';
 import type { Database } from '../store/database.ts';
-import { PROJECTION_TABLES } from '../store/migrations/0002-workstation.ts';
+import { PROJECTION_TABLES as WORKSTATION_TABLES } from '../store/migrations/0002-workstation.ts';
+import { META_PROJECTION_TABLES } from '../store/migrations/0006-meta-approvals.ts';
+
+const PROJECTION_TABLES = [...META_PROJECTION_TABLES, ...WORKSTATION_TABLES];
 import { projectEntry } from './projector.ts';
 
 /**

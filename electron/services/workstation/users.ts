@@ -7,6 +7,9 @@ import { StoreError } from '../store/errors.ts';
 import { DEFAULT_SCRYPT_COST } from '../store/key-slots.ts';
 import { actorOf, commit, commitWithKeySlot, findUser, userFromRow, WorkstationError } from './workstation.ts';
 import type { Session } from './workstation.ts';
+import type { JsonObject } from '../../../core/audit/entry.ts';
+import { approvalFields, refuseSelfGrant, requestMetaAction, requiresSecondApproval } from './duties.ts';
+import type { MetaApplier, Pending } from './duties.ts';
 
 const requireAdmin = (session: Session): void => {
   if (!hasPermission(session.user, 'user.manage'))
@@ -33,16 +36,74 @@ export const listUsers = (session: Session): User[] => {
     .map(userFromRow);
 };
 
-export const createUser = (
-  session: Session,
-  input: {
+export type NewUser = {
+  readonly id: string;
+  readonly name: string;
+  readonly roles: readonly Role[];
+  readonly markets: readonly string[];
+  readonly passphrase: string;
+};
+
+// The entries each change writes, the same whether applied at once or on a second admin's approval (duties.ts).
+const userCreatedEvent = (
+  actor: string,
+  user: {
     readonly id: string;
     readonly name: string;
     readonly roles: readonly Role[];
     readonly markets: readonly string[];
-    readonly passphrase: string;
   },
-): User => {
+  approval: JsonObject = {},
+) => ({
+  actor,
+  type: 'user.created' as const,
+  subjects: [`user:${user.id}`],
+  payload: { userId: user.id, name: user.name, roles: [...user.roles], markets: [...user.markets], ...approval },
+});
+
+const rolesChangedEvent = (
+  actor: string,
+  change: { readonly userId: string; readonly roles: readonly string[]; readonly previous: readonly string[] },
+  reason: string | null,
+  approval: JsonObject = {},
+) => ({
+  actor,
+  type: 'user.role_changed' as const,
+  subjects: [`user:${change.userId}`],
+  payload: {
+    userId: change.userId,
+    role: change.roles.join(','),
+    roles: [...change.roles],
+    previous: [...change.previous],
+    ...(reason === null ? {} : { reason }),
+    ...approval,
+  },
+});
+
+const marketsChangedEvent = (
+  actor: string,
+  change: { readonly userId: string; readonly markets: readonly string[]; readonly previous: readonly string[] },
+  reason: string | null,
+  approval: JsonObject = {},
+) => ({
+  actor,
+  type: 'market.reassigned' as const,
+  subjects: [`user:${change.userId}`],
+  payload: {
+    userId: change.userId,
+    market: change.markets.join(','),
+    markets: [...change.markets],
+    previous: [...change.previous],
+    ...(reason === null ? {} : { reason }),
+    ...approval,
+  },
+});
+
+/**
+ * Creates a user, or, where the active policy puts user.create under a second admin's approval, requests it: the key
+ * slot is wrapped now and installed only on approval (duties.ts).
+ */
+export const createUser = (session: Session, input: NewUser): User | Pending => {
   requireAdmin(session);
   checkMarkets(session, input.markets);
   const { workstation } = session;
@@ -56,64 +117,110 @@ export const createUser = (
     { user: input.id, passphrase: input.passphrase },
     workstation.deps.scryptCost ?? DEFAULT_SCRYPT_COST,
   );
+  if (requiresSecondApproval(session, 'user.create'))
+    return requestMetaAction(session, {
+      action: 'user.create',
+      target: `user:${input.id}`,
+      change: { userId: input.id, roles: [...input.roles], markets: [...input.markets], withKeySlot: true },
+      personal: { reason: null, name: input.name },
+      slot: prepared,
+    });
   commitWithKeySlot(workstation, { prepared, replacing: keySlotUsers(workstation.path).includes(input.id) }, (append) =>
-    append({
-      actor: actorOf(session.user),
-      type: 'user.created',
-      subjects: [`user:${input.id}`],
-      payload: { userId: input.id, name: input.name, roles: [...input.roles], markets: [...input.markets] },
-    }),
+    append(userCreatedEvent(actorOf(session.user), input)),
   );
   return findUser(workstation.db, input.id)!;
+};
+
+/** Applies an approved user.create: the user row (its slot is installed by the approval's transaction). */
+export const applyUserCreate: MetaApplier = (session, append, request) => {
+  const userId = String(request.change.userId);
+  if (findUser(session.workstation.db, userId)) throw new WorkstationError('conflict', `user ${userId} exists already`);
+  const name = request.personal.name;
+  if (typeof name !== 'string')
+    throw new WorkstationError('conflict', `${request.id}: the requested user's name was erased; reject it`);
+  append(
+    userCreatedEvent(
+      `user:${request.requestedBy}`,
+      {
+        id: userId,
+        name,
+        roles: request.change.roles as Role[],
+        markets: request.change.markets as string[],
+      },
+      approvalFields(request, session.user),
+    ),
+  );
 };
 
 export const setRoles = (
   session: Session,
   input: { readonly userId: string; readonly roles: readonly Role[]; readonly reason: string },
-): User => {
+): User | Pending => {
   requireAdmin(session);
+  refuseSelfGrant(session, input.userId, 'changes the roles of');
   const target = findUser(session.workstation.db, input.userId);
   if (!target) throw new WorkstationError('not_found', `no user ${input.userId}`);
-  commit(session.workstation, (append) =>
-    append({
-      actor: actorOf(session.user),
-      type: 'user.role_changed',
-      subjects: [`user:${input.userId}`],
-      payload: {
-        userId: input.userId,
-        role: input.roles.join(','),
-        roles: [...input.roles],
-        previous: [...target.roles],
-        reason: input.reason,
-      },
-    }),
-  );
+  const change = { userId: input.userId, roles: [...input.roles], previous: [...target.roles] };
+  if (requiresSecondApproval(session, 'role.grant'))
+    return requestMetaAction(session, {
+      action: 'role.grant',
+      target: `user:${input.userId}`,
+      change,
+      personal: { reason: input.reason },
+    });
+  commit(session.workstation, (append) => append(rolesChangedEvent(actorOf(session.user), change, input.reason)));
   return findUser(session.workstation.db, input.userId)!;
+};
+
+export const applyRoleGrant: MetaApplier = (session, append, request) => {
+  const userId = String(request.change.userId);
+  const target = findUser(session.workstation.db, userId);
+  if (!target) throw new WorkstationError('not_found', `no user ${userId}`);
+  append(
+    rolesChangedEvent(
+      `user:${request.requestedBy}`,
+      { userId, roles: request.change.roles as string[], previous: [...target.roles] },
+      null,
+      approvalFields(request, session.user),
+    ),
+  );
 };
 
 export const setMarkets = (
   session: Session,
   input: { readonly userId: string; readonly markets: readonly string[]; readonly reason: string },
-): User => {
+): User | Pending => {
   requireAdmin(session);
+  refuseSelfGrant(session, input.userId, 'changes the markets of');
   checkMarkets(session, input.markets);
   const target = findUser(session.workstation.db, input.userId);
   if (!target) throw new WorkstationError('not_found', `no user ${input.userId}`);
-  commit(session.workstation, (append) =>
-    append({
-      actor: actorOf(session.user),
-      type: 'market.reassigned',
-      subjects: [`user:${input.userId}`],
-      payload: {
-        userId: input.userId,
-        market: input.markets.join(','),
-        markets: [...input.markets],
-        previous: [...target.markets],
-        reason: input.reason,
-      },
-    }),
-  );
+  const change = { userId: input.userId, markets: [...input.markets], previous: [...target.markets] };
+  if (requiresSecondApproval(session, 'market.grant'))
+    return requestMetaAction(session, {
+      action: 'market.grant',
+      target: `user:${input.userId}`,
+      change,
+      personal: { reason: input.reason },
+    });
+  commit(session.workstation, (append) => append(marketsChangedEvent(actorOf(session.user), change, input.reason)));
   return findUser(session.workstation.db, input.userId)!;
+};
+
+export const applyMarketGrant: MetaApplier = (session, append, request) => {
+  const userId = String(request.change.userId);
+  const target = findUser(session.workstation.db, userId);
+  if (!target) throw new WorkstationError('not_found', `no user ${userId}`);
+  const markets = request.change.markets as string[];
+  checkMarkets(session, markets);
+  append(
+    marketsChangedEvent(
+      `user:${request.requestedBy}`,
+      { userId, markets, previous: [...target.markets] },
+      null,
+      approvalFields(request, session.user),
+    ),
+  );
 };
 
 type LeadRow = { id: string; scope: string | null; jurisdiction: string | null };

@@ -23,6 +23,7 @@ import {
   DEFAULT_SCRYPT_COST,
   installKeySlot,
   keySlotsPath,
+  prepareKeySlot,
   keySlotUsers,
   unlockDatabaseKey,
 } from '../store/key-slots.ts';
@@ -236,6 +237,11 @@ export type InitialiseInput = {
   readonly path: string;
   readonly logId: string;
   readonly admin: { readonly id: string; readonly name: string; readonly passphrase: string };
+  /**
+   * A second operations admin created with the first by system:setup (decision 0160), so meta-actions the policy puts
+   * under a second approval can be approved from the start.
+   */
+  readonly secondAdmin?: { readonly id: string; readonly name: string; readonly passphrase: string } | undefined;
   readonly policyText: string;
 };
 
@@ -251,12 +257,25 @@ export const initialiseWorkstation = (
   if (existsSync(input.path))
     throw new WorkstationError('conflict', `${input.path}: a database is already there; it is never overwritten`);
   checkPolicyText(input.policyText);
+  if (input.secondAdmin?.id === input.admin.id)
+    throw new WorkstationError('invalid_input', `the second admin must be another user than ${input.admin.id}`);
   const key = createKeySlots(
     input.path,
     input.admin.id,
     input.admin.passphrase,
     deps.scryptCost ?? DEFAULT_SCRYPT_COST,
   );
+  if (input.secondAdmin)
+    installKeySlot(
+      input.path,
+      prepareKeySlot(
+        input.path,
+        key,
+        { user: input.secondAdmin.id, passphrase: input.secondAdmin.passphrase },
+        deps.scryptCost ?? DEFAULT_SCRYPT_COST,
+      ),
+      { replacing: false },
+    );
   return initialiseWorkstationOn(createDatabase(input.path, key, lockOptions(deps)), input, deps, screener, key);
 };
 
@@ -302,6 +321,18 @@ export const initialiseWorkstationOn = (
         markets: ['*'],
       },
     });
+    if (input.secondAdmin)
+      append({
+        actor: 'system:setup',
+        type: 'user.created',
+        subjects: [`user:${input.secondAdmin.id}`],
+        payload: {
+          userId: input.secondAdmin.id,
+          name: input.secondAdmin.name,
+          roles: ['operations_admin'],
+          markets: ['*'],
+        },
+      });
     append({
       actor: `user:${input.admin.id}`,
       type: 'policy.published',

@@ -17,6 +17,7 @@ import { useBulk } from '../features/bulk/bulk-store.ts';
 import { useViews } from '../features/views/views-store.ts';
 import { QueueScreen } from '../features/queues/QueueScreen.tsx';
 import { useQueues } from '../features/queues/queue-store.ts';
+import { useApprovals } from '../features/approvals/approvals-store.ts';
 import { useSession } from '../features/session/session-store.ts';
 import { UnlockScreen } from '../features/session/UnlockScreen.tsx';
 import { DeviceKeychainMenu } from '../features/session/DeviceKeychainMenu.tsx';
@@ -40,6 +41,7 @@ export const App = (): ReactElement => {
     useViews.getState().reset();
     useLicensing.getState().reset();
     useUsers.getState().reset();
+    useApprovals.getState().reset();
     // The lock clears the user at once (the host is told meanwhile), so the next sign-in starts on the queues and no
     // screen of the old session is mounted while the lock is in flight.
     show('queues');

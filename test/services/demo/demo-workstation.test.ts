@@ -79,6 +79,23 @@ describe('the demo workstation', () => {
     ).toThrow();
   });
 
+  it('has a second operations admin who approved the users ada asked for, and a request of hers awaiting him', () => {
+    const omar = signIn('omar');
+    const ada = signIn('ada');
+    const pending = value<{ id: string; action: string; mayApprove: boolean }[]>(
+      handleApiCall(omar, 'approvals.list', {}),
+    );
+    expect(pending).toEqual([
+      expect.objectContaining({ id: demo.pendingRequest, action: 'market.grant', mayApprove: true }),
+    ]);
+    expect(value<{ mayApprove: boolean }[]>(handleApiCall(ada, 'approvals.list', {}))[0]!.mayApprove).toBe(false);
+    const all = value<{ action: string; status: string; decidedBy: string | null }[]>(
+      handleApiCall(omar, 'approvals.list', { status: 'all' }),
+    );
+    expect(all.filter((request) => request.action === 'user.create')).toHaveLength(DEMO_USERS.length - 2);
+    expect(all.every((request) => request.status === 'pending' || request.decidedBy === 'omar')).toBe(true);
+  });
+
   it('screens against the shipped OFAC SDN and UN extract, and generated leads hit listed entries', async () => {
     const lists = await activeVersions(demo.listsDir);
     expect(lists.map((list) => [list.listId, list.counts['entries']])).toEqual([

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../../electron/services/workstation/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
-import { addUser, createTestWorkstation } from '../../support/workstation.ts';
+import { addUser, createTestWorkstation, withoutApprovals } from '../../support/workstation.ts';
 import { call } from '../../support/api.ts';
 
 const fintechLeads = readFileSync(join(examplesDir, 'fintech', 'leads.jsonl'), 'utf8');
-const fintechText = readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8');
+// The active policy of a test workstation: the example without its approvals section.
+const fintechText = withoutApprovals(readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8'));
 const open: Session[] = [];
 afterEach(() => {
   while (open.length > 0) open.pop()?.workstation.close();

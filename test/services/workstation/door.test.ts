@@ -148,6 +148,9 @@ const TABLE: Record<ApiMethod, Row> = {
   'leads.approveErasureOverride': { request: () => ({ requestId: 'EO-1', reason }), forbidden: 'aud' },
   'retention.report': { request: () => ({}), forbidden: 'rep' },
   'retention.run': { request: () => ({}), forbidden: 'aud' },
+  'approvals.list': { request: () => ({}), forbidden: 'aud' },
+  'approvals.approve': { request: () => ({ requestId: 'MR-1' }), forbidden: 'aud' },
+  'approvals.reject': { request: () => ({ requestId: 'MR-1', reason }), forbidden: 'aud' },
   'cases.list': { request: () => ({}), forbidden: 'rep' },
   'cases.counts': { request: () => ({}), forbidden: 'rep' },
   'cases.get': {

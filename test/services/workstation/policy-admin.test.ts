@@ -8,11 +8,12 @@ import { handleApiCall } from '../../../electron/services/workstation/api.ts';
 import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/rebuild.ts';
 import type { Session } from '../../../electron/services/workstation/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
-import { addUser, createTestWorkstation } from '../../support/workstation.ts';
+import { addUser, createTestWorkstation, withoutApprovals } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';
 import { callError, entryCount, refusalsLogged } from '../../support/api.ts';
 
-const fintechText = readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8');
+// The active policy of a test workstation: the example without its approvals section.
+const fintechText = withoutApprovals(readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8'));
 const open: Session[] = [];
 afterEach(() => {
   while (open.length > 0) open.pop()?.workstation.close();

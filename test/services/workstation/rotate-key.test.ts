@@ -179,6 +179,8 @@ describe('users.rotateDatabaseKey and users.reEnrol', () => {
       permission: 'workstation-sign-in',
       scope: 'this-workstation',
       reason: 'new key after rotation',
+      // The admin who chose olga's new passphrase could sign in as her (the person rule, decision 0161).
+      passphraseChosenBy: 'ada',
     });
     const olgaAgain = signIn('olga', 'olga initial passphrase');
     expect(caseIds(olgaAgain)).toEqual(olgaCases);

@@ -34,7 +34,7 @@ describe('users.create', () => {
     }
     expect(keySlotUsers(ws.path)).toEqual(['ada']);
     expect(findUser(admin.workstation.db, 'val')).toBeNull();
-    expect(createUser(admin, val).id).toBe('val');
+    expect(createUser(admin, val)).toMatchObject({ id: 'val' });
     expect(keySlotUsers(ws.path).sort()).toEqual(['ada', 'val']);
     const session = openWorkstation({ path: ws.path, userId: 'val', passphrase: val.passphrase }, ws.deps);
     expect(session.user.roles).toEqual(['compliance_officer']);
@@ -50,7 +50,7 @@ describe('users.create', () => {
       { user: 'val', passphrase: 'a leftover passphrase' },
       TEST_SCRYPT,
     );
-    expect(createUser(ws.admin, val).id).toBe('val');
+    expect(createUser(ws.admin, val)).toMatchObject({ id: 'val' });
     expect(keySlotUsers(ws.path).filter((user) => user === 'val')).toHaveLength(1);
     expect(() =>
       openWorkstation({ path: ws.path, userId: 'val', passphrase: 'a leftover passphrase' }, ws.deps),

@@ -158,7 +158,13 @@ describe('cases and four eyes', () => {
   });
 
   it('needs a second officer for a PEP decision: the maker (even an admin) cannot check, another senior can', () => {
-    const { ws, officer, senior } = setup();
+    const ws = createTestWorkstation({ secondAdmin: true });
+    const officer = addUser(ws, 'olga', ['compliance_officer'], ['UK', 'EU-Passported']);
+    // sam's account was created at ada's request, so sam is no second person for ada's decisions (decision 0161);
+    // sue's was created at otto's.
+    const tied = addUser(ws, 'sam', ['senior_officer'], ['*']);
+    const senior = addUser(ws, 'sue', ['senior_officer'], ['*'], null, ws.otto!);
+    open.push(ws.admin, ws.otto!, officer, tied, senior);
     importFintech(ws.admin);
     const pep = call<{ rows: { id: string; leadId: string }[] }>(ws.admin, 'cases.list', {
       queue: 'enhanced_due_diligence',
@@ -174,12 +180,17 @@ describe('cases and four eyes', () => {
       'forbidden',
     );
     expect(callError(officer, 'cases.approve', { caseId: pep.id, reason: 'fine by me' }).code).toBe('forbidden');
+    expect(call<{ awaitingMyApproval: number }>(tied, 'cases.counts', {}).awaitingMyApproval).toBe(0);
+    expect(callError(tied, 'cases.approve', { caseId: pep.id, reason: 'looks fine to me' })).toMatchObject({
+      code: 'forbidden',
+      message: expect.stringContaining("sam's account was created at ada's request"),
+    });
     expect(call<{ awaitingMyApproval: number }>(senior, 'cases.counts', {}).awaitingMyApproval).toBe(1);
     const approved = call<{ status: string; makerId: string; checkerId: string }>(senior, 'cases.approve', {
       caseId: pep.id,
       reason: 'evidence reviewed and agreed',
     });
-    expect(approved).toMatchObject({ status: 'closed', makerId: 'ada', checkerId: 'sam' });
+    expect(approved).toMatchObject({ status: 'closed', makerId: 'ada', checkerId: 'sue' });
     // Clearing the hit re-routes the lead: the path is now assigned in France.
     const lead = call<{ paths: { outcome: string; entityId: string }[] }>(senior, 'leads.get', {
       leadId: 'L-PEP',

@@ -5,6 +5,7 @@ import { migration0002Workstation } from './0002-workstation.ts';
 import { migration0003SavedViews } from './0003-saved-views.ts';
 import { migration0004RefusalCounts } from './0004-refusal-counts.ts';
 import { migration0005DueCounts } from './0005-due-counts.ts';
+import { migration0006MetaApprovals } from './0006-meta-approvals.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration0001Audit,
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0003SavedViews,
   migration0004RefusalCounts,
   migration0005DueCounts,
+  migration0006MetaApprovals,
 ];

@@ -5,6 +5,7 @@ import type { ChangeEvent, FormEvent, ReactElement } from 'react';
 import { readFileText } from '../../app/read-file-text.ts';
 import { useLicensing } from './licensing-store.ts';
 import { PolicyDiffView } from './PolicyDiffView.tsx';
+import { pendingNotice } from '../approvals/approvals-store.ts';
 
 const MIN_REASON = 5;
 
@@ -58,7 +59,9 @@ export const PolicyImport = (): ReactElement => {
       )}
       {published && (
         <p role="status" className="notice lic-published" tabIndex={-1} ref={publishedRef}>
-          Published {published.label} ({published.ruleVersion}). New routing decisions use it from now on.
+          {'pending' in published
+            ? pendingNotice(published.pending)
+            : `Published ${published.label} (${published.ruleVersion}). New routing decisions use it from now on.`}
         </p>
       )}
       {candidate && preview && !preview.valid && (

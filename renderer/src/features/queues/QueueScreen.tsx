@@ -14,9 +14,13 @@ import { Pager } from './Pager.tsx';
 import { QueueFilters } from './QueueFilters.tsx';
 import { QueueNav } from './QueueNav.tsx';
 import { useQueues } from './queue-store.ts';
+import { MetaApprovals } from '../approvals/MetaApprovals.tsx';
+import { useApprovals } from '../approvals/approvals-store.ts';
 
 export const QueueScreen = ({ user }: { user: UserDto }): ReactElement => {
-  const { selectedId, rows, error, load, loadCounts, advanceAfter } = useQueues();
+  const { selectedId, rows, error, load, loadCounts, advanceAfter, queue } = useQueues();
+  const mayManage = may(user, 'user.manage');
+  const loadApprovals = useApprovals((state) => state.load);
   const openCase = useCase((state) => state.open);
   const prefetch = useCase((state) => state.prefetch);
   const shownId = useCase((state) => state.detail?.case.id ?? null);
@@ -27,7 +31,9 @@ export const QueueScreen = ({ user }: { user: UserDto }): ReactElement => {
   useEffect(() => {
     void load();
     void loadCounts();
-  }, [load, loadCounts]);
+    // Operations admins: the meta-actions awaiting their approval count in "Awaiting my approval" (decision 0161).
+    if (mayManage) void loadApprovals();
+  }, [load, loadCounts, loadApprovals, mayManage]);
   useEffect(() => {
     void openCase(selectedId);
   }, [selectedId, openCase]);
@@ -62,6 +68,7 @@ export const QueueScreen = ({ user }: { user: UserDto }): ReactElement => {
     <main className="triage" aria-label="Triage">
       <QueueNav />
       <section className="case-list" aria-label="Case list">
+        {queue === 'awaiting_mine' && mayManage && <MetaApprovals />}
         <QueueFilters />
         <BulkBar mayDecide={may(user, 'case.decide')} />
         {error && (

@@ -8,6 +8,7 @@ import { MIN_REASON } from './users-form.ts';
 import { InitialPassphraseForm } from './InitialPassphraseForm.tsx';
 import type { UserFormProps } from './InitialPassphraseForm.tsx';
 import { useUsers } from './users-store.ts';
+import { pendingNotice } from '../approvals/approvals-store.ts';
 import type { ClaimedCaseView, SetActiveView, UserView } from './users-store.ts';
 
 const caseLine = (kase: ClaimedCaseView): string =>
@@ -30,7 +31,7 @@ const ClaimedCases = ({ cases, who }: { cases: readonly ClaimedCaseView[]; who: 
     </>
   );
 
-const deactivatedMessage = (userId: string, result: SetActiveView): string =>
+const deactivatedMessage = (userId: string, result: Exclude<SetActiveView, { pending: unknown }>): string =>
   [
     `${userId} was deactivated (audit entry ${result.sequence}): they can no longer sign in`,
     result.releasedCases.length === 0
@@ -84,8 +85,9 @@ export const DeactivateForm = ({
   };
   const confirm = async (): Promise<void> => {
     const outcome = await setActive(user.id, false, reason);
-    if (typeof outcome === 'string') {
-      setError(outcome);
+    if (typeof outcome === 'string' || 'pending' in outcome) {
+      // Deactivation never waits for a second approval (it takes rights away); a pending answer would be a bug.
+      setError(typeof outcome === 'string' ? outcome : pendingNotice(outcome.pending));
       back();
       return;
     }
@@ -204,9 +206,11 @@ export const ReactivateForm = ({ user, onDone, onCancel }: UserFormProps): React
         const outcome = await setActive(user.id, true, reason, passphrase);
         return typeof outcome === 'string'
           ? { error: outcome }
-          : {
-              message: `${user.id} was reactivated (audit entry ${outcome.sequence}) and can sign in with the initial passphrase you gave.`,
-            };
+          : 'pending' in outcome
+            ? { message: pendingNotice(outcome.pending) }
+            : {
+                message: `${user.id} was reactivated (audit entry ${outcome.sequence}) and can sign in with the initial passphrase you gave.`,
+              };
       }}
       onDone={onDone}
       onCancel={onCancel}

@@ -11,6 +11,8 @@ import type { UserView } from './users-store.ts';
 import { DatabaseKey, ReEnrolForm } from './KeyRotation.tsx';
 import { DeactivateForm, ReactivateForm } from './Deactivation.tsx';
 import { useSession } from '../session/session-store.ts';
+import { pendingNotice } from '../approvals/approvals-store.ts';
+import type { MetaRequestView } from '../approvals/approvals-store.ts';
 
 const ROLES = Object.keys(ROLE_LABEL) as Role[];
 
@@ -85,7 +87,9 @@ const ChangeForm = ({
       kind === 'roles'
         ? await setRoles(user.id, roles, reason)
         : await setMarkets(user.id, parseMarkets(markets), reason);
+    const pending = useUsers.getState().lastPending;
     if (outcome !== null) setError(outcome);
+    else if (pending !== null) onDone(pendingNotice(pending));
     else
       onDone(
         kind === 'roles'
@@ -161,6 +165,12 @@ const AddUser = ({ onAdded }: { onAdded: (message: string) => void }): ReactElem
     const outcome = await createUser(form);
     if (outcome !== null) {
       setError(outcome);
+      return;
+    }
+    const pending = useUsers.getState().lastPending;
+    if (pending !== null) {
+      onAdded(pendingNotice(pending));
+      setForm(emptyForm);
       return;
     }
     onAdded(
@@ -261,8 +271,36 @@ const AddUser = ({ onAdded }: { onAdded: (message: string) => void }): ReactElem
   );
 };
 
+/** User changes awaiting a second operations admin: requested, not applied (decision 0161). */
+const PendingChanges = ({ pending }: { pending: readonly MetaRequestView[] }): ReactElement | null =>
+  pending.length === 0 ? null : (
+    <section className="user-pending" aria-labelledby="user-pending-title">
+      <h2 id="user-pending-title">Pending changes</h2>
+      <p className="muted">
+        Requested but not applied: each takes effect when a second operations admin approves it (in their “Awaiting my
+        approval”).
+      </p>
+      <ul>
+        {pending.map((request) => (
+          <li key={request.id} data-request-id={request.id}>
+            <strong>{request.summary}</strong> — {request.id}, requested by {request.requestedBy}:{' '}
+            {request.needsAnotherAdmin ? (
+              <strong className="needs-admin">a second operations admin is needed to approve it</strong>
+            ) : request.mayApprove ? (
+              'you may approve it'
+            ) : (
+              'awaiting another operations admin'
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+
 export const UsersScreen = (): ReactElement => {
-  const { users, loaded, loading, error, load, keySlots } = useUsers();
+  const { users, loaded, loading, error, load, keySlots, pending } = useUsers();
+  const pendingFor = (userId: string): MetaRequestView[] =>
+    pending.filter((request) => request.target === `user:${userId}`);
   const me = useSession((state) => state.user?.id ?? '');
   const withoutSlot = new Set(keySlots?.withoutSlot ?? []);
   const [editing, setEditing] = useState<Editing | null>(null);
@@ -318,7 +356,15 @@ export const UsersScreen = (): ReactElement => {
           <tbody>
             {users.map((user) => (
               <tr key={user.id} data-user-id={user.id}>
-                <th scope="row">{user.id}</th>
+                <th scope="row">
+                  {user.id}
+                  {pendingFor(user.id).map((request) => (
+                    <span key={request.id} className="badge pending" title={request.summary}>
+                      {' '}
+                      change pending ({request.id})
+                    </span>
+                  ))}
+                </th>
                 <td>{user.name}</td>
                 <td>{rolesText(user.roles)}</td>
                 <td>{marketsText(user.markets)}</td>
@@ -335,22 +381,27 @@ export const UsersScreen = (): ReactElement => {
                   )}
                 </td>
                 <td className="user-actions">
-                  <button
-                    type="button"
-                    id={`change-roles-${user.id}`}
-                    aria-label={`Change roles of ${user.id}`}
-                    onClick={() => open(user, 'roles')}
-                  >
-                    Change roles
-                  </button>
-                  <button
-                    type="button"
-                    id={`change-markets-${user.id}`}
-                    aria-label={`Change markets of ${user.id}`}
-                    onClick={() => open(user, 'markets')}
-                  >
-                    Change markets
-                  </button>
+                  {/* Nobody grants themselves anything (decision 0161): another admin changes your roles or markets. */}
+                  {user.id !== me && (
+                    <>
+                      <button
+                        type="button"
+                        id={`change-roles-${user.id}`}
+                        aria-label={`Change roles of ${user.id}`}
+                        onClick={() => open(user, 'roles')}
+                      >
+                        Change roles
+                      </button>
+                      <button
+                        type="button"
+                        id={`change-markets-${user.id}`}
+                        aria-label={`Change markets of ${user.id}`}
+                        onClick={() => open(user, 'markets')}
+                      >
+                        Change markets
+                      </button>
+                    </>
+                  )}
                   {user.active && withoutSlot.has(user.id) && (
                     <button
                       type="button"
@@ -431,6 +482,7 @@ export const UsersScreen = (): ReactElement => {
           }}
         />
       )}
+      <PendingChanges pending={pending} />
       <AddUser onAdded={setMessage} />
       <DatabaseKey me={me} onRotated={setMessage} />
     </main>

@@ -5,6 +5,7 @@ import type { ApiResponse } from '../../../../core/api/contract.ts';
 import { call } from '../../api/client.ts';
 import type { Role } from '../../app/labels.ts';
 import { parseMarkets } from './users-form.ts';
+import type { MetaRequestView } from '../approvals/approvals-store.ts';
 import type { NewUserForm } from './users-form.ts';
 
 export type UserView = ApiResponse<'users.list'>[number];
@@ -24,6 +25,10 @@ type UsersState = {
   readonly busy: boolean;
   /** Who can sign in (has a key slot) and who needs re-enrolment; null until loaded or when it failed. */
   readonly keySlots: KeySlotsView | null;
+  /** The user changes awaiting a second operations admin (decision 0161), shown as pending. */
+  readonly pending: readonly MetaRequestView[];
+  /** The last change, when it was recorded as a request rather than applied. */
+  readonly lastPending: MetaRequestView | null;
   readonly load: () => Promise<void>;
   readonly createUser: (form: NewUserForm) => Promise<Outcome>;
   readonly setRoles: (userId: string, roles: readonly Role[], reason: string) => Promise<Outcome>;
@@ -45,15 +50,27 @@ type UsersState = {
 
 let latest = 0;
 
-const initial = { users: [], loaded: false, loading: false, error: null, busy: false, keySlots: null };
+const initial = {
+  users: [],
+  loaded: false,
+  loading: false,
+  error: null,
+  busy: false,
+  keySlots: null,
+  pending: [],
+  lastPending: null,
+};
 
 export const useUsers = create<UsersState>()((set, get) => {
   /** Runs one change, then reloads the list so it shows what the services now hold. */
-  const change = async (send: () => Promise<{ ok: true } | { ok: false; error: { message: string } }>) => {
-    set({ busy: true });
+  const change = async (
+    send: () => Promise<{ ok: true; value: object } | { ok: false; error: { message: string } }>,
+  ) => {
+    set({ busy: true, lastPending: null });
     const reply = await send();
     set({ busy: false });
     if (!reply.ok) return reply.error.message;
+    if ('pending' in reply.value) set({ lastPending: (reply.value as { pending: MetaRequestView }).pending });
     await get().load();
     return null;
   };
@@ -62,11 +79,16 @@ export const useUsers = create<UsersState>()((set, get) => {
     load: async () => {
       const ticket = ++latest;
       set({ loading: true, error: null });
-      const [reply, slots] = await Promise.all([call('users.list', {}), call('users.keySlots', {})]);
+      const [reply, slots, requests] = await Promise.all([
+        call('users.list', {}),
+        call('users.keySlots', {}),
+        call('approvals.list', {}),
+      ]);
       if (ticket !== latest) return; // a newer load (or a sign-out) superseded this one
       const keySlots = slots.ok ? slots.value : null;
-      if (reply.ok) set({ users: reply.value, loaded: true, loading: false, keySlots });
-      else set({ users: [], loaded: true, loading: false, error: reply.error.message, keySlots });
+      const pending = requests.ok ? requests.value.filter((request) => request.action !== 'policy.publish') : [];
+      if (reply.ok) set({ users: reply.value, loaded: true, loading: false, keySlots, pending });
+      else set({ users: [], loaded: true, loading: false, error: reply.error.message, keySlots, pending });
     },
     createUser: (form) =>
       change(() =>
