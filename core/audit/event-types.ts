@@ -1,6 +1,17 @@
-// The closed set of audit event types: each with its category, what it records, and the payload fields it requires.
+// The closed set of audit event types: each with its category, what it records, its strict payload (the hashed entry),
+// its personal data (beside the log, under the salted commitment) and the reader of its version 1 payloads.
 import * as z from 'zod';
-import { HashHex, KeyIdHex, PartyIdText, SequenceText, UtcTime } from './fields.ts';
+import { ADMINISTRATION_EVENTS } from './events/administration.ts';
+import { CASE_EVENTS } from './events/case.ts';
+import type { EventDefinition } from './events/define.ts';
+import { LEAD_EVENTS } from './events/lead.ts';
+import { LOG_EVENTS } from './events/log.ts';
+import { PRIVACY_EVENTS } from './events/privacy.ts';
+import { SYNC_EVENTS } from './events/sync.ts';
+
+export { KeyAnnouncementSchema } from './events/log.ts';
+export type { KeyAnnouncement } from './events/log.ts';
+export { PAYLOAD_VERSION } from './events/define.ts';
 
 export const AUDIT_EVENT_TYPES = [
   'log.created',
@@ -10,8 +21,10 @@ export const AUDIT_EVENT_TYPES = [
   'routing.decided',
   'case.opened',
   'case.claimed',
+  'case.released',
   'case.decided',
   'case.approved',
+  'case.returned',
   'personal_data.read',
   'user.created',
   'user.role_changed',
@@ -41,74 +54,72 @@ export type EventTypeDoc = {
   readonly subjects: string;
 };
 
-const Sequence = SequenceText;
-const Time = UtcTime;
-const Text = z.string().min(1).max(500);
+/** Every event type's definition: one strict payload schema, one strict personal-data schema, the v1 reader. */
+export const EVENT_DEFINITIONS = {
+  ...LOG_EVENTS,
+  ...LEAD_EVENTS,
+  ...CASE_EVENTS,
+  ...PRIVACY_EVENTS,
+  ...ADMINISTRATION_EVENTS,
+  ...SYNC_EVENTS,
+} as const satisfies Record<AuditEventType, EventDefinition>;
 
-/** A signing key as the log announces it: the C2SP note verifier key and the window in which it may sign. */
-export const KeyAnnouncementSchema = z.strictObject({
-  name: z.string().min(1).max(200),
-  keyId: KeyIdHex,
-  verifierKey: z.string().min(1).max(400),
-  validFrom: Time,
-  validUntil: Time,
-});
-export type KeyAnnouncement = z.infer<typeof KeyAnnouncementSchema>;
+type Definitions = typeof EVENT_DEFINITIONS;
 
-// Payloads are open for extra fields (the producing module owns them) but must carry these.
-export const EVENT_PAYLOAD_SCHEMAS = {
-  'log.created': z.strictObject({ origin: z.string().min(1).max(200), key: KeyAnnouncementSchema }),
-  'key.rotated': z.strictObject({
-    key: KeyAnnouncementSchema,
-    previousKeyId: KeyIdHex,
-    reason: Text,
+/** The payload a new entry of type T carries: `PayloadOf<'case.decided'>`. */
+export type PayloadOf<T extends AuditEventType> = z.infer<Definitions[T]['payload']>;
+/** The personal data a new entry of type T carries beside the log (never for types without any). */
+export type PersonalOf<T extends AuditEventType> = Definitions[T]['personal'] extends z.ZodType
+  ? z.infer<Definitions[T]['personal']>
+  : never;
+
+/** Whether a payload is in the current shape (version 2, or the type's only shape) rather than version 1. */
+export const isCurrentPayload = (type: AuditEventType, payload: unknown): boolean =>
+  EVENT_DEFINITIONS[type].v1 === null ||
+  (typeof payload === 'object' && payload !== null && (payload as { pv?: unknown }).pv !== undefined);
+
+/**
+ * The reader of every payload of a type in the log: the current strict shape, or (for entries written before typed
+ * events) the version 1 shape. The log is forever, so a reader is never dropped.
+ */
+export const EVENT_PAYLOAD_SCHEMAS = Object.fromEntries(
+  AUDIT_EVENT_TYPES.map((type) => {
+    const definition: EventDefinition = EVENT_DEFINITIONS[type];
+    return [type, definition.v1 === null ? definition.payload : z.union([definition.payload, definition.v1])];
   }),
-  'lead.ingested': z.looseObject({ source: z.enum(['file', 'form', 'sync', 'api']) }),
-  'lead.screened': z.looseObject({ outcome: Text }),
-  'routing.decided': z.looseObject({
-    outcome: z.enum(['assigned', 'refused', 'held', 'waiting_for_capacity']),
-    ruleVersion: Text,
-    trace: z.record(z.string(), z.unknown()),
-  }),
-  'case.opened': z.looseObject({ queue: Text }),
-  'case.claimed': z.looseObject({}),
-  'case.decided': z.looseObject({ decision: Text }),
-  'case.approved': z.looseObject({ decision: Text }),
-  'personal_data.read': z.looseObject({ fields: z.array(Text).min(1), purpose: Text }),
-  'user.created': z.looseObject({}),
-  'user.role_changed': z.looseObject({ role: Text }),
-  'permission.granted': z.looseObject({ permission: Text }),
-  'permission.revoked': z.looseObject({ permission: Text }),
-  'market.reassigned': z.looseObject({ market: Text }),
-  'policy.published': z.looseObject({ ruleVersion: Text }),
-  'list.imported': z.looseObject({ list: Text, version: Text }),
-  'audit.exported': z.strictObject({
-    format: z.literal('perimeter-audit-export'),
-    formatVersion: z.literal(1),
-    includesPersonalData: z.boolean(),
-    staticFiles: z
-      .array(z.strictObject({ path: z.string().min(1).max(200), sha256: HashHex }))
-      .describe('hashes of the bundle files that do not depend on the log (README, schemas)'),
-  }),
-  'retention.purged': z.strictObject({
-    rules: z.array(z.strictObject({ regime: Text, years: z.number().int().min(1).max(100), cutoff: Time })),
-    erased: Sequence,
-    erasedRanges: z.array(z.tuple([Sequence, Sequence])),
-  }),
-  'subject.erased': z.strictObject({
-    subject: PartyIdText,
-    basis: Text,
-    erasedSequences: z.array(Sequence),
-  }),
-  'sync.pushed': z.looseObject({ hub: Text }),
-  'sync.pulled': z.looseObject({ hub: Text }),
-  'store.rekeyed': z.strictObject({
-    reason: Text,
-    keptSlots: z.array(Text).describe('user ids whose key slot was re-wrapped under the new database key'),
-    droppedSlots: z.array(Text).describe('user ids whose key slot (wrapping the old key) was dropped'),
-    keychainSlotRemoved: z.boolean().describe('whether an OS keychain slot file (wrapping the old key) was deleted'),
-  }),
-} as const satisfies Record<AuditEventType, z.ZodType>;
+) as unknown as Readonly<Record<AuditEventType, z.ZodType>>;
+
+export type NewEventProblem = { readonly field: string; readonly message: string };
+
+const firstIssue = (error: z.ZodError, prefix: string): NewEventProblem => {
+  const issue = error.issues[0];
+  return { field: [prefix, ...(issue?.path ?? []).map(String)].join('.'), message: issue?.message ?? 'invalid' };
+};
+
+/**
+ * The write-time check of a new entry: its payload exactly in the current shape of its type, and its personal data
+ * exactly in the type's personal shape (required where the type requires it, refused where the type has none). So a
+ * writer cannot put a personal field in the hashed payload: the strict schema refuses the unknown key.
+ */
+export const checkNewEvent = (
+  type: AuditEventType,
+  payload: unknown,
+  personal: unknown | undefined,
+): NewEventProblem | null => {
+  const definition: EventDefinition = EVENT_DEFINITIONS[type];
+  const parsed = definition.payload.safeParse(payload);
+  if (!parsed.success) return firstIssue(parsed.error, 'payload');
+  if (definition.personal === null) {
+    if (personal !== undefined) return { field: 'personalData', message: `${type} entries carry no personal data` };
+    return null;
+  }
+  if (personal === undefined)
+    return definition.personalRequired
+      ? { field: 'personalData', message: `${type} entries carry personal data` }
+      : null;
+  const data = definition.personal.safeParse(personal);
+  return data.success ? null : firstIssue(data.error, 'personalData.data');
+};
 
 export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'log.created': {
@@ -144,8 +155,14 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'case.claimed': {
     category: 'case',
     records:
-      'An officer took a case, or a claim was released (`action: "release"`; an admin deactivating the holder names `claimedBy` and the reason).',
-    subjects: 'case:<id>, user:<id>',
+      'An officer took a case. (Version 1 entries also recorded releases here, as `action: "release"`.)',
+    subjects: 'case:<id>, lead:<id>',
+  },
+  'case.released': {
+    category: 'case',
+    records:
+      'A claim released back to the queue: by its holder, or by an admin deactivating the holder (`claimedBy`; the reason in the personal data).',
+    subjects: 'case:<id>, lead:<id>',
   },
   'case.decided': {
     category: 'case',
@@ -154,7 +171,13 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   },
   'case.approved': {
     category: 'case',
-    records: 'The second, independent approval of a four-eyes decision.',
+    records:
+      'The second, independent approval of a four-eyes decision. (Version 1 entries also recorded returns for rework here, as `verdict: "returned"`.)',
+    subjects: 'case:<id>, lead:<id>',
+  },
+  'case.returned': {
+    category: 'case',
+    records: 'A four-eyes decision sent back to its maker for rework by the checker (the reason in the personal data).',
     subjects: 'case:<id>, lead:<id>',
   },
   'personal_data.read': {

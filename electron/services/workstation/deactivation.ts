@@ -1,5 +1,7 @@
 // Deactivating a leaver and reactivating a user (users.setActive, users.claimedCases): operations admins only,
 // decision 0039. Deactivation revokes sign-in, releases the user's claimed cases and drops their key slots.
+import { PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
+import { WORKFORCE_REGIME } from '../../../core/intake/lead-record.ts';
 import { hasPermission } from '../../../core/access/roles.ts';
 import type { User } from '../../../core/access/roles.ts';
 import type { CaseType } from '../../../core/cases/case.ts';
@@ -106,12 +108,13 @@ const deactivate = (session: Session, target: User, reason: string): SetActiveRe
       type: 'permission.revoked',
       subjects: [`user:${target.id}`],
       payload: {
+        pv: PAYLOAD_VERSION,
         userId: target.id,
         permission: SIGN_IN_PERMISSION,
         scope: 'this-workstation',
-        reason,
         releasedCases: claimed,
       },
+      personalData: { subject: `user:${target.id}`, regime: WORKFORCE_REGIME, data: { reason } },
     });
     releasedCases = releaseClaimsOf(session, append, target, reason);
     return revoked;
@@ -175,12 +178,13 @@ const reactivate = (
       type: 'permission.granted',
       subjects: [`user:${target.id}`],
       payload: {
+        pv: PAYLOAD_VERSION,
         userId: target.id,
         permission: SIGN_IN_PERMISSION,
         scope: 'this-workstation',
-        reason,
         reactivated: true,
       },
+      personalData: { subject: `user:${target.id}`, regime: WORKFORCE_REGIME, data: { reason } },
     }),
   );
   return {

@@ -6,8 +6,11 @@ import type { Lead } from '../../../core/routing/lead.ts';
 import { startRoutingRun } from '../../../core/routing/route.ts';
 import { auditTraceOf } from '../../../core/routing/audit-trace.ts';
 import type { RoutingDecision, RoutingRun, RoutingState } from '../../../core/routing/route.ts';
-import type { JsonObject } from '../../../core/audit/entry.ts';
-import type { JsonValue } from '../../../core/shared/canonical-json.ts';
+import { PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
+import { factsOf, leadFromRecord, personalDataOf, regimeFor } from '../../../core/intake/lead-record.ts';
+import type { ScreeningSummary } from '../../../core/routing/lead.ts';
+import { regimeOfSubject } from '../audit/audit-log.ts';
+import { personalDataAt } from './projector.ts';
 import type { LocatedLead, LeadRecordProblem } from '../leads/read-lead-file.ts';
 import type { Database } from '../store/database.ts';
 import { statement } from '../store/statements.ts';
@@ -16,7 +19,7 @@ import type { BackgroundCheckpointer } from '../store/checkpointer.ts';
 import { screenedWithOf } from './screener.ts';
 import type { ScreenedWith } from './screener.ts';
 import { actorOf, commit, WorkstationError } from './workstation.ts';
-import type { ActivePolicy, Appender, LeadScreener, Session, Workstation } from './workstation.ts';
+import type { ActivePolicy, Appender, CommandEvent, LeadScreener, Session, Workstation } from './workstation.ts';
 
 export type IntakeSource = 'file' | 'form' | 'sync' | 'api';
 
@@ -31,29 +34,6 @@ export type IntakeResult = {
 
 export type RoutedPath = { readonly decision: RoutingDecision; readonly caseId: string | null };
 
-/** What of a lead is personal data: kept beside the log, bound by a salted commitment, erasable. */
-export const personalDataOf = (lead: Lead): JsonObject => {
-  const data: Record<string, JsonValue> = {};
-  if (lead.person) data.person = lead.person as JsonValue;
-  if (lead.company) data.company = lead.company as JsonValue;
-  if (lead.address) data.address = lead.address as JsonValue;
-  return data;
-};
-
-/** The lead's routing facts that are not personal data: these go into the hashed log. */
-export const factsOf = (lead: Lead): JsonObject => ({
-  customerType: lead.customerType,
-  kycStatus: lead.kycStatus,
-  amlDocumentation: lead.amlDocumentation,
-  suitabilityAssessed: lead.suitabilityAssessed,
-  netWorthBand: lead.netWorthBand ?? null,
-  targetMarket: lead.targetMarket ?? null,
-  kycPrescreenJurisdiction: lead.kycPrescreenJurisdiction ?? null,
-  attributes: lead.attributes,
-  productInterests: lead.productInterests,
-  parties: [...(lead.person ? ['person'] : []), ...(lead.company ? ['company'] : [])],
-});
-
 /** Rebuilds the full lead for re-routing: facts from the projection, personal data from beside the log. */
 export const leadFromStore = (db: Database, leadId: string): Lead => {
   const row = statement<[string], { facts: string; screening: string | null; ingested_seq: number }>(
@@ -61,17 +41,67 @@ export const leadFromStore = (db: Database, leadId: string): Lead => {
     'SELECT facts, screening, ingested_seq FROM leads WHERE id = ?',
   ).get(leadId);
   if (!row) throw new WorkstationError('not_found', `lead ${leadId} does not exist`);
-  const facts = JSON.parse(row.facts) as Record<string, unknown>;
-  const personal = statement<[number], { data: Buffer | null }>(
-    db,
-    'SELECT data FROM audit_personal_data WHERE sequence = ?',
-  ).get(row.ingested_seq);
-  const data = personal?.data ? (JSON.parse(personal.data.toString('utf8')) as Record<string, unknown>) : {};
-  const lead: Record<string, unknown> = { id: leadId, ...data };
-  for (const [key, value] of Object.entries(facts)) if (key !== 'parties' && value !== null) lead[key] = value;
-  if (row.screening) lead.screening = JSON.parse(row.screening);
-  if (lead.person === undefined && lead.company === undefined) lead.company = { name: `[erased] ${leadId}` };
-  return lead as Lead;
+  return leadFromRecord(
+    leadId,
+    JSON.parse(row.facts) as Record<string, unknown>,
+    personalDataAt(db, row.ingested_seq) as Record<string, unknown> | null,
+    row.screening ? (JSON.parse(row.screening) as ScreeningSummary) : undefined,
+  );
+};
+
+/**
+ * The lead.screened entry for a screening: the hits in the hashed payload without the listed entries' names, which go
+ * beside the log as the lead's personal data (decision 0141).
+ */
+export const screenedEntry = (
+  db: Database,
+  actor: string,
+  leadId: string,
+  screening: ScreeningSummary,
+  extra: {
+    readonly outcome?: 'cleared';
+    readonly clearedBy?: string;
+    readonly extraSubjects?: readonly string[];
+    readonly screenedWith?: ScreenedWith | null;
+  } = {},
+): CommandEvent => {
+  const subject = `lead:${leadId}`;
+  return {
+    actor,
+    type: 'lead.screened',
+    subjects: [subject, ...(extra.extraSubjects ?? [])],
+    payload: {
+      pv: PAYLOAD_VERSION,
+      leadId,
+      outcome:
+        extra.outcome ??
+        (screening.hits.some((hit) => hit.strength === 'strong')
+          ? 'strong'
+          : screening.hits.length > 0
+            ? 'potential'
+            : 'clear'),
+      screening: {
+        screenedAt: screening.screenedAt,
+        hits: screening.hits.map(({ entryName: _name, ...hit }) => hit),
+      },
+      ...(extra.clearedBy === undefined ? {} : { clearedBy: extra.clearedBy }),
+      ...(extra.screenedWith
+        ? {
+            thresholds: { ...extra.screenedWith.thresholds },
+            listVersions: extra.screenedWith.listVersions.map((list) => ({ ...list })),
+          }
+        : {}),
+    },
+    ...(screening.hits.length > 0
+      ? {
+          personalData: {
+            subject,
+            regime: regimeOfSubject(db, subject),
+            data: { entryNames: screening.hits.map((hit) => hit.entryName) },
+          },
+        }
+      : {}),
+  };
 };
 
 export const loadRoutingState = (db: Database): RoutingState => ({
@@ -101,6 +131,7 @@ export const recordDecision = (
     type: 'routing.decided',
     subjects: [`lead:${decision.leadId}`],
     payload: {
+      pv: PAYLOAD_VERSION,
       leadId: decision.leadId,
       productId: decision.productId,
       outcome: outcome.kind,
@@ -113,7 +144,7 @@ export const recordDecision = (
       jurisdiction: decision.trace.jurisdiction.jurisdiction,
       ruleVersion: decision.ruleVersion,
       cursor: outcome.kind === 'assigned' ? { teamId: outcome.teamId, next: cursorOf(outcome.teamId) } : null,
-      notifications: decision.notifications as unknown as JsonValue,
+      notifications: decision.notifications.map((notification) => ({ ...notification })),
       trace: auditTraceOf(decision),
     },
   });
@@ -124,6 +155,7 @@ export const recordDecision = (
     type: 'case.opened',
     subjects: [`case:${opened.id}`, `lead:${opened.leadId}`],
     payload: {
+      pv: PAYLOAD_VERSION,
       caseId: opened.id,
       queue: opened.type,
       leadId: opened.leadId,
@@ -138,18 +170,6 @@ export const recordDecision = (
     },
   });
   return { decision, caseId: opened.id };
-};
-
-const regimeFor = (policy: ActivePolicy, decisions: readonly RoutingDecision[]): string => {
-  for (const decision of decisions) {
-    if (decision.outcome.kind !== 'assigned') continue;
-    const { licenceId } = decision.outcome;
-    for (const entity of policy.loaded.policy.entities) {
-      const licence = entity.licences.find((candidate) => candidate.id === licenceId);
-      if (licence) return licence.regime;
-    }
-  }
-  return 'prospects';
 };
 
 /**
@@ -186,16 +206,17 @@ const ingestOne = (
     ? screenedWithOf(policy.loaded.policy.screening, workstation.screener.listVersions)
     : input.screenedWith;
   const decisions = run.route(lead, at);
+  const subject = `lead:${lead.id}`;
   append({
     actor,
     type: 'lead.ingested',
-    subjects: [`lead:${lead.id}`],
+    subjects: [subject],
     payload: {
+      pv: PAYLOAD_VERSION,
       leadId: lead.id,
       source: input.source,
       sourceSystem: input.sourceSystem,
-      sourceId: lead.id,
-      facts: factsOf({ ...lead, screening: undefined }),
+      facts: factsOf(lead),
       // Scoped like its cases: the tag, else the resolved evidence (a DIFC address is AE-DIFC, not its country AE).
       scope:
         (decisions[0] ? scopeJurisdictionOf(decisions[0]) : null) ??
@@ -204,27 +225,12 @@ const ingestOne = (
         null,
     },
     personalData: {
-      subject: `lead:${lead.id}`,
-      regime: regimeFor(policy, decisions),
-      data: personalDataOf(lead),
+      subject,
+      regime: regimeFor(policy.loaded.policy, decisions),
+      data: personalDataOf(lead, lead.id),
     },
   });
-  if (lead.screening)
-    append({
-      actor,
-      type: 'lead.screened',
-      subjects: [`lead:${lead.id}`],
-      payload: {
-        leadId: lead.id,
-        outcome: lead.screening.hits.some((hit) => hit.strength === 'strong')
-          ? 'strong'
-          : lead.screening.hits.length > 0
-            ? 'potential'
-            : 'clear',
-        screening: lead.screening as unknown as JsonValue,
-        ...(screenedWith === null ? {} : (screenedWith as unknown as { [key: string]: JsonValue })),
-      },
-    });
+  if (lead.screening) append(screenedEntry(workstation.db, actor, lead.id, lead.screening, { screenedWith }));
   return decisions.map((decision) => recordDecision(append, policy, decision, run.cursorOf, actor));
 };
 

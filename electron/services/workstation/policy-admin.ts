@@ -1,5 +1,7 @@
 // The licensing map and policy publication: the active policy as a map, a candidate's validation issues or diff, and
 // publication as an audited meta-action through the one command path (the projector makes it the active policy).
+import { PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
+import { WORKFORCE_REGIME } from '../../../core/intake/lead-record.ts';
 import { hasPermission } from '../../../core/access/roles.ts';
 import type { ApiResponse } from '../../../core/api/contract.ts';
 import { diffCounts, diffPolicies } from '../../../core/policy/diff.ts';
@@ -154,14 +156,19 @@ export const publishPolicy = (session: Session, request: PublishRequest): Public
       type: 'policy.published',
       subjects: [`policy:${candidate.version}`],
       payload: {
+        pv: PAYLOAD_VERSION,
         ruleVersion: candidate.version,
         label: candidate.policy.version,
         bundle: request.text,
         previousRuleVersion: active.version,
         previousLabel: active.policy.version,
-        reason: request.reason,
-        fileName: request.fileName,
         changes: diffCounts(diff),
+      },
+      // The publisher's reason and their file's name are free text: beside the log (decision 0141).
+      personalData: {
+        subject: `policy:${candidate.version}`,
+        regime: WORKFORCE_REGIME,
+        data: { reason: request.reason, fileName: request.fileName },
       },
     });
     return {

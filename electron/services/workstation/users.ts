@@ -1,4 +1,6 @@
 // Users, roles and market scopes (audited meta-actions needing an operations admin), and audited personal-data reads.
+import { PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
+import { WORKFORCE_REGIME } from '../../../core/intake/lead-record.ts';
 import { inTransaction } from '../store/transaction.ts';
 import { hasPermission, inScope } from '../../../core/access/roles.ts';
 import type { Role, User } from '../../../core/access/roles.ts';
@@ -65,7 +67,8 @@ export const createUser = (
       actor: actorOf(session.user),
       type: 'user.created',
       subjects: [`user:${input.id}`],
-      payload: { userId: input.id, name: input.name, roles: [...input.roles], markets: [...input.markets] },
+      payload: { pv: PAYLOAD_VERSION, userId: input.id, roles: [...input.roles], markets: [...input.markets] },
+      personalData: { subject: `user:${input.id}`, regime: WORKFORCE_REGIME, data: { name: input.name } },
     }),
   );
   return findUser(workstation.db, input.id)!;
@@ -83,13 +86,8 @@ export const setRoles = (
       actor: actorOf(session.user),
       type: 'user.role_changed',
       subjects: [`user:${input.userId}`],
-      payload: {
-        userId: input.userId,
-        role: input.roles.join(','),
-        roles: [...input.roles],
-        previous: [...target.roles],
-        reason: input.reason,
-      },
+      payload: { pv: PAYLOAD_VERSION, userId: input.userId, roles: [...input.roles], previous: [...target.roles] },
+      personalData: { subject: `user:${input.userId}`, regime: WORKFORCE_REGIME, data: { reason: input.reason } },
     }),
   );
   return findUser(session.workstation.db, input.userId)!;
@@ -109,22 +107,22 @@ export const setMarkets = (
       type: 'market.reassigned',
       subjects: [`user:${input.userId}`],
       payload: {
+        pv: PAYLOAD_VERSION,
         userId: input.userId,
-        market: input.markets.join(','),
         markets: [...input.markets],
         previous: [...target.markets],
-        reason: input.reason,
       },
+      personalData: { subject: `user:${input.userId}`, regime: WORKFORCE_REGIME, data: { reason: input.reason } },
     }),
   );
   return findUser(session.workstation.db, input.userId)!;
 };
 
-type LeadRow = { id: string; scope: string | null; jurisdiction: string | null };
+type LeadRow = { id: string; scope: string | null; jurisdiction: string | null; ingested_seq: number };
 
 const visibleLead = (session: Session, leadId: string): LeadRow => {
   const row = session.workstation.db
-    .prepare<[string], LeadRow>('SELECT id, scope, jurisdiction FROM leads WHERE id = ?')
+    .prepare<[string], LeadRow>('SELECT id, scope, jurisdiction, ingested_seq FROM leads WHERE id = ?')
     .get(leadId);
   if (!row || !inScope(session.user, row.jurisdiction ?? row.scope, session.workstation.policy().compiled.vocabulary))
     throw new WorkstationError('not_found', `no lead ${leadId}`);
@@ -140,7 +138,14 @@ export const readLead = (session: Session, leadId: string, purpose: string) => {
   // The read and its audit entry are one transaction: there is no way to see the data without leaving the trace.
   const records = readPersonalData(
     workstation.db,
-    { subject: `lead:${leadId}`, actor: actorOf(user), now: workstation.deps.now(), purpose },
+    // The lead's record only: reasons and read purposes held about the lead are not its data.
+    {
+      subject: `lead:${leadId}`,
+      actor: actorOf(user),
+      now: workstation.deps.now(),
+      purpose,
+      sequences: [row.ingested_seq],
+    },
     workstation.deps,
   );
   const paths = workstation.db

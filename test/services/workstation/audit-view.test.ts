@@ -17,6 +17,7 @@ import { examplesDir } from '../../support/examples.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';
 import { call, callError } from '../../support/api.ts';
+import { claimedPayload } from '../audit/helpers.ts';
 
 type View = {
   sequence: string;
@@ -175,7 +176,7 @@ describe('audit.list', () => {
           actor: i < 300 ? ['user:old', 'user:new', 'user:other'][i % 3]! : i % 10 === 0 ? 'user:new' : 'user:other',
           type: 'case.claimed',
           subjects: [`case:C-${i}`],
-          payload: {},
+          payload: claimedPayload(`C-${i}`),
         });
     })();
     const rows = allRows(ws);
