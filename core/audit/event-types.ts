@@ -89,6 +89,15 @@ export const EVENT_PAYLOAD_SCHEMAS = Object.fromEntries(
   }),
 ) as unknown as Readonly<Record<AuditEventType, z.ZodType>>;
 
+/**
+ * The schema that reads this payload: the current one when it says its version (or the type has only one shape),
+ * else version 1. Chosen by the `pv` field rather than tried in turn, so a problem names the field that is wrong.
+ */
+export const payloadReaderFor = (type: AuditEventType, payload: unknown): z.ZodType => {
+  const definition: EventDefinition = EVENT_DEFINITIONS[type];
+  return isCurrentPayload(type, payload) || definition.v1 === null ? definition.payload : definition.v1;
+};
+
 export type NewEventProblem = { readonly field: string; readonly message: string };
 
 const firstIssue = (error: z.ZodError, prefix: string): NewEventProblem => {
@@ -136,13 +145,13 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'lead.ingested': {
     category: 'lead',
     records:
-      'A lead entered the system (file, form, sync or api); its personal data is committed, not stored in the entry.',
+      "A lead entered the system (file, form, sync or api): its routing facts; its parties, address, attributes and the source system's id are personal data, committed, not stored in the entry.",
     subjects: 'lead:<id>',
   },
   'lead.screened': {
     category: 'lead',
     records:
-      'A screening result: outcome and hit summary (names stay in the committed personal data), and, when Perimeter screened the lead, the `thresholds` (potential, strong) of the policy active then and the `listVersions` screened against.',
+      "A screening result: outcome and hits (the listed entries' names stay in the committed personal data), and, when Perimeter screened the lead, the `thresholds` (potential, strong) of the policy active then and the `listVersions` screened against.",
     subjects: 'lead:<id>',
   },
   'routing.decided': {
@@ -182,11 +191,20 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   },
   'personal_data.read': {
     category: 'privacy',
-    records: "Every read of a lead's personal data: who (actor) saw which fields of whom (subject), when, and why.",
+    records:
+      "Every read of a lead's personal data: who (actor) saw which fields of whom (subject), when, and why (the purpose, beside the log).",
     subjects: 'lead:<id> (the data subject)',
   },
-  'user.created': { category: 'administration', records: 'A user account created.', subjects: 'user:<id>' },
-  'user.role_changed': { category: 'administration', records: "A user's role changed.", subjects: 'user:<id>' },
+  'user.created': {
+    category: 'administration',
+    records: 'A user account created (the display name beside the log).',
+    subjects: 'user:<id>',
+  },
+  'user.role_changed': {
+    category: 'administration',
+    records: "A user's roles changed (the reason beside the log).",
+    subjects: 'user:<id>',
+  },
   'permission.granted': {
     category: 'administration',
     records:
@@ -196,13 +214,13 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'permission.revoked': {
     category: 'administration',
     records:
-      "A permission revoked. `workstation-sign-in` deactivates the user (the leaver process: `reason`, `releasedCases`); `keychain-unlock` forgets one device's OS keychain sign-in.",
+      "A permission revoked. `workstation-sign-in` deactivates the user (the leaver process: `releasedCases`, the reason beside the log); `keychain-unlock` forgets one device's OS keychain sign-in.",
     subjects: 'user:<id>',
   },
   'market.reassigned': {
     category: 'administration',
-    records: 'A market moved between teams or entities.',
-    subjects: 'market:<code>, team:<id>',
+    records: "A user's markets changed (the reason beside the log).",
+    subjects: 'user:<id>',
   },
   'policy.published': {
     category: 'administration',

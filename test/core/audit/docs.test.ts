@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_EVENT_TYPES, EVENT_PAYLOAD_SCHEMAS, EVENT_TYPE_DOCS } from '../../../core/audit/event-types.ts';
+import { AUDIT_EVENT_TYPES, EVENT_DEFINITIONS, EVENT_TYPE_DOCS } from '../../../core/audit/event-types.ts';
 import { auditBundleJsonSchemas } from '../../../core/audit/json-schemas.ts';
 
 const doc = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'audit-export.md'), 'utf8');
@@ -17,14 +17,19 @@ describe('docs/audit-export.md', () => {
     expect(rows.map((row) => row[1]!.replaceAll('`', ''))).toEqual([...AUDIT_EVENT_TYPES]);
   });
 
-  it('matches the code’s category, description and required payload fields', () => {
+  it('matches the code’s category, description, payload fields and personal-data fields', () => {
+    const fieldsOf = (schema: unknown): string => {
+      const shape = schema === null ? {} : (schema as { shape: Record<string, unknown> }).shape;
+      const fields = Object.keys(shape).map((key) => `\`${key}\``);
+      return fields.length ? fields.join(', ') : '—';
+    };
     for (const row of rows) {
       const type = row[1]!.replaceAll('`', '') as keyof typeof EVENT_TYPE_DOCS;
       expect(row[2]).toBe(EVENT_TYPE_DOCS[type].category);
       expect(row[3]).toBe(EVENT_TYPE_DOCS[type].records);
-      const shape = (EVENT_PAYLOAD_SCHEMAS[type] as unknown as { shape: Record<string, unknown> }).shape;
-      const fields = Object.keys(shape).map((key) => `\`${key}\``);
-      expect(row[5]).toBe(fields.length ? fields.join(', ') : '—');
+      expect(row[5]).toBe(fieldsOf(EVENT_DEFINITIONS[type].payload));
+      expect(row[6]).toBe(fieldsOf(EVENT_DEFINITIONS[type].personal));
+      expect(row[7]).toBe(EVENT_DEFINITIONS[type].v1 === null ? '—' : 'yes');
     }
   });
 

@@ -74,7 +74,7 @@ describe('exportAuditBundle', () => {
     const files = unzipSync(first.zip);
     const entries = new TextDecoder()
       .decode(files[ENTRIES_FILE])
-      .replace('"decision":"approve"', '"decision":"reject!"');
+      .replace('"claimedBy":"u-1"', '"claimedBy":"u-2"');
     files[ENTRIES_FILE] = new TextEncoder().encode(entries);
     const report = verifyZip(zipSync(files));
     expect(report.verdict).toBe('invalid');

@@ -70,7 +70,7 @@ describe('the verifier on worker threads', () => {
       ['a duplicate key, early', at({ [early]: (line) => line.replace('"v":1}', '"v":1,"v":1}') })],
       [
         'a schema failure at the split',
-        at({ [split]: (line) => line.replace('"type":"case.decided"', '"type":"case.nope"') }),
+        at({ [split]: (line) => line.replace('"type":"routing.decided"', '"type":"routing.nope"') }),
       ],
       [
         'a moved time, late',
