@@ -1,5 +1,6 @@
 // Intake: each lead is tagged, screened and routed per product interest, then persisted with its audit entries and
 // cases in one transaction. Idempotent on (source system, source id).
+import { decisionRowOf } from '../../../core/routing/decision-row.ts';
 import { hasPermission } from '../../../core/access/roles.ts';
 import { openCaseFor, scopeJurisdictionOf } from '../../../core/cases/case.ts';
 import type { Lead } from '../../../core/routing/lead.ts';
@@ -126,21 +127,16 @@ export const recordDecision = (
   actor: string,
 ): RoutedPath => {
   const { outcome } = decision;
+  const { leadId, productId, ...row } = decisionRowOf(decision);
   const routed = append({
     actor,
     type: 'routing.decided',
     subjects: [`lead:${decision.leadId}`],
     payload: {
       pv: PAYLOAD_VERSION,
-      leadId: decision.leadId,
-      productId: decision.productId,
-      outcome: outcome.kind,
-      queue: outcome.kind === 'refused' ? outcome.queue : null,
-      reason: outcome.kind === 'refused' || outcome.kind === 'held' ? outcome.reason : null,
-      entityId: outcome.kind === 'refused' ? null : outcome.entityId,
-      teamId: outcome.kind === 'assigned' || outcome.kind === 'held' ? outcome.teamId : null,
-      repId: outcome.kind === 'assigned' ? outcome.repId : null,
-      licenceId: outcome.kind === 'assigned' ? outcome.licenceId : null,
+      leadId,
+      productId,
+      ...row,
       jurisdiction: decision.trace.jurisdiction.jurisdiction,
       ruleVersion: decision.ruleVersion,
       cursor: outcome.kind === 'assigned' ? { teamId: outcome.teamId, next: cursorOf(outcome.teamId) } : null,

@@ -1,6 +1,6 @@
 // The licensing map and policy publication: the active policy as a map, a candidate's validation issues or diff, and
 // publication as an audited meta-action through the one command path (the projector makes it the active policy).
-import { PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
+import { isCurrentPayload, PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
 import { WORKFORCE_REGIME } from '../../../core/intake/lead-record.ts';
 import { hasPermission } from '../../../core/access/roles.ts';
 import type { ApiResponse } from '../../../core/api/contract.ts';
@@ -9,6 +9,7 @@ import { licensingMapOf, marketScope } from '../../../core/policy/licensing-map.
 import { parsePolicyText } from '../../../core/policy/parse.ts';
 import type { LocatedPolicyIssue } from '../../../core/policy/parse.ts';
 import { nodeSha256 } from '../audit/node-sha256.ts';
+import { personalDataAt } from './projector.ts';
 import { actorOf, commit, WorkstationError } from './workstation.ts';
 import type { Session } from './workstation.ts';
 
@@ -47,7 +48,11 @@ const publications = (session: Session, limit: number): Publication[] =>
         label: text(entry.payload.label) ?? '',
         publishedAt: entry.time,
         publishedBy: entry.actor,
-        reason: text(entry.payload.reason),
+        // Version 2 keeps the publisher's reason beside the log (a staff member's words about the firm's map, not a
+        // lead's data: shown to readers of the map without a read entry; decision 0141); version 1 had it inline.
+        reason: isCurrentPayload('policy.published', entry.payload)
+          ? text(personalDataAt(session.workstation.db, row.sequence)?.reason)
+          : text(entry.payload.reason),
         previousRuleVersion: text(entry.payload.previousRuleVersion),
         sequence: row.sequence,
       };
