@@ -1,5 +1,7 @@
-// Intake: each lead is tagged, screened and routed per product interest, then persisted with its audit entries and
-// cases in one transaction. Idempotent on (source system, source id).
+// Intake: the one way leads come in (the CLI, the api's import and single lead, import jobs, the pipelined bulk path).
+// Each lead is tagged, screened and routed per product interest, then persisted with its audit entries and cases, one
+// transaction per chunk. Screening is a parameter: our own screener in the transaction, leads screened before the call
+// (on worker threads, or outside the write lock), or none. Idempotent on (source system, source id).
 import { decisionRowOf } from '../../../core/routing/decision-row.ts';
 import { hasPermission } from '../../../core/access/roles.ts';
 import { openCaseFor, scopeJurisdictionOf } from '../../../core/cases/case.ts';
@@ -168,6 +170,29 @@ export const recordDecision = (
   return { decision, caseId: opened.id };
 };
 
+/** How the leads of one intake call are screened (decision 0143). */
+export type IntakeScreening =
+  /** By the workstation's own screener (when lists are loaded), inside the transaction. */
+  | { readonly kind: 'own' }
+  /** Before this call (by worker threads, or outside the write lock): the thresholds and list versions it used. */
+  | { readonly kind: 'prescreened'; readonly screenedWith: ScreenedWith | null }
+  /** Not by Perimeter: the leads keep only the screening they arrived with. */
+  | { readonly kind: 'none' };
+
+/**
+ * Screens records outside any transaction with the workstation's screener (pure), for an intake that must hold the
+ * write lock for the writing only: the records and what they were screened with, for `{ kind: 'prescreened' }`.
+ */
+export const prescreenWithOwn = (
+  screener: LeadScreener,
+  records: readonly LocatedLead[],
+  at: string,
+  policy: ActivePolicy,
+): { readonly records: LocatedLead[]; readonly screenedWith: ScreenedWith } => ({
+  records: records.map((record) => ({ line: record.line, lead: withOwnScreening(screener, record.lead, at, policy) })),
+  screenedWith: screenedWithOf(policy.loaded.policy.screening, screener.listVersions),
+});
+
 /**
  * The lead with our own screening of its parties (when lists are loaded). Our screening never drops a hit the record
  * arrived with (from an upstream system): both are kept. Pure given the screener, so it may run outside a transaction.
@@ -190,17 +215,20 @@ const ingestOne = (
     readonly lead: Lead;
     readonly sourceSystem: string;
     readonly source: IntakeSource;
-    readonly screenedWith: ScreenedWith | null;
+    readonly screening: IntakeScreening;
   },
   run: RoutingRun,
   actor: string,
 ): RoutedPath[] => {
   const at = workstation.deps.now().toISOString();
-  const lead = withOwnScreening(workstation.screener, input.lead, at, policy);
+  const own = input.screening.kind === 'own' ? workstation.screener : null;
+  const lead = own ? withOwnScreening(own, input.lead, at, policy) : input.lead;
   // What our own screening used (decision 0127): the policy's thresholds and the list versions, for the auditor.
-  const screenedWith = workstation.screener
-    ? screenedWithOf(policy.loaded.policy.screening, workstation.screener.listVersions)
-    : input.screenedWith;
+  const screenedWith = own
+    ? screenedWithOf(policy.loaded.policy.screening, own.listVersions)
+    : input.screening.kind === 'prescreened'
+      ? input.screening.screenedWith
+      : null;
   const decisions = run.route(lead, at);
   const subject = `lead:${lead.id}`;
   append({
@@ -252,8 +280,8 @@ export type ImportOptions = {
    * import of more than one chunk starts its own.
    */
   readonly checkpoints?: BackgroundCheckpointer | null;
-  /** For leads screened before this call (pipelined or chunked imports): the thresholds and list versions used. */
-  readonly screenedWith?: ScreenedWith | null;
+  /** How the leads are screened; by default the workstation's own screener. */
+  readonly screening?: IntakeScreening;
 };
 
 /** Starts the workstation's background checkpointer for a long write run (decision 0049); null when there is none. */
@@ -263,11 +291,55 @@ export const startCheckpoints = (workstation: Workstation): BackgroundCheckpoint
   return factory ? factory(workstation.db, workstation.path, workstation.key()) : null;
 };
 
-const tally = (paths: readonly RoutedPath[], into: Record<string, number>): void => {
-  for (const { decision } of paths) into[decision.outcome.kind] = (into[decision.outcome.kind] ?? 0) + 1;
+/** Running totals of an intake: what the chunks (or runs) so far imported. */
+export type IntakeTotals = {
+  imported: number;
+  duplicates: number;
+  readonly rejected: LeadRecordProblem[];
+  readonly decisions: Record<string, number>;
+  casesOpened: number;
+  readonly paths: RoutedPath[];
 };
 
-/** Imports validated lead records (and the problems found while reading them) as the signed-in user. */
+/** An intake that has not imported anything yet: the problems found reading the records. */
+export const emptyIntake = (problems: readonly LeadRecordProblem[] = []): IntakeTotals => ({
+  imported: 0,
+  duplicates: 0,
+  rejected: [...problems],
+  decisions: {},
+  casesOpened: 0,
+  paths: [],
+});
+
+/** The one way the results of intake calls (chunks, or runs) add up. */
+export const addIntake = (into: IntakeTotals, more: IntakeResult): IntakeTotals => {
+  into.imported += more.imported;
+  into.duplicates += more.duplicates;
+  into.casesOpened += more.casesOpened;
+  into.rejected.push(...more.rejected);
+  for (const [kind, count] of Object.entries(more.decisions)) into.decisions[kind] = (into.decisions[kind] ?? 0) + count;
+  for (const path of more.paths) into.paths.push(path);
+  return into;
+};
+
+const resultOf = (
+  paths: readonly RoutedPath[],
+  counts: { readonly imported: number; readonly duplicates: number; readonly rejected: readonly LeadRecordProblem[] },
+): IntakeResult => {
+  const decisions: Record<string, number> = {};
+  for (const { decision } of paths) decisions[decision.outcome.kind] = (decisions[decision.outcome.kind] ?? 0) + 1;
+  return {
+    ...counts,
+    decisions,
+    casesOpened: paths.filter((path) => path.caseId !== null).length,
+    paths,
+  };
+};
+
+/**
+ * Imports validated lead records (and the problems found while reading them) as the signed-in user: the one intake
+ * function. Chunks of `chunkSize` leads, each one transaction ("all": one chunk, so all land or none).
+ */
 export const importLeads = (
   session: Session,
   records: readonly LocatedLead[],
@@ -276,15 +348,11 @@ export const importLeads = (
 ): IntakeResult => {
   const { workstation, user } = session;
   if (!hasPermission(user, 'lead.create')) throw new WorkstationError('forbidden', `${user.id} may not add leads`);
-  const rejected = [...problems];
-  if (options.mode === 'all' && rejected.length > 0)
-    return { imported: 0, duplicates: 0, rejected, decisions: {}, casesOpened: 0, paths: [] };
+  if (options.mode === 'all' && problems.length > 0) return emptyIntake(problems);
   const policy = workstation.policy();
   const actor = actorOf(user);
-  const decisions: Record<string, number> = {};
-  const allPaths: RoutedPath[] = [];
-  let imported = 0;
-  let duplicates = 0;
+  const screening = options.screening ?? { kind: 'own' };
+  const total = emptyIntake(problems);
   const chunkSize = options.mode === 'all' ? Math.max(records.length, 1) : (options.chunkSize ?? 500);
   const ownCheckpoints =
     options.checkpoints === undefined && records.length > chunkSize ? startCheckpoints(workstation) : null;
@@ -292,16 +360,16 @@ export const importLeads = (
   try {
     for (let offset = 0; offset < records.length; offset += chunkSize) {
       const chunk = records.slice(offset, offset + chunkSize);
-      const outcome = commit(workstation, (append) => {
+      const chunkResult = commit(workstation, (append) => {
         const run = startRoutingRun(policy.compiled, loadRoutingState(workstation.db));
-        const chunkPaths: RoutedPath[] = [];
-        let chunkImported = 0;
-        let chunkDuplicates = 0;
-        const chunkRejected: LeadRecordProblem[] = [];
+        const paths: RoutedPath[] = [];
+        let imported = 0;
+        let duplicates = 0;
+        const rejected: LeadRecordProblem[] = [];
         for (const { lead, line } of chunk) {
           const duplicate = isDuplicate(workstation.db, options.sourceSystem, lead.id);
           if (duplicate === 'duplicate') {
-            chunkDuplicates += 1;
+            duplicates += 1;
             continue;
           }
           if (duplicate === 'conflict') {
@@ -312,46 +380,31 @@ export const importLeads = (
               message: `lead id ${lead.id} is already used by another source system`,
             };
             if (options.mode === 'all') throw new WorkstationError('conflict', `line ${line}: ${problem.message}`);
-            chunkRejected.push(problem);
+            rejected.push(problem);
             continue;
           }
-          const result = ingestOne(
-            workstation,
-            append,
-            policy,
-            {
-              lead,
-              sourceSystem: options.sourceSystem,
-              source: options.source ?? 'file',
-              screenedWith: options.screenedWith ?? null,
-            },
-            run,
-            actor,
+          paths.push(
+            ...ingestOne(
+              workstation,
+              append,
+              policy,
+              { lead, sourceSystem: options.sourceSystem, source: options.source ?? 'file', screening },
+              run,
+              actor,
+            ),
           );
-          chunkPaths.push(...result);
-          chunkImported += 1;
+          imported += 1;
         }
-        return { chunkPaths, chunkImported, chunkDuplicates, chunkRejected };
+        return resultOf(paths, { imported, duplicates, rejected });
       });
-      imported += outcome.chunkImported;
-      duplicates += outcome.chunkDuplicates;
-      rejected.push(...outcome.chunkRejected);
-      tally(outcome.chunkPaths, decisions);
-      allPaths.push(...outcome.chunkPaths);
+      addIntake(total, chunkResult);
       checkpoints?.request();
       options.onProgress?.(Math.min(offset + chunk.length, records.length), records.length);
     }
   } finally {
     ownCheckpoints?.stop();
   }
-  return {
-    imported,
-    duplicates,
-    rejected,
-    decisions,
-    casesOpened: allPaths.filter((path) => path.caseId !== null).length,
-    paths: allPaths,
-  };
+  return total;
 };
 
 /** Re-routes some of a lead's product paths (after a screening hit is cleared, for example), inside a transaction. */
