@@ -88,12 +88,30 @@ const state = {
 } as const;
 // Payloads of each type in the shape the services write (version 2): free text beside the log.
 const benchEvent = (type: (typeof types)[number], i: number, subject: string): AuditEvent => {
-  const base = { time: new Date(NOW - (ENTRIES - i) * 60_000), actor: `user:u-${i % 50}`, subjects: [`case:BC-${i}`, subject] };
+  const base = {
+    time: new Date(NOW - (ENTRIES - i) * 60_000),
+    actor: `user:u-${i % 50}`,
+    subjects: [`case:BC-${i}`, subject],
+  };
   const personalData = <D>(data: D) => ({ subject, regime: 'bench', data });
   if (type === 'personal_data.read')
-    return { ...base, type, payload: { pv: 2, fields: ['person'], sequences: [] }, personalData: personalData({ purpose: 'bench review of the file' }) };
+    return {
+      ...base,
+      type,
+      payload: { pv: 2, fields: ['person'], sequences: [] },
+      personalData: personalData({ purpose: 'bench review of the file' }),
+    };
   if (type === 'lead.screened')
-    return { ...base, type, payload: { pv: 2, leadId: subject.slice(5), outcome: 'clear', screening: { screenedAt: '2025-01-01T00:00:00.000Z', hits: [] } } };
+    return {
+      ...base,
+      type,
+      payload: {
+        pv: 2,
+        leadId: subject.slice(5),
+        outcome: 'clear',
+        screening: { screenedAt: '2025-01-01T00:00:00.000Z', hits: [] },
+      },
+    };
   if (type === 'case.claimed') return { ...base, type, payload: { pv: 2, caseId: `BC-${i}`, action: 'claim', state } };
   return {
     ...base,

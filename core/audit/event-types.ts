@@ -163,8 +163,7 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'case.opened': { category: 'case', records: 'A review case opened in a queue.', subjects: 'case:<id>, lead:<id>' },
   'case.claimed': {
     category: 'case',
-    records:
-      'An officer took a case. (Version 1 entries also recorded releases here, as `action: "release"`.)',
+    records: 'An officer took a case. (Version 1 entries also recorded releases here, as `action: "release"`.)',
     subjects: 'case:<id>, lead:<id>',
   },
   'case.released': {

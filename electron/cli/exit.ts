@@ -39,6 +39,7 @@ export const storeExitCode = (error: StoreError): number =>
 export const cliErrorOf = (error: unknown): CliError | null => {
   if (error instanceof CliError) return error;
   if (error instanceof StoreError) return new CliError(error.message, storeExitCode(error));
-  if (error instanceof WorkstationError || error instanceof AuditLogError) return new CliError(error.message, EXIT_INVALID);
+  if (error instanceof WorkstationError || error instanceof AuditLogError)
+    return new CliError(error.message, EXIT_INVALID);
   return null;
 };

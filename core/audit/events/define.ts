@@ -30,7 +30,12 @@ export const defineEvent = <P extends z.ZodType, D extends z.ZodType | null = nu
   readonly personal?: D;
   readonly personalRequired?: boolean;
   readonly v1?: z.ZodType;
-}): { readonly payload: P; readonly personal: D; readonly personalRequired: boolean; readonly v1: z.ZodType | null } => ({
+}): {
+  readonly payload: P;
+  readonly personal: D;
+  readonly personalRequired: boolean;
+  readonly v1: z.ZodType | null;
+} => ({
   payload: definition.payload,
   personal: (definition.personal ?? null) as D,
   personalRequired: definition.personalRequired ?? definition.personal !== undefined,

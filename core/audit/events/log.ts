@@ -23,7 +23,11 @@ export const LOG_EVENTS = {
   }),
   // Written by core's log engine; the reason is an operator's note about a key, kept in the entry (decision 0140).
   'key.rotated': defineEvent({
-    payload: z.strictObject({ key: KeyAnnouncementSchema, previousKeyId: KeyIdHex, reason: z.string().min(1).max(500) }),
+    payload: z.strictObject({
+      key: KeyAnnouncementSchema,
+      previousKeyId: KeyIdHex,
+      reason: z.string().min(1).max(500),
+    }),
   }),
   'audit.exported': defineEvent({
     payload: z.strictObject({

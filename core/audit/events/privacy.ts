@@ -13,9 +13,7 @@ export const PRIVACY_EVENTS = {
   }),
   'retention.purged': defineEvent({
     payload: z.strictObject({
-      rules: z.array(
-        z.strictObject({ regime: Code, years: z.number().int().min(1).max(100), cutoff: UtcTime }),
-      ),
+      rules: z.array(z.strictObject({ regime: Code, years: z.number().int().min(1).max(100), cutoff: UtcTime })),
       erased: Sequence,
       erasedRanges: z.array(z.tuple([Sequence, Sequence])),
     }),

@@ -311,7 +311,11 @@ export const readPersonalData = (
           sequences: records.map((record) => String(record.sequence)),
         },
         // The purpose is the reader's free text: beside the log, under the data subject's regime (decision 0141).
-        personalData: { subject: input.subject, regime: regimeOfSubject(db, input.subject), data: { purpose: input.purpose } },
+        personalData: {
+          subject: input.subject,
+          regime: regimeOfSubject(db, input.subject),
+          data: { purpose: input.purpose },
+        },
       },
       deps,
     );

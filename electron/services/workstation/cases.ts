@@ -149,7 +149,13 @@ const now = (session: Session): string => session.workstation.deps.now().toISOSt
 export const claim = (session: Session, caseId: string): Case => {
   const kase = loadVisibleCase(session, caseId, 'case.claim');
   if (kase.status === 'claimed' && kase.claimedBy === session.user.id) return kase;
-  return record(session, unwrap(claimCase(kase, session.user, now(session))), 'case.claimed', { action: 'claim' }, null);
+  return record(
+    session,
+    unwrap(claimCase(kase, session.user, now(session))),
+    'case.claimed',
+    { action: 'claim' },
+    null,
+  );
 };
 
 export const release = (session: Session, caseId: string): Case =>

@@ -102,7 +102,12 @@ const runValid = async (job: Job, input: RunInput): Promise<void> => {
       const chunk = input.records.slice(offset, offset + input.chunkSize);
       addIntake(
         totals,
-        importLeads(session, chunk, [], { sourceSystem: input.sourceSystem, mode: 'valid', chunkSize: chunk.length, checkpoints }),
+        importLeads(session, chunk, [], {
+          sourceSystem: input.sourceSystem,
+          mode: 'valid',
+          chunkSize: chunk.length,
+          checkpoints,
+        }),
       );
       job.processed += chunk.length;
     }
@@ -123,7 +128,12 @@ const runAll = async (job: Job, input: RunInput): Promise<void> => {
     ownerSession(workstation, input.owner, job);
     const chunk = input.records.slice(offset, offset + input.chunkSize);
     if (workstation.screener) {
-      const own = prescreenWithOwn(workstation.screener, chunk, workstation.deps.now().toISOString(), workstation.policy());
+      const own = prescreenWithOwn(
+        workstation.screener,
+        chunk,
+        workstation.deps.now().toISOString(),
+        workstation.policy(),
+      );
       screened.push(...own.records);
       screening = { kind: 'prescreened', screenedWith: own.screenedWith };
     } else screened.push(...chunk);

@@ -317,7 +317,8 @@ export const addIntake = (into: IntakeTotals, more: IntakeResult): IntakeTotals 
   into.duplicates += more.duplicates;
   into.casesOpened += more.casesOpened;
   into.rejected.push(...more.rejected);
-  for (const [kind, count] of Object.entries(more.decisions)) into.decisions[kind] = (into.decisions[kind] ?? 0) + count;
+  for (const [kind, count] of Object.entries(more.decisions))
+    into.decisions[kind] = (into.decisions[kind] ?? 0) + count;
   for (const path of more.paths) into.paths.push(path);
   return into;
 };

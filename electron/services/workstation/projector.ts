@@ -102,7 +102,12 @@ const applyEffect = (db: Database, effect: Payload | undefined, sequence: number
  * role it records (maker for a decision, checker for a verdict), the reasons already projected for the others. A
  * version 1 state carries its reasons itself.
  */
-const applyCaseState = (db: Database, payload: Payload, reasonOf: 'maker' | 'checker' | null, reason: string | null): void => {
+const applyCaseState = (
+  db: Database,
+  payload: Payload,
+  reasonOf: 'maker' | 'checker' | null,
+  reason: string | null,
+): void => {
   const caseId = text(payload.caseId);
   const current = statement<
     [string],
@@ -146,7 +151,9 @@ const loose = (entry: AuditEntry): Payload => entry.payload as Payload;
 const userCreated: Projection = (db, entry, sequence) => {
   const payload = loose(entry);
   // Version 2: the display name is personal data beside the log; version 1 had it in the payload.
-  const name = isCurrentPayload('user.created', payload) ? text(personalDataAt(db, sequence)?.name) : text(payload.name);
+  const name = isCurrentPayload('user.created', payload)
+    ? text(personalDataAt(db, sequence)?.name)
+    : text(payload.name);
   statement(db, 'INSERT INTO users (id, name, roles, markets, active, created_seq) VALUES (?, ?, ?, ?, 1, ?)').run(
     text(payload.userId),
     name ?? ERASED,

@@ -294,7 +294,12 @@ export const initialiseWorkstationOn = (
       actor: `user:${input.admin.id}`,
       type: 'policy.published',
       subjects: [`policy:${loaded.version}`],
-      payload: { pv: PAYLOAD_VERSION, ruleVersion: loaded.version, label: loaded.policy.version, bundle: input.policyText },
+      payload: {
+        pv: PAYLOAD_VERSION,
+        ruleVersion: loaded.version,
+        label: loaded.policy.version,
+        bundle: input.policyText,
+      },
     });
   });
   return { user: findUser(db, input.admin.id)!, workstation };

@@ -79,7 +79,9 @@ describe('audit log service', () => {
     const late = appendAuditEvent(db, event(5));
     const early = appendAuditEvent(db, event(2));
     expect(early.entry.time).toBe(late.entry.time);
-    expect(() => appendAuditEvent(db, { ...event(6), type: 'audit.exported', payload: {} } as never)).toThrow(AuditLogError);
+    expect(() => appendAuditEvent(db, { ...event(6), type: 'audit.exported', payload: {} } as never)).toThrow(
+      AuditLogError,
+    );
     expect(() => appendAuditEvent(db, { ...event(6), actor: 'nobody' })).toThrow(/actor/);
     expect(() => initialiseAuditLog(db, { logId: 'again', now: day(7), actor: 'system:x' })).toThrow(/already/);
     db.close();

@@ -72,9 +72,7 @@ describe('exportAuditBundle', () => {
 
   it('catches a file changed inside the zip and repacked', () => {
     const files = unzipSync(first.zip);
-    const entries = new TextDecoder()
-      .decode(files[ENTRIES_FILE])
-      .replace('"claimedBy":"u-1"', '"claimedBy":"u-2"');
+    const entries = new TextDecoder().decode(files[ENTRIES_FILE]).replace('"claimedBy":"u-1"', '"claimedBy":"u-2"');
     files[ENTRIES_FILE] = new TextEncoder().encode(entries);
     const report = verifyZip(zipSync(files));
     expect(report.verdict).toBe('invalid');
@@ -100,7 +98,13 @@ describe('exportAuditBundle', () => {
 
 describe('the native zip reader', () => {
   const { db } = auditDatabase(dir, 'native-zip');
-  appendAuditEvent(db, { time: day(1), actor: 'user:u-1', type: 'case.claimed', subjects: ['case:C-1'], payload: claimedPayload('C-1') });
+  appendAuditEvent(db, {
+    time: day(1),
+    actor: 'user:u-1',
+    type: 'case.claimed',
+    subjects: ['case:C-1'],
+    payload: claimedPayload('C-1'),
+  });
   const stored = exportAuditBundle(db, { now: day(2), actor: 'user:auditor', level: 0 });
   const deflated = exportAuditBundle(db, { now: day(3), actor: 'user:auditor', level: 6 });
   db.close();

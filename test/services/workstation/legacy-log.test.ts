@@ -251,7 +251,7 @@ describe('a log written before typed events (payload version 1)', () => {
     claim(ws.admin, caseId);
     decide(ws.admin, caseId, { disposition: 'escalate', reason: 'needs the senior team' });
     const live = projectionSnapshot(db);
-    expect(JSON.parse((db.prepare('SELECT maker FROM cases WHERE id = ?').pluck().get(caseId) as string)).reason).toBe(
+    expect(JSON.parse(db.prepare('SELECT maker FROM cases WHERE id = ?').pluck().get(caseId) as string).reason).toBe(
       'needs the senior team',
     );
     rebuildProjections(db);
@@ -285,7 +285,9 @@ describe('writing a new entry', () => {
       );
     const valid = { pv: 2, userId: 'zed', roles: ['auditor'], markets: ['UK'] };
     // A personal field in the hashed payload is refused: the strict schema knows no `name`.
-    expect(userCreated({ ...valid, name: 'Zed Zedson' }, { name: 'Zed Zedson' })).toThrow(/payload: Unrecognized key.*name/);
+    expect(userCreated({ ...valid, name: 'Zed Zedson' }, { name: 'Zed Zedson' })).toThrow(
+      /payload: Unrecognized key.*name/,
+    );
     // A version 1 payload (no pv) is read from old logs but never written.
     expect(userCreated({ userId: 'zed', roles: ['auditor'], markets: ['UK'] }, { name: 'Z' })).toThrow(/payload\.pv/);
     // The personal data is required, and strict too.
