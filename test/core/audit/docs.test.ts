@@ -44,4 +44,22 @@ describe('docs/audit-export.md', () => {
     for (const schema of Object.values(schemas))
       expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   });
+
+  it('gives each event type its exact payload in the entry schema, with personal fields only in the personal-data schema', () => {
+    const schemas = auditBundleJsonSchemas();
+    const entry = schemas['schema/entry.schema.json'] as {
+      $defs: { payloads: Record<string, { anyOf?: { properties: object; additionalProperties: unknown }[] }> };
+      allOf: unknown[];
+    };
+    expect(Object.keys(entry.$defs.payloads)).toEqual([...AUDIT_EVENT_TYPES]);
+    expect(entry.allOf).toHaveLength(AUDIT_EVENT_TYPES.length);
+    const decided = entry.$defs.payloads['case.decided']!.anyOf![0]!;
+    expect(decided.additionalProperties).toBe(false);
+    expect(Object.keys(decided.properties)).not.toContain('reason');
+    const personal = schemas['schema/personal-data.schema.json'] as {
+      $defs: { dataByEventType: Record<string, { properties: object }> };
+    };
+    expect(Object.keys(personal.$defs.dataByEventType['case.decided']!.properties)).toEqual(['reason']);
+    expect(Object.keys(personal.$defs.dataByEventType['lead.ingested']!.properties)).toContain('sourceId');
+  });
 });
