@@ -132,7 +132,8 @@ const Payload = ({ payload }: { payload: Record<string, unknown> }): ReactElemen
 };
 
 const Detail = ({ entry }: { entry: AuditEntryView | null }): ReactElement => (
-  <aside className="audit-detail" aria-labelledby="audit-entry-title">
+  // Focusable: a long payload makes the panel scroll, and a keyboard user must be able to scroll it (axe).
+  <aside className="audit-detail" aria-labelledby="audit-entry-title" tabIndex={0}>
     {entry === null ? (
       <p className="muted" id="audit-entry-title">
         Select an entry to read it.
