@@ -49,7 +49,23 @@ try {
         actor: `user:u-${i % 40}`,
         type: 'routing.decided',
         subjects: [`lead:L-${i}`],
-        payload: { outcome: outcomes[i % 4]!, ruleVersion: 'sha256:9c1f04', trace: { team: `T-${i % 12}` } },
+        payload: {
+          pv: 2,
+          leadId: `L-${i}`,
+          productId: 'fx',
+          outcome: outcomes[i % 4]!,
+          queue: null,
+          reason: null,
+          entityId: null,
+          teamId: null,
+          repId: null,
+          licenceId: null,
+          jurisdiction: 'GB',
+          ruleVersion: 'sha256:9c1f04',
+          cursor: null,
+          notifications: [],
+          trace: { team: `T-${i % 12}` },
+        },
       });
       appended++;
       if (appended % CHECKPOINT_EVERY === 0) signAuditCheckpoint(db);

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendAuditEvent } from '../../electron/services/audit/audit-log.ts';
+import type { AuditEvent } from '../../electron/services/audit/audit-log.ts';
 import type { Session } from '../../electron/services/workstation/workstation.ts';
 import { QUEUE_FOR_REFUSAL } from '../../core/routing/outcome.ts';
 import { seededRandom } from '../../core/shared/seeded-random.ts';
@@ -76,27 +77,55 @@ console.log(
 // A large log: entries of several types and actors, each about the size of a case decision, on distinct minutes.
 started = performance.now();
 const types = ['case.decided', 'case.claimed', 'lead.screened', 'personal_data.read'] as const;
+const state = {
+  status: 'claimed',
+  claimedBy: 'olga',
+  claimedAt: '2025-01-01T00:00:00.000Z',
+  maker: null,
+  checker: null,
+  resolution: null,
+  closedAt: null,
+} as const;
+// Payloads of each type in the shape the services write (version 2): free text beside the log.
+const benchEvent = (type: (typeof types)[number], i: number, subject: string): AuditEvent => {
+  const base = {
+    time: new Date(NOW - (ENTRIES - i) * 60_000),
+    actor: `user:u-${i % 50}`,
+    subjects: [`case:BC-${i}`, subject],
+  };
+  const personalData = <D>(data: D) => ({ subject, regime: 'bench', data });
+  if (type === 'personal_data.read')
+    return {
+      ...base,
+      type,
+      payload: { pv: 2, fields: ['person'], sequences: [] },
+      personalData: personalData({ purpose: 'bench review of the file' }),
+    };
+  if (type === 'lead.screened')
+    return {
+      ...base,
+      type,
+      payload: {
+        pv: 2,
+        leadId: subject.slice(5),
+        outcome: 'clear',
+        screening: { screenedAt: '2025-01-01T00:00:00.000Z', hits: [] },
+      },
+    };
+  if (type === 'case.claimed') return { ...base, type, payload: { pv: 2, caseId: `BC-${i}`, action: 'claim', state } };
+  return {
+    ...base,
+    type,
+    payload: { pv: 2, caseId: `BC-${i}`, decision: 'escalate', violations: [], state },
+    personalData: personalData({ reason: 'needs a second look at the ownership structure' }),
+  };
+};
 const BATCH = 20_000;
 for (let from = 0; from < ENTRIES; from += BATCH)
   db.transaction(() => {
     for (let i = from; i < Math.min(ENTRIES, from + BATCH); i += 1) {
       const type = types[i % types.length]!;
-      appendAuditEvent(
-        db,
-        {
-          time: new Date(NOW - (ENTRIES - i) * 60_000),
-          actor: `user:u-${i % 50}`,
-          type,
-          subjects: [`case:BC-${i}`, `lead:BL-${i % 100_000}`],
-          payload:
-            type === 'personal_data.read'
-              ? { fields: ['person.fullName'], purpose: 'bench review of the file' }
-              : type === 'lead.screened'
-                ? { outcome: 'clear' }
-                : { decision: 'escalate', reason: 'needs a second look at the ownership structure', caseId: `BC-${i}` },
-        },
-        {},
-      );
+      appendAuditEvent(db, benchEvent(type, i, `lead:BL-${i % 100_000}`), {});
     }
   })();
 clock = NOW;

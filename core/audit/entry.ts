@@ -6,7 +6,7 @@ import type { Result } from '../shared/result.ts';
 import { err, ok } from '../shared/result.ts';
 import type { Sha256 } from '../shared/sha256.ts';
 import { bytesToHex, concatBytes } from './bytes.ts';
-import { AuditEventTypeSchema, EVENT_PAYLOAD_SCHEMAS, isAuditEventType } from './event-types.ts';
+import { AuditEventTypeSchema, isAuditEventType, payloadReaderFor } from './event-types.ts';
 import type { AuditEventType } from './event-types.ts';
 import {
   HASH_HEX_PATTERN,
@@ -186,7 +186,7 @@ export const checkEntryShape = (value: unknown): EntryProblem | null => {
   if (entry.previous !== null && (typeof entry.previous !== 'string' || !HASH_HEX_PATTERN.test(entry.previous)))
     return { field: 'previous', message: 'previous is a leaf hash in 64 lower-case hex digits or null' };
   if (!isPlainObject(entry.payload)) return { field: 'payload', message: 'the payload is a JSON object' };
-  const payload = EVENT_PAYLOAD_SCHEMAS[entry.type].safeParse(entry.payload);
+  const payload = payloadReaderFor(entry.type, entry.payload).safeParse(entry.payload);
   if (!payload.success) {
     const issue = payload.error.issues[0];
     return { field: ['payload', ...(issue?.path ?? [])].join('.'), message: issue?.message ?? 'invalid payload' };

@@ -1,7 +1,18 @@
-// The closed set of audit event types: each with its category, what it records, and the payload fields it requires.
+// The closed set of audit event types: each with its category, what it records, its strict payload (the hashed entry),
+// its personal data (beside the log, under the salted commitment) and the reader of its version 1 payloads.
 import * as z from 'zod';
-import { HashHex, KeyIdHex, PartyIdText, SequenceText, UtcTime } from './fields.ts';
-import { META_ACTIONS } from '../access/duties.ts';
+import { ACCESS_EVENTS } from './events/access.ts';
+import { ADMINISTRATION_EVENTS } from './events/administration.ts';
+import { CASE_EVENTS } from './events/case.ts';
+import type { EventDefinition } from './events/define.ts';
+import { LEAD_EVENTS } from './events/lead.ts';
+import { LOG_EVENTS } from './events/log.ts';
+import { PRIVACY_EVENTS } from './events/privacy.ts';
+import { SYNC_EVENTS } from './events/sync.ts';
+
+export { KeyAnnouncementSchema } from './events/log.ts';
+export type { KeyAnnouncement } from './events/log.ts';
+export { PAYLOAD_VERSION } from './events/define.ts';
 
 export const AUDIT_EVENT_TYPES = [
   'log.created',
@@ -11,8 +22,10 @@ export const AUDIT_EVENT_TYPES = [
   'routing.decided',
   'case.opened',
   'case.claimed',
+  'case.released',
   'case.decided',
   'case.approved',
+  'case.returned',
   'personal_data.read',
   'user.created',
   'user.role_changed',
@@ -52,149 +65,82 @@ export type EventTypeDoc = {
   readonly subjects: string;
 };
 
-const Sequence = SequenceText;
-const Time = UtcTime;
-const Text = z.string().min(1).max(500);
+/** Every event type's definition: one strict payload schema, one strict personal-data schema, the v1 reader. */
+export const EVENT_DEFINITIONS = {
+  ...LOG_EVENTS,
+  ...LEAD_EVENTS,
+  ...CASE_EVENTS,
+  ...PRIVACY_EVENTS,
+  ...ADMINISTRATION_EVENTS,
+  ...SYNC_EVENTS,
+  ...ACCESS_EVENTS,
+} as const satisfies Record<AuditEventType, EventDefinition>;
 
-/** A signing key as the log announces it: the C2SP note verifier key and the window in which it may sign. */
-export const KeyAnnouncementSchema = z.strictObject({
-  name: z.string().min(1).max(200),
-  keyId: KeyIdHex,
-  verifierKey: z.string().min(1).max(400),
-  validFrom: Time,
-  validUntil: Time,
-});
-export type KeyAnnouncement = z.infer<typeof KeyAnnouncementSchema>;
+type Definitions = typeof EVENT_DEFINITIONS;
 
-// Payloads are open for extra fields (the producing module owns them) but must carry these.
-export const EVENT_PAYLOAD_SCHEMAS = {
-  'log.created': z.strictObject({ origin: z.string().min(1).max(200), key: KeyAnnouncementSchema }),
-  'key.rotated': z.strictObject({
-    key: KeyAnnouncementSchema,
-    previousKeyId: KeyIdHex,
-    reason: Text,
+/** The payload a new entry of type T carries: `PayloadOf<'case.decided'>`. */
+export type PayloadOf<T extends AuditEventType> = z.infer<Definitions[T]['payload']>;
+/** The personal data a new entry of type T carries beside the log (never for types without any). */
+export type PersonalOf<T extends AuditEventType> = Definitions[T]['personal'] extends z.ZodType
+  ? z.infer<Definitions[T]['personal']>
+  : never;
+
+/** Whether a payload is in the current shape (version 2, or the type's only shape) rather than version 1. */
+export const isCurrentPayload = (type: AuditEventType, payload: unknown): boolean =>
+  EVENT_DEFINITIONS[type].v1 === null ||
+  (typeof payload === 'object' && payload !== null && (payload as { pv?: unknown }).pv !== undefined);
+
+/**
+ * The reader of every payload of a type in the log: the current strict shape, or (for entries written before typed
+ * events) the version 1 shape. The log is forever, so a reader is never dropped.
+ */
+export const EVENT_PAYLOAD_SCHEMAS = Object.fromEntries(
+  AUDIT_EVENT_TYPES.map((type) => {
+    const definition: EventDefinition = EVENT_DEFINITIONS[type];
+    return [type, definition.v1 === null ? definition.payload : z.union([definition.payload, definition.v1])];
   }),
-  'lead.ingested': z.looseObject({ source: z.enum(['file', 'form', 'sync', 'api']) }),
-  'lead.screened': z.looseObject({ outcome: Text }),
-  'routing.decided': z.looseObject({
-    outcome: z.enum(['assigned', 'refused', 'held', 'waiting_for_capacity']),
-    ruleVersion: Text,
-    trace: z.record(z.string(), z.unknown()),
-  }),
-  'case.opened': z.looseObject({ queue: Text }),
-  'case.claimed': z.looseObject({}),
-  'case.decided': z.looseObject({
-    decision: Text,
-    /** Screening cases: the hits the decision clears or confirms (list id, entry id, list version; decision 0180). */
-    // Unbounded like the lead's own hits (core/routing/lead.ts), so any hit a lead carries can be decided.
-    hits: z
-      .array(z.strictObject({ listId: z.string().min(1), entryId: z.string().min(1), listVersion: z.string().min(1) }))
-      .optional(),
-  }),
-  'case.approved': z.looseObject({ decision: Text }),
-  'personal_data.read': z.looseObject({ fields: z.array(Text).min(1), purpose: Text }),
-  'user.created': z.looseObject({}),
-  'user.role_changed': z.looseObject({ role: Text }),
-  'permission.granted': z.looseObject({ permission: Text }),
-  'permission.revoked': z.looseObject({ permission: Text }),
-  'market.reassigned': z.looseObject({ market: Text }),
-  'policy.published': z.looseObject({ ruleVersion: Text }),
-  'list.imported': z.looseObject({ list: Text, version: Text }),
-  'audit.exported': z.strictObject({
-    format: z.literal('perimeter-audit-export'),
-    formatVersion: z.literal(1),
-    includesPersonalData: z.boolean(),
-    staticFiles: z
-      .array(z.strictObject({ path: z.string().min(1).max(200), sha256: HashHex }))
-      .describe('hashes of the bundle files that do not depend on the log (README, schemas)'),
-  }),
-  'retention.purged': z.strictObject({
-    rules: z.array(
-      z.strictObject({
-        regime: Text,
-        years: z.number().int().min(1).max(100),
-        cutoff: Time,
-        subjects: Sequence.optional().describe('how many data subjects lost data under this rule (from 2026-12)'),
-      }),
-    ),
-    erased: Sequence,
-    erasedRanges: z.array(z.tuple([Sequence, Sequence])),
-  }),
-  'subject.erased': z.strictObject({
-    subject: PartyIdText,
-    basis: Text,
-    erasedSequences: z.array(Sequence),
-  }),
-  'sync.pushed': z.looseObject({ hub: Text }),
-  'sync.pulled': z.looseObject({ hub: Text }),
-  'store.rekeyed': z.strictObject({
-    reason: Text,
-    keptSlots: z.array(Text).describe('user ids whose key slot was re-wrapped under the new database key'),
-    droppedSlots: z.array(Text).describe('user ids whose key slot (wrapping the old key) was dropped'),
-    keychainSlotRemoved: z.boolean().describe('whether an OS keychain slot file (wrapping the old key) was deleted'),
-  }),
-  // The door (decision 0130): refusals and sessions. Only codes and pseudonymous ids; no personal data.
-  'access.denied': z.strictObject({
-    action: z
-      .string()
-      .regex(/^[a-z][A-Za-z0-9._ -]{0,79}$/)
-      .describe('the api method or CLI command refused, e.g. "cases.claim" or "audit export"'),
-    reason: z.enum(['forbidden', 'out_of_market', 'inactive', 'locked']),
-    attemptedAt: Time.optional().describe('when a refusal noted while the store was locked happened'),
-  }),
-  'session.signed_in': z.strictObject({ via: z.enum(['api', 'cli']) }),
-  'session.signed_out': z.strictObject({
-    via: z.enum(['api', 'cli']),
-    reason: z.enum(['lock', 'switch', 'deactivated']),
-  }),
-  'session.sign_in_failed': z.strictObject({
-    userId: z
-      .string()
-      .min(1)
-      .max(64)
-      .nullable()
-      .describe('the user id tried, when it names a user of this workstation'),
-    attemptedAt: Time,
-    reason: z.enum(['wrong_passphrase', 'unknown_user', 'inactive', 'throttled']),
-    via: z.enum(['api', 'cli']),
-  }),
-  // Erasure inside a legal record-keeping period (decision 0150): the requester's reason is personal data, beside the log.
-  'erasure.refused': z.strictObject({
-    regime: Text,
-    years: z.number().int().min(1).max(100),
-    erasableFrom: z.iso.date(),
-  }),
-  'erasure.override_requested': z.strictObject({
-    requestId: Text,
-    regime: Text,
-    years: z.number().int().min(1).max(100),
-    erasableFrom: z.iso.date(),
-  }),
-  'erasure.override_approved': z.strictObject({ requestId: Text, requestedBy: Text }),
-  // Separation of duties for meta-actions (decision 0161): names and reasons go in the committed personal data.
-  'meta.requested': z.strictObject({
-    requestId: Text.describe('the request id, MR-<sequence of this entry>'),
-    action: z.enum(META_ACTIONS),
-    target: PartyIdText.describe('user:<id>, or policy:<rule version>'),
-    change: z
-      .record(z.string(), z.unknown())
-      .describe(
-        'what approval applies: user ids, roles, markets, withKeySlot; for policy.publish the rule version, label and bundle',
-      ),
-  }),
-  'meta.approved': z.strictObject({
-    requestId: Text,
-    action: z.enum(META_ACTIONS),
-    target: PartyIdText,
-    requestedBy: Text.describe('the user id of the requester (maker); the actor is the approver (checker)'),
-  }),
-  'meta.rejected': z.strictObject({
-    requestId: Text,
-    action: z.enum(META_ACTIONS),
-    target: PartyIdText,
-    requestedBy: Text,
-  }),
-} as const satisfies Record<AuditEventType, z.ZodType>;
+) as unknown as Readonly<Record<AuditEventType, z.ZodType>>;
+
+/**
+ * The schema that reads this payload: the current one when it says its version (or the type has only one shape),
+ * else version 1. Chosen by the `pv` field rather than tried in turn, so a problem names the field that is wrong.
+ */
+export const payloadReaderFor = (type: AuditEventType, payload: unknown): z.ZodType => {
+  const definition: EventDefinition = EVENT_DEFINITIONS[type];
+  return isCurrentPayload(type, payload) || definition.v1 === null ? definition.payload : definition.v1;
+};
+
+export type NewEventProblem = { readonly field: string; readonly message: string };
+
+const firstIssue = (error: z.ZodError, prefix: string): NewEventProblem => {
+  const issue = error.issues[0];
+  return { field: [prefix, ...(issue?.path ?? []).map(String)].join('.'), message: issue?.message ?? 'invalid' };
+};
+
+/**
+ * The write-time check of a new entry: its payload exactly in the current shape of its type, and its personal data
+ * exactly in the type's personal shape (required where the type requires it, refused where the type has none). So a
+ * writer cannot put a personal field in the hashed payload: the strict schema refuses the unknown key.
+ */
+export const checkNewEvent = (
+  type: AuditEventType,
+  payload: unknown,
+  personal: unknown | undefined,
+): NewEventProblem | null => {
+  const definition: EventDefinition = EVENT_DEFINITIONS[type];
+  const parsed = definition.payload.safeParse(payload);
+  if (!parsed.success) return firstIssue(parsed.error, 'payload');
+  if (definition.personal === null) {
+    if (personal !== undefined) return { field: 'personalData', message: `${type} entries carry no personal data` };
+    return null;
+  }
+  if (personal === undefined)
+    return definition.personalRequired
+      ? { field: 'personalData', message: `${type} entries carry personal data` }
+      : null;
+  const data = definition.personal.safeParse(personal);
+  return data.success ? null : firstIssue(data.error, 'personalData.data');
+};
 
 export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'log.created': {
@@ -211,13 +157,13 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'lead.ingested': {
     category: 'lead',
     records:
-      'A lead entered the system (file, form, sync or api); its personal data is committed, not stored in the entry.',
+      "A lead entered the system (file, form, sync or api): its routing facts; its parties, address, attributes and the source system's id are personal data, committed, not stored in the entry.",
     subjects: 'lead:<id>',
   },
   'lead.screened': {
     category: 'lead',
     records:
-      'A screening result: outcome and hit summary (names stay in the committed personal data), and, when Perimeter screened the lead, the `thresholds` (potential, strong) of the policy active then and the `listVersions` screened against.',
+      "A screening result: outcome and hits (the listed entries' names stay in the committed personal data), and, when Perimeter screened the lead, the `thresholds` (potential, strong) of the policy active then and the `listVersions` screened against.",
     subjects: 'lead:<id>',
   },
   'routing.decided': {
@@ -229,9 +175,14 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'case.opened': { category: 'case', records: 'A review case opened in a queue.', subjects: 'case:<id>, lead:<id>' },
   'case.claimed': {
     category: 'case',
+    records: 'An officer took a case. (Version 1 entries also recorded releases here, as `action: "release"`.)',
+    subjects: 'case:<id>, lead:<id>',
+  },
+  'case.released': {
+    category: 'case',
     records:
-      'An officer took a case, or a claim was released (`action: "release"`; an admin deactivating the holder names `claimedBy` and the reason).',
-    subjects: 'case:<id>, user:<id>',
+      'A claim released back to the queue: by its holder, or by an admin deactivating the holder (`claimedBy`; the reason in the personal data).',
+    subjects: 'case:<id>, lead:<id>',
   },
   'case.decided': {
     category: 'case',
@@ -241,16 +192,31 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   },
   'case.approved': {
     category: 'case',
-    records: 'The second, independent approval of a four-eyes decision.',
+    records:
+      'The second, independent approval of a four-eyes decision. (Version 1 entries also recorded returns for rework here, as `verdict: "returned"`.)',
+    subjects: 'case:<id>, lead:<id>',
+  },
+  'case.returned': {
+    category: 'case',
+    records: 'A four-eyes decision sent back to its maker for rework by the checker (the reason in the personal data).',
     subjects: 'case:<id>, lead:<id>',
   },
   'personal_data.read': {
     category: 'privacy',
-    records: "Every read of a lead's personal data: who (actor) saw which fields of whom (subject), when, and why.",
+    records:
+      "Every read of a lead's personal data: who (actor) saw which fields of whom (subject), when, and why (the purpose, beside the log).",
     subjects: 'lead:<id> (the data subject)',
   },
-  'user.created': { category: 'administration', records: 'A user account created.', subjects: 'user:<id>' },
-  'user.role_changed': { category: 'administration', records: "A user's role changed.", subjects: 'user:<id>' },
+  'user.created': {
+    category: 'administration',
+    records: 'A user account created (the display name beside the log).',
+    subjects: 'user:<id>',
+  },
+  'user.role_changed': {
+    category: 'administration',
+    records: "A user's roles changed (the reason beside the log).",
+    subjects: 'user:<id>',
+  },
   'permission.granted': {
     category: 'administration',
     records:
@@ -260,13 +226,13 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'permission.revoked': {
     category: 'administration',
     records:
-      "A permission revoked. `workstation-sign-in` deactivates the user (the leaver process: `reason`, `releasedCases`); `keychain-unlock` forgets one device's OS keychain sign-in.",
+      "A permission revoked. `workstation-sign-in` deactivates the user (the leaver process: `releasedCases`, the reason beside the log); `keychain-unlock` forgets one device's OS keychain sign-in.",
     subjects: 'user:<id>',
   },
   'market.reassigned': {
     category: 'administration',
-    records: 'A market moved between teams or entities.',
-    subjects: 'market:<code>, team:<id>',
+    records: "A user's markets changed (the reason beside the log).",
+    subjects: 'user:<id>',
   },
   'policy.published': {
     category: 'administration',

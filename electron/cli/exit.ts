@@ -1,5 +1,8 @@
 // Exit codes and error reporting shared by every `perimeter` command.
-import type { StoreError, StoreErrorCode } from '../services/store/errors.ts';
+import { AuditLogError } from '../../core/audit/log-engine.ts';
+import { StoreError } from '../services/store/errors.ts';
+import type { StoreErrorCode } from '../services/store/errors.ts';
+import { WorkstationError } from '../services/workstation/workstation.ts';
 
 export const EXIT_OK = 0;
 /** The input was read and judged: invalid policy, failed verification, refused data, a wrong passphrase. */
@@ -28,3 +31,15 @@ const JUDGED_STORE_FAILURES: ReadonlySet<StoreErrorCode> = new Set<StoreErrorCod
 /** The one mapping from a store failure to an exit code, so a wrong passphrase exits alike from every command. */
 export const storeExitCode = (error: StoreError): number =>
   JUDGED_STORE_FAILURES.has(error.code) ? EXIT_INVALID : EXIT_UNUSABLE;
+
+/**
+ * The one mapping from a failure a user can cause to the CLI's error (its message and exit code), as apiErrorOf is the
+ * api's: a refusal or judged input exits 1, an unusable store 2. Null for anything else (a bug: the caller reports it).
+ */
+export const cliErrorOf = (error: unknown): CliError | null => {
+  if (error instanceof CliError) return error;
+  if (error instanceof StoreError) return new CliError(error.message, storeExitCode(error));
+  if (error instanceof WorkstationError || error instanceof AuditLogError)
+    return new CliError(error.message, EXIT_INVALID);
+  return null;
+};

@@ -1,8 +1,6 @@
 // The `perimeter` command: parses arguments and hands each subcommand to its module. No logic lives here.
 import { Command, CommanderError } from 'commander';
-import { StoreError } from '../services/store/errors.ts';
-import { WorkstationError } from '../services/workstation/workstation.ts';
-import { CliError, EXIT_INVALID, EXIT_UNUSABLE, storeExitCode } from './exit.ts';
+import { cliErrorOf, EXIT_UNUSABLE } from './exit.ts';
 import { setWriteLockCommand } from '../services/store/write-lock.ts';
 import { registerPolicyCommands } from './policy.ts';
 import { registerRouteCommand } from './route.ts';
@@ -41,13 +39,11 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? 0 : EXIT_UNUSABLE;
-  } else if (error instanceof CliError) {
-    process.stderr.write(`perimeter: ${error.message}\n`);
-    process.exitCode = error.exitCode;
-  } else if (error instanceof StoreError || error instanceof WorkstationError) {
+  } else if (cliErrorOf(error)) {
     // Failures a user can cause carry their own message (naming the file): never a stack trace.
-    process.stderr.write(`perimeter: ${error.message}\n`);
-    process.exitCode = error instanceof StoreError ? storeExitCode(error) : EXIT_INVALID;
+    const known = cliErrorOf(error)!;
+    process.stderr.write(`perimeter: ${known.message}\n`);
+    process.exitCode = known.exitCode;
   } else {
     process.stderr.write(
       `perimeter: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

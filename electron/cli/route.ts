@@ -1,4 +1,5 @@
 // `perimeter route`: routes every product interest of every lead in a file and prints one decision per line.
+import { decisionRowOf } from '../../core/routing/decision-row.ts';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import * as z from 'zod';
@@ -28,18 +29,19 @@ const RouteOptions = z.object({
 /** The flat, documented form of one decision on stdout (docs/leads.md). */
 export const decisionRecord = (decision: RoutingDecision): Record<string, unknown> => {
   const { outcome } = decision;
+  const row = decisionRowOf(decision);
   return {
-    leadId: decision.leadId,
-    productId: decision.productId,
-    outcome: outcome.kind,
-    queue: outcome.kind === 'refused' ? outcome.queue : null,
-    reason: outcome.kind === 'refused' || outcome.kind === 'held' ? outcome.reason : null,
-    entity: outcome.kind === 'refused' ? null : outcome.entityId,
-    team: outcome.kind === 'assigned' || outcome.kind === 'held' ? outcome.teamId : null,
+    leadId: row.leadId,
+    productId: row.productId,
+    outcome: row.outcome,
+    queue: row.queue,
+    reason: row.reason,
+    entity: row.entityId,
+    team: row.teamId,
     // The teams a waiting path waits on (any of them freeing capacity lets it be assigned), in routing order.
     teams: outcome.kind === 'waiting_for_capacity' ? outcome.teamIds : null,
-    rep: outcome.kind === 'assigned' ? outcome.repId : null,
-    licence: outcome.kind === 'assigned' ? outcome.licenceId : null,
+    rep: row.repId,
+    licence: row.licenceId,
     ruleVersion: decision.ruleVersion,
     decidedAt: decision.decidedAt,
     notifications: decision.notifications,

@@ -5,21 +5,21 @@ import * as z from 'zod';
 import { formatLeadProblem, leadFileFormat, readLeadFileRecords } from '../services/leads/read-lead-file.ts';
 import { formatPolicyProblem, loadPolicyFile } from '../services/policy/load-policy-file.ts';
 import { passphraseProblem } from '../../core/access/passphrase.ts';
-import { importLeads, withOwnScreening } from '../services/workstation/intake.ts';
+import { importLeads, prescreenWithOwn } from '../services/workstation/intake.ts';
+import type { IntakeScreening } from '../services/workstation/intake.ts';
 import { reEnrol, rotateDatabaseKey } from '../services/workstation/key-rotation.ts';
 import { setActive } from '../services/workstation/deactivation.ts';
-import { initialiseWorkstation, WorkstationError } from '../services/workstation/workstation.ts';
+import { initialiseWorkstation } from '../services/workstation/workstation.ts';
 import { denialOf, recordAccessDenied, requirePermission, throughTheDoor } from '../services/workstation/access.ts';
 import { signIn } from '../services/workstation/sign-in.ts';
 import { createUser } from '../services/workstation/users.ts';
 import { RoleSchema } from '../../core/api/contract.ts';
 import type { LeadScreener, Session } from '../services/workstation/workstation.ts';
-import { StoreError } from '../services/store/errors.ts';
 import { loadLeadScreener, screenedWithOf } from '../services/workstation/screener.ts';
 import { activeVersions } from '../services/lists/store.ts';
 import { startBatchScreener } from '../services/screening/batch.ts';
 import { importLeadsPipelined } from '../services/workstation/pipeline.ts';
-import { CliError, EXIT_INVALID, EXIT_UNUSABLE, storeExitCode } from './exit.ts';
+import { CliError, cliErrorOf, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
 import { cliWorkstationDeps } from './deps.ts';
 import { approveErasureOverride, eraseLead, retentionReport, runRetention } from '../services/workstation/erasure.ts';
 import type { ErasureOutcome } from '../services/workstation/erasure.ts';
@@ -38,9 +38,7 @@ const checkNewPassphrase = (value: string, variable: string): string => {
 };
 
 const storeFailure = (error: unknown): never => {
-  if (error instanceof StoreError) throw new CliError(error.message, storeExitCode(error));
-  if (error instanceof WorkstationError) throw new CliError(error.message, EXIT_INVALID);
-  throw error;
+  throw cliErrorOf(error) ?? error;
 };
 
 const InitOptions = z.object({
@@ -381,13 +379,14 @@ export const registerWorkstationCommands = (program: Command): void => {
         session?.workstation.close();
         storeFailure(error);
       }
-      const signedIn = { ...session!, workstation: { ...session!.workstation, screener: null } };
+      const signedIn = session!;
       const policy = signedIn.workstation.policy();
       const thresholds = policy.loaded.policy.screening;
-      const screenedWith = screener ? screenedWithOf(thresholds, screener.listVersions) : null;
+      let screening: IntakeScreening = { kind: 'none' };
       if (screener) {
-        const at = new Date().toISOString();
-        records = records.map((record) => ({ ...record, lead: withOwnScreening(screener, record.lead, at, policy) }));
+        const own = prescreenWithOwn(screener, records, new Date().toISOString(), policy);
+        records = own.records;
+        screening = { kind: 'prescreened', screenedWith: own.screenedWith };
       }
       try {
         const onProgress = (done: number, total: number): boolean =>
@@ -413,7 +412,7 @@ export const registerWorkstationCommands = (program: Command): void => {
             sourceSystem: options.sourceSystem,
             mode: options.mode,
             onProgress,
-            screenedWith,
+            screening,
           });
         }
         if (records.length > 0) process.stderr.write('\n');

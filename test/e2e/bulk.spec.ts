@@ -119,13 +119,12 @@ test('decides several cases at once, each with its own reason and its own result
   await snap(page, testInfo, '04-bulk-results');
   await expectAccessible(page, 'the bulk decision results');
 
-  // Each case carries its own reason in its history.
+  // Each case carries its own reason: in its maker's decision (the reason itself is beside the log, decision 0141).
   const detail = (await apiFromPage(page, 'cases.get', { caseId: distinct })) as {
-    value: { history: { type: string; payload: { reason?: string } }[] };
+    value: { maker: { reason?: string } | null; history: { type: string; payload: { reason?: string } }[] };
   };
-  expect(detail.value.history.find((entry) => entry.type === 'case.decided')?.payload.reason).toBe(
-    'Declined the product',
-  );
+  expect(detail.value.maker?.reason).toBe('Declined the product');
+  expect(detail.value.history.find((entry) => entry.type === 'case.decided')?.payload.reason).toBeUndefined();
 
   await form.getByRole('button', { name: 'Done' }).click();
   // The decided cases left the open queue; the held one stays, still selected for another try.

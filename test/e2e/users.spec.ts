@@ -124,19 +124,23 @@ test('an operations admin adds an officer and changes her roles and markets; she
   await snap(page, testInfo, '06-val-queues');
   expect(await apiFromPage(page, 'users.list', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
-  // As an auditor now, val can read how she came to be: each change is in the audit log with its reason, by ada.
+  // As an auditor now, val can read how she came to be: each change is in the audit log, by ada, bound to its reason.
   const audit = (await apiFromPage(page, 'audit.list', { subject: 'user:val', order: 'oldest' })) as {
     ok: boolean;
-    value: { entries: { type: string; actor: string; payload: Record<string, unknown> }[] };
+    value: {
+      entries: { type: string; actor: string; payload: Record<string, unknown>; commitment: string | null }[];
+    };
   };
   expect(audit.ok).toBe(true);
   // Sign-ins and sign-outs name the user too (session.*, decision 0132); what is checked here is the account's history.
   const history = audit.value.entries.filter((entry) => !entry.type.startsWith('session.'));
-  expect(history.map((entry) => [entry.type, entry.actor, entry.payload['reason'] ?? null])).toEqual([
-    ['user.created', 'user:ada', null],
-    ['market.reassigned', 'user:ada', 'Moved to the UK desk'],
-    ['user.role_changed', 'user:ada', 'Also reviews the audit log'],
+  // Each entry commits to its free text (her name, the reasons), which stays beside the log (decision 0141).
+  expect(history.map((entry) => [entry.type, entry.actor, entry.commitment !== null])).toEqual([
+    ['user.created', 'user:ada', true],
+    ['market.reassigned', 'user:ada', true],
+    ['user.role_changed', 'user:ada', true],
   ]);
+  expect(JSON.stringify(audit.value.entries)).not.toMatch(/Moved to the UK desk|Also reviews the audit log/);
 });
 
 test('a compliance officer gets no users screen, and the services refuse her', async ({ page }, testInfo) => {

@@ -91,7 +91,13 @@ describe('OS-keychain sign-in through the door', () => {
       {
         type: 'permission.granted',
         actor: 'user:ada',
-        payload: { userId: 'ada', permission: 'keychain-unlock', scope: 'this-device', backend: 'gnome_libsecret' },
+        payload: {
+          pv: 2,
+          userId: 'ada',
+          permission: 'keychain-unlock',
+          scope: 'this-device',
+          backend: 'gnome_libsecret',
+        },
       },
     ]);
   });

@@ -6,7 +6,9 @@ import type { Sha256 } from '../../../core/shared/sha256.ts';
 import { hexToBytes } from '../../../core/audit/bytes.ts';
 import { commitCanonicalBytes } from '../../../core/audit/entry.ts';
 import type { JsonObject, LogHead } from '../../../core/audit/entry.ts';
-import type { AuditEventType } from '../../../core/audit/event-types.ts';
+import { checkNewEvent, PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
+import { PROSPECT_REGIME } from '../../../core/intake/lead-record.ts';
+import type { AuditEventType, PayloadOf, PersonalOf } from '../../../core/audit/event-types.ts';
 import { LOG_ID_PATTERN, utcTimeText } from '../../../core/audit/fields.ts';
 import type { LogId } from '../../../core/audit/fields.ts';
 import {
@@ -104,24 +106,27 @@ export const auditLogIdentity = (db: Database): LogIdentity => {
   return identity;
 };
 
-export type PersonalDataInput = {
+export type PersonalDataInput<D = JsonValue> = {
   /** The data subject, one of the entry's subjects (lead:L-1042). */
   readonly subject: string;
   /** The retention regime (from the policy) that decides when the data is purged. */
   readonly regime: string;
-  readonly data: JsonValue;
+  readonly data: D;
 };
 
-export type AuditEvent = {
+/** One event of type T: its payload and personal data typed by T's schemas (core/audit/events). */
+export type TypedAuditEvent<T extends AuditEventType> = {
   readonly time: Date;
   readonly actor: string;
-  readonly type: AuditEventType;
+  readonly type: T;
   readonly subjects: readonly string[];
-  /** Event data without personal data. */
-  readonly payload: JsonObject;
+  /** Event data without personal data: exactly T's payload schema, checked at write time. */
+  readonly payload: PayloadOf<T>;
   /** Personal data is stored beside the log; the entry holds only its salted commitment. */
-  readonly personalData?: PersonalDataInput;
+  readonly personalData?: PersonalDataInput<PersonalOf<T>>;
 };
+
+export type AuditEvent = { [T in AuditEventType]: TypedAuditEvent<T> }[AuditEventType];
 
 // A device clock that steps back must not break the log's order: the entry takes its predecessor's time instead.
 const monotonicTime = (db: Database, time: Date): string => {
@@ -134,6 +139,9 @@ const INSERT_PERSONAL_DATA =
   'INSERT INTO audit_personal_data (sequence, subject, regime, commitment, salt, data) VALUES (?, ?, ?, ?, ?, ?)';
 
 const appendWithin = (db: Database, event: AuditEvent, deps: AuditDeps, knownHead?: LogHead): Appended => {
+  // Typed events (decision 0140): the payload exactly its type's current shape, personal data exactly its own.
+  const problem = checkNewEvent(event.type, event.payload, event.personalData?.data);
+  if (problem) throw new AuditLogError(`${event.type} entry: ${problem.field}: ${problem.message}`, problem.field);
   const sha256 = sha(deps);
   let commitment: string | null = null;
   let salt: Uint8Array | null = null;
@@ -146,7 +154,7 @@ const appendWithin = (db: Database, event: AuditEvent, deps: AuditDeps, knownHea
       );
     salt = random(deps)(SALT_BYTES);
     // The bytes committed to are the bytes stored: canonical once, used twice.
-    canonicalData = canonicalJsonBytes(event.personalData.data);
+    canonicalData = canonicalJsonBytes(event.personalData.data as JsonValue);
     commitment = commitCanonicalBytes(salt, canonicalData, sha256);
   }
   const appended = appendEntry(
@@ -157,7 +165,7 @@ const appendWithin = (db: Database, event: AuditEvent, deps: AuditDeps, knownHea
       actor: event.actor,
       type: event.type,
       subjects: event.subjects,
-      payload: event.payload,
+      payload: event.payload as unknown as JsonObject,
       commitment,
     },
     sha256,
@@ -263,15 +271,24 @@ export type PersonalDataRecord = { readonly sequence: number; readonly regime: s
  */
 export const readPersonalData = (
   db: Database,
-  input: { readonly subject: string; readonly actor: string; readonly now: Date; readonly purpose: string },
+  input: {
+    readonly subject: string;
+    readonly actor: string;
+    readonly now: Date;
+    readonly purpose: string;
+    /** Only these entries' data (a lead's record, not the reasons and purposes also held about it); default all. */
+    readonly sequences?: readonly number[];
+  },
   deps: AuditDeps = {},
 ): PersonalDataRecord[] =>
   inTransaction(db, () => {
+    const wanted = input.sequences === undefined ? null : new Set(input.sequences);
     const rows = db
       .prepare<[string], { sequence: number; regime: string; data: Buffer }>(
         'SELECT sequence, regime, data FROM audit_personal_data WHERE subject = ? AND data IS NOT NULL ORDER BY sequence',
       )
-      .all(input.subject);
+      .all(input.subject)
+      .filter((row) => wanted === null || wanted.has(row.sequence));
     const records = rows.map((row) => ({
       sequence: row.sequence,
       regime: row.regime,
@@ -289,12 +306,28 @@ export const readPersonalData = (
         type: 'personal_data.read',
         subjects: [input.subject],
         payload: {
+          pv: PAYLOAD_VERSION,
           fields: fields.size > 0 ? [...fields].sort() : ['(none held)'],
-          purpose: input.purpose,
           sequences: records.map((record) => String(record.sequence)),
+        },
+        // The purpose is the reader's free text: beside the log, under the data subject's regime (decision 0141).
+        personalData: {
+          subject: input.subject,
+          regime: regimeOfSubject(db, input.subject),
+          data: { purpose: input.purpose },
         },
       },
       deps,
     );
     return records;
   });
+
+/**
+ * The retention regime of a subject's personal data: that of its first record (a lead's intake), so what is later
+ * written about the subject (reasons, read purposes) is kept and purged with it. A subject with none: the default.
+ */
+export const regimeOfSubject = (db: Database, subject: string, fallback: string = PROSPECT_REGIME): string =>
+  statement<[string], { regime: string }>(
+    db,
+    'SELECT regime FROM audit_personal_data WHERE subject = ? ORDER BY sequence LIMIT 1',
+  ).get(subject)?.regime ?? fallback;

@@ -35,7 +35,7 @@ export const eraseSubject = (
     readonly now: Date;
     readonly basis: string;
     /** Free text about the erasure (the requester's reason): beside the log, under another subject than the erased one. */
-    readonly personalData?: PersonalDataInput;
+    readonly personalData?: PersonalDataInput<{ readonly reason: string }>;
     /** More subject ids the entry names (the requester), besides the erased subject. */
     readonly alsoNames?: readonly string[];
   },

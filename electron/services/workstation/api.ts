@@ -1,5 +1,6 @@
 // Serves the api contract (core/api) over the workstation services: validate the request with zod, run the handler as
 // the signed-in user, wrap the answer in the { ok, value | error } envelope. Nothing throws out of `handleApiCall`.
+import { decisionRowOf } from '../../../core/routing/decision-row.ts';
 import { API } from '../../../core/api/contract.ts';
 import type { ApiMethod, ApiParsedRequest, ApiResponse } from '../../../core/api/contract.ts';
 import { apiErr, apiOk, describeIssues } from '../../../core/api/envelope.ts';
@@ -65,19 +66,10 @@ const handlers: Handlers = {
     if (result.duplicates > 0) throw new WorkstationError('conflict', `lead ${lead.id} exists already`);
     return {
       leadId: lead.id,
-      decisions: result.paths.map(({ decision, caseId }) => ({
-        leadId: decision.leadId,
-        productId: decision.productId,
-        outcome: decision.outcome.kind,
-        queue: decision.outcome.kind === 'refused' ? decision.outcome.queue : null,
-        reason:
-          decision.outcome.kind === 'refused' || decision.outcome.kind === 'held' ? decision.outcome.reason : null,
-        entityId: decision.outcome.kind === 'refused' ? null : decision.outcome.entityId,
-        teamId:
-          decision.outcome.kind === 'assigned' || decision.outcome.kind === 'held' ? decision.outcome.teamId : null,
-        repId: decision.outcome.kind === 'assigned' ? decision.outcome.repId : null,
-        caseId,
-      })),
+      decisions: result.paths.map(({ decision, caseId }) => {
+        const { licenceId: _licence, ...row } = decisionRowOf(decision);
+        return { ...row, caseId };
+      }),
     };
   },
   'leads.get': (session, request) => readLead(session, request.leadId, request.purpose),

@@ -2,28 +2,17 @@
 // decision (claim if open, then decide) in its own transaction, so a failure undoes only its own item (decision 0096).
 import { inTransaction } from '../store/transaction.ts';
 import type { ApiParsedRequest, ApiResponse } from '../../../core/api/contract.ts';
-import { AuditLogError } from '../../../core/audit/log-engine.ts';
-import { StoreError } from '../store/errors.ts';
 import { claim, decide, loadVisibleCase } from './cases.ts';
+import { apiErrorOf } from './api-errors.ts';
 import { caseDetail } from './queries.ts';
-import { WorkstationError } from './workstation.ts';
 import { denialOf, recordAccessDenied } from './access.ts';
 import type { Session } from './workstation.ts';
 
 type Item = ApiParsedRequest<'cases.decideMany'>['items'][number];
 type Result = ApiResponse<'cases.decideMany'>[number];
 
-const failure = (caseId: string, error: unknown): Result => {
-  if (error instanceof WorkstationError || error instanceof StoreError)
-    return { caseId, ok: false, error: { code: error.code, message: error.message } };
-  if (error instanceof AuditLogError)
-    return { caseId, ok: false, error: { code: 'invalid_input', message: error.message } };
-  return {
-    caseId,
-    ok: false,
-    error: { code: 'internal', message: error instanceof Error ? error.message : String(error) },
-  };
-};
+// The api's one error mapping, per item.
+const failure = (caseId: string, error: unknown): Result => ({ caseId, ok: false, error: apiErrorOf(error) });
 
 const decideOne = (session: Session, item: Item): Result => {
   try {

@@ -5,18 +5,19 @@ import type { Permission, User } from '../../../core/access/roles.ts';
 import type { Case, CaseStatus, Disposition } from '../../../core/cases/case.ts';
 import { approveCase, claimCase, decideCase, releaseCase, returnCase } from '../../../core/cases/transitions.ts';
 import type { CaseError } from '../../../core/cases/transitions.ts';
-import type { JsonObject } from '../../../core/audit/entry.ts';
-import type { JsonValue } from '../../../core/shared/canonical-json.ts';
+import { PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
+import { effectOf, loggedStateOf } from '../../../core/cases/effect.ts';
 import type { Result } from '../../../core/shared/result.ts';
 import { checkAssignment } from '../../../core/routing/route.ts';
 import type { ScreeningHit } from '../../../core/routing/lead.ts';
 import { hitsDecided, hitsForQueue, isScreeningCase, sameHit } from '../../../core/screening/case-hits.ts';
 import type { HitId } from '../../../core/screening/case-hits.ts';
 import { statement } from '../store/statements.ts';
-import { leadFromStore, reroutePaths } from './intake.ts';
+import { regimeOfSubject } from '../audit/audit-log.ts';
+import { leadFromStore, reroutePaths, screenedEntry } from './intake.ts';
 import { personConflict } from './duties.ts';
 import { actorOf, commit, WorkstationError } from './workstation.ts';
-import type { Appender, Session } from './workstation.ts';
+import type { Appender, CommandEvent, Session } from './workstation.ts';
 
 type CaseRow = {
   id: string;
@@ -86,76 +87,7 @@ const unwrap = (result: Result<Case, CaseError>): Case => {
   throw new WorkstationError(code, result.error.message);
 };
 
-const stateOf = (kase: Case): JsonObject =>
-  JSON.parse(
-    JSON.stringify({
-      status: kase.status,
-      claimedBy: kase.claimedBy,
-      claimedAt: kase.claimedAt,
-      maker: kase.maker,
-      checker: kase.checker,
-      resolution: kase.resolution,
-      closedAt: kase.closedAt,
-    }),
-  ) as JsonObject;
-
 const subjectsOf = (kase: Case): string[] => [`case:${kase.id}`, `lead:${kase.leadId}`];
-
-/** The effect a closed case has on its path or lead, written in the same entry that closes it. */
-const effectOf = (kase: Case): JsonObject | undefined => {
-  if (kase.status !== 'closed' || kase.maker === null) return undefined;
-  const base = { leadId: kase.leadId, productId: kase.productId };
-  switch (kase.resolution) {
-    case 'approve_assignment': {
-      const assignment = kase.maker.assignment!;
-      return {
-        kind: 'path',
-        ...base,
-        outcome: 'assigned',
-        reason: kase.maker.override ? 'assigned_by_override' : 'assigned_by_review',
-        ...assignment,
-        override: kase.maker.override !== null,
-      };
-    }
-    case 'reject':
-      return {
-        kind: 'path',
-        ...base,
-        outcome: 'rejected',
-        reason: 'rejected_by_review',
-        entityId: null,
-        teamId: null,
-        repId: null,
-        override: false,
-      };
-    case 'decline_expansion':
-      return {
-        kind: 'path',
-        ...base,
-        outcome: 'rejected',
-        reason: 'expansion_declined',
-        entityId: null,
-        teamId: null,
-        repId: null,
-        override: false,
-      };
-    case 'pursue_expansion':
-      return {
-        kind: 'path',
-        ...base,
-        outcome: 'expansion_pursued',
-        reason: 'expansion_pursued',
-        entityId: null,
-        teamId: null,
-        repId: null,
-        override: false,
-      };
-    case 'confirm_match':
-      return { kind: 'lead_blocked', leadId: kase.leadId };
-    default:
-      return undefined;
-  }
-};
 
 /** After a screening hit is cleared for good: the hits are marked cleared and the lead's screening-refused paths are routed again. */
 const followUp = (session: Session, append: Appender, kase: Case): void => {
@@ -170,17 +102,13 @@ const followUp = (session: Session, append: Appender, kase: Case): void => {
       ...lead.screening,
       hits: lead.screening.hits.map((hit) => (clears(hit) ? { ...hit, cleared: true } : hit)),
     };
-    append({
-      actor: actorOf(user),
-      type: 'lead.screened',
-      subjects: [`lead:${kase.leadId}`, `case:${kase.id}`],
-      payload: {
-        leadId: kase.leadId,
+    append(
+      screenedEntry(workstation.db, actorOf(user), kase.leadId, screening, {
         outcome: 'cleared',
         clearedBy: kase.id,
-        screening: screening as unknown as JsonValue,
-      },
-    });
+        extraSubjects: [`case:${kase.id}`],
+      }),
+    );
     const refused = workstation.db
       .prepare<[string], { product_id: string }>(
         "SELECT product_id FROM product_paths WHERE lead_id = ? AND outcome = 'refused' AND queue IN ('screening_review', 'enhanced_due_diligence') ORDER BY product_id",
@@ -191,24 +119,47 @@ const followUp = (session: Session, append: Appender, kase: Case): void => {
   }
 };
 
-const record = (
+/** What a case event records beyond its case and state, by type. */
+type CaseEventFields = {
+  readonly 'case.claimed': { readonly action: 'claim' };
+  readonly 'case.released': Record<string, never>;
+  readonly 'case.decided': {
+    readonly decision: string;
+    readonly violations: readonly string[];
+    readonly hits?: readonly HitId[];
+  };
+  readonly 'case.approved': { readonly decision: string };
+  readonly 'case.returned': { readonly decision: string };
+};
+
+/** The reason a person gave, as personal data of the lead the case is about (beside the log, decision 0141). */
+const reasonData = (session: Session, kase: Case, reason: string) => {
+  const subject = `lead:${kase.leadId}`;
+  return { subject, regime: regimeOfSubject(session.workstation.db, subject), data: { reason } };
+};
+
+const record = <T extends keyof CaseEventFields>(
   session: Session,
   kase: Case,
-  type: 'case.claimed' | 'case.decided' | 'case.approved',
-  extra: JsonObject,
+  type: T,
+  fields: CaseEventFields[T],
+  reason: string | null,
 ): Case =>
   commit(session.workstation, (append) => {
+    const effect = type === 'case.decided' || type === 'case.approved' ? effectOf(kase) : undefined;
     append({
       actor: actorOf(session.user),
       type,
       subjects: subjectsOf(kase),
       payload: {
+        pv: PAYLOAD_VERSION,
         caseId: kase.id,
-        ...extra,
-        state: stateOf(kase),
-        ...(effectOf(kase) ? { effect: effectOf(kase)! } : {}),
+        ...fields,
+        state: loggedStateOf(kase),
+        ...(effect ? { effect } : {}),
       },
-    });
+      ...(reason === null ? {} : { personalData: reasonData(session, kase, reason) }),
+    } as CommandEvent);
     followUp(session, append, kase);
     return kase;
   });
@@ -218,19 +169,29 @@ const now = (session: Session): string => session.workstation.deps.now().toISOSt
 export const claim = (session: Session, caseId: string): Case => {
   const kase = loadVisibleCase(session, caseId, 'case.claim');
   if (kase.status === 'claimed' && kase.claimedBy === session.user.id) return kase;
-  return record(session, unwrap(claimCase(kase, session.user, now(session))), 'case.claimed', { action: 'claim' });
+  return record(
+    session,
+    unwrap(claimCase(kase, session.user, now(session))),
+    'case.claimed',
+    { action: 'claim' },
+    null,
+  );
 };
 
 export const release = (session: Session, caseId: string): Case =>
-  record(session, unwrap(releaseCase(loadVisibleCase(session, caseId, 'case.claim'), session.user)), 'case.claimed', {
-    action: 'release',
-  });
+  record(
+    session,
+    unwrap(releaseCase(loadVisibleCase(session, caseId, 'case.claim'), session.user)),
+    'case.released',
+    {},
+    null,
+  );
 
 /**
  * Releases every case `holder` has claimed back to its queue, as `session.user` (an operations admin deactivating a
- * leaver, decision 0039), inside the caller's command: one `case.claimed` entry per case with action "release", as
- * `cases.release` writes, naming whose claim it was and why. Market scope is not checked: the release is part of a
+ * leaver, decision 0039), inside the caller's command, as `cases.release` writes. Market scope is not checked: the release is part of a
  * workstation-wide meta-action, and it reveals nothing the audit log does not already say. Returns the case ids.
+ * (One `case.released` entry per case, naming whose claim it was; the reason beside the log.)
  */
 export const releaseClaimsOf = (session: Session, append: Appender, holder: User, reason: string): string[] => {
   const rows = session.workstation.db
@@ -240,9 +201,10 @@ export const releaseClaimsOf = (session: Session, append: Appender, holder: User
     const released = unwrap(releaseCase(caseFromRow(row), holder));
     append({
       actor: actorOf(session.user),
-      type: 'case.claimed',
+      type: 'case.released',
       subjects: subjectsOf(released),
-      payload: { caseId: released.id, action: 'release', claimedBy: holder.id, reason, state: stateOf(released) },
+      payload: { pv: PAYLOAD_VERSION, caseId: released.id, claimedBy: holder.id, state: loggedStateOf(released) },
+      personalData: reasonData(session, released, reason),
     });
     return released.id;
   });
@@ -301,12 +263,17 @@ export const decide = (session: Session, caseId: string, input: DecideInput): Ca
       at,
     ),
   );
-  return record(session, decided, 'case.decided', {
-    decision: input.disposition,
-    reason: input.reason.trim(),
-    violations,
-    ...(hits === undefined ? {} : { hits: hits.map((hit) => ({ ...hit })) }),
-  });
+  return record(
+    session,
+    decided,
+    'case.decided',
+    {
+      decision: input.disposition,
+      violations,
+      ...(hits === undefined ? {} : { hits: hits.map((hit) => ({ ...hit })) }),
+    },
+    input.reason.trim(),
+  );
 };
 
 /** Maker ≠ checker by person (decision 0161): an account tied to the maker's cannot check their decision. */
@@ -320,20 +287,12 @@ export const approve = (session: Session, caseId: string, reason: string): Case 
   const kase = loadVisibleCase(session, caseId, 'case.approve');
   refuseTiedChecker(session, kase);
   const approved = unwrap(approveCase(kase, session.user, reason, now(session)));
-  return record(session, approved, 'case.approved', {
-    decision: approved.resolution ?? 'approved',
-    verdict: 'approved',
-    reason: reason.trim(),
-  });
+  return record(session, approved, 'case.approved', { decision: approved.resolution ?? 'approved' }, reason.trim());
 };
 
 export const returnForRework = (session: Session, caseId: string, reason: string): Case => {
   const kase = loadVisibleCase(session, caseId, 'case.approve');
   refuseTiedChecker(session, kase);
   const returned = unwrap(returnCase(kase, session.user, reason, now(session)));
-  return record(session, returned, 'case.approved', {
-    decision: kase.maker?.disposition ?? 'returned',
-    verdict: 'returned',
-    reason: reason.trim(),
-  });
+  return record(session, returned, 'case.returned', { decision: kase.maker?.disposition ?? 'returned' }, reason.trim());
 };

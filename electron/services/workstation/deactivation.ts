@@ -1,5 +1,7 @@
 // Deactivating a leaver and reactivating a user (users.setActive, users.claimedCases): operations admins only,
 // decision 0039. Deactivation revokes sign-in, releases the user's claimed cases and drops their key slots.
+import { PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
+import { WORKFORCE_REGIME } from '../../../core/intake/lead-record.ts';
 import { hasPermission } from '../../../core/access/roles.ts';
 import type { User } from '../../../core/access/roles.ts';
 import type { CaseType } from '../../../core/cases/case.ts';
@@ -109,12 +111,13 @@ const deactivate = (session: Session, target: User, reason: string): SetActiveRe
       type: 'permission.revoked',
       subjects: [`user:${target.id}`],
       payload: {
+        pv: PAYLOAD_VERSION,
         userId: target.id,
         permission: SIGN_IN_PERMISSION,
         scope: 'this-workstation',
-        reason,
         releasedCases: claimed,
       },
+      personalData: { subject: `user:${target.id}`, regime: WORKFORCE_REGIME, data: { reason } },
     });
     releasedCases = releaseClaimsOf(session, append, target, reason);
     return revoked;
@@ -159,15 +162,19 @@ const reactivatedEvent = (
   type: 'permission.granted' as const,
   subjects: [`user:${userId}`],
   payload: {
+    pv: PAYLOAD_VERSION,
     userId,
     permission: SIGN_IN_PERMISSION,
-    scope: 'this-workstation',
-    ...(reason === null ? {} : { reason }),
-    reactivated: true,
+    scope: 'this-workstation' as const,
+    reactivated: true as const,
     // The person rule (decision 0161): whoever chose a new initial passphrase could act as the user.
     ...(passphraseChosenBy === null ? {} : { passphraseChosenBy }),
     ...approval,
   },
+  // The reason given is free text: beside the log (decision 0141). An approved request's reason is in its request.
+  ...(reason === null
+    ? {}
+    : { personalData: { subject: `user:${userId}`, regime: WORKFORCE_REGIME, data: { reason } } }),
 });
 
 const reactivate = (

@@ -1,5 +1,6 @@
 // The audit side of OS-keychain sign-in: remembering the signed-in user's key on this device is a permission the user
 // grants to this device (permission.granted), forgetting it a revocation (permission.revoked); decision 0077.
+import { PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
 import { actorOf, commit } from './workstation.ts';
 import type { Session } from './workstation.ts';
 
@@ -17,6 +18,7 @@ export const recordKeychainChange = (session: Session, change: KeychainChange): 
       type: change.change === 'remembered' ? 'permission.granted' : 'permission.revoked',
       subjects: [`user:${session.user.id}`],
       payload: {
+        pv: PAYLOAD_VERSION,
         userId: session.user.id,
         permission: KEYCHAIN_UNLOCK_PERMISSION,
         scope: 'this-device',

@@ -2,6 +2,7 @@
 // and the person rule (maker ≠ checker by person, not by account) that case four-eyes approvals share.
 import { createHash } from 'node:crypto';
 import { hasPermission } from '../../../core/access/roles.ts';
+import { WORKFORCE_REGIME } from '../../../core/intake/lead-record.ts';
 import type { User } from '../../../core/access/roles.ts';
 import { needsSecondApproval, samePerson } from '../../../core/access/duties.ts';
 import type { AccountOrigin, MetaAction } from '../../../core/access/duties.ts';
@@ -12,7 +13,7 @@ import { actorOf, commit, commitWithKeySlot, userFromRow, WorkstationError } fro
 import type { Appender, Session, Workstation } from './workstation.ts';
 
 /** Where the personal data of staff records (names, reasons of meta-actions) is filed for retention. */
-export const STAFF_RECORDS_REGIME = 'staff-records';
+export const STAFF_RECORDS_REGIME = WORKFORCE_REGIME;
 
 export type MetaRequestView = {
   readonly id: string;
@@ -207,7 +208,7 @@ export type MetaRequestInput = {
   readonly target: string;
   /** What approval applies (no personal data: names and reasons go in `personal`). */
   readonly change: JsonObject;
-  readonly personal: { readonly reason: string | null; readonly name?: string };
+  readonly personal: { readonly reason: string | null; readonly name?: string; readonly fileName?: string };
   /** The key slot approval installs (user.create, a user.reactivate with an initial passphrase). */
   readonly slot?: PreparedKeySlot | null;
 };
@@ -243,6 +244,7 @@ export const requestMetaAction = (session: Session, input: MetaRequestInput): Pe
         data: {
           reason: input.personal.reason,
           ...(input.personal.name === undefined ? {} : { name: input.personal.name }),
+          ...(input.personal.fileName === undefined ? {} : { fileName: input.personal.fileName }),
         },
       },
     });

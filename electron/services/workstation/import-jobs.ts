@@ -4,14 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { hasPermission } from '../../../core/access/roles.ts';
 import type { ApiResponse } from '../../../core/api/contract.ts';
-import type { LeadRecordProblem, LocatedLead } from '../leads/read-lead-file.ts';
+import type { LocatedLead } from '../leads/read-lead-file.ts';
 import { apiErrorOf } from './api-errors.ts';
 import { denialOf, recordAccessDenied } from './access.ts';
-import { importLeads, startCheckpoints, withOwnScreening } from './intake.ts';
-import type { IntakeResult } from './intake.ts';
+import { addIntake, emptyIntake, importLeads, prescreenWithOwn, startCheckpoints } from './intake.ts';
+import type { IntakeScreening, IntakeTotals } from './intake.ts';
 import { importResultOf, readLeadImport } from './lead-import.ts';
-import { screenedWithOf } from './screener.ts';
-import type { ScreenedWith } from './screener.ts';
 import type { LeadImportRequest } from './lead-import.ts';
 import { refreshSession, WorkstationError } from './workstation.ts';
 import type { Session, Workstation } from './workstation.ts';
@@ -23,14 +21,6 @@ export const IMPORT_CHUNK_SIZE = 250;
 /** Finished jobs kept per workstation (in memory) for their owners to read; older ones are forgotten. */
 export const FINISHED_JOBS_KEPT = 20;
 
-type Totals = {
-  imported: number;
-  duplicates: number;
-  readonly rejected: LeadRecordProblem[];
-  readonly decisions: Record<string, number>;
-  casesOpened: number;
-};
-
 type Job = {
   readonly id: string;
   readonly ownerId: string;
@@ -39,7 +29,7 @@ type Job = {
   state: ImportJobStatus['state'];
   processed: number;
   /** What has landed: running totals in "valid" mode; in "all" mode set only once its one transaction commits. */
-  totals: Totals | null;
+  totals: IntakeTotals | null;
   error: { readonly code: string; readonly message: string } | null;
   finishedAt: string | null;
 };
@@ -53,23 +43,6 @@ const jobsOf = (workstation: Workstation): Map<string, Job> => {
     registries.set(workstation.path, jobs);
   }
   return jobs;
-};
-
-const emptyTotals = (problems: readonly LeadRecordProblem[]): Totals => ({
-  imported: 0,
-  duplicates: 0,
-  rejected: [...problems],
-  decisions: {},
-  casesOpened: 0,
-});
-
-const addTo = (totals: Totals, result: IntakeResult): void => {
-  totals.imported += result.imported;
-  totals.duplicates += result.duplicates;
-  totals.casesOpened += result.casesOpened;
-  totals.rejected.push(...result.rejected);
-  for (const [kind, count] of Object.entries(result.decisions))
-    totals.decisions[kind] = (totals.decisions[kind] ?? 0) + count;
 };
 
 const statusOf = (job: Job): ImportJobStatus => ({
@@ -128,7 +101,15 @@ const runValid = async (job: Job, input: RunInput): Promise<void> => {
       if (job.state !== 'running') return; // cancelled meanwhile
       const session = ownerSession(input.workstation, input.owner, job);
       const chunk = input.records.slice(offset, offset + input.chunkSize);
-      addTo(totals, importLeads(session, chunk, [], { sourceSystem: input.sourceSystem, mode: 'valid', checkpoints }));
+      addIntake(
+        totals,
+        importLeads(session, chunk, [], {
+          sourceSystem: input.sourceSystem,
+          mode: 'valid',
+          chunkSize: chunk.length,
+          checkpoints,
+        }),
+      );
       job.processed += chunk.length;
     }
   } finally {
@@ -141,27 +122,30 @@ const runValid = async (job: Job, input: RunInput): Promise<void> => {
 const runAll = async (job: Job, input: RunInput): Promise<void> => {
   const { workstation } = input;
   const screened: LocatedLead[] = [];
-  let screenedWith: ScreenedWith | null = null;
+  let screening: IntakeScreening = { kind: 'none' };
   for (let offset = 0; offset < input.records.length; offset += input.chunkSize) {
     await yieldToEventLoop();
     if (job.state !== 'running') return;
     ownerSession(workstation, input.owner, job);
-    const at = workstation.deps.now().toISOString();
-    const policy = workstation.policy();
-    if (workstation.screener)
-      screenedWith = screenedWithOf(policy.loaded.policy.screening, workstation.screener.listVersions);
-    for (const record of input.records.slice(offset, offset + input.chunkSize))
-      screened.push({ line: record.line, lead: withOwnScreening(workstation.screener, record.lead, at, policy) });
+    const chunk = input.records.slice(offset, offset + input.chunkSize);
+    if (workstation.screener) {
+      const own = prescreenWithOwn(
+        workstation.screener,
+        chunk,
+        workstation.deps.now().toISOString(),
+        workstation.policy(),
+      );
+      screened.push(...own.records);
+      screening = { kind: 'prescreened', screenedWith: own.screenedWith };
+    } else screened.push(...chunk);
     job.processed = screened.length;
   }
   await yieldToEventLoop();
   if (job.state !== 'running') return;
   const session = ownerSession(workstation, input.owner, job);
   // Screened already: the one transaction must not screen again.
-  const unscreened: Session = { user: session.user, workstation: { ...workstation, screener: null } };
-  const result = importLeads(unscreened, screened, [], { sourceSystem: input.sourceSystem, mode: 'all', screenedWith });
-  job.totals = emptyTotals([]);
-  addTo(job.totals, result);
+  const result = importLeads(session, screened, [], { sourceSystem: input.sourceSystem, mode: 'all', screening });
+  job.totals = addIntake(emptyIntake(), result);
   job.processed = input.records.length;
 };
 
@@ -190,13 +174,13 @@ export const startImportJob = (
     startedAt: workstation.deps.now().toISOString(),
     state: 'running',
     processed: 0,
-    totals: request.mode === 'valid' ? emptyTotals(problems) : null,
+    totals: request.mode === 'valid' ? emptyIntake(problems) : null,
     error: null,
     finishedAt: null,
   };
   jobs.set(job.id, job);
   if (request.mode === 'all' && problems.length > 0) {
-    job.totals = emptyTotals(problems);
+    job.totals = emptyIntake(problems);
     finish(workstation, job, 'done');
     return { jobId: job.id };
   }

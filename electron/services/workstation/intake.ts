@@ -1,13 +1,19 @@
-// Intake: each lead is tagged, screened and routed per product interest, then persisted with its audit entries and
-// cases in one transaction. Idempotent on (source system, source id).
+// Intake: the one way leads come in (the CLI, the api's import and single lead, import jobs, the pipelined bulk path).
+// Each lead is tagged, screened and routed per product interest, then persisted with its audit entries and cases, one
+// transaction per chunk. Screening is a parameter: our own screener in the transaction, leads screened before the call
+// (on worker threads, or outside the write lock), or none. Idempotent on (source system, source id).
+import { decisionRowOf } from '../../../core/routing/decision-row.ts';
 import { hasPermission } from '../../../core/access/roles.ts';
 import { openCaseFor, scopeJurisdictionOf } from '../../../core/cases/case.ts';
 import type { Lead } from '../../../core/routing/lead.ts';
 import { startRoutingRun } from '../../../core/routing/route.ts';
 import { auditTraceOf } from '../../../core/routing/audit-trace.ts';
 import type { RoutingDecision, RoutingRun, RoutingState } from '../../../core/routing/route.ts';
-import type { JsonObject } from '../../../core/audit/entry.ts';
-import type { JsonValue } from '../../../core/shared/canonical-json.ts';
+import { PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
+import { factsOf, leadFromRecord, personalDataOf, regimeFor } from '../../../core/intake/lead-record.ts';
+import type { ScreeningSummary } from '../../../core/routing/lead.ts';
+import { regimeOfSubject } from '../audit/audit-log.ts';
+import { personalDataAt } from './projector.ts';
 import type { LocatedLead, LeadRecordProblem } from '../leads/read-lead-file.ts';
 import type { Database } from '../store/database.ts';
 import { statement } from '../store/statements.ts';
@@ -16,7 +22,7 @@ import type { BackgroundCheckpointer } from '../store/checkpointer.ts';
 import { screenedWithOf } from './screener.ts';
 import type { ScreenedWith } from './screener.ts';
 import { actorOf, commit, WorkstationError } from './workstation.ts';
-import type { ActivePolicy, Appender, LeadScreener, Session, Workstation } from './workstation.ts';
+import type { ActivePolicy, Appender, CommandEvent, LeadScreener, Session, Workstation } from './workstation.ts';
 
 export type IntakeSource = 'file' | 'form' | 'sync' | 'api';
 
@@ -31,29 +37,6 @@ export type IntakeResult = {
 
 export type RoutedPath = { readonly decision: RoutingDecision; readonly caseId: string | null };
 
-/** What of a lead is personal data: kept beside the log, bound by a salted commitment, erasable. */
-export const personalDataOf = (lead: Lead): JsonObject => {
-  const data: Record<string, JsonValue> = {};
-  if (lead.person) data.person = lead.person as JsonValue;
-  if (lead.company) data.company = lead.company as JsonValue;
-  if (lead.address) data.address = lead.address as JsonValue;
-  return data;
-};
-
-/** The lead's routing facts that are not personal data: these go into the hashed log. */
-export const factsOf = (lead: Lead): JsonObject => ({
-  customerType: lead.customerType,
-  kycStatus: lead.kycStatus,
-  amlDocumentation: lead.amlDocumentation,
-  suitabilityAssessed: lead.suitabilityAssessed,
-  netWorthBand: lead.netWorthBand ?? null,
-  targetMarket: lead.targetMarket ?? null,
-  kycPrescreenJurisdiction: lead.kycPrescreenJurisdiction ?? null,
-  attributes: lead.attributes,
-  productInterests: lead.productInterests,
-  parties: [...(lead.person ? ['person'] : []), ...(lead.company ? ['company'] : [])],
-});
-
 /** Rebuilds the full lead for re-routing: facts from the projection, personal data from beside the log. */
 export const leadFromStore = (db: Database, leadId: string): Lead => {
   const row = statement<[string], { facts: string; screening: string | null; ingested_seq: number }>(
@@ -61,17 +44,67 @@ export const leadFromStore = (db: Database, leadId: string): Lead => {
     'SELECT facts, screening, ingested_seq FROM leads WHERE id = ?',
   ).get(leadId);
   if (!row) throw new WorkstationError('not_found', `lead ${leadId} does not exist`);
-  const facts = JSON.parse(row.facts) as Record<string, unknown>;
-  const personal = statement<[number], { data: Buffer | null }>(
-    db,
-    'SELECT data FROM audit_personal_data WHERE sequence = ?',
-  ).get(row.ingested_seq);
-  const data = personal?.data ? (JSON.parse(personal.data.toString('utf8')) as Record<string, unknown>) : {};
-  const lead: Record<string, unknown> = { id: leadId, ...data };
-  for (const [key, value] of Object.entries(facts)) if (key !== 'parties' && value !== null) lead[key] = value;
-  if (row.screening) lead.screening = JSON.parse(row.screening);
-  if (lead.person === undefined && lead.company === undefined) lead.company = { name: `[erased] ${leadId}` };
-  return lead as Lead;
+  return leadFromRecord(
+    leadId,
+    JSON.parse(row.facts) as Record<string, unknown>,
+    personalDataAt(db, row.ingested_seq) as Record<string, unknown> | null,
+    row.screening ? (JSON.parse(row.screening) as ScreeningSummary) : undefined,
+  );
+};
+
+/**
+ * The lead.screened entry for a screening: the hits in the hashed payload without the listed entries' names, which go
+ * beside the log as the lead's personal data (decision 0141).
+ */
+export const screenedEntry = (
+  db: Database,
+  actor: string,
+  leadId: string,
+  screening: ScreeningSummary,
+  extra: {
+    readonly outcome?: 'cleared';
+    readonly clearedBy?: string;
+    readonly extraSubjects?: readonly string[];
+    readonly screenedWith?: ScreenedWith | null;
+  } = {},
+): CommandEvent => {
+  const subject = `lead:${leadId}`;
+  return {
+    actor,
+    type: 'lead.screened',
+    subjects: [subject, ...(extra.extraSubjects ?? [])],
+    payload: {
+      pv: PAYLOAD_VERSION,
+      leadId,
+      outcome:
+        extra.outcome ??
+        (screening.hits.some((hit) => hit.strength === 'strong')
+          ? 'strong'
+          : screening.hits.length > 0
+            ? 'potential'
+            : 'clear'),
+      screening: {
+        screenedAt: screening.screenedAt,
+        hits: screening.hits.map(({ entryName: _name, ...hit }) => hit),
+      },
+      ...(extra.clearedBy === undefined ? {} : { clearedBy: extra.clearedBy }),
+      ...(extra.screenedWith
+        ? {
+            thresholds: { ...extra.screenedWith.thresholds },
+            listVersions: extra.screenedWith.listVersions.map((list) => ({ ...list })),
+          }
+        : {}),
+    },
+    ...(screening.hits.length > 0
+      ? {
+          personalData: {
+            subject,
+            regime: regimeOfSubject(db, subject),
+            data: { entryNames: screening.hits.map((hit) => hit.entryName) },
+          },
+        }
+      : {}),
+  };
 };
 
 export const loadRoutingState = (db: Database): RoutingState => ({
@@ -96,24 +129,20 @@ export const recordDecision = (
   actor: string,
 ): RoutedPath => {
   const { outcome } = decision;
+  const { leadId, productId, ...row } = decisionRowOf(decision);
   const routed = append({
     actor,
     type: 'routing.decided',
     subjects: [`lead:${decision.leadId}`],
     payload: {
-      leadId: decision.leadId,
-      productId: decision.productId,
-      outcome: outcome.kind,
-      queue: outcome.kind === 'refused' ? outcome.queue : null,
-      reason: outcome.kind === 'refused' || outcome.kind === 'held' ? outcome.reason : null,
-      entityId: outcome.kind === 'refused' ? null : outcome.entityId,
-      teamId: outcome.kind === 'assigned' || outcome.kind === 'held' ? outcome.teamId : null,
-      repId: outcome.kind === 'assigned' ? outcome.repId : null,
-      licenceId: outcome.kind === 'assigned' ? outcome.licenceId : null,
+      pv: PAYLOAD_VERSION,
+      leadId,
+      productId,
+      ...row,
       jurisdiction: decision.trace.jurisdiction.jurisdiction,
       ruleVersion: decision.ruleVersion,
       cursor: outcome.kind === 'assigned' ? { teamId: outcome.teamId, next: cursorOf(outcome.teamId) } : null,
-      notifications: decision.notifications as unknown as JsonValue,
+      notifications: decision.notifications.map((notification) => ({ ...notification })),
       trace: auditTraceOf(decision),
     },
   });
@@ -124,6 +153,7 @@ export const recordDecision = (
     type: 'case.opened',
     subjects: [`case:${opened.id}`, `lead:${opened.leadId}`],
     payload: {
+      pv: PAYLOAD_VERSION,
       caseId: opened.id,
       queue: opened.type,
       leadId: opened.leadId,
@@ -140,17 +170,28 @@ export const recordDecision = (
   return { decision, caseId: opened.id };
 };
 
-const regimeFor = (policy: ActivePolicy, decisions: readonly RoutingDecision[]): string => {
-  for (const decision of decisions) {
-    if (decision.outcome.kind !== 'assigned') continue;
-    const { licenceId } = decision.outcome;
-    for (const entity of policy.loaded.policy.entities) {
-      const licence = entity.licences.find((candidate) => candidate.id === licenceId);
-      if (licence) return licence.regime;
-    }
-  }
-  return 'prospects';
-};
+/** How the leads of one intake call are screened (decision 0143). */
+export type IntakeScreening =
+  /** By the workstation's own screener (when lists are loaded), inside the transaction. */
+  | { readonly kind: 'own' }
+  /** Before this call (by worker threads, or outside the write lock): the thresholds and list versions it used. */
+  | { readonly kind: 'prescreened'; readonly screenedWith: ScreenedWith | null }
+  /** Not by Perimeter: the leads keep only the screening they arrived with. */
+  | { readonly kind: 'none' };
+
+/**
+ * Screens records outside any transaction with the workstation's screener (pure), for an intake that must hold the
+ * write lock for the writing only: the records and what they were screened with, for `{ kind: 'prescreened' }`.
+ */
+export const prescreenWithOwn = (
+  screener: LeadScreener,
+  records: readonly LocatedLead[],
+  at: string,
+  policy: ActivePolicy,
+): { readonly records: LocatedLead[]; readonly screenedWith: ScreenedWith } => ({
+  records: records.map((record) => ({ line: record.line, lead: withOwnScreening(screener, record.lead, at, policy) })),
+  screenedWith: screenedWithOf(policy.loaded.policy.screening, screener.listVersions),
+});
 
 /**
  * The lead with our own screening of its parties (when lists are loaded). Our screening never drops a hit the record
@@ -174,28 +215,32 @@ const ingestOne = (
     readonly lead: Lead;
     readonly sourceSystem: string;
     readonly source: IntakeSource;
-    readonly screenedWith: ScreenedWith | null;
+    readonly screening: IntakeScreening;
   },
   run: RoutingRun,
   actor: string,
 ): RoutedPath[] => {
   const at = workstation.deps.now().toISOString();
-  const lead = withOwnScreening(workstation.screener, input.lead, at, policy);
+  const own = input.screening.kind === 'own' ? workstation.screener : null;
+  const lead = own ? withOwnScreening(own, input.lead, at, policy) : input.lead;
   // What our own screening used (decision 0127): the policy's thresholds and the list versions, for the auditor.
-  const screenedWith = workstation.screener
-    ? screenedWithOf(policy.loaded.policy.screening, workstation.screener.listVersions)
-    : input.screenedWith;
+  const screenedWith = own
+    ? screenedWithOf(policy.loaded.policy.screening, own.listVersions)
+    : input.screening.kind === 'prescreened'
+      ? input.screening.screenedWith
+      : null;
   const decisions = run.route(lead, at);
+  const subject = `lead:${lead.id}`;
   append({
     actor,
     type: 'lead.ingested',
-    subjects: [`lead:${lead.id}`],
+    subjects: [subject],
     payload: {
+      pv: PAYLOAD_VERSION,
       leadId: lead.id,
       source: input.source,
       sourceSystem: input.sourceSystem,
-      sourceId: lead.id,
-      facts: factsOf({ ...lead, screening: undefined }),
+      facts: factsOf(lead),
       // Scoped like its cases: the tag, else the resolved evidence (a DIFC address is AE-DIFC, not its country AE).
       scope:
         (decisions[0] ? scopeJurisdictionOf(decisions[0]) : null) ??
@@ -204,27 +249,12 @@ const ingestOne = (
         null,
     },
     personalData: {
-      subject: `lead:${lead.id}`,
-      regime: regimeFor(policy, decisions),
-      data: personalDataOf(lead),
+      subject,
+      regime: regimeFor(policy.loaded.policy, decisions),
+      data: personalDataOf(lead, lead.id),
     },
   });
-  if (lead.screening)
-    append({
-      actor,
-      type: 'lead.screened',
-      subjects: [`lead:${lead.id}`],
-      payload: {
-        leadId: lead.id,
-        outcome: lead.screening.hits.some((hit) => hit.strength === 'strong')
-          ? 'strong'
-          : lead.screening.hits.length > 0
-            ? 'potential'
-            : 'clear',
-        screening: lead.screening as unknown as JsonValue,
-        ...(screenedWith === null ? {} : (screenedWith as unknown as { [key: string]: JsonValue })),
-      },
-    });
+  if (lead.screening) append(screenedEntry(workstation.db, actor, lead.id, lead.screening, { screenedWith }));
   return decisions.map((decision) => recordDecision(append, policy, decision, run.cursorOf, actor));
 };
 
@@ -250,8 +280,8 @@ export type ImportOptions = {
    * import of more than one chunk starts its own.
    */
   readonly checkpoints?: BackgroundCheckpointer | null;
-  /** For leads screened before this call (pipelined or chunked imports): the thresholds and list versions used. */
-  readonly screenedWith?: ScreenedWith | null;
+  /** How the leads are screened; by default the workstation's own screener. */
+  readonly screening?: IntakeScreening;
 };
 
 /** Starts the workstation's background checkpointer for a long write run (decision 0049); null when there is none. */
@@ -261,11 +291,56 @@ export const startCheckpoints = (workstation: Workstation): BackgroundCheckpoint
   return factory ? factory(workstation.db, workstation.path, workstation.key()) : null;
 };
 
-const tally = (paths: readonly RoutedPath[], into: Record<string, number>): void => {
-  for (const { decision } of paths) into[decision.outcome.kind] = (into[decision.outcome.kind] ?? 0) + 1;
+/** Running totals of an intake: what the chunks (or runs) so far imported. */
+export type IntakeTotals = {
+  imported: number;
+  duplicates: number;
+  readonly rejected: LeadRecordProblem[];
+  readonly decisions: Record<string, number>;
+  casesOpened: number;
+  readonly paths: RoutedPath[];
 };
 
-/** Imports validated lead records (and the problems found while reading them) as the signed-in user. */
+/** An intake that has not imported anything yet: the problems found reading the records. */
+export const emptyIntake = (problems: readonly LeadRecordProblem[] = []): IntakeTotals => ({
+  imported: 0,
+  duplicates: 0,
+  rejected: [...problems],
+  decisions: {},
+  casesOpened: 0,
+  paths: [],
+});
+
+/** The one way the results of intake calls (chunks, or runs) add up. */
+export const addIntake = (into: IntakeTotals, more: IntakeResult): IntakeTotals => {
+  into.imported += more.imported;
+  into.duplicates += more.duplicates;
+  into.casesOpened += more.casesOpened;
+  into.rejected.push(...more.rejected);
+  for (const [kind, count] of Object.entries(more.decisions))
+    into.decisions[kind] = (into.decisions[kind] ?? 0) + count;
+  for (const path of more.paths) into.paths.push(path);
+  return into;
+};
+
+const resultOf = (
+  paths: readonly RoutedPath[],
+  counts: { readonly imported: number; readonly duplicates: number; readonly rejected: readonly LeadRecordProblem[] },
+): IntakeResult => {
+  const decisions: Record<string, number> = {};
+  for (const { decision } of paths) decisions[decision.outcome.kind] = (decisions[decision.outcome.kind] ?? 0) + 1;
+  return {
+    ...counts,
+    decisions,
+    casesOpened: paths.filter((path) => path.caseId !== null).length,
+    paths,
+  };
+};
+
+/**
+ * Imports validated lead records (and the problems found while reading them) as the signed-in user: the one intake
+ * function. Chunks of `chunkSize` leads, each one transaction ("all": one chunk, so all land or none).
+ */
 export const importLeads = (
   session: Session,
   records: readonly LocatedLead[],
@@ -274,15 +349,11 @@ export const importLeads = (
 ): IntakeResult => {
   const { workstation, user } = session;
   if (!hasPermission(user, 'lead.create')) throw new WorkstationError('forbidden', `${user.id} may not add leads`);
-  const rejected = [...problems];
-  if (options.mode === 'all' && rejected.length > 0)
-    return { imported: 0, duplicates: 0, rejected, decisions: {}, casesOpened: 0, paths: [] };
+  if (options.mode === 'all' && problems.length > 0) return emptyIntake(problems);
   const policy = workstation.policy();
   const actor = actorOf(user);
-  const decisions: Record<string, number> = {};
-  const allPaths: RoutedPath[] = [];
-  let imported = 0;
-  let duplicates = 0;
+  const screening = options.screening ?? { kind: 'own' };
+  const total = emptyIntake(problems);
   const chunkSize = options.mode === 'all' ? Math.max(records.length, 1) : (options.chunkSize ?? 500);
   const ownCheckpoints =
     options.checkpoints === undefined && records.length > chunkSize ? startCheckpoints(workstation) : null;
@@ -290,16 +361,16 @@ export const importLeads = (
   try {
     for (let offset = 0; offset < records.length; offset += chunkSize) {
       const chunk = records.slice(offset, offset + chunkSize);
-      const outcome = commit(workstation, (append) => {
+      const chunkResult = commit(workstation, (append) => {
         const run = startRoutingRun(policy.compiled, loadRoutingState(workstation.db));
-        const chunkPaths: RoutedPath[] = [];
-        let chunkImported = 0;
-        let chunkDuplicates = 0;
-        const chunkRejected: LeadRecordProblem[] = [];
+        const paths: RoutedPath[] = [];
+        let imported = 0;
+        let duplicates = 0;
+        const rejected: LeadRecordProblem[] = [];
         for (const { lead, line } of chunk) {
           const duplicate = isDuplicate(workstation.db, options.sourceSystem, lead.id);
           if (duplicate === 'duplicate') {
-            chunkDuplicates += 1;
+            duplicates += 1;
             continue;
           }
           if (duplicate === 'conflict') {
@@ -310,46 +381,31 @@ export const importLeads = (
               message: `lead id ${lead.id} is already used by another source system`,
             };
             if (options.mode === 'all') throw new WorkstationError('conflict', `line ${line}: ${problem.message}`);
-            chunkRejected.push(problem);
+            rejected.push(problem);
             continue;
           }
-          const result = ingestOne(
-            workstation,
-            append,
-            policy,
-            {
-              lead,
-              sourceSystem: options.sourceSystem,
-              source: options.source ?? 'file',
-              screenedWith: options.screenedWith ?? null,
-            },
-            run,
-            actor,
+          paths.push(
+            ...ingestOne(
+              workstation,
+              append,
+              policy,
+              { lead, sourceSystem: options.sourceSystem, source: options.source ?? 'file', screening },
+              run,
+              actor,
+            ),
           );
-          chunkPaths.push(...result);
-          chunkImported += 1;
+          imported += 1;
         }
-        return { chunkPaths, chunkImported, chunkDuplicates, chunkRejected };
+        return resultOf(paths, { imported, duplicates, rejected });
       });
-      imported += outcome.chunkImported;
-      duplicates += outcome.chunkDuplicates;
-      rejected.push(...outcome.chunkRejected);
-      tally(outcome.chunkPaths, decisions);
-      allPaths.push(...outcome.chunkPaths);
+      addIntake(total, chunkResult);
       checkpoints?.request();
       options.onProgress?.(Math.min(offset + chunk.length, records.length), records.length);
     }
   } finally {
     ownCheckpoints?.stop();
   }
-  return {
-    imported,
-    duplicates,
-    rejected,
-    decisions,
-    casesOpened: allPaths.filter((path) => path.caseId !== null).length,
-    paths: allPaths,
-  };
+  return total;
 };
 
 /** Re-routes some of a lead's product paths (after a screening hit is cleared, for example), inside a transaction. */

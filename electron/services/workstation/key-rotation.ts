@@ -1,5 +1,7 @@
 // Rotating the database key (users.rotateDatabaseKey) and re-enrolling users whose key slot the rotation dropped
 // (users.reEnrol): operations admins only, decision 0037.
+import { PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
+import { WORKFORCE_REGIME } from '../../../core/intake/lead-record.ts';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hasPermission } from '../../../core/access/roles.ts';
@@ -27,7 +29,7 @@ import { setWriteLockUser } from '../store/write-lock.ts';
 import type { Session } from './workstation.ts';
 
 /** The permission named in a re-enrolment's permission.granted entry: signing in to this workstation with a passphrase. */
-export const SIGN_IN_PERMISSION = 'workstation-sign-in';
+export const SIGN_IN_PERMISSION = 'workstation-sign-in' as const;
 
 const requireAdmin = (session: Session): void => {
   if (!hasPermission(session.user, 'user.manage'))
@@ -116,7 +118,8 @@ export const rotateDatabaseKey = (
               actor: actorOf(user),
               type: 'store.rekeyed',
               subjects: [`device:${logId}`],
-              payload: { reason: input.reason, keptSlots, droppedSlots, keychainSlotRemoved },
+              payload: { pv: PAYLOAD_VERSION, keptSlots, droppedSlots, keychainSlotRemoved },
+              personalData: { subject: `device:${logId}`, regime: WORKFORCE_REGIME, data: { reason: input.reason } },
             }),
           ).sequence;
         },
@@ -189,13 +192,14 @@ export const reEnrol = (
       type: 'permission.granted',
       subjects: [`user:${input.userId}`],
       payload: {
+        pv: PAYLOAD_VERSION,
         userId: input.userId,
         permission: SIGN_IN_PERMISSION,
         scope: 'this-workstation',
-        reason: input.reason,
         // The person rule (decision 0161): whoever chose the passphrase could act as the user.
         passphraseChosenBy: session.user.id,
       },
+      personalData: { subject: `user:${input.userId}`, regime: WORKFORCE_REGIME, data: { reason: input.reason } },
     }),
   );
   return { userId: input.userId, sequence };

@@ -1,6 +1,7 @@
 // List imports in the workstation's log (decision 0133): a list version imported with a workstation given is a
 // `list.imported` entry by the signed-in user with `lists.import`: list id, version (content hash), source, kinds and
 // counts, so a clear screening can be traced to the list versions the log knows.
+import { PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
 import type { ImportOutcome } from '../lists/store.ts';
 import { requirePermission } from './access.ts';
 import { actorOf, commit } from './workstation.ts';
@@ -24,6 +25,7 @@ export const recordListImported = (session: Session, outcome: ImportOutcome): nu
       type: 'list.imported',
       subjects: [`list:${version.listId}`],
       payload: {
+        pv: PAYLOAD_VERSION,
         list: version.listId,
         version: version.contentSha256,
         label: version.version,

@@ -4,9 +4,10 @@ import { toRoutingScreening } from '../../../core/screening/routing-input.ts';
 import type { Lead } from '../../../core/routing/lead.ts';
 import type { BatchScreener } from '../screening/batch.ts';
 import type { LeadRecordProblem, LocatedLead } from '../leads/read-lead-file.ts';
-import { importLeads, startCheckpoints } from './intake.ts';
+import { addIntake, emptyIntake, importLeads, startCheckpoints } from './intake.ts';
 import type { ImportOptions, IntakeResult } from './intake.ts';
 import { partiesOf } from './screener.ts';
+import type { ScreenedWith } from './screener.ts';
 import type { Session } from './workstation.ts';
 
 /** Screens every lead of a chunk (person and company) and sets its screening, keeping hits it arrived with. */
@@ -33,23 +34,27 @@ export const prescreenLeads = async (
   });
 };
 
-/** Imports in chunks, screening chunk n+1 on the workers while chunk n is persisted. Mode "valid" only. */
+/**
+ * The intake with screening on worker threads: chunk n+1 is screened while chunk n is persisted by importLeads (with
+ * `screening: prescreened`), one transaction per chunk. Mode "valid" only.
+ */
 export const importLeadsPipelined = async (
   session: Session,
   records: readonly LocatedLead[],
   problems: readonly LeadRecordProblem[],
   screener: BatchScreener,
-  options: Omit<ImportOptions, 'mode' | 'chunkSize'> & { readonly chunkSize?: number },
+  options: Omit<ImportOptions, 'mode' | 'chunkSize' | 'screening'> & {
+    readonly chunkSize?: number;
+    /** The thresholds and list versions the workers screen with, for the lead.screened entries. */
+    readonly screenedWith?: ScreenedWith | null;
+  },
 ): Promise<IntakeResult> => {
   const chunkSize = options.chunkSize ?? 1_000;
   const chunks: LocatedLead[][] = [];
   for (let i = 0; i < records.length; i += chunkSize) chunks.push(records.slice(i, i + chunkSize));
   const at = (): string => session.workstation.deps.now().toISOString();
-  const totals = { imported: 0, duplicates: 0, casesOpened: 0 };
-  const decisions: Record<string, number> = {};
-  const rejected: LeadRecordProblem[] = [...problems];
-  const paths: IntakeResult['paths'][number][] = [];
-  const unscreened = { ...session, workstation: { ...session.workstation, screener: null } };
+  const totals = emptyIntake(problems);
+  const screening = { kind: 'prescreened', screenedWith: options.screenedWith ?? null } as const;
   let next = chunks.length > 0 ? prescreenLeads(chunks[0]!, screener, at()) : null;
   // One background checkpointer for the whole run (decision 0049), not one per chunk.
   const checkpoints = chunks.length > 1 ? startCheckpoints(session.workstation) : null;
@@ -57,17 +62,15 @@ export const importLeadsPipelined = async (
     for (let index = 0; index < chunks.length; index += 1) {
       const screened = await next!;
       next = index + 1 < chunks.length ? prescreenLeads(chunks[index + 1]!, screener, at()) : null;
-      const result = importLeads(unscreened, screened, [], { ...options, mode: 'valid', chunkSize, checkpoints });
-      totals.imported += result.imported;
-      totals.duplicates += result.duplicates;
-      totals.casesOpened += result.casesOpened;
-      rejected.push(...result.rejected);
-      for (const [kind, count] of Object.entries(result.decisions)) decisions[kind] = (decisions[kind] ?? 0) + count;
-      paths.push(...result.paths);
+      const { onProgress: _progress, screenedWith: _with, ...rest } = options;
+      addIntake(
+        totals,
+        importLeads(session, screened, [], { ...rest, mode: 'valid', chunkSize, checkpoints, screening }),
+      );
       options.onProgress?.(Math.min((index + 1) * chunkSize, records.length), records.length);
     }
   } finally {
     checkpoints?.stop();
   }
-  return { ...totals, decisions, rejected, paths };
+  return totals;
 };

@@ -1,5 +1,7 @@
 // The licensing map and policy publication: the active policy as a map, a candidate's validation issues or diff, and
 // publication as an audited meta-action through the one command path (the projector makes it the active policy).
+import { isCurrentPayload, PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
+import { WORKFORCE_REGIME } from '../../../core/intake/lead-record.ts';
 import { hasPermission } from '../../../core/access/roles.ts';
 import type { ApiResponse } from '../../../core/api/contract.ts';
 import { diffCounts, diffPolicies } from '../../../core/policy/diff.ts';
@@ -10,6 +12,7 @@ import type { JsonObject } from '../../../core/audit/entry.ts';
 import { approvalFields, requestMetaAction, requiresSecondApproval } from './duties.ts';
 import type { MetaApplier, Pending } from './duties.ts';
 import { nodeSha256 } from '../audit/node-sha256.ts';
+import { personalDataAt } from './projector.ts';
 import { actorOf, commit, WorkstationError } from './workstation.ts';
 import type { Session } from './workstation.ts';
 
@@ -48,7 +51,11 @@ const publications = (session: Session, limit: number): Publication[] =>
         label: text(entry.payload.label) ?? '',
         publishedAt: entry.time,
         publishedBy: entry.actor,
-        reason: text(entry.payload.reason),
+        // Version 2 keeps the publisher's reason beside the log (a staff member's words about the firm's map, not a
+        // lead's data: shown to readers of the map without a read entry; decision 0141); version 1 had it inline.
+        reason: isCurrentPayload('policy.published', entry.payload)
+          ? text(personalDataAt(session.workstation.db, row.sequence)?.reason)
+          : text(entry.payload.reason),
         previousRuleVersion: text(entry.payload.previousRuleVersion),
         sequence: row.sequence,
       };
@@ -152,11 +159,11 @@ export const publishPolicy = (session: Session, request: PublishRequest): Public
         label: candidate.policy.version,
         previousRuleVersion: active.version,
         previousLabel: active.policy.version,
-        fileName: request.fileName,
         changes: diffCounts(diffPolicies(active.policy, candidate.policy)),
         bundle: request.text,
       },
-      personal: { reason: request.reason },
+      // The file's name is free text like the reason: beside the log (decision 0141).
+      personal: { reason: request.reason, fileName: request.fileName },
     });
   }
   return commit(workstation, (append) => {
@@ -206,15 +213,20 @@ const publishedEvent = (
   type: 'policy.published' as const,
   subjects: [`policy:${candidate.version}`],
   payload: {
+    pv: PAYLOAD_VERSION,
     ruleVersion: candidate.version,
     label: candidate.policy.version,
     bundle: file.text,
     previousRuleVersion: active.version,
     previousLabel: active.policy.version,
-    ...(reason === null ? {} : { reason }),
-    fileName: file.fileName,
     changes: diffCounts(diffPolicies(active.policy, candidate.policy)),
     ...approval,
+  },
+  // The publisher's reason and their file's name are free text: beside the log (decision 0141).
+  personalData: {
+    subject: `policy:${candidate.version}`,
+    regime: WORKFORCE_REGIME,
+    data: { ...(reason === null ? {} : { reason }), fileName: file.fileName },
   },
 });
 
@@ -232,7 +244,7 @@ export const applyPolicyPublish: MetaApplier = (session, append, request) => {
   append(
     publishedEvent(
       `user:${request.requestedBy}`,
-      { text, fileName: String(request.change.fileName) },
+      { text, fileName: String(request.personal.fileName ?? request.change.fileName) },
       parsed.value,
       active,
       // The reason stays in the request's committed personal data, never copied into a hashed entry.

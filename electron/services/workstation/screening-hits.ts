@@ -42,6 +42,15 @@ const entryView = (entry: ListEntry, scores: Map<number, { score: number | null;
  * market), plus the personal-data permission; every listed entry must still be stored at the version screened, or
  * the call is refused before anything personal is read. The read itself is a `personal_data.read` entry.
  */
+const ingestedSequence = (workstation: Session['workstation'], leadId: string): number => {
+  const sequence = workstation.db
+    .prepare<[string], number>('SELECT ingested_seq FROM leads WHERE id = ?')
+    .pluck()
+    .get(leadId);
+  if (sequence === undefined) throw new WorkstationError('not_found', `no lead ${leadId}`);
+  return sequence;
+};
+
 export const screeningHits = (session: Session, caseId: string): ScreeningHits => {
   const { workstation, user } = session;
   const kase = loadVisibleCase(session, caseId, 'case.read');
@@ -82,6 +91,8 @@ export const screeningHits = (session: Session, caseId: string): ScreeningHits =
       actor: actorOf(user),
       now: workstation.deps.now(),
       purpose: `screening review of case ${kase.id}: the hit side by side`,
+      // The lead's own record only: the listed entries' names and reasons held about the lead are not its parties.
+      sequences: [ingestedSequence(workstation, kase.leadId)],
     },
     workstation.deps,
   );

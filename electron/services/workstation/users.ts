@@ -1,4 +1,6 @@
 // Users, roles and market scopes (audited meta-actions needing an operations admin), and audited personal-data reads.
+import { PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
+import { WORKFORCE_REGIME } from '../../../core/intake/lead-record.ts';
 import { hasPermission, inScope } from '../../../core/access/roles.ts';
 import type { Role, User } from '../../../core/access/roles.ts';
 import { readPersonalData } from '../audit/audit-log.ts';
@@ -58,8 +60,14 @@ const userCreatedEvent = (
   actor,
   type: 'user.created' as const,
   subjects: [`user:${user.id}`],
-  payload: { userId: user.id, name: user.name, roles: [...user.roles], markets: [...user.markets], ...approval },
+  payload: { pv: PAYLOAD_VERSION, userId: user.id, roles: [...user.roles], markets: [...user.markets], ...approval },
+  // The display name is personal data: beside the log (decision 0141).
+  personalData: { subject: `user:${user.id}`, regime: WORKFORCE_REGIME, data: { name: user.name } },
 });
+
+/** The reason an admin gave, beside the log (decision 0141); an approved request's reason stays in its request. */
+const reasonData = (userId: string, reason: string | null) =>
+  reason === null ? {} : { personalData: { subject: `user:${userId}`, regime: WORKFORCE_REGIME, data: { reason } } };
 
 const rolesChangedEvent = (
   actor: string,
@@ -71,13 +79,13 @@ const rolesChangedEvent = (
   type: 'user.role_changed' as const,
   subjects: [`user:${change.userId}`],
   payload: {
+    pv: PAYLOAD_VERSION,
     userId: change.userId,
-    role: change.roles.join(','),
     roles: [...change.roles],
     previous: [...change.previous],
-    ...(reason === null ? {} : { reason }),
     ...approval,
   },
+  ...reasonData(change.userId, reason),
 });
 
 const marketsChangedEvent = (
@@ -90,13 +98,13 @@ const marketsChangedEvent = (
   type: 'market.reassigned' as const,
   subjects: [`user:${change.userId}`],
   payload: {
+    pv: PAYLOAD_VERSION,
     userId: change.userId,
-    market: change.markets.join(','),
     markets: [...change.markets],
     previous: [...change.previous],
-    ...(reason === null ? {} : { reason }),
     ...approval,
   },
+  ...reasonData(change.userId, reason),
 });
 
 /**
@@ -223,12 +231,12 @@ export const applyMarketGrant: MetaApplier = (session, append, request) => {
   );
 };
 
-type LeadRow = { id: string; scope: string | null; jurisdiction: string | null };
+type LeadRow = { id: string; scope: string | null; jurisdiction: string | null; ingested_seq: number };
 
 /** The lead, if it is inside the user's markets; unknown and out-of-market look alike to the caller (a logged refusal). */
 export const visibleLead = (session: Session, leadId: string): LeadRow => {
   const row = session.workstation.db
-    .prepare<[string], LeadRow>('SELECT id, scope, jurisdiction FROM leads WHERE id = ?')
+    .prepare<[string], LeadRow>('SELECT id, scope, jurisdiction, ingested_seq FROM leads WHERE id = ?')
     .get(leadId);
   if (!row) throw new WorkstationError('not_found', `no lead ${leadId}`);
   // Out of the user's markets looks like an unknown lead to the caller (no probing for ids), but is a logged refusal.
@@ -249,7 +257,14 @@ export const readLead = (session: Session, leadId: string, purpose: string) => {
   // The read and its audit entry are one transaction: there is no way to see the data without leaving the trace.
   const records = readPersonalData(
     workstation.db,
-    { subject: `lead:${leadId}`, actor: actorOf(user), now: workstation.deps.now(), purpose },
+    // The lead's record only: reasons and read purposes held about the lead are not its data.
+    {
+      subject: `lead:${leadId}`,
+      actor: actorOf(user),
+      now: workstation.deps.now(),
+      purpose,
+      sequences: [row.ingested_seq],
+    },
     workstation.deps,
   );
   const paths = workstation.db

@@ -1,5 +1,7 @@
 // The workstation service: opening the encrypted store as a signed-in user, the active policy, and the one command
 // path (validate → evaluate with core → append audit entries and project them, in one transaction).
+import { PAYLOAD_VERSION } from '../../../core/audit/event-types.ts';
+import { WORKFORCE_REGIME } from '../../../core/intake/lead-record.ts';
 import { existsSync } from 'node:fs';
 import { parsePolicyText } from '../../../core/policy/parse.ts';
 import type { LogHead } from '../../../core/audit/entry.ts';
@@ -127,8 +129,15 @@ export const findUser = (db: Database, id: string): User | null => {
   return row ? userFromRow(row) : null;
 };
 
+/** An event as a command appends it: typed by its event type (core/audit/events); the time defaults to now. */
+export type CommandEvent = AuditEvent extends infer E
+  ? E extends AuditEvent
+    ? Omit<E, 'time'> & { readonly time?: Date }
+    : never
+  : never;
+
 /** Appends the events one by one inside the caller's transaction, projecting each as it lands. */
-export type Appender = (event: Omit<AuditEvent, 'time'> & { readonly time?: Date }) => Appended;
+export type Appender = (event: CommandEvent) => Appended;
 
 /** The one command path: everything `run` appends, and every projection change, commits or rolls back together. */
 export const commit = <T>(workstation: Workstation, run: (append: Appender) => T): T =>
@@ -138,7 +147,7 @@ export const commit = <T>(workstation: Workstation, run: (append: Appender) => T
     const append: Appender = (event) => {
       const appended = appendAuditEventInTransaction(
         workstation.db,
-        { ...event, time: event.time ?? workstation.deps.now() },
+        { ...event, time: event.time ?? workstation.deps.now() } as AuditEvent,
         workstation.deps,
         head,
       );
@@ -315,29 +324,35 @@ export const initialiseWorkstationOn = (
       type: 'user.created',
       subjects: [`user:${input.admin.id}`],
       payload: {
+        pv: PAYLOAD_VERSION,
         userId: input.admin.id,
-        name: input.admin.name,
         roles: ['operations_admin', 'senior_officer'],
         markets: ['*'],
       },
+      personalData: { subject: `user:${input.admin.id}`, regime: WORKFORCE_REGIME, data: { name: input.admin.name } },
     });
     if (input.secondAdmin)
       append({
         actor: 'system:setup',
         type: 'user.created',
         subjects: [`user:${input.secondAdmin.id}`],
-        payload: {
-          userId: input.secondAdmin.id,
-          name: input.secondAdmin.name,
-          roles: ['operations_admin'],
-          markets: ['*'],
+        payload: { pv: PAYLOAD_VERSION, userId: input.secondAdmin.id, roles: ['operations_admin'], markets: ['*'] },
+        personalData: {
+          subject: `user:${input.secondAdmin.id}`,
+          regime: WORKFORCE_REGIME,
+          data: { name: input.secondAdmin.name },
         },
       });
     append({
       actor: `user:${input.admin.id}`,
       type: 'policy.published',
       subjects: [`policy:${loaded.version}`],
-      payload: { ruleVersion: loaded.version, label: loaded.policy.version, bundle: input.policyText },
+      payload: {
+        pv: PAYLOAD_VERSION,
+        ruleVersion: loaded.version,
+        label: loaded.policy.version,
+        bundle: input.policyText,
+      },
     });
   });
   return { user: findUser(db, input.admin.id)!, workstation };

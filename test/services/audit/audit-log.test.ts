@@ -14,7 +14,7 @@ import { nodeSha256 } from '../../../electron/services/audit/node-sha256.ts';
 import { verifyAuditBundle, parseTrustedKeys } from '../../../core/audit/verify.ts';
 import { AuditLogError } from '../../../core/audit/log-engine.ts';
 import { tempDir } from '../store/temp.ts';
-import { auditDatabase, day } from './helpers.ts';
+import { auditDatabase, day, heldPayload, ingestedPayload } from './helpers.ts';
 
 const dir = tempDir('audit-log');
 
@@ -24,7 +24,7 @@ const event = (n: number) =>
     actor: 'user:u-1',
     type: 'routing.decided',
     subjects: [`lead:L-${n}`],
-    payload: { outcome: 'held', reason: 'kyc_not_verified', ruleVersion: 'sha256:ab', trace: { step: 'kyc' } },
+    payload: heldPayload(n),
   }) as const;
 
 describe('audit log service', () => {
@@ -79,7 +79,9 @@ describe('audit log service', () => {
     const late = appendAuditEvent(db, event(5));
     const early = appendAuditEvent(db, event(2));
     expect(early.entry.time).toBe(late.entry.time);
-    expect(() => appendAuditEvent(db, { ...event(6), type: 'audit.exported', payload: {} })).toThrow(AuditLogError);
+    expect(() => appendAuditEvent(db, { ...event(6), type: 'audit.exported', payload: {} } as never)).toThrow(
+      AuditLogError,
+    );
     expect(() => appendAuditEvent(db, { ...event(6), actor: 'nobody' })).toThrow(/actor/);
     expect(() => initialiseAuditLog(db, { logId: 'again', now: day(7), actor: 'system:x' })).toThrow(/already/);
     db.close();
@@ -87,13 +89,13 @@ describe('audit log service', () => {
 
   it('stores personal data beside the entry, bound by a salted commitment, and logs every read', () => {
     const { db } = auditDatabase(dir, 'personal');
-    const data = { name: 'Ada Lovelace', email: 'ada@example.test' };
+    const data = { sourceId: 'L-1', person: { fullName: 'Ada Lovelace' }, attributes: { email: 'ada@example.test' } };
     const appended = appendAuditEvent(db, {
       time: day(1),
       actor: 'system:intake',
       type: 'lead.ingested',
       subjects: ['lead:L-1'],
-      payload: { source: 'form' },
+      payload: ingestedPayload('L-1', 'form'),
       personalData: { subject: 'lead:L-1', regime: 'payments', data },
     });
     const raw = new TextDecoder().decode(
@@ -115,14 +117,16 @@ describe('audit log service', () => {
     expect(JSON.parse(new TextDecoder().decode(read))).toMatchObject({
       actor: 'user:officer',
       subjects: ['lead:L-1'],
-      payload: { fields: ['email', 'name'], purpose: 'case review', sequences: [String(appended.sequence)] },
+      payload: { pv: 2, fields: ['attributes', 'person', 'sourceId'], sequences: [String(appended.sequence)] },
     });
+    // The purpose is the reader's free text: beside the log, not in the hashed entry.
+    expect(new TextDecoder().decode(read)).not.toContain('case review');
     expect(() =>
       appendAuditEvent(db, {
         ...event(3),
         type: 'lead.ingested',
-        payload: { source: 'file' },
-        personalData: { subject: 'lead:L-9', regime: 'x', data: {} },
+        payload: ingestedPayload('L-9'),
+        personalData: { subject: 'lead:L-9', regime: 'x', data: { sourceId: 'L-9' } },
       }),
     ).toThrow(/subject/);
     db.close();

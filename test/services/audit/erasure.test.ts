@@ -12,7 +12,7 @@ import { nodeSha256 } from '../../../electron/services/audit/node-sha256.ts';
 import { openDatabase } from '../../../electron/services/store/database.ts';
 import { unlockDatabaseKey } from '../../../electron/services/store/key-slots.ts';
 import { tempDir } from '../store/temp.ts';
-import { auditDatabase, day } from './helpers.ts';
+import { auditDatabase, day, ingestedPayload } from './helpers.ts';
 
 const dir = tempDir('erasure');
 
@@ -22,8 +22,16 @@ const ingest = (db: Parameters<typeof appendAuditEvent>[0], n: number, subject: 
     actor: 'system:intake',
     type: 'lead.ingested',
     subjects: [subject],
-    payload: { source: 'file' },
-    personalData: { subject, regime, data: { name, email: `${name.toLowerCase().replace(' ', '.')}@example.test` } },
+    payload: ingestedPayload(subject.slice('lead:'.length)),
+    personalData: {
+      subject,
+      regime,
+      data: {
+        sourceId: subject.slice('lead:'.length),
+        person: { fullName: name },
+        attributes: { email: `${name.toLowerCase().replace(' ', '.')}@example.test` },
+      },
+    },
   });
 
 describe('erasure', () => {

@@ -5,12 +5,13 @@ import { bundleSizeProblem, unzipBundle } from '../../../core/audit/bundle-assem
 import { ENTRIES_FILE, KEYS_FILE, MANIFEST_FILE } from '../../../core/audit/bundle-format.ts';
 import { parseTrustedKeys, verifyAuditBundle } from '../../../core/audit/verify.ts';
 import { appendAuditEvent } from '../../../electron/services/audit/audit-log.ts';
+import type { AuditEvent } from '../../../electron/services/audit/audit-log.ts';
 import { exportAuditBundle } from '../../../electron/services/audit/export.ts';
 import { nodeEd25519Verify } from '../../../electron/services/audit/node-ed25519.ts';
 import { nodeSha256 } from '../../../electron/services/audit/node-sha256.ts';
 import { unzipBundleNative } from '../../../electron/services/audit/native-unzip.ts';
 import { tempDir } from '../store/temp.ts';
-import { auditDatabase, day } from './helpers.ts';
+import { auditDatabase, claimedPayload, day, heldPayload } from './helpers.ts';
 
 const dir = tempDir('export');
 
@@ -32,10 +33,10 @@ describe('exportAuditBundle', () => {
     appendAuditEvent(db, {
       time: day(n),
       actor: `user:u-${n % 4}`,
-      type: n % 2 ? 'case.decided' : 'permission.granted',
-      subjects: [n % 2 ? `case:C-${n}` : `user:u-${n % 4}`],
-      payload: n % 2 ? { decision: 'approve' } : { permission: 'export' },
-    });
+      type: n % 2 ? 'case.claimed' : 'routing.decided',
+      subjects: [n % 2 ? `case:C-${n}` : `lead:L-${n}`],
+      payload: n % 2 ? claimedPayload(`C-${n}`) : heldPayload(n),
+    } as AuditEvent);
   const first = exportAuditBundle(db, { now: day(60), actor: 'user:auditor' });
   const second = exportAuditBundle(db, { now: day(61), actor: 'user:auditor' });
 
@@ -71,9 +72,7 @@ describe('exportAuditBundle', () => {
 
   it('catches a file changed inside the zip and repacked', () => {
     const files = unzipSync(first.zip);
-    const entries = new TextDecoder()
-      .decode(files[ENTRIES_FILE])
-      .replace('"decision":"approve"', '"decision":"reject!"');
+    const entries = new TextDecoder().decode(files[ENTRIES_FILE]).replace('"claimedBy":"u-1"', '"claimedBy":"u-2"');
     files[ENTRIES_FILE] = new TextEncoder().encode(entries);
     const report = verifyZip(zipSync(files));
     expect(report.verdict).toBe('invalid');
@@ -99,7 +98,13 @@ describe('exportAuditBundle', () => {
 
 describe('the native zip reader', () => {
   const { db } = auditDatabase(dir, 'native-zip');
-  appendAuditEvent(db, { time: day(1), actor: 'user:u-1', type: 'case.claimed', subjects: ['case:C-1'], payload: {} });
+  appendAuditEvent(db, {
+    time: day(1),
+    actor: 'user:u-1',
+    type: 'case.claimed',
+    subjects: ['case:C-1'],
+    payload: claimedPayload('C-1'),
+  });
   const stored = exportAuditBundle(db, { now: day(2), actor: 'user:auditor', level: 0 });
   const deflated = exportAuditBundle(db, { now: day(3), actor: 'user:auditor', level: 6 });
   db.close();

@@ -22,3 +22,58 @@ export const auditDatabase = (
   const { verifierKey } = initialiseAuditLog(db, { logId, now: day(0), actor: 'system:setup', keyValidityDays: 3650 });
   return { db, path, verifierKey };
 };
+
+/** A valid (version 2) routing.decided payload for log-level tests; `trace` carries whatever the test needs. */
+export const heldPayload = (n: number, trace: { readonly [key: string]: string | number } = { step: 'kyc' }) => ({
+  pv: 2 as const,
+  leadId: `L-${n}`,
+  productId: 'fx-transfer',
+  outcome: 'held' as const,
+  queue: null,
+  reason: 'kyc_not_verified',
+  entityId: 'ent-uk',
+  teamId: 'team-uk',
+  repId: null,
+  licenceId: null,
+  jurisdiction: 'GB',
+  ruleVersion: 'sha256:ab',
+  cursor: null,
+  notifications: [],
+  trace,
+});
+
+/** A valid (version 2) case.claimed payload for log-level tests. */
+export const claimedPayload = (caseId: string, userId = 'u-1') => ({
+  pv: 2 as const,
+  caseId,
+  action: 'claim' as const,
+  state: {
+    status: 'claimed' as const,
+    claimedBy: userId,
+    claimedAt: '2025-01-01T00:00:00.000Z',
+    maker: null,
+    checker: null,
+    resolution: null,
+    closedAt: null,
+  },
+});
+
+/** A valid (version 2) lead.ingested payload for log-level tests. */
+export const ingestedPayload = (leadId: string, source: 'file' | 'form' = 'file') => ({
+  pv: 2 as const,
+  leadId,
+  source,
+  sourceSystem: 'crm',
+  facts: {
+    customerType: 'retail',
+    kycStatus: 'not_started',
+    amlDocumentation: 'missing',
+    suitabilityAssessed: false,
+    netWorthBand: null,
+    targetMarket: null,
+    kycPrescreenJurisdiction: null,
+    productInterests: ['fx-transfer'],
+    parties: ['person' as const],
+  },
+  scope: 'GB',
+});

@@ -12,7 +12,7 @@ import { nodeSha256 } from '../../../electron/services/audit/node-sha256.ts';
 import { PARALLEL_MERKLE_MIN_LINES, startParallelMerkle } from '../../../electron/services/audit/parallel-merkle.ts';
 import { bytesToHex, lineBounds } from '../../../core/audit/bytes.ts';
 import { tempDir } from '../store/temp.ts';
-import { auditDatabase, day } from './helpers.ts';
+import { auditDatabase, day, heldPayload } from './helpers.ts';
 
 const dir = tempDir('parallel-merkle');
 
@@ -68,9 +68,9 @@ describe('the parallel Merkle port', () => {
         appendAuditEvent(db, {
           time: day(1),
           actor: `user:u-${n % 7}`,
-          type: 'case.decided',
-          subjects: [`case:C-${n}`],
-          payload: { decision: n % 3 ? 'approve' : 'reject', n },
+          type: 'routing.decided',
+          subjects: [`lead:L-${n}`],
+          payload: heldPayload(n, { decision: n % 3 ? 'approve' : 'reject', n }),
         });
     })();
     const exported = exportAuditBundle(db, { now: day(2), actor: 'user:auditor', level: 0 });

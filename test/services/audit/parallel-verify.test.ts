@@ -12,7 +12,7 @@ import { nodeSha256 } from '../../../electron/services/audit/node-sha256.ts';
 import { PARALLEL_MERKLE_MIN_LINES } from '../../../electron/services/audit/parallel-merkle.ts';
 import { startParallelVerify } from '../../../electron/services/audit/parallel-verify.ts';
 import { tempDir } from '../store/temp.ts';
-import { auditDatabase, day } from './helpers.ts';
+import { auditDatabase, day, heldPayload } from './helpers.ts';
 
 const dir = tempDir('parallel-verify');
 const encoder = new TextEncoder();
@@ -43,13 +43,13 @@ describe('the verifier on worker threads', () => {
         appendAuditEvent(db, {
           time: day(1),
           actor: `user:u-${n % 7}`,
-          type: 'case.decided',
-          subjects: [`case:C-${n}`],
-          payload: {
+          type: 'routing.decided',
+          subjects: [`lead:L-${n}`],
+          payload: heldPayload(n, {
             decision: n % 3 ? 'approve' : 'reject',
             n,
             note: n % 11 === 0 ? 'says "why", with a comma' : 'ok',
-          },
+          }),
         });
     })();
     const exported = exportAuditBundle(db, { now: day(2), actor: 'user:auditor', level: 0 });
@@ -70,7 +70,7 @@ describe('the verifier on worker threads', () => {
       ['a duplicate key, early', at({ [early]: (line) => line.replace('"v":1}', '"v":1,"v":1}') })],
       [
         'a schema failure at the split',
-        at({ [split]: (line) => line.replace('"type":"case.decided"', '"type":"case.nope"') }),
+        at({ [split]: (line) => line.replace('"type":"routing.decided"', '"type":"routing.nope"') }),
       ],
       [
         'a moved time, late',

@@ -8,7 +8,7 @@ import { hashChildren, rangeHash, treeRoot } from '../../../core/audit/merkle.ts
 import type { MerkleHash } from '../../../core/audit/merkle.ts';
 import { bytesToHex } from '../../../core/audit/bytes.ts';
 import { tempDir } from '../store/temp.ts';
-import { auditDatabase, day } from './helpers.ts';
+import { auditDatabase, day, heldPayload } from './helpers.ts';
 
 const dir = tempDir('tree-storage');
 
@@ -18,7 +18,7 @@ const event = (n: number, variant = 'kept') =>
     actor: 'user:u-1',
     type: 'routing.decided',
     subjects: [`lead:L-${n}`],
-    payload: { outcome: 'held', reason: variant, ruleVersion: 'sha256:ab', trace: { n } },
+    payload: { ...heldPayload(n, { n }), reason: variant },
   }) as const;
 
 /** Node (level, index) computed from the stored leaf hashes only: the reference. */

@@ -1,6 +1,7 @@
 // Deactivating a leaver and reactivating a user (users.setActive, decision 0039): sign-in revoked, open sessions
 // refused, claimed cases released with their entries, key slots gone; refusals change nothing; reactivation with a new
 // passphrase brings the user back with her markets only; the projection rebuild equals the live tables.
+import { personalDataAt } from '../../../electron/services/workstation/projector.ts';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -128,23 +129,21 @@ describe('users.setActive', () => {
         userId: 'olga',
         permission: 'workstation-sign-in',
         scope: 'this-workstation',
-        reason: 'Left the firm on 2026-11-20',
         releasedCases: claimed,
       },
     });
+    // The reason is free text: beside the log (under the entry's commitment), never in the hashed payload.
+    const reason = { reason: 'Left the firm on 2026-11-20' };
+    expect(personalDataAt(ws.admin.workstation.db, result.sequence)).toEqual(reason);
     claimed.forEach((caseId, index) => {
       const entry = entryAt(result.sequence + 1 + index);
       expect(entry).toMatchObject({
-        type: 'case.claimed',
+        type: 'case.released',
         actor: 'user:ada',
-        payload: {
-          caseId,
-          action: 'release',
-          claimedBy: 'olga',
-          reason: 'Left the firm on 2026-11-20',
-          state: { status: 'open', claimedBy: null },
-        },
+        payload: { caseId, claimedBy: 'olga', state: { status: 'open', claimedBy: null } },
       });
+      expect(JSON.stringify(entry)).not.toContain('Left the firm');
+      expect(personalDataAt(ws.admin.workstation.db, result.sequence + 1 + index)).toEqual(reason);
       expect(entry.subjects).toContain(`case:${caseId}`);
     });
     // The cases are open in their queues again, and their history shows the release.
@@ -155,8 +154,8 @@ describe('users.setActive', () => {
       }>(ws.admin, 'cases.get', { caseId });
       expect(detail.case).toMatchObject({ status: 'open', claimedBy: null });
       expect(detail.history.at(-1)).toMatchObject({
-        type: 'case.claimed',
-        payload: { action: 'release', claimedBy: 'olga' },
+        type: 'case.released',
+        payload: { claimedBy: 'olga' },
       });
     }
     expect(call(ws.admin, 'users.claimedCases', { userId: 'olga' })).toEqual([]);
@@ -284,10 +283,10 @@ describe('users.setActive', () => {
         userId: 'olga',
         permission: 'workstation-sign-in',
         scope: 'this-workstation',
-        reason: 'Rejoined the UK desk',
         reactivated: true,
       },
     });
+    expect(personalDataAt(ws.admin.workstation.db, result.sequence)).toEqual({ reason: 'Rejoined the UK desk' });
     expect(activeOf('olga')).toBe(true);
     expect(keySlotUsers(ws.path)).toContain('olga');
     expect(() => signIn('olga', 'olga passphrase 123')).toThrow(/wrong passphrase for user olga/);

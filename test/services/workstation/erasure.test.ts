@@ -133,9 +133,10 @@ describe('erasing a lead', () => {
       subject: '[erased] L-ERASE-1',
       source_id: '[erased] L-ERASE-1',
     });
-    expect(
-      JSON.parse((db.prepare('SELECT facts FROM leads WHERE id = ?').get('L-ERASE-1') as { facts: string }).facts),
-    ).toMatchObject({ attributes: { email: '[erased]' } });
+    // Attribute values are personal data beside the log (decision 0141): the routing facts never held them.
+    const facts = (db.prepare('SELECT facts FROM leads WHERE id = ?').get('L-ERASE-1') as { facts: string }).facts;
+    expect(JSON.parse(facts)).not.toHaveProperty('attributes');
+    expect(facts).not.toContain(EMAIL);
     // The queue shows the placeholder, and search no longer finds the name.
     expect(ok(sam, 'cases.list', { search: 'Quillfeather', pageSize: 50 }).rows).toEqual([]);
     const queue = ok(sam, 'cases.list', { search: 'L-ERASE-1', pageSize: 50 });
@@ -153,15 +154,11 @@ describe('erasing a lead', () => {
     const tables = dumpTables(db);
     expect(tables.size).toBeGreaterThan(10);
     for (const where of [withData.files, withoutData.files, tables] as ReadonlyMap<string, string | Uint8Array>[]) {
-      for (const needle of [NAME, PERSON, `${STREET}, L-ERASE-1`, 'Quillfeather'])
+      for (const needle of [NAME, PERSON, `${STREET}, L-ERASE-1`, 'Quillfeather', EMAIL])
         expect(holding(where, needle)).toEqual([]);
       // The kept lead is still there: the search itself works.
       if (where !== withoutData.files) expect(holding(where, 'Unrelated Goods Ltda').length).toBeGreaterThan(0);
     }
-    // Attribute values (the email) still sit in the hashed ingestion entry until the events section moves them beside
-    // the log: nowhere else, so nowhere a projection or the personal data file could show them.
-    expect(holding(withData.files, EMAIL).every((file) => file.startsWith('entries.'))).toBe(true);
-    expect(holding(tables, EMAIL).every((table) => table === 'audit_entries')).toBe(true);
 
     for (const bundle of [withData, withoutData]) {
       const { report } = verifyAuditBundle(bundle.files, { sha256: nodeSha256 });

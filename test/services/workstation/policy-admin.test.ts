@@ -1,5 +1,6 @@
 // The licensing map and policy publication on a real encrypted workstation: who reads the map, preview issues with
 // lines, the diff, publication as an audited meta-action that routing follows, and every refusal.
+import { personalDataAt } from '../../../electron/services/workstation/projector.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -207,8 +208,8 @@ describe('publishing (policy.publish)', () => {
     });
 
     const entry = admin.workstation.db
-      .prepare<[], { actor: string; canonical: Buffer }>(
-        "SELECT actor, canonical FROM audit_entries WHERE type = 'policy.published' ORDER BY sequence DESC LIMIT 1",
+      .prepare<[], { sequence: number; actor: string; canonical: Buffer }>(
+        "SELECT sequence, actor, canonical FROM audit_entries WHERE type = 'policy.published' ORDER BY sequence DESC LIMIT 1",
       )
       .get()!;
     expect(entry.actor).toBe('user:ada');
@@ -222,9 +223,14 @@ describe('publishing (policy.publish)', () => {
       label: '2026.11-2',
       previousRuleVersion: before.ruleVersion,
       previousLabel: '2026.11-1',
-      reason: 'JFSC licence granted to the UK entity',
       bundle: jerseyText,
       changes: { licencesAdded: 1, licencesRemoved: 0, entities: 1 },
+    });
+    // The publisher's reason and file name are free text: beside the log, bound by the entry's commitment.
+    expect(logged.payload.reason).toBeUndefined();
+    expect(entry.canonical.toString('utf8')).not.toContain('JFSC licence granted');
+    expect(personalDataAt(admin.workstation.db, entry.sequence)).toMatchObject({
+      reason: 'JFSC licence granted to the UK entity',
     });
 
     // Every session sees it: the map, and routing from the next decision on (a Jersey lead now finds the licence).

@@ -1,5 +1,6 @@
 // Rotating the database key: one new key, only the rotating admin's slot kept, the keychain slot gone, data and audit
 // chain intact, the old key useless; re-enrolment brings a dropped user back; refusals change nothing (decision 0037).
+import { personalDataAt } from '../../../electron/services/workstation/projector.ts';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -123,10 +124,14 @@ describe('users.rotateDatabaseKey and users.reEnrol', () => {
     expect(entry.type).toBe('store.rekeyed');
     expect(entry.actor).toBe('user:ada');
     expect(JSON.parse(entry.canonical.toString('utf8')).payload).toEqual({
-      reason: 'suspected compromise of a laptop',
+      pv: 2,
       keptSlots: ['ada'],
       droppedSlots: ['audrey', 'olga'],
       keychainSlotRemoved: true,
+    });
+    // The operator's reason is free text: beside the log, under the entry's commitment.
+    expect(personalDataAt(ws.admin.workstation.db, result.sequence)).toEqual({
+      reason: 'suspected compromise of a laptop',
     });
     // Nothing else changed: every table's rows but the one entry (and its tree nodes), every projection.
     const after = fingerprint(ws.admin.workstation.db);
@@ -175,13 +180,14 @@ describe('users.rotateDatabaseKey and users.reEnrol', () => {
       .get(enrolled.sequence)!;
     expect(grant.type).toBe('permission.granted');
     expect(JSON.parse(grant.canonical.toString('utf8')).payload).toEqual({
+      pv: 2,
       userId: 'olga',
       permission: 'workstation-sign-in',
       scope: 'this-workstation',
-      reason: 'new key after rotation',
       // The admin who chose olga's new passphrase could sign in as her (the person rule, decision 0161).
       passphraseChosenBy: 'ada',
     });
+    expect(personalDataAt(ws.admin.workstation.db, enrolled.sequence)).toEqual({ reason: 'new key after rotation' });
     const olgaAgain = signIn('olga', 'olga initial passphrase');
     expect(caseIds(olgaAgain)).toEqual(olgaCases);
     expect(

@@ -145,12 +145,25 @@ const setup = (options: { store?: boolean } = {}) => {
     });
   const caseOf = (leadId: string, status = ['open', 'claimed', 'awaiting_approval']): Row =>
     call<{ rows: Row[] }>(admin, 'cases.list', { search: leadId, status }).rows[0]!;
-  const reads = (): { actor: string; subjects: string[]; payload: Record<string, unknown> }[] =>
+  // Each read with its purpose, which is beside the log (decision 0141), not in the hashed payload.
+  const reads = (): {
+    actor: string;
+    subjects: string[];
+    payload: Record<string, unknown>;
+    purpose: string | undefined;
+  }[] =>
     (
       admin.workstation.db
-        .prepare("SELECT actor, canonical FROM audit_entries WHERE type = 'personal_data.read' ORDER BY sequence")
-        .all() as { actor: string; canonical: Buffer }[]
-    ).map((row) => ({ actor: row.actor, ...(JSON.parse(row.canonical.toString('utf8')) as object) })) as never;
+        .prepare(
+          `SELECT e.actor, e.canonical, p.data FROM audit_entries e LEFT JOIN audit_personal_data p ON p.sequence = e.sequence
+           WHERE e.type = 'personal_data.read' ORDER BY e.sequence`,
+        )
+        .all() as { actor: string; canonical: Buffer; data: Buffer | null }[]
+    ).map((row) => ({
+      actor: row.actor,
+      ...(JSON.parse(row.canonical.toString('utf8')) as object),
+      purpose: row.data ? (JSON.parse(row.data.toString('utf8')) as { purpose?: string }).purpose : undefined,
+    })) as never;
   return { admin, user, leads, caseOf, reads, dir };
 };
 
@@ -200,7 +213,8 @@ describe('cases.screeningHits', () => {
     const read = reads().at(-1)!;
     expect(read.actor).toBe('user:olga');
     expect(read.subjects).toEqual(['lead:L-GHARIB']);
-    expect(read.payload.purpose).toBe(`screening review of case ${kase.id}: the hit side by side`);
+    expect(read.payload).not.toHaveProperty('purpose');
+    expect(read.purpose).toBe(`screening review of case ${kase.id}: the hit side by side`);
   });
 
   it('shows each case the hits of the kinds its queue reviews: the PEP hit waits for enhanced due diligence', () => {

@@ -297,12 +297,16 @@ describe('access control in the services', () => {
       .pluck()
       .get() as Buffer;
     const entry = JSON.parse(read.toString('utf8'));
-    expect(entry).toMatchObject({
-      actor: 'user:olga',
-      subjects: ['lead:L-FR-SME'],
-      payload: { purpose: 'prepare the onboarding call' },
-    });
-    expect(entry.payload.fields).toEqual(['address', 'company']);
+    expect(entry).toMatchObject({ actor: 'user:olga', subjects: ['lead:L-FR-SME'] });
+    expect(entry.payload.fields).toEqual(['address', 'company', 'sourceId']);
+    // The purpose is the reader's free text: beside the log, bound by the entry's commitment, never in the entry.
+    expect(entry.payload.purpose).toBeUndefined();
+    expect(read.toString('utf8')).not.toContain('onboarding');
+    const purpose = ws.admin.workstation.db
+      .prepare('SELECT data FROM audit_personal_data WHERE sequence = ?')
+      .pluck()
+      .get(Number(entry.sequence)) as Buffer;
+    expect(JSON.parse(purpose.toString('utf8'))).toEqual({ purpose: 'prepare the onboarding call' });
   });
 
   it('notifies operations admins of refusals and expansion demand, and only them', () => {

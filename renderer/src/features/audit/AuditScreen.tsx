@@ -133,7 +133,8 @@ const Payload = ({ payload }: { payload: Record<string, unknown> }): ReactElemen
 };
 
 const Detail = ({ entry }: { entry: AuditEntryView | null }): ReactElement => (
-  // Focusable: on a short window the entry scrolls inside the panel, and a scroll region must be reachable by keyboard.
+  // Focusable: on a short window or with a long payload the entry scrolls inside the panel, and a scroll region must be
+  // reachable by keyboard (axe).
   <aside className="audit-detail" aria-labelledby="audit-entry-title" tabIndex={0}>
     {entry === null ? (
       <p className="muted" id="audit-entry-title">
