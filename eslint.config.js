@@ -39,8 +39,8 @@ const noElectronOutsideMain = {
 // re-key code open the database; the CLI, the api, jobs and everything else reach data through session-checked services.
 const databaseOpeners = [
   'electron/services/store/**/*.ts',
-  'electron/services/workstation/workstation.ts',
-  'electron/services/workstation/key-rotation.ts',
+  'electron/services/workstation/session/workstation.ts',
+  'electron/services/workstation/commands/key-rotation.ts',
 ];
 const oneDoorToTheDatabase = [
   {

@@ -11,7 +11,7 @@ import type { Lead } from '../../core/routing/lead.ts';
 import { emptyRoutingState, routeBatch } from '../../core/routing/route.ts';
 import type { RoutingState } from '../../core/routing/route.ts';
 import { tagJurisdiction } from '../../core/routing/tag-jurisdiction.ts';
-import { generateLeads, generatePolicy } from './generate.ts';
+import { generateLeads, generatePolicy } from '../../test/fixtures/generate-leads.ts';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 const JRE_LEADS = Number(process.env.BENCH_JRE_LEADS ?? 300);

@@ -1,7 +1,12 @@
 // `npm run eval:screening`: UN recall, false-positive rate and name-pair P/R/F1 at one threshold, with the reference.
 import { DEFAULT_THRESHOLDS } from '../../core/screening/routing-input.ts';
-import { evaluateAt, scoreEverything } from './evaluation.ts';
-import { readNamePairs, readNegatives, readPositives, readReferenceLists } from './reference.ts';
+import { evaluateAt, scoreEverything } from '../../test/fixtures/screening-evaluation.ts';
+import {
+  readNamePairs,
+  readNegatives,
+  readPositives,
+  readReferenceLists,
+} from '../../test/fixtures/screening-reference.ts';
 
 const REFERENCE_MATCHER = { precision: 0.76, recall: 0.82, f1: 0.79, threshold: 0.7 };
 const threshold = Number(process.argv[2] ?? DEFAULT_THRESHOLDS.potential);

@@ -9,7 +9,7 @@ import type { Party } from '../../core/screening/screen.ts';
 import { startBatchScreener } from '../../electron/services/screening/batch.ts';
 import { linearScan } from './baseline.ts';
 import { generatePeople } from './generate.ts';
-import { readNegatives, readPositives, readReferenceLists } from './reference.ts';
+import { readNegatives, readPositives, readReferenceLists } from '../../test/fixtures/screening-reference.ts';
 
 const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
 const QUERIES = Number(args.get('queries') ?? 5000);

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendAuditEvent } from '../../electron/services/audit/audit-log.ts';
 import type { AuditEvent } from '../../electron/services/audit/audit-log.ts';
-import type { Session } from '../../electron/services/workstation/workstation.ts';
+import type { Session } from '../../electron/services/workstation/session/workstation.ts';
 import { QUEUE_FOR_REFUSAL } from '../../core/routing/outcome.ts';
 import { seededRandom } from '../../core/shared/seeded-random.ts';
-import { benchWorkstation, caseFixtureWriter, measureApiLatency } from './fixtures.ts';
+import { benchWorkstation, caseFixtureWriter, measureApiLatency } from '../../test/fixtures/store.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 const ENTRIES = Number(process.env.BENCH_AUDIT_ENTRIES ?? 1_000_000);

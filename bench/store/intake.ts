@@ -5,17 +5,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { stringify } from 'yaml';
-import { generatePolicy } from '../routing/generate.ts';
+import { generatePolicy } from '../../test/fixtures/generate-leads.ts';
 import { PAGE_CACHE_KIB } from '../../electron/services/store/database.ts';
 import { startBackgroundCheckpointer } from '../../electron/services/store/checkpointer.ts';
 import { migrate } from '../../electron/services/store/migrations/runner.ts';
-import { importLeads } from '../../electron/services/workstation/intake.ts';
-import { initialiseWorkstation, initialiseWorkstationOn } from '../../electron/services/workstation/workstation.ts';
-import type { LeadScreener, Session, WorkstationDeps } from '../../electron/services/workstation/workstation.ts';
-import { loadLeadScreener } from '../../electron/services/workstation/screener.ts';
+import { importLeads } from '../../electron/services/workstation/commands/intake.ts';
+import {
+  initialiseWorkstation,
+  initialiseWorkstationOn,
+} from '../../electron/services/workstation/session/workstation.ts';
+import type {
+  LeadScreener,
+  Session,
+  WorkstationDeps,
+} from '../../electron/services/workstation/session/workstation.ts';
+import { loadLeadScreener } from '../../electron/services/workstation/commands/screener.ts';
 import { startBatchScreener } from '../../electron/services/screening/batch.ts';
-import { importLeadsPipelined } from '../../electron/services/workstation/pipeline.ts';
-import { benchLeads, importRealLists } from './fixtures.ts';
+import { importLeadsPipelined } from '../../electron/services/workstation/commands/pipeline.ts';
+import { benchLeads, importRealLists } from '../../test/fixtures/store.ts';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 const CHUNK = Number(process.env.BENCH_CHUNK ?? 1_000);

@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Session } from '../../electron/services/workstation/workstation.ts';
+import type { Session } from '../../electron/services/workstation/session/workstation.ts';
 import { seededRandom } from '../../core/shared/seeded-random.ts';
-import { benchWorkstation, caseFixtureWriter, measureApiLatency } from './fixtures.ts';
+import { benchWorkstation, caseFixtureWriter, measureApiLatency } from '../../test/fixtures/store.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);

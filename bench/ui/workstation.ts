@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import type { Browser } from '@playwright/test';
 import { startBrowserHost } from '../../electron/services/host/browser-host.ts';
-import { initialiseWorkstation } from '../../electron/services/workstation/workstation.ts';
+import { initialiseWorkstation } from '../../electron/services/workstation/session/workstation.ts';
 import { seededRandom } from '../../core/shared/seeded-random.ts';
-import { caseFixtureWriter } from '../store/fixtures.ts';
+import { caseFixtureWriter } from '../../test/fixtures/store.ts';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 export const BENCH_USER = { id: 'bench', passphrase: 'benchmark passphrase' } as const;

@@ -2,8 +2,8 @@
 // through the same session-checked services as the workstation's "awaiting my approval".
 import type { Command } from 'commander';
 import * as z from 'zod';
-import type { MetaRequestView } from '../services/workstation/duties.ts';
-import { approveRequest, listApprovals, rejectRequest } from '../services/workstation/approvals.ts';
+import type { MetaRequestView } from '../services/workstation/commands/duties.ts';
+import { approveRequest, listApprovals, rejectRequest } from '../services/workstation/commands/approvals.ts';
 import { CliError, EXIT_UNUSABLE } from './exit.ts';
 import { runAsAdmin } from './workstation.ts';
 

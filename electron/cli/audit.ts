@@ -27,10 +27,10 @@ import {
   logSigningKeys,
   rotateLogKey,
   signLogCheckpoint,
-} from '../services/workstation/audit-admin.ts';
+} from '../services/workstation/commands/audit-admin.ts';
 import { PASSPHRASE_ENV, USER_ENV, withCliSession } from './door.ts';
 import { CliError, EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE } from './exit.ts';
-import { runRetention } from '../services/workstation/erasure.ts';
+import { runRetention } from '../services/workstation/commands/erasure.ts';
 
 const out = (text: string): void => {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);

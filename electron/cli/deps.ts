@@ -2,7 +2,7 @@
 // process's write lock (PERIMETER_LOCK_TIMEOUT_MS, default WRITE_LOCK_TIMEOUT_MS; decision 0125).
 import * as z from 'zod';
 import { WRITE_LOCK_TIMEOUT_MS } from '../services/store/write-lock.ts';
-import type { WorkstationDeps } from '../services/workstation/workstation.ts';
+import type { WorkstationDeps } from '../services/workstation/session/workstation.ts';
 import { CliError, EXIT_UNUSABLE } from './exit.ts';
 
 export const LOCK_TIMEOUT_VARIABLE = 'PERIMETER_LOCK_TIMEOUT_MS';

@@ -1,10 +1,10 @@
 // The CLI's way in to a workstation (decision 0131): sign in as a user through the api's code path (audited), run a
 // session-checked service through the door (a refusal logged as access.denied), map failures to exit codes.
 import { StoreError } from '../services/store/errors.ts';
-import { throughTheDoor } from '../services/workstation/access.ts';
-import { signIn } from '../services/workstation/sign-in.ts';
-import { WorkstationError } from '../services/workstation/workstation.ts';
-import type { Session } from '../services/workstation/workstation.ts';
+import { throughTheDoor } from '../services/workstation/session/access.ts';
+import { signIn } from '../services/workstation/session/sign-in.ts';
+import { WorkstationError } from '../services/workstation/session/workstation.ts';
+import type { Session } from '../services/workstation/session/workstation.ts';
 import { AuditLogError } from '../../core/audit/log-engine.ts';
 import { cliWorkstationDeps } from './deps.ts';
 import { CliError, EXIT_INVALID, EXIT_UNUSABLE, storeExitCode } from './exit.ts';

@@ -2,7 +2,7 @@
 import { AuditLogError } from '../../core/audit/log-engine.ts';
 import { StoreError } from '../services/store/errors.ts';
 import type { StoreErrorCode } from '../services/store/errors.ts';
-import { WorkstationError } from '../services/workstation/workstation.ts';
+import { WorkstationError } from '../services/workstation/session/workstation.ts';
 
 export const EXIT_OK = 0;
 /** The input was read and judged: invalid policy, failed verification, refused data, a wrong passphrase. */

@@ -8,8 +8,8 @@ import { LIST_KINDS, LIST_SOURCES } from '../../core/screening/model.ts';
 import type { ListVersion } from '../../core/screening/model.ts';
 import { formatRejection } from '../services/lists/rejection.ts';
 import { ListStoreError, activeVersions, importList } from '../services/lists/store.ts';
-import { recordListImported, requireListImport } from '../services/workstation/list-imports.ts';
-import type { Session } from '../services/workstation/workstation.ts';
+import { recordListImported, requireListImport } from '../services/workstation/commands/list-imports.ts';
+import type { Session } from '../services/workstation/session/workstation.ts';
 import { cliDoor, cliSignIn, PASSPHRASE_ENV } from './door.ts';
 import { CliError, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
 

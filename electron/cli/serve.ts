@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import * as z from 'zod';
 import { startBrowserHost } from '../services/host/browser-host.ts';
-import { loadLeadScreener } from '../services/workstation/screener.ts';
+import { loadLeadScreener } from '../services/workstation/commands/screener.ts';
 import { listStoreReader } from '../services/lists/reader.ts';
-import type { LeadScreener } from '../services/workstation/workstation.ts';
+import type { LeadScreener } from '../services/workstation/session/workstation.ts';
 import { CliError, EXIT_UNUSABLE } from './exit.ts';
 import { cliWorkstationDeps } from './deps.ts';
 

@@ -5,24 +5,34 @@ import * as z from 'zod';
 import { formatLeadProblem, leadFileFormat, readLeadFileRecords } from '../services/leads/read-lead-file.ts';
 import { formatPolicyProblem, loadPolicyFile } from '../services/policy/load-policy-file.ts';
 import { passphraseProblem } from '../../core/access/passphrase.ts';
-import { importLeads, prescreenWithOwn } from '../services/workstation/intake.ts';
-import type { IntakeScreening } from '../services/workstation/intake.ts';
-import { reEnrol, rotateDatabaseKey } from '../services/workstation/key-rotation.ts';
-import { setActive } from '../services/workstation/deactivation.ts';
-import { initialiseWorkstation } from '../services/workstation/workstation.ts';
-import { denialOf, recordAccessDenied, requirePermission, throughTheDoor } from '../services/workstation/access.ts';
-import { signIn } from '../services/workstation/sign-in.ts';
-import { createUser } from '../services/workstation/users.ts';
+import { importLeads, prescreenWithOwn } from '../services/workstation/commands/intake.ts';
+import type { IntakeScreening } from '../services/workstation/commands/intake.ts';
+import { reEnrol, rotateDatabaseKey } from '../services/workstation/commands/key-rotation.ts';
+import { setActive } from '../services/workstation/commands/deactivation.ts';
+import { initialiseWorkstation } from '../services/workstation/session/workstation.ts';
+import {
+  denialOf,
+  recordAccessDenied,
+  requirePermission,
+  throughTheDoor,
+} from '../services/workstation/session/access.ts';
+import { signIn } from '../services/workstation/session/sign-in.ts';
+import { createUser } from '../services/workstation/commands/users.ts';
 import { RoleSchema } from '../../core/api/contract.ts';
-import type { LeadScreener, Session } from '../services/workstation/workstation.ts';
-import { loadLeadScreener, screenedWithOf } from '../services/workstation/screener.ts';
+import type { LeadScreener, Session } from '../services/workstation/session/workstation.ts';
+import { loadLeadScreener, screenedWithOf } from '../services/workstation/commands/screener.ts';
 import { activeVersions } from '../services/lists/store.ts';
 import { startBatchScreener } from '../services/screening/batch.ts';
-import { importLeadsPipelined } from '../services/workstation/pipeline.ts';
+import { importLeadsPipelined } from '../services/workstation/commands/pipeline.ts';
 import { CliError, cliErrorOf, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
 import { cliWorkstationDeps } from './deps.ts';
-import { approveErasureOverride, eraseLead, retentionReport, runRetention } from '../services/workstation/erasure.ts';
-import type { ErasureOutcome } from '../services/workstation/erasure.ts';
+import {
+  approveErasureOverride,
+  eraseLead,
+  retentionReport,
+  runRetention,
+} from '../services/workstation/commands/erasure.ts';
+import type { ErasureOutcome } from '../services/workstation/commands/erasure.ts';
 
 const passphrase = (variable: string): string => {
   const value = process.env[variable];

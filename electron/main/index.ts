@@ -5,13 +5,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, BrowserWindow, Menu, protocol, session } from 'electron';
 import type { MenuItemConstructorOptions, WebContents } from 'electron';
-import { loadLeadScreener } from '../services/workstation/screener.ts';
+import { loadLeadScreener } from '../services/workstation/commands/screener.ts';
 import { listStoreReader } from '../services/lists/reader.ts';
 import { setWriteLockCommand } from '../services/store/write-lock.ts';
-import type { LeadScreener } from '../services/workstation/workstation.ts';
+import type { LeadScreener } from '../services/workstation/session/workstation.ts';
 import { registerIpcDoor } from './ipc.ts';
 import { createIpcDoor } from './ipc-door.ts';
-import { RETENTION_INTERVAL_MS } from '../services/workstation/erasure.ts';
+import { RETENTION_INTERVAL_MS } from '../services/workstation/commands/erasure.ts';
 import { electronKeystore } from './keystore.ts';
 import {
   APP_ENTRY_URL,

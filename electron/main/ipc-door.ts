@@ -5,8 +5,8 @@ import { API, SESSION_API } from '../../core/api/contract.ts';
 import type { ApiMethod, SessionMethod } from '../../core/api/contract.ts';
 import { apiErr } from '../../core/api/envelope.ts';
 import type { ApiEnvelope } from '../../core/api/envelope.ts';
-import { createSessionHolder, isKeychainMethod } from '../services/workstation/session-holder.ts';
-import type { LeadScreener, WorkstationDeps } from '../services/workstation/workstation.ts';
+import { createSessionHolder, isKeychainMethod } from '../services/workstation/session/session-holder.ts';
+import type { LeadScreener, WorkstationDeps } from '../services/workstation/session/workstation.ts';
 import { createKeychainSession } from './keychain-session.ts';
 import type { Keystore } from './keychain-slot.ts';
 

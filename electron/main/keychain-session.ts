@@ -5,7 +5,7 @@ import type { SessionMethod } from '../../core/api/contract.ts';
 import { apiErr, apiOk, describeIssues } from '../../core/api/envelope.ts';
 import type { ApiEnvelope } from '../../core/api/envelope.ts';
 import { recoverInterruptedRekey } from '../services/store/rekey.ts';
-import type { SessionHolder } from '../services/workstation/session-holder.ts';
+import type { SessionHolder } from '../services/workstation/session/session-holder.ts';
 import type { Keystore } from './keychain-slot.ts';
 
 export type KeychainSessionOptions = {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { examplesDir } from '../support/examples.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keySlotUsers } from '../../electron/services/store/key-slots.ts';
-import { openWorkstation } from '../../electron/services/workstation/workstation.ts';
+import { openWorkstation } from '../../electron/services/workstation/session/workstation.ts';
 import { runCli } from '../support/cli.ts';
 import { ADMIN_PASSPHRASE, createTestWorkstation, OTTO_PASSPHRASE } from '../support/workstation.ts';
 

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openWorkstation } from '../../electron/services/workstation/workstation.ts';
+import { openWorkstation } from '../../electron/services/workstation/session/workstation.ts';
 import { examplesDir } from '../support/examples.ts';
 import { runCli } from '../support/cli.ts';
 import type { CliRun } from '../support/cli.ts';

@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keySlotUsers } from '../../electron/services/store/key-slots.ts';
-import { openWorkstation } from '../../electron/services/workstation/workstation.ts';
+import { openWorkstation } from '../../electron/services/workstation/session/workstation.ts';
 import { runCli } from '../support/cli.ts';
 import { ADMIN_PASSPHRASE, addUser, createTestWorkstation } from '../support/workstation.ts';
 

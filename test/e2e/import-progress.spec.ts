@@ -4,13 +4,13 @@
 import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { generateLeads } from '../../bench/routing/generate.ts';
+import { generateLeads } from '../fixtures/generate-leads.ts';
 import { expectAccessible, signIn, snap } from './support/app.ts';
 import { useFreshWorkstation } from './support/host-process.ts';
 
 useFreshWorkstation();
 
-/** Bench-like generated leads (bench/routing/generate.ts) as a JSON Lines file with ids of their own. */
+/** Bench-like generated leads (test/fixtures/generate-leads.ts) as a JSON Lines file with ids of their own. */
 const writeLeadFile = (path: string, prefix: string, count: number): string => {
   writeFileSync(
     path,

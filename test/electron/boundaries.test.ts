@@ -18,7 +18,7 @@ describe('the Electron layer', () => {
 
   it('refuses the preload reaching the services or main', async () => {
     const fromServices =
-      "import { handleApiCall } from '../services/workstation/api.ts';\nexport const a = handleApiCall;\n";
+      "import { handleApiCall } from '../services/workstation/api/api.ts';\nexport const a = handleApiCall;\n";
     expect(await lint('electron/preload/x.ts', fromServices)).toContain('boundaries/dependencies');
     const fromMain = "import { API_CHANNELS } from '../main/ipc-door.ts';\nexport const a = API_CHANNELS;\n";
     expect(await lint('electron/preload/x.ts', fromMain)).toContain('boundaries/dependencies');

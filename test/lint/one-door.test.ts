@@ -23,9 +23,9 @@ describe('one door to the database', () => {
     expect(await lint('electron/cli/x.ts', createsTheStore('../services/store/database.ts'))).toContain(
       'no-restricted-imports',
     );
-    expect(await lint('electron/services/workstation/x.ts', opensTheStore('../store/database.ts'))).toContain(
-      'no-restricted-imports',
-    );
+    expect(
+      await lint('electron/services/workstation/commands/x.ts', opensTheStore('../../store/database.ts')),
+    ).toContain('no-restricted-imports');
     expect(await lint('electron/services/audit/x.ts', opensTheStore('../store/database.ts'))).toContain(
       'no-restricted-imports',
     );
@@ -36,7 +36,7 @@ describe('one door to the database', () => {
 
   it('refuses better-sqlite3 itself outside the store, but not its types', async () => {
     expect(await lint('electron/cli/x.ts', sqlite)).toContain('no-restricted-imports');
-    expect(await lint('electron/services/workstation/x.ts', sqlite)).toContain('no-restricted-imports');
+    expect(await lint('electron/services/workstation/commands/x.ts', sqlite)).toContain('no-restricted-imports');
     expect(
       await lint(
         'electron/services/audit/x.ts',
@@ -51,7 +51,7 @@ describe('one door to the database', () => {
       'no-restricted-imports',
     );
     expect(
-      await lint('electron/services/workstation/workstation.ts', opensTheStore('../store/database.ts')),
+      await lint('electron/services/workstation/session/workstation.ts', opensTheStore('../../store/database.ts')),
     ).not.toContain('no-restricted-imports');
     expect(
       await lint(

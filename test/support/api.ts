@@ -1,6 +1,6 @@
 // Calling the api contract in service tests as one signed-in user would: the value, or the error it must answer.
-import { handleApiCall } from '../../electron/services/workstation/api.ts';
-import type { Session } from '../../electron/services/workstation/workstation.ts';
+import { handleApiCall } from '../../electron/services/workstation/api/api.ts';
+import type { Session } from '../../electron/services/workstation/session/workstation.ts';
 
 /** The method's value; a failed call fails the test with its code and message. */
 export const call = <T = Record<string, unknown>>(session: Session, method: string, request: unknown): T => {

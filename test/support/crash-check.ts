@@ -25,7 +25,7 @@ import {
   projectEntriesFrom,
   projectionSnapshot,
   rebuildProjections,
-} from '../../electron/services/workstation/rebuild.ts';
+} from '../../electron/services/workstation/projection/rebuild.ts';
 
 /** What the killed writers acknowledged: lead ids and ids of cases they decided (as `maker`). */
 export type Acknowledged = { readonly leads: readonly string[]; readonly cases: readonly string[] };

@@ -5,9 +5,9 @@
 // the test writes `go` on its stdin, after the previous worker was killed and checked. It says `ready` once signed in.
 // If stdin closes first, it exits without opening anything.
 import { writeSync } from 'node:fs';
-import { handleApiCall } from '../../electron/services/workstation/api.ts';
-import { openWorkstation } from '../../electron/services/workstation/workstation.ts';
-import { generateLeads } from '../../bench/routing/generate.ts';
+import { handleApiCall } from '../../electron/services/workstation/api/api.ts';
+import { openWorkstation } from '../../electron/services/workstation/session/workstation.ts';
+import { generateLeads } from '../fixtures/generate-leads.ts';
 import { TEST_SCRYPT } from './workstation.ts';
 
 const [path, user, runId] = process.argv.slice(2) as [string, string, string];

@@ -2,8 +2,8 @@
 // of the hand-over (argv[3]), or rotates again and again until the parent kills it ('loop'), acknowledging each
 // rotation on stdout only after it returned.
 import { writeSync } from 'node:fs';
-import { rotateDatabaseKey } from '../../electron/services/workstation/key-rotation.ts';
-import { openWorkstation } from '../../electron/services/workstation/workstation.ts';
+import { rotateDatabaseKey } from '../../electron/services/workstation/commands/key-rotation.ts';
+import { openWorkstation } from '../../electron/services/workstation/session/workstation.ts';
 import type { RekeyStep } from '../../electron/services/store/rekey.ts';
 import { TEST_SCRYPT } from './workstation.ts';
 

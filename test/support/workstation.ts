@@ -2,10 +2,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initialiseWorkstation, openWorkstation } from '../../electron/services/workstation/workstation.ts';
-import type { LeadScreener, Session, WorkstationDeps } from '../../electron/services/workstation/workstation.ts';
-import { createUser } from '../../electron/services/workstation/users.ts';
-import { approveRequest } from '../../electron/services/workstation/approvals.ts';
+import { initialiseWorkstation, openWorkstation } from '../../electron/services/workstation/session/workstation.ts';
+import type {
+  LeadScreener,
+  Session,
+  WorkstationDeps,
+} from '../../electron/services/workstation/session/workstation.ts';
+import { createUser } from '../../electron/services/workstation/commands/users.ts';
+import { approveRequest } from '../../electron/services/workstation/commands/approvals.ts';
 import type { Role } from '../../core/access/roles.ts';
 import { examplesDir } from './examples.ts';
 import { withoutApprovals } from './policy-text.ts';

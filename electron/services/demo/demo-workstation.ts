@@ -11,11 +11,11 @@ import { primaryName } from '../../../core/screening/model.ts';
 import { importList, loadActiveSnapshots } from '../lists/store.ts';
 import { formatRejection } from '../lists/rejection.ts';
 import type { ScryptCost } from '../store/key-slots.ts';
-import { handleApiCall } from '../workstation/api.ts';
-import { loadLeadScreener } from '../workstation/screener.ts';
-import type { ScreeningThresholds } from '../workstation/screener.ts';
-import { initialiseWorkstation, openWorkstationWithKey } from '../workstation/workstation.ts';
-import type { Session } from '../workstation/workstation.ts';
+import { handleApiCall } from '../workstation/api/api.ts';
+import { loadLeadScreener } from '../workstation/commands/screener.ts';
+import type { ScreeningThresholds } from '../workstation/commands/screener.ts';
+import { initialiseWorkstation, openWorkstationWithKey } from '../workstation/session/workstation.ts';
+import type { Session } from '../workstation/session/workstation.ts';
 import { generateDemoLeads } from './demo-leads.ts';
 import type { ListedName } from './demo-leads.ts';
 

@@ -8,10 +8,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { apiErr } from '../../../core/api/envelope.ts';
-import { withoutPaths } from '../workstation/api-errors.ts';
-import { createSessionHolder } from '../workstation/session-holder.ts';
-import { RETENTION_INTERVAL_MS } from '../workstation/erasure.ts';
-import type { LeadScreener, WorkstationDeps } from '../workstation/workstation.ts';
+import { withoutPaths } from '../workstation/api/api-errors.ts';
+import { createSessionHolder } from '../workstation/session/session-holder.ts';
+import { RETENTION_INTERVAL_MS } from '../workstation/commands/erasure.ts';
+import type { LeadScreener, WorkstationDeps } from '../workstation/session/workstation.ts';
 
 export type BrowserHostOptions = {
   readonly dbPath: string;

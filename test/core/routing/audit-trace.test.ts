@@ -7,7 +7,7 @@ import { AUDIT_TRACE_FORMAT, auditTraceOf } from '../../../core/routing/audit-tr
 import { compilePolicy } from '../../../core/routing/compile.ts';
 import { LeadSchema } from '../../../core/routing/lead.ts';
 import { emptyRoutingState, routeBatch } from '../../../core/routing/route.ts';
-import { generateLeads, generatePolicy } from '../../../bench/routing/generate.ts';
+import { generateLeads, generatePolicy } from '../../fixtures/generate-leads.ts';
 import { basePolicy, compileInput, lead } from '../../support/policy-builder.ts';
 
 type Grouped = {

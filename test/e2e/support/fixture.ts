@@ -3,10 +3,10 @@
 // what another did. Writes the fixture's description (fixture.json) into the folder named on the command line.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { handleApiCall } from '../../../electron/services/workstation/api.ts';
+import { handleApiCall } from '../../../electron/services/workstation/api/api.ts';
 import { importList } from '../../../electron/services/lists/store.ts';
-import { loadLeadScreener } from '../../../electron/services/workstation/screener.ts';
-import { openWorkstation } from '../../../electron/services/workstation/workstation.ts';
+import { loadLeadScreener } from '../../../electron/services/workstation/commands/screener.ts';
+import { openWorkstation } from '../../../electron/services/workstation/session/workstation.ts';
 import { examplesDir, repoRoot } from '../../support/examples.ts';
 import { ADMIN_PASSPHRASE, addUser, createTestWorkstation } from '../../support/workstation.ts';
 import { E2E_USERS } from './users.ts';

@@ -10,9 +10,9 @@ import { generateDemoLeads } from '../../../electron/services/demo/demo-leads.ts
 import { DEMO_USERS, buildDemoWorkstation } from '../../../electron/services/demo/demo-workstation.ts';
 import type { DemoWorkstation } from '../../../electron/services/demo/demo-workstation.ts';
 import { activeVersions } from '../../../electron/services/lists/store.ts';
-import { handleApiCall } from '../../../electron/services/workstation/api.ts';
-import { openWorkstation } from '../../../electron/services/workstation/workstation.ts';
-import type { Session } from '../../../electron/services/workstation/workstation.ts';
+import { handleApiCall } from '../../../electron/services/workstation/api/api.ts';
+import { openWorkstation } from '../../../electron/services/workstation/session/workstation.ts';
+import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { repoRoot } from '../../support/examples.ts';
 
 const resources = join(repoRoot, 'resources');

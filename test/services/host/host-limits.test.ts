@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserHost } from '../../../electron/services/host/browser-host.ts';
 import type { BrowserHost } from '../../../electron/services/host/browser-host.ts';
-import { withoutPaths } from '../../../electron/services/workstation/api-errors.ts';
-import { createUser } from '../../../electron/services/workstation/users.ts';
+import { withoutPaths } from '../../../electron/services/workstation/api/api-errors.ts';
+import { createUser } from '../../../electron/services/workstation/commands/users.ts';
 import { ADMIN_PASSPHRASE, createTestWorkstation } from '../../support/workstation.ts';
 
 type Reply = { status: number; body: string };

@@ -1,8 +1,8 @@
 // The evaluation goals on the full evaluation sets at the documented threshold (recall, false positives, F1).
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../../core/screening/routing-input.ts';
-import { evaluateAt, scoreEverything } from '../../../bench/screening/evaluation.ts';
-import { readNamePairs, readNegatives, readPositives, readReferenceLists } from '../../../bench/screening/reference.ts';
+import { evaluateAt, scoreEverything } from '../../fixtures/screening-evaluation.ts';
+import { readNamePairs, readNegatives, readPositives, readReferenceLists } from '../../fixtures/screening-reference.ts';
 
 describe('screening corpus', () => {
   it('meets the evaluation goals at the default threshold', async () => {

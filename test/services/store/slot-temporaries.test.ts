@@ -18,7 +18,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { keySlotsPath } from '../../../electron/services/store/key-slots.ts';
 import { keychainSlotsPath } from '../../../electron/services/store/keychain-slots-file.ts';
 import { STALE_SLOT_TEMPORARY_MS } from '../../../electron/services/store/rekey.ts';
-import { openWorkstation, openWorkstationWithKey } from '../../../electron/services/workstation/workstation.ts';
+import { openWorkstation, openWorkstationWithKey } from '../../../electron/services/workstation/session/workstation.ts';
 import { runCli } from '../../support/cli.ts';
 import { ADMIN_PASSPHRASE, createTestWorkstation } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';

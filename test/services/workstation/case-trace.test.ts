@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Session } from '../../../electron/services/workstation/workstation.ts';
+import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
 import { addUser, createTestWorkstation, withoutApprovals } from '../../support/workstation.ts';
 import { call } from '../../support/api.ts';

@@ -2,10 +2,10 @@
 // leave it (a lost commit, half-written effects, effects without their entry, an altered log) and must say what is wrong.
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateLeads } from '../../../bench/routing/generate.ts';
-import { handleApiCall } from '../../../electron/services/workstation/api.ts';
-import { openWorkstation } from '../../../electron/services/workstation/workstation.ts';
-import type { Session } from '../../../electron/services/workstation/workstation.ts';
+import { generateLeads } from '../../fixtures/generate-leads.ts';
+import { handleApiCall } from '../../../electron/services/workstation/api/api.ts';
+import { openWorkstation } from '../../../electron/services/workstation/session/workstation.ts';
+import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { checkAfterKill, checkFully, createShadow } from '../../support/crash-check.ts';
 import type { Shadow } from '../../support/crash-check.ts';
 import { ADMIN_PASSPHRASE, createTestWorkstation } from '../../support/workstation.ts';

@@ -1,7 +1,7 @@
 // Deactivating a leaver and reactivating a user (users.setActive, decision 0039): sign-in revoked, open sessions
 // refused, claimed cases released with their entries, key slots gone; refusals change nothing; reactivation with a new
 // passphrase brings the user back with her markets only; the projection rebuild equals the live tables.
-import { personalDataAt } from '../../../electron/services/workstation/projector.ts';
+import { personalDataAt } from '../../../electron/services/workstation/projection/projector.ts';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,11 +10,11 @@ import { exportAuditBundle } from '../../../electron/services/audit/export.ts';
 import { nodeSha256 } from '../../../electron/services/audit/node-sha256.ts';
 import { keychainSlotsPath } from '../../../electron/services/store/keychain-slots-file.ts';
 import { addKeySlotWithKey, keySlotsPath, keySlotUsers } from '../../../electron/services/store/key-slots.ts';
-import { setActive } from '../../../electron/services/workstation/deactivation.ts';
-import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/rebuild.ts';
-import { createSessionHolder } from '../../../electron/services/workstation/session-holder.ts';
-import { openWorkstation, WorkstationError } from '../../../electron/services/workstation/workstation.ts';
-import type { Session } from '../../../electron/services/workstation/workstation.ts';
+import { setActive } from '../../../electron/services/workstation/commands/deactivation.ts';
+import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
+import { createSessionHolder } from '../../../electron/services/workstation/session/session-holder.ts';
+import { openWorkstation, WorkstationError } from '../../../electron/services/workstation/session/workstation.ts';
+import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
 import { call, callError, entryCount, entryCountApartFromRefusals, refusalsLogged } from '../../support/api.ts';
 import { addUser, createTestWorkstation, TEST_SCRYPT } from '../../support/workstation.ts';

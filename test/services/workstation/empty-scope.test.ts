@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
-import { handleApiCall } from '../../../electron/services/workstation/api.ts';
+import { handleApiCall } from '../../../electron/services/workstation/api/api.ts';
 import { examplesDir } from '../../support/examples.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';
 

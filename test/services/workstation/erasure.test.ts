@@ -6,10 +6,10 @@ import type { ApiMethod, ApiRequest, ApiResponse } from '../../../core/api/contr
 import { verifyAuditBundle } from '../../../core/audit/verify.ts';
 import { exportAuditBundle } from '../../../electron/services/audit/export.ts';
 import { nodeSha256 } from '../../../electron/services/audit/node-sha256.ts';
-import { handleApiCall } from '../../../electron/services/workstation/api.ts';
-import { purgeExpired, RETENTION_ACTOR } from '../../../electron/services/workstation/erasure.ts';
-import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/rebuild.ts';
-import type { Session } from '../../../electron/services/workstation/workstation.ts';
+import { handleApiCall } from '../../../electron/services/workstation/api/api.ts';
+import { purgeExpired, RETENTION_ACTOR } from '../../../electron/services/workstation/commands/erasure.ts';
+import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
+import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import type { Database } from '../../../electron/services/store/database.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';

@@ -5,11 +5,11 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../../../core/screening/match-index.ts';
-import { importJobStatus } from '../../../electron/services/workstation/import-jobs.ts';
-import { createSessionHolder } from '../../../electron/services/workstation/session-holder.ts';
-import { leadScreenerFor } from '../../../electron/services/workstation/screener.ts';
-import type { Session } from '../../../electron/services/workstation/workstation.ts';
-import { benchLeads } from '../../../bench/store/fixtures.ts';
+import { importJobStatus } from '../../../electron/services/workstation/commands/import-jobs.ts';
+import { createSessionHolder } from '../../../electron/services/workstation/session/session-holder.ts';
+import { leadScreenerFor } from '../../../electron/services/workstation/commands/screener.ts';
+import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
+import { benchLeads } from '../../fixtures/store.ts';
 import { snapshot } from '../../core/screening/fixtures.ts';
 import { call, callError, entryCount } from '../../support/api.ts';
 import { ADMIN_PASSPHRASE, addUser, createTestWorkstation } from '../../support/workstation.ts';

@@ -4,13 +4,13 @@
 // same import lands the same way.
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { benchLeads } from '../../../bench/store/fixtures.ts';
+import { benchLeads } from '../../fixtures/store.ts';
 import { startBackgroundCheckpointer } from '../../../electron/services/store/checkpointer.ts';
 import type { CheckpointerFactory } from '../../../electron/services/store/checkpointer.ts';
-import { importLeads } from '../../../electron/services/workstation/intake.ts';
-import { importLeadsPipelined } from '../../../electron/services/workstation/pipeline.ts';
-import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/rebuild.ts';
-import type { Session } from '../../../electron/services/workstation/workstation.ts';
+import { importLeads } from '../../../electron/services/workstation/commands/intake.ts';
+import { importLeadsPipelined } from '../../../electron/services/workstation/commands/pipeline.ts';
+import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
+import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { startBatchScreener } from '../../../electron/services/screening/batch.ts';
 import { snapshot } from '../../core/screening/fixtures.ts';
 import { createTestWorkstation } from '../../support/workstation.ts';

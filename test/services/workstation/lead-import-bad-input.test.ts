@@ -1,6 +1,6 @@
 // Bad rows sent over the api (leads.import, leads.add): reported with line and field; good rows land; nothing else.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Session } from '../../../electron/services/workstation/workstation.ts';
+import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { createTestWorkstation } from '../../support/workstation.ts';
 import { call, callError, entryCount } from '../../support/api.ts';
 

@@ -12,10 +12,10 @@ import { auditLogIdentity, auditSigningKeys } from '../../../electron/services/a
 import { exportAuditBundle } from '../../../electron/services/audit/export.ts';
 import { nodeSha256 } from '../../../electron/services/audit/node-sha256.ts';
 import { sqliteAuditStore } from '../../../electron/services/audit/sqlite-store.ts';
-import { decide, claim } from '../../../electron/services/workstation/cases.ts';
-import { projectEntry } from '../../../electron/services/workstation/projector.ts';
-import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/rebuild.ts';
-import { commit } from '../../../electron/services/workstation/workstation.ts';
+import { decide, claim } from '../../../electron/services/workstation/commands/cases.ts';
+import { projectEntry } from '../../../electron/services/workstation/projection/projector.ts';
+import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
+import { commit } from '../../../electron/services/workstation/session/workstation.ts';
 import { createTestWorkstation } from '../../support/workstation.ts';
 
 const ws = createTestWorkstation();

@@ -2,10 +2,10 @@
 // test, which opens after every kill and runs quick_check at its full checks (decision 0170).
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateLeads } from '../../../bench/routing/generate.ts';
+import { generateLeads } from '../../fixtures/generate-leads.ts';
 import { StoreError } from '../../../electron/services/store/errors.ts';
-import { handleApiCall } from '../../../electron/services/workstation/api.ts';
-import { openWorkstation } from '../../../electron/services/workstation/workstation.ts';
+import { handleApiCall } from '../../../electron/services/workstation/api/api.ts';
+import { openWorkstation } from '../../../electron/services/workstation/session/workstation.ts';
 import { ADMIN_PASSPHRASE, createTestWorkstation } from '../../support/workstation.ts';
 
 const codeOf = (run: () => unknown): string | null => {

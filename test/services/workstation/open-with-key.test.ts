@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../../electron/services/store/errors.ts';
 import { removeKeySlot } from '../../../electron/services/store/key-slots.ts';
-import { createSessionHolder } from '../../../electron/services/workstation/session-holder.ts';
+import { createSessionHolder } from '../../../electron/services/workstation/session/session-holder.ts';
 import {
   openWorkstation,
   openWorkstationWithKey,
   WorkstationError,
-} from '../../../electron/services/workstation/workstation.ts';
+} from '../../../electron/services/workstation/session/workstation.ts';
 import { ADMIN_PASSPHRASE, addUser, createTestWorkstation } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';
 

@@ -2,7 +2,7 @@
 // of the active cases due before now, for all markets and for a scoped officer, as the clock moves through a day.
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { caseFixtureWriter } from '../../../bench/store/fixtures.ts';
+import { caseFixtureWriter } from '../../fixtures/store.ts';
 import { call } from '../../support/api.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';
 

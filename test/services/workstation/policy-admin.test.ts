@@ -1,13 +1,13 @@
 // The licensing map and policy publication on a real encrypted workstation: who reads the map, preview issues with
 // lines, the diff, publication as an audited meta-action that routing follows, and every refusal.
-import { personalDataAt } from '../../../electron/services/workstation/projector.ts';
+import { personalDataAt } from '../../../electron/services/workstation/projection/projector.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiResponse } from '../../../core/api/contract.ts';
-import { handleApiCall } from '../../../electron/services/workstation/api.ts';
-import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/rebuild.ts';
-import type { Session } from '../../../electron/services/workstation/workstation.ts';
+import { handleApiCall } from '../../../electron/services/workstation/api/api.ts';
+import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
+import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
 import { addUser, createTestWorkstation, withoutApprovals } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';

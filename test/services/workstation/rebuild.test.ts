@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { handleApiCall } from '../../../electron/services/workstation/api.ts';
-import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/rebuild.ts';
-import type { Session } from '../../../electron/services/workstation/workstation.ts';
-import { generateLeads } from '../../../bench/routing/generate.ts';
+import { handleApiCall } from '../../../electron/services/workstation/api/api.ts';
+import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
+import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
+import { generateLeads } from '../../fixtures/generate-leads.ts';
 import { seededRandom } from '../../../core/shared/seeded-random.ts';
 import { examplesDir } from '../../support/examples.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';

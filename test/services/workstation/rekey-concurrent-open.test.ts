@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { keySlotUsers } from '../../../electron/services/store/key-slots.ts';
 import { recoverInterruptedRekey, REKEY_STEPS } from '../../../electron/services/store/rekey.ts';
 import type { RekeyRecovery, RekeyStep } from '../../../electron/services/store/rekey.ts';
-import { rotateDatabaseKey } from '../../../electron/services/workstation/key-rotation.ts';
-import { openWorkstation } from '../../../electron/services/workstation/workstation.ts';
+import { rotateDatabaseKey } from '../../../electron/services/workstation/commands/key-rotation.ts';
+import { openWorkstation } from '../../../electron/services/workstation/session/workstation.ts';
 import { ADMIN_PASSPHRASE, addUser, createTestWorkstation } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';
 

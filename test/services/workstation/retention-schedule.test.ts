@@ -3,9 +3,9 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { startBrowserHost } from '../../../electron/services/host/browser-host.ts';
-import { handleApiCall } from '../../../electron/services/workstation/api.ts';
-import { createSessionHolder } from '../../../electron/services/workstation/session-holder.ts';
-import { openWorkstation } from '../../../electron/services/workstation/workstation.ts';
+import { handleApiCall } from '../../../electron/services/workstation/api/api.ts';
+import { createSessionHolder } from '../../../electron/services/workstation/session/session-holder.ts';
+import { openWorkstation } from '../../../electron/services/workstation/session/workstation.ts';
 import type { Database } from '../../../electron/services/store/database.ts';
 import { ADMIN_PASSPHRASE, createTestWorkstation } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';

@@ -1,6 +1,6 @@
 // Rotating the database key: one new key, only the rotating admin's slot kept, the keychain slot gone, data and audit
 // chain intact, the old key useless; re-enrolment brings a dropped user back; refusals change nothing (decision 0037).
-import { personalDataAt } from '../../../electron/services/workstation/projector.ts';
+import { personalDataAt } from '../../../electron/services/workstation/projection/projector.ts';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,10 +11,10 @@ import { openDatabase } from '../../../electron/services/store/database.ts';
 import { keySlotsPath } from '../../../electron/services/store/key-slots.ts';
 import { fingerprint, rekeyPaths } from '../../../electron/services/store/rekey.ts';
 import type { RekeyStep } from '../../../electron/services/store/rekey.ts';
-import { rotateDatabaseKey } from '../../../electron/services/workstation/key-rotation.ts';
-import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/rebuild.ts';
-import { openWorkstation } from '../../../electron/services/workstation/workstation.ts';
-import type { Session } from '../../../electron/services/workstation/workstation.ts';
+import { rotateDatabaseKey } from '../../../electron/services/workstation/commands/key-rotation.ts';
+import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
+import { openWorkstation } from '../../../electron/services/workstation/session/workstation.ts';
+import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
 import { call, callError } from '../../support/api.ts';
 import { ADMIN_PASSPHRASE, addUser, createTestWorkstation } from '../../support/workstation.ts';

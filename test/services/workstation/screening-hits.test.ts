@@ -7,11 +7,15 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { importList } from '../../../electron/services/lists/store.ts';
 import { listStoreReader } from '../../../electron/services/lists/reader.ts';
-import { loadLeadScreener } from '../../../electron/services/workstation/screener.ts';
-import { initialiseWorkstation, openWorkstation } from '../../../electron/services/workstation/workstation.ts';
-import type { LeadScreener, Session, WorkstationDeps } from '../../../electron/services/workstation/workstation.ts';
-import { createUser } from '../../../electron/services/workstation/users.ts';
-import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/rebuild.ts';
+import { loadLeadScreener } from '../../../electron/services/workstation/commands/screener.ts';
+import { initialiseWorkstation, openWorkstation } from '../../../electron/services/workstation/session/workstation.ts';
+import type {
+  LeadScreener,
+  Session,
+  WorkstationDeps,
+} from '../../../electron/services/workstation/session/workstation.ts';
+import { createUser } from '../../../electron/services/workstation/commands/users.ts';
+import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
 import type { Role } from '../../../core/access/roles.ts';
 import { examplesDir, repoRoot } from '../../support/examples.ts';
 import { ADMIN_PASSPHRASE, TEST_SCRYPT, testClock, withoutApprovals } from '../../support/workstation.ts';

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../electron/services/store/database.ts';
 import { addKeySlotWithKey, keySlotUsers } from '../../../electron/services/store/key-slots.ts';
 import { StoreError } from '../../../electron/services/store/errors.ts';
-import { createUser } from '../../../electron/services/workstation/users.ts';
-import { findUser, openWorkstation } from '../../../electron/services/workstation/workstation.ts';
+import { createUser } from '../../../electron/services/workstation/commands/users.ts';
+import { findUser, openWorkstation } from '../../../electron/services/workstation/session/workstation.ts';
 import { ADMIN_PASSPHRASE, createTestWorkstation, TEST_SCRYPT } from '../../support/workstation.ts';
 
 const val = {

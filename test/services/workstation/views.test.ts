@@ -1,10 +1,15 @@
 // Saved views over a real encrypted workstation: a round trip, per-user isolation in the service, and validation.
 import { afterEach, describe, expect, it } from 'vitest';
-import { handleApiCall } from '../../../electron/services/workstation/api.ts';
-import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/rebuild.ts';
-import { deleteView, listViews, MAX_VIEWS_PER_USER, saveView } from '../../../electron/services/workstation/views.ts';
-import { WorkstationError } from '../../../electron/services/workstation/workstation.ts';
-import type { Session } from '../../../electron/services/workstation/workstation.ts';
+import { handleApiCall } from '../../../electron/services/workstation/api/api.ts';
+import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
+import {
+  deleteView,
+  listViews,
+  MAX_VIEWS_PER_USER,
+  saveView,
+} from '../../../electron/services/workstation/queries/views.ts';
+import { WorkstationError } from '../../../electron/services/workstation/session/workstation.ts';
+import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';
 import { callError } from '../../support/api.ts';
 

@@ -2,9 +2,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/rebuild.ts';
-import { openWorkstation } from '../../../electron/services/workstation/workstation.ts';
-import type { Session } from '../../../electron/services/workstation/workstation.ts';
+import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
+import { openWorkstation } from '../../../electron/services/workstation/session/workstation.ts';
+import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
 import { ADMIN_PASSPHRASE, addUser, createTestWorkstation } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';

@@ -2,8 +2,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { handleApiCall } from '../../../electron/services/workstation/api.ts';
-import type { Session } from '../../../electron/services/workstation/workstation.ts';
+import { handleApiCall } from '../../../electron/services/workstation/api/api.ts';
+import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
 import { addUser, createTestWorkstation } from '../../support/workstation.ts';
 

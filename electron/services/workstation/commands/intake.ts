@@ -1,0 +1,432 @@
+// Intake: the one way leads come in (the CLI, the api's import and single lead, import jobs, the pipelined bulk path).
+// Each lead is tagged, screened and routed per product interest, then persisted with its audit entries and cases, one
+// transaction per chunk. Screening is a parameter: our own screener in the transaction, leads screened before the call
+// (on worker threads, or outside the write lock), or none. Idempotent on (source system, source id).
+import { decisionRowOf } from '../../../../core/routing/decision-row.ts';
+import { hasPermission } from '../../../../core/access/roles.ts';
+import { openCaseFor, scopeJurisdictionOf } from '../../../../core/cases/case.ts';
+import type { Lead } from '../../../../core/routing/lead.ts';
+import { startRoutingRun } from '../../../../core/routing/route.ts';
+import { auditTraceOf } from '../../../../core/routing/audit-trace.ts';
+import type { RoutingDecision, RoutingRun, RoutingState } from '../../../../core/routing/route.ts';
+import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
+import { factsOf, leadFromRecord, personalDataOf, regimeFor } from '../../../../core/intake/lead-record.ts';
+import type { ScreeningSummary } from '../../../../core/routing/lead.ts';
+import { regimeOfSubject } from '../../audit/audit-log.ts';
+import { personalDataAt } from '../projection/projector.ts';
+import type { LocatedLead, LeadRecordProblem } from '../../leads/read-lead-file.ts';
+import type { Database } from '../../store/database.ts';
+import { statement } from '../../store/statements.ts';
+import { startBackgroundCheckpointer } from '../../store/checkpointer.ts';
+import type { BackgroundCheckpointer } from '../../store/checkpointer.ts';
+import { screenedWithOf } from './screener.ts';
+import type { ScreenedWith } from './screener.ts';
+import { actorOf, commit, WorkstationError } from '../session/workstation.ts';
+import type {
+  ActivePolicy,
+  Appender,
+  CommandEvent,
+  LeadScreener,
+  Session,
+  Workstation,
+} from '../session/workstation.ts';
+
+export type IntakeSource = 'file' | 'form' | 'sync' | 'api';
+
+export type IntakeResult = {
+  readonly imported: number;
+  readonly duplicates: number;
+  readonly rejected: readonly LeadRecordProblem[];
+  readonly decisions: Readonly<Record<string, number>>;
+  readonly casesOpened: number;
+  readonly paths: readonly RoutedPath[];
+};
+
+export type RoutedPath = { readonly decision: RoutingDecision; readonly caseId: string | null };
+
+/** Rebuilds the full lead for re-routing: facts from the projection, personal data from beside the log. */
+export const leadFromStore = (db: Database, leadId: string): Lead => {
+  const row = statement<[string], { facts: string; screening: string | null; ingested_seq: number }>(
+    db,
+    'SELECT facts, screening, ingested_seq FROM leads WHERE id = ?',
+  ).get(leadId);
+  if (!row) throw new WorkstationError('not_found', `lead ${leadId} does not exist`);
+  return leadFromRecord(
+    leadId,
+    JSON.parse(row.facts) as Record<string, unknown>,
+    personalDataAt(db, row.ingested_seq) as Record<string, unknown> | null,
+    row.screening ? (JSON.parse(row.screening) as ScreeningSummary) : undefined,
+  );
+};
+
+/**
+ * The lead.screened entry for a screening: the hits in the hashed payload without the listed entries' names, which go
+ * beside the log as the lead's personal data (decision 0141).
+ */
+export const screenedEntry = (
+  db: Database,
+  actor: string,
+  leadId: string,
+  screening: ScreeningSummary,
+  extra: {
+    readonly outcome?: 'cleared';
+    readonly clearedBy?: string;
+    readonly extraSubjects?: readonly string[];
+    readonly screenedWith?: ScreenedWith | null;
+  } = {},
+): CommandEvent => {
+  const subject = `lead:${leadId}`;
+  return {
+    actor,
+    type: 'lead.screened',
+    subjects: [subject, ...(extra.extraSubjects ?? [])],
+    payload: {
+      pv: PAYLOAD_VERSION,
+      leadId,
+      outcome:
+        extra.outcome ??
+        (screening.hits.some((hit) => hit.strength === 'strong')
+          ? 'strong'
+          : screening.hits.length > 0
+            ? 'potential'
+            : 'clear'),
+      screening: {
+        screenedAt: screening.screenedAt,
+        hits: screening.hits.map(({ entryName: _name, ...hit }) => hit),
+      },
+      ...(extra.clearedBy === undefined ? {} : { clearedBy: extra.clearedBy }),
+      ...(extra.screenedWith
+        ? {
+            thresholds: { ...extra.screenedWith.thresholds },
+            listVersions: extra.screenedWith.listVersions.map((list) => ({ ...list })),
+          }
+        : {}),
+    },
+    ...(screening.hits.length > 0
+      ? {
+          personalData: {
+            subject,
+            regime: regimeOfSubject(db, subject),
+            data: { entryNames: screening.hits.map((hit) => hit.entryName) },
+          },
+        }
+      : {}),
+  };
+};
+
+export const loadRoutingState = (db: Database): RoutingState => ({
+  cursors: Object.fromEntries(
+    statement<[], { team_id: string; cursor: number }>(db, 'SELECT team_id, cursor FROM routing_cursors')
+      .all()
+      .map((row) => [row.team_id, row.cursor]),
+  ),
+  openAssignments: Object.fromEntries(
+    statement<[], { rep_id: string; open: number }>(db, 'SELECT rep_id, open FROM rep_load')
+      .all()
+      .map((row) => [row.rep_id, row.open]),
+  ),
+});
+
+/** Appends one routing decision and the case it opens (if it is a refusal). */
+export const recordDecision = (
+  append: Appender,
+  policy: ActivePolicy,
+  decision: RoutingDecision,
+  cursorOf: (teamId: string) => number,
+  actor: string,
+): RoutedPath => {
+  const { outcome } = decision;
+  const { leadId, productId, ...row } = decisionRowOf(decision);
+  const routed = append({
+    actor,
+    type: 'routing.decided',
+    subjects: [`lead:${decision.leadId}`],
+    payload: {
+      pv: PAYLOAD_VERSION,
+      leadId,
+      productId,
+      ...row,
+      jurisdiction: decision.trace.jurisdiction.jurisdiction,
+      ruleVersion: decision.ruleVersion,
+      cursor: outcome.kind === 'assigned' ? { teamId: outcome.teamId, next: cursorOf(outcome.teamId) } : null,
+      notifications: decision.notifications.map((notification) => ({ ...notification })),
+      trace: auditTraceOf(decision),
+    },
+  });
+  const opened = openCaseFor(decision, policy.loaded.policy.cases, `C-${routed.sequence}`);
+  if (!opened) return { decision, caseId: null };
+  append({
+    actor,
+    type: 'case.opened',
+    subjects: [`case:${opened.id}`, `lead:${opened.leadId}`],
+    payload: {
+      pv: PAYLOAD_VERSION,
+      caseId: opened.id,
+      queue: opened.type,
+      leadId: opened.leadId,
+      productId: opened.productId,
+      reason: opened.reason,
+      risk: opened.risk,
+      jurisdiction: opened.jurisdiction,
+      ruleVersion: opened.ruleVersion,
+      openedAt: opened.openedAt,
+      slaDueAt: opened.slaDueAt,
+      decisionSequence: String(routed.sequence),
+    },
+  });
+  return { decision, caseId: opened.id };
+};
+
+/** How the leads of one intake call are screened (decision 0143). */
+export type IntakeScreening =
+  /** By the workstation's own screener (when lists are loaded), inside the transaction. */
+  | { readonly kind: 'own' }
+  /** Before this call (by worker threads, or outside the write lock): the thresholds and list versions it used. */
+  | { readonly kind: 'prescreened'; readonly screenedWith: ScreenedWith | null }
+  /** Not by Perimeter: the leads keep only the screening they arrived with. */
+  | { readonly kind: 'none' };
+
+/**
+ * Screens records outside any transaction with the workstation's screener (pure), for an intake that must hold the
+ * write lock for the writing only: the records and what they were screened with, for `{ kind: 'prescreened' }`.
+ */
+export const prescreenWithOwn = (
+  screener: LeadScreener,
+  records: readonly LocatedLead[],
+  at: string,
+  policy: ActivePolicy,
+): { readonly records: LocatedLead[]; readonly screenedWith: ScreenedWith } => ({
+  records: records.map((record) => ({ line: record.line, lead: withOwnScreening(screener, record.lead, at, policy) })),
+  screenedWith: screenedWithOf(policy.loaded.policy.screening, screener.listVersions),
+});
+
+/**
+ * The lead with our own screening of its parties (when lists are loaded). Our screening never drops a hit the record
+ * arrived with (from an upstream system): both are kept. Pure given the screener, so it may run outside a transaction.
+ */
+export const withOwnScreening = (screener: LeadScreener | null, lead: Lead, at: string, policy: ActivePolicy): Lead => {
+  const ours = screener ? screener(lead, at, policy.loaded.policy.screening) : undefined;
+  const screening =
+    ours === undefined
+      ? lead.screening
+      : { screenedAt: ours.screenedAt, hits: [...(lead.screening?.hits ?? []), ...ours.hits] };
+  return screening === undefined ? lead : { ...lead, screening };
+};
+
+/** Tags, screens, routes and persists one lead inside the caller's transaction. */
+const ingestOne = (
+  workstation: Workstation,
+  append: Appender,
+  policy: ActivePolicy,
+  input: {
+    readonly lead: Lead;
+    readonly sourceSystem: string;
+    readonly source: IntakeSource;
+    readonly screening: IntakeScreening;
+  },
+  run: RoutingRun,
+  actor: string,
+): RoutedPath[] => {
+  const at = workstation.deps.now().toISOString();
+  const own = input.screening.kind === 'own' ? workstation.screener : null;
+  const lead = own ? withOwnScreening(own, input.lead, at, policy) : input.lead;
+  // What our own screening used (decision 0127): the policy's thresholds and the list versions, for the auditor.
+  const screenedWith = own
+    ? screenedWithOf(policy.loaded.policy.screening, own.listVersions)
+    : input.screening.kind === 'prescreened'
+      ? input.screening.screenedWith
+      : null;
+  const decisions = run.route(lead, at);
+  const subject = `lead:${lead.id}`;
+  append({
+    actor,
+    type: 'lead.ingested',
+    subjects: [subject],
+    payload: {
+      pv: PAYLOAD_VERSION,
+      leadId: lead.id,
+      source: input.source,
+      sourceSystem: input.sourceSystem,
+      facts: factsOf(lead),
+      // Scoped like its cases: the tag, else the resolved evidence (a DIFC address is AE-DIFC, not its country AE).
+      scope:
+        (decisions[0] ? scopeJurisdictionOf(decisions[0]) : null) ??
+        lead.address?.country ??
+        lead.kycPrescreenJurisdiction ??
+        null,
+    },
+    personalData: {
+      subject,
+      regime: regimeFor(policy.loaded.policy, decisions),
+      data: personalDataOf(lead, lead.id),
+    },
+  });
+  if (lead.screening) append(screenedEntry(workstation.db, actor, lead.id, lead.screening, { screenedWith }));
+  return decisions.map((decision) => recordDecision(append, policy, decision, run.cursorOf, actor));
+};
+
+const isDuplicate = (db: Database, sourceSystem: string, leadId: string): 'duplicate' | 'conflict' | null => {
+  const row = statement<[string], { source_system: string }>(db, 'SELECT source_system FROM leads WHERE id = ?').get(
+    leadId,
+  );
+  if (!row) return null;
+  return row.source_system === sourceSystem ? 'duplicate' : 'conflict';
+};
+
+export type ImportOptions = {
+  readonly sourceSystem: string;
+  /** all: every row lands or none does; valid: bad rows are reported, the rest land. */
+  readonly mode: 'all' | 'valid';
+  readonly source?: IntakeSource;
+  /** Progress for long imports: called after each chunk with (done, total). */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Leads per transaction in `valid` mode (all-or-nothing imports are one transaction). */
+  readonly chunkSize?: number;
+  /**
+   * The background checkpointer of a caller that imports in several calls (pipeline.ts); null for none. By default an
+   * import of more than one chunk starts its own.
+   */
+  readonly checkpoints?: BackgroundCheckpointer | null;
+  /** How the leads are screened; by default the workstation's own screener. */
+  readonly screening?: IntakeScreening;
+};
+
+/** Starts the workstation's background checkpointer for a long write run (decision 0049); null when there is none. */
+export const startCheckpoints = (workstation: Workstation): BackgroundCheckpointer | null => {
+  const factory =
+    workstation.deps.checkpointer === undefined ? startBackgroundCheckpointer : workstation.deps.checkpointer;
+  return factory ? factory(workstation.db, workstation.path, workstation.key()) : null;
+};
+
+/** Running totals of an intake: what the chunks (or runs) so far imported. */
+export type IntakeTotals = {
+  imported: number;
+  duplicates: number;
+  readonly rejected: LeadRecordProblem[];
+  readonly decisions: Record<string, number>;
+  casesOpened: number;
+  readonly paths: RoutedPath[];
+};
+
+/** An intake that has not imported anything yet: the problems found reading the records. */
+export const emptyIntake = (problems: readonly LeadRecordProblem[] = []): IntakeTotals => ({
+  imported: 0,
+  duplicates: 0,
+  rejected: [...problems],
+  decisions: {},
+  casesOpened: 0,
+  paths: [],
+});
+
+/** The one way the results of intake calls (chunks, or runs) add up. */
+export const addIntake = (into: IntakeTotals, more: IntakeResult): IntakeTotals => {
+  into.imported += more.imported;
+  into.duplicates += more.duplicates;
+  into.casesOpened += more.casesOpened;
+  into.rejected.push(...more.rejected);
+  for (const [kind, count] of Object.entries(more.decisions))
+    into.decisions[kind] = (into.decisions[kind] ?? 0) + count;
+  for (const path of more.paths) into.paths.push(path);
+  return into;
+};
+
+const resultOf = (
+  paths: readonly RoutedPath[],
+  counts: { readonly imported: number; readonly duplicates: number; readonly rejected: readonly LeadRecordProblem[] },
+): IntakeResult => {
+  const decisions: Record<string, number> = {};
+  for (const { decision } of paths) decisions[decision.outcome.kind] = (decisions[decision.outcome.kind] ?? 0) + 1;
+  return {
+    ...counts,
+    decisions,
+    casesOpened: paths.filter((path) => path.caseId !== null).length,
+    paths,
+  };
+};
+
+/**
+ * Imports validated lead records (and the problems found while reading them) as the signed-in user: the one intake
+ * function. Chunks of `chunkSize` leads, each one transaction ("all": one chunk, so all land or none).
+ */
+export const importLeads = (
+  session: Session,
+  records: readonly LocatedLead[],
+  problems: readonly LeadRecordProblem[],
+  options: ImportOptions,
+): IntakeResult => {
+  const { workstation, user } = session;
+  if (!hasPermission(user, 'lead.create')) throw new WorkstationError('forbidden', `${user.id} may not add leads`);
+  if (options.mode === 'all' && problems.length > 0) return emptyIntake(problems);
+  const policy = workstation.policy();
+  const actor = actorOf(user);
+  const screening = options.screening ?? { kind: 'own' };
+  const total = emptyIntake(problems);
+  const chunkSize = options.mode === 'all' ? Math.max(records.length, 1) : (options.chunkSize ?? 500);
+  const ownCheckpoints =
+    options.checkpoints === undefined && records.length > chunkSize ? startCheckpoints(workstation) : null;
+  const checkpoints = options.checkpoints ?? ownCheckpoints;
+  try {
+    for (let offset = 0; offset < records.length; offset += chunkSize) {
+      const chunk = records.slice(offset, offset + chunkSize);
+      const chunkResult = commit(workstation, (append) => {
+        const run = startRoutingRun(policy.compiled, loadRoutingState(workstation.db));
+        const paths: RoutedPath[] = [];
+        let imported = 0;
+        let duplicates = 0;
+        const rejected: LeadRecordProblem[] = [];
+        for (const { lead, line } of chunk) {
+          const duplicate = isDuplicate(workstation.db, options.sourceSystem, lead.id);
+          if (duplicate === 'duplicate') {
+            duplicates += 1;
+            continue;
+          }
+          if (duplicate === 'conflict') {
+            const problem = {
+              file: '',
+              line,
+              field: 'id',
+              message: `lead id ${lead.id} is already used by another source system`,
+            };
+            if (options.mode === 'all') throw new WorkstationError('conflict', `line ${line}: ${problem.message}`);
+            rejected.push(problem);
+            continue;
+          }
+          paths.push(
+            ...ingestOne(
+              workstation,
+              append,
+              policy,
+              { lead, sourceSystem: options.sourceSystem, source: options.source ?? 'file', screening },
+              run,
+              actor,
+            ),
+          );
+          imported += 1;
+        }
+        return resultOf(paths, { imported, duplicates, rejected });
+      });
+      addIntake(total, chunkResult);
+      checkpoints?.request();
+      options.onProgress?.(Math.min(offset + chunk.length, records.length), records.length);
+    }
+  } finally {
+    ownCheckpoints?.stop();
+  }
+  return total;
+};
+
+/** Re-routes some of a lead's product paths (after a screening hit is cleared, for example), inside a transaction. */
+export const reroutePaths = (
+  workstation: Workstation,
+  append: Appender,
+  lead: Lead,
+  productIds: readonly string[],
+  actor: string,
+): RoutedPath[] => {
+  const policy = workstation.policy();
+  const at = workstation.deps.now().toISOString();
+  const run = startRoutingRun(policy.compiled, loadRoutingState(workstation.db));
+  return run
+    .route({ ...lead, productInterests: [...productIds] }, at)
+    .map((decision) => recordDecision(append, policy, decision, run.cursorOf, actor));
+};

@@ -1,0 +1,509 @@
+// The projector: applies one audit entry to the projection tables. The only code that writes them, live or in a
+// rebuild, so a rebuild from the log equals the live tables by construction (and a test proves it). A table of one
+// small function per event type; each reads the current (version 2) payload and, where one was written, version 1.
+import type { AuditEntry } from '../../../../core/audit/entry.ts';
+import { isCurrentPayload } from '../../../../core/audit/event-types.ts';
+import type { AuditEventType, PayloadOf } from '../../../../core/audit/event-types.ts';
+import { canonicalJson } from '../../../../core/shared/canonical-json.ts';
+import type { Database } from '../../store/database.ts';
+import { statement } from '../../store/statements.ts';
+
+type Payload = Record<string, unknown>;
+
+/** What a projection shows for personal data that has been erased or purged. */
+const ERASED = '[erased]';
+
+const RISK_RANK: Readonly<Record<string, number>> = { low: 0, medium: 1, high: 2 };
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** The personal data an entry committed to, while it is still held; null when it had none or it was erased. */
+export const personalDataAt = (db: Database, sequence: number): Payload | null => {
+  const row = statement<[number], { data: Buffer | null }>(
+    db,
+    'SELECT data FROM audit_personal_data WHERE sequence = ?',
+  ).get(sequence);
+  return row?.data ? (JSON.parse(row.data.toString('utf8')) as Payload) : null;
+};
+// Canonical JSON, so a column written live and the same column rebuilt from the log's bytes are identical.
+const json = (value: unknown): string | null => (value === undefined || value === null ? null : canonicalJson(value));
+
+/** The display subject of a lead: its company name, or a person's initials; never more than the list needs. */
+export const displaySubject = (personal: unknown, leadId: string): string => {
+  if (personal === null || typeof personal !== 'object') return `[erased] ${leadId}`;
+  const data = personal as { company?: { name?: unknown }; person?: { fullName?: unknown } };
+  if (typeof data.company?.name === 'string') return data.company.name;
+  if (typeof data.person?.fullName === 'string')
+    return data.person.fullName
+      .split(/\s+/u)
+      .filter((part) => part !== '')
+      .map((part) => `${part[0]?.toUpperCase() ?? ''}.`)
+      .join(' ');
+  return leadId;
+};
+
+const moveCount = (
+  db: Database,
+  type: string,
+  jurisdiction: string | null,
+  from: string | null,
+  to: string | null,
+): void => {
+  if (from === to) return;
+  const where = jurisdiction ?? '';
+  if (from !== null)
+    statement(db, 'UPDATE case_counts SET count = count - 1 WHERE type = ? AND status = ? AND jurisdiction = ?').run(
+      type,
+      from,
+      where,
+    );
+  if (to !== null)
+    statement(
+      db,
+      'INSERT INTO case_counts (type, status, jurisdiction, count) VALUES (?, ?, ?, 1) ON CONFLICT (type, status, jurisdiction) DO UPDATE SET count = count + 1',
+    ).run(type, to, where);
+};
+
+/** Applies the effect a final case decision has on its product path or lead. */
+const applyEffect = (db: Database, effect: Payload | undefined, sequence: number): void => {
+  if (!effect) return;
+  if (effect.kind === 'path') {
+    statement(
+      db,
+      `UPDATE product_paths SET outcome = ?, queue = NULL, reason = ?, entity_id = ?, team_id = ?, rep_id = ?, override = ?, decided_seq = ?
+       WHERE lead_id = ? AND product_id = ?`,
+    ).run(
+      text(effect.outcome),
+      text(effect.reason),
+      text(effect.entityId),
+      text(effect.teamId),
+      text(effect.repId),
+      effect.override === true ? 1 : 0,
+      sequence,
+      text(effect.leadId),
+      text(effect.productId),
+    );
+    if (effect.outcome === 'assigned' && typeof effect.repId === 'string')
+      statement(
+        db,
+        'INSERT INTO rep_load (rep_id, open) VALUES (?, 1) ON CONFLICT (rep_id) DO UPDATE SET open = open + 1',
+      ).run(effect.repId);
+  } else if (effect.kind === 'lead_blocked') {
+    statement(db, "UPDATE leads SET status = 'blocked' WHERE id = ?").run(text(effect.leadId));
+    statement(
+      db,
+      "UPDATE product_paths SET outcome = 'blocked', queue = NULL, reason = 'confirmed_screening_match', decided_seq = ? WHERE lead_id = ?",
+    ).run(sequence, text(effect.leadId));
+  }
+};
+
+/**
+ * A case's new state: the hashed state, with the reasons (beside the log) put back: the reason of this entry for the
+ * role it records (maker for a decision, checker for a verdict), the reasons already projected for the others. A
+ * version 1 state carries its reasons itself.
+ */
+const applyCaseState = (
+  db: Database,
+  payload: Payload,
+  reasonOf: 'maker' | 'checker' | null,
+  reason: string | null,
+): void => {
+  const caseId = text(payload.caseId);
+  const current = statement<
+    [string],
+    { type: string; status: string; jurisdiction: string | null; maker: string | null; checker: string | null }
+  >(db, 'SELECT type, status, jurisdiction, maker, checker FROM cases WHERE id = ?').get(caseId ?? '');
+  if (!current) throw new Error(`projector: case ${caseId} is not open`);
+  const state = payload.state as Payload;
+  const withReason = (role: 'maker' | 'checker', logged: Payload | null, projected: string | null): Payload | null => {
+    if (logged === null || 'reason' in logged) return logged;
+    const before = projected === null ? null : (JSON.parse(projected) as Payload);
+    const same = before !== null && before.userId === logged.userId && before.at === logged.at;
+    const own = reasonOf === role;
+    // A screening decision names its hits in its case.decided entry (decision 0180), not in the state it carries.
+    const hits = role !== 'maker' ? undefined : own ? payload.hits : same ? before.hits : undefined;
+    return {
+      ...logged,
+      reason: own ? (reason ?? ERASED) : ((same ? text(before.reason) : null) ?? ERASED),
+      ...(hits === undefined ? {} : { hits }),
+    };
+  };
+  const maker = withReason('maker', state.maker as Payload | null, current.maker);
+  const checker = withReason('checker', state.checker as Payload | null, current.checker);
+  statement(
+    db,
+    `UPDATE cases SET status = ?, claimed_by = ?, claimed_at = ?, maker = ?, maker_id = ?, checker = ?, checker_id = ?, resolution = ?, closed_at = ?
+     WHERE id = ?`,
+  ).run(
+    text(state.status),
+    text(state.claimedBy),
+    text(state.claimedAt),
+    json(maker),
+    maker ? text(maker.userId) : null,
+    json(checker),
+    checker ? text(checker.userId) : null,
+    text(state.resolution),
+    text(state.closedAt),
+    caseId,
+  );
+  moveCount(db, current.type, current.jurisdiction, current.status, text(state.status));
+};
+
+/** Who requested an account's creation (the person rule, decision 0161): named by an approved request, else the actor. */
+const requesterOf = (entry: AuditEntry): string | null => {
+  const named = text((entry.payload as Payload).requestedBy);
+  if (named !== null) return named;
+  return entry.actor.startsWith('user:') ? entry.actor.slice('user:'.length) : null;
+};
+
+type Projection = (db: Database, entry: AuditEntry, sequence: number) => void;
+
+const payloadOf = <T extends AuditEventType>(entry: AuditEntry, _type: T): PayloadOf<T> =>
+  entry.payload as unknown as PayloadOf<T>;
+const loose = (entry: AuditEntry): Payload => entry.payload as Payload;
+
+const userCreated: Projection = (db, entry, sequence) => {
+  const payload = loose(entry);
+  // Version 2: the display name is personal data beside the log; version 1 had it in the payload.
+  const name = isCurrentPayload('user.created', payload)
+    ? text(personalDataAt(db, sequence)?.name)
+    : text(payload.name);
+  statement(
+    db,
+    'INSERT INTO users (id, name, roles, markets, active, created_seq, requested_by) VALUES (?, ?, ?, ?, 1, ?, ?)',
+  ).run(
+    text(payload.userId),
+    name ?? ERASED,
+    canonicalJson(payload.roles),
+    canonicalJson(payload.markets),
+    sequence,
+    requesterOf(entry),
+  );
+};
+
+const rolesChanged: Projection = (db, entry) => {
+  const payload = loose(entry);
+  statement(db, 'UPDATE users SET roles = ? WHERE id = ?').run(canonicalJson(payload.roles), text(payload.userId));
+};
+
+const marketsReassigned: Projection = (db, entry) => {
+  const payload = loose(entry);
+  statement(db, 'UPDATE users SET markets = ? WHERE id = ?').run(canonicalJson(payload.markets), text(payload.userId));
+};
+
+// Signing in to this workstation is what `active` means (decision 0039): revoked deactivates, granted (a
+// reactivation, or a re-enrolment of an active user) activates. Other permissions (keychain-unlock) change nothing.
+const signInPermission =
+  (active: 0 | 1): Projection =>
+  (db, entry) => {
+    const payload = loose(entry);
+    if (payload.permission === 'workstation-sign-in')
+      statement(db, 'UPDATE users SET active = ? WHERE id = ?').run(active, text(payload.userId));
+    // A new initial passphrase an admin chose (re-enrolment, reactivation): that admin could sign in as the user.
+    if (typeof payload.passphraseChosenBy === 'string')
+      statement(db, 'UPDATE users SET passphrase_by = ? WHERE id = ?').run(
+        payload.passphraseChosenBy,
+        text(payload.userId),
+      );
+  };
+
+// Publishing an earlier version again (a rollback) makes it the latest: one row per rule version.
+const policyPublished: Projection = (db, entry, sequence) => {
+  const payload = loose(entry);
+  statement(
+    db,
+    `INSERT INTO policies (rule_version, bundle, label, published_at, published_seq) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (rule_version) DO UPDATE SET bundle = excluded.bundle, label = excluded.label,
+       published_at = excluded.published_at, published_seq = excluded.published_seq`,
+  ).run(text(payload.ruleVersion), text(payload.bundle), text(payload.label), entry.time, sequence);
+};
+
+const leadIngested: Projection = (db, entry, sequence) => {
+  const payload = loose(entry);
+  const leadId = text(payload.leadId) ?? '';
+  const data = personalDataAt(db, sequence);
+  // Version 1 held the source id and the attributes (inside facts) in the entry; version 2 keeps them beside it.
+  const current = isCurrentPayload('lead.ingested', payload);
+  const sourceId = current ? text(data?.sourceId) : text(payload.sourceId);
+  statement(
+    db,
+    `INSERT INTO leads (id, source_system, source_id, facts, jurisdiction, scope, subject, status, ingested_at, ingested_seq)
+     VALUES (?, ?, ?, ?, NULL, ?, ?, 'active', ?, ?)`,
+  ).run(
+    leadId,
+    text(payload.sourceSystem),
+    sourceId ?? leadId,
+    canonicalJson(payload.facts),
+    text(payload.scope),
+    displaySubject(data, leadId),
+    entry.time,
+    sequence,
+  );
+};
+
+const leadScreened: Projection = (db, entry, sequence) => {
+  const payload = loose(entry);
+  let screening = payload.screening as Payload;
+  if (isCurrentPayload('lead.screened', payload)) {
+    // The listed entries' names are personal data beside the log, in the order of the hits.
+    const names = (personalDataAt(db, sequence)?.entryNames as string[] | undefined) ?? [];
+    const hits = (screening.hits as Payload[]).map((hit, index) => ({ ...hit, entryName: names[index] ?? ERASED }));
+    screening = { ...screening, hits };
+  }
+  statement(db, 'UPDATE leads SET screening = ? WHERE id = ?').run(canonicalJson(screening), text(payload.leadId));
+};
+
+const routingDecided: Projection = (db, entry, sequence) => {
+  const payload = loose(entry);
+  // The lead's tag first, and only when it changes: a lead's second path finds it set, and a new path is then
+  // counted under the lead's jurisdiction at once instead of being moved there by refusal_counts_lead_moved.
+  const [jurisdiction, scope] = [text(payload.jurisdiction), text(payload.scope)];
+  statement(
+    db,
+    `UPDATE leads SET jurisdiction = ?, scope = coalesce(?, scope)
+     WHERE id = ? AND (jurisdiction IS NOT ? OR (? IS NOT NULL AND scope IS NOT ?))`,
+  ).run(jurisdiction, scope, text(payload.leadId), jurisdiction, scope, scope);
+  statement(
+    db,
+    `INSERT INTO product_paths (lead_id, product_id, outcome, queue, reason, entity_id, team_id, rep_id, rule_version, decided_seq, override)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+     ON CONFLICT (lead_id, product_id) DO UPDATE SET outcome = excluded.outcome, queue = excluded.queue, reason = excluded.reason,
+       entity_id = excluded.entity_id, team_id = excluded.team_id, rep_id = excluded.rep_id, rule_version = excluded.rule_version,
+       decided_seq = excluded.decided_seq, override = 0`,
+  ).run(
+    text(payload.leadId),
+    text(payload.productId),
+    text(payload.outcome),
+    text(payload.queue),
+    text(payload.reason),
+    text(payload.entityId),
+    text(payload.teamId),
+    text(payload.repId),
+    text(payload.ruleVersion),
+    sequence,
+  );
+  const cursor = payload.cursor as Payload | undefined;
+  if (cursor && typeof cursor.teamId === 'string') {
+    statement(
+      db,
+      'INSERT INTO routing_cursors (team_id, cursor) VALUES (?, ?) ON CONFLICT (team_id) DO UPDATE SET cursor = excluded.cursor',
+    ).run(cursor.teamId, cursor.next);
+    statement(
+      db,
+      'INSERT INTO rep_load (rep_id, open) VALUES (?, 1) ON CONFLICT (rep_id) DO UPDATE SET open = open + 1',
+    ).run(text(payload.repId));
+  }
+  const notifications = (payload.notifications as Payload[] | undefined) ?? [];
+  notifications.forEach((notification, index) => {
+    statement(
+      db,
+      'INSERT INTO notifications (id, at, audience, kind, message, lead_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      `N-${sequence}-${index}`,
+      entry.time,
+      text(notification.audience),
+      text(notification.kind),
+      text(notification.message),
+      text(payload.leadId),
+      sequence,
+    );
+  });
+};
+
+const caseOpened: Projection = (db, entry, sequence) => {
+  const payload = loose(entry);
+  const lead = statement<[string], { subject: string }>(db, 'SELECT subject FROM leads WHERE id = ?').get(
+    text(payload.leadId) ?? '',
+  );
+  statement(
+    db,
+    `INSERT INTO cases (id, type, lead_id, product_id, reason, risk, risk_rank, jurisdiction, rule_version, opened_at, sla_due_at, status, subject, decision_seq, opened_seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
+  ).run(
+    text(payload.caseId),
+    text(payload.queue),
+    text(payload.leadId),
+    text(payload.productId),
+    text(payload.reason),
+    text(payload.risk),
+    RISK_RANK[text(payload.risk) ?? ''] ?? 0,
+    text(payload.jurisdiction),
+    text(payload.ruleVersion),
+    text(payload.openedAt),
+    text(payload.slaDueAt),
+    lead?.subject ?? text(payload.leadId),
+    Number(payload.decisionSequence),
+    sequence,
+  );
+  moveCount(db, text(payload.queue) ?? '', text(payload.jurisdiction), null, 'open');
+  // Operations admins see every refusal in their notification list (expansion demand has its own, richer one).
+  if (payload.queue !== 'expansion_review')
+    statement(
+      db,
+      'INSERT INTO notifications (id, at, audience, kind, message, lead_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      `N-${sequence}`,
+      entry.time,
+      'operations_admin',
+      'refusal',
+      `Lead ${text(payload.leadId)} (${text(payload.productId)}) was refused into ${text(payload.queue)}: ${text(payload.reason)}; case ${text(payload.caseId)}.`,
+      text(payload.leadId),
+      sequence,
+    );
+};
+
+/** A case event: its new state (with the reason this entry's author gave, if it records one) and its effect. */
+const caseEvent =
+  (reasonOf: 'maker' | 'checker' | null): Projection =>
+  (db, entry, sequence) => {
+    const payload = loose(entry);
+    const reason = reasonOf === null ? null : text(personalDataAt(db, sequence)?.reason);
+    applyCaseState(db, payload, reasonOf, reason);
+    applyEffect(db, payload.effect as Payload | undefined, sequence);
+  };
+
+const subjectErased: Projection = (db, entry) => {
+  const subject = payloadOf(entry, 'subject.erased').subject;
+  if (subject.startsWith('lead:')) eraseLeadFromProjections(db, subject.slice('lead:'.length));
+};
+
+// The leads whose ingestion data fell inside the purged ranges: read from the entry, not from the store's current
+// state, so a rebuild erases exactly what the live purge erased, at the same point of the log.
+const retentionPurged: Projection = (db, entry) => {
+  const leadsIn = statement<[number, number], string>(
+    db,
+    'SELECT id FROM leads WHERE ingested_seq BETWEEN ? AND ? ORDER BY id',
+  ).pluck();
+  for (const [from, to] of payloadOf(entry, 'retention.purged').erasedRanges)
+    for (const leadId of leadsIn.all(Number(from), Number(to))) eraseLeadFromProjections(db, leadId);
+};
+
+const metaRequested: Projection = (db, entry, sequence) => {
+  const payload = payloadOf(entry, 'meta.requested');
+  statement(
+    db,
+    `INSERT INTO meta_requests (id, action, target, change, requested_by, requested_at, requested_seq, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')`,
+  ).run(
+    payload.requestId,
+    payload.action,
+    payload.target,
+    canonicalJson(payload.change),
+    entry.actor.slice('user:'.length),
+    entry.time,
+    sequence,
+  );
+};
+
+/** Approved or rejected; an approval's change is the entry that follows it, projected on its own. */
+const metaDecided =
+  (status: 'approved' | 'rejected'): Projection =>
+  (db, entry, sequence) => {
+    statement(
+      db,
+      "UPDATE meta_requests SET status = ?, decided_by = ?, decided_at = ?, decided_seq = ? WHERE id = ? AND status = 'pending'",
+    ).run(status, entry.actor.slice('user:'.length), entry.time, sequence, text((entry.payload as Payload).requestId));
+  };
+
+// Reads, exports, key rotation, list imports and sync change no projection.
+const nothing: Projection = () => undefined;
+
+/** One projection per event type: the compiler holds the table to the closed set. */
+export const PROJECTIONS: Readonly<Record<AuditEventType, Projection>> = {
+  'log.created': nothing,
+  'key.rotated': nothing,
+  'lead.ingested': leadIngested,
+  'lead.screened': leadScreened,
+  'routing.decided': routingDecided,
+  'case.opened': caseOpened,
+  // A version 1 case.claimed with action "release" is a release: the state it carries says so either way.
+  'case.claimed': caseEvent(null),
+  'case.released': caseEvent(null),
+  'case.decided': caseEvent('maker'),
+  'case.approved': caseEvent('checker'),
+  'case.returned': caseEvent('checker'),
+  'personal_data.read': nothing,
+  'user.created': userCreated,
+  'user.role_changed': rolesChanged,
+  'permission.granted': signInPermission(1),
+  'permission.revoked': signInPermission(0),
+  'market.reassigned': marketsReassigned,
+  'policy.published': policyPublished,
+  'list.imported': nothing,
+  'audit.exported': nothing,
+  'retention.purged': retentionPurged,
+  'subject.erased': subjectErased,
+  'sync.pushed': nothing,
+  'sync.pulled': nothing,
+  'store.rekeyed': nothing,
+  // The door: sign-ins, sign-outs and refusals change no projection.
+  'access.denied': nothing,
+  'session.signed_in': nothing,
+  'session.signed_out': nothing,
+  'session.sign_in_failed': nothing,
+  // A refused erasure changes nothing; an override waits (its request is read from the log); an approved one is
+  // followed by its subject.erased entry.
+  'erasure.refused': nothing,
+  'erasure.override_requested': nothing,
+  'erasure.override_approved': nothing,
+  'meta.requested': metaRequested,
+  'meta.approved': metaDecided('approved'),
+  'meta.rejected': metaDecided('rejected'),
+};
+
+export const projectEntry = (db: Database, entry: AuditEntry, sequence: number): void =>
+  PROJECTIONS[entry.type](db, entry, sequence);
+
+/**
+ * Every projection column that holds a copy of a lead's personal data, emptied in one place: the erasure command, a
+ * retention purge and a rebuild from the log all call this, so they leave the same rows. A new personal column is one
+ * more line here.
+ */
+export const eraseLeadFromProjections = (db: Database, leadId: string): void => {
+  const placeholder = displaySubject(null, leadId);
+  const row = statement<[string], { facts: string; screening: string | null }>(
+    db,
+    'SELECT facts, screening FROM leads WHERE id = ?',
+  ).get(leadId);
+  if (!row) return;
+  statement(db, 'UPDATE leads SET subject = ?, source_id = ?, facts = ?, screening = ? WHERE id = ?').run(
+    placeholder,
+    placeholder,
+    factsWithoutAttributeValues(row.facts),
+    row.screening === null ? null : screeningWithoutNames(row.screening),
+    leadId,
+  );
+  // The reasons officers gave about the lead are its personal data too (decision 0141).
+  const cases = statement<[string], { id: string; maker: string | null; checker: string | null }>(
+    db,
+    'SELECT id, maker, checker FROM cases WHERE lead_id = ? ORDER BY id',
+  ).all(leadId);
+  for (const kase of cases)
+    statement(db, 'UPDATE cases SET subject = ?, maker = ?, checker = ? WHERE id = ?').run(
+      placeholder,
+      withoutReason(kase.maker),
+      withoutReason(kase.checker),
+      kase.id,
+    );
+};
+
+const withoutReason = (column: string | null): string | null =>
+  column === null ? null : canonicalJson({ ...(JSON.parse(column) as Payload), reason: ERASED });
+
+// The listed entries' names a screening hit shows are kept beside the log under the lead's subject.
+const screeningWithoutNames = (screening: string): string => {
+  const parsed = JSON.parse(screening) as Payload;
+  const hits = Array.isArray(parsed.hits) ? (parsed.hits as Payload[]) : [];
+  return canonicalJson({ ...parsed, hits: hits.map((hit) => ({ ...hit, entryName: ERASED })) });
+};
+
+// Free attribute values (emails, notes) are personal; their names stay, so a rule can still say what it looked at.
+const factsWithoutAttributeValues = (facts: string): string => {
+  const parsed = JSON.parse(facts) as Payload;
+  const attributes = parsed.attributes as Payload | undefined;
+  if (!attributes || typeof attributes !== 'object') return facts;
+  return canonicalJson({
+    ...parsed,
+    attributes: Object.fromEntries(Object.keys(attributes).map((name) => [name, '[erased]'])),
+  });
+};
