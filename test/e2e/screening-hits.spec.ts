@@ -86,9 +86,12 @@ test('an officer reads a real sanctions hit side by side and clears it, the deci
   const reads = (await apiFromPage(page, 'audit.list', {
     types: ['personal_data.read'],
     subject: 'lead:L-E2E-GHARIB',
-  })) as { value: { entries: { actor: string; payload: Record<string, unknown> }[] } };
+  })) as { value: { entries: { actor: string; payload: Record<string, unknown>; commitment: string | null }[] } };
+  // The read names the fields and the record read; its purpose is free text, beside the log under the commitment.
   expect(reads.value.entries[0]).toMatchObject({
     actor: 'user:olga',
-    payload: { purpose: `screening review of case ${caseId}: the hit side by side` },
+    payload: { fields: expect.arrayContaining(['person']) as unknown },
   });
+  expect(reads.value.entries[0]?.payload).not.toHaveProperty('purpose');
+  expect(reads.value.entries[0]?.commitment).not.toBeNull();
 });
