@@ -92,6 +92,15 @@ const report = (tally: Tally): number => {
       `(${entries} audit entries, ${tally.cases} cases, decisions ${JSON.stringify(tally.decisions)}); ` +
       `per lead: ${perLead(entries)} entries, ${perLead(logBytes)} bytes of hashed log, ${perLead(sideBytes)} bytes of personal data beside it`,
   );
+  // Where the hashed bytes go: per lead, by event type (largest first).
+  const byType = db
+    .prepare<[], { type: string; bytes: number }>(
+      'SELECT type, sum(length(canonical)) AS bytes FROM audit_entries GROUP BY type ORDER BY bytes DESC',
+    )
+    .all()
+    .filter((row) => row.bytes / Math.max(tally.imported, 1) >= 1)
+    .map((row) => `${row.type} ${perLead(row.bytes)}`);
+  console.log(`  hashed log per lead by type: ${byType.join(', ')}`);
   tally.session.workstation.close();
   return rate;
 };

@@ -113,6 +113,29 @@ const COMMANDS: Record<string, string[]> = {
   'workstation deactivate': ['workstation', 'deactivate', '--db', db, '--target', 'rep', '--reason', 'left the firm'],
   'workstation reactivate': ['workstation', 'reactivate', '--db', db, '--target', 'gone', '--reason', 'came back'],
   'leads import': ['leads', 'import', '--db', db, join(examplesDir, 'fintech', 'leads.jsonl')],
+  'workstation create-user': [
+    'workstation',
+    'create-user',
+    '--db',
+    db,
+    '--target',
+    'newbie',
+    '--name',
+    'New Bie',
+    '--roles',
+    'field_rep',
+    '--markets',
+    'UK',
+    '--initial-passphrase-env',
+    'PERIMETER_PASSPHRASE',
+  ],
+  'leads erase': ['leads', 'erase', '--db', db, '--lead', 'L-FR-SME', '--reason', 'GDPR art. 17 request R-10'],
+  'leads approve-erasure': ['leads', 'approve-erasure', '--db', db, '--request', 'EO-1', '--reason', 'agreed, R-10'],
+  'retention run': ['retention', 'run', '--db', db],
+  'retention report': ['retention', 'report', '--db', db],
+  'approvals list': ['approvals', 'list', '--db', db],
+  'approvals approve': ['approvals', 'approve', '--db', db, '--request', 'MR-1'],
+  'approvals reject': ['approvals', 'reject', '--db', db, '--request', 'MR-1', '--reason', 'not needed'],
 };
 /** The command as `user` runs it (--user is given on the command line, as every workstation command takes it). */
 const command = (name: string, user: string): string[] => [...COMMANDS[name]!, '--user', user];
@@ -135,9 +158,45 @@ const REFUSALS: [string, string, 'forbidden' | 'out_of_market', string | null][]
   ['workstation deactivate', 'alice', 'forbidden', null],
   ['workstation reactivate', 'uksenior', 'forbidden', null],
   ['leads import', 'alice', 'forbidden', null],
+  ['workstation create-user', 'alice', 'forbidden', null],
+  ['leads erase', 'alice', 'forbidden', null],
+  ['leads erase', 'uksenior', 'out_of_market', 'lead:L-FR-SME'],
+  ['leads approve-erasure', 'alice', 'forbidden', null],
+  ['retention run', 'alice', 'forbidden', null],
+  ['retention run', 'uksenior', 'out_of_market', null],
+  ['retention report', 'rep', 'forbidden', null],
+  ['approvals list', 'alice', 'forbidden', null],
+  ['approvals approve', 'alice', 'forbidden', null],
+  ['approvals reject', 'alice', 'forbidden', null],
 ];
 
+/** The commands listed under "Commands:" in a help text (without `help` itself). */
+const commandsIn = (help: string): string[] =>
+  (help.split(/^Commands:$/mu)[1] ?? '')
+    .split('\n')
+    .map((line) => /^ {2}([a-z][a-z-]*)/u.exec(line)?.[1])
+    .filter((name): name is string => name !== undefined && name !== 'help');
+
 describe('the CLI door', () => {
+  // Every command that opens a workstation database (it takes --db) has a row above, so none is left outside this test.
+  // `serve` is the api's door (test/services/workstation/door.test.ts), reached over HTTP rather than per command.
+  it('has a row for every command that opens a workstation database', () => {
+    const opening: string[] = [];
+    for (const group of commandsIn(runCli(['--help']).stdout)) {
+      const help = runCli([group, '--help']).stdout;
+      const subcommands = commandsIn(help);
+      if (subcommands.length === 0) {
+        if (help.includes('--db <file>')) opening.push(group);
+        continue;
+      }
+      for (const sub of subcommands)
+        if (runCli([group, sub, '--help']).stdout.includes('--db <file>')) opening.push(`${group} ${sub}`);
+    }
+    expect(opening.length).toBeGreaterThan(15);
+    const covered = new Set(Object.keys(COMMANDS).map((name) => name.replace(' --personal-data', '')));
+    expect(opening.filter((name) => !covered.has(name) && name !== 'serve' && name !== 'workstation init')).toEqual([]);
+  }, 120_000);
+
   it.each(REFUSALS)(
     'refuses %s to %s (%s): exit 1, nothing changes, access.denied logged',
     (name, user, reason, subject) => {
