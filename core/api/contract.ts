@@ -617,6 +617,23 @@ export const API = {
       logSize: z.number(),
     }),
   },
+  /**
+   * The personal data one entry committed to (names, reasons, purposes beside the log), on request with a purpose:
+   * the read is a personal_data.read entry. A lead's data only inside the reader's markets (decision 0177).
+   */
+  'audit.personalData': {
+    request: z.strictObject({
+      sequence: z.string().regex(/^(0|[1-9][0-9]{0,14})$/, 'an entry sequence, such as "42"'),
+      purpose: z.string().trim().min(3).max(200),
+    }),
+    response: z.strictObject({
+      sequence: z.string(),
+      subject: z.string(),
+      regime: z.string(),
+      data: z.record(z.string(), z.unknown()).nullable(),
+      erased: z.boolean(),
+    }),
+  },
   'audit.export': {
     request: z.strictObject({
       /** csv and json: the entries (filtered or all), without personal data; bundle: the whole regulator bundle. */

@@ -103,6 +103,40 @@ test('an auditor filters the audit log, reads an entry and downloads CSV and the
   expect(refused.error?.code).toBe('forbidden');
 });
 
+test('an auditor reveals, with a purpose, the personal data an entry committed to; the read is logged', async ({
+  page,
+}, testInfo) => {
+  await signIn(page, 'aud');
+  await openScreen(page, 'Audit log');
+  await page.getByLabel('Event type').selectOption('lead.ingested');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  const listed = (await apiFromPage(page, 'audit.list', { types: ['lead.ingested'], limit: 1 })) as {
+    value: { entries: { sequence: string; subjects: string[]; payload: Record<string, unknown> }[] };
+  };
+  const entry = listed.value.entries[0]!;
+  const lead = entry.subjects[0]!;
+  // The hashed entry holds the routing facts only; the lead's record is beside the log.
+  expect(entry.payload).not.toHaveProperty('sourceId');
+  await page.getByRole('button', { name: `Entry ${entry.sequence}`, exact: true }).click();
+  const detail = page.locator('aside.audit-detail');
+  await expect(detail).toContainText('shown below on request, with a purpose');
+  const readsBefore = (await apiFromPage(page, 'audit.list', { types: ['personal_data.read'], actor: 'aud' })) as {
+    value: { total: number };
+  };
+  await detail.getByLabel('Purpose of this read (recorded in the audit log)').fill('sample check of intake records');
+  await detail.getByRole('button', { name: 'Show personal data' }).click();
+  const shown = detail.getByRole('region', { name: 'Personal data of this entry' });
+  await expect(shown).toContainText(`Subject ${lead}`);
+  await expect(shown).toContainText(lead.slice('lead:'.length));
+  await snap(page, testInfo, '04-entry-personal-data');
+  await expectAccessible(page, 'an entry with its personal data shown');
+  const readsAfter = (await apiFromPage(page, 'audit.list', { types: ['personal_data.read'], actor: 'aud' })) as {
+    value: { total: number; entries: { subjects: string[]; payload: { sequences: string[] } }[] };
+  };
+  expect(readsAfter.value.total).toBe(readsBefore.value.total + 1);
+  expect(readsAfter.value.entries[0]).toMatchObject({ subjects: [lead], payload: { sequences: [entry.sequence] } });
+});
+
 test('the dashboard charts queue ageing and refusals with the services’ numbers', async ({ page }, testInfo) => {
   await signIn(page, 'aud');
   await openScreen(page, 'Dashboard');

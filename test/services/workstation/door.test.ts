@@ -206,6 +206,16 @@ const TABLE: Record<ApiMethod, Row> = {
   'users.setActive': { request: () => ({ userId: 'aud', active: false, reason }), forbidden: 'rep' },
   'notifications.list': { request: () => ({}), forbidden: 'rep' },
   'audit.list': { request: () => ({}), forbidden: 'rep' },
+  'audit.personalData': {
+    request: () => ({
+      sequence: String(
+        ws.admin.workstation.db.prepare('SELECT ingested_seq FROM leads WHERE id = ?').pluck().get(outside.leadId),
+      ),
+      purpose: 'door test',
+    }),
+    // Its market check needs a market-scoped auditor (uksen has no audit.read): audit-personal-data.test.ts.
+    forbidden: 'rep',
+  },
   'audit.export': { request: () => ({ format: 'csv' }), forbidden: 'rep' },
   'dashboard.summary': { request: () => ({}), forbidden: 'rep' },
   'policy.current': { request: () => ({}), forbidden: 'rep' },

@@ -9,6 +9,7 @@ import { parseLeadRecord } from '../../../../core/routing/lead.ts';
 import { firstTextFlaw } from '../../../../core/shared/text-flaws.ts';
 import { approve, claim, decide, release, returnForRework } from '../commands/cases.ts';
 import { importLeads } from '../commands/intake.ts';
+import { entryPersonalData } from '../queries/audit-personal-data.ts';
 import { importResultOf, readLeadImport } from '../commands/lead-import.ts';
 import { cancelImportJob, importJobStatus, startImportJob } from '../commands/import-jobs.ts';
 import { apiErrorOf } from './api-errors.ts';
@@ -117,6 +118,7 @@ const handlers: Handlers = {
   'notifications.list': (session, request) => listNotifications(session, request.limit),
   // Audit viewer, exports and dashboard.
   'audit.list': (session, request) => listAuditEntries(session, request),
+  'audit.personalData': (session, request) => entryPersonalData(session, request),
   'audit.export': (session, request) => exportAudit(session, request),
   'dashboard.summary': (session) => dashboardSummary(session),
   // Licensing map and policy publication.

@@ -5,6 +5,7 @@ import { AUDIT_EVENT_TYPES } from '../../../../core/audit/event-types.ts';
 import { humanise } from '../../app/labels.ts';
 import { RetentionLine } from '../retention/RetentionLine.tsx';
 import { AuditTable } from './AuditTable.tsx';
+import { EntryPersonalData } from './EntryPersonalData.tsx';
 import { PAGE_SIZE, useAudit } from './audit-store.ts';
 import type { AuditEntryView, AuditFilterForm, ExportFormat } from './audit-store.ts';
 
@@ -164,7 +165,7 @@ const Detail = ({ entry }: { entry: AuditEntryView | null }): ReactElement => (
             <dd>
               {entry.commitment === null
                 ? 'none'
-                : 'held beside the log, bound by a salted commitment (not shown here)'}
+                : 'held beside the log, bound by a salted commitment (shown below on request, with a purpose)'}
             </dd>
           </div>
           <div>
@@ -176,6 +177,7 @@ const Detail = ({ entry }: { entry: AuditEntryView | null }): ReactElement => (
         </dl>
         <h3>Payload</h3>
         <Payload payload={entry.payload} />
+        {entry.commitment !== null && <EntryPersonalData key={entry.sequence} sequence={entry.sequence} />}
       </>
     )}
   </aside>
