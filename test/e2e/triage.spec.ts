@@ -1,6 +1,6 @@
 // Keyboard-first triage of a screening hit: j / k to the case, a disposition key, a reason, Enter, auto-advance.
 import { expect, test } from '@playwright/test';
-import { expectAccessible, openCaseId, openCaseLead, signIn, snap } from './support/app.ts';
+import { expectAccessible, openCaseId, openCaseLead, selectedCaseTitle, signIn, snap } from './support/app.ts';
 import { useFreshWorkstation } from './support/host-process.ts';
 
 useFreshWorkstation();
@@ -15,8 +15,16 @@ test('clears a potential sanctions hit from the keyboard and moves on to the nex
   await expect(page.locator('tr[data-case-id]').first()).toBeVisible();
   await page.locator('body').click({ position: { x: 5, y: 990 } });
 
-  for (let step = 0; step < 5 && !((await openCaseLead(page).textContent()) ?? '').includes('L-POTENTIAL'); step++)
+  // One step at a time: after each j, wait until the case view shows the row j selected, so a slow machine never reads
+  // the previous case's lead and steps past the one wanted.
+  const selectedRow = page.locator('tr[data-case-id][aria-current="true"]');
+  const openLead = async (): Promise<string> =>
+    (await selectedRow.count()) === 0 ? '' : ((await openCaseLead(page).textContent()) ?? '');
+  for (let step = 0; step < 8 && !(await openLead()).includes('L-POTENTIAL'); step++) {
     await page.keyboard.press('j');
+    await expect(selectedRow).toHaveCount(1);
+    await expect(selectedCaseTitle(page)).toContainText(`Case ${await selectedRow.getAttribute('data-case-id')}`);
+  }
   await expect(openCaseLead(page)).toContainText('L-POTENTIAL');
   const decided = await openCaseId(page);
   // Away and back again with the other key.
