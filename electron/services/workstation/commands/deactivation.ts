@@ -1,7 +1,6 @@
 // Deactivating a leaver and reactivating a user (users.setActive, users.claimedCases): operations admins only,
 // decision 0039. Deactivation revokes sign-in, releases the user's claimed cases and drops their key slots.
 import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
-import { WORKFORCE_REGIME } from '../../../../core/intake/lead-record.ts';
 import { hasPermission } from '../../../../core/access/roles.ts';
 import type { User } from '../../../../core/access/roles.ts';
 import type { CaseType } from '../../../../core/cases/case.ts';
@@ -14,6 +13,7 @@ import type { Session } from '../session/workstation.ts';
 import type { JsonObject } from '../../../../core/audit/entry.ts';
 import { approvalFields, refuseSelfGrant, requestMetaAction, requiresSecondApproval } from './duties.ts';
 import type { MetaApplier, Pending } from './duties.ts';
+import { staffRecord } from '../session/staff-records.ts';
 
 const requireAdmin = (session: Session): void => {
   if (!hasPermission(session.user, 'user.manage'))
@@ -117,7 +117,7 @@ const deactivate = (session: Session, target: User, reason: string): SetActiveRe
         scope: 'this-workstation',
         releasedCases: claimed,
       },
-      personalData: { subject: `user:${target.id}`, regime: WORKFORCE_REGIME, data: { reason } },
+      personalData: staffRecord(`user:${target.id}`, { reason }),
     });
     releasedCases = releaseClaimsOf(session, append, target, reason);
     return revoked;
@@ -172,9 +172,7 @@ const reactivatedEvent = (
     ...approval,
   },
   // The reason given is free text: beside the log (decision 0141). An approved request's reason is in its request.
-  ...(reason === null
-    ? {}
-    : { personalData: { subject: `user:${userId}`, regime: WORKFORCE_REGIME, data: { reason } } }),
+  ...(reason === null ? {} : { personalData: staffRecord(`user:${userId}`, { reason }) }),
 });
 
 const reactivate = (

@@ -2,7 +2,6 @@
 // and the person rule (maker ≠ checker by person, not by account) that case four-eyes approvals share.
 import { createHash } from 'node:crypto';
 import { hasPermission } from '../../../../core/access/roles.ts';
-import { WORKFORCE_REGIME } from '../../../../core/intake/lead-record.ts';
 import type { User } from '../../../../core/access/roles.ts';
 import { needsSecondApproval, samePerson } from '../../../../core/access/duties.ts';
 import type { AccountOrigin, MetaAction } from '../../../../core/access/duties.ts';
@@ -11,9 +10,7 @@ import type { PreparedKeySlot } from '../../store/key-slots.ts';
 import { keySlotUsers } from '../../store/key-slots.ts';
 import { actorOf, commit, commitWithKeySlot, userFromRow, WorkstationError } from '../session/workstation.ts';
 import type { Appender, Session, Workstation } from '../session/workstation.ts';
-
-/** Where the personal data of staff records (names, reasons of meta-actions) is filed for retention. */
-export const STAFF_RECORDS_REGIME = WORKFORCE_REGIME;
+import { staffRecord } from '../session/staff-records.ts';
 
 export type MetaRequestView = {
   readonly id: string;
@@ -238,15 +235,11 @@ export const requestMetaAction = (session: Session, input: MetaRequestInput): Pe
       type: 'meta.requested',
       subjects: [...new Set([`meta:${requestId}`, input.target, personalSubject])],
       payload: { requestId, action: input.action, target: input.target, change: input.change },
-      personalData: {
-        subject: personalSubject,
-        regime: STAFF_RECORDS_REGIME,
-        data: {
-          reason: input.personal.reason,
-          ...(input.personal.name === undefined ? {} : { name: input.personal.name }),
-          ...(input.personal.fileName === undefined ? {} : { fileName: input.personal.fileName }),
-        },
-      },
+      personalData: staffRecord(personalSubject, {
+        reason: input.personal.reason,
+        ...(input.personal.name === undefined ? {} : { name: input.personal.name }),
+        ...(input.personal.fileName === undefined ? {} : { fileName: input.personal.fileName }),
+      }),
     });
     if (input.slot)
       workstation.db
@@ -334,7 +327,7 @@ export const rejectMetaRequest = (session: Session, requestId: string, reason: s
       type: 'meta.rejected',
       subjects: [`meta:${row.id}`, row.target, actorOf(user)],
       payload: { requestId: row.id, action: row.action, target: row.target, requestedBy: row.requested_by },
-      personalData: { subject: actorOf(user), regime: STAFF_RECORDS_REGIME, data: { reason: reason.trim() } },
+      personalData: staffRecord(actorOf(user), { reason: reason.trim() }),
     });
     workstation.db.prepare('DELETE FROM meta_request_slots WHERE request_id = ?').run(row.id);
   });

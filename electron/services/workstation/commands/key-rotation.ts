@@ -1,7 +1,6 @@
 // Rotating the database key (users.rotateDatabaseKey) and re-enrolling users whose key slot the rotation dropped
 // (users.reEnrol): operations admins only, decision 0037.
 import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
-import { WORKFORCE_REGIME } from '../../../../core/intake/lead-record.ts';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hasPermission } from '../../../../core/access/roles.ts';
@@ -27,6 +26,7 @@ import {
 } from '../session/workstation.ts';
 import { setWriteLockUser } from '../../store/write-lock.ts';
 import type { Session } from '../session/workstation.ts';
+import { staffRecord } from '../session/staff-records.ts';
 
 /** The permission named in a re-enrolment's permission.granted entry: signing in to this workstation with a passphrase. */
 export const SIGN_IN_PERMISSION = 'workstation-sign-in' as const;
@@ -119,7 +119,7 @@ export const rotateDatabaseKey = (
               type: 'store.rekeyed',
               subjects: [`device:${logId}`],
               payload: { pv: PAYLOAD_VERSION, keptSlots, droppedSlots, keychainSlotRemoved },
-              personalData: { subject: `device:${logId}`, regime: WORKFORCE_REGIME, data: { reason: input.reason } },
+              personalData: staffRecord(`device:${logId}`, { reason: input.reason }),
             }),
           ).sequence;
         },
@@ -199,7 +199,7 @@ export const reEnrol = (
         // The person rule (decision 0161): whoever chose the passphrase could act as the user.
         passphraseChosenBy: session.user.id,
       },
-      personalData: { subject: `user:${input.userId}`, regime: WORKFORCE_REGIME, data: { reason: input.reason } },
+      personalData: staffRecord(`user:${input.userId}`, { reason: input.reason }),
     }),
   );
   return { userId: input.userId, sequence };

@@ -1,7 +1,6 @@
 // The licensing map and policy publication: the active policy as a map, a candidate's validation issues or diff, and
 // publication as an audited meta-action through the one command path (the projector makes it the active policy).
 import { isCurrentPayload, PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
-import { WORKFORCE_REGIME } from '../../../../core/intake/lead-record.ts';
 import { hasPermission } from '../../../../core/access/roles.ts';
 import type { ApiResponse } from '../../../../core/api/contract.ts';
 import { diffCounts, diffPolicies } from '../../../../core/policy/diff.ts';
@@ -15,6 +14,7 @@ import { nodeSha256 } from '../../audit/node-sha256.ts';
 import { personalDataAt } from '../projection/projector.ts';
 import { actorOf, commit, WorkstationError } from '../session/workstation.ts';
 import type { Session } from '../session/workstation.ts';
+import { staffRecord } from '../session/staff-records.ts';
 
 type Publication = Exclude<ApiResponse<'policy.publish'>, { pending: unknown }>;
 
@@ -223,11 +223,10 @@ const publishedEvent = (
     ...approval,
   },
   // The publisher's reason and their file's name are free text: beside the log (decision 0141).
-  personalData: {
-    subject: `policy:${candidate.version}`,
-    regime: WORKFORCE_REGIME,
-    data: { ...(reason === null ? {} : { reason }), fileName: file.fileName },
-  },
+  personalData: staffRecord(`policy:${candidate.version}`, {
+    ...(reason === null ? {} : { reason }),
+    fileName: file.fileName,
+  }),
 });
 
 /**

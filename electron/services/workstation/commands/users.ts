@@ -1,6 +1,5 @@
 // Users, roles and market scopes (audited meta-actions needing an operations admin), and audited personal-data reads.
 import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
-import { WORKFORCE_REGIME } from '../../../../core/intake/lead-record.ts';
 import { hasPermission, inScope } from '../../../../core/access/roles.ts';
 import type { Role, User } from '../../../../core/access/roles.ts';
 import { readPersonalData } from '../../audit/audit-log.ts';
@@ -12,6 +11,7 @@ import type { Session } from '../session/workstation.ts';
 import type { JsonObject } from '../../../../core/audit/entry.ts';
 import { approvalFields, refuseSelfGrant, requestMetaAction, requiresSecondApproval } from './duties.ts';
 import type { MetaApplier, Pending } from './duties.ts';
+import { staffRecord, userCreatedEvent } from '../session/staff-records.ts';
 
 const requireAdmin = (session: Session): void => {
   if (!hasPermission(session.user, 'user.manage'))
@@ -47,27 +47,10 @@ export type NewUser = {
 };
 
 // The entries each change writes, the same whether applied at once or on a second admin's approval (duties.ts).
-const userCreatedEvent = (
-  actor: string,
-  user: {
-    readonly id: string;
-    readonly name: string;
-    readonly roles: readonly Role[];
-    readonly markets: readonly string[];
-  },
-  approval: JsonObject = {},
-) => ({
-  actor,
-  type: 'user.created' as const,
-  subjects: [`user:${user.id}`],
-  payload: { pv: PAYLOAD_VERSION, userId: user.id, roles: [...user.roles], markets: [...user.markets], ...approval },
-  // The display name is personal data: beside the log (decision 0141).
-  personalData: { subject: `user:${user.id}`, regime: WORKFORCE_REGIME, data: { name: user.name } },
-});
 
 /** The reason an admin gave, beside the log (decision 0141); an approved request's reason stays in its request. */
 const reasonData = (userId: string, reason: string | null) =>
-  reason === null ? {} : { personalData: { subject: `user:${userId}`, regime: WORKFORCE_REGIME, data: { reason } } };
+  reason === null ? {} : { personalData: staffRecord(`user:${userId}`, { reason }) };
 
 const rolesChangedEvent = (
   actor: string,

@@ -1,7 +1,6 @@
 // The workstation service: opening the encrypted store as a signed-in user, the active policy, and the one command
 // path (validate → evaluate with core → append audit entries and project them, in one transaction).
 import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
-import { WORKFORCE_REGIME } from '../../../../core/intake/lead-record.ts';
 import { existsSync } from 'node:fs';
 import { parsePolicyText } from '../../../../core/policy/parse.ts';
 import type { LogHead } from '../../../../core/audit/entry.ts';
@@ -33,6 +32,7 @@ import type { PreparedKeySlot, ScryptCost } from '../../store/key-slots.ts';
 import { nodeSha256 } from '../../audit/node-sha256.ts';
 import { projectEntry } from '../projection/projector.ts';
 import type { ListStoreReader } from '../../lists/reader.ts';
+import { userCreatedEvent } from './staff-records.ts';
 
 /**
  * Screens a lead's parties against the loaded lists with the given thresholds (the active policy's, decision 0127);
@@ -319,30 +319,15 @@ export const initialiseWorkstationOn = (
   initialiseAuditLog(db, { logId: input.logId, now: deps.now(), actor: 'system:setup' }, deps);
   const workstation = wrap(db, input.path, deps, screener, key);
   commit(workstation, (append) => {
-    append({
-      actor: 'system:setup',
-      type: 'user.created',
-      subjects: [`user:${input.admin.id}`],
-      payload: {
-        pv: PAYLOAD_VERSION,
-        userId: input.admin.id,
+    append(
+      userCreatedEvent('system:setup', {
+        ...input.admin,
         roles: ['operations_admin', 'senior_officer'],
         markets: ['*'],
-      },
-      personalData: { subject: `user:${input.admin.id}`, regime: WORKFORCE_REGIME, data: { name: input.admin.name } },
-    });
+      }),
+    );
     if (input.secondAdmin)
-      append({
-        actor: 'system:setup',
-        type: 'user.created',
-        subjects: [`user:${input.secondAdmin.id}`],
-        payload: { pv: PAYLOAD_VERSION, userId: input.secondAdmin.id, roles: ['operations_admin'], markets: ['*'] },
-        personalData: {
-          subject: `user:${input.secondAdmin.id}`,
-          regime: WORKFORCE_REGIME,
-          data: { name: input.secondAdmin.name },
-        },
-      });
+      append(userCreatedEvent('system:setup', { ...input.secondAdmin, roles: ['operations_admin'], markets: ['*'] }));
     append({
       actor: `user:${input.admin.id}`,
       type: 'policy.published',
