@@ -392,7 +392,26 @@ export const API = {
       lead: z.record(z.string(), z.unknown()),
       sourceSystem: z.string().min(1).max(64).default('form'),
     }),
-    response: z.strictObject({ leadId: z.string(), decisions: z.array(DecisionSummarySchema) }),
+    /** `leadId` is the lead's internal id; `sourceId` the id the request gave it (decision 0178). */
+    response: z.strictObject({ leadId: z.string(), sourceId: z.string(), decisions: z.array(DecisionSummarySchema) }),
+  },
+  /**
+   * The leads of the caller's markets that an id names: the internal id, or a source system's id for the lead (one per
+   * source system that sent it). Names no personal data; an erased lead is found by its internal id only.
+   */
+  'leads.find': {
+    request: z.strictObject({ id: Id }),
+    response: z.strictObject({
+      leads: z.array(
+        z.strictObject({
+          leadId: z.string(),
+          sourceSystem: z.string(),
+          jurisdiction: z.string().nullable(),
+          ingestedAt: z.string(),
+          erased: z.boolean(),
+        }),
+      ),
+    }),
   },
   'leads.get': {
     request: z.strictObject({ leadId: Id, purpose: z.string().trim().min(3).max(200) }),
@@ -443,6 +462,8 @@ export const API = {
     request: z.strictObject({ caseId: Id }),
     response: z.strictObject({
       case: CaseRowSchema,
+      /** The lead's source system and the id it gave the lead (null once erased): decision 0178. */
+      lead: z.strictObject({ sourceSystem: z.string(), sourceId: z.string().nullable() }),
       maker: z.record(z.string(), z.unknown()).nullable(),
       checker: z.record(z.string(), z.unknown()).nullable(),
       trace: z.record(z.string(), z.unknown()),

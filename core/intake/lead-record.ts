@@ -26,6 +26,32 @@ export const personalDataOf = (lead: Lead, sourceId: string): LeadPersonalData =
   ...(Object.keys(lead.attributes).length > 0 ? { attributes: lead.attributes } : {}),
 });
 
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** Random bytes an internal lead id is made of: 80 bits, unique across every device that syncs with a hub. */
+export const LEAD_ID_BYTES = 10;
+
+/**
+ * The internal, pseudonymous id of a lead, made of random bytes the caller passes in (decision 0178): `L-` and 16
+ * Crockford base-32 characters. It says nothing about the lead or its source system, so it may sit in the hashed log
+ * and outlive an erasure; the source system's id is personal data beside the log.
+ */
+export const internalLeadId = (random: Uint8Array): string => {
+  if (random.length !== LEAD_ID_BYTES) throw new Error(`an internal lead id needs ${LEAD_ID_BYTES} random bytes`);
+  let bits = 0;
+  let value = 0;
+  let out = 'L-';
+  for (const byte of random) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += CROCKFORD[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+  }
+  return out;
+};
+
 /** The lead's routing facts that are not personal data: these go into the hashed log. */
 export const factsOf = (lead: Lead): LeadFacts => ({
   customerType: lead.customerType,

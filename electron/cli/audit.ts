@@ -407,7 +407,7 @@ export const registerAuditCommands = (program: Command): void => {
   audit
     .command('erase')
     .requiredOption('--db <file>', 'the encrypted database')
-    .requiredOption('--subject <id>', 'the data subject, such as lead:L-1042')
+    .requiredOption('--subject <id>', "the data subject: lead:<id>, the lead's internal id or its source system's id")
     .requiredOption('--basis <text>', 'the legal basis and request reference (recorded)')
     .option('--user <name>', `who signs in (default: $${USER_ENV}); passphrase from $${PASSPHRASE_ENV}`)
     .description('erase a data subject’s personal data (GDPR art. 17), leaving a logged tombstone')

@@ -10,6 +10,7 @@ import type { IntakeScreening } from '../services/workstation/commands/intake.ts
 import { reEnrol, rotateDatabaseKey } from '../services/workstation/commands/key-rotation.ts';
 import { setActive } from '../services/workstation/commands/deactivation.ts';
 import { initialiseWorkstation } from '../services/workstation/session/workstation.ts';
+import { leadNamed } from '../services/workstation/queries/queries.ts';
 import {
   denialOf,
   recordAccessDenied,
@@ -471,13 +472,19 @@ const registerErasureCommands = (program: Command, leads: Command): void => {
       ),
     'a senior officer (lead.erase) whose markets include the lead',
   )
-    .requiredOption('--lead <id>', 'the lead to erase')
+    .requiredOption('--lead <id>', "the lead to erase: its internal id, or its source system's id for it")
     .requiredOption('--reason <text>', 'why: the request and its reference (kept beside the log)')
     .option('--override', 'inside a required retention period: request an override for a second senior officer', false)
     .action((raw: unknown) => {
       const options = parseOptions(EraseOptions, raw);
       runAsAdmin(options, 'leads erase', (session) =>
-        printErasure(eraseLead(session, { leadId: options.lead, reason: options.reason, override: options.override })),
+        printErasure(
+          eraseLead(session, {
+            leadId: leadNamed(session, options.lead),
+            reason: options.reason,
+            override: options.override,
+          }),
+        ),
       );
     });
   signInOptions(

@@ -16,7 +16,7 @@ import { keySlotsPath } from '../../electron/services/store/key-slots.ts';
 import { call } from '../support/api.ts';
 import { runCli } from '../support/cli.ts';
 import { examplesDir, sharedData } from '../support/examples.ts';
-import { TEST_SCRYPT } from '../support/workstation.ts';
+import { leadIdOf, TEST_SCRYPT } from '../support/workstation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'perimeter-cli-door-'));
 const db = join(dir, 'workstation.db');
@@ -95,6 +95,7 @@ beforeAll(() => {
     sourceSystem: 'crm',
   });
   setActive(admin, { userId: 'gone', active: false, reason: 'left the firm' });
+  frSme = leadIdOf(admin, 'L-FR-SME');
   admin.workstation.close();
 }, 60_000);
 
@@ -137,8 +138,12 @@ const COMMANDS: Record<string, string[]> = {
   'approvals approve': ['approvals', 'approve', '--db', db, '--request', 'MR-1'],
   'approvals reject': ['approvals', 'reject', '--db', db, '--request', 'MR-1', '--reason', 'not needed'],
 };
+/** The internal id of the example lead L-FR-SME (decision 0178): log subjects name it, `leads erase` takes either. */
+let frSme = '';
+const internal = (text: string): string => text.replace('lead:L-FR-SME', `lead:${frSme}`);
+
 /** The command as `user` runs it (--user is given on the command line, as every workstation command takes it). */
-const command = (name: string, user: string): string[] => [...COMMANDS[name]!, '--user', user];
+const command = (name: string, user: string): string[] => [...COMMANDS[name]!.map(internal), '--user', user];
 
 // [command, user, reason, subject]: who is refused what, and why.
 const REFUSALS: [string, string, 'forbidden' | 'out_of_market', string | null][] = [
@@ -211,7 +216,7 @@ describe('the CLI door', () => {
       expect(added.map((entry) => entry.type)).toEqual(['session.signed_in', 'access.denied']);
       expect(added[1]).toMatchObject({
         actor: `user:${user}`,
-        subjects: subject === null ? [] : [subject],
+        subjects: subject === null ? [] : [internal(subject)],
         payload: { action: name.replace(' --personal-data', ''), reason },
       });
     },

@@ -28,7 +28,12 @@ describe('perimeter leads erase', () => {
       env,
     });
     expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ outcome: 'erased', leadId: 'L-BR', records: 1 });
+    // Named by the CRM's id; the outcome names the lead by its internal id (decision 0178).
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      outcome: 'erased',
+      leadId: expect.stringMatching(/^L-[0-9A-Z]{16}$/),
+      records: 1,
+    });
   });
 
   it('exits 1 inside a required retention period, naming the regime, period and end date', () => {
@@ -37,7 +42,7 @@ describe('perimeter leads erase', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
-      /^lead L-UK-RESELLER: erasure refused: kept under Electronic Money Regulations 2011 \(authorised EMI\) for 5 years \(UK MLR 2017 reg\. 40\): erasable from \d{4}-\d{2}-\d{2}\n$/,
+      /^lead L-[0-9A-Z]{16}: erasure refused: kept under Electronic Money Regulations 2011 \(authorised EMI\) for 5 years \(UK MLR 2017 reg\. 40\): erasable from \d{4}-\d{2}-\d{2}\n$/,
     );
     expect(JSON.parse(run.stdout)).toMatchObject({ outcome: 'refused', years: 5 });
   });

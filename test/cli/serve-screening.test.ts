@@ -10,7 +10,7 @@ import { publishPolicy } from '../../electron/services/workstation/commands/poli
 import { openWorkstation } from '../../electron/services/workstation/session/workstation.ts';
 import { runCli } from '../support/cli.ts';
 import { examplesDir, repoRoot, sharedData } from '../support/examples.ts';
-import { ADMIN_PASSPHRASE, createTestWorkstation } from '../support/workstation.ts';
+import { ADMIN_PASSPHRASE, createTestWorkstation, leadIdOf } from '../support/workstation.ts';
 
 const pinnedNode = join(repoRoot, 'node_modules', 'node', 'bin', 'node');
 
@@ -90,17 +90,18 @@ describe('perimeter serve screens with the published policy’s thresholds', () 
       .map((row) => JSON.parse(row.canonical.toString('utf8')) as { type: string; payload: Record<string, unknown> })
       .filter((entry) => entry.type === 'lead.screened')
       .map((entry) => entry.payload);
+    const [before, after] = [leadIdOf(session, 'L-BEFORE'), leadIdOf(session, 'L-AFTER')];
     session.workstation.close();
     const listVersions = [{ listId: expect.any(String), version: expect.any(String) }];
     expect(screened).toEqual([
       expect.objectContaining({
-        leadId: 'L-BEFORE',
+        leadId: before,
         outcome: 'potential',
         thresholds: { potential: 0.82, strong: 0.93 },
         listVersions,
       }),
       expect.objectContaining({
-        leadId: 'L-AFTER',
+        leadId: after,
         outcome: 'strong',
         thresholds: { potential: 0.5, strong: 0.6 },
         listVersions,
@@ -148,10 +149,11 @@ describe('perimeter leads import records what it screened with', () => {
       .all()
       .map((row) => JSON.parse(row.canonical.toString('utf8')) as { type: string; payload: Record<string, unknown> })
       .filter((entry) => entry.type === 'lead.screened');
+    const all = leadIdOf(session, 'L-ALL');
     session.workstation.close();
     expect(screened.map((entry) => entry.payload)).toEqual([
       expect.objectContaining({
-        leadId: 'L-ALL',
+        leadId: all,
         outcome: 'potential',
         thresholds: { potential: 0.82, strong: 0.93 },
         listVersions: [{ listId: 'un-sc-consolidated', version: expect.any(String) }],

@@ -2,17 +2,26 @@
 // refused with the date it ends, a senior officer requests an override, and a second senior officer approves it.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { apiFromPage, expectAccessible, openCaseLead, signIn, snap } from './support/app.ts';
+import { apiFromPage, expectAccessible, leadIdFromPage, openCaseLead, signIn, snap } from './support/app.ts';
 import { e2eUser } from './support/users.ts';
 import { useFreshWorkstation } from './support/host-process.ts';
 
 useFreshWorkstation();
 
-const openLead = async (page: Page, leadId: string): Promise<void> => {
+/**
+ * Opens the case of the lead a CRM calls `sourceId`, found by that id, then keeps it in the list by its internal id
+ * (the CRM's id goes with the erasure), and answers that id.
+ */
+const openLead = async (page: Page, sourceId: string): Promise<string> => {
   await page.getByLabel('Status').selectOption('any');
+  await page.getByLabel('Search').fill(sourceId);
+  await page.locator('tr[data-case-id]').first().click();
+  await expect(openCaseLead(page)).toContainText(sourceId);
+  const leadId = await leadIdFromPage(page, sourceId);
   await page.getByLabel('Search').fill(leadId);
   await page.locator('tr[data-case-id]').first().click();
   await expect(openCaseLead(page)).toContainText(leadId);
+  return leadId;
 };
 
 const erasure = (page: Page) => page.locator('section.erasure');
@@ -21,7 +30,7 @@ test('a senior officer erases a prospect from the lead, and the lists show the p
   page,
 }, testInfo) => {
   await signIn(page, 'sam');
-  await openLead(page, 'L-BR');
+  const br = await openLead(page, 'L-BR');
   const subject = page.locator('.facts div', { hasText: 'Subject' }).locator('dd');
   await expect(subject).toContainText('Café Paulista Ltda');
   await erasure(page)
@@ -30,9 +39,11 @@ test('a senior officer erases a prospect from the lead, and the lists show the p
   await erasure(page).getByRole('button', { name: 'Erase personal data…' }).click();
   await expect(erasure(page)).toContainText('It cannot be undone.');
   await erasure(page).getByRole('button', { name: 'Confirm erasure' }).click();
-  await expect(erasure(page).getByRole('status')).toContainText('Erased: 1 record(s) of lead L-BR');
-  await expect(subject).toHaveText('[erased] L-BR');
-  await expect(page.locator('tr[data-case-id]').first()).toContainText('[erased] L-BR');
+  await expect(erasure(page).getByRole('status')).toContainText(`Erased: 1 record(s) of lead ${br}`);
+  await expect(subject).toHaveText(`[erased] ${br}`);
+  await expect(page.locator('tr[data-case-id]').first()).toContainText(`[erased] ${br}`);
+  // The CRM's id went with the personal data: the case shows only the internal id now.
+  await expect(openCaseLead(page)).not.toContainText('id L-BR');
   await erasure(page).scrollIntoViewIfNeeded();
   await snap(page, testInfo, '01-erased');
   await expectAccessible(page, 'the erased lead');
@@ -78,7 +89,7 @@ test('inside the AML period: refused with its end date, an override requested, a
   await page.getByLabel('User id').fill('sue');
   await page.getByLabel('Passphrase').fill(e2eUser('sue').passphrase);
   await page.getByRole('button', { name: 'Unlock' }).click();
-  await openLead(page, 'L-UK-TWO-PRODUCTS');
+  const twoProducts = await openLead(page, 'L-UK-TWO-PRODUCTS');
   await expect(erasure(page)).toContainText(`Override ${requestId} requested by sam`);
   await erasure(page)
     .getByLabel(/^Reason/)
@@ -87,10 +98,8 @@ test('inside the AML period: refused with its end date, an override requested, a
   await erasure(page)
     .getByRole('button', { name: `Approve override ${requestId} and erase` })
     .click();
-  await expect(erasure(page).getByRole('status')).toContainText('Erased: 1 record(s) of lead L-UK-TWO-PRODUCTS');
-  await expect(page.locator('.facts div', { hasText: 'Subject' }).locator('dd')).toHaveText(
-    '[erased] L-UK-TWO-PRODUCTS',
-  );
+  await expect(erasure(page).getByRole('status')).toContainText(`Erased: 1 record(s) of lead ${twoProducts}`);
+  await expect(page.locator('.facts div', { hasText: 'Subject' }).locator('dd')).toHaveText(`[erased] ${twoProducts}`);
   await erasure(page).scrollIntoViewIfNeeded();
   await snap(page, testInfo, '04-override-approved');
 });
@@ -100,17 +109,18 @@ test('the lead page reaches a lead without a case and erases it', async ({ page 
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Lead', exact: true }).click();
   await page.getByLabel('Lead id').fill('L-NO-SUCH-LEAD');
   await page.getByRole('button', { name: 'Open lead' }).click();
-  await expect(erasure(page).getByRole('alert')).toHaveText('no lead L-NO-SUCH-LEAD');
-  // L-AML-PARTIAL is held (AML documentation partial): no case, so only the lead page reaches it.
+  await expect(page.getByRole('status')).toHaveText('No lead L-NO-SUCH-LEAD in your markets.');
+  // L-AML-PARTIAL is held (AML documentation partial): no case, so only the lead page reaches it, by the CRM's id.
+  const partial = await leadIdFromPage(page, 'L-AML-PARTIAL');
   await page.getByLabel('Lead id').fill('L-AML-PARTIAL');
   await page.getByRole('button', { name: 'Open lead' }).click();
-  await expect(page.locator('#lead-title')).toHaveText('Lead L-AML-PARTIAL');
+  await expect(page.locator('#lead-title')).toHaveText(`Lead ${partial}`);
   await erasure(page)
     .getByLabel(/^Reason/)
     .fill('GDPR art. 17 request R-2026-120');
   await erasure(page).getByRole('button', { name: 'Erase personal data…' }).click();
   await erasure(page).getByRole('button', { name: 'Confirm erasure' }).click();
-  await expect(erasure(page).getByRole('status')).toContainText('Erased: 1 record(s) of lead L-AML-PARTIAL');
+  await expect(erasure(page).getByRole('status')).toContainText(`Erased: 1 record(s) of lead ${partial}`);
   await expect(erasure(page)).toContainText('The personal data of this lead has been erased.');
   await snap(page, testInfo, '05-lead-page-erased');
   await expectAccessible(page, 'the lead page');

@@ -1,6 +1,6 @@
 // An operations admin imports a lead file (valid rows only) and reads the refusal notifications.
 import { expect, test } from '@playwright/test';
-import { expectAccessible, hostState, signIn, snap } from './support/app.ts';
+import { expectAccessible, hostState, leadIdFromPage, signIn, snap } from './support/app.ts';
 import { useFreshWorkstation } from './support/host-process.ts';
 
 useFreshWorkstation();
@@ -30,8 +30,9 @@ test('imports the valid rows of a lead file and reports the broken one', async (
 
   await page.getByRole('button', { name: 'Notifications' }).click();
   const notifications = page.getByRole('table', { name: /notifications/ });
-  await expect(notifications).toContainText('L-E2E-HIT');
-  await expect(notifications).toContainText('L-SANCTIONS');
+  // Notifications name leads by their internal ids (decision 0178).
+  await expect(notifications).toContainText(await leadIdFromPage(page, 'L-E2E-HIT'));
+  await expect(notifications).toContainText(await leadIdFromPage(page, 'L-SANCTIONS'));
   await snap(page, testInfo, '02-notifications');
   await expectAccessible(page, 'the notifications screen');
 });

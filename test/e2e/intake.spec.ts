@@ -92,7 +92,9 @@ test('a field rep adds a lead by hand, sees it assigned, and sees field errors',
   await form.getByLabel('Screened on').fill('2026-11-20');
   await form.getByRole('button', { name: 'Add lead' }).click();
   const outcome = form.getByRole('table', { name: 'Routing outcome per product' });
-  await expect(form.getByRole('heading', { name: 'Lead L-INTAKE-HAND-1 added' })).toBeVisible();
+  await expect(
+    form.getByRole('heading', { name: /^Lead L-[0-9A-Z]{16} added \(your id L-INTAKE-HAND-1\)$/ }),
+  ).toBeVisible();
   await expect(outcome.locator('tr[data-product="business-payments"]')).toHaveAttribute('data-outcome', 'assigned');
   await expect(outcome).toContainText(/Assigned to \S+ in uk-/);
   await expect(country).not.toHaveAttribute('aria-invalid', 'true');

@@ -1,7 +1,15 @@
 // The screening hit in front of the officer, by keyboard only: the screening queue, the case of a lead our own engine
 // screened against the demo's OFAC extract, the hit side by side (h), then the hit cleared with a reason (f, Enter).
 import { expect, test } from '@playwright/test';
-import { apiFromPage, expectAccessible, openCaseId, openCaseLead, signIn, snap } from './support/app.ts';
+import {
+  apiFromPage,
+  expectAccessible,
+  leadIdFromPage,
+  openCaseId,
+  openCaseLead,
+  signIn,
+  snap,
+} from './support/app.ts';
 import { useFreshWorkstation } from './support/host-process.ts';
 import { e2eUser } from './support/users.ts';
 
@@ -85,7 +93,7 @@ test('an officer reads a real sanctions hit side by side and clears it, the deci
   });
   const reads = (await apiFromPage(page, 'audit.list', {
     types: ['personal_data.read'],
-    subject: 'lead:L-E2E-GHARIB',
+    subject: `lead:${await leadIdFromPage(page, 'L-E2E-GHARIB')}`,
   })) as { value: { entries: { actor: string; payload: Record<string, unknown>; commitment: string | null }[] } };
   // The read names the fields and the record read; its purpose is free text, beside the log under the commitment.
   expect(reads.value.entries[0]).toMatchObject({

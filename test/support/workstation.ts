@@ -92,3 +92,17 @@ export const addUser = (
   }
   return openWorkstation({ path: ws.path, userId: id, passphrase: `${id} passphrase 123` }, ws.deps, screener);
 };
+
+/**
+ * The internal id intake gave the lead a source system knows as `sourceId` (decision 0178): tests name leads by the
+ * ids their fixture files give them. Read from the projection, as the officer's search by a CRM id does.
+ */
+export const leadIdOf = (session: Session, sourceId: string, sourceSystem?: string): string => {
+  const rows = session.workstation.db
+    .prepare<unknown[], { id: string }>(
+      `SELECT id FROM leads WHERE source_id = ?${sourceSystem === undefined ? '' : ' AND source_system = ?'}`,
+    )
+    .all(...(sourceSystem === undefined ? [sourceId] : [sourceId, sourceSystem]));
+  if (rows.length !== 1) throw new Error(`${rows.length} leads have the source id ${sourceId}`);
+  return rows[0]!.id;
+};

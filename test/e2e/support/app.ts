@@ -76,3 +76,11 @@ export const openCaseId = async (page: Page): Promise<string> => {
 
 /** The lead line of the open case ("L-… · product"). */
 export const openCaseLead = (page: Page) => page.locator('.facts div', { hasText: 'Lead' }).locator('dd');
+
+/** The internal id of the lead a source system calls `sourceId` (decision 0178), found as the lead page finds it. */
+export const leadIdFromPage = async (page: Page, sourceId: string): Promise<string> => {
+  const reply = await apiFromPage(page, 'leads.find', { id: sourceId });
+  const leads = (reply.value as { leads: { leadId: string }[] } | undefined)?.leads ?? [];
+  if (leads.length !== 1) throw new Error(`leads.find ${sourceId}: ${JSON.stringify(reply)}`);
+  return leads[0]!.leadId;
+};

@@ -108,7 +108,10 @@ describe('the demo workstation', () => {
       handleApiCall(ada, 'cases.list', { queue: 'screening_review', pageSize: 500 }),
     );
     // The generated leads carry no screening of their own: their cases come from the workstation's screening.
-    const generated = page.rows.filter((row) => row.leadId.startsWith('L-DEMO-'));
+    const demoLeads = new Set(
+      ada.workstation.db.prepare<[], string>("SELECT id FROM leads WHERE source_id LIKE 'L-DEMO-%'").pluck().all(),
+    );
+    const generated = page.rows.filter((row) => demoLeads.has(row.leadId));
     expect(generated.length).toBeGreaterThanOrEqual(20);
     const listsHit = new Set<string>();
     for (const row of generated.slice(0, 40)) {

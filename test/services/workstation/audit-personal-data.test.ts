@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../../core/api/contract.ts';
 import { handleApiCall } from '../../../electron/services/workstation/api/api.ts';
 import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
-import { addUser, createTestWorkstation } from '../../support/workstation.ts';
+import { leadIdOf, addUser, createTestWorkstation } from '../../support/workstation.ts';
 
 const ok = <M extends ApiMethod>(session: Session, method: M, request: ApiRequest<M>): ApiResponse<M> => {
   const reply = handleApiCall(session, method, request);
@@ -69,14 +69,14 @@ describe('audit.personalData', () => {
     });
     expect(shown).toEqual({
       sequence: String(decided.sequence),
-      subject: 'lead:L-BR-1',
+      subject: `lead:${leadIdOf(ws.admin, 'L-BR-1')}`,
       regime: 'prospects',
       data: { reason: 'No Brazilian licence is planned this year' },
       erased: false,
     });
     const read = entries('personal_data.read');
     expect(read).toHaveLength(reads + 1);
-    expect(read.at(-1)!.subjects).toEqual(['lead:L-BR-1']);
+    expect(read.at(-1)!.subjects).toEqual([`lead:${leadIdOf(ws.admin, 'L-BR-1')}`]);
     const purpose = db
       .prepare<[number], { data: Buffer }>('SELECT data FROM audit_personal_data WHERE sequence = ?')
       .get(read.at(-1)!.sequence)!;
@@ -91,7 +91,9 @@ describe('audit.personalData', () => {
   });
 
   it('answers not found outside the auditor’s markets and logs the refusal; refuses a user without the permission', () => {
-    const ingested = entries('lead.ingested').find((entry) => entry.subjects.includes('lead:L-BR-1'))!;
+    const ingested = entries('lead.ingested').find((entry) =>
+      entry.subjects.includes(`lead:${leadIdOf(ws.admin, 'L-BR-1')}`),
+    )!;
     const denied = entries('access.denied').length;
     const reads = entries('personal_data.read').length;
     const outside = handleApiCall(ukAuditor, 'audit.personalData', {
@@ -100,21 +102,25 @@ describe('audit.personalData', () => {
     });
     expect(outside).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(entries('access.denied')).toHaveLength(denied + 1);
-    expect(entries('access.denied').at(-1)!.subjects).toEqual(['lead:L-BR-1']);
+    expect(entries('access.denied').at(-1)!.subjects).toEqual([`lead:${leadIdOf(ws.admin, 'L-BR-1')}`]);
     expect(
       handleApiCall(sam, 'audit.personalData', { sequence: String(ingested.sequence), purpose: 'x y z' }),
     ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(entries('personal_data.read')).toHaveLength(reads);
     // Inside her markets the same auditor reads the UK lead's record.
-    const uk = entries('lead.ingested').find((entry) => entry.subjects.includes('lead:L-GB-1'))!;
+    const uk = entries('lead.ingested').find((entry) =>
+      entry.subjects.includes(`lead:${leadIdOf(ws.admin, 'L-GB-1')}`),
+    )!;
     expect(
       ok(ukAuditor, 'audit.personalData', { sequence: String(uk.sequence), purpose: 'UK file review' }).data,
     ).toMatchObject({ company: { name: 'Thames Ledger Ltd' } });
   });
 
   it('says erased, reading nothing, once the subject is erased; an entry without personal data is not found', () => {
-    const ingested = entries('lead.ingested').find((entry) => entry.subjects.includes('lead:L-BR-1'))!;
-    ok(sam, 'leads.erase', { leadId: 'L-BR-1', reason: 'GDPR art. 17 request R-77' });
+    const ingested = entries('lead.ingested').find((entry) =>
+      entry.subjects.includes(`lead:${leadIdOf(ws.admin, 'L-BR-1')}`),
+    )!;
+    ok(sam, 'leads.erase', { leadId: leadIdOf(ws.admin, 'L-BR-1'), reason: 'GDPR art. 17 request R-77' });
     const reads = entries('personal_data.read').length;
     expect(
       ok(alice, 'audit.personalData', { sequence: String(ingested.sequence), purpose: 'after the erasure' }),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
-import { addUser, createTestWorkstation, withoutApprovals } from '../../support/workstation.ts';
+import { addUser, createTestWorkstation, withoutApprovals, leadIdOf } from '../../support/workstation.ts';
 import { call } from '../../support/api.ts';
 
 const fintechLeads = readFileSync(join(examplesDir, 'fintech', 'leads.jsonl'), 'utf8');
@@ -44,7 +44,7 @@ const setup = (): { admin: Session; officer: Session } => {
 
 const caseOf = (session: Session, queue: string, leadId: string): Detail => {
   const row = call<{ rows: { id: string; leadId: string }[] }>(session, 'cases.list', { queue }).rows.find(
-    (candidate) => candidate.leadId === leadId,
+    (candidate) => candidate.leadId === leadIdOf(session, leadId),
   )!;
   return call<Detail>(session, 'cases.get', { caseId: row.id });
 };

@@ -130,6 +130,11 @@ const TABLE: Record<ApiMethod, Row> = {
     forbidden: { open: 'a job is its starter’s own: anyone else’s id does not exist for them' },
   },
   'leads.add': { request: () => ({ lead: freshLead('L-DOOR-3') }), forbidden: 'aud' },
+  'leads.find': {
+    request: () => ({ id: outside.leadId }),
+    forbidden: 'rep',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
   'leads.get': {
     request: () => ({ leadId: outside.leadId, purpose: 'door test' }),
     forbidden: 'rep',

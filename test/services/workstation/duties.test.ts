@@ -9,7 +9,7 @@ import { openWorkstation } from '../../../electron/services/workstation/session/
 import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { call, callError, entryCountApartFromRefusals } from '../../support/api.ts';
 import { examplesDir } from '../../support/examples.ts';
-import { createTestWorkstation, OTTO_PASSPHRASE, withoutApprovals } from '../../support/workstation.ts';
+import { leadIdOf, createTestWorkstation, OTTO_PASSPHRASE, withoutApprovals } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';
 
 type Request = {
@@ -133,7 +133,7 @@ describe('meta-actions under a second approval', () => {
     });
     const pep = call<{ rows: { id: string; leadId: string }[] }>(ws.admin, 'cases.list', {
       queue: 'enhanced_due_diligence',
-    }).rows.find((row) => row.leadId === 'L-PEP')!;
+    }).rows.find((row) => row.leadId === leadIdOf(ws.admin, 'L-PEP'))!;
     call(ws.admin, 'cases.claim', { caseId: pep.id });
     call(ws.admin, 'cases.decide', {
       caseId: pep.id,
@@ -199,7 +199,7 @@ describe('meta-actions under a second approval', () => {
     });
     const pep = call<{ rows: { id: string; leadId: string }[] }>(ws.admin, 'cases.list', {
       queue: 'enhanced_due_diligence',
-    }).rows.find((row) => row.leadId === 'L-PEP')!;
+    }).rows.find((row) => row.leadId === leadIdOf(ws.admin, 'L-PEP'))!;
     call(ws.admin, 'cases.claim', { caseId: pep.id });
     call(ws.admin, 'cases.decide', {
       caseId: pep.id,

@@ -11,7 +11,7 @@ import { purgeExpired, RETENTION_ACTOR } from '../../../electron/services/workst
 import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
 import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import type { Database } from '../../../electron/services/store/database.ts';
-import { addUser, createTestWorkstation } from '../../support/workstation.ts';
+import { leadIdOf, addUser, createTestWorkstation } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';
 
 const NAME = 'Quillfeather Trading Ltda';
@@ -70,6 +70,10 @@ const importLeads = (ws: TestWorkstation, leads: object[]): void => {
   });
 };
 
+/** The internal ids intake gave leads, by their source ids: read before an erasure blanks the source ids. */
+const idsOf = (ws: TestWorkstation, ...sourceIds: string[]): Record<string, string> =>
+  Object.fromEntries(sourceIds.map((sourceId) => [sourceId, leadIdOf(ws.admin, sourceId)]));
+
 /** Every row of every table, blobs read as UTF-8 text, so a name anywhere in the store is found. */
 const dumpTables = (db: Database): Map<string, string> => {
   const tables = db
@@ -112,40 +116,49 @@ describe('erasing a lead', () => {
     prospect('L-ERASE-1'),
     prospect('L-KEEP-1', 'Unrelated Goods Ltda', 'Bruno Kept', 'bruno@kept.example'),
   ]);
+  const id = idsOf(ws, 'L-ERASE-1', 'L-KEEP-1');
 
   it('is refused without lead.erase, and looks like "no such lead" outside the user\'s markets', () => {
-    expect(refusal(olga, 'leads.erase', { leadId: 'L-ERASE-1', reason: 'customer asked' }).code).toBe('forbidden');
-    expect(refusal(ukSenior, 'leads.erase', { leadId: 'L-ERASE-1', reason: 'customer asked' })).toEqual({
+    expect(refusal(olga, 'leads.erase', { leadId: id['L-ERASE-1']!, reason: 'customer asked' }).code).toBe('forbidden');
+    expect(refusal(ukSenior, 'leads.erase', { leadId: id['L-ERASE-1']!, reason: 'customer asked' })).toEqual({
       code: 'not_found',
-      message: 'no lead L-ERASE-1',
+      message: `no lead ${id['L-ERASE-1']}`,
     });
-    expect(personalDataOf(db, 'lead:L-ERASE-1')[0]).not.toBeNull();
+    expect(personalDataOf(db, `lead:${id['L-ERASE-1']!}`)[0]).not.toBeNull();
   });
 
   it('removes the subject from the side store and every projection in one command, leaving placeholders', () => {
     const before = ok(sam, 'cases.list', { search: 'Quillfeather', pageSize: 50 });
     expect(before.rows.map((row: { subject: string }) => row.subject)).toEqual([NAME]);
 
-    const outcome = ok(sam, 'leads.erase', { leadId: 'L-ERASE-1', reason: 'GDPR art. 17 request R-2026-11' });
-    expect(outcome).toMatchObject({ outcome: 'erased', leadId: 'L-ERASE-1', records: 1 });
+    const outcome = ok(sam, 'leads.erase', {
+      leadId: id['L-ERASE-1']!,
+      reason: 'GDPR art. 17 request R-2026-11',
+    });
+    expect(outcome).toMatchObject({ outcome: 'erased', leadId: id['L-ERASE-1']!, records: 1 });
 
-    expect(db.prepare('SELECT subject, source_id, facts FROM leads WHERE id = ?').get('L-ERASE-1')).toMatchObject({
-      subject: '[erased] L-ERASE-1',
-      source_id: '[erased] L-ERASE-1',
+    expect(db.prepare('SELECT subject, source_id, facts FROM leads WHERE id = ?').get(id['L-ERASE-1']!)).toMatchObject({
+      subject: `[erased] ${id['L-ERASE-1']}`,
+      source_id: `[erased] ${id['L-ERASE-1']}`,
     });
     // Attribute values are personal data beside the log (decision 0141): the routing facts never held them.
-    const facts = (db.prepare('SELECT facts FROM leads WHERE id = ?').get('L-ERASE-1') as { facts: string }).facts;
+    const facts = (db.prepare('SELECT facts FROM leads WHERE id = ?').get(id['L-ERASE-1']!) as { facts: string }).facts;
     expect(JSON.parse(facts)).not.toHaveProperty('attributes');
     expect(facts).not.toContain(EMAIL);
     // The queue shows the placeholder, and search no longer finds the name.
     expect(ok(sam, 'cases.list', { search: 'Quillfeather', pageSize: 50 }).rows).toEqual([]);
-    const queue = ok(sam, 'cases.list', { search: 'L-ERASE-1', pageSize: 50 });
-    expect(queue.rows.map((row: { subject: string }) => row.subject)).toEqual(['[erased] L-ERASE-1']);
+    // The CRM's id for the lead went with its personal data: only the internal id still finds the case.
+    expect(ok(sam, 'cases.list', { search: 'L-ERASE-1', pageSize: 50 }).rows).toEqual([]);
+    const queue = ok(sam, 'cases.list', { search: id['L-ERASE-1']!, pageSize: 50 });
+    expect(queue.rows.map((row: { subject: string }) => row.subject)).toEqual([`[erased] ${id['L-ERASE-1']}`]);
     // The other lead keeps everything.
-    expect(db.prepare('SELECT subject FROM leads WHERE id = ?').get('L-KEEP-1')).toEqual({
+    expect(db.prepare('SELECT subject FROM leads WHERE id = ?').get(id['L-KEEP-1']!)).toEqual({
       subject: 'Unrelated Goods Ltda',
     });
-    expect(ok(sam, 'leads.erasureStatus', { leadId: 'L-ERASE-1' })).toMatchObject({ erased: true, hold: null });
+    expect(ok(sam, 'leads.erasureStatus', { leadId: id['L-ERASE-1']! })).toMatchObject({
+      erased: true,
+      hold: null,
+    });
   });
 
   it('leaves nothing of the person in any table or any file of a bundle, with or without personal data', () => {
@@ -154,11 +167,17 @@ describe('erasing a lead', () => {
     const tables = dumpTables(db);
     expect(tables.size).toBeGreaterThan(10);
     for (const where of [withData.files, withoutData.files, tables] as ReadonlyMap<string, string | Uint8Array>[]) {
-      for (const needle of [NAME, PERSON, `${STREET}, L-ERASE-1`, 'Quillfeather', EMAIL])
-        expect(holding(where, needle)).toEqual([]);
+      // The source system's id too: the log and the tables name the lead by its internal id only (decision 0178).
+      for (const needle of [NAME, PERSON, `${STREET}, L-ERASE-1`, 'Quillfeather', EMAIL, 'L-ERASE-1'])
+        expect(holding(where, needle), needle).toEqual([]);
+      // What is left of the lead is its pseudonymous id, which says nothing about the person.
+      expect(holding(where, id['L-ERASE-1']!).length).toBeGreaterThan(0);
       // The kept lead is still there: the search itself works.
       if (where !== withoutData.files) expect(holding(where, 'Unrelated Goods Ltda').length).toBeGreaterThan(0);
     }
+    // A kept lead's source id is personal data: in the bundle with personal data, nowhere in the one without.
+    expect(holding(withData.files, 'L-KEEP-1')).toEqual(['personal-data.jsonl']);
+    expect(holding(withoutData.files, 'L-KEEP-1')).toEqual([]);
 
     for (const bundle of [withData, withoutData]) {
       const { report } = verifyAuditBundle(bundle.files, { sha256: nodeSha256 });
@@ -183,9 +202,13 @@ describe('a required retention period', () => {
   afterAll(() => [ws.admin, sam, sue].forEach((session) => session.workstation.close()));
   const db = ws.admin.workstation.db;
   importLeads(ws, [customer('L-UK-1', 'Thames Ledger Ltd'), customer('L-UK-2', 'Fleet Street Coins Ltd')]);
+  const id = idsOf(ws, 'L-UK-1', 'L-UK-2');
 
   it('refuses an erasure with the regime, the period and the date it ends, and logs the refusal', () => {
-    const outcome = ok(sam, 'leads.erase', { leadId: 'L-UK-1', reason: 'customer asked by letter' });
+    const outcome = ok(sam, 'leads.erase', {
+      leadId: id['L-UK-1']!,
+      reason: 'customer asked by letter',
+    });
     expect(outcome).toMatchObject({
       outcome: 'refused',
       regime: 'Electronic Money Regulations 2011 (authorised EMI)',
@@ -195,7 +218,9 @@ describe('a required retention period', () => {
       message:
         'kept under Electronic Money Regulations 2011 (authorised EMI) for 5 years (UK MLR 2017 reg. 40): erasable from 2031-11-23',
     });
-    expect(personalDataOf(db, 'lead:L-UK-1')[0]).toMatchObject({ company: { name: 'Thames Ledger Ltd' } });
+    expect(personalDataOf(db, `lead:${id['L-UK-1']!}`)[0]).toMatchObject({
+      company: { name: 'Thames Ledger Ltd' },
+    });
     const entry = db
       .prepare<[number], { canonical: Buffer }>('SELECT canonical FROM audit_entries WHERE sequence = ?')
       .get(Number(outcome.outcome === 'refused' ? outcome.sequence : -1))!;
@@ -203,7 +228,7 @@ describe('a required retention period', () => {
     expect(refused).toMatchObject({
       type: 'erasure.refused',
       actor: 'user:sam',
-      subjects: ['lead:L-UK-1', 'user:sam'],
+      subjects: [`lead:${id['L-UK-1']!}`, 'user:sam'],
       payload: { regime: 'Electronic Money Regulations 2011 (authorised EMI)', years: 5, erasableFrom: '2031-11-23' },
     });
     // The reason is free text: beside the log, not in the hashed entry.
@@ -212,32 +237,38 @@ describe('a required retention period', () => {
   });
 
   it("erases on a senior officer's override approved by a second one, never by the requester", () => {
-    const requested = ok(sam, 'leads.erase', { leadId: 'L-UK-1', reason: 'court order 2026/114', override: true });
+    const requested = ok(sam, 'leads.erase', {
+      leadId: id['L-UK-1']!,
+      reason: 'court order 2026/114',
+      override: true,
+    });
     expect(requested).toMatchObject({ outcome: 'override_requested', erasableFrom: '2031-11-23' });
     if (requested.outcome !== 'override_requested') return;
-    expect(personalDataOf(db, 'lead:L-UK-1')[0]).not.toBeNull();
-    expect(ok(sue, 'leads.erasureStatus', { leadId: 'L-UK-1' }).pendingOverride).toMatchObject({
+    expect(personalDataOf(db, `lead:${id['L-UK-1']!}`)[0]).not.toBeNull();
+    expect(ok(sue, 'leads.erasureStatus', { leadId: id['L-UK-1']! }).pendingOverride).toMatchObject({
       requestId: requested.requestId,
       requestedBy: 'sam',
     });
     // A second request for the same lead while one waits is refused.
-    expect(refusal(sue, 'leads.erase', { leadId: 'L-UK-1', reason: 'again please', override: true }).code).toBe(
+    expect(refusal(sue, 'leads.erase', { leadId: id['L-UK-1']!, reason: 'again please', override: true }).code).toBe(
       'conflict',
     );
     // Maker ≠ checker: the requester cannot approve.
     const own = refusal(sam, 'leads.approveErasureOverride', { requestId: requested.requestId, reason: 'looks right' });
     expect(own.code).toBe('forbidden');
     expect(own.message).toContain('second senior officer');
-    expect(personalDataOf(db, 'lead:L-UK-1')[0]).not.toBeNull();
+    expect(personalDataOf(db, `lead:${id['L-UK-1']!}`)[0]).not.toBeNull();
     // The admin is a senior officer too (initialise gives both roles) but an unrelated lead stays untouched throughout.
     const approved = ok(sue, 'leads.approveErasureOverride', {
       requestId: requested.requestId,
       reason: 'court order seen',
     });
-    expect(approved).toMatchObject({ outcome: 'erased', leadId: 'L-UK-1', records: 1 });
-    expect(personalDataOf(db, 'lead:L-UK-1')).toEqual([null]);
-    expect(db.prepare('SELECT subject FROM leads WHERE id = ?').get('L-UK-1')).toEqual({ subject: '[erased] L-UK-1' });
-    expect(personalDataOf(db, 'lead:L-UK-2')[0]).not.toBeNull();
+    expect(approved).toMatchObject({ outcome: 'erased', leadId: id['L-UK-1']!, records: 1 });
+    expect(personalDataOf(db, `lead:${id['L-UK-1']!}`)).toEqual([null]);
+    expect(db.prepare('SELECT subject FROM leads WHERE id = ?').get(id['L-UK-1']!)).toEqual({
+      subject: `[erased] ${id['L-UK-1']}`,
+    });
+    expect(personalDataOf(db, `lead:${id['L-UK-2']!}`)[0]).not.toBeNull();
     expect(
       refusal(sue, 'leads.approveErasureOverride', { requestId: requested.requestId, reason: 'twice?' }).code,
     ).toBe('not_found');
@@ -263,6 +294,7 @@ describe('retention per regime', () => {
   importLeads(ws, [prospect('L-P-OLD', 'Old Prospect Ltda'), customer('L-C-OLD', 'Old Customer Ltd')]);
   ws.clock.set('2027-11-23T10:00:00.000Z');
   importLeads(ws, [prospect('L-P-NEW', 'New Prospect Ltda')]);
+  const id = idsOf(ws, 'L-P-OLD', 'L-C-OLD', 'L-P-NEW');
 
   it('purges nothing and logs nothing before any period has passed', () => {
     const entries = db.prepare('SELECT count(*) AS n FROM audit_entries').get();
@@ -280,16 +312,16 @@ describe('retention per regime', () => {
       cutoff: '2026-11-24T00:00:00.000Z',
       subjects: '1',
     });
-    expect(personalDataOf(db, 'lead:L-P-OLD')).toEqual([null]);
-    expect(personalDataOf(db, 'lead:L-P-NEW')[0]).not.toBeNull();
-    expect(personalDataOf(db, 'lead:L-C-OLD')[0]).not.toBeNull();
-    expect(db.prepare('SELECT subject FROM leads ORDER BY id').pluck().all()).toEqual([
+    expect(personalDataOf(db, `lead:${id['L-P-OLD']!}`)).toEqual([null]);
+    expect(personalDataOf(db, `lead:${id['L-P-NEW']!}`)[0]).not.toBeNull();
+    expect(personalDataOf(db, `lead:${id['L-C-OLD']!}`)[0]).not.toBeNull();
+    expect(db.prepare('SELECT subject FROM leads ORDER BY ingested_seq').pluck().all()).toEqual([
+      `[erased] ${id['L-P-OLD']}`,
       'Old Customer Ltd',
       'New Prospect Ltda',
-      '[erased] L-P-OLD',
     ]);
-    expect(db.prepare("SELECT subject FROM cases WHERE lead_id = 'L-P-OLD'").pluck().all()).toEqual([
-      '[erased] L-P-OLD',
+    expect(db.prepare('SELECT subject FROM cases WHERE lead_id = ?').pluck().all(id['L-P-OLD'])).toEqual([
+      `[erased] ${id['L-P-OLD']}`,
     ]);
     const report = ok(sam, 'retention.report', {});
     expect(report.lastRuns[0]).toMatchObject({ sequence: run.sequence, actor: RETENTION_ACTOR, records: 1 });
@@ -304,16 +336,16 @@ describe('retention per regime', () => {
     const atEnd = ok(sam, 'retention.run', {});
     // The newer prospect (2 years from 2027) went; the customer is held until 2031-11-23.
     expect(atEnd.records).toBe(1);
-    expect(personalDataOf(db, 'lead:L-P-NEW')).toEqual([null]);
-    expect(personalDataOf(db, 'lead:L-C-OLD')[0]).not.toBeNull();
+    expect(personalDataOf(db, `lead:${id['L-P-NEW']!}`)).toEqual([null]);
+    expect(personalDataOf(db, `lead:${id['L-C-OLD']!}`)[0]).not.toBeNull();
     ws.clock.set('2031-11-23T10:00:01.000Z');
     expect(refusal(uki, 'retention.run', {}).code).toBe('forbidden');
     expect(ok(sam, 'retention.run', {}).records).toBe(1);
-    expect(personalDataOf(db, 'lead:L-C-OLD')).toEqual([null]);
-    expect(db.prepare('SELECT subject FROM leads ORDER BY id').pluck().all()).toEqual([
-      '[erased] L-C-OLD',
-      '[erased] L-P-NEW',
-      '[erased] L-P-OLD',
+    expect(personalDataOf(db, `lead:${id['L-C-OLD']!}`)).toEqual([null]);
+    expect(db.prepare('SELECT subject FROM leads ORDER BY ingested_seq').pluck().all()).toEqual([
+      `[erased] ${id['L-P-OLD']}`,
+      `[erased] ${id['L-C-OLD']}`,
+      `[erased] ${id['L-P-NEW']}`,
     ]);
     const live = projectionSnapshot(db);
     rebuildProjections(db);

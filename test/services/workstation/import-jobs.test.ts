@@ -203,7 +203,7 @@ describe('lead imports as jobs', () => {
     expect(leadsFrom('all-crm')).toBe(1_000);
     // The screening done before the transaction landed with the lead: the listed person has a hit.
     const screening = ws.admin.workstation.db
-      .prepare<[string], { screening: string }>('SELECT screening FROM leads WHERE id = ?')
+      .prepare<[string], { screening: string }>('SELECT screening FROM leads WHERE source_id = ?')
       .get(`AL-${listed.id}`)!.screening;
     expect(JSON.parse(screening).hits).toEqual([expect.objectContaining({ listId: 'test-sanctions' })]);
   });

@@ -1,7 +1,7 @@
 // Bad rows sent over the api (leads.import, leads.add): reported with line and field; good rows land; nothing else.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
-import { createTestWorkstation } from '../../support/workstation.ts';
+import { createTestWorkstation, leadIdOf } from '../../support/workstation.ts';
 import { call, callError, entryCount } from '../../support/api.ts';
 
 type Imported = { imported: number; rejected: { line: number; field: string; message: string }[] };
@@ -39,7 +39,7 @@ describe('leads.import with bad rows', () => {
     expect(result.imported).toBe(2);
     expect(result.rejected).toEqual([{ line: 4, field: 'customer_type', message: expect.any(String) }]);
     const lead = call<{ personalData: { company: { name: string } } }>(session, 'leads.get', {
-      leadId: 'Q-1',
+      leadId: leadIdOf(session, 'Q-1'),
       purpose: 'check the import',
     });
     expect(lead.personalData.company.name).toBe('Atelier\nMoreau SARL');

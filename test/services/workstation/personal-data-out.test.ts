@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { examplesDir } from '../../support/examples.ts';
 import { call } from '../../support/api.ts';
-import { addUser, createTestWorkstation } from '../../support/workstation.ts';
+import { leadIdOf, addUser, createTestWorkstation } from '../../support/workstation.ts';
 
 describe('the hashed log', () => {
   const ws = createTestWorkstation();
@@ -31,7 +31,10 @@ describe('the hashed log', () => {
     const caseId = rows[0]!.id;
     call(officer, 'cases.claim', { caseId });
     call(officer, 'cases.decide', { caseId, disposition: 'escalate', reason: 'Escalated: ask the MLRO about Ivan' });
-    call(officer, 'leads.get', { leadId: 'L-UK-RESELLER', purpose: 'Prepare the reseller onboarding call' });
+    call(officer, 'leads.get', {
+      leadId: leadIdOf(ws.admin, 'L-UK-RESELLER'),
+      purpose: 'Prepare the reseller onboarding call',
+    });
     call(ws.admin, 'users.create', {
       id: 'val',
       name: 'Valentina Personal-Name',

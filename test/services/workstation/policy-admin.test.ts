@@ -9,7 +9,7 @@ import { handleApiCall } from '../../../electron/services/workstation/api/api.ts
 import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
 import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
-import { addUser, createTestWorkstation, withoutApprovals } from '../../support/workstation.ts';
+import { addUser, createTestWorkstation, withoutApprovals, leadIdOf } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';
 import { callError, entryCount, refusalsLogged } from '../../support/api.ts';
 
@@ -82,7 +82,7 @@ const routedWith = (session: Session, leadId: string): { ruleVersion: string; re
       `SELECT e.canonical FROM audit_entry_subjects s JOIN audit_entries e ON e.sequence = s.sequence
        WHERE s.subject = ? AND e.type = 'routing.decided' ORDER BY e.sequence DESC LIMIT 1`,
     )
-    .get(`lead:${leadId}`);
+    .get(`lead:${leadIdOf(session, leadId)}`);
   const payload = (JSON.parse(row!.canonical.toString('utf8')) as { payload: Record<string, unknown> }).payload;
   return { ruleVersion: payload.ruleVersion as string, reason: payload.reason };
 };

@@ -8,7 +8,7 @@ import type { Session } from '../../../electron/services/workstation/session/wor
 import { generateLeads } from '../../fixtures/generate-leads.ts';
 import { seededRandom } from '../../../core/shared/seeded-random.ts';
 import { examplesDir } from '../../support/examples.ts';
-import { addUser, createTestWorkstation } from '../../support/workstation.ts';
+import { addUser, createTestWorkstation, leadIdOf } from '../../support/workstation.ts';
 
 const DISPOSITIONS: Record<string, string[]> = {
   screening_review: ['clear_false_positive', 'confirm_match', 'escalate', 'request_information'],
@@ -53,6 +53,7 @@ describe('projection rebuild', () => {
       mode: 'all',
       sourceSystem: 'crm',
     });
+    const leadIds = leads.map((line) => leadIdOf(ws.admin, JSON.parse(line).id as string));
     for (let step = 0; step < 600; step += 1) {
       const user = pick(users);
       const roll = random();
@@ -73,7 +74,7 @@ describe('projection rebuild', () => {
       }
       if (roll < 0.12) {
         call(user, 'leads.get', {
-          leadId: pick(leads.map((line) => JSON.parse(line).id as string)),
+          leadId: pick(leadIds),
           purpose: 'random read',
         });
         continue;
@@ -102,7 +103,7 @@ describe('projection rebuild', () => {
         // Erasure (issue 13): straight away, refused inside a required period, or an override and its approval.
         const erasers = [users[2]!, users[3]!];
         const pending = call(pick(erasers), 'leads.erasureStatus', {
-          leadId: pick(leads.map((line) => JSON.parse(line).id as string)),
+          leadId: pick(leadIds),
         }) as { leadId: string; pendingOverride: { requestId: string } | null } | null;
         if (pending?.pendingOverride)
           call(pick(erasers), 'leads.approveErasureOverride', {

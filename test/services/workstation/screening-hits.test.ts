@@ -216,7 +216,7 @@ describe('cases.screeningHits', () => {
     // The read of the screened party is audited: who, whose, why.
     const read = reads().at(-1)!;
     expect(read.actor).toBe('user:olga');
-    expect(read.subjects).toEqual(['lead:L-GHARIB']);
+    expect(read.subjects).toEqual([`lead:${kase.leadId}`]);
     expect(read.payload).not.toHaveProperty('purpose');
     expect(read.purpose).toBe(`screening review of case ${kase.id}: the hit side by side`);
   });
@@ -385,7 +385,7 @@ describe('a screening decision names the hits it decides', () => {
     call(sam, 'cases.approve', { caseId: kase.id, reason: 'Agree: a different person' });
     const screening = JSON.parse(
       (
-        admin.workstation.db.prepare('SELECT screening FROM leads WHERE id = ?').get('L-TWO-HITS') as {
+        admin.workstation.db.prepare('SELECT screening FROM leads WHERE source_id = ?').get('L-TWO-HITS') as {
           screening: string;
         }
       ).screening,

@@ -6,7 +6,7 @@ import { projectionSnapshot, rebuildProjections } from '../../../electron/servic
 import { openWorkstation } from '../../../electron/services/workstation/session/workstation.ts';
 import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
-import { ADMIN_PASSPHRASE, addUser, createTestWorkstation } from '../../support/workstation.ts';
+import { leadIdOf, ADMIN_PASSPHRASE, addUser, createTestWorkstation } from '../../support/workstation.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';
 import { call, callError, entryCount } from '../../support/api.ts';
 
@@ -143,7 +143,7 @@ describe('cases and four eyes', () => {
     const page = call<{ rows: { id: string; leadId: string }[] }>(officer, 'cases.list', {
       queue: 'compliance_review',
     });
-    const conflict = page.rows.find((row) => row.leadId === 'L-INTENT')!;
+    const conflict = page.rows.find((row) => row.leadId === leadIdOf(ws.admin, 'L-INTENT'))!;
     call(officer, 'cases.claim', { caseId: conflict.id });
     expect(callError(senior, 'cases.claim', { caseId: conflict.id }).code).toBe('conflict');
     expect(callError(officer, 'cases.decide', { caseId: conflict.id, disposition: 'reject', reason: '' }).code).toBe(
@@ -168,7 +168,7 @@ describe('cases and four eyes', () => {
     importFintech(ws.admin);
     const pep = call<{ rows: { id: string; leadId: string }[] }>(ws.admin, 'cases.list', {
       queue: 'enhanced_due_diligence',
-    }).rows.find((row) => row.leadId === 'L-PEP')!;
+    }).rows.find((row) => row.leadId === leadIdOf(ws.admin, 'L-PEP'))!;
     call(ws.admin, 'cases.claim', { caseId: pep.id });
     const made = call<{ status: string }>(ws.admin, 'cases.decide', {
       caseId: pep.id,
@@ -193,7 +193,7 @@ describe('cases and four eyes', () => {
     expect(approved).toMatchObject({ status: 'closed', makerId: 'ada', checkerId: 'sue' });
     // Clearing the hit re-routes the lead: the path is now assigned in France.
     const lead = call<{ paths: { outcome: string; entityId: string }[] }>(senior, 'leads.get', {
-      leadId: 'L-PEP',
+      leadId: leadIdOf(ws.admin, 'L-PEP'),
       purpose: 'verify re-routing',
     });
     expect(lead.paths[0]).toMatchObject({ outcome: 'assigned', entityId: 'northwind-eu-ab' });
@@ -204,7 +204,7 @@ describe('cases and four eyes', () => {
     importFintech(ws.admin);
     const kase = call<{ rows: { id: string; leadId: string }[] }>(officer, 'cases.list', {
       queue: 'compliance_review',
-    }).rows.find((row) => row.leadId === 'L-INTENT')!;
+    }).rows.find((row) => row.leadId === leadIdOf(ws.admin, 'L-INTENT'))!;
     call(officer, 'cases.claim', { caseId: kase.id });
     const made = call<{ status: string }>(officer, 'cases.decide', {
       caseId: kase.id,
@@ -217,7 +217,7 @@ describe('cases and four eyes', () => {
     expect(detail.maker.override.violations.join(' ')).toMatch(/jurisdiction tag/);
     call(senior, 'cases.approve', { caseId: kase.id, reason: 'override accepted on the evidence' });
     const lead = call<{ paths: { outcome: string; repId: string }[] }>(senior, 'leads.get', {
-      leadId: 'L-INTENT',
+      leadId: leadIdOf(ws.admin, 'L-INTENT'),
       purpose: 'check the override',
     });
     expect(lead.paths[0]).toMatchObject({ outcome: 'assigned', repId: 'rep-olivia' });
@@ -228,7 +228,7 @@ describe('cases and four eyes', () => {
     importFintech(ws.admin);
     const brazil = call<{ rows: { id: string; leadId: string }[] }>(ws.admin, 'cases.list', {
       queue: 'expansion_review',
-    }).rows.find((row) => row.leadId === 'L-BR')!;
+    }).rows.find((row) => row.leadId === leadIdOf(ws.admin, 'L-BR'))!;
     call(ws.admin, 'cases.claim', { caseId: brazil.id });
     const decided = call<{ status: string; resolution: string }>(ws.admin, 'cases.decide', {
       caseId: brazil.id,
@@ -251,11 +251,13 @@ describe('access control in the services', () => {
     expect(ukEu.total).toBeLessThan(all.total);
     const gambling = call<{ rows: { id: string; leadId: string }[] }>(ws.admin, 'cases.list', {
       pageSize: 500,
-    }).rows.find((row) => row.leadId === 'L-CA-GAMBLING')!;
+    }).rows.find((row) => row.leadId === leadIdOf(ws.admin, 'L-CA-GAMBLING'))!;
     expect(callError(officer, 'cases.get', { caseId: gambling.id }).code).toBe('not_found');
     expect(callError(officer, 'cases.claim', { caseId: gambling.id }).code).toBe('not_found');
     expect(call<{ case: { id: string } }>(usOfficer, 'cases.get', { caseId: gambling.id }).case.id).toBe(gambling.id);
-    expect(callError(officer, 'leads.get', { leadId: 'L-CA-SMB', purpose: 'curiosity' }).code).toBe('not_found');
+    expect(callError(officer, 'leads.get', { leadId: leadIdOf(ws.admin, 'L-CA-SMB'), purpose: 'curiosity' }).code).toBe(
+      'not_found',
+    );
   });
 
   it('lets an auditor read and never decide; role and market changes need an operations admin', () => {
@@ -288,7 +290,7 @@ describe('access control in the services', () => {
     const { ws, officer } = setup();
     importFintech(ws.admin);
     const lead = call<{ personalData: { company: { name: string } } }>(officer, 'leads.get', {
-      leadId: 'L-FR-SME',
+      leadId: leadIdOf(ws.admin, 'L-FR-SME'),
       purpose: 'prepare the onboarding call',
     });
     expect(lead.personalData.company.name).toBe('Atelier Moreau SARL');
@@ -297,7 +299,7 @@ describe('access control in the services', () => {
       .pluck()
       .get() as Buffer;
     const entry = JSON.parse(read.toString('utf8'));
-    expect(entry).toMatchObject({ actor: 'user:olga', subjects: ['lead:L-FR-SME'] });
+    expect(entry).toMatchObject({ actor: 'user:olga', subjects: [`lead:${leadIdOf(ws.admin, 'L-FR-SME')}`] });
     expect(entry.payload.fields).toEqual(['address', 'company', 'sourceId']);
     // The purpose is the reader's free text: beside the log, bound by the entry's commitment, never in the entry.
     expect(entry.payload.purpose).toBeUndefined();
@@ -314,10 +316,10 @@ describe('access control in the services', () => {
     importFintech(ws.admin);
     const notes = call<{ kind: string; leadId: string }[]>(ws.admin, 'notifications.list', { limit: 500 });
     expect(notes.filter((note) => note.kind === 'expansion_demand').map((note) => note.leadId)).toEqual(
-      expect.arrayContaining(['L-BR', 'L-NY']),
+      expect.arrayContaining(['L-BR', 'L-NY'].map((id) => leadIdOf(ws.admin, id))),
     );
     expect(notes.filter((note) => note.kind === 'refusal').map((note) => note.leadId)).toEqual(
-      expect.arrayContaining(['L-SANCTIONS', 'L-PEP', 'L-CONFLICT']),
+      expect.arrayContaining(['L-SANCTIONS', 'L-PEP', 'L-CONFLICT'].map((id) => leadIdOf(ws.admin, id))),
     );
     expect(callError(officer, 'notifications.list', {}).code).toBe('forbidden');
   });
@@ -382,7 +384,7 @@ describe('the store', () => {
         address: { ...lead.address, line1: '77 Markerstrasse' },
       },
     });
-    call(officer, 'leads.get', { leadId: 'L-MARKER', purpose: 'marker read' });
+    call(officer, 'leads.get', { leadId: leadIdOf(ws.admin, 'L-MARKER'), purpose: 'marker read' });
     for (const session of open) session.workstation.db.pragma('wal_checkpoint(PASSIVE)');
     for (const file of readdirSync(ws.dir)) {
       const bytes = readFileSync(join(ws.dir, file));

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { handleApiCall } from '../../../electron/services/workstation/api/api.ts';
 import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { examplesDir } from '../../support/examples.ts';
-import { addUser, createTestWorkstation } from '../../support/workstation.ts';
+import { addUser, createTestWorkstation, leadIdOf } from '../../support/workstation.ts';
 
 const ws = createTestWorkstation({ example: 'bank-insurer' });
 afterAll(() => rmSync(ws.dir, { recursive: true, force: true }));
@@ -39,7 +39,7 @@ const value = <T>(session: Session, method: string, request: unknown): T => {
 };
 type Row = { id: string; leadId: string; jurisdiction: string | null };
 const casesOf = (session: Session): Row[] => value<{ rows: Row[] }>(session, 'cases.list', { pageSize: 200 }).rows;
-const caseOfLead = (leadId: string): Row => casesOf(ws.admin).find((row) => row.leadId === leadId)!;
+const caseOfLead = (leadId: string): Row => casesOf(ws.admin).find((row) => row.leadId === leadIdOf(ws.admin, leadId))!;
 const difcCase = caseOfLead('B-DIFC-RETAIL');
 const onshoreCase = caseOfLead('B-AE-ONSHORE-NOTES');
 const untaggedCase = caseOfLead('Z-DIFC-UNTAGGED');
@@ -48,7 +48,7 @@ const visibility = (session: Session) => {
   const jurisdictions = new Set(casesOf(session).map((row) => row.jurisdiction));
   const opens = (row: Row): boolean => handleApiCall(session, 'cases.get', { caseId: row.id }).ok;
   const reads = (leadId: string): boolean =>
-    handleApiCall(session, 'leads.get', { leadId, purpose: 'zone scope test' }).ok;
+    handleApiCall(session, 'leads.get', { leadId: leadIdOf(ws.admin, leadId), purpose: 'zone scope test' }).ok;
   return {
     listsDifc: jurisdictions.has('AE-DIFC'),
     listsOnshore: jurisdictions.has('AE-DU'),

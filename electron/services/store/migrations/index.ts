@@ -6,6 +6,7 @@ import { migration0003SavedViews } from './0003-saved-views.ts';
 import { migration0004RefusalCounts } from './0004-refusal-counts.ts';
 import { migration0005DueCounts } from './0005-due-counts.ts';
 import { migration0006MetaApprovals } from './0006-meta-approvals.ts';
+import { migration0007LeadSourceIds } from './0007-lead-source-ids.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration0001Audit,
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0004RefusalCounts,
   migration0005DueCounts,
   migration0006MetaApprovals,
+  migration0007LeadSourceIds,
 ];

@@ -13,7 +13,7 @@ import { entryPersonalData } from '../queries/audit-personal-data.ts';
 import { importResultOf, readLeadImport } from '../commands/lead-import.ts';
 import { cancelImportJob, importJobStatus, startImportJob } from '../commands/import-jobs.ts';
 import { apiErrorOf } from './api-errors.ts';
-import { caseCounts, caseDetail, listCases, listNotifications } from '../queries/queries.ts';
+import { caseCounts, caseDetail, findLeads, listCases, listNotifications } from '../queries/queries.ts';
 import { changeOwnPassphrase, createUser, listUsers, readLead, setMarkets, setRoles } from '../commands/users.ts';
 import { exportAudit, listAuditEntries } from '../queries/audit-view.ts';
 import { keySlotStatus, reEnrol, rotateDatabaseKey } from '../commands/key-rotation.ts';
@@ -70,15 +70,18 @@ const handlers: Handlers = {
       mode: 'all',
       source: 'form',
     });
-    if (result.duplicates > 0) throw new WorkstationError('conflict', `lead ${lead.id} exists already`);
+    const ingested = result.leads[0];
+    if (!ingested) throw new WorkstationError('conflict', `lead ${lead.id} exists already`);
     return {
-      leadId: lead.id,
+      leadId: ingested.leadId,
+      sourceId: ingested.sourceId,
       decisions: result.paths.map(({ decision, caseId }) => {
         const { licenceId: _licence, ...row } = decisionRowOf(decision);
         return { ...row, caseId };
       }),
     };
   },
+  'leads.find': (session, request) => findLeads(session, request.id),
   'leads.get': (session, request) => readLead(session, request.leadId, request.purpose),
   // Erasure and retention (decision 0150).
   'leads.erase': (session, request) => eraseLead(session, request),

@@ -9,6 +9,7 @@ import { exportAuditBundle } from '../../audit/export.ts';
 import type { ExportResult } from '../../audit/export.ts';
 import { requireEveryMarket, requirePermission } from '../session/access.ts';
 import { eraseLead } from './erasure.ts';
+import { leadNamed } from '../queries/queries.ts';
 import type { ErasureOutcome } from './erasure.ts';
 import { actorOf, WorkstationError } from '../session/workstation.ts';
 import type { Session } from '../session/workstation.ts';
@@ -63,5 +64,5 @@ export const eraseDataSubject = (session: Session, subject: string, basis: strin
   const leadId = /^lead:(.+)$/.exec(subject)?.[1];
   if (leadId === undefined)
     throw new WorkstationError('invalid_input', `--subject ${subject}: only a lead (lead:<id>) can be erased`);
-  return eraseLead(session, { leadId, reason: basis });
+  return eraseLead(session, { leadId: leadNamed(session, leadId), reason: basis });
 };

@@ -21,7 +21,7 @@ import { startBackgroundCheckpointer } from '../../store/checkpointer.ts';
 import type { BackgroundCheckpointer } from '../../store/checkpointer.ts';
 import { screenedWithOf } from './screener.ts';
 import type { ScreenedWith } from './screener.ts';
-import { actorOf, commit, WorkstationError } from '../session/workstation.ts';
+import { actorOf, commit, newLeadId, WorkstationError } from '../session/workstation.ts';
 import type {
   ActivePolicy,
   Appender,
@@ -40,7 +40,12 @@ export type IntakeResult = {
   readonly decisions: Readonly<Record<string, number>>;
   readonly casesOpened: number;
   readonly paths: readonly RoutedPath[];
+  /** The leads imported, each with the internal id intake gave it. */
+  readonly leads: readonly IngestedLead[];
 };
+
+/** A lead intake took in: the source system's id for it and its internal id (decision 0178). */
+export type IngestedLead = { readonly sourceId: string; readonly leadId: string };
 
 export type RoutedPath = { readonly decision: RoutingDecision; readonly caseId: string | null };
 
@@ -226,10 +231,13 @@ const ingestOne = (
   },
   run: RoutingRun,
   actor: string,
-): RoutedPath[] => {
+): { readonly leadId: string; readonly paths: RoutedPath[] } => {
   const at = workstation.deps.now().toISOString();
   const own = input.screening.kind === 'own' ? workstation.screener : null;
-  const lead = own ? withOwnScreening(own, input.lead, at, policy) : input.lead;
+  // The record's id is the source system's: the lead gets its own pseudonymous id, and the source id goes beside the log.
+  const sourceId = input.lead.id;
+  const given = { ...input.lead, id: newLeadId(workstation.deps) };
+  const lead = own ? withOwnScreening(own, given, at, policy) : given;
   // What our own screening used (decision 0127): the policy's thresholds and the list versions, for the auditor.
   const screenedWith = own
     ? screenedWithOf(policy.loaded.policy.screening, own.listVersions)
@@ -258,20 +266,25 @@ const ingestOne = (
     personalData: {
       subject,
       regime: regimeFor(policy.loaded.policy, decisions),
-      data: personalDataOf(lead, lead.id),
+      data: personalDataOf(lead, sourceId),
     },
   });
   if (lead.screening) append(screenedEntry(workstation.db, actor, lead.id, lead.screening, { screenedWith }));
-  return decisions.map((decision) => recordDecision(append, policy, decision, run.cursorOf, actor));
+  return {
+    leadId: lead.id,
+    paths: decisions.map((decision) => recordDecision(append, policy, decision, run.cursorOf, actor)),
+  };
 };
 
-const isDuplicate = (db: Database, sourceSystem: string, leadId: string): 'duplicate' | 'conflict' | null => {
-  const row = statement<[string], { source_system: string }>(db, 'SELECT source_system FROM leads WHERE id = ?').get(
-    leadId,
-  );
-  if (!row) return null;
-  return row.source_system === sourceSystem ? 'duplicate' : 'conflict';
-};
+/**
+ * Whether a source system's lead is here already: by (source system, source id), which the projection holds beside the
+ * internal id. An erased lead's source id is gone, so a later import of it is a new lead (decision 0178).
+ */
+const isDuplicate = (db: Database, sourceSystem: string, sourceId: string): boolean =>
+  statement<[string, string], { id: string }>(db, 'SELECT id FROM leads WHERE source_system = ? AND source_id = ?').get(
+    sourceSystem,
+    sourceId,
+  ) !== undefined;
 
 export type ImportOptions = {
   readonly sourceSystem: string;
@@ -306,6 +319,7 @@ export type IntakeTotals = {
   readonly decisions: Record<string, number>;
   casesOpened: number;
   readonly paths: RoutedPath[];
+  readonly leads: IngestedLead[];
 };
 
 /** An intake that has not imported anything yet: the problems found reading the records. */
@@ -316,6 +330,7 @@ export const emptyIntake = (problems: readonly LeadRecordProblem[] = []): Intake
   decisions: {},
   casesOpened: 0,
   paths: [],
+  leads: [],
 });
 
 /** The one way the results of intake calls (chunks, or runs) add up. */
@@ -327,11 +342,13 @@ export const addIntake = (into: IntakeTotals, more: IntakeResult): IntakeTotals 
   for (const [kind, count] of Object.entries(more.decisions))
     into.decisions[kind] = (into.decisions[kind] ?? 0) + count;
   for (const path of more.paths) into.paths.push(path);
+  for (const lead of more.leads) into.leads.push(lead);
   return into;
 };
 
 const resultOf = (
   paths: readonly RoutedPath[],
+  leads: readonly IngestedLead[],
   counts: { readonly imported: number; readonly duplicates: number; readonly rejected: readonly LeadRecordProblem[] },
 ): IntakeResult => {
   const decisions: Record<string, number> = {};
@@ -341,6 +358,7 @@ const resultOf = (
     decisions,
     casesOpened: paths.filter((path) => path.caseId !== null).length,
     paths,
+    leads,
   };
 };
 
@@ -371,39 +389,28 @@ export const importLeads = (
       const chunkResult = commit(workstation, (append) => {
         const run = startRoutingRun(policy.compiled, loadRoutingState(workstation.db));
         const paths: RoutedPath[] = [];
+        const leads: IngestedLead[] = [];
         let imported = 0;
         let duplicates = 0;
         const rejected: LeadRecordProblem[] = [];
-        for (const { lead, line } of chunk) {
-          const duplicate = isDuplicate(workstation.db, options.sourceSystem, lead.id);
-          if (duplicate === 'duplicate') {
+        for (const { lead } of chunk) {
+          if (isDuplicate(workstation.db, options.sourceSystem, lead.id)) {
             duplicates += 1;
             continue;
           }
-          if (duplicate === 'conflict') {
-            const problem = {
-              file: '',
-              line,
-              field: 'id',
-              message: `lead id ${lead.id} is already used by another source system`,
-            };
-            if (options.mode === 'all') throw new WorkstationError('conflict', `line ${line}: ${problem.message}`);
-            rejected.push(problem);
-            continue;
-          }
-          paths.push(
-            ...ingestOne(
-              workstation,
-              append,
-              policy,
-              { lead, sourceSystem: options.sourceSystem, source: options.source ?? 'file', screening },
-              run,
-              actor,
-            ),
+          const ingested = ingestOne(
+            workstation,
+            append,
+            policy,
+            { lead, sourceSystem: options.sourceSystem, source: options.source ?? 'file', screening },
+            run,
+            actor,
           );
+          paths.push(...ingested.paths);
+          leads.push({ sourceId: lead.id, leadId: ingested.leadId });
           imported += 1;
         }
-        return resultOf(paths, { imported, duplicates, rejected });
+        return resultOf(paths, leads, { imported, duplicates, rejected });
       });
       addIntake(total, chunkResult);
       checkpoints?.request();

@@ -188,16 +188,21 @@ export const listCases = (
   }
   if (query.search && query.search.trim() !== '') {
     const term = query.search.trim();
-    // An exact case or lead id finds that; anything else is a prefix of the subject (company name or initials).
+    // An exact case id, lead id or source system's lead id finds that; anything else is a prefix of the subject
+    // (company name or initials).
+    const leadIds = /\s/.test(term)
+      ? []
+      : statement<[string, string], { id: string }>(db, 'SELECT id FROM leads WHERE id = ? OR source_id = ?')
+          .all(term, term)
+          .map((row) => row.id);
     const isId =
-      !/\s/.test(term) &&
-      statement<[string, string], { one: number }>(
-        db,
-        'SELECT 1 AS one FROM cases WHERE id = ? OR lead_id = ? LIMIT 1',
-      ).get(term, term) !== undefined;
+      leadIds.length > 0 ||
+      (!/\s/.test(term) &&
+        statement<[string], { one: number }>(db, 'SELECT 1 AS one FROM cases WHERE id = ? LIMIT 1').get(term) !==
+          undefined);
     if (isId) {
-      where.push('(id = ? OR lead_id = ?)');
-      params.push(term, term);
+      where.push(`(id = ? OR lead_id IN (${leadIds.map(() => '?').join(',') || 'NULL'}))`);
+      params.push(term, ...leadIds);
     } else {
       where.push('subject_key >= ? AND subject_key < ?');
       params.push(term.toLowerCase(), `${term.toLowerCase()}\uffff`);
@@ -361,8 +366,16 @@ export const caseDetail = (session: Session, caseId: string) => {
         payload: parsed.payload,
       };
     });
+  const lead = db
+    .prepare<[string], { source_system: string; source_id: string; held: number }>(
+      `SELECT l.source_system, l.source_id,
+         EXISTS (SELECT 1 FROM audit_personal_data p WHERE p.sequence = l.ingested_seq AND p.data IS NOT NULL) AS held
+       FROM leads l WHERE l.id = ?`,
+    )
+    .get(row.lead_id)!;
   return {
     case: toCaseRow(row, session.workstation.deps.now().toISOString()),
+    lead: { sourceSystem: lead.source_system, sourceId: lead.held ? lead.source_id : null },
     maker: kase.maker as unknown as Record<string, unknown> | null,
     checker: kase.checker as unknown as Record<string, unknown> | null,
     trace,
@@ -381,4 +394,72 @@ export const listNotifications = (session: Session, limit: number) => {
     )
     .all('operations_admin', limit)
     .map((row) => ({ id: row.id, at: row.at, kind: row.kind, message: row.message, leadId: row.lead_id }));
+};
+
+/**
+ * The leads of the user's markets an id names: their internal id, or the id a source system gave them (decision 0178).
+ * Matches outside the user's markets are left out; when every match is, the answer is "not found" and a logged refusal,
+ * as for a read of such a lead.
+ */
+export const findLeads = (
+  session: Session,
+  id: string,
+): {
+  readonly leads: {
+    readonly leadId: string;
+    readonly sourceSystem: string;
+    readonly jurisdiction: string | null;
+    readonly ingestedAt: string;
+    readonly erased: boolean;
+  }[];
+} => {
+  const { workstation, user } = session;
+  if (!hasPermission(user, 'case.read')) throw new WorkstationError('forbidden', `${user.id} may not look leads up`);
+  const rows = statement<
+    [string, string],
+    {
+      id: string;
+      source_system: string;
+      jurisdiction: string | null;
+      scope: string | null;
+      ingested_at: string;
+      ingested_seq: number;
+      held: number;
+    }
+  >(
+    workstation.db,
+    `SELECT l.id, l.source_system, l.jurisdiction, l.scope, l.ingested_at, l.ingested_seq,
+       EXISTS (SELECT 1 FROM audit_personal_data p WHERE p.sequence = l.ingested_seq AND p.data IS NOT NULL) AS held
+     FROM leads l WHERE l.id = ? OR l.source_id = ? ORDER BY l.ingested_seq`,
+  ).all(id, id);
+  const vocabulary = workstation.policy().compiled.vocabulary;
+  const visible = rows.filter((row) => inScope(user, row.jurisdiction ?? row.scope, vocabulary));
+  if (visible.length === 0 && rows.length > 0)
+    throw new WorkstationError('not_found', `no lead ${id}`, {
+      reason: 'out_of_market',
+      subject: `lead:${rows[0]!.id}`,
+    });
+  return {
+    leads: visible.map((row) => ({
+      leadId: row.id,
+      sourceSystem: row.source_system,
+      jurisdiction: row.jurisdiction ?? row.scope,
+      ingestedAt: row.ingested_at,
+      erased: row.held === 0,
+    })),
+  };
+};
+
+/**
+ * The lead an operator names by its internal id or by a source system's id (decision 0178), through the same
+ * market-scoped lookup as the workstation's lead page. An id two source systems both used is refused with both leads.
+ */
+export const leadNamed = (session: Session, id: string): string => {
+  const { leads } = findLeads(session, id);
+  if (leads.length === 1) return leads[0]!.leadId;
+  if (leads.length === 0) throw new WorkstationError('not_found', `no lead ${id}`);
+  throw new WorkstationError(
+    'conflict',
+    `${leads.length} leads carry the id ${id}: ${leads.map((lead) => `${lead.leadId} (from ${lead.sourceSystem})`).join(', ')}; name one by its internal id`,
+  );
 };

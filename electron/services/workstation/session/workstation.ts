@@ -2,6 +2,8 @@
 // path (validate → evaluate with core → append audit entries and project them, in one transaction).
 import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
 import { existsSync } from 'node:fs';
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { internalLeadId, LEAD_ID_BYTES } from '../../../../core/intake/lead-record.ts';
 import { parsePolicyText } from '../../../../core/policy/parse.ts';
 import type { LogHead } from '../../../../core/audit/entry.ts';
 import type { CheckpointerFactory } from '../../store/checkpointer.ts';
@@ -114,6 +116,10 @@ const signInOptions = (deps: WorkstationDeps): { lockTimeoutMs?: number; check?:
   deps.integrityCheck === undefined ? lockOptions(deps) : { ...lockOptions(deps), check: deps.integrityCheck };
 
 export const actorOf = (user: User): string => `user:${user.id}`;
+
+/** A new internal lead id (decision 0178), from the deps' random bytes (node:crypto's CSPRNG unless a test passes its own). */
+export const newLeadId = (deps: WorkstationDeps): string =>
+  internalLeadId(deps.randomBytes ? deps.randomBytes(LEAD_ID_BYTES) : new Uint8Array(nodeRandomBytes(LEAD_ID_BYTES)));
 
 type UserRow = { id: string; name: string; roles: string; markets: string; active: number };
 export const userFromRow = (row: UserRow): User => ({

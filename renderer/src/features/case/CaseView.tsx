@@ -70,6 +70,12 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
           <dt>Lead</dt>
           <dd>
             {kase.leadId} · {kase.productId}
+            {detail.lead.sourceId !== null && (
+              <span className="source-id">
+                {' '}
+                · {detail.lead.sourceSystem} id {detail.lead.sourceId}
+              </span>
+            )}
           </dd>
         </div>
         <div>

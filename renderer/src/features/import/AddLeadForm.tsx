@@ -377,7 +377,9 @@ export const AddLeadForm = ({ onAdded }: { onAdded: () => void }): ReactElement 
         )}
         {added && (
           <section aria-labelledby="added-title" className="added-lead" role="status">
-            <h3 id="added-title">Lead {added.leadId} added</h3>
+            <h3 id="added-title">
+              Lead {added.leadId} added (your id {added.sourceId})
+            </h3>
             <table className="data">
               <caption>Routing outcome per product</caption>
               <thead>
