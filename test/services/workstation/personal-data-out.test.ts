@@ -59,6 +59,8 @@ describe('the hashed log', () => {
       'Prepare the reseller onboarding call', // a read's purpose
       'Valentina Personal-Name', // a user's display name
       'Ada Admin', // the first user's display name
+      '"L-UK-RESELLER"', // a source system's id for a lead (decision 0178)
+      '"L-FR-SME"',
     ]) {
       expect(entries, personal).not.toContain(personal);
       expect(beside, personal).toContain(personal);
