@@ -17,6 +17,8 @@ export const LIST_SOURCES = [
   'ofac-sdn-csv',
   'ofac-enhanced-xml',
   'un-xml',
+  'eu-fsf-xml',
+  'uk-sanctions-csv',
   'ftm-jsonl',
   'senzing-json',
   'csl-csv',
@@ -25,8 +27,9 @@ export const LIST_SOURCES = [
 export type ListSource = (typeof LIST_SOURCES)[number];
 
 /**
- * One name an entry is known by. `weak` marks the low-quality aliases the publishers flag themselves
- * (OFAC "weak a.k.a.", UN "Low" quality, FollowTheMoney weakAlias): they are screened, but score lower.
+ * One name an entry is known by. `weak` marks the low-quality aliases the publishers flag themselves (OFAC
+ * "weak a.k.a.", UN "Low" quality, EU strong="false", UK "Low quality a.k.a", FollowTheMoney weakAlias): they are
+ * screened, but score lower.
  */
 export type ListName = {
   readonly value: string;

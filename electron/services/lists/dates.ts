@@ -52,3 +52,9 @@ export const parseDateOfBirth = (text: string): ListDate | undefined => {
   const from = parseProseDate(value);
   return from === undefined ? undefined : { from, approximate };
 };
+
+/** Whether year, month (1-12) and day name a day of the Gregorian calendar: 1961-02-30 does not. */
+export const isCalendarDay = (year: number, month: number, day: number): boolean => {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+};
