@@ -2,35 +2,12 @@
 import * as z from 'zod';
 import { ConditionSchema } from './conditions.ts';
 import { META_ACTIONS } from '../access/duties.ts';
+import { ConductPolicySchema } from './conduct.ts';
+import { Id, IsoDate, JurisdictionRef, Name, PolicyCustomerType, ProductClass } from './fields.ts';
 
 export const POLICY_SCHEMA_ID = 'perimeter.policy/v1';
 
-const Id = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/,
-    'an id is 1 to 64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
-  );
-const Name = z.string().min(1).max(200);
-const IsoDate = z.iso.date();
-/** A jurisdiction code (GB, US-CA), a declared custom zone (AE-DIFC), a group (EEA) or a market (UK). */
-const JurisdictionRef = z.string().min(1).max(64);
-
-export const PolicyCustomerType = z.enum(['retail', 'professional', 'eligible_counterparty']);
-export type PolicyCustomerType = z.infer<typeof PolicyCustomerType>;
-
-export const ProductClass = z.enum([
-  'payments',
-  'card_issuing',
-  'lending',
-  'crypto',
-  'open_banking',
-  'investments',
-  'insurance',
-  'deposits',
-  'fx',
-]);
-export type ProductClass = z.infer<typeof ProductClass>;
+export { PolicyCustomerType, ProductClass } from './fields.ts';
 
 export const CustomZoneSchema = z.strictObject({
   code: z.string().regex(/^[A-Z]{2}-[A-Z0-9]{2,12}$/, 'a custom zone code is COUNTRY-NAME, e.g. AE-DIFC'),
@@ -274,6 +251,8 @@ export const PolicyBundleSchema = z.strictObject({
     ],
   }),
   approvals: ApprovalsPolicySchema.optional(),
+  /** Conduct-of-business rules for the lifecycle after routing (core/conduct). Optional: absent keeps the rule version. */
+  conduct: ConductPolicySchema.optional(),
 });
 
 export type PolicyBundle = z.infer<typeof PolicyBundleSchema>;

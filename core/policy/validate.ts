@@ -2,6 +2,7 @@
 import { factsOf } from './conditions.ts';
 import type { Condition } from './conditions.ts';
 import type { PolicyBundle } from './schema.ts';
+import { validateConduct } from './validate-conduct.ts';
 import { buildVocabulary, isCountryCode, isInside, isSubdivisionCode } from './vocabulary.ts';
 
 export type PolicyPath = readonly (string | number)[];
@@ -141,6 +142,8 @@ export const validatePolicySemantics = (policy: PolicyBundle): PolicyIssue[] => 
     checkWithinRefs(rule.condition, ['rules', r, 'condition'], checkRef);
     if (rule.when) checkWithinRefs(rule.when, ['rules', r, 'when'], checkRef);
   });
+
+  if (policy.conduct) validateConduct(policy.conduct, { productIds, checkRef, report });
 
   return issues;
 };
