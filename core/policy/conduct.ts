@@ -28,9 +28,8 @@ export type Weekday = z.infer<typeof Weekday>;
 export const GatedStage = z.enum(['qualified', 'proposal', 'won']);
 export type GatedStage = z.infer<typeof GatedStage>;
 
-const TimeOfDay = z
-  .string()
-  .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time of day is "HH:MM" (quoted), from 00:00 to 24:00');
+const TIME_OF_DAY = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+const TimeOfDay = z.string().regex(TIME_OF_DAY, 'a time of day is "HH:MM" (quoted), from 00:00 to 24:00');
 /** Minutes after local midnight of an "HH:MM" time of day. */
 export const minutesOfDay = (time: string): number => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
@@ -69,10 +68,15 @@ export const OutreachHoursSchema = z
     from: TimeOfDay,
     to: TimeOfDay,
   })
-  .refine((hours) => minutesOfDay(hours.from) < minutesOfDay(hours.to), {
-    message: '"from" must be before "to" (a window does not run past midnight: split it in two)',
-    path: ['to'],
-  });
+  // Only two valid times can be out of order: a malformed one is reported on its own.
+  .refine(
+    (hours) =>
+      !TIME_OF_DAY.test(hours.from) || !TIME_OF_DAY.test(hours.to) || minutesOfDay(hours.from) < minutesOfDay(hours.to),
+    {
+      message: '"from" must be before "to" (a window does not run past midnight: split it in two)',
+      path: ['to'],
+    },
+  );
 
 /** Outbound contact on these channels only inside one of `hours`, in the prospect's local time. */
 export const OutreachWindowRuleSchema = z.strictObject({

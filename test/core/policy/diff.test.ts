@@ -46,11 +46,15 @@ describe('the licensing map', () => {
       'business-payments',
       'corporate-cards',
       'crypto-custody',
+      'gbp-stablecoin',
+      'account-information',
+      'payment-initiation',
+      'pay-later',
     ]);
     const eu = map.entities.find((entity) => entity.id === 'northwind-eu-ab');
     expect(eu?.rows.map((row) => row.jurisdiction)).toEqual(['SE', 'FR', 'DE', 'NL', 'IE']);
     expect(eu?.rows[0]?.description).toBe('Sweden');
-    expect(eu?.rows.every((row) => row.cells.length === 3)).toBe(true);
+    expect(eu?.rows.every((row) => row.cells.length === 7)).toBe(true);
   });
 
   it('covers products by id or class, names the basis and conditions, and judges status at the given date', () => {
