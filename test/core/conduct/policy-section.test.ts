@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { diffPolicies } from '../../../core/policy/diff.ts';
 import { policyJsonSchema } from '../../../core/policy/json-schema.ts';
 import { parsePolicyText } from '../../../core/policy/parse.ts';
 import type { LocatedPolicyIssue } from '../../../core/policy/parse.ts';
@@ -34,12 +35,15 @@ describe('the conduct section of a policy', () => {
     expect('conduct' in PolicyBundleSchema.parse(basePolicy())).toBe(false);
   });
 
-  it('changes the rule version when a conduct rule changes', () => {
+  it('changes the rule version when a conduct rule changes, and the diff names the rule and field', () => {
     const text = readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8');
     const before = parsePolicyText(text);
     const after = parsePolicyText(text.replace('      hours: 24\n', '      hours: 48\n'));
-    expect(before.ok && after.ok).toBe(true);
-    expect(before.ok && after.ok && before.value.version !== after.value.version).toBe(true);
+    if (!before.ok || !after.ok) throw new Error('the example no longer parses');
+    expect(before.value.version).not.toBe(after.value.version);
+    expect(diffPolicies(before.value.policy, after.value.policy).settings).toEqual([
+      { path: 'conduct.coolingOff[CO-PS22-10-PS23-6].hours', before: '24', after: '48' },
+    ]);
   });
 
   it('gives both example policies realistic, cited rules in every section they use', () => {
