@@ -92,10 +92,12 @@ export const dueSoon = (
     });
   }
   return items.sort(
-    (a, b) =>
-      msOf(a.at) - msOf(b.at) || a.leadId.localeCompare(b.leadId, 'en') || a.productId.localeCompare(b.productId, 'en'),
+    (a, b) => msOf(a.at) - msOf(b.at) || byCodePoint(a.leadId, b.leadId) || byCodePoint(a.productId, b.productId),
   );
 };
+
+// Ids are compared as code points, not by a locale's collation, so the order is the same on every runtime.
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Whether cooling-off alone still stands before PROPOSAL at `now` (every applicable rule, not just the binding one). */
 export const coolingOffBlocksProposal = (state: PathState, conduct: ConductPolicy, now: string): boolean =>

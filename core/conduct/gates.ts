@@ -1,5 +1,5 @@
 // Every gate of a path evaluated at an instant: met, pending (time or a third party will meet it) or blocked, with why.
-import type { Channel, ContactBasis, GatedStage } from '../policy/conduct.ts';
+import type { Channel, ContactBasis, DisclosureRule, GatedStage } from '../policy/conduct.ts';
 import type { HoldReason } from '../routing/outcome.ts';
 import {
   isInsideHours,
@@ -164,6 +164,13 @@ const customerText = (state: PathState): string => {
     professional: 'a professional client',
     eligible_counterparty: 'an eligible counterparty',
   }[effectiveCustomerType(state.facts)];
+};
+
+const DISCLOSURE_KIND_TEXT: Readonly<Record<DisclosureRule['kind'], string>> = {
+  risk_warning: 'risk warning',
+  product_disclosure: 'product disclosure',
+  pre_contract_information: 'pre-contract information',
+  terms: 'terms',
 };
 
 export const disclosureText = (ref: DisclosureRef): string => `${ref.template} v${ref.version}`;
@@ -424,7 +431,7 @@ export const gatesOf = (state: PathState, conduct: ConductPolicy, now: string, c
     const guards: readonly Guard[] =
       rule.requiredBefore === 'first_contact' ? ['outbound_contact', 'PROPOSAL', 'WON'] : ['PROPOSAL', 'WON'];
     const base = { kind: 'disclosure' as const, rule: policyRule(rule), guards };
-    const what = `${disclosureText(ref)} (${rule.kind.replaceAll('_', ' ')}: ${rule.title})`;
+    const what = `${disclosureText(ref)} (${DISCLOSURE_KIND_TEXT[rule.kind]}: ${rule.title})`;
     const sent = state.disclosures.find(
       (disclosure) => disclosure.template === rule.template && disclosure.version >= rule.version,
     );

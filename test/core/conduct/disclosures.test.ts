@@ -123,7 +123,7 @@ describe('proposal-stage disclosures (the consumer-credit SECCI with the right o
     expect(refusal.rule.id).toBe('D-CCD-SECCI-WITHDRAWAL');
     expect(refusal.message).toBe(
       'PROPOSAL refused by D-CCD-SECCI-WITHDRAWAL (Directive (EU) 2023/2225 art. 10 and 26; Directive 2008/48/EC art. 5 ' +
-        'and 14 until 20 Nov 2026): SECCI-PAYLATER v1 (pre contract information: Standard European Consumer Credit ' +
+        'and 14 until 20 Nov 2026): SECCI-PAYLATER v1 (pre-contract information: Standard European Consumer Credit ' +
         'Information, with the 14-day right of withdrawal) must be sent before the proposal',
     );
     expect(refusal.unblock).toEqual({
