@@ -2,13 +2,19 @@
 import { countryCode } from './countries.ts';
 import { MAX_EVIDENCE_BOOST, weighEvidence } from './evidence.ts';
 import type { EvidencePart, PartyEvidence } from './evidence.ts';
-import { NAME_FLAG_REPEATS, NAME_FLAG_WEAK, indexedNameTokens, queryToken } from './match-index.ts';
+import {
+  NAME_FLAG_PART_OF_LONGER,
+  NAME_FLAG_REPEATS,
+  NAME_FLAG_WEAK,
+  indexedNameTokens,
+  queryToken,
+} from './match-index.ts';
 import type { QueryToken, ScreeningIndex } from './match-index.ts';
 import type { EntryType, ListKind, ListName } from './model.ts';
 import { looksLikeCompany, normaliseName } from './normalise.ts';
 import type { NameToken } from './normalise.ts';
 import { OMISSION_PENALTY, SUBSTITUTION_PENALTY, nameScore, scoreNames, tokenWeight } from './score.ts';
-import type { SimilarityLookup, TokenAlignment } from './score.ts';
+import type { ListedNameContext, NameRuleApplied, SimilarityLookup, TokenAlignment } from './score.ts';
 import { keyedSimilarity } from './similarity.ts';
 import type { TokenSimilarity } from './similarity.ts';
 
@@ -43,7 +49,14 @@ export type HitExplanation = {
   readonly unmatchedListed: readonly string[];
   readonly substitutedWeight: number;
   readonly omittedWeight: number;
-  /** The parts of the score: name score, weak-alias adjustment, evidence adjustments; they add up to the score. */
+  /** Matched weight over aligned weight plus the substitution and omission penalties. */
+  readonly alignmentScore: number;
+  /** The precision rules that lowered the alignment score, each with its amount and the words it concerns. */
+  readonly nameRules: readonly NameRuleApplied[];
+  /**
+   * The parts of the score: name score (the alignment score with the rules applied), weak-alias adjustment, evidence
+   * adjustments; they add up to the score.
+   */
   readonly nameScore: number;
   readonly weakAliasAdjustment: number;
   readonly evidence: readonly EvidencePart[];
@@ -158,7 +171,7 @@ export const screenParty = (
 
   const bestByEntry = new Map<number, Scored>();
   for (const name of candidates) {
-    const score = nameScore(query, indexedNameTokens(index, name), lookupFor(name));
+    const score = nameScore(query, indexedNameTokens(index, name), lookupFor(name), contextOf(index, name));
     if (score < floor) continue;
     const entry = index.nameEntry[name]!;
     const previous = bestByEntry.get(entry);
@@ -180,10 +193,20 @@ export const screenParty = (
   return result(hits, touched, candidates.length);
 };
 
+const PART_OF_LONGER: ListedNameContext = { partOfLongerName: true };
+const FULL_NAME: ListedNameContext = { partOfLongerName: false };
+const contextOf = (index: ScreeningIndex, name: number): ListedNameContext =>
+  (index.nameFlags[name]! & NAME_FLAG_PART_OF_LONGER) !== 0 ? PART_OF_LONGER : FULL_NAME;
+
 // Query tokens the list writes together ("jan daniel" → "jandaniel") or apart ("siemensag" → "siemens ag").
 // These only bring names in as candidates: the scorer itself aligns joined tokens when it compares two names.
-const joinedVocabulary = (index: ScreeningIndex, query: readonly NameToken[]): Set<number>[] => {
+type Joined = { readonly byPosition: readonly Set<number>[]; readonly split: ReadonlySet<number> };
+
+const joinedVocabulary = (index: ScreeningIndex, query: readonly NameToken[]): Joined => {
   const joined = query.map(() => new Set<number>());
+  // Listed tokens that a query token written together splits into: a name holding them may match more listed
+  // weight than query weight, which the candidate bound must allow for.
+  const split = new Set<number>();
   for (let i = 0; i + 1 < query.length; i += 1) {
     const id = index.vocabularyIds.get(query[i]!.text + query[i + 1]!.text);
     if (id === undefined) continue;
@@ -199,9 +222,11 @@ const joinedVocabulary = (index: ScreeningIndex, query: readonly NameToken[]): S
       if (left === undefined || right === undefined) continue;
       joined[position]!.add(left);
       joined[position]!.add(right);
+      split.add(left);
+      split.add(right);
     }
   });
-  return joined;
+  return { byPosition: joined, split };
 };
 
 /** How much more query weight a name may match than its own weight (a particle here, a name there). */
@@ -211,7 +236,7 @@ const collectCandidates = (
   index: ScreeningIndex,
   query: readonly NameToken[],
   tokens: readonly QueryToken[],
-  joined: readonly Set<number>[],
+  joined: Joined,
   totalWeight: number,
   floor: number,
   partyType: PartyType | undefined,
@@ -249,7 +274,7 @@ const collectCandidates = (
   // A listed token written as two query tokens together stands for both positions.
   const joinedCredit = new Map<number, number>();
   query.forEach((_, position) => {
-    for (const id of joined[position]!) {
+    for (const id of joined.byPosition[position]!) {
       joinedCredit.set(id, (joinedCredit.get(id) ?? 0) + positionWeights[position]!);
       reached(id).positions |= position < 31 ? 1 << position : 0;
     }
@@ -264,8 +289,10 @@ const collectCandidates = (
         scratch.accumulated[name] = 0;
         scratch.accumulatedByToken[name] = 0;
         scratch.positionMask[name] = 0;
+        scratch.viaSplit[name] = 0;
         touched.push(name);
       }
+      if (joined.split.has(id)) scratch.viaSplit[name] = 1;
       scratch.accumulatedByToken[name]! += found.credit;
       let fresh = found.positions & ~scratch.positionMask[name]!;
       if (fresh !== 0) {
@@ -297,11 +324,15 @@ const collectCandidates = (
       byToken,
       nameWeight + ROLE_SLACK,
     );
+    // A query token split over two listed tokens ("sangho" / "Sang-ho") aligns more listed weight than query weight:
+    // for such a name every listed token is taken as matched, and the aligned weight as the mean of both sides.
+    const split = scratch.viaSplit[name] === 1;
+    const alignedBound = split ? (matched + nameWeight) / 2 : matched;
     const queryLeft = totalWeight - matched;
-    const listedLeft = Math.max(0, nameWeight - matched);
+    const listedLeft = split ? 0 : Math.max(0, nameWeight - matched);
     const substituted = Math.min(queryLeft, listedLeft);
     const omitted = Math.max(queryLeft, listedLeft) - substituted;
-    const ceiling = matched / (matched + SUBSTITUTION_PENALTY * substituted + OMISSION_PENALTY * omitted);
+    const ceiling = alignedBound / (alignedBound + SUBSTITUTION_PENALTY * substituted + OMISSION_PENALTY * omitted);
     if (ceiling + margin < floor) continue;
     const entry = index.entries[index.nameEntry[name]!]!;
     if (partyType !== undefined && !compatible(partyType, entry.type)) continue;
@@ -322,7 +353,7 @@ const explainHit = (
   const entry = index.entries[entryPosition]!;
   const list = index.lists[index.entryList[entryPosition]!]!;
   const listedTokens = indexedNameTokens(index, name);
-  const scored = scoreNames(query, listedTokens, lookup);
+  const scored = scoreNames(query, listedTokens, lookup, contextOf(index, name));
   const weak = (index.nameFlags[name]! & NAME_FLAG_WEAK) !== 0;
   const weakAliasAdjustment = weak ? WEAK_ALIAS_ADJUSTMENT : 0;
   const evidenceParts = weighEvidence(evidence, entry);
@@ -352,6 +383,8 @@ const explainHit = (
       unmatchedListed: scored.unmatchedListed,
       substitutedWeight: scored.substitutedWeight,
       omittedWeight: scored.omittedWeight,
+      alignmentScore: scored.alignmentScore,
+      nameRules: scored.rules,
       nameScore: scored.score,
       weakAliasAdjustment,
       evidence: evidenceParts,
