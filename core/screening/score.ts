@@ -27,9 +27,12 @@ export type TokenAlignment = {
  * - `fuzzy_only`: no word of the name agrees exactly (or as a spelling variant or abjad transliteration); it rests on
  *   two or more words that only look alike.
  * - `order_with_fuzzy`: the words agree in a different order and one of them only by spelling ("Taylor Davis" against
- *   "David Taylor"); order alone is no doubt (surname first), nor is spelling alone, but both together are.
- * - `partial_with_fuzzy`: one name has words the other lacks and a word agrees only by spelling ("Daniela Vasquez"
- *   against "GOMEZ VELASQUEZ, Daniela").
+ *   "David Taylor"); order alone is no doubt (surname first), nor is spelling alone, but both together are. The
+ *   amount grows with the share of the name concerned (ORDER_WITH_FUZZY_FACTOR).
+ * - `partial_with_fuzzy`: one name has words the other lacks and a word agrees only loosely: two edits, by sound, with
+ *   another first letter, as an initial, or one edit in a word of four letters or fewer ("Daniela Vasquez" against
+ *   "GOMEZ VELASQUEZ, Daniela"). One edit in a longer word beside a dropped middle name is still a name ("Wladimir
+ *   Putin" against "PUTIN, Vladimir Vladimirovich").
  * - `single_word_name`: a listed name of one word that is only part of the entry's name (its other names are longer:
  *   "John", "Maria") matched by one word of a longer screened name scores at most SINGLE_WORD_NAME_CAP.
  */
@@ -42,9 +45,16 @@ export type NameRuleApplied = {
 };
 export const NAME_RULE_ADJUSTMENT = {
   fuzzy_only: -0.05,
-  order_with_fuzzy: -0.15,
   partial_with_fuzzy: -0.05,
 } as const;
+/**
+ * `order_with_fuzzy` lowers the score by this much times the share of the aligned weight that is both out of order
+ * and alike only in spelling: -0.15 for "Taylor Davis" against "David Taylor" (half the name), -0.10 for "Gim Jong Un"
+ * against "KIM, Jong Un" (a third).
+ */
+export const ORDER_WITH_FUZZY_FACTOR = 0.3;
+/** Words of this many letters or fewer: one edit there is a loose match for `partial_with_fuzzy`. */
+export const SHORT_WORD = 4;
 export const SINGLE_WORD_NAME_CAP = 0.7;
 
 /** What the scorer knows about the listed name beyond its tokens. */
@@ -85,6 +95,8 @@ const pairHow: TokenMatchHow[] = new Array<TokenMatchHow>(MAX_PAIRS);
 const pairOrder = new Int32Array(MAX_PAIRS);
 const chosenPairs = new Int32Array(MAX_TOKENS * 2);
 const queryUsedScratch = new Uint8Array(MAX_TOKENS);
+const chosenWeightScratch = new Float64Array(MAX_TOKENS * 2);
+const crossedFuzzyScratch = new Uint8Array(MAX_TOKENS * 2);
 const listedUsedScratch = new Uint8Array(MAX_TOKENS);
 
 type Alignment = { count: number; queryUsed: Uint8Array; listedUsed: Uint8Array; chosen: Int32Array };
@@ -218,8 +230,16 @@ type Totals = {
    */
   agreeing: number;
   fuzzy: number;
-  /** Two name-word alignments in opposite order on the two sides, one of them agreeing only by spelling. */
-  crossed: boolean;
+  /**
+   * Of those, the loose ones: below one edit's similarity (two edits, sound-alike, first letter, initial), or one edit
+   * in a word of four letters or fewer, where one letter is a quarter of the word or more.
+   */
+  loose: number;
+  /**
+   * Weight of the alignments that agree only by spelling and stand in the opposite order to another name-word
+   * alignment on the two sides.
+   */
+  crossedFuzzyWeight: number;
   /** Name words left unmatched on either side. */
   unmatchedNames: number;
   queryNames: number;
@@ -236,7 +256,12 @@ const totalsOf = (query: readonly NameToken[], listed: readonly NameToken[], ali
   let nameTokenAligned = false;
   let agreeing = 0;
   let fuzzy = 0;
-  let crossed = false;
+  let loose = 0;
+  const weights =
+    alignment.count <= chosenWeightScratch.length ? chosenWeightScratch : new Float64Array(alignment.count);
+  const crossedFuzzy =
+    alignment.count <= crossedFuzzyScratch.length ? crossedFuzzyScratch : new Uint8Array(alignment.count);
+  crossedFuzzy.fill(0, 0, alignment.count);
   for (let k = 0; k < alignment.count; k += 1) {
     const pair = alignment.chosen[k]!;
     let queryWeight = 0;
@@ -258,20 +283,27 @@ const totalsOf = (query: readonly NameToken[], listed: readonly NameToken[], ali
       const exactly = agreesExactly(pair);
       if (exactly) agreeing += 1;
       else fuzzy += 1;
-      // Order: a crossing with an earlier name alignment counts when one of the two agrees only by spelling.
+      if (!exactly && (pairSimilarity[pair]! < ONE_EDIT_SIMILARITY || shortWordPair(query, listed, pair))) loose += 1;
+      // Order: a crossing with an earlier name alignment marks whichever of the two agrees only by spelling.
       for (let m = 0; m < k; m += 1) {
         const other = alignment.chosen[m]!;
         if (!isNamePair(query, listed, other)) continue;
-        if (exactly && agreesExactly(other)) continue;
+        const otherExactly = agreesExactly(other);
+        if (exactly && otherExactly) continue;
         const byQuery = pairBounds[pair * 4]! - pairBounds[other * 4]!;
         const byListed = pairBounds[pair * 4 + 2]! - pairBounds[other * 4 + 2]!;
-        if (byQuery * byListed < 0) crossed = true;
+        if (byQuery * byListed >= 0) continue;
+        if (!exactly) crossedFuzzy[k] = 1;
+        if (!otherExactly) crossedFuzzy[m] = 1;
       }
     }
     const weight = (queryWeight + listedWeight) / 2;
+    weights[k] = weight;
     matched += pairSimilarity[pair]! * weight;
     aligned += weight;
   }
+  let crossedFuzzyWeight = 0;
+  for (let k = 0; k < alignment.count; k += 1) if (crossedFuzzy[k] === 1) crossedFuzzyWeight += weights[k]!;
   let unmatchedQueryWeight = 0;
   let unmatchedListedWeight = 0;
   let unmatchedNames = 0;
@@ -301,11 +333,19 @@ const totalsOf = (query: readonly NameToken[], listed: readonly NameToken[], ali
     unmatchedListedWeight,
     agreeing,
     fuzzy,
-    crossed,
+    loose,
+    crossedFuzzyWeight,
     unmatchedNames,
     queryNames,
     listedNames,
   };
+};
+
+const shortWordPair = (query: readonly NameToken[], listed: readonly NameToken[], pair: number): boolean => {
+  const q0 = pairBounds[pair * 4]!;
+  const c0 = pairBounds[pair * 4 + 2]!;
+  if (pairBounds[pair * 4 + 1]! - q0 !== 1 || pairBounds[pair * 4 + 3]! - c0 !== 1) return false;
+  return Math.min(query[q0]!.text.length, listed[c0]!.text.length) <= SHORT_WORD;
 };
 
 const isNamePair = (query: readonly NameToken[], listed: readonly NameToken[], pair: number): boolean => {
@@ -333,10 +373,11 @@ const rulesOf = (totals: Totals, alignmentScore: number, context: ListedNameCont
   if (totals.agreeing === 0 && totals.fuzzy >= 2) {
     rules.push({ rule: 'fuzzy_only', adjustment: NAME_RULE_ADJUSTMENT.fuzzy_only });
   }
-  if (totals.crossed && totals.fuzzy > 0) {
-    rules.push({ rule: 'order_with_fuzzy', adjustment: NAME_RULE_ADJUSTMENT.order_with_fuzzy });
+  if (totals.crossedFuzzyWeight > 0) {
+    const share = totals.crossedFuzzyWeight / totals.aligned;
+    rules.push({ rule: 'order_with_fuzzy', adjustment: round(-ORDER_WITH_FUZZY_FACTOR * share) });
   }
-  if (totals.unmatchedNames > 0 && totals.fuzzy > 0) {
+  if (totals.unmatchedNames > 0 && totals.loose > 0) {
     rules.push({ rule: 'partial_with_fuzzy', adjustment: NAME_RULE_ADJUSTMENT.partial_with_fuzzy });
   }
   if (context.partOfLongerName && totals.listedNames === 1 && totals.queryNames > 1) {

@@ -261,13 +261,13 @@ const SOFT_LETTERS = 'aeiouyh';
 
 /**
  * Whether a one-edit difference keeps the first letter: the same first letter, two letters of one romanisation class,
- * or a vowel written in front ("Invidia" / "Nvidia").
+ * or a vowel written in front ("Invidia" / "Nvidia", "Yevgeny" / "Evgeny").
  */
 const keepsFirstLetter = (a: string, b: string): boolean => {
   if (a.charCodeAt(0) === b.charCodeAt(0)) return true;
   if (a.length === b.length) return sameLetterClass(a[0]!, b[0]!);
   const [shorter, longer] = a.length < b.length ? [a, b] : [b, a];
-  return 'aeiou'.includes(longer[0]!) && longer.slice(1) === shorter;
+  return 'aeiouy'.includes(longer[0]!) && longer.slice(1) === shorter;
 };
 
 /**

@@ -65,7 +65,7 @@ describe('perimeter serve screens with the published policy’s thresholds', () 
 
       // Another process publishes a policy with other thresholds while serve runs.
       const text = readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8')
-        .replace('potentialMatchThreshold: 0.82', 'potentialMatchThreshold: 0.5')
+        .replace('potentialMatchThreshold: 0.85', 'potentialMatchThreshold: 0.5')
         .replace('strongMatchThreshold: 0.93', 'strongMatchThreshold: 0.6');
       const parsed = parsePolicyText(text, nodeSha256);
       if (!parsed.ok) throw new Error('the changed policy is invalid');
