@@ -70,7 +70,9 @@ export type ScreeningIndex = {
     accumulated: Float32Array;
     accumulatedByToken: Float32Array;
     positionMask: Int32Array;
-    viaSplit: Uint8Array;
+    /** Query positions whose token splits into a first (second) part the name holds, a bit per position. */
+    splitFirst: Int32Array;
+    splitSecond: Int32Array;
     queryStamp: Int32Array;
     stamp: number;
   };
@@ -262,7 +264,8 @@ export const buildIndex = (snapshots: readonly ListSnapshot[]): ScreeningIndex =
       accumulated: new Float32Array(nameCount),
       accumulatedByToken: new Float32Array(nameCount),
       positionMask: new Int32Array(nameCount),
-      viaSplit: new Uint8Array(nameCount),
+      splitFirst: new Int32Array(nameCount),
+      splitSecond: new Int32Array(nameCount),
       queryStamp: new Int32Array(nameCount),
       stamp: 0,
     },

@@ -149,14 +149,24 @@ const LONG_LEGAL_FORM_WORDS: readonly string[] = [
  * guess stands is decided by the phrase: only a whole legal form is read as one.
  */
 export const legalFormWordsNear = (word: string): readonly string[] => {
-  if (word.length < 5) return [];
-  const near: string[] = [];
+  if (word.length < 5) return NONE;
+  const known = nearMemo.get(word);
+  if (known !== undefined) return known;
+  let near: string[] | undefined;
   for (const form of LONG_LEGAL_FORM_WORDS) {
     if (form.charCodeAt(0) !== word.charCodeAt(0) || Math.abs(form.length - word.length) > 1) continue;
-    if (form === word || editDistance(form, word, 1) <= 1 || variantKey(form) === variantKey(word)) near.push(form);
+    if (form === word || editDistance(form, word, 1) <= 1 || variantKey(form) === variantKey(word)) {
+      (near ??= []).push(form);
+    }
   }
-  return near;
+  // Names repeat their words (given names above all): each is compared with the legal forms once.
+  if (nearMemo.size >= NEAR_MEMO_SIZE) nearMemo.clear();
+  nearMemo.set(word, near ?? NONE);
+  return near ?? NONE;
 };
+const NONE: readonly string[] = [];
+const NEAR_MEMO_SIZE = 20_000;
+const nearMemo = new Map<string, readonly string[]>();
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 

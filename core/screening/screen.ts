@@ -200,13 +200,22 @@ const contextOf = (index: ScreeningIndex, name: number): ListedNameContext =>
 
 // Query tokens the list writes together ("jan daniel" → "jandaniel") or apart ("siemensag" → "siemens ag").
 // These only bring names in as candidates: the scorer itself aligns joined tokens when it compares two names.
-type Joined = { readonly byPosition: readonly Set<number>[]; readonly split: ReadonlySet<number> };
+/**
+ * Vocabulary ids per query position, and the ids a query token splits into (first and second parts), each with the
+ * positions that split so.
+ */
+type Joined = {
+  readonly byPosition: readonly Set<number>[];
+  readonly splitFirst: ReadonlyMap<number, number>;
+  readonly splitSecond: ReadonlyMap<number, number>;
+};
 
 const joinedVocabulary = (index: ScreeningIndex, query: readonly NameToken[]): Joined => {
   const joined = query.map(() => new Set<number>());
   // Listed tokens that a query token written together splits into: a name holding them may match more listed
   // weight than query weight, which the candidate bound must allow for.
-  const split = new Set<number>();
+  const splitFirst = new Map<number, number>();
+  const splitSecond = new Map<number, number>();
   for (let i = 0; i + 1 < query.length; i += 1) {
     const id = index.vocabularyIds.get(query[i]!.text + query[i + 1]!.text);
     if (id === undefined) continue;
@@ -222,11 +231,18 @@ const joinedVocabulary = (index: ScreeningIndex, query: readonly NameToken[]): J
       if (left === undefined || right === undefined) continue;
       joined[position]!.add(left);
       joined[position]!.add(right);
-      split.add(left);
-      split.add(right);
+      const bit = position < 31 ? 1 << position : 0;
+      splitFirst.set(left, (splitFirst.get(left) ?? 0) | bit);
+      splitSecond.set(right, (splitSecond.get(right) ?? 0) | bit);
     }
   });
-  return { byPosition: joined, split };
+  return { byPosition: joined, splitFirst, splitSecond };
+};
+
+const bitCount = (bits: number): number => {
+  let count = 0;
+  for (let rest = bits; rest !== 0; rest &= rest - 1) count += 1;
+  return count;
 };
 
 /** How much more query weight a name may match than its own weight (a particle here, a name there). */
@@ -289,10 +305,14 @@ const collectCandidates = (
         scratch.accumulated[name] = 0;
         scratch.accumulatedByToken[name] = 0;
         scratch.positionMask[name] = 0;
-        scratch.viaSplit[name] = 0;
+        scratch.splitFirst[name] = 0;
+        scratch.splitSecond[name] = 0;
         touched.push(name);
       }
-      if (joined.split.has(id)) scratch.viaSplit[name] = 1;
+      const first = joined.splitFirst.get(id);
+      if (first !== undefined) scratch.splitFirst[name]! |= first;
+      const second = joined.splitSecond.get(id);
+      if (second !== undefined) scratch.splitSecond[name]! |= second;
       scratch.accumulatedByToken[name]! += found.credit;
       let fresh = found.positions & ~scratch.positionMask[name]!;
       if (fresh !== 0) {
@@ -324,12 +344,14 @@ const collectCandidates = (
       byToken,
       nameWeight + ROLE_SLACK,
     );
-    // A query token split over two listed tokens ("sangho" / "Sang-ho") aligns more listed weight than query weight:
-    // for such a name every listed token is taken as matched, and the aligned weight as the mean of both sides.
-    const split = scratch.viaSplit[name] === 1;
-    const alignedBound = split ? (matched + nameWeight) / 2 : matched;
+    // A query token split over two listed tokens ("sangho" / "Sang-ho") aligns more listed weight than query weight,
+    // up to two tokens' worth more per position whose both parts the name holds: the listed side may match that much
+    // more, and the aligned weight is the mean of both sides.
+    const splits = bitCount(scratch.splitFirst[name]! & scratch.splitSecond[name]!);
+    const listedMatched = splits === 0 ? matched : Math.min(nameWeight, matched + 2 * splits);
+    const alignedBound = splits === 0 ? matched : (matched + listedMatched) / 2;
     const queryLeft = totalWeight - matched;
-    const listedLeft = split ? 0 : Math.max(0, nameWeight - matched);
+    const listedLeft = Math.max(0, nameWeight - listedMatched);
     const substituted = Math.min(queryLeft, listedLeft);
     const omitted = Math.max(queryLeft, listedLeft) - substituted;
     const ceiling = alignedBound / (alignedBound + SUBSTITUTION_PENALTY * substituted + OMISSION_PENALTY * omitted);
