@@ -256,7 +256,7 @@ const LETTER_CLASSES: readonly string[] = ['aeiouy', 'ckqg', 'bp', 'dt', 'szc', 
 export const sameLetterClass = (a: string, b: string): boolean =>
   a === b || LETTER_CLASSES.some((letters) => letters.includes(a) && letters.includes(b));
 
-/** Letters whose presence or absence a short name's spelling varies by (Zhou / Zhu, Jon / John). */
+/** Letters whose presence or absence a short name's spelling varies by (Ali / Alia, Jon / John). */
 const SOFT_LETTERS = 'aeiouyh';
 
 /**
@@ -273,7 +273,7 @@ const keepsFirstLetter = (a: string, b: string): boolean => {
 /**
  * In a word of three letters one letter is a third of it: "Jia" / "Jin", "Wen" / "Wei" and "Min" / "Ming" are
  * different names. A one-edit difference counts there only when it is soft: one vowel for another, two letters of one
- * romanisation class, two neighbours swapped, or a vowel or an h written or not ("Zhu" / "Zhou", "Jon" / "John").
+ * romanisation class, two neighbours swapped, or a vowel or an h written or not ("Ali" / "Alia", "Jon" / "John").
  */
 const softEdit = (a: string, b: string): boolean => {
   if (a.length === b.length) {
