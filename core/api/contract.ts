@@ -261,9 +261,20 @@ export const ListedEntrySchema = z.strictObject({
   programs: z.array(z.string()),
   remarks: z.string().nullable(),
 });
+export const NameRuleSchema = z.strictObject({
+  rule: z.enum(['fuzzy_only', 'order_with_fuzzy', 'partial_with_fuzzy', 'single_word_name']),
+  /** Added to the alignment score (negative). */
+  adjustment: z.number(),
+  detail: z.string(),
+});
 export const HitMatchSchema = z.strictObject({
   queryTokens: z.array(TokenSchema),
   listedTokens: z.array(TokenSchema),
+  /** The name's alignment score, before the precision rules. */
+  alignmentScore: z.number(),
+  /** The precision rules that lowered it (docs/screening.md), each with its amount and the words it concerns. */
+  nameRules: z.array(NameRuleSchema),
+  /** The alignment score with the rules applied. */
   nameScore: z.number(),
   weakAliasAdjustment: z.number(),
   evidence: z.array(EvidencePartSchema),

@@ -39,7 +39,7 @@ export const ScreeningPolicySchema = z
   .strictObject({
     /** A lead that has not been screened cannot be routed. */
     required: z.boolean().default(true),
-    potentialMatchThreshold: z.number().min(0).max(1).default(0.82),
+    potentialMatchThreshold: z.number().min(0).max(1).default(0.85),
     strongMatchThreshold: z.number().min(0).max(1).default(0.93),
   })
   .refine((s) => s.potentialMatchThreshold < s.strongMatchThreshold, {
@@ -227,7 +227,7 @@ export const PolicyBundleSchema = z.strictObject({
   tagging: TaggingSchema.default({ conflict: 'refuse', statedIntent: 'must_agree', requireSubdivision: [] }),
   screening: ScreeningPolicySchema.default({
     required: true,
-    potentialMatchThreshold: 0.82,
+    potentialMatchThreshold: 0.85,
     strongMatchThreshold: 0.93,
   }),
   netWorthBands: z.array(NetWorthBandSchema).default([]),

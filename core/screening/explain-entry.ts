@@ -1,7 +1,7 @@
 // One screened party against one listed entry, explained for an officer: every name of the entry scored, the best one
 // aligned token by token (numbered pairs to highlight on both sides), and the score's parts, as screening computed them.
 import { weighEvidence } from './evidence.ts';
-import { nameKindOf } from './match-index.ts';
+import { nameKindOf, partsOfLongerNames } from './match-index.ts';
 import type { ListEntry, ListName } from './model.ts';
 import { normaliseName } from './normalise.ts';
 import type { NameToken, TokenRole } from './normalise.ts';
@@ -79,14 +79,17 @@ export const explainEntryMatch = (party: Party, entry: ListEntry, thresholds: Th
   const kind = nameKindOf(entry);
   const seen = new Set<string>();
   let best: { position: number; adjusted: number; tokens: readonly NameToken[] } | undefined;
+  const normalised = entry.names.map((name) => normaliseName(name.value, kind).tokens);
+  const partial = partsOfLongerNames(normalised);
+  const contextAt = (position: number) => ({ partOfLongerName: partial[position] === true });
   const names = entry.names.map((name, position) => {
-    const tokens = normaliseName(name.value, kind).tokens;
+    const tokens = normalised[position]!;
     const key = tokens.map((token) => token.text).join(' ');
     // As the index does: a name that normalises to nothing, or repeats an earlier one, is not matched on its own.
     if (tokens.length === 0 || seen.has(key) || query.length === 0)
       return { ...name, normalised: tokens.length === 0 ? null : key, nameScore: 0, adjustedScore: 0, position };
     seen.add(key);
-    const nameScore = scoreNames(query, tokens).score;
+    const nameScore = scoreNames(query, tokens, undefined, contextAt(position)).score;
     const adjustedScore = round(nameScore + (name.weak ? WEAK_ALIAS_ADJUSTMENT : 0));
     if (best === undefined || adjustedScore > best.adjusted) best = { position, adjusted: adjustedScore, tokens };
     return { ...name, normalised: key, nameScore, adjustedScore, position };
@@ -94,7 +97,7 @@ export const explainEntryMatch = (party: Party, entry: ListEntry, thresholds: Th
   if (best === undefined) return undefined;
   const chosen = best;
   const matched = entry.names[chosen.position]!;
-  const scored = scoreNames(query, chosen.tokens);
+  const scored = scoreNames(query, chosen.tokens, undefined, contextAt(chosen.position));
   const weakAliasAdjustment = matched.weak ? WEAK_ALIAS_ADJUSTMENT : 0;
   const evidence = weighEvidence(partyEvidence(party), entry);
   const sumOfParts = scored.score + weakAliasAdjustment + evidence.reduce((sum, part) => sum + part.adjustment, 0);
@@ -121,6 +124,8 @@ export const explainEntryMatch = (party: Party, entry: ListEntry, thresholds: Th
       unmatchedListed: scored.unmatchedListed,
       substitutedWeight: scored.substitutedWeight,
       omittedWeight: scored.omittedWeight,
+      alignmentScore: scored.alignmentScore,
+      nameRules: scored.rules,
       nameScore: scored.score,
       weakAliasAdjustment,
       evidence,

@@ -9,9 +9,24 @@ import type { TokenKeys, TokenSimilarity } from './similarity.ts';
 const ROLES: readonly TokenRole[] = ['name', 'particle', 'title', 'legal_form'];
 const ROLE_CODE: Readonly<Record<TokenRole, number>> = { name: 0, particle: 1, title: 2, legal_form: 3 };
 
-/** Bit flags per indexed name: a weak alias; a name holding the same token twice ("MOHAMMED MOHAMMED ALI"). */
+/**
+ * Bit flags per indexed name: a weak alias; a name holding the same token twice ("MOHAMMED MOHAMMED ALI"); a name of
+ * one word while the entry has longer names (so it is only part of a name: "John", "Maria").
+ */
 export const NAME_FLAG_WEAK = 1;
 export const NAME_FLAG_REPEATS = 2;
+export const NAME_FLAG_PART_OF_LONGER = 4;
+
+const nameWords = (tokens: readonly NameToken[]): number => tokens.filter((token) => token.role === 'name').length;
+
+/**
+ * For each of an entry's names (normalised), whether it is one word while another name of the entry has more:
+ * such a name is only part of the entry's name, and a longer screened name matching it on one word is capped.
+ */
+export const partsOfLongerNames = (names: readonly (readonly NameToken[])[]): boolean[] => {
+  const longest = Math.max(0, ...names.map(nameWords));
+  return names.map((tokens) => nameWords(tokens) === 1 && longest > 1);
+};
 
 export type ScreeningIndex = {
   readonly lists: readonly ListVersion[];
@@ -41,6 +56,8 @@ export type ScreeningIndex = {
   readonly phoneticKeys: ReadonlyMap<string, number | number[]>;
   /** Consonant skeletons, so a romanised abjad spelling finds its Latin spellings and back. */
   readonly consonantKeys: ReadonlyMap<string, number | number[]>;
+  /** Romanisation-variant spellings of tokens of two letters or more ("ry" and "ri" → "ri"). */
+  readonly variantKeys: ReadonlyMap<string, number | number[]>;
   /**
    * First and last four letters of tokens of six letters or more ("merk…", "…ckel"): two edits in a long word
    * usually leave one end intact, so these find the two-edit spellings that one-letter deletions cannot.
@@ -53,6 +70,9 @@ export type ScreeningIndex = {
     accumulated: Float32Array;
     accumulatedByToken: Float32Array;
     positionMask: Int32Array;
+    /** Query positions whose token splits into a first (second) part the name holds, a bit per position. */
+    splitFirst: Int32Array;
+    splitSecond: Int32Array;
     queryStamp: Int32Array;
     stamp: number;
   };
@@ -82,6 +102,7 @@ export type IndexStats = {
   readonly deletionKeys: number;
   readonly phoneticKeys: number;
   readonly consonantKeys: number;
+  readonly variantKeys: number;
   readonly endKeys: number;
 };
 
@@ -142,8 +163,10 @@ export const buildIndex = (snapshots: readonly ListSnapshot[]): ScreeningIndex =
       entryListValues.push(listPosition);
       const kind = nameKindOf(entry);
       const seen = new Set<string>();
+      const normalisedNames = entry.names.map((name) => normaliseName(name.value, kind));
+      const partial = partsOfLongerNames(normalisedNames.map((normalised) => normalised.tokens));
       entry.names.forEach((name, source) => {
-        const normalised = normaliseName(name.value, kind);
+        const normalised = normalisedNames[source]!;
         if (normalised.tokens.length === 0) return;
         const key = normalised.tokens.map((token) => token.text).join(' ');
         // The same name twice (an alias that only differs in case or punctuation) is indexed once, strongest first.
@@ -152,7 +175,11 @@ export const buildIndex = (snapshots: readonly ListSnapshot[]): ScreeningIndex =
         nameEntryValues.push(entryPosition);
         nameSourceValues.push(source);
         const repeats = new Set(normalised.tokens.map((token) => token.text)).size < normalised.tokens.length;
-        nameFlagValues.push((name.weak ? NAME_FLAG_WEAK : 0) | (repeats ? NAME_FLAG_REPEATS : 0));
+        nameFlagValues.push(
+          (name.weak ? NAME_FLAG_WEAK : 0) |
+            (repeats ? NAME_FLAG_REPEATS : 0) |
+            (partial[source] === true ? NAME_FLAG_PART_OF_LONGER : 0),
+        );
         nameWeightValues.push(normalised.tokens.reduce((sum, token) => sum + tokenWeight(token), 0));
         for (const token of normalised.tokens) {
           tokenIdValues.push(idOf(token.text));
@@ -195,9 +222,12 @@ export const buildIndex = (snapshots: readonly ListSnapshot[]): ScreeningIndex =
   const phoneticKeys = new Map<string, number | number[]>();
   const consonantKeys = new Map<string, number | number[]>();
   const endKeys = new Map<string, number | number[]>();
+  const variantKeys = new Map<string, number | number[]>();
   const keys = vocabulary.map(tokenKeys);
   keys.forEach((key, id) => {
-    if (key.text.length < 3 || key.numeric) return;
+    if (key.numeric || key.text.length < 2) return;
+    if (key.variant !== key.text) addToKeyMap(variantKeys, key.variant, id);
+    if (key.text.length < 3) return;
     for (const variant of deletionsOf(key.text)) addToKeyMap(deletions, variant, id);
     if (key.phonetic.length >= 2) addToKeyMap(phoneticKeys, key.phonetic, id);
     if (key.consonant.length >= 3) addToKeyMap(consonantKeys, key.consonant, id);
@@ -226,6 +256,7 @@ export const buildIndex = (snapshots: readonly ListSnapshot[]): ScreeningIndex =
     deletions,
     phoneticKeys,
     consonantKeys,
+    variantKeys,
     endKeys,
     tokenObjects: new Array<NameToken | undefined>(vocabulary.length * ROLES.length),
     queryTokens: new Map(),
@@ -233,6 +264,8 @@ export const buildIndex = (snapshots: readonly ListSnapshot[]): ScreeningIndex =
       accumulated: new Float32Array(nameCount),
       accumulatedByToken: new Float32Array(nameCount),
       positionMask: new Int32Array(nameCount),
+      splitFirst: new Int32Array(nameCount),
+      splitSecond: new Int32Array(nameCount),
       queryStamp: new Int32Array(nameCount),
       stamp: 0,
     },
@@ -248,6 +281,7 @@ export const indexStats = (index: ScreeningIndex): IndexStats => ({
   deletionKeys: index.deletions.size,
   phoneticKeys: index.phoneticKeys.size,
   consonantKeys: index.consonantKeys.size,
+  variantKeys: index.variantKeys.size,
   endKeys: index.endKeys.size,
 });
 
@@ -272,8 +306,8 @@ export const indexedNameTokens = (index: ScreeningIndex, name: number): NameToke
 export type TokenMatches = ReadonlyMap<number, TokenSimilarity>;
 
 /**
- * Finds the vocabulary tokens similar to a query token: itself, its phonetic key, its consonant skeleton,
- * one-letter deletions on either side (a typo, a missing or extra letter, two swapped letters), and for tokens
+ * Finds the vocabulary tokens similar to a query token: itself, its spelling-variant fold, its phonetic key, its
+ * consonant skeleton, one-letter deletions on either side (a typo, a missing or extra letter, two swapped letters), and for tokens
  * of six letters or more two deletions on the query side and the tokens sharing its first or last four letters.
  * Each is then checked with the real token similarity; the map holds those at or above MIN_TOKEN_SIMILARITY.
  */
@@ -290,7 +324,15 @@ export const similarVocabulary = (index: ScreeningIndex, query: TokenKeys): Map<
   const token = query.text;
   const exact = index.vocabularyIds.get(token);
   if (exact !== undefined) consider(exact);
-  if (token.length < 3 || query.numeric) return found;
+  if (query.numeric || token.length < 2) return found;
+  // A listed initial ("A." in "AHMED, A.") matches the words it starts.
+  const initial = index.vocabularyIds.get(token[0]!);
+  if (initial !== undefined) consider(initial);
+  // A spelling variant is found by its folded form, which is itself a vocabulary token or the key of one.
+  const folded = index.vocabularyIds.get(query.variant);
+  if (folded !== undefined) consider(folded);
+  forEachId(index.variantKeys.get(query.variant), consider);
+  if (token.length < 3) return found;
   forEachId(index.phoneticKeys.get(query.phonetic), consider);
   if (query.consonant.length >= 3) forEachId(index.consonantKeys.get(query.consonant), consider);
   forEachId(index.deletions.get(token), consider);

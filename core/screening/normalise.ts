@@ -1,5 +1,6 @@
 // Name normalisation: NFKC, transliteration, case folding, punctuation, name order, honorifics, particles and legal forms.
 import anyAscii from 'any-ascii';
+import { editDistance, variantKey } from './similarity.ts';
 
 /** What a token is to the name: its role decides its weight in a score, never whether it is kept. */
 export type TokenRole = 'name' | 'particle' | 'title' | 'legal_form';
@@ -136,10 +137,43 @@ const LEGAL_FORMS: readonly LegalForm[] = LEGAL_FORM_TABLE.map(([pattern, canoni
 
 const LEGAL_FORM_STARTS = new Set(LEGAL_FORMS.map((form) => form.pattern[0]!.replace(/\*$/, '')));
 
+// The long words of legal forms ("limited", "company", "aktiengesellschaft"), which a misspelling should not hide.
+const LONG_LEGAL_FORM_WORDS: readonly string[] = [
+  ...new Set(LEGAL_FORMS.flatMap((form) => form.pattern).filter((word) => !word.endsWith('*') && word.length >= 6)),
+];
+
+/**
+ * The legal-form words a word may be a misspelling of: one edit, or the same spelling variant, away from a legal-form
+ * word of six letters or more with the same first letter ("COMPAN", "COMPANNI", "LIMITDE", "Liimited",
+ * "Aktiengeselschaft"). Short forms (AG, SA, Co) are never guessed: too many words are one edit from them. Whether a
+ * guess stands is decided by the phrase: only a whole legal form is read as one.
+ */
+export const legalFormWordsNear = (word: string): readonly string[] => {
+  if (word.length < 5) return NONE;
+  const known = nearMemo.get(word);
+  if (known !== undefined) return known;
+  let near: string[] | undefined;
+  for (const form of LONG_LEGAL_FORM_WORDS) {
+    if (form.charCodeAt(0) !== word.charCodeAt(0) || Math.abs(form.length - word.length) > 1) continue;
+    if (form === word || editDistance(form, word, 1) <= 1 || variantKey(form) === variantKey(word)) {
+      (near ??= []).push(form);
+    }
+  }
+  // Names repeat their words (given names above all): each is compared with the legal forms once.
+  if (nearMemo.size >= NEAR_MEMO_SIZE) nearMemo.clear();
+  nearMemo.set(word, near ?? NONE);
+  return near ?? NONE;
+};
+const NONE: readonly string[] = [];
+const NEAR_MEMO_SIZE = 20_000;
+const nearMemo = new Map<string, readonly string[]>();
+
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 const patternMatches = (pattern: string, token: string): boolean =>
-  pattern.endsWith('*') ? token.startsWith(pattern.slice(0, -1)) : token === pattern;
+  pattern.endsWith('*')
+    ? token.startsWith(pattern.slice(0, -1))
+    : token === pattern || (pattern.length >= 6 && legalFormWordsNear(token).includes(pattern));
 
 /** True when the text reads as a company legal form on its own ("Ltd.", "S.A. de C.V."), for the comma rule. */
 const isLegalFormPhrase = (text: string): boolean => {
@@ -156,8 +190,8 @@ const isLegalFormPhrase = (text: string): boolean => {
 
 const matchLegalForm = (words: readonly string[], start: number, allowAmbiguous: boolean): LegalForm | undefined => {
   if (!LEGAL_FORM_STARTS.has(words[start]!)) {
-    // Only a starred first word could still match; check the few that are.
-    if (!words[start]!.startsWith('aktsionern')) return undefined;
+    // Only a starred or misspelt first word could still match; check the few that are.
+    if (!words[start]!.startsWith('aktsionern') && legalFormWordsNear(words[start]!).length === 0) return undefined;
   }
   for (const form of LEGAL_FORMS) {
     if (form.ambiguous && !allowAmbiguous) continue;

@@ -49,11 +49,12 @@ export const REVIEW_QUEUE_BY_KIND: Readonly<Record<ListKind, ReviewQueue>> = {
 };
 
 /**
- * The thresholds this matcher was evaluated at (docs/screening.md): 0.82 flags a name that agrees with a listed
- * name in every part allowing for spelling, or that only adds or drops middle names; 0.93 is an exact or
- * one-typo match. The policy bundle's `screening` thresholds override these.
+ * The thresholds this matcher was evaluated at (docs/screening.md, decision 0190): 0.85 flags a name that agrees with
+ * a listed name in every part allowing for spelling, or that only adds or drops middle names, once the precision
+ * rules have had their say; 0.93 is an exact or one-typo match. The policy bundle's `screening` thresholds override
+ * these.
  */
-export const DEFAULT_THRESHOLDS: Thresholds = { potential: 0.82, strong: 0.93 };
+export const DEFAULT_THRESHOLDS: Thresholds = { potential: 0.85, strong: 0.93 };
 
 /** The policy's screening block (core/policy) → thresholds. */
 export const thresholdsFromPolicy = (screening: {

@@ -2,13 +2,19 @@
 import { countryCode } from './countries.ts';
 import { MAX_EVIDENCE_BOOST, weighEvidence } from './evidence.ts';
 import type { EvidencePart, PartyEvidence } from './evidence.ts';
-import { NAME_FLAG_REPEATS, NAME_FLAG_WEAK, indexedNameTokens, queryToken } from './match-index.ts';
+import {
+  NAME_FLAG_PART_OF_LONGER,
+  NAME_FLAG_REPEATS,
+  NAME_FLAG_WEAK,
+  indexedNameTokens,
+  queryToken,
+} from './match-index.ts';
 import type { QueryToken, ScreeningIndex } from './match-index.ts';
 import type { EntryType, ListKind, ListName } from './model.ts';
 import { looksLikeCompany, normaliseName } from './normalise.ts';
 import type { NameToken } from './normalise.ts';
 import { OMISSION_PENALTY, SUBSTITUTION_PENALTY, nameScore, scoreNames, tokenWeight } from './score.ts';
-import type { SimilarityLookup, TokenAlignment } from './score.ts';
+import type { ListedNameContext, NameRuleApplied, SimilarityLookup, TokenAlignment } from './score.ts';
 import { keyedSimilarity } from './similarity.ts';
 import type { TokenSimilarity } from './similarity.ts';
 
@@ -43,7 +49,14 @@ export type HitExplanation = {
   readonly unmatchedListed: readonly string[];
   readonly substitutedWeight: number;
   readonly omittedWeight: number;
-  /** The parts of the score: name score, weak-alias adjustment, evidence adjustments; they add up to the score. */
+  /** Matched weight over aligned weight plus the substitution and omission penalties. */
+  readonly alignmentScore: number;
+  /** The precision rules that lowered the alignment score, each with its amount and the words it concerns. */
+  readonly nameRules: readonly NameRuleApplied[];
+  /**
+   * The parts of the score: name score (the alignment score with the rules applied), weak-alias adjustment, evidence
+   * adjustments; they add up to the score.
+   */
   readonly nameScore: number;
   readonly weakAliasAdjustment: number;
   readonly evidence: readonly EvidencePart[];
@@ -158,7 +171,7 @@ export const screenParty = (
 
   const bestByEntry = new Map<number, Scored>();
   for (const name of candidates) {
-    const score = nameScore(query, indexedNameTokens(index, name), lookupFor(name));
+    const score = nameScore(query, indexedNameTokens(index, name), lookupFor(name), contextOf(index, name));
     if (score < floor) continue;
     const entry = index.nameEntry[name]!;
     const previous = bestByEntry.get(entry);
@@ -180,10 +193,29 @@ export const screenParty = (
   return result(hits, touched, candidates.length);
 };
 
+const PART_OF_LONGER: ListedNameContext = { partOfLongerName: true };
+const FULL_NAME: ListedNameContext = { partOfLongerName: false };
+const contextOf = (index: ScreeningIndex, name: number): ListedNameContext =>
+  (index.nameFlags[name]! & NAME_FLAG_PART_OF_LONGER) !== 0 ? PART_OF_LONGER : FULL_NAME;
+
 // Query tokens the list writes together ("jan daniel" → "jandaniel") or apart ("siemensag" → "siemens ag").
 // These only bring names in as candidates: the scorer itself aligns joined tokens when it compares two names.
-const joinedVocabulary = (index: ScreeningIndex, query: readonly NameToken[]): Set<number>[] => {
+/**
+ * Vocabulary ids per query position, and the ids a query token splits into (first and second parts), each with the
+ * positions that split so.
+ */
+type Joined = {
+  readonly byPosition: readonly Set<number>[];
+  readonly splitFirst: ReadonlyMap<number, number>;
+  readonly splitSecond: ReadonlyMap<number, number>;
+};
+
+const joinedVocabulary = (index: ScreeningIndex, query: readonly NameToken[]): Joined => {
   const joined = query.map(() => new Set<number>());
+  // Listed tokens that a query token written together splits into: a name holding them may match more listed
+  // weight than query weight, which the candidate bound must allow for.
+  const splitFirst = new Map<number, number>();
+  const splitSecond = new Map<number, number>();
   for (let i = 0; i + 1 < query.length; i += 1) {
     const id = index.vocabularyIds.get(query[i]!.text + query[i + 1]!.text);
     if (id === undefined) continue;
@@ -199,9 +231,18 @@ const joinedVocabulary = (index: ScreeningIndex, query: readonly NameToken[]): S
       if (left === undefined || right === undefined) continue;
       joined[position]!.add(left);
       joined[position]!.add(right);
+      const bit = position < 31 ? 1 << position : 0;
+      splitFirst.set(left, (splitFirst.get(left) ?? 0) | bit);
+      splitSecond.set(right, (splitSecond.get(right) ?? 0) | bit);
     }
   });
-  return joined;
+  return { byPosition: joined, splitFirst, splitSecond };
+};
+
+const bitCount = (bits: number): number => {
+  let count = 0;
+  for (let rest = bits; rest !== 0; rest &= rest - 1) count += 1;
+  return count;
 };
 
 /** How much more query weight a name may match than its own weight (a particle here, a name there). */
@@ -211,7 +252,7 @@ const collectCandidates = (
   index: ScreeningIndex,
   query: readonly NameToken[],
   tokens: readonly QueryToken[],
-  joined: readonly Set<number>[],
+  joined: Joined,
   totalWeight: number,
   floor: number,
   partyType: PartyType | undefined,
@@ -249,7 +290,7 @@ const collectCandidates = (
   // A listed token written as two query tokens together stands for both positions.
   const joinedCredit = new Map<number, number>();
   query.forEach((_, position) => {
-    for (const id of joined[position]!) {
+    for (const id of joined.byPosition[position]!) {
       joinedCredit.set(id, (joinedCredit.get(id) ?? 0) + positionWeights[position]!);
       reached(id).positions |= position < 31 ? 1 << position : 0;
     }
@@ -264,8 +305,14 @@ const collectCandidates = (
         scratch.accumulated[name] = 0;
         scratch.accumulatedByToken[name] = 0;
         scratch.positionMask[name] = 0;
+        scratch.splitFirst[name] = 0;
+        scratch.splitSecond[name] = 0;
         touched.push(name);
       }
+      const first = joined.splitFirst.get(id);
+      if (first !== undefined) scratch.splitFirst[name]! |= first;
+      const second = joined.splitSecond.get(id);
+      if (second !== undefined) scratch.splitSecond[name]! |= second;
       scratch.accumulatedByToken[name]! += found.credit;
       let fresh = found.positions & ~scratch.positionMask[name]!;
       if (fresh !== 0) {
@@ -297,11 +344,17 @@ const collectCandidates = (
       byToken,
       nameWeight + ROLE_SLACK,
     );
+    // A query token split over two listed tokens ("sangho" / "Sang-ho") aligns more listed weight than query weight,
+    // up to two tokens' worth more per position whose both parts the name holds: the listed side may match that much
+    // more, and the aligned weight is the mean of both sides.
+    const splits = bitCount(scratch.splitFirst[name]! & scratch.splitSecond[name]!);
+    const listedMatched = splits === 0 ? matched : Math.min(nameWeight, matched + 2 * splits);
+    const alignedBound = splits === 0 ? matched : (matched + listedMatched) / 2;
     const queryLeft = totalWeight - matched;
-    const listedLeft = Math.max(0, nameWeight - matched);
+    const listedLeft = Math.max(0, nameWeight - listedMatched);
     const substituted = Math.min(queryLeft, listedLeft);
     const omitted = Math.max(queryLeft, listedLeft) - substituted;
-    const ceiling = matched / (matched + SUBSTITUTION_PENALTY * substituted + OMISSION_PENALTY * omitted);
+    const ceiling = alignedBound / (alignedBound + SUBSTITUTION_PENALTY * substituted + OMISSION_PENALTY * omitted);
     if (ceiling + margin < floor) continue;
     const entry = index.entries[index.nameEntry[name]!]!;
     if (partyType !== undefined && !compatible(partyType, entry.type)) continue;
@@ -322,7 +375,7 @@ const explainHit = (
   const entry = index.entries[entryPosition]!;
   const list = index.lists[index.entryList[entryPosition]!]!;
   const listedTokens = indexedNameTokens(index, name);
-  const scored = scoreNames(query, listedTokens, lookup);
+  const scored = scoreNames(query, listedTokens, lookup, contextOf(index, name));
   const weak = (index.nameFlags[name]! & NAME_FLAG_WEAK) !== 0;
   const weakAliasAdjustment = weak ? WEAK_ALIAS_ADJUSTMENT : 0;
   const evidenceParts = weighEvidence(evidence, entry);
@@ -352,6 +405,8 @@ const explainHit = (
       unmatchedListed: scored.unmatchedListed,
       substitutedWeight: scored.substitutedWeight,
       omittedWeight: scored.omittedWeight,
+      alignmentScore: scored.alignmentScore,
+      nameRules: scored.rules,
       nameScore: scored.score,
       weakAliasAdjustment,
       evidence: evidenceParts,

@@ -1,8 +1,17 @@
-// Token similarity: Jaro-Winkler, optimal-string-alignment distance, a phonetic key and initials, each named.
+// Token similarity: edit distance, spelling variants, phonetic and consonant keys and initials, each named.
 
 /** How two tokens were found to match, for the explanation. */
 export type TokenMatchHow =
-  'exact' | 'typo' | 'transposition' | 'phonetic' | 'transliteration' | 'fuzzy' | 'initial' | 'joined';
+  | 'exact'
+  | 'variant'
+  | 'typo'
+  | 'transposition'
+  | 'phonetic'
+  | 'transliteration'
+  | 'first_letter'
+  | 'fuzzy'
+  | 'initial'
+  | 'joined';
 export type TokenSimilarity = { readonly similarity: number; readonly how: TokenMatchHow };
 
 /** Below this, two tokens are different words: they are not aligned and count as unmatched. */
@@ -11,10 +20,23 @@ export const MIN_TOKEN_SIMILARITY = 0.8;
 export const INITIAL_SIMILARITY = 0.8;
 /** One edit (a typo or a swap of neighbours) in a word of three letters or more. */
 export const ONE_EDIT_SIMILARITY = 0.92;
+/**
+ * One edit that changes the first letter of a word of five letters or more ("Harry" / "Larry", "Fernandez" /
+ * "Hernandez"): people rarely mistype a name's first letter, and names that differ there are usually two names. It
+ * still aligns, at the lowest similarity that does, so it counts only beside words that agree.
+ */
+export const FIRST_LETTER_SIMILARITY = 0.8;
 /** Two edits in a word of six letters or more. */
 export const TWO_EDIT_SIMILARITY = 0.85;
-/** Two romanisations of one sound ("Mohammed", "Muhammad"). */
+/** Two spellings that one romanisation rule set writes alike ("Ry" / "Ri", "Sou" / "Su", "Hassan" / "Hasan"). */
+export const VARIANT_SIMILARITY = 0.95;
+/** Two romanisations of one sound ("Hussein", "Husayn"). */
 export const PHONETIC_SIMILARITY = 0.88;
+/**
+ * Sound-alike spellings are trusted only in words long enough to carry the sound: in shorter ones a shared phonetic
+ * key joins different names ("Alan" / "Allen", "Tyler" / "Taylor", "Yang" / "Aung").
+ */
+export const PHONETIC_MIN_LENGTH = 6;
 /** A shared phonetic key alone is too lossy ("Mahmud" and "Muhammad" share one); the spellings must also look alike. */
 export const PHONETIC_MIN_JARO_WINKLER = 0.75;
 
@@ -163,11 +185,12 @@ const VOWEL = /[aeiou]/;
 
 /**
  * Abjad scripts write no short vowels, so "فرناندو" romanises to "frnndw" where Latin writes "fernando". Compared
- * on consonants alone (w and y stand for long vowels there), the two agree: "frnt".
+ * on consonants alone (w and y stand for long vowels there), the two agree: "frnd". Only the letters the scripts
+ * cannot tell apart are folded (q and c with k, p with b, v with f, as Arabic writes them): "zmny" (Zamani) and
+ * "osman", or "kwthr" (Kowsar) and "qadri", stay apart.
  */
 export const consonantKey = (token: string): string => {
-  let text = token.replace(/[wy]/g, '');
-  for (const [pattern, replacement] of PHONETIC_RULES) text = text.replace(pattern, replacement);
+  const text = token.replace(/[qc]/g, 'k').replace(/p/g, 'b').replace(/v/g, 'f').replace(/x/g, 'ks');
   let key = '';
   for (const letter of text) {
     if ('aeiouwy'.includes(letter) || key[key.length - 1] === letter) continue;
@@ -176,11 +199,30 @@ export const consonantKey = (token: string): string => {
   return key;
 };
 
+/**
+ * The spelling a romanisation variant folds to: vowel digraphs that write one vowel (ou, oo, uu → u; ee, ii, ie → i),
+ * a y that is a vowel (Ry → Ri, Husayn → Husain), consonant spellings of one sound (ph → f, ck → k, sch → sh,
+ * tch → ch, dj and dzh → j) and doubled letters written once (Hassan → Hasan). Two tokens folding alike are one name
+ * written two ways, however short: "ri" / "ry", "su" / "sou", "ryu" / "ryoo", "lai" / "laee".
+ */
+export const variantKey = (token: string): string =>
+  token
+    .replace(/ph/g, 'f')
+    .replace(/ck/g, 'k')
+    .replace(/sch/g, 'sh')
+    .replace(/tch/g, 'ch')
+    .replace(/dzh|dj/g, 'j')
+    .replace(/oo|ou|uu/g, 'u')
+    .replace(/ee|ii|ie/g, 'i')
+    .replace(/(?<=[a-z])y(?![aeiou])/g, 'i')
+    .replace(/([a-z])\1+/g, '$1');
+
 /** What similarity needs to know about a token, computed once per vocabulary token and per query token. */
 export type TokenKeys = {
   readonly text: string;
   readonly phonetic: string;
   readonly consonant: string;
+  readonly variant: string;
   readonly hasVowel: boolean;
   readonly numeric: boolean;
 };
@@ -189,25 +231,89 @@ export const tokenKeys = (text: string): TokenKeys => ({
   text,
   phonetic: phoneticKey(text),
   consonant: consonantKey(text),
+  variant: variantKey(text),
   hasVowel: VOWEL.test(text),
   numeric: DIGITS.test(text),
 });
 
 const NO_MATCH: TokenSimilarity = { similarity: 0, how: 'fuzzy' };
 const EXACT: TokenSimilarity = { similarity: 1, how: 'exact' };
+const VARIANT: TokenSimilarity = { similarity: VARIANT_SIMILARITY, how: 'variant' };
 const INITIAL: TokenSimilarity = { similarity: INITIAL_SIMILARITY, how: 'initial' };
 const TYPO: TokenSimilarity = { similarity: ONE_EDIT_SIMILARITY, how: 'typo' };
 const TRANSPOSITION: TokenSimilarity = { similarity: ONE_EDIT_SIMILARITY, how: 'transposition' };
 const TWO_EDITS: TokenSimilarity = { similarity: TWO_EDIT_SIMILARITY, how: 'typo' };
 const TRANSLITERATION: TokenSimilarity = { similarity: TRANSLITERATION_SIMILARITY, how: 'transliteration' };
+const FIRST_LETTER: TokenSimilarity = { similarity: FIRST_LETTER_SIMILARITY, how: 'first_letter' };
 const PHONETIC: TokenSimilarity = { similarity: PHONETIC_SIMILARITY, how: 'phonetic' };
 
 /**
+ * Letters that romanisations of one sound exchange (Kim / Gim, Usama / Osama, Wladimir / Vladimir, Cencora / Sencora).
+ * Any other two letters at the start of a name make two names: Fernandez and Hernandez, Kala and Bala.
+ */
+const LETTER_CLASSES: readonly string[] = ['aeiouy', 'ckqg', 'bp', 'dt', 'szc', 'vw', 'jy'];
+
+export const sameLetterClass = (a: string, b: string): boolean =>
+  a === b || LETTER_CLASSES.some((letters) => letters.includes(a) && letters.includes(b));
+
+/** Letters whose presence or absence a short name's spelling varies by (Ali / Alia, Jon / John). */
+const SOFT_LETTERS = 'aeiouyh';
+
+/**
+ * Whether a one-edit difference keeps the first letter: the same first letter, two letters of one romanisation class,
+ * or a vowel written in front ("Invidia" / "Nvidia", "Yevgeny" / "Evgeny").
+ */
+const keepsFirstLetter = (a: string, b: string): boolean => {
+  if (a.charCodeAt(0) === b.charCodeAt(0)) return true;
+  if (a.length === b.length) return sameLetterClass(a[0]!, b[0]!);
+  const [shorter, longer] = a.length < b.length ? [a, b] : [b, a];
+  return 'aeiouy'.includes(longer[0]!) && longer.slice(1) === shorter;
+};
+
+/**
+ * In a word of three letters one letter is a third of it: "Jia" / "Jin", "Wen" / "Wei" and "Min" / "Ming" are
+ * different names. A one-edit difference counts there only when it is soft: one vowel for another, two letters of one
+ * romanisation class, two neighbours swapped, or a vowel or an h written or not ("Ali" / "Alia", "Jon" / "John").
+ */
+const softEdit = (a: string, b: string): boolean => {
+  if (a.length === b.length) {
+    let i = 0;
+    while (a[i] === b[i]) i += 1;
+    if (a[i + 1] !== b[i + 1]) return isTransposition(a, b);
+    const x = a[i]!;
+    const y = b[i]!;
+    return ('aeiouy'.includes(x) && 'aeiouy'.includes(y)) || sameLetterClass(x, y);
+  }
+  const [shorter, longer] = a.length < b.length ? [a, b] : [b, a];
+  let i = 0;
+  while (i < shorter.length && shorter[i] === longer[i]) i += 1;
+  return SOFT_LETTERS.includes(longer[i]!);
+};
+
+// Legal forms that name one kind of company in other words: a joint-stock company open, closed or public, an SRL.
+const LEGAL_FORM_FAMILY: Readonly<Record<string, string>> = {
+  jsc: 'jsc',
+  ojsc: 'jsc',
+  cjsc: 'jsc',
+  pjsc: 'jsc',
+  srl: 'srl',
+  sarl: 'srl',
+};
+const sameLegalFormFamily = (a: string, b: string): boolean =>
+  LEGAL_FORM_FAMILY[a] !== undefined && LEGAL_FORM_FAMILY[a] === LEGAL_FORM_FAMILY[b];
+
+/** Vowel groups ("mi-che-lle" has three, "mi-chae-l" two): two spellings of one sound keep their number. */
+const vowelGroups = (token: string): number => token.match(/[aeiouy]+/g)?.length ?? 0;
+
+/**
  * Similarity of two normalised tokens, with the reason it has that value. Spelling tolerance grows with length,
- * as in Lucene's "AUTO" fuzziness: no edit under three letters, one edit from three, two from six. Two more
- * ways to be the same name: a romanised abjad spelling with the same consonants ("frnndw", "fernando"), and a
- * romanisation variant with the same phonetic key that still looks alike ("mohammed", "muhammad"). Anything
- * else is a different word: similarity 0.
+ * as in Lucene's "AUTO" fuzziness: no edit under three letters, one from three, two from six; but in a word of three
+ * letters the edit must be soft (`softEdit`), and the first letter stays (or changes within one romanisation class):
+ * one edit that changes it, in a word of five letters or more, scores only FIRST_LETTER_SIMILARITY. Three more ways
+ * to be the same name: a spelling variant ("ry" / "ri", at any length); a romanised abjad spelling with the same
+ * consonants ("frnndw", "fernando"); in words of six letters or more, a romanisation with the same phonetic key, the
+ * same first sound, as many vowel groups and a length within two letters ("hussein", "husayn"). Anything else is a
+ * different word: similarity 0.
  */
 export const keyedSimilarity = (a: TokenKeys, b: TokenKeys): TokenSimilarity => {
   if (a.text === b.text) return EXACT;
@@ -219,15 +325,28 @@ export const keyedSimilarity = (a: TokenKeys, b: TokenKeys): TokenSimilarity => 
     const word = lengthA === 1 ? b.text : a.text;
     return word.charCodeAt(0) === initial.charCodeAt(0) ? INITIAL : NO_MATCH;
   }
-  if (a.numeric || b.numeric || shorter < 3) return NO_MATCH;
+  if (a.numeric || b.numeric) return NO_MATCH;
+  if (a.variant === b.variant || sameLegalFormFamily(a.text, b.text)) return VARIANT;
+  if (shorter < 3) return NO_MATCH;
   const allowed = shorter >= 6 ? 2 : 1;
   if (Math.abs(lengthA - lengthB) <= allowed) {
     const distance = editDistance(a.text, b.text, allowed);
-    if (distance === 1) return isTransposition(a.text, b.text) ? TRANSPOSITION : TYPO;
-    if (distance === 2 && allowed === 2) return TWO_EDITS;
+    if (distance === 1 && (shorter >= 4 || softEdit(a.text, b.text))) {
+      if (keepsFirstLetter(a.text, b.text)) return isTransposition(a.text, b.text) ? TRANSPOSITION : TYPO;
+      if (shorter >= 5 && lengthA === lengthB) return FIRST_LETTER;
+    }
+    if (distance === 2 && allowed === 2 && sameLetterClass(a.text[0]!, b.text[0]!)) return TWO_EDITS;
   }
   if (a.hasVowel !== b.hasVowel && a.consonant.length >= 3 && a.consonant === b.consonant) return TRANSLITERATION;
-  if (a.phonetic.length >= 2 && a.phonetic === b.phonetic && jaroWinkler(a.text, b.text) >= PHONETIC_MIN_JARO_WINKLER) {
+  if (
+    shorter >= PHONETIC_MIN_LENGTH &&
+    Math.abs(lengthA - lengthB) <= 2 &&
+    a.phonetic.length >= 2 &&
+    a.phonetic === b.phonetic &&
+    sameLetterClass(a.text[0]!, b.text[0]!) &&
+    vowelGroups(a.text) === vowelGroups(b.text) &&
+    jaroWinkler(a.text, b.text) >= PHONETIC_MIN_JARO_WINKLER
+  ) {
     return PHONETIC;
   }
   return NO_MATCH;

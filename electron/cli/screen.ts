@@ -51,6 +51,9 @@ const hitRecord = (hit: Hit, explain: boolean): Record<string, unknown> => ({
   matched: hit.explanation.alignments.map(
     (alignment) => `${alignment.query.join('+')}=${alignment.listed.join('+')} (${alignment.how})`,
   ),
+  ...(hit.explanation.nameRules.length === 0
+    ? {}
+    : { nameRules: hit.explanation.nameRules.map((rule) => `${rule.rule} ${rule.adjustment}: ${rule.detail}`) }),
   ...(explain ? { explanation: hit.explanation } : {}),
 });
 

@@ -178,7 +178,7 @@ describe('perimeter screen', () => {
       { listId: 'internal-blocklist', version: expect.stringMatching(/^[0-9a-f]{16}$/) },
       { listId: 'un-sc-consolidated', version: expect.stringMatching(/^[0-9a-f]{16}$/) },
     ]);
-    expect(results[0]!.thresholds).toEqual({ potential: 0.82, strong: 0.93 });
+    expect(results[0]!.thresholds).toEqual({ potential: 0.85, strong: 0.93 });
   }, 30_000);
 
   it('reads JSON Lines, explains on request and lets --threshold move the potential threshold', async () => {

@@ -19,7 +19,7 @@ describe('perimeter serve screens with the published policy’s thresholds', () 
   ws.admin.workstation.close();
   const lists = join(ws.dir, 'lists');
 
-  it('records 0.82/0.93 under the example policy, and the new thresholds once a policy with others is published', async () => {
+  it('records 0.85/0.93 under the example policy, and the new thresholds once a policy with others is published', async () => {
     expect(
       runCli([
         'lists',
@@ -51,7 +51,7 @@ describe('perimeter serve screens with the published policy’s thresholds', () 
           })
         ).json()) as { ok: boolean; value?: unknown };
       expect((await api('session.unlock', { userId: 'ada', passphrase: ADMIN_PASSPHRASE })).ok).toBe(true);
-      // UN list: FRANK KAKOLELE BWAMBALE. "Frank Bwambali" scores 0.893: a potential match at 0.82/0.93, a strong one at 0.5/0.6.
+      // UN list: FRANK KAKOLELE BWAMBALE. "Frank Bwambali" scores 0.893: a potential match at 0.85/0.93, a strong one at 0.5/0.6.
       const lead = (id: string) => ({
         id,
         customerType: 'professional',
@@ -65,7 +65,7 @@ describe('perimeter serve screens with the published policy’s thresholds', () 
 
       // Another process publishes a policy with other thresholds while serve runs.
       const text = readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8')
-        .replace('potentialMatchThreshold: 0.82', 'potentialMatchThreshold: 0.5')
+        .replace('potentialMatchThreshold: 0.85', 'potentialMatchThreshold: 0.5')
         .replace('strongMatchThreshold: 0.93', 'strongMatchThreshold: 0.6');
       const parsed = parsePolicyText(text, nodeSha256);
       if (!parsed.ok) throw new Error('the changed policy is invalid');
@@ -97,7 +97,7 @@ describe('perimeter serve screens with the published policy’s thresholds', () 
       expect.objectContaining({
         leadId: before,
         outcome: 'potential',
-        thresholds: { potential: 0.82, strong: 0.93 },
+        thresholds: { potential: 0.85, strong: 0.93 },
         listVersions,
       }),
       expect.objectContaining({
@@ -155,7 +155,7 @@ describe('perimeter leads import records what it screened with', () => {
       expect.objectContaining({
         leadId: all,
         outcome: 'potential',
-        thresholds: { potential: 0.82, strong: 0.93 },
+        thresholds: { potential: 0.85, strong: 0.93 },
         listVersions: [{ listId: 'un-sc-consolidated', version: expect.any(String) }],
       }),
     ]);

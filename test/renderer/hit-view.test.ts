@@ -14,6 +14,8 @@ import type { HitMatch, HitsView } from '../../renderer/src/features/case/hit-vi
 const match = (change: Partial<HitMatch> = {}): HitMatch => ({
   queryTokens: [],
   listedTokens: [],
+  alignmentScore: 0.9733,
+  nameRules: [],
   nameScore: 0.9733,
   weakAliasAdjustment: 0,
   evidence: [],
@@ -66,6 +68,7 @@ describe('scoreParts', () => {
   it('lists the name similarity, then the weak alias and each piece of evidence with what it did', () => {
     const parts = scoreParts(
       match({
+        alignmentScore: 0.93,
         nameScore: 0.93,
         weakAliasAdjustment: -0.05,
         omittedWeight: 1,
@@ -85,6 +88,23 @@ describe('scoreParts', () => {
     ]);
     expect(parts[0]!.detail).toBe('every word aligned exactly');
     expect(parts[3]!.detail).toBe('FR against LB: differs');
+  });
+
+  it('lists each precision rule after the name similarity, lowering it, with the words it concerns', () => {
+    const detail = 'words in a different order, and some only by spelling: davis ~ david (typo)';
+    const parts = scoreParts(
+      match({
+        alignmentScore: 0.96,
+        nameRules: [{ rule: 'order_with_fuzzy', adjustment: -0.15, detail }],
+        nameScore: 0.81,
+        score: 0.81,
+      }),
+    );
+    expect(parts.map((part) => [part.label, part.value, part.effect])).toEqual([
+      ['Name similarity', 0.96, 'base'],
+      ['Order and spelling', -0.15, 'lowered'],
+    ]);
+    expect(parts[1]!.detail).toBe(detail);
   });
 
   it('leaves the weak-alias row out when the name matched is not a weak alias', () => {

@@ -106,7 +106,7 @@ describe('policy bundles', () => {
     const issues = issuesOf(
       fintechText
         .replace('validFrom: 2019-03-01', 'validFrom: 2019-03-01\n        validTo: 2018-01-01')
-        .replace('potentialMatchThreshold: 0.82', 'potentialMatchThreshold: 0.99'),
+        .replace('potentialMatchThreshold: 0.85', 'potentialMatchThreshold: 0.99'),
     );
     expect(issues.map((issue) => issue.path)).toContain('screening.potentialMatchThreshold');
   });

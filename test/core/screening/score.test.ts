@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { normaliseName } from '../../../core/screening/normalise.ts';
 import { nameScore, scoreNames } from '../../../core/screening/score.ts';
 
-const POTENTIAL = 0.82;
+const POTENTIAL = 0.85;
 const STRONG = 0.93;
 const score = (a: string, b: string, kind: 'person' | 'company' = 'person'): number =>
   scoreNames(normaliseName(a, kind).tokens, normaliseName(b, kind).tokens).score;

@@ -196,12 +196,12 @@ describe('cases.screeningHits', () => {
     expect(hit!.entry.nationalities).toEqual(['LB']);
     expect(hit!.entry.programs).toEqual(['SDGT']);
     expect(hit!.entry.remarks).toContain('POB Tayir Harfa, Lebanon');
-    // The alignment: the same pair number on both sides; "Hasan" is a one-letter typo of "Hassan".
+    // The alignment: the same pair number on both sides; "Hasan" is a spelling variant of "Hassan" (a doubled letter).
     const pairOf = (tokens: { text: string; pair: number | null }[], text: string) =>
       tokens.find((token) => token.text === text)?.pair;
     const match = hit!.match!;
     expect(pairOf(match.queryTokens, 'hasan')).toBe(pairOf(match.listedTokens, 'hassan'));
-    expect(match.queryTokens.find((token) => token.text === 'hasan')?.how).toBe('typo');
+    expect(match.queryTokens.find((token) => token.text === 'hasan')?.how).toBe('variant');
     expect(pairOf(match.queryTokens, 'gharib')).toBe(pairOf(match.listedTokens, 'gharib'));
     expect(match.queryTokens.every((token) => token.pair !== null)).toBe(true);
     // The score's parts: the name, and the evidence that raised it (an address abroad neither helps nor hurts).
@@ -249,7 +249,7 @@ describe('cases.screeningHits', () => {
       cleared: false,
       entry: { remarks: 'Member of parliament 2018-2022', nationalities: ['LB'] },
     });
-    expect(pep.hits[0]!.match!.queryTokens.map((token) => token.how)).toEqual(['exact', 'typo', 'exact']);
+    expect(pep.hits[0]!.match!.queryTokens.map((token) => token.how)).toEqual(['exact', 'variant', 'exact']);
   });
 
   it('refuses outside the case permission, the personal-data permission or the market, reading nothing', () => {

@@ -143,6 +143,8 @@ export const screeningHits = (session: Session, caseId: string): ScreeningHits =
             : {
                 queryTokens: [...match.queryTokens],
                 listedTokens: [...match.listedTokens],
+                alignmentScore: match.explanation.alignmentScore,
+                nameRules: match.explanation.nameRules.map((rule) => ({ ...rule })),
                 nameScore: match.explanation.nameScore,
                 weakAliasAdjustment: match.explanation.weakAliasAdjustment,
                 evidence: match.explanation.evidence.map((part) => ({ ...part, listed: [...part.listed] })),

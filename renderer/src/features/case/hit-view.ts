@@ -46,14 +46,30 @@ const unmatchedWords = (match: HitMatch): string => {
 
 const effectOf = (value: number): ScorePart['effect'] => (value > 0 ? 'raised' : value < 0 ? 'lowered' : 'none');
 
-/** The score's parts in the order they add up: name similarity, the weak-alias adjustment, then each piece of evidence. */
+const RULE_LABEL: Readonly<Record<HitMatch['nameRules'][number]['rule'], string>> = {
+  fuzzy_only: 'Only by spelling',
+  order_with_fuzzy: 'Order and spelling',
+  partial_with_fuzzy: 'Part of the name, by spelling',
+  single_word_name: 'One word of a longer name',
+};
+
+/**
+ * The score's parts in the order they add up: name similarity (the alignment), each precision rule that lowered it,
+ * the weak-alias adjustment, then each piece of evidence.
+ */
 export const scoreParts = (match: HitMatch): ScorePart[] => [
   {
     label: 'Name similarity',
-    value: match.nameScore,
+    value: match.alignmentScore,
     effect: 'base',
     detail: unmatchedWords(match),
   },
+  ...match.nameRules.map((rule) => ({
+    label: RULE_LABEL[rule.rule],
+    value: rule.adjustment,
+    effect: effectOf(rule.adjustment),
+    detail: rule.detail,
+  })),
   ...(match.weakAliasAdjustment === 0
     ? []
     : [
