@@ -9,7 +9,7 @@ import type { EntryId, ListEntry, ListSnapshot, ListVersion } from './model.ts';
 import { toRoutingScreening } from './routing-input.ts';
 import type { RoutingScreeningHit } from './routing-input.ts';
 import { screenParty } from './screen.ts';
-import type { Party, Thresholds } from './screen.ts';
+import type { Party, PartyResult, Thresholds } from './screen.ts';
 import { entryFingerprint } from './version.ts';
 
 /** What one list version adds to and changes in the version before it (by entry id), and what it removes. */
@@ -80,31 +80,46 @@ export type Rescreened = {
 };
 
 /**
- * Screens a lead's parties against a delta index with the policy's thresholds (at most `maxHits` hits per party, as
- * intake screens) and sorts the hits into raised and suppressed by the lead's allow-list (`allowed`, keys of allowKey).
- * `versionOf` gives an entry's content version (the caller caches it per entry).
+ * Sorts a lead's screening results into hits to raise and hits the allow-list holds back: `allowed` holds the allowKey
+ * of each listed entry cleared for this lead, `entries` the delta's entries by id, and `versionOf` gives an entry's
+ * content version (the caller caches it per entry).
  */
-export const rescreenParties = (
-  index: ScreeningIndex,
-  parties: readonly Party[],
-  thresholds: Thresholds,
+export const sortRescreened = (
+  results: readonly PartyResult[],
   screenedAt: string,
-  allowed: ReadonlySet<string>,
+  entries: ReadonlyMap<string, ListEntry>,
+  allowed: { readonly has: (key: string) => boolean },
   versionOf: (entry: ListEntry) => string,
-  maxHits = 5,
 ): Rescreened => {
-  const results = parties.map((party) => screenParty(index, party, thresholds, { maxHits }));
   const hits = toRoutingScreening(results, screenedAt).hits;
-  if (hits.length === 0) return { raised: [], suppressed: [] };
-  const byId = new Map<string, ListEntry>();
-  for (const entry of index.entries) byId.set(entry.id, entry);
+  if (hits.length === 0) return NOTHING;
   const raised: MonitoringHit[] = [];
   const suppressed: MonitoringHit[] = [];
   for (const hit of hits) {
-    const entry = byId.get(hit.entryId);
+    const entry = entries.get(hit.entryId);
     if (entry === undefined) continue;
     const withVersion = { ...hit, entryVersion: versionOf(entry) };
     (allowed.has(allowKey(withVersion)) ? suppressed : raised).push(withVersion);
   }
   return { raised, suppressed };
 };
+
+const NOTHING: Rescreened = { raised: [], suppressed: [] };
+
+/** Screens a lead's parties against a delta index as intake does (at most `maxHits` per party), then sorts the hits. */
+export const rescreenParties = (
+  index: ScreeningIndex,
+  parties: readonly Party[],
+  thresholds: Thresholds,
+  screenedAt: string,
+  allowed: { readonly has: (key: string) => boolean },
+  versionOf: (entry: ListEntry) => string,
+  maxHits = 5,
+): Rescreened =>
+  sortRescreened(
+    parties.map((party) => screenParty(index, party, thresholds, { maxHits })),
+    screenedAt,
+    new Map(index.entries.map((entry) => [String(entry.id), entry])),
+    allowed,
+    versionOf,
+  );

@@ -14,9 +14,13 @@ import {
   deltaIndex,
   entryContentVersion,
   listDelta,
-  rescreenParties,
+  sortRescreened,
 } from '../../../../core/screening/monitoring.ts';
 import type { ListDelta, MonitoringHit } from '../../../../core/screening/monitoring.ts';
+import { screenParty } from '../../../../core/screening/screen.ts';
+import type { Party, PartyResult } from '../../../../core/screening/screen.ts';
+import { startBatchScreener } from '../../screening/batch.ts';
+import { availableParallelism } from 'node:os';
 import type { ListEntry } from '../../../../core/screening/model.ts';
 import { versionIdOf } from '../../../../core/screening/version.ts';
 import { canonicalJsonBytes } from '../../../../core/shared/canonical-json.ts';
@@ -252,13 +256,19 @@ const EMPTY = new Map<string, string>();
 type ChunkContext = {
   readonly workstation: Workstation;
   readonly row: RunRow;
-  readonly index: ReturnType<typeof deltaIndex>;
+  readonly entries: ReadonlyMap<string, ListEntry>;
   readonly thresholds: { readonly potential: number; readonly strong: number };
   readonly versionOf: (entry: ListEntry) => string;
   readonly chunkSize: number;
 };
 
-type ChunkResult = { readonly lastSeq: number; readonly leads: number };
+/** A chunk of leads read for screening: their rows, their records' data, and their parties (per lead). */
+type ReadChunk = {
+  readonly leads: readonly LeadRow[];
+  readonly data: readonly Record<string, unknown>[];
+  readonly parties: readonly Party[][];
+  readonly lastSeq: number;
+};
 
 const storedHit = ({ entryVersion: _version, ...hit }: MonitoringHit): ScreeningHit => ({ ...hit });
 
@@ -295,21 +305,39 @@ const rerouteLivePaths = (workstation: Workstation, append: Appender, lead: Lead
   }
 };
 
-/** One chunk: read (and log the read of) the next leads' records, screen them against the delta, record what it found. */
-const screenChunk = (context: ChunkContext, after: number): ChunkResult =>
+/** The next leads to re-screen after `after` (by ingestion): their rows and records, parsed, and their parties. */
+const readChunk = (context: ChunkContext, after: number): ReadChunk | null => {
+  const { db } = context.workstation;
+  const leads = statement<[number, number, number], LeadRow>(
+    db,
+    `SELECT l.id, l.facts, l.screening, l.ingested_seq AS seq, p.data FROM leads l
+     JOIN audit_personal_data p ON p.sequence = l.ingested_seq
+     WHERE l.ingested_seq > ? AND l.ingested_seq <= ? AND l.status = 'active' AND p.data IS NOT NULL
+     ORDER BY l.ingested_seq LIMIT ?`,
+  ).all(after, context.row.ingested_through, context.chunkSize);
+  if (leads.length === 0) return null;
+  const data = leads.map((lead) => JSON.parse(lead.data.toString('utf8')) as Record<string, unknown>);
+  const parties = leads.map((lead, position) =>
+    partiesOf({
+      id: lead.id,
+      person: data[position]!.person as Lead['person'],
+      company: data[position]!.company as Lead['company'],
+      address: data[position]!.address as Lead['address'],
+    }),
+  );
+  return { leads, data, parties, lastSeq: leads[leads.length - 1]!.seq };
+};
+
+/**
+ * Records one chunk in one transaction: the read of its leads' records (decision 0194) and what screening them found
+ * (`results`, per lead, per party): suppressed hits, new hits with their routing and cases. Nothing of a chunk is
+ * written unless all of it is, so a run carried on after an interruption starts after the last chunk recorded.
+ */
+const recordChunk = (context: ChunkContext, chunk: ReadChunk, results: readonly PartyResult[][]): void =>
   commit(context.workstation, (append) => {
-    const { workstation, row, index, thresholds, versionOf } = context;
+    const { workstation, row, thresholds, versionOf, entries } = context;
     const { db } = workstation;
-    const leads = statement<[number, number, number], LeadRow>(
-      db,
-      `SELECT l.id, l.facts, l.screening, l.ingested_seq AS seq, p.data FROM leads l
-       JOIN audit_personal_data p ON p.sequence = l.ingested_seq
-       WHERE l.ingested_seq > ? AND l.ingested_seq <= ? AND l.status = 'active' AND p.data IS NOT NULL
-       ORDER BY l.ingested_seq LIMIT ?`,
-    ).all(after, row.ingested_through, context.chunkSize);
-    if (leads.length === 0) return { lastSeq: after, leads: 0 };
-    // The read is logged in the transaction that makes it (decision 0194): whose records (their range and a digest of
-    // their ids), which fields, why.
+    const { leads } = chunk;
     append({
       actor: MONITORING_ACTOR,
       type: 'personal_data.bulk_read',
@@ -320,24 +348,16 @@ const screenChunk = (context: ChunkContext, after: number): ChunkResult =>
         fields: [...MONITORING_FIELDS],
         leads: leads.length,
         ingestedFrom: String(leads[0]!.seq),
-        ingestedThrough: String(leads[leads.length - 1]!.seq),
+        ingestedThrough: String(chunk.lastSeq),
         leadsSha256: sha256Hex(canonicalJsonBytes(leads.map((lead) => lead.id).sort())),
       },
     });
     const allowed = allowListOf(db, row.list_id);
     const at = workstation.deps.now().toISOString();
-    for (const lead of leads) {
-      const data = JSON.parse(lead.data.toString('utf8')) as Record<string, unknown>;
-      const parties = partiesOf({
-        id: lead.id,
-        person: data.person as Lead['person'],
-        company: data.company as Lead['company'],
-        address: data.address as Lead['address'],
-      });
-      if (parties.length === 0) continue;
+    leads.forEach((lead, position) => {
       const allowedHere = allowed.get(lead.id) ?? EMPTY;
-      const found = rescreenParties(index, parties, thresholds, at, new Set(allowedHere.keys()), versionOf);
-      if (found.suppressed.length > 0) {
+      const found = sortRescreened(results[position] ?? [], at, entries, allowedHere, versionOf);
+      if (found.suppressed.length > 0)
         append({
           actor: MONITORING_ACTOR,
           type: 'screening.hit_suppressed',
@@ -358,11 +378,10 @@ const screenChunk = (context: ChunkContext, after: number): ChunkResult =>
             })),
           },
         });
-      }
       const existing = lead.screening === null ? undefined : (JSON.parse(lead.screening) as ScreeningJson);
-      // A hit the lead holds already (this run, interrupted and started again) is not raised twice.
+      // A hit the lead holds already (a run carried on, or repeated) is not raised twice.
       const raised = found.raised.filter((hit) => !(existing?.hits ?? []).some((held) => sameHit(held, hit)));
-      if (raised.length === 0) continue;
+      if (raised.length === 0) return;
       const screening: ScreeningSummary = {
         screenedAt: at,
         hits: [...(existing?.hits ?? []), ...raised.map(storedHit)],
@@ -376,16 +395,58 @@ const screenChunk = (context: ChunkContext, after: number): ChunkResult =>
           },
         }),
       );
-      const full = leadFromRecord(lead.id, JSON.parse(lead.facts) as Record<string, unknown>, data, screening);
+      const full = leadFromRecord(
+        lead.id,
+        JSON.parse(lead.facts) as Record<string, unknown>,
+        chunk.data[position]!,
+        screening,
+      );
       rerouteLivePaths(workstation, append, full, at, row.id);
-    }
-    return { lastSeq: leads[leads.length - 1]!.seq, leads: leads.length };
+    });
   });
+
+/** Screens a chunk's parties: on this thread, or on worker threads (each with its own index of the delta). */
+type ChunkScreener = {
+  readonly screen: (parties: readonly Party[]) => Promise<PartyResult[]>;
+  readonly close: () => Promise<void>;
+};
+
+/** Below this many leads a run screens on its own thread: starting workers would cost more than they save. */
+export const WORKERS_FROM_LEADS = 5_000;
+
+const startScreener = async (
+  delta: ListDelta,
+  thresholds: { readonly potential: number; readonly strong: number },
+  workers: number,
+): Promise<ChunkScreener> => {
+  if (workers === 0) {
+    const index = deltaIndex(delta);
+    return {
+      screen: (parties) =>
+        Promise.resolve(parties.map((party) => screenParty(index, party, thresholds, { maxHits: 5 }))),
+      close: () => Promise.resolve(),
+    };
+  }
+  const batch = await startBatchScreener(
+    { snapshots: [{ version: delta.version, entries: delta.entries }] },
+    thresholds,
+    {
+      workers,
+      maxHits: 5,
+    },
+  );
+  return { screen: batch.screen, close: batch.close };
+};
 
 export type RunOptions = {
   /** The list directory holding the versions the run compares. */
   readonly listsDir: string;
   readonly chunkSize?: number;
+  /**
+   * Worker threads that screen while this thread reads and records (each indexes the delta). By default one per core
+   * but one (at least one) for a run of WORKERS_FROM_LEADS leads or more, none below.
+   */
+  readonly workers?: number;
   /** After each chunk (and the resolution of removed entries): the api's job yields here, the CLI prints progress. */
   readonly between?: (progress: RunProgress) => Promise<void> | void;
   /** Asked before each chunk: why to stop now (cancelled, the workstation locked), or null to go on. */
@@ -394,8 +455,8 @@ export type RunOptions = {
 
 /**
  * Runs (or carries on with) a re-screening run to its end: removed entries' open hits resolved first, then the leads
- * chunk by chunk, then `monitoring.completed` with what it did. Returns the final progress. A failure is recorded as a
- * stopped run when the log can still take it, and thrown on.
+ * chunk by chunk (the next chunk is screened while the one before is recorded), then `monitoring.completed` with what
+ * the run's entries add up to. A failure is recorded as a stopped run when the log can still take it, and thrown on.
  */
 export const runMonitoring = async (
   workstation: Workstation,
@@ -418,14 +479,16 @@ export const runMonitoring = async (
     });
     return current();
   };
+  let screener: ChunkScreener | null = null;
   try {
     const delta = deltaOfRun(options.listsDir, row);
     const versions = new Map<ListEntry, string>();
+    const thresholds = thresholdsOf(workstation.db, row);
     const context: ChunkContext = {
       workstation,
       row,
-      index: deltaIndex(delta),
-      thresholds: thresholdsOf(workstation.db, row),
+      entries: new Map(delta.entries.map((entry) => [String(entry.id), entry])),
+      thresholds,
       versionOf: (entry) => {
         let version = versions.get(entry);
         if (version === undefined) versions.set(entry, (version = entryContentVersion(entry, nativeSha256)));
@@ -433,20 +496,37 @@ export const runMonitoring = async (
       },
       chunkSize: options.chunkSize ?? MONITORING_CHUNK,
     };
-    // Carried on after an interruption: the resolutions are idempotent (only open hits), the leads read are not read
-    // again (the bulk reads say how far the run came).
+    // Idempotent: only open hits are resolved, so a run carried on resolves nothing twice.
     resolveRemoved(workstation, row, delta);
     await options.between?.(current());
-    let after = row.read_through ?? 0;
-    if (delta.entries.length > 0)
+    if (delta.entries.length > 0) {
+      const workers =
+        options.workers ??
+        (row.leads_total - row.leads_read >= WORKERS_FROM_LEADS ? Math.max(1, availableParallelism() - 1) : 0);
+      screener = await startScreener(delta, thresholds, workers);
+      // Carried on after an interruption: the leads a recorded chunk read are not read again.
+      let after = row.read_through ?? 0;
+      let pending: { chunk: ReadChunk; results: Promise<PartyResult[]> } | null = null;
       for (;;) {
         const stop = options.stopReason?.() ?? null;
         if (stop !== null) return workstation.db.open ? finish('stopped', stop) : progressOf(row);
-        const chunk = screenChunk(context, after);
-        if (chunk.leads === 0) break;
-        after = chunk.lastSeq;
-        await options.between?.(current());
+        const chunk = readChunk(context, after);
+        if (chunk !== null) after = chunk.lastSeq;
+        // The workers screen one chunk at a time: the next one starts once the one before is back, and is screened
+        // while this thread records that one.
+        const screened = pending === null ? null : await pending.results;
+        const next = chunk === null ? null : { chunk, results: screener.screen(chunk.parties.flat()) };
+        if (pending !== null && screened !== null) {
+          let offset = 0;
+          const perLead = pending.chunk.parties.map((parties) => screened.slice(offset, (offset += parties.length)));
+          if (!workstation.db.open) return progressOf(row);
+          recordChunk(context, pending.chunk, perLead);
+          await options.between?.(current());
+        }
+        if (next === null) break;
+        pending = next;
       }
+    }
     return finish('done', null);
   } catch (error) {
     if (workstation.db.open)
@@ -456,5 +536,7 @@ export const runMonitoring = async (
         // The log could not take it (the lock is held elsewhere): the run shows as interrupted.
       }
     throw error;
+  } finally {
+    await screener?.close();
   }
 };
