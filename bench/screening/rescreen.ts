@@ -13,6 +13,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -41,14 +42,17 @@ const GOAL_S = 30;
 
 const dir = mkdtempSync(join(tmpdir(), 'perimeter-bench-rescreen-'));
 // BENCH_PREPARED=DIR keeps the workstation with its leads and list version A in DIR (built there the first time), so
-// another run measures again without the setup; otherwise everything lives in a temp folder removed at the end.
+// another run measures again without the setup; otherwise everything lives in a temp folder removed at the end. The
+// setup runs in a child process of its own, so the runs are measured in a process that did nothing else before, as a
+// `perimeter lists import` would be.
 const prepared = process.env.BENCH_PREPARED ?? join(dir, 'prepared');
 const ready = existsSync(join(prepared, 'ready'));
+const setupOnly = process.env.BENCH_SETUP_ONLY === '1';
 const listsDir = join(dir, 'lists');
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
 const count = (n: number): string => n.toLocaleString('en');
 const load = (): string => loadavg()[0]!.toFixed(2);
-console.log(`Node ${process.version}; load average ${load()} at the start`);
+if (!setupOnly) console.log(`Node ${process.version}; load average ${load()} at the start`);
 
 // The two versions: OFAC SDN 2021 with WITHHELD person and company entries left out (their aliases, addresses and
 // comments too), then the whole list. Every 16th such entry is withheld, so they are spread over the list.
@@ -83,7 +87,10 @@ const importSdn = async (into: string, from: string, importedAt: string): Promis
 };
 mkdirSync(prepared, { recursive: true });
 const before = await importSdn(join(prepared, 'lists'), partDir, '2026-11-01T00:00:00.000Z');
-console.log(`list version A: OFAC SDN 2021 without ${WITHHELD} entries: ${count(before.version.counts.entries ?? 0)}`);
+if (!setupOnly)
+  console.log(
+    `list version A: OFAC SDN 2021 without ${WITHHELD} entries: ${count(before.version.counts.entries ?? 0)}`,
+  );
 
 // The workstation: the generated licensing map and LEADS generated leads (half with a person from the negatives set),
 // PLANTED of them carrying the name of a withheld entry. They come in screened clear earlier (the intake benchmark
@@ -92,17 +99,28 @@ const policyText = stringify(generatePolicy(42), { aliasDuplicateObjects: false 
 const admin = { id: 'bench', name: 'Bench Admin', passphrase: 'benchmark passphrase' };
 const deps: WorkstationDeps = { now: () => new Date(), scryptCost: { N: 2 ** 14, r: 8, p: 1 } };
 const planted = [...withheld.values()].slice(0, PLANTED);
-const leads: Lead[] = benchLeads(LEADS).map((lead, i) => {
-  const screening = { screenedAt: '2026-11-01T00:00:00.000Z', hits: [] };
-  const plant =
-    i % Math.floor(LEADS / PLANTED) === 7 ? planted[Math.floor(i / Math.floor(LEADS / PLANTED))] : undefined;
-  if (plant === undefined) return { ...lead, screening };
-  return plant.person
-    ? { ...lead, person: { fullName: plant.name }, screening }
-    : { ...lead, company: { ...lead.company, name: plant.name }, screening };
-});
+const benchmarkLeads = (): Lead[] =>
+  benchLeads(LEADS).map((lead, i) => {
+    const screening = { screenedAt: '2026-11-01T00:00:00.000Z', hits: [] };
+    const plant =
+      i % Math.floor(LEADS / PLANTED) === 7 ? planted[Math.floor(i / Math.floor(LEADS / PLANTED))] : undefined;
+    if (plant === undefined) return { ...lead, screening };
+    return plant.person
+      ? { ...lead, person: { fullName: plant.name }, screening }
+      : { ...lead, company: { ...lead.company, name: plant.name }, screening };
+  });
 const setupStarted = performance.now();
-if (!ready) {
+if (!ready && !setupOnly) {
+  const child = spawnSync(process.execPath, [...process.execArgv, import.meta.filename], {
+    env: { ...process.env, BENCH_SETUP_ONLY: '1', BENCH_PREPARED: prepared },
+    stdio: 'inherit',
+  });
+  if (child.status !== 0) throw new Error(`the setup failed (exit ${child.status})`);
+  console.log(
+    `setup: ${count(Number(readFileSync(join(prepared, 'ready'), 'utf8')))} leads in the encrypted workstation (${count(PLANTED)} named as a withheld entry), in a child process: ${seconds(performance.now() - setupStarted)} s`,
+  );
+} else if (setupOnly) {
+  const leads = benchmarkLeads();
   const session = initialiseWorkstation(
     { path: join(prepared, 'workstation.db'), logId: 'bench-rescreen', admin, policyText },
     { ...deps, checkpointer: null },
@@ -118,9 +136,8 @@ if (!ready) {
   const leadCount = session.workstation.db.prepare('SELECT count(*) FROM leads').pluck().get() as number;
   session.workstation.close();
   writeFileSync(join(prepared, 'ready'), `${leadCount}\n`);
-  console.log(
-    `setup: ${count(leadCount)} leads in the encrypted workstation (${count(PLANTED)} named as a withheld entry), ${seconds(performance.now() - setupStarted)} s`,
-  );
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
 } else console.log(`setup: reused ${prepared} (${readFileSync(join(prepared, 'ready'), 'utf8').trim()} leads)`);
 
 // Two copies of the prepared workstation (closed, so its files are whole): one re-screened, one for the baseline.
@@ -194,7 +211,7 @@ baseline.workstation.close();
 
 // Where the time goes: screening alone (no store), the same parties against the delta index and the whole list's.
 const previous = readSnapshotSync(listsDir, 'ofac-sdn', before.version.version)!;
-const parties = leads.flatMap((lead) => partiesOf(lead));
+const parties = benchmarkLeads().flatMap((lead) => partiesOf(lead));
 const thresholds = { potential: 0.82, strong: 0.93 };
 const timeScreening = (index: ReturnType<typeof deltaIndex>): { ms: number; hits: number } => {
   const begun = performance.now();

@@ -153,9 +153,11 @@ const importInto = async (
 
 const count = (n: number): string => new Intl.NumberFormat('en-GB').format(n);
 
+const counted = (n: number, one: string, many: string): string => `${count(n)} ${n === 1 ? one : many}`;
+
 const rescreenText = (run: RunProgress): string[] => [
-  `re-screened ${count(run.leads)} of ${count(run.total)} leads against the ${count(run.added)} added and ${count(run.changed)} changed entries (run ${run.runId}${run.state === 'done' ? '' : `, stopped: ${run.stopReason ?? 'unknown'}`})`,
-  `  ${count(run.hits)} new hits on ${count(run.leadsWithHits)} leads, ${count(run.casesOpened)} cases opened, ${count(run.suppressed)} hits on the allow-list not raised, ${count(run.resolved)} open hits resolved (entry removed)`,
+  `re-screened ${count(run.leads)} of ${counted(run.total, 'lead', 'leads')} against the ${count(run.added)} added and ${count(run.changed)} changed entries (run ${run.runId}${run.state === 'done' ? '' : `, stopped: ${run.stopReason ?? 'unknown'}`})`,
+  `  ${counted(run.hits, 'new hit', 'new hits')} on ${counted(run.leadsWithHits, 'lead', 'leads')}, ${counted(run.casesOpened, 'case', 'cases')} opened, ${counted(run.suppressed, 'hit', 'hits')} on the allow-list not raised, ${counted(run.resolved, 'open hit', 'open hits')} resolved (entry removed)`,
 ];
 
 /** Re-screens the leads as system:monitoring, with a progress line on stderr after each chunk. */
@@ -165,7 +167,7 @@ const rescreenWithProgress = async (session: Session, runId: string, listsDir: s
       listsDir,
       between: (progress) => {
         process.stderr.write(
-          `re-screening ${progress.runId}: ${count(progress.leads)} of ${count(progress.total)} leads, ${count(progress.hits)} new hits, ${count(progress.casesOpened)} cases opened\n`,
+          `re-screening ${progress.runId}: ${count(progress.leads)} of ${counted(progress.total, 'lead', 'leads')}, ${counted(progress.hits, 'new hit', 'new hits')}, ${counted(progress.casesOpened, 'case', 'cases')} opened\n`,
         );
       },
     });
