@@ -6,6 +6,7 @@ import { AuditEventTypeSchema } from '../audit/event-types.ts';
 import { UtcTime } from '../audit/fields.ts';
 import { NewPassphraseSchema } from '../access/passphrase.ts';
 import { MetaRequestSchema, PendingSchema } from './approvals.ts';
+import { LIST_KINDS, LIST_SOURCES } from '../screening/model.ts';
 
 const Id = z.string().trim().min(1).max(100);
 
@@ -389,6 +390,49 @@ export const RetentionReportSchema = z.strictObject({
   ),
 });
 
+// Ongoing monitoring (issue 16; docs/screening.md "Ongoing monitoring", decisions 0193–0195): shared schemas.
+/** A stored list version as the lists screen shows it. */
+export const ListVersionViewSchema = z.strictObject({
+  listId: z.string(),
+  version: z.string(),
+  source: z.string(),
+  publishedAt: z.string().nullable(),
+  contentSha256: z.string(),
+  importedAt: z.string(),
+  entries: z.number().int().min(0),
+  counts: z.record(z.string(), z.number()),
+});
+const ListEntryRefSchema = z.strictObject({ id: z.string(), name: z.string() });
+/** A re-screening run after a list update: what it compares, how far it came, what it found. */
+export const RescreenRunSchema = z.strictObject({
+  runId: z.string(),
+  listId: z.string(),
+  version: z.string(),
+  /** running: not ended in the log; `live` says whether this workstation is carrying it out now. */
+  state: z.enum(['running', 'done', 'stopped']),
+  stopReason: z.string().nullable(),
+  live: z.boolean(),
+  requestedBy: z.string(),
+  /** Leads to re-screen, and how many were read so far. */
+  total: z.number().int().min(0),
+  leads: z.number().int().min(0),
+  added: z.number().int().min(0),
+  changed: z.number().int().min(0),
+  removed: z.number().int().min(0),
+  leadsWithHits: z.number().int().min(0),
+  hits: z.number().int().min(0),
+  suppressed: z.number().int().min(0),
+  resolved: z.number().int().min(0),
+  casesOpened: z.number().int().min(0),
+  startedAt: IsoTime,
+  finishedAt: IsoTime.nullable(),
+});
+const ListFileSchema = z.strictObject({
+  name: z.string().trim().min(1).max(260),
+  /** The file's bytes, base64 (list files may be ZIP or XML as published). */
+  base64: z.string().max(96 * 1024 * 1024),
+});
+
 export const API = {
   'session.whoami': { request: z.strictObject({}), response: UserSchema },
   'leads.import': { request: LeadImportRequestSchema, response: ImportResultSchema },
@@ -708,6 +752,80 @@ export const API = {
     response: SavedViewSchema,
   },
   'views.delete': { request: z.strictObject({ id: Id }), response: z.strictObject({ id: z.string() }) },
+  // Ongoing monitoring (decisions 0193–0195).
+  /** The active version of every list and the latest re-screening runs (operations admins: lists.import). */
+  'lists.overview': {
+    request: z.strictObject({}),
+    response: z.strictObject({ lists: z.array(ListVersionViewSchema), runs: z.array(RescreenRunSchema) }),
+  },
+  /** Reads and checks an uploaded list file set, stores it as a version that is not active yet, and diffs it. */
+  'lists.preview': {
+    request: z.strictObject({
+      source: z.enum(LIST_SOURCES),
+      listId: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'a list id is lower-case letters, digits, dot, dash, underscore')
+        .optional(),
+      kind: z.enum(LIST_KINDS).optional(),
+      files: z.array(ListFileSchema).min(1).max(10),
+    }),
+    response: z.strictObject({
+      status: z.enum(['new', 'unchanged']),
+      version: ListVersionViewSchema,
+      previous: ListVersionViewSchema.nullable(),
+      diff: z.strictObject({
+        added: z.number().int().min(0),
+        removed: z.number().int().min(0),
+        changed: z.number().int().min(0),
+        unchanged: z.number().int().min(0),
+        /** The first entries of each kind of change (at most 10 each). */
+        sample: z.strictObject({
+          added: z.array(ListEntryRefSchema),
+          removed: z.array(ListEntryRefSchema),
+          changed: z.array(ListEntryRefSchema.extend({ fields: z.array(z.string()) })),
+        }),
+      }),
+    }),
+  },
+  /** Activates a previewed version if the active one is still `expectedActive`, and starts re-screening the leads. */
+  'lists.activate': {
+    request: z.strictObject({
+      listId: z.string().min(1).max(64),
+      version: z.string().regex(/^[0-9a-f]{16}$/, 'a version id: 16 hex digits'),
+      expectedActive: z
+        .string()
+        .regex(/^[0-9a-f]{16}$/)
+        .nullable(),
+    }),
+    response: z.strictObject({ sequence: z.number().int().min(0), run: RescreenRunSchema.nullable() }),
+  },
+  'lists.rescreenStatus': { request: z.strictObject({ runId: Id }), response: RescreenRunSchema },
+  /** Stops a run this workstation is carrying out after the chunk in hand (what it did stays). */
+  'lists.cancelRescreen': { request: z.strictObject({ runId: Id }), response: RescreenRunSchema },
+  /** Carries on with a run that is not running here (interrupted by a lock or a restart) from where it stopped. */
+  'lists.resumeRescreen': { request: z.strictObject({ runId: Id }), response: RescreenRunSchema },
+  /** The allow-list: cleared false positives re-screening does not raise again (compliance and senior officers). */
+  'screening.allowList': {
+    request: z.strictObject({}),
+    response: z.strictObject({
+      rows: z.array(
+        z.strictObject({
+          leadId: z.string(),
+          /** The lead's display name, as the case list shows it. */
+          subject: z.string(),
+          listId: z.string(),
+          entryId: z.string(),
+          entryName: z.string().nullable(),
+          entryVersion: z.string(),
+          listVersion: z.string(),
+          caseId: z.string(),
+          clearedAt: IsoTime,
+          suppressed: z.number().int().min(0),
+          lastSuppressedAt: IsoTime.nullable(),
+        }),
+      ),
+    }),
+  },
   'cases.decideMany': {
     request: z.strictObject({
       items: z

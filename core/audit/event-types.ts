@@ -7,6 +7,7 @@ import { CASE_EVENTS } from './events/case.ts';
 import type { EventDefinition } from './events/define.ts';
 import { LEAD_EVENTS } from './events/lead.ts';
 import { LOG_EVENTS } from './events/log.ts';
+import { MONITORING_EVENTS } from './events/monitoring.ts';
 import { PRIVACY_EVENTS } from './events/privacy.ts';
 import { SYNC_EVENTS } from './events/sync.ts';
 
@@ -50,12 +51,19 @@ export const AUDIT_EVENT_TYPES = [
   'meta.requested',
   'meta.approved',
   'meta.rejected',
+  'monitoring.started',
+  'personal_data.bulk_read',
+  'screening.hit_suppressed',
+  'screening.hits_resolved',
+  'screening.allow_listed',
+  'monitoring.completed',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
 export type AuditEventType = z.infer<typeof AuditEventTypeSchema>;
 
-export type EventCategory = 'log' | 'lead' | 'routing' | 'case' | 'privacy' | 'administration' | 'sync' | 'access';
+export type EventCategory =
+  'log' | 'lead' | 'routing' | 'case' | 'privacy' | 'administration' | 'sync' | 'access' | 'monitoring';
 
 export type EventTypeDoc = {
   readonly category: EventCategory;
@@ -74,6 +82,7 @@ export const EVENT_DEFINITIONS = {
   ...ADMINISTRATION_EVENTS,
   ...SYNC_EVENTS,
   ...ACCESS_EVENTS,
+  ...MONITORING_EVENTS,
 } as const satisfies Record<AuditEventType, EventDefinition>;
 
 type Definitions = typeof EVENT_DEFINITIONS;
@@ -327,6 +336,42 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       'A requested meta-action rejected by another operations admin, or withdrawn by its requester (the actor); nothing is applied, and the reason is committed personal data.',
     subjects: 'meta:<request id>, the target',
+  },
+  'monitoring.started': {
+    category: 'monitoring',
+    records:
+      'A re-screening run started by a list update (decision 0193), in the same transaction as its `list.imported` entry: the list, the new and previous versions, how many entries were added, changed and removed, the leads it will re-screen (those ingested up to `ingestedThrough`), the thresholds, and the user whose import started it. The run itself acts as `system:monitoring`.',
+    subjects: 'monitoring:<run>, list:<id>',
+  },
+  'personal_data.bulk_read': {
+    category: 'privacy',
+    records:
+      "A read of many leads' parties at once by the system for a stated purpose (`monitoring`; decision 0194): one entry per chunk of a run, in the chunk's transaction, naming the run, the fields read, how many leads, the range of their `lead.ingested` sequences and the SHA-256 of their sorted ids, so an auditor can list exactly whose records were read.",
+    subjects: 'monitoring:<run>',
+  },
+  'screening.hit_suppressed': {
+    category: 'monitoring',
+    records:
+      "Re-screening found hits that the lead's allow-list holds (the same listed entry, unchanged, was cleared as a false positive for this lead): not raised again; each with the case that cleared it (decision 0195).",
+    subjects: 'lead:<id>, monitoring:<run>',
+  },
+  'screening.hits_resolved': {
+    category: 'monitoring',
+    records:
+      "A lead's open hits on entries the new list version no longer lists, resolved with the reason `entry_removed`: they no longer hold the lead's routing (decision 0193).",
+    subjects: 'lead:<id>, monitoring:<run>',
+  },
+  'screening.allow_listed': {
+    category: 'monitoring',
+    records:
+      'A cleared false positive remembered: this lead and these listed entries at their content version (SHA-256 of the entry) are not raised again by re-screening until the entry changes (decision 0195). Appended with the decision that cleared them.',
+    subjects: 'lead:<id>, case:<id>',
+  },
+  'monitoring.completed': {
+    category: 'monitoring',
+    records:
+      'A re-screening run ended: done, or stopped early (cancelled, the workstation locked, a failure) with what it did until then: leads read, leads with new hits, hits raised and suppressed, hits resolved, cases opened.',
+    subjects: 'monitoring:<run>, list:<id>',
   },
 };
 

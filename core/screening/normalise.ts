@@ -40,8 +40,14 @@ const PARTICLES = new Set(
     'y e the of and for und et'
   ).split(' '),
 );
-// Spellings of the same particle, so "AL BEN ALI" and "Al Bin Ali" line up exactly.
-const PARTICLE_CANONICAL: Readonly<Record<string, string>> = { el: 'al', ul: 'al', ben: 'bin', ibn: 'bin' };
+// Spellings of the same particle, so "AL BEN ALI" and "Al Bin Ali" line up exactly. A Map, not an object: a word of a
+// name is looked up in it, and "constructor" (GRUPO CONSTRUCTOR …) must not find Object's own properties.
+const PARTICLE_CANONICAL: ReadonlyMap<string, string> = new Map([
+  ['el', 'al'],
+  ['ul', 'al'],
+  ['ben', 'bin'],
+  ['ibn', 'bin'],
+]);
 
 type LegalForm = { readonly pattern: readonly string[]; readonly canonical: string; readonly ambiguous: boolean };
 
@@ -255,7 +261,7 @@ export const normaliseName = (raw: string, kind: NameKind): NormalisedName => {
         continue;
       }
     }
-    tokens.push({ text: PARTICLE_CANONICAL[word] ?? word, role: roleOf(word, position, words, kind) });
+    tokens.push({ text: PARTICLE_CANONICAL.get(word) ?? word, role: roleOf(word, position, words, kind) });
     position += 1;
   }
   // A name made only of particles or titles ("Al", "Sheikh") is still a name: keep it matchable.

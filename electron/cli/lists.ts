@@ -9,8 +9,10 @@ import type { ListVersion } from '../../core/screening/model.ts';
 import { formatRejection } from '../services/lists/rejection.ts';
 import { ListStoreError, activeVersions, importList } from '../services/lists/store.ts';
 import { recordListImported, requireListImport } from '../services/workstation/commands/list-imports.ts';
+import { runMonitoring } from '../services/workstation/commands/monitoring.ts';
+import type { RunProgress } from '../services/workstation/commands/monitoring.ts';
 import type { Session } from '../services/workstation/session/workstation.ts';
-import { cliDoor, cliSignIn, PASSPHRASE_ENV } from './door.ts';
+import { cliDoor, cliErrorOf, cliSignIn, PASSPHRASE_ENV } from './door.ts';
 import { CliError, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
 
 const ImportOptions = z.object({
@@ -127,11 +129,15 @@ const importInto = async (
     );
   }
   const { status, version, diff } = outcome.value;
-  // The version is in the list directory now; the workstation's log records it (decision 0133).
-  const sequence = session ? cliDoor(session, 'lists import', () => recordListImported(session, outcome.value)) : null;
+  // The version is in the list directory now; the workstation's log records it (decision 0133), and a new version
+  // starts the re-screening of the leads already there (decision 0193), carried out here before the command ends.
+  const recorded = session ? cliDoor(session, 'lists import', () => recordListImported(session, outcome.value)) : null;
+  const rescreen =
+    session && recorded?.runId ? await rescreenWithProgress(session, recorded.runId, options.lists) : null;
+  const sequence = recorded?.sequence ?? null;
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ status, version, previous: outcome.value.previous, diff, ...(sequence === null ? {} : { loggedAt: sequence }) })}\n`,
+      `${JSON.stringify({ status, version, previous: outcome.value.previous, diff, ...(sequence === null ? {} : { loggedAt: sequence }), ...(rescreen === null ? {} : { rescreen }) })}\n`,
     );
     return;
   }
@@ -140,8 +146,34 @@ const importInto = async (
     ...versionText(version),
     ...(status === 'unchanged' ? [] : diffText(diff)),
     ...(sequence === null ? [] : [`  recorded in the workstation log as list.imported, entry ${sequence}`]),
+    ...(rescreen === null ? [] : rescreenText(rescreen)),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+};
+
+const count = (n: number): string => new Intl.NumberFormat('en-GB').format(n);
+
+const counted = (n: number, one: string, many: string): string => `${count(n)} ${n === 1 ? one : many}`;
+
+const rescreenText = (run: RunProgress): string[] => [
+  `re-screened ${count(run.leads)} of ${counted(run.total, 'lead', 'leads')} against the ${count(run.added)} added and ${count(run.changed)} changed entries (run ${run.runId}${run.state === 'done' ? '' : `, stopped: ${run.stopReason ?? 'unknown'}`})`,
+  `  ${counted(run.hits, 'new hit', 'new hits')} on ${counted(run.leadsWithHits, 'lead', 'leads')}, ${counted(run.casesOpened, 'case', 'cases')} opened, ${counted(run.suppressed, 'hit', 'hits')} on the allow-list not raised, ${counted(run.resolved, 'open hit', 'open hits')} resolved (entry removed)`,
+];
+
+/** Re-screens the leads as system:monitoring, with a progress line on stderr after each chunk. */
+const rescreenWithProgress = async (session: Session, runId: string, listsDir: string): Promise<RunProgress> => {
+  try {
+    return await runMonitoring(session.workstation, runId, {
+      listsDir,
+      between: (progress) => {
+        process.stderr.write(
+          `re-screening ${progress.runId}: ${count(progress.leads)} of ${counted(progress.total, 'lead', 'leads')}, ${counted(progress.hits, 'new hit', 'new hits')}, ${counted(progress.casesOpened, 'case', 'cases')} opened\n`,
+        );
+      },
+    });
+  } catch (error) {
+    throw cliErrorOf(error);
+  }
 };
 
 export const registerListsCommands = (program: Command): void => {
@@ -155,7 +187,10 @@ export const registerListsCommands = (program: Command): void => {
     .option('--list-id <id>', 'list id (default: from the source, e.g. ofac-sdn, un-sc-consolidated)')
     .option('--kind <kind>', `list kind for formats that do not say: ${LIST_KINDS.join(', ')}`)
     .option('--json', 'print the result as JSON')
-    .option('--db <file>', 'also record the import in this workstation’s audit log (as --user, with lists.import)')
+    .option(
+      '--db <file>',
+      'also record the import in this workstation’s audit log (as --user, with lists.import) and re-screen its leads against what the new version adds or changes',
+    )
     .option('--user <id>', `who imports, with --db (default: $PERIMETER_USER); passphrase from $${PASSPHRASE_ENV}`)
     .argument(
       '<files...>',

@@ -271,7 +271,20 @@ describe('the CLI door', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/recorded in the workstation log as list\.imported, entry \d+/);
     const added = entries().slice(logged);
-    expect(added.map((entry) => entry.type)).toEqual(['session.signed_in', 'list.imported']);
+    // The new list re-screens the leads already there as system:monitoring (decision 0193): one bulk read of their
+    // parties (fewer than a chunk), no hit among the example leads, the run's end.
+    expect(added.map((entry) => entry.type)).toEqual([
+      'session.signed_in',
+      'list.imported',
+      'monitoring.started',
+      'personal_data.bulk_read',
+      'monitoring.completed',
+    ]);
+    const leads = added[2]!.payload.leads as number;
+    expect(leads).toBeGreaterThan(20);
+    expect(added[3]).toMatchObject({ actor: 'system:monitoring', payload: { purpose: 'monitoring', leads } });
+    expect(added[4]).toMatchObject({ actor: 'system:monitoring', payload: { state: 'done', leads, hits: 0 } });
+    expect(run.stdout).toContain(`re-screened ${leads} of ${leads} leads against the 3 added and 0 changed entries`);
     const manifest = JSON.parse(readFileSync(join(lists, 'manifest.json'), 'utf8')) as {
       lists: Record<string, { active: string }>;
     };

@@ -78,7 +78,15 @@ describe('perimeter lists import for the EU and UK lists', () => {
     expect(result.version.counts.entries).toBe(4);
     expect(JSON.parse(manifest()).lists[listId].active).toBe(result.version.version);
     const added = entries().slice(logged);
-    expect(added.map((entry) => entry.type)).toEqual(['session.signed_in', 'list.imported']);
+    // A new version re-screens the leads already there (decision 0193): this workstation has none, so the run reads
+    // nothing and ends at once.
+    expect(added.map((entry) => entry.type)).toEqual([
+      'session.signed_in',
+      'list.imported',
+      'monitoring.started',
+      'monitoring.completed',
+    ]);
+    expect(added[3]).toMatchObject({ actor: 'system:monitoring', payload: { state: 'done', leads: 0 } });
     expect(added[1]).toMatchObject({
       actor: 'user:ada',
       subjects: [`list:${listId}`],

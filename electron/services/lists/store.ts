@@ -18,9 +18,9 @@ import { describeSourceFile, readInputFile } from './source-files.ts';
 import { createHash } from 'node:crypto';
 
 export const MANIFEST_FILE = 'manifest.json';
-const FORMAT = 'perimeter-lists/1';
+export const FORMAT = 'perimeter-lists/1';
 
-const ManifestSchema = z.strictObject({
+export const ManifestSchema = z.strictObject({
   format: z.literal(FORMAT),
   lists: z.record(
     z.string(),
@@ -98,7 +98,7 @@ export const readManifest = async (dir: string): Promise<Manifest> => {
   return parsed.data;
 };
 
-const versionPath = (dir: string, listId: string, version: string): string =>
+export const versionPath = (dir: string, listId: string, version: string): string =>
   join(dir, 'versions', listId, `${version}.json`);
 
 /** Reads one stored version, validates it and checks it still hashes to its recorded content hash. */
@@ -157,7 +157,7 @@ export type ImportOutcome = {
   readonly diff: ListDiff;
 };
 
-const LIST_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export const LIST_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 const withLock = async <T>(dir: string, work: () => Promise<T>): Promise<T> => {
   const lock = join(dir, '.lock');

@@ -4,6 +4,9 @@ import { ImportScreen } from '../features/import/ImportScreen.tsx';
 import { NotificationsScreen } from '../features/notifications/NotificationsScreen.tsx';
 import { LeadScreen } from '../features/lead/LeadScreen.tsx';
 import { UsersScreen } from '../features/users/UsersScreen.tsx';
+import { ListsScreen } from '../features/lists/ListsScreen.tsx';
+import { AllowListScreen } from '../features/lists/AllowListScreen.tsx';
+import { useLists } from '../features/lists/lists-store.ts';
 import { useUsers } from '../features/users/users-store.ts';
 import { AuditScreen } from '../features/audit/AuditScreen.tsx';
 import { useAudit } from '../features/audit/audit-store.ts';
@@ -42,6 +45,7 @@ export const App = (): ReactElement => {
     useLicensing.getState().reset();
     useUsers.getState().reset();
     useApprovals.getState().reset();
+    useLists.getState().reset();
     // The lock clears the user at once (the host is told meanwhile), so the next sign-in starts on the queues and no
     // screen of the old session is mounted while the lock is in flight.
     show('queues');
@@ -57,6 +61,8 @@ export const App = (): ReactElement => {
     { id: 'verifier', label: 'Verify exports', allowed: mayUseVerifier(user) },
     { id: 'licensing', label: 'Licensing map', allowed: may(user, 'case.read') || may(user, 'policy.publish') },
     { id: 'users', label: 'Users', allowed: may(user, 'user.manage') },
+    { id: 'lists', label: 'Lists', allowed: may(user, 'lists.import') },
+    { id: 'allow-list', label: 'Allow-list', allowed: may(user, 'case.decide') },
   ];
   const visible = screens.filter((entry) => entry.allowed);
   const current = visible.some((entry) => entry.id === screen) ? screen : (visible[0]?.id ?? null);
@@ -110,6 +116,8 @@ export const App = (): ReactElement => {
       {current === 'verifier' && <VerifierScreen />}
       {current === 'licensing' && <LicensingScreen />}
       {current === 'users' && <UsersScreen />}
+      {current === 'lists' && <ListsScreen />}
+      {current === 'allow-list' && <AllowListScreen />}
       {current === null && (
         <main className="page">
           <p>Your roles give you no screens on this workstation.</p>

@@ -2,7 +2,17 @@
 import { create } from 'zustand';
 
 export type Screen =
-  'queues' | 'import' | 'notifications' | 'verifier' | 'licensing' | 'audit' | 'dashboard' | 'users' | 'lead';
+  | 'queues'
+  | 'import'
+  | 'notifications'
+  | 'verifier'
+  | 'licensing'
+  | 'audit'
+  | 'dashboard'
+  | 'users'
+  | 'lead'
+  | 'lists'
+  | 'allow-list';
 
 type ViewState = {
   readonly screen: Screen;

@@ -51,6 +51,15 @@ describe('normaliseName', () => {
     expect(text('Usama bin Muhammad ibn Awad')).toBe('usama bin muhammad bin awad');
   });
 
+  it('keeps words that are names of Object properties as words (OFAC 2019: GRUPO CONSTRUCTOR SEGUNDO MILENIO)', () => {
+    expect(text('GRUPO CONSTRUCTOR SEGUNDO MILENIO, S.A. DE C.V.', 'company')).toBe(
+      'grupo constructor segundo milenio sa cv',
+    );
+    for (const word of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf'])
+      for (const token of normaliseName(`Acme ${word} Holdings`, 'company').tokens)
+        expect(typeof token.text).toBe('string');
+  });
+
   it('canonicalises company legal forms as tokens of their own, keeping the name', () => {
     expect(roles('Siemens Aktiengesellschaft', 'company')).toEqual(['siemens:name', 'ag:legal_form']);
     expect(text('TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY', 'company')).toBe('tactical missiles corp jsc');

@@ -1,6 +1,6 @@
 // One spec file's browser host: a copy of the e2e fixture workstation (fixture.ts) in a folder of its own, served with the
 // built renderer. Writes its address to the state file named on the command line; removes the copy when stopped.
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { startBrowserHost } from '../../../electron/services/host/browser-host.ts';
@@ -20,6 +20,11 @@ const dbName = basename(fixture.dbPath);
 for (const name of readdirSync(dirname(fixture.dbPath)))
   if (name.startsWith(dbName)) copyFileSync(join(dirname(fixture.dbPath), name), join(dir, name));
 
+// The list directory too: an operations admin may activate a new version in it (lists.spec.ts), which no other spec
+// may see.
+const listsDir = join(dir, 'lists');
+cpSync(fixture.listsDir, listsDir, { recursive: true });
+
 // A day and two hours after the cases opened, so the screening queue (24-hour SLA) shows overdue cases.
 const startedAt = Date.now();
 const host = await startBrowserHost({
@@ -28,8 +33,8 @@ const host = await startBrowserHost({
   deps: {
     now: () => new Date(Date.parse('2026-11-24T12:00:00.000Z') + (Date.now() - startedAt)),
     scryptCost: TEST_SCRYPT,
-    // Read only (never written): the copies share the fixture's list directory.
-    listStore: listStoreReader(fixture.listsDir),
+    // This host's own copy of the fixture's list directory: read by version, and written by a list update.
+    listStore: listStoreReader(listsDir),
   },
 });
 const state: HostState = {

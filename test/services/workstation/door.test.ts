@@ -250,6 +250,26 @@ const TABLE: Record<ApiMethod, Row> = {
     outOfMarket: () => `case:${outside.caseId}`,
     perItem: true,
   },
+  // Ongoing monitoring (decisions 0193–0195): list updates are operations admins' (lists.import); auditors lack it.
+  'lists.overview': { request: () => ({}), forbidden: 'aud' },
+  'lists.preview': {
+    request: () => ({
+      source: 'blocklist',
+      listId: 'door-list',
+      kind: 'sanctions',
+      files: [{ name: 'door.txt', base64: Buffer.from('Door Test Name\n').toString('base64') }],
+    }),
+    forbidden: 'aud',
+  },
+  'lists.activate': {
+    request: () => ({ listId: 'door-list', version: '0123456789abcdef', expectedActive: null }),
+    forbidden: 'aud',
+  },
+  'lists.rescreenStatus': { request: () => ({ runId: 'M-1' }), forbidden: 'aud' },
+  'lists.cancelRescreen': { request: () => ({ runId: 'M-1' }), forbidden: 'aud' },
+  'lists.resumeRescreen': { request: () => ({ runId: 'M-1' }), forbidden: 'aud' },
+  // Compliance and senior officers (case.decide), filtered to their markets; an auditor may not.
+  'screening.allowList': { request: () => ({}), forbidden: 'aud' },
 };
 
 const METHODS = Object.keys(API) as ApiMethod[];

@@ -7,6 +7,7 @@ import { migration0004RefusalCounts } from './0004-refusal-counts.ts';
 import { migration0005DueCounts } from './0005-due-counts.ts';
 import { migration0006MetaApprovals } from './0006-meta-approvals.ts';
 import { migration0007LeadSourceIds } from './0007-lead-source-ids.ts';
+import { migration0008Monitoring } from './0008-monitoring.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration0001Audit,
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0005DueCounts,
   migration0006MetaApprovals,
   migration0007LeadSourceIds,
+  migration0008Monitoring,
 ];

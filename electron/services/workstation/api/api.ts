@@ -22,6 +22,15 @@ import { dashboardSummary } from '../queries/dashboard.ts';
 import { currentPolicy, previewPolicy, publishPolicy } from '../commands/policy-admin.ts';
 import { decideMany } from '../commands/bulk.ts';
 import { screeningHits } from '../queries/screening-hits.ts';
+import { allowList } from '../queries/allow-list.ts';
+import {
+  activateListUpdate,
+  cancelRescreen,
+  listsOverview,
+  previewListUpdate,
+  rescreenStatus,
+  resumeRescreen,
+} from '../commands/list-updates.ts';
 import {
   approveErasureOverride,
   eraseLead,
@@ -133,6 +142,14 @@ const handlers: Handlers = {
   'views.save': (session, request) => saveView(session, request),
   'views.delete': (session, request) => deleteView(session, request.id),
   'cases.decideMany': (session, request) => decideMany(session, request.items),
+  // Ongoing monitoring: list updates, re-screening runs, the allow-list (decisions 0193–0195).
+  'lists.overview': (session) => listsOverview(session),
+  'lists.preview': (session, request) => previewListUpdate(session, request),
+  'lists.activate': (session, request) => activateListUpdate(session, request),
+  'lists.rescreenStatus': (session, request) => rescreenStatus(session, request.runId),
+  'lists.cancelRescreen': (session, request) => cancelRescreen(session, request.runId),
+  'lists.resumeRescreen': (session, request) => resumeRescreen(session, request.runId),
+  'screening.allowList': (session) => allowList(session),
 };
 
 const copyUser = (user: Session['user']) => ({ ...user, roles: [...user.roles], markets: [...user.markets] });

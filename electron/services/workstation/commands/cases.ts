@@ -12,6 +12,8 @@ import { checkAssignment } from '../../../../core/routing/route.ts';
 import type { ScreeningHit } from '../../../../core/routing/lead.ts';
 import { hitsDecided, hitsForQueue, isScreeningCase, sameHit } from '../../../../core/screening/case-hits.ts';
 import type { HitId } from '../../../../core/screening/case-hits.ts';
+import { entryContentVersion } from '../../../../core/screening/monitoring.ts';
+import { nativeSha256 } from '../../lists/store.ts';
 import { statement } from '../../store/statements.ts';
 import { regimeOfSubject } from '../../audit/audit-log.ts';
 import { leadFromStore, reroutePaths, screenedEntry } from './intake.ts';
@@ -109,6 +111,14 @@ const followUp = (session: Session, append: Appender, kase: Case): void => {
         extraSubjects: [`case:${kase.id}`],
       }),
     );
+    // Remembered: what this decision judged (a decision recorded before decision 0180 named none: the case's hits).
+    const judged = decided ?? hitsForQueue(kase.type, lead.screening.hits);
+    rememberClearedHits(
+      session,
+      append,
+      kase,
+      lead.screening.hits.filter((hit) => judged.some((id) => sameHit(id, hit))),
+    );
     const refused = workstation.db
       .prepare<[string], { product_id: string }>(
         "SELECT product_id FROM product_paths WHERE lead_id = ? AND outcome = 'refused' AND queue IN ('screening_review', 'enhanced_due_diligence') ORDER BY product_id",
@@ -117,6 +127,36 @@ const followUp = (session: Session, append: Appender, kase: Case): void => {
       .map((row) => row.product_id);
     if (refused.length > 0) reroutePaths(workstation, append, { ...lead, screening }, refused, actorOf(user));
   }
+};
+
+/**
+ * The allow-list (decision 0195): each hit just cleared as a false positive, with the content version of the listed
+ * entry as the officer saw it (read from the list directory at the version screened), so re-screening does not raise
+ * it for this lead again until the entry changes. A hit whose version is not in the list directory (a hit an upstream
+ * system sent, or no directory at all) cannot be pinned to a content version and is not remembered.
+ */
+const rememberClearedHits = (
+  session: Session,
+  append: Appender,
+  kase: Case,
+  cleared: readonly ScreeningHit[],
+): void => {
+  const store = session.workstation.deps.listStore;
+  if (store === undefined) return;
+  const hits: { listId: string; entryId: string; listVersion: string; entryVersion: string }[] = [];
+  for (const hit of cleared) {
+    const entry = store.version(hit.listId, hit.listVersion)?.entries.get(hit.entryId);
+    if (entry === undefined || hits.some((seen) => sameHit(seen, hit))) continue;
+    const { listId, entryId, listVersion } = hit;
+    hits.push({ listId, entryId, listVersion, entryVersion: entryContentVersion(entry, nativeSha256) });
+  }
+  if (hits.length === 0) return;
+  append({
+    actor: actorOf(session.user),
+    type: 'screening.allow_listed',
+    subjects: [`lead:${kase.leadId}`, `case:${kase.id}`],
+    payload: { leadId: kase.leadId, caseId: kase.id, hits },
+  });
 };
 
 /** What a case event records beyond its case and state, by type. */

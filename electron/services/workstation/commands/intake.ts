@@ -139,13 +139,15 @@ export const recordDecision = (
   decision: RoutingDecision,
   cursorOf: (teamId: string) => number,
   actor: string,
+  /** More subjects for both entries: a re-screening run names itself (monitoring:<run>). */
+  extraSubjects: readonly string[] = [],
 ): RoutedPath => {
   const { outcome } = decision;
   const { leadId, productId, ...row } = decisionRowOf(decision);
   const routed = append({
     actor,
     type: 'routing.decided',
-    subjects: [`lead:${decision.leadId}`],
+    subjects: [`lead:${decision.leadId}`, ...extraSubjects],
     payload: {
       pv: PAYLOAD_VERSION,
       leadId,
@@ -163,7 +165,7 @@ export const recordDecision = (
   append({
     actor,
     type: 'case.opened',
-    subjects: [`case:${opened.id}`, `lead:${opened.leadId}`],
+    subjects: [`case:${opened.id}`, `lead:${opened.leadId}`, ...extraSubjects],
     payload: {
       pv: PAYLOAD_VERSION,
       caseId: opened.id,

@@ -6,7 +6,9 @@ import { toRoutingScreening } from '../../../../core/screening/routing-input.ts'
 import { screenParty } from '../../../../core/screening/screen.ts';
 import type { Party } from '../../../../core/screening/screen.ts';
 import type { Lead, ScreeningSummary } from '../../../../core/routing/lead.ts';
+import { buildIndex } from '../../../../core/screening/match-index.ts';
 import { loadScreeningIndex } from '../../screening/load.ts';
+import { activeSnapshotSync, readManifestSync } from '../../lists/staging.ts';
 import type { LeadScreener } from '../session/workstation.ts';
 
 export type ScreeningThresholds = { readonly potentialMatchThreshold: number; readonly strongMatchThreshold: number };
@@ -61,8 +63,24 @@ export const leadScreenerFor = (index: ScreeningIndex): LeadScreener => {
   });
 };
 
-/** Loads the active lists of a list directory; the thresholds come from the active policy at each lead. */
+/**
+ * Loads the active lists of a list directory; the thresholds come from the active policy at each lead. `reload`
+ * indexes the directory's active versions again (a list update made in this workstation, decision 0193), so the
+ * leads that come in after it are screened against the new version.
+ */
 export const loadLeadScreener = async (dir: string): Promise<LeadScreener> => {
   const { index } = await loadScreeningIndex(dir);
-  return leadScreenerFor(index);
+  let current = leadScreenerFor(index);
+  const screen = (lead: Lead, at: string, thresholds: ScreeningThresholds): ScreeningSummary | undefined =>
+    current(lead, at, thresholds);
+  const reload = (): void => {
+    const snapshots = Object.keys(readManifestSync(dir).lists)
+      .sort()
+      .flatMap((listId) => activeSnapshotSync(dir, listId) ?? []);
+    current = leadScreenerFor(buildIndex(snapshots));
+  };
+  return Object.defineProperties(screen, {
+    listVersions: { get: () => current.listVersions, enumerable: true },
+    reload: { value: reload, enumerable: true },
+  }) as LeadScreener;
 };

@@ -241,6 +241,15 @@ const leadIngested: Projection = (db, entry, sequence) => {
   );
 };
 
+/** The run an entry belongs to, by its monitoring:<run> subject (the entries a run writes name it). */
+const runOf = (entry: AuditEntry): string | null =>
+  entry.subjects.find((subject) => subject.startsWith('monitoring:'))?.slice('monitoring:'.length) ?? null;
+
+const countForRun = (db: Database, run: string | null, column: string, by: number): void => {
+  if (run !== null && by > 0)
+    statement(db, `UPDATE monitoring_runs SET ${column} = ${column} + ? WHERE id = ?`).run(by, run);
+};
+
 const leadScreened: Projection = (db, entry, sequence) => {
   const payload = loose(entry);
   let screening = payload.screening as Payload;
@@ -251,6 +260,19 @@ const leadScreened: Projection = (db, entry, sequence) => {
     screening = { ...screening, hits };
   }
   statement(db, 'UPDATE leads SET screening = ? WHERE id = ?').run(canonicalJson(screening), text(payload.leadId));
+  // A re-screening run's new hits: those on the run's list version (the lead held none there before the run).
+  const run = runOf(entry);
+  if (run !== null) {
+    const listed = statement<[string], { list_id: string; version: string }>(
+      db,
+      'SELECT list_id, version FROM monitoring_runs WHERE id = ?',
+    ).get(run);
+    const fresh = (screening.hits as Payload[]).filter(
+      (hit) => hit.listId === listed?.list_id && hit.listVersion === listed?.version && hit.cleared !== true,
+    ).length;
+    countForRun(db, run, 'leads_with_hits', 1);
+    countForRun(db, run, 'hits', fresh);
+  }
 };
 
 const routingDecided: Projection = (db, entry, sequence) => {
@@ -336,6 +358,7 @@ const caseOpened: Projection = (db, entry, sequence) => {
     sequence,
   );
   moveCount(db, text(payload.queue) ?? '', text(payload.jurisdiction), null, 'open');
+  countForRun(db, runOf(entry), 'cases_opened', 1);
   // Operations admins see every refusal in their notification list (expansion demand has its own, richer one).
   if (payload.queue !== 'expansion_review')
     statement(
@@ -405,6 +428,123 @@ const metaDecided =
     ).run(status, entry.actor.slice('user:'.length), entry.time, sequence, text((entry.payload as Payload).requestId));
   };
 
+// Ongoing monitoring (decisions 0193–0195): the runs, the allow-list and the hits resolved by a list update.
+const monitoringStarted: Projection = (db, entry, sequence) => {
+  const payload = payloadOf(entry, 'monitoring.started');
+  statement(
+    db,
+    `INSERT INTO monitoring_runs (id, list_id, version, content_sha256, previous_sha256, added, changed, removed, leads_total,
+       ingested_through, requested_by, started_at, started_seq, state)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
+  ).run(
+    payload.run,
+    payload.list,
+    payload.label,
+    payload.version,
+    payload.previous,
+    payload.added,
+    payload.changed,
+    payload.removed,
+    payload.leads,
+    Number(payload.ingestedThrough),
+    payload.requestedBy,
+    entry.time,
+    sequence,
+  );
+};
+
+const bulkRead: Projection = (db, entry) => {
+  const payload = payloadOf(entry, 'personal_data.bulk_read');
+  statement(db, 'UPDATE monitoring_runs SET leads_read = leads_read + ?, read_through = ? WHERE id = ?').run(
+    payload.leads,
+    Number(payload.ingestedThrough),
+    payload.run,
+  );
+};
+
+const monitoringCompleted: Projection = (db, entry, sequence) => {
+  const payload = payloadOf(entry, 'monitoring.completed');
+  // Its counts are the ones the run's entries added up to (checked when it was written).
+  statement(
+    db,
+    'UPDATE monitoring_runs SET state = ?, stop_reason = ?, completed_at = ?, completed_seq = ? WHERE id = ?',
+  ).run(payload.state, payload.reason, entry.time, sequence, payload.run);
+};
+
+// The same content cleared again (another case) is one row: the latest clearance names it.
+const allowListed: Projection = (db, entry, sequence) => {
+  const payload = payloadOf(entry, 'screening.allow_listed');
+  const insert = statement(
+    db,
+    `INSERT INTO screening_allow_list (lead_id, list_id, entry_id, entry_version, list_version, case_id, cleared_at, cleared_seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (lead_id, list_id, entry_id, entry_version) DO UPDATE SET list_version = excluded.list_version,
+       case_id = excluded.case_id, cleared_at = excluded.cleared_at, cleared_seq = excluded.cleared_seq`,
+  );
+  for (const hit of payload.hits)
+    insert.run(
+      payload.leadId,
+      hit.listId,
+      hit.entryId,
+      hit.entryVersion,
+      hit.listVersion,
+      payload.caseId,
+      entry.time,
+      sequence,
+    );
+};
+
+const hitSuppressed: Projection = (db, entry) => {
+  const payload = payloadOf(entry, 'screening.hit_suppressed');
+  countForRun(db, payload.run, 'suppressed', payload.hits.length);
+  const count = statement(
+    db,
+    `UPDATE screening_allow_list SET suppressed = suppressed + 1, last_suppressed_at = ?
+     WHERE lead_id = ? AND list_id = ? AND entry_id = ? AND entry_version = ?`,
+  );
+  for (const hit of payload.hits) count.run(entry.time, payload.leadId, hit.listId, hit.entryId, hit.entryVersion);
+};
+
+// The resolved hits no longer hold the lead's routing: in its screening they read as cleared, and why is kept apart.
+const hitsResolved: Projection = (db, entry, sequence) => {
+  const payload = payloadOf(entry, 'screening.hits_resolved');
+  countForRun(db, payload.run, 'resolved', payload.hits.length);
+  const row = statement<[string], { screening: string | null }>(db, 'SELECT screening FROM leads WHERE id = ?').get(
+    payload.leadId,
+  );
+  if (row?.screening) {
+    const screening = JSON.parse(row.screening) as Payload;
+    const resolves = (hit: Payload): boolean =>
+      payload.hits.some(
+        (resolved) =>
+          resolved.listId === hit.listId &&
+          resolved.entryId === hit.entryId &&
+          resolved.listVersion === hit.listVersion,
+      );
+    const hits = (screening.hits as Payload[]).map((hit) => (resolves(hit) ? { ...hit, cleared: true } : hit));
+    statement(db, 'UPDATE leads SET screening = ? WHERE id = ?').run(
+      canonicalJson({ ...screening, hits }),
+      payload.leadId,
+    );
+  }
+  const insert = statement(
+    db,
+    `INSERT INTO screening_resolutions (lead_id, list_id, entry_id, list_version, reason, run_id, resolved_at, resolved_seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  for (const hit of payload.hits)
+    insert.run(
+      payload.leadId,
+      hit.listId,
+      hit.entryId,
+      hit.listVersion,
+      payload.reason,
+      payload.run,
+      entry.time,
+      sequence,
+    );
+};
+
 // Reads, exports, key rotation, list imports and sync change no projection.
 const nothing: Projection = () => undefined;
 
@@ -449,6 +589,12 @@ export const PROJECTIONS: Readonly<Record<AuditEventType, Projection>> = {
   'meta.requested': metaRequested,
   'meta.approved': metaDecided('approved'),
   'meta.rejected': metaDecided('rejected'),
+  'monitoring.started': monitoringStarted,
+  'personal_data.bulk_read': bulkRead,
+  'screening.hit_suppressed': hitSuppressed,
+  'screening.hits_resolved': hitsResolved,
+  'screening.allow_listed': allowListed,
+  'monitoring.completed': monitoringCompleted,
 };
 
 export const projectEntry = (db: Database, entry: AuditEntry, sequence: number): void =>

@@ -46,6 +46,8 @@ export type LeadScreener = ((
   thresholds: { readonly potentialMatchThreshold: number; readonly strongMatchThreshold: number },
 ) => ScreeningSummary | undefined) & {
   readonly listVersions: readonly { readonly listId: string; readonly version: string }[];
+  /** Loads the list directory's active versions again (after a list update in this workstation; decision 0193). */
+  readonly reload?: () => void;
 };
 
 export type WorkstationDeps = AuditDeps & {
