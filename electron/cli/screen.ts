@@ -8,6 +8,7 @@ import { ListStoreError } from '../services/lists/store.ts';
 import { startBatchScreener } from '../services/screening/batch.ts';
 import { loadScreeningIndex } from '../services/screening/load.ts';
 import { formatPartyProblem, readParties } from '../services/screening/read-parties.ts';
+import { formatPolicyProblem, loadPolicyFile } from '../services/policy/load-policy-file.ts';
 import { CliError, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
 
 const Fraction = z.coerce
@@ -18,6 +19,7 @@ const Fraction = z.coerce
 const ScreenOptions = z.object({
   lists: z.string().min(1),
   input: z.string().min(1),
+  policy: z.string().min(1).optional(),
   threshold: Fraction.optional(),
   strongThreshold: Fraction.optional(),
   explain: z.boolean().optional(),
@@ -63,6 +65,7 @@ export const registerScreenCommand = (program: Command): void => {
     .description('screen names against the active lists; one JSON result per input row on stdout')
     .requiredOption('--lists <dir>', 'list directory (perimeter lists import)')
     .requiredOption('--input <file>', 'names as CSV with a header, or JSON Lines (see docs/screening.md)')
+    .option('--policy <file>', "take the thresholds from this policy file's screening section, as intake does")
     .option('--threshold <x>', `potential-match threshold, 0..1 (default ${DEFAULT_THRESHOLDS.potential})`)
     .option('--strong-threshold <x>', `strong-match threshold, 0..1 (default ${DEFAULT_THRESHOLDS.strong})`)
     .option('--explain', 'include the full explanation of each hit (token alignment, score parts, evidence)')
@@ -77,7 +80,24 @@ export const registerScreenCommand = (program: Command): void => {
         throw new CliError(`option --${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, EXIT_UNUSABLE);
       }
       const options = parsed.data;
-      const thresholds: Thresholds = {
+      // One configuration (issue 16): with --policy the thresholds are the policy's, never a second source beside it.
+      let fromPolicy: Thresholds | null = null;
+      if (options.policy !== undefined) {
+        if (options.threshold !== undefined || options.strongThreshold !== undefined)
+          throw new CliError(
+            '--policy gives the thresholds: leave out --threshold and --strong-threshold, or leave out --policy',
+            EXIT_UNUSABLE,
+          );
+        const policy = await loadPolicyFile(options.policy);
+        if (!policy.ok)
+          throw new CliError(
+            formatPolicyProblem(policy.error),
+            policy.error.kind === 'unreadable' ? EXIT_UNUSABLE : EXIT_INVALID,
+          );
+        const { screening } = policy.value.policy;
+        fromPolicy = { potential: screening.potentialMatchThreshold, strong: screening.strongMatchThreshold };
+      }
+      const thresholds: Thresholds = fromPolicy ?? {
         potential: options.threshold ?? DEFAULT_THRESHOLDS.potential,
         strong: options.strongThreshold ?? DEFAULT_THRESHOLDS.strong,
       };

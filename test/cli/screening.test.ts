@@ -1,6 +1,6 @@
 // The real `perimeter lists` and `perimeter screen` commands, run as a user runs them, on the real list files.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -195,6 +195,46 @@ describe('perimeter screen', () => {
       (await perimeter('screen', '--lists', lists, '--input', input, '--threshold', '0.9')).stdout,
     );
     expect(strict.map((result) => result.outcome)).toEqual(['clear', 'strong']);
+  }, 30_000);
+
+  it("takes the thresholds from a policy file's screening section, and refuses a second source beside it", async () => {
+    const input = join(dir, 'policy-names.jsonl');
+    await writeFile(input, '{"id":"x1","name":"Nicolas Guerra","type":"person"}\n');
+    const fintech = join(repoRoot, 'resources', 'examples', 'fintech', 'policy.yaml');
+    const strict = join(dir, 'strict-policy.yaml');
+    await writeFile(
+      strict,
+      (await readFile(fintech, 'utf8')).replace('potentialMatchThreshold: 0.85', 'potentialMatchThreshold: 0.9'),
+    );
+    const example = jsonLines(
+      (await perimeter('screen', '--lists', lists, '--input', input, '--policy', fintech)).stdout,
+    );
+    expect(example.map((result) => [result.outcome, result.thresholds])).toEqual([
+      ['potential', { potential: 0.85, strong: 0.93 }],
+    ]);
+    const moved = jsonLines((await perimeter('screen', '--lists', lists, '--input', input, '--policy', strict)).stdout);
+    expect(moved.map((result) => [result.outcome, result.thresholds])).toEqual([
+      ['clear', { potential: 0.9, strong: 0.93 }],
+    ]);
+    const both = await perimeter(
+      'screen',
+      '--lists',
+      lists,
+      '--input',
+      input,
+      '--policy',
+      fintech,
+      '--threshold',
+      '0.9',
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--policy gives the thresholds');
+    const broken = join(dir, 'broken-policy.yaml');
+    await writeFile(broken, 'name: [unclosed\n');
+    const refused = await perimeter('screen', '--lists', lists, '--input', input, '--policy', broken);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('broken-policy.yaml:');
+    expect(refused.stdout).toBe('');
   }, 30_000);
 
   it('screens on worker threads with the same results', async () => {
