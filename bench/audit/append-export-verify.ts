@@ -60,7 +60,7 @@ try {
   if (!read.ok) throw new Error(read.error);
   const unzipMs = performance.now() - verifyStarted;
   const checkStarted = performance.now();
-  const parallel = startParallelVerify(read.value.files.get(ENTRIES_FILE)!, read.value.files.get(CSV_FILE) ?? null);
+  const parallel = startParallelVerify(read.value.files.get(ENTRIES_FILE)!);
   const verified = verifyUnzippedBundle(read.value, {
     sha256: nodeSha256,
     ed25519Verify: nodeEd25519Verify,

@@ -164,12 +164,16 @@ const readObjectOf = (plan: ObjectPlan | null, bytes: Uint8Array, at: number, en
   let next = 0; // the first shape key not yet passed
   let previousKey = -1;
   let previousLength = 0;
+  let previousInShape = false;
   if (bytes[k] !== CLOSE_OBJECT)
     for (;;) {
       // The common case: the shape's next key, exactly.
       if (plan !== null && next < plan.keys.length && matchesAt(bytes, k, end, plan.keyLiterals[next]!)) {
         const keyLength = plan.keys[next]!.length;
-        if (previousKey >= 0 && !keyBefore(bytes, previousKey, previousLength, k + 1, keyLength)) return -1;
+        // After another of the shape's keys the order holds by construction (they are sorted); else compare.
+        if (!previousInShape && previousKey >= 0 && !keyBefore(bytes, previousKey, previousLength, k + 1, keyLength))
+          return -1;
+        previousInShape = true;
         previousKey = k + 1;
         previousLength = keyLength;
         k = plan.readers[next]!(bytes, k + keyLength + 3, end, depth + 1);
@@ -187,6 +191,7 @@ const readObjectOf = (plan: ObjectPlan | null, bytes: Uint8Array, at: number, en
       if (previousKey >= 0 && !keyBefore(bytes, previousKey, previousLength, keyFrom, keyLength)) return -1;
       previousKey = keyFrom;
       previousLength = keyLength;
+      previousInShape = false;
       let reader: ByteReader;
       if (plan === null) reader = readAnyValue;
       else {

@@ -4,7 +4,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import type { Command } from 'commander';
 import * as z from 'zod';
 import { bytesToBase64 } from '../../core/audit/bytes.ts';
-import { CSV_FILE, ENTRIES_FILE } from '../../core/audit/bundle-format.ts';
+import { ENTRIES_FILE } from '../../core/audit/bundle-format.ts';
 import { auditBundleJsonSchemas } from '../../core/audit/json-schemas.ts';
 import { inclusionProof } from '../../core/audit/merkle.ts';
 import { formatTlogProof, verifyTlogProof } from '../../core/audit/tlog-proof.ts';
@@ -100,10 +100,7 @@ const verifyBundlePath = async (
   // Worker threads each examine and hash a range of lines while this thread does the first range and judges every
   // line in order (the same bytes, the same core functions).
   const entries = read.value.files.get(ENTRIES_FILE);
-  const parallel =
-    entries && useWorkers(options.threads ?? 'auto')
-      ? startParallelVerify(entries, read.value.files.get(CSV_FILE) ?? null)
-      : null;
+  const parallel = entries && useWorkers(options.threads ?? 'auto') ? startParallelVerify(entries) : null;
   let verified: ReturnType<typeof verifyUnzippedBundle>;
   try {
     verified = verifyUnzippedBundle(read.value, {

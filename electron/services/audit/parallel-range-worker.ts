@@ -1,13 +1,13 @@
-// One of the verifier's worker threads (parallel-verify.ts): takes chunks of entries.jsonl's lines one after another
-// until none is left, examines each (core examineLines) and hashes it (its leaves and the subtrees inside it) into the
-// shared levels, and hands each chunk's facts over on its port before marking the chunk done. The first worker first
-// finds where each chunk's rows start in entries.csv.
+// One of the verifier's worker threads (parallel-verify.ts): once the work arrives, takes chunks of entries.jsonl's
+// lines one after another until none is left, examines each (core examineLines) and hashes it (its leaves and the
+// subtrees inside it) into the shared levels, and hands each chunk's facts over on its port before marking the chunk
+// done. The first worker first finds where each chunk's rows start in entries.csv.
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { hashRangeIntoLevels, merkleHasher } from '../../../core/audit/merkle-hasher.ts';
 import { examineLines } from '../../../core/audit/verify-lines.ts';
 import { nodeSha256 } from './node-sha256.ts';
-import { CSV_READY, NEXT_CHUNK, csvChunkStarts } from './parallel-verify.ts';
+import { FAILED, NEXT_CHUNK, publishCsvChunkStarts, waitForCsvStart } from './parallel-verify.ts';
 
 export type ChunkWorkerData = {
   readonly entries: SharedArrayBuffer;
@@ -21,7 +21,6 @@ export type ChunkWorkerData = {
   readonly csvStarts: SharedArrayBuffer;
   readonly chunkLines: number;
   readonly slot: number;
-  readonly port: MessagePort;
 };
 
 const { port } = workerData as { port: MessagePort };
@@ -39,20 +38,20 @@ const chunkDone = new Int32Array(data.chunkDone);
 const csvStarts = new Float64Array(data.csvStarts);
 const csv = data.csv ? new Uint8Array(data.csv) : null;
 const count = starts.length;
-const chunks = chunkDone.length;
+const chunks = Math.ceil(count / data.chunkLines);
 
-if (csv && data.slot === 0) {
-  csvChunkStarts(csv, chunks, data.chunkLines, csvStarts);
-  Atomics.store(counters, CSV_READY, 1);
-  Atomics.notify(counters, CSV_READY);
-}
-if (csv) while (Atomics.load(counters, CSV_READY) === 0) Atomics.wait(counters, CSV_READY, 0, 1000);
+// The first worker finds where each chunk's rows start in entries.csv, publishing them as it goes.
+if (csv && data.slot === 0) publishCsvChunkStarts(csv, data.chunkLines, csvStarts, counters);
+const stopIfFailed = (): void => {
+  if (Atomics.load(counters, FAILED) > 0) throw new Error('another verifier thread failed');
+};
 
 for (;;) {
   const chunk = Atomics.add(counters, NEXT_CHUNK, 1);
   if (chunk >= chunks) break;
   const from = chunk * data.chunkLines;
   const to = Math.min(count, from + data.chunkLines);
+  if (csv) waitForCsvStart(counters, chunk, stopIfFailed);
   const facts = examineLines(entries, starts, ends, from, to, csv ? { bytes: csv, start: csvStarts[chunk]! } : null);
   hashRangeIntoLevels(hasher, entries, starts, ends, levels, from, to);
   const buffers = [
