@@ -2,9 +2,8 @@
 // verification's time goes, phase by phase; the SHA-256 and RFC 6962 tree floors over the same bytes measured in the
 // same run, and the ratio to them; plus checkpoint signing and proof verification rates.
 import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHECKPOINT_FILE_PATTERN, CSV_FILE, ENTRIES_FILE, KEYS_FILE } from '../../core/audit/bundle-format.ts';
 import { lineBounds } from '../../core/audit/bytes.ts';
@@ -29,6 +28,7 @@ const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const CHECKPOINT_EVERY = Number(process.env.BENCH_CHECKPOINT_EVERY ?? 10_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1_000);
 const ZIP_LEVEL = Number(process.env.BENCH_ZIP_LEVEL ?? 1) as 0 | 1 | 6 | 9;
+const VERIFY_RUNS = Number(process.env.BENCH_VERIFY_RUNS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'perimeter-bench-audit-'));
 const rate = (count: number, ms: number): string => `${Math.round(count / (ms / 1000)).toLocaleString('en')}/s`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -52,30 +52,61 @@ try {
       })
     ).zipPath;
 
-  // --- verify, from the file on disk, the CLI's way ---------------------------------------------------------------
-  // The zip's members inflate side by side on native threads into shared memory; worker threads each examine and hash
-  // a range of lines while this thread does the first range and judges every line in order (electron/cli/audit.ts).
-  const verifyStarted = performance.now();
-  const read = await readBundleAsync(zipPath);
-  if (!read.ok) throw new Error(read.error);
-  const unzipMs = performance.now() - verifyStarted;
-  const checkStarted = performance.now();
-  const parallel = startParallelVerify(read.value.files.get(ENTRIES_FILE)!);
-  const verified = verifyUnzippedBundle(read.value, {
-    sha256: nodeSha256,
-    ed25519Verify: nodeEd25519Verify,
-    ...(parallel ? { merkle: parallel.merkle, lines: parallel.lines } : {}),
-  });
-  const checkMs = performance.now() - checkStarted;
-  const verifyMs = performance.now() - verifyStarted;
-  await parallel?.close();
-  if (!verified.ok) throw new Error(verified.error);
-  const { report, log } = verified.value;
-  if (report.verdict !== 'valid') throw new Error(`the export does not verify: ${JSON.stringify(report.firstFailure)}`);
+  // --- verify, from the file on disk, the CLI's way, taking turns with the floor ------------------------------------
+  // The zip's members inflate side by side on native threads into shared memory; worker threads take chunks of lines,
+  // examining and hashing each, while this thread takes chunks too and judges every line in order (electron/cli/audit.ts).
+  // Each run is followed at once by the RFC 6962 tree alone with node:crypto split over the cores (the issue's floor),
+  // so that both see the same load; the best of each is compared, every run is printed.
+  const verifyOnce = async () => {
+    const started = performance.now();
+    const read = await readBundleAsync(zipPath);
+    if (!read.ok) throw new Error(read.error);
+    const unzipMs = performance.now() - started;
+    const parallel = startParallelVerify(read.value.files.get(ENTRIES_FILE)!);
+    const verified = verifyUnzippedBundle(read.value, {
+      sha256: nodeSha256,
+      ed25519Verify: nodeEd25519Verify,
+      ...(parallel ? { merkle: parallel.merkle, lines: parallel.lines } : {}),
+    });
+    const ms = performance.now() - started;
+    await parallel?.close();
+    if (!verified.ok) throw new Error(verified.error);
+    if (verified.value.report.verdict !== 'valid')
+      throw new Error(`the export does not verify: ${JSON.stringify(verified.value.report.firstFailure)}`);
+    return { ms, unzipMs, read, verified: verified.value, workers: parallel?.workers ?? 0, chunks: parallel?.chunks() };
+  };
+  const splitFloor = async (entries: Uint8Array, simd: boolean): Promise<{ ms: number; workers: number }> => {
+    const bounds = lineBounds(entries);
+    const started = performance.now();
+    const workers = startParallelMerkle(entries, { workers: availableParallelism() > 1 ? 2 : 1, lines: bounds, simd });
+    workers?.port(entries, bounds.starts, bounds.ends);
+    const ms = performance.now() - started;
+    await workers?.close();
+    return { ms, workers: workers?.workers ?? 0 };
+  };
+  type VerifyRun = Awaited<ReturnType<typeof verifyOnce>>;
+  // Only the fastest run's bundle is kept (each holds about 1 GiB).
+  const runs: { verifyMs: number; floorMs: number }[] = [];
+  let best: VerifyRun | null = null;
+  for (let run = 0; run < VERIFY_RUNS; run++) {
+    const verify = await verifyOnce();
+    const floor = await splitFloor(verify.read.value.files.get(ENTRIES_FILE)!, false);
+    runs.push({ verifyMs: verify.ms, floorMs: floor.ms });
+    console.log(
+      `run ${run + 1}:   verify ${seconds(verify.ms)} (unzip ${seconds(verify.unzipMs)}, checks ${seconds(verify.ms - verify.unzipMs)}, ` +
+        `${verify.workers} worker thread(s) beside this one did ${verify.chunks?.byWorkers ?? 0} of ${verify.chunks?.total ?? 0} chunks); ` +
+        `tree floor (node:crypto, split over ${floor.workers} workers) ${seconds(floor.ms)}; load average ${loadavg()[0]!.toFixed(1)}`,
+    );
+    if (!best || verify.ms < best.ms) best = verify;
+  }
+  if (!best) throw new Error('no verification ran');
+  const verifyMs = best.ms;
+  const floorNodeMs = Math.min(...runs.map((run) => run.floorMs));
+  const { read } = best;
+  const { report, log } = best.verified;
   console.log(
-    `verify:  ${rate(report.summary.entries, verifyMs)} (${seconds(verifyMs)}: unzip ${seconds(unzipMs)}, checks ${seconds(checkMs)}, ` +
-      `${parallel?.workers ?? 0} worker thread(s) beside this one, which did ${parallel?.chunks().byWorkers ?? 0} of ` +
-      `${parallel?.chunks().total ?? 0} chunks; ${merkleHasher(nodeSha256).kind} hashing); ` +
+    `verify:  ${rate(report.summary.entries, verifyMs)} (best of ${VERIFY_RUNS}: ${seconds(verifyMs)}: unzip ${seconds(best.unzipMs)}, ` +
+      `checks ${seconds(verifyMs - best.unzipMs)}; ${merkleHasher(nodeSha256).kind} hashing); ` +
       `valid, ${report.summary.checkpoints.length} checkpoints`,
   );
   const files = read.value.files;
@@ -206,36 +237,22 @@ try {
     at = end + 1;
   }
   const merkleMs = performance.now() - floorStarted;
-  // The same hashing split over worker threads, one per core, each building its half of the tree: what RFC 6962 alone
-  // costs on this machine with node:crypto (the issue's floor), and with the SIMD hasher the verifier now uses.
-  const bounds = lineBounds(entriesBytes);
-  const splitFloor = async (simd: boolean): Promise<{ ms: number; workers: number }> => {
-    const started = performance.now();
-    const workers = startParallelMerkle(entriesBytes, {
-      workers: availableParallelism() > 1 ? 2 : 1,
-      lines: bounds,
-      simd,
-    });
-    workers?.port(entriesBytes, bounds.starts, bounds.ends);
-    const ms = performance.now() - started;
-    await workers?.close();
-    return { ms, workers: workers?.workers ?? 0 };
-  };
-  const floorNode = await splitFloor(false);
-  const floorSimd = await splitFloor(true);
+  // The same tree with the SIMD hasher the verifier uses, split the same way.
+  const floorSimd = await splitFloor(entriesBytes, true);
   console.log(
     `floor:   SHA-256 over entries.jsonl in one pass ${seconds(onePassMs)}; one SHA-256 per entry ${seconds(perLineMs)}`,
   );
   console.log(
     `         RFC 6962 tree alone (leaf + interior hashes), node:crypto: ${seconds(merkleMs)} on one thread, ` +
-      `${seconds(floorNode.ms)} split over ${floorNode.workers} worker threads (${availableParallelism()} cores)`,
+      `${seconds(floorNodeMs)} split over the cores (${availableParallelism()}; best of ${VERIFY_RUNS})`,
   );
   console.log(
     `         RFC 6962 tree alone, SIMD hasher: ${seconds(floorSimd.ms)} split over ${floorSimd.workers} worker threads`,
   );
   console.log(
-    `ratio:   verify / tree floor (node:crypto, split) = ${seconds(verifyMs)} / ${seconds(floorNode.ms)} = ` +
-      `${(verifyMs / floorNode.ms).toFixed(2)}x (goal: at most 1.5x)`,
+    `ratio:   verify / tree floor (node:crypto, split) = ${seconds(verifyMs)} / ${seconds(floorNodeMs)} = ` +
+      `${(verifyMs / floorNodeMs).toFixed(2)}x (goal: at most 1.5x); run by run: ` +
+      runs.map((run) => `${(run.verifyMs / run.floorMs).toFixed(2)}x`).join(', '),
   );
   console.log(
     `         verify / tree floor (SIMD, split) = ${(verifyMs / floorSimd.ms).toFixed(2)}x; ` +

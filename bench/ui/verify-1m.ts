@@ -17,11 +17,11 @@ const dir = mkdtempSync(join(tmpdir(), 'perimeter-bench-verify-ui-'));
  * `perimeter audit verify ZIP` as an auditor runs it (--threads auto): a new process, its verdict, its wall time. Auto
  * uses worker threads unless the one-minute load average already fills every core; the line says which it chose.
  */
-const cliVerify = async (zipPath: string): Promise<number> => {
+const cliVerify = async (zipPath: string, threads: 'auto' | '1' = 'auto'): Promise<number> => {
   const started = performance.now();
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [join(repoRoot, 'electron', 'cli', 'main.ts'), 'audit', 'verify', zipPath],
+    [join(repoRoot, 'electron', 'cli', 'main.ts'), 'audit', 'verify', zipPath, '--threads', threads],
     { maxBuffer: 1 << 24 },
   );
   const ms = performance.now() - started;
@@ -60,10 +60,12 @@ try {
     await page.getByRole('heading', { name: 'Verify audit exports' }).waitFor();
     const browserMs: number[] = [];
     const cliMs: number[] = [];
+    const cliWorkersMs: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const threads =
         loadavg()[0]! < availableParallelism() ? 'worker threads' : 'one thread (the load fills the cores)';
       cliMs.push(await cliVerify(zipPath));
+      cliWorkersMs.push(await cliVerify(zipPath, '1'));
       const started = performance.now();
       await page.getByLabel('Open bundle', { exact: true }).setInputFiles(zipPath);
       await page
@@ -76,7 +78,8 @@ try {
       if (verdict !== 'Valid') throw new Error(`the verifier screen says ${verdict}`);
       console.log(
         `run ${run + 1}: verifier screen (Chromium) ${seconds(browserMs[run]!)} for ${count} entries; ` +
-          `perimeter audit verify ${seconds(cliMs[run]!)} (${threads}; load average ${loadavg()[0]!.toFixed(1)})`,
+          `perimeter audit verify ${seconds(cliMs[run]!)} (auto: ${threads}), with --threads 1 ${seconds(cliWorkersMs[run]!)}; ` +
+          `load average ${loadavg()[0]!.toFixed(1)}`,
       );
       // The next run starts from an empty screen.
       await page.getByRole('button', { name: 'Verify exports' }).click();
@@ -84,7 +87,9 @@ try {
     const best = (values: readonly number[]): number => Math.min(...values);
     console.log(
       `verify 1M: verifier screen (Chromium, one module worker) ${seconds(best(browserMs))}; ` +
-        `CLI ${seconds(best(cliMs))}; screen / CLI = ${(best(browserMs) / best(cliMs)).toFixed(2)}x (goal: within 2x)`,
+        `CLI ${seconds(best(cliMs))} (--threads 1: ${seconds(best(cliWorkersMs))}); screen / CLI = ` +
+        `${(best(browserMs) / best(cliMs)).toFixed(2)}x, screen / CLI on worker threads = ` +
+        `${(best(browserMs) / best(cliWorkersMs)).toFixed(2)}x (goal: within 2x)`,
     );
     console.log(`the worker's WebAssembly: ${wasm.join('; ') || 'not observed'}`);
   } finally {

@@ -75,8 +75,8 @@ const loadTrustedKeys = (values: readonly string[]): NoteVerifierKey[] => {
 // --- bundles --------------------------------------------------------------------------------------------------
 
 // Worker threads pay off only with a core to run on: when the machine's load already fills every core, the verifier
-// stays on this thread (measured in bench/audit: 21.2 s on threads against 14.7 s on one, at a load of about 2 on 2
-// cores). `--threads 0` forces one thread, `--threads 1` or more forces the workers.
+// stays on this thread (measured with chunked workers at a load of 8 to 10 on 2 cores: 17.2 and 21.4 s on one thread
+// against 20.4 and 23.9 s with a worker; decision 0191). `--threads 0` forces one thread, `--threads 1` the workers.
 const useWorkers = (threads: 'auto' | number): boolean =>
   threads === 'auto' ? loadavg()[0]! < availableParallelism() : threads > 0;
 
