@@ -78,6 +78,7 @@ export const startUiBench = async (cases: number, label: string): Promise<UiBenc
       '--disable-gpu',
       '--disable-background-networking',
       '--disable-component-update',
+      '--disable-sync',
       '--no-first-run',
     ],
   });

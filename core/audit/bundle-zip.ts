@@ -30,7 +30,8 @@ export type ZipReadResult = { ok: true; value: UnzippedBundle } | { ok: false; e
 
 /** What inflating one member came to: never more bytes than it declared. */
 export type InflateOutcome =
-  | { readonly ok: true; readonly bytes: Uint8Array }
+  /** crc32: the content's CRC-32 when the inflater computed it on the way (else the port's crc32 computes it). */
+  | { readonly ok: true; readonly bytes: Uint8Array; readonly crc32?: number }
   | { readonly ok: false; readonly problem: 'past-declared' }
   | { readonly ok: false; readonly problem: 'short' }
   | { readonly ok: false; readonly problem: 'corrupt'; readonly detail: string };
@@ -299,7 +300,8 @@ const memberContent = (
     };
   }
   const bytes = inflated ? inflated.bytes : member.raw;
-  if (crc32 && crc32(bytes) >>> 0 !== member.crc)
+  const crc = inflated?.crc32 ?? (crc32 ? crc32(bytes) : null);
+  if (crc !== null && crc >>> 0 !== member.crc)
     return { ok: false, error: `not a readable zip file (${name} fails its CRC-32 (damaged in transit))` };
   return { ok: true, bytes };
 };
@@ -333,16 +335,33 @@ export type AsyncZipInflatePort = {
   readonly crc32: ((bytes: Uint8Array) => number) | null;
 };
 
-/** readBundleZip with an asynchronous inflater: the same checks, the same refusals. */
+/** Members inflated at once: the two large ones of a bundle (entries and CSV) side by side, and no pile-up of many. */
+const CONCURRENT_INFLATES = 3;
+
+/**
+ * readBundleZip with an asynchronous inflater: the same checks, the same refusals (the first in member order). The
+ * members are inflated concurrently (a native inflater runs them on as many threads), each still capped at its
+ * declared size, so memory stays within the declared sizes as before.
+ */
 export const readBundleZipAsync = async (
   zip: Uint8Array,
   options: { readonly inflate: AsyncZipInflatePort; readonly maxTotalBytes?: number },
 ): Promise<ZipReadResult> => {
   const plan = planBundleZip(zip, options.maxTotalBytes ?? ZIP_MAX_CONTENT_BYTES);
   if (!plan.ok) return plan;
+  const inflating: Promise<InflateOutcome | null>[] = [];
+  const start = (index: number): void => {
+    const member = plan.members[index];
+    if (!member || inflating[index]) return;
+    const promise = member.method === 8 ? options.inflate.inflate(member.raw, member.size) : Promise.resolve(null);
+    // A member whose inflation is never awaited below (an earlier one failed) must not reject unobserved.
+    promise.catch(() => undefined);
+    inflating[index] = promise;
+  };
   const files = new Map<string, Uint8Array>();
-  for (const member of plan.members) {
-    const inflated = member.method === 8 ? await options.inflate.inflate(member.raw, member.size) : null;
+  for (const [index, member] of plan.members.entries()) {
+    for (let ahead = index; ahead < index + CONCURRENT_INFLATES; ahead++) start(ahead);
+    const inflated = await inflating[index]!;
     const content = memberContent(member, inflated, options.inflate.crc32);
     if (!content.ok) return content;
     files.set(member.name, content.bytes);

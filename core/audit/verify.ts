@@ -35,7 +35,9 @@ import { commitPersonalData } from './entry.ts';
 import type { AuditEntry } from './entry.ts';
 import { AUDIT_EVENT_TYPES } from './event-types.ts';
 import type { AuditEventType, KeyAnnouncement } from './event-types.ts';
-import { consistencyProof, createMemoryMerkleTree, treeRoot, verifyConsistency } from './merkle.ts';
+import { consistencyProof, treeRoot, verifyConsistency } from './merkle.ts';
+import { merkleHasher, merkleTreeOfLeaves } from './merkle-hasher.ts';
+import type { MerkleHasher } from './merkle-hasher.ts';
 import type { MerkleHash, MerkleTreeReader } from './merkle.ts';
 import { parseVerifierKey, signatureMatchesKey, verifyNoteSignature } from './note.ts';
 import type { NoteSignature, NoteVerifierKey } from './note.ts';
@@ -216,25 +218,18 @@ export type MerklePort = (
   ends: readonly number[],
 ) => { readonly leafHashes: Uint8Array; readonly tree: MerkleTreeReader };
 
-/** The RFC 6962 leaves and tree of every line, on the calling thread. */
+/**
+ * The RFC 6962 leaves and tree of every line, on the calling thread: with the batched SIMD hasher where it runs (equal
+ * to SHA-256 by its tests and by a self-test when it starts), else one call of `sha256` per hash.
+ */
 export const merkleOnThisThread =
-  (sha256: Sha256): MerklePort =>
+  (sha256: Sha256, hasher: MerkleHasher = merkleHasher(sha256)): MerklePort =>
   (entries, starts, ends) => {
     const count = starts.length;
-    const tree = createMemoryMerkleTree(sha256, Math.max(1, count));
+    // The leaf hashes are recomputed from the exported bytes, whatever they contain: they are never read from anywhere.
     const leafHashes = new Uint8Array(count * 32);
-    let scratch = new Uint8Array(1024);
-    for (let i = 0; i < count; i++) {
-      // The leaf hash is recomputed from the exported bytes, whatever they contain: it is never read from anywhere.
-      const bytes = entries.subarray(starts[i]!, ends[i]!);
-      if (scratch.length < bytes.length + 1) scratch = new Uint8Array(bytes.length * 2 + 1);
-      scratch[0] = 0;
-      scratch.set(bytes, 1);
-      const leaf = sha256(scratch.subarray(0, bytes.length + 1));
-      leafHashes.set(leaf, i * 32);
-      tree.append(leaf);
-    }
-    return { leafHashes, tree };
+    hasher.hashLeaves(entries, starts, ends, 0, count, leafHashes, 0);
+    return { leafHashes, tree: merkleTreeOfLeaves(hasher, sha256, leafHashes, count) };
   };
 
 /** What prove and consistency need after a verification: the recomputed tree and the good signed checkpoints. */
@@ -272,6 +267,12 @@ const parseJsonFile = (bytes: Uint8Array): { ok: true; value: unknown } | { ok: 
   const parsed = parseCanonicalJson(text);
   if (!parsed.ok) return { ok: false, message: `${parsed.error.message} (offset ${parsed.error.offset})` };
   return { ok: true, value: parsed.value };
+};
+
+/** Whether the 32 bytes at a[aAt] equal those at b[bAt]. */
+const sameHash = (a: Uint8Array, aAt: number, b: Uint8Array, bAt: number): boolean => {
+  for (let k = 0; k < 32; k++) if (a[aAt + k] !== b[bAt + k]) return false;
+  return true;
 };
 
 const compareSequence = (a: string, b: string): number =>
@@ -379,6 +380,11 @@ export const verifyAuditBundle = (
   }
   // Sizes whose last entry's time the key windows are judged at.
   const timeNeeded = new Set(checkpointRecords.map((record) => record.body.size - 1));
+  const timeNeededFlags = (size: number): Uint8Array => {
+    const flags = new Uint8Array(size);
+    for (const line of timeNeeded) if (line >= 0 && line < size) flags[line] = 1;
+    return flags;
+  };
 
   // --- entries ------------------------------------------------------------------------------------------------
   const entriesBytes = files.get(ENTRIES_FILE) ?? new Uint8Array(0);
@@ -397,6 +403,7 @@ export const verifyAuditBundle = (
   // parallel hasher works while this thread parses).
   const previousBytes = new Uint8Array(entryCount * 32);
   const previousKind = new Uint8Array(entryCount); // 0 not parsed, 1 null, 2 a hash
+  const timeNeededAt = timeNeededFlags(entryCount);
   const parsedOk = new Uint8Array(entryCount);
   const linkIntact = new Uint8Array(entryCount);
   // The sequence each line claims (-1: unreadable): lines out of place are told apart from altered ones below.
@@ -455,7 +462,7 @@ export const verifyAuditBundle = (
     parsedOk[i] = 1;
     if (ends.first === null) ends.first = entryAt(i);
     if (i === entryCount - 1) ends.last = entryAt(i);
-    if (timeNeeded.has(i)) timesAt.set(i, entryAt(i).time);
+    if (timeNeededAt[i]) timesAt.set(i, entryAt(i).time);
     const type = AUDIT_EVENT_TYPES[facts.typeIndex[at]!]!;
     eventCounts[type] = (eventCounts[type] ?? 0) + 1;
     sequenceAt[i] = facts.sequence[at]!;
@@ -463,7 +470,7 @@ export const verifyAuditBundle = (
     if (logId === null) logId = log;
     if (log !== logId) entryFail('entry-log', i, `an entry of log ${log} in the log ${logId}`, 'log');
     previousKind[i] = facts.previousKind[at]!;
-    if (previousKind[i] === 2) previousBytes.set(facts.previous.subarray(at * 32, at * 32 + 32), i * 32);
+    if (previousKind[i] === 2) for (let k = 0; k < 32; k++) previousBytes[i * 32 + k] = facts.previous[at * 32 + k]!;
     if (i === 0 && previousKind[i] !== 1)
       entryFail('entry-chain', i, 'the first entry names a predecessor', 'previous');
     const key = facts.timeKey[at]!;
@@ -574,12 +581,7 @@ export const verifyAuditBundle = (
   for (let i = 0; i < entryCount; i++) {
     if (!parsedOk[i]) continue;
     if (i === 0) linkIntact[i] = previousKind[i] === 1 ? 1 : 0;
-    else
-      linkIntact[i] =
-        previousKind[i] === 2 &&
-        bytesEqual(previousBytes.subarray(i * 32, i * 32 + 32), leafHashes.subarray((i - 1) * 32, i * 32))
-          ? 1
-          : 0;
+    else linkIntact[i] = previousKind[i] === 2 && sameHash(previousBytes, i * 32, leafHashes, (i - 1) * 32) ? 1 : 0;
   }
 
   const origin = logOrigin ?? checkpointRecords[0]?.body.origin ?? manifest?.origin ?? null;

@@ -4,7 +4,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import type { Command } from 'commander';
 import * as z from 'zod';
 import { bytesToBase64 } from '../../core/audit/bytes.ts';
-import { CSV_FILE, ENTRIES_FILE } from '../../core/audit/bundle-format.ts';
+import { ENTRIES_FILE } from '../../core/audit/bundle-format.ts';
 import { auditBundleJsonSchemas } from '../../core/audit/json-schemas.ts';
 import { inclusionProof } from '../../core/audit/merkle.ts';
 import { formatTlogProof, verifyTlogProof } from '../../core/audit/tlog-proof.ts';
@@ -19,7 +19,7 @@ import {
 import type { VerifiedExport } from '../../core/audit/verify-export.ts';
 import type { NoteVerifierKey } from '../../core/audit/note.ts';
 import { nodeSha256 } from '../services/audit/node-sha256.ts';
-import { readBundle } from '../services/audit/read-bundle.ts';
+import { readBundleAsync } from '../services/audit/read-bundle.ts';
 import { startParallelVerify } from '../services/audit/parallel-verify.ts';
 import {
   eraseDataSubject,
@@ -75,20 +75,20 @@ const loadTrustedKeys = (values: readonly string[]): NoteVerifierKey[] => {
 // --- bundles --------------------------------------------------------------------------------------------------
 
 // Worker threads pay off only with a core to run on: when the machine's load already fills every core, the verifier
-// stays on this thread (measured in bench/audit: 21.2 s on threads against 14.7 s on one, at a load of about 2 on 2
-// cores). `--threads 0` forces one thread, `--threads 1` or more forces the workers.
+// stays on this thread (measured with chunked workers at a load of 8 to 10 on 2 cores: 17.2 and 21.4 s on one thread
+// against 20.4 and 23.9 s with a worker; decision 0191). `--threads 0` forces one thread, `--threads 1` the workers.
 const useWorkers = (threads: 'auto' | number): boolean =>
   threads === 'auto' ? loadavg()[0]! < availableParallelism() : threads > 0;
 
-const verifyBundlePath = (
+const verifyBundlePath = async (
   path: string,
   options: {
     readonly keys: readonly NoteVerifierKey[];
     readonly known: readonly string[];
     readonly threads?: 'auto' | number;
   },
-): VerifiedExport => {
-  const read = readBundle(path);
+): Promise<VerifiedExport> => {
+  const read = await readBundleAsync(path);
   if (!read.ok) throw new CliError(read.error, EXIT_UNUSABLE);
   const knownCheckpoints = options.known.map((file) => {
     try {
@@ -97,20 +97,21 @@ const verifyBundlePath = (
       throw new CliError(`--known ${file}: ${error instanceof Error ? error.message : String(error)}`, EXIT_UNUSABLE);
     }
   });
-  // Worker threads hash the lines and build the tree, and examine ranges of lines, while this thread examines its own
-  // range and then judges every line in order (the same bytes, the same core functions).
+  // Worker threads each examine and hash a range of lines while this thread does the first range and judges every
+  // line in order (the same bytes, the same core functions).
   const entries = read.value.files.get(ENTRIES_FILE);
-  const parallel =
-    entries && useWorkers(options.threads ?? 'auto')
-      ? startParallelVerify(entries, read.value.files.get(CSV_FILE) ?? null)
-      : null;
-  const verified = verifyUnzippedBundle(read.value, {
-    sha256: nodeSha256,
-    trustedKeys: options.keys,
-    knownCheckpoints,
-    ...(parallel ? { merkle: parallel.merkle, lines: parallel.lines } : {}),
-  });
-  void parallel?.close();
+  const parallel = entries && useWorkers(options.threads ?? 'auto') ? startParallelVerify(entries) : null;
+  let verified: ReturnType<typeof verifyUnzippedBundle>;
+  try {
+    verified = verifyUnzippedBundle(read.value, {
+      sha256: nodeSha256,
+      trustedKeys: options.keys,
+      knownCheckpoints,
+      ...(parallel ? { merkle: parallel.merkle, lines: parallel.lines } : {}),
+    });
+  } finally {
+    await parallel?.close();
+  }
   if (!verified.ok) throw new CliError(`${path}: ${verified.error}`, EXIT_UNUSABLE);
   // A known checkpoint that no key vouches for (or of another log) says nothing about this bundle: the option is wrong.
   verified.value.report.known.forEach((known, index) => {
@@ -199,7 +200,7 @@ export const registerAuditCommands = (program: Command): void => {
       'auto',
     )
     .description('verify an export: exit 0 valid, 1 invalid, 2 unusable input')
-    .action((bundle: string, raw: unknown) => {
+    .action(async (bundle: string, raw: unknown) => {
       const options = parseOptions(
         z.object({
           key: z.array(z.string()),
@@ -209,7 +210,7 @@ export const registerAuditCommands = (program: Command): void => {
         }),
         raw,
       );
-      const { report } = verifyBundlePath(bundle, {
+      const { report } = await verifyBundlePath(bundle, {
         keys: loadTrustedKeys(options.key),
         known: options.known,
         threads: options.threads,
@@ -246,9 +247,9 @@ export const registerAuditCommands = (program: Command): void => {
     .requiredOption('--entry <n>', 'the sequence number of the entry')
     .option('--out <file>', 'write the proof here instead of standard output')
     .description('write a C2SP tlog-proof that one entry is in the log, checkable against the checkpoint it carries')
-    .action((bundle: string, raw: unknown) => {
+    .action(async (bundle: string, raw: unknown) => {
       const options = parseOptions(z.object({ entry: EntryNumber, out: z.string().optional() }), raw);
-      const { report, log } = verifyBundlePath(bundle, { keys: [], known: [] });
+      const { report, log } = await verifyBundlePath(bundle, { keys: [], known: [] });
       if (report.verdict !== 'valid')
         throw new CliError(
           `${bundle} does not verify (${report.firstFailure ? describeFailure(report.firstFailure) : 'invalid'}): no proof from it`,
@@ -316,12 +317,12 @@ export const registerAuditCommands = (program: Command): void => {
     .option('--key <key>', 'a trusted log key or a file of them; repeatable', collect, [])
     .option('--json', 'print the result as JSON')
     .description('check that the new export extends the old one: same entries, consistent checkpoints')
-    .action((oldPath: string, newPath: string, raw: unknown) => {
+    .action(async (oldPath: string, newPath: string, raw: unknown) => {
       const options = parseOptions(z.object({ key: z.array(z.string()), json: z.boolean().optional() }), raw);
       const keys = loadTrustedKeys(options.key);
       const result = checkExportConsistency(
-        { label: oldPath, verified: verifyBundlePath(oldPath, { keys, known: [] }) },
-        { label: newPath, verified: verifyBundlePath(newPath, { keys, known: [] }) },
+        { label: oldPath, verified: await verifyBundlePath(oldPath, { keys, known: [] }) },
+        { label: newPath, verified: await verifyBundlePath(newPath, { keys, known: [] }) },
         nodeSha256,
       );
       const { problems, proof } = result;

@@ -18,6 +18,7 @@ import {
   APP_HOST,
   APP_ORIGIN,
   APP_RESPONSE_HEADERS,
+  appResponseHeadersFor,
   APP_SCHEME,
   assetPathOf,
   contentTypeOf,
@@ -46,7 +47,7 @@ const serveAppFile = async (request: Request): Promise<Response> => {
   const target = (await stat(file).catch(() => null))?.isFile() ? file : join(rendererDir, 'index.html');
   try {
     const body = await readFile(target);
-    return new Response(body, { headers: { ...APP_RESPONSE_HEADERS, 'Content-Type': contentTypeOf(target) } });
+    return new Response(body, { headers: { ...appResponseHeadersFor(target), 'Content-Type': contentTypeOf(target) } });
   } catch {
     return new Response('the renderer is not built (npm run build:electron)', {
       status: 404,

@@ -2,7 +2,7 @@
 // app:// origin, which requests may leave the renderer, how app:// URLs map to files. (The webPreferences are written
 // literally in index.ts, where Electronegativity checks them.)
 import { extname, join, normalize, sep } from 'node:path';
-import { CONTENT_SECURITY_POLICY } from '../services/host/browser-host.ts';
+import { CONTENT_SECURITY_POLICY, contentSecurityPolicyFor } from '../services/host/browser-host.ts';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'perimeter';
@@ -20,6 +20,12 @@ export const APP_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Referrer-Policy': 'no-referrer',
 };
+
+/** The headers of one app:// file: the verifier's worker script may also compile WebAssembly (decision 0191). */
+export const appResponseHeadersFor = (file: string): Readonly<Record<string, string>> => ({
+  ...APP_RESPONSE_HEADERS,
+  'Content-Security-Policy': contentSecurityPolicyFor(file),
+});
 
 /** Nothing leaves for the network: only our own app:// files, data: images, and DevTools when allowed (dev only). */
 export const isAllowedRequestUrl = (raw: string, options: { readonly allowDevTools: boolean }): boolean => {

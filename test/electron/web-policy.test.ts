@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   APP_ENTRY_URL,
   APP_RESPONSE_HEADERS,
+  appResponseHeadersFor,
   assetPathOf,
   isAllowedRequestUrl,
   mayGrantPermission,
@@ -18,6 +19,26 @@ describe('the security baseline', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/script-src[^;]*(unsafe-inline|unsafe-eval|https?:)/);
     expect(csp).toContain("object-src 'none'");
+  });
+
+  it("lets only the verifier's worker script compile WebAssembly, and never evaluate JavaScript", () => {
+    const worker = appResponseHeadersFor('/app/out/renderer/assets/verifier.worker-u1jINcGu.js');
+    const csp = worker['Content-Security-Policy'] ?? '';
+    expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval';");
+    expect(csp.replace(" 'wasm-unsafe-eval'", '')).toBe(APP_RESPONSE_HEADERS['Content-Security-Policy']);
+    expect(csp).not.toMatch(/script-src[^;]*('unsafe-inline'|'unsafe-eval'|https?:)/);
+    expect({ ...worker, 'Content-Security-Policy': '' }).toEqual({
+      ...APP_RESPONSE_HEADERS,
+      'Content-Security-Policy': '',
+    });
+    for (const other of [
+      '/app/out/renderer/index.html',
+      '/app/out/renderer/assets/index-DxM1haoa.js',
+      '/app/out/renderer/assets/verifier.worker-u1jINcGu.js.map',
+      '/app/out/renderer/verifier.worker-u1jINcGu.js',
+      '/app/out/renderer/assets/evil/verifier.worker-x.js/../index-a.js',
+    ])
+      expect(appResponseHeadersFor(other), other).toEqual(APP_RESPONSE_HEADERS);
   });
 
   it('writes the same CSP literally in the Electron entry (where Electronegativity reads it) as the browser host sends', () => {

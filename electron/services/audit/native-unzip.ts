@@ -1,8 +1,13 @@
 // Reads a bundle zip with node:zlib (native inflate, capped at each member's declared size, CRC-32 checked): the CLI's
 // fast path. The zip's structure is judged by core's strict reader (bundle-zip.ts), the same one the browser uses.
-import { crc32, inflateRawSync } from 'node:zlib';
-import { readBundleZip } from '../../../core/audit/bundle-zip.ts';
-import type { InflateOutcome, ZipInflatePort, ZipReadResult } from '../../../core/audit/bundle-zip.ts';
+import { createInflateRaw, crc32, inflateRawSync } from 'node:zlib';
+import { readBundleZip, readBundleZipAsync } from '../../../core/audit/bundle-zip.ts';
+import type {
+  AsyncZipInflatePort,
+  InflateOutcome,
+  ZipInflatePort,
+  ZipReadResult,
+} from '../../../core/audit/bundle-zip.ts';
 
 /** zlib stops as soon as its output passes maxOutputLength (it works in 16 KiB steps), so a bomb is cut short. */
 const inflateCappedNative = (compressed: Uint8Array, declaredSize: number): InflateOutcome => {
@@ -22,3 +27,51 @@ export const NATIVE_ZIP_INFLATE: ZipInflatePort = { inflate: inflateCappedNative
 
 export const unzipBundleNative = (zip: Uint8Array, limits: { readonly maxTotalBytes?: number } = {}): ZipReadResult =>
   readBundleZip(zip, { ...limits, inflate: NATIVE_ZIP_INFLATE });
+
+const STREAM_CHUNK_BYTES = 1 << 20;
+
+/**
+ * Inflates on libuv's thread pool, streaming each piece straight into shared memory of the declared size (which the
+ * verifier's worker threads then read without a copy), with the CRC-32 taken piece by piece on the way. Stops as
+ * soon as the output would pass the declared size.
+ */
+const inflateStreamingNative = (compressed: Uint8Array, declaredSize: number): Promise<InflateOutcome> =>
+  new Promise((resolve) => {
+    const out = new Uint8Array(new SharedArrayBuffer(declaredSize));
+    let written = 0;
+    let crc = 0;
+    let settled = false;
+    const settle = (outcome: InflateOutcome): void => {
+      if (settled) return;
+      settled = true;
+      resolve(outcome);
+    };
+    const inflater = createInflateRaw({ chunkSize: STREAM_CHUNK_BYTES });
+    inflater.on('data', (piece: Buffer) => {
+      if (settled) return;
+      if (written + piece.length > declaredSize) {
+        settle({ ok: false, problem: 'past-declared' });
+        inflater.destroy();
+        return;
+      }
+      out.set(piece, written);
+      crc = crc32(piece, crc);
+      written += piece.length;
+    });
+    inflater.on('error', (error) => settle({ ok: false, problem: 'corrupt', detail: error.message }));
+    inflater.on('end', () =>
+      settle(written < declaredSize ? { ok: false, problem: 'short' } : { ok: true, bytes: out, crc32: crc }),
+    );
+    inflater.end(compressed);
+  });
+
+export const NATIVE_ZIP_INFLATE_STREAMING: AsyncZipInflatePort = {
+  inflate: inflateStreamingNative,
+  crc32: (bytes) => crc32(bytes),
+};
+
+/** The CLI's reader: the members inflated side by side on native threads, into shared memory. */
+export const unzipBundleNativeAsync = (
+  zip: Uint8Array,
+  limits: { readonly maxTotalBytes?: number } = {},
+): Promise<ZipReadResult> => readBundleZipAsync(zip, { ...limits, inflate: NATIVE_ZIP_INFLATE_STREAMING });

@@ -23,6 +23,8 @@ export type MerkleWorkerData = {
   readonly slot: number;
   readonly from: number;
   readonly to: number;
+  /** Hash with the batched SIMD hasher instead of one node:crypto call per hash. */
+  readonly simd: boolean;
 };
 
 export type ParallelMerkle = {
@@ -60,6 +62,8 @@ export const startParallelMerkle = (
     readonly workers?: 1 | 2;
     /** The line split (core lineBounds of `entries`) when the caller has it already. */
     readonly lines?: { readonly starts: readonly number[]; readonly ends: readonly number[] };
+    /** Hash with the batched SIMD hasher (what the verifier uses) instead of node:crypto. */
+    readonly simd?: boolean;
   } = {},
 ): ParallelMerkle | null => {
   // The calling thread keeps one core busy parsing: one worker on a two-core machine, two where there are more.
@@ -92,7 +96,7 @@ export const startParallelMerkle = (
   const workers = ranges.map(
     (range) =>
       new Worker(new URL('./parallel-merkle-worker.ts', import.meta.url), {
-        workerData: { ...common, ...range } satisfies MerkleWorkerData,
+        workerData: { ...common, ...range, simd: options.simd ?? false } satisfies MerkleWorkerData,
       }),
   );
   const failures: string[] = [];

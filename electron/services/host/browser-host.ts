@@ -49,6 +49,24 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
+/**
+ * The verifier screen's worker script alone may also compile WebAssembly ('wasm-unsafe-eval': WebAssembly only, never
+ * JavaScript eval), for its SIMD SHA-256 (decision 0191). A dedicated worker takes its policy from its own response,
+ * so the page keeps the policy above.
+ */
+export const VERIFIER_WORKER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+);
+
+/** Whether a file of the built renderer is the verifier's worker script (Vite names it verifier.worker-HASH.js). */
+export const isVerifierWorkerScript = (path: string): boolean =>
+  /(^|[/\\])assets[/\\]verifier\.worker-[A-Za-z0-9_-]+\.js$/.test(path);
+
+/** The policy a file of the built renderer is served with. */
+export const contentSecurityPolicyFor = (path: string): string =>
+  isVerifierWorkerScript(path) ? VERIFIER_WORKER_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
+
 const securityHeaders = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
@@ -171,6 +189,7 @@ export const startBrowserHost = async (options: BrowserHostOptions): Promise<Bro
       const body = await readFile(target);
       response.writeHead(200, {
         ...securityHeaders,
+        'Content-Security-Policy': contentSecurityPolicyFor(target),
         'Content-Type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
         'Content-Length': body.length,
       });

@@ -22,7 +22,7 @@ import { parseTrustedKeys, verifyAuditBundle } from '../../../core/audit/verify.
 import type { AuditVerification } from '../../../core/audit/verify.ts';
 import { canonicalJson } from '../../../core/shared/canonical-json.ts';
 import { nodeEd25519Verify } from '../../../electron/services/audit/node-ed25519.ts';
-import { unzipBundleNative } from '../../../electron/services/audit/native-unzip.ts';
+import { unzipBundleNative, unzipBundleNativeAsync } from '../../../electron/services/audit/native-unzip.ts';
 import { craftZip, membersOf, zeroBomb } from '../../support/zip-craft.ts';
 import { buildTestLog, bytes, seedFrom, sha256, text } from '../../core/audit/fixtures.ts';
 import type { TestLog } from '../../core/audit/fixtures.ts';
@@ -522,12 +522,13 @@ describe('a key used outside its time window', () => {
 // the portable one the verifier screen uses).
 describe('the zip around the bundle', () => {
   const readers = [
-    ['native', (zip: Uint8Array) => unzipBundleNative(zip)],
-    ['portable', (zip: Uint8Array) => unzipBundle(zip)],
+    ['native', (zip: Uint8Array) => Promise.resolve(unzipBundleNative(zip))],
+    ['native streaming', (zip: Uint8Array) => unzipBundleNativeAsync(zip)],
+    ['portable', (zip: Uint8Array) => Promise.resolve(unzipBundle(zip))],
   ] as const;
-  const expectRefused = (zip: Uint8Array, reason: RegExp): void => {
+  const expectRefused = async (zip: Uint8Array, reason: RegExp): Promise<void> => {
     for (const [name, read] of readers) {
-      const result = read(zip);
+      const result = await read(zip);
       expect(result.ok, `${name} reader`).toBe(false);
       if (!result.ok) expect(result.error, `${name} reader`).toMatch(reason);
     }
@@ -540,65 +541,69 @@ describe('the zip around the bundle', () => {
     return keys.value;
   };
 
-  it('is read as the bundle it holds when nothing is wrong with it, by both readers', () => {
+  it('is read as the bundle it holds when nothing is wrong with it, by every reader', async () => {
     for (const [, read] of readers) {
-      const result = read(craftZip(membersOf(base.files)));
+      const result = await read(craftZip(membersOf(base.files)));
       if (!result.ok) throw new Error(result.error);
       expect(verify(new Map(result.value.files), { trustedKeys: trustedKeys() }).trust).toBe('trust-established');
     }
   });
 
-  it('reads members whose sizes follow their data in a descriptor, as streaming zip tools write them', () => {
+  it('reads members whose sizes follow their data in a descriptor, as streaming zip tools write them', async () => {
     for (const [, read] of readers) {
-      const result = read(craftZip(membersOf(base.files).map((member) => ({ ...member, descriptor: true }))));
+      const result = await read(craftZip(membersOf(base.files).map((member) => ({ ...member, descriptor: true }))));
       if (!result.ok) throw new Error(result.error);
       expect(verify(new Map(result.value.files)).verdict).toBe('valid');
     }
   });
 
-  it('refuses a member declaring more than its compressed bytes can inflate to, or members declaring too much in all', () => {
+  it('refuses a member declaring more than its compressed bytes can inflate to, or members declaring too much in all', async () => {
     const members = membersOf(base.files).map((member) =>
       member.name === KEYS_FILE ? { ...member, declaredSize: 50_000_000 } : member,
     );
-    expectRefused(
+    await expectRefused(
       craftZip(members),
       /refused: member keys\.json declares 50000000 bytes, more than its \d+ compressed bytes can inflate to/,
     );
     const zip = craftZip(membersOf(base.files));
-    for (const result of [unzipBundleNative(zip, { maxTotalBytes: 1000 }), unzipBundle(zip, { maxTotalBytes: 1000 })])
+    for (const result of [
+      unzipBundleNative(zip, { maxTotalBytes: 1000 }),
+      await unzipBundleNativeAsync(zip, { maxTotalBytes: 1000 }),
+      unzipBundle(zip, { maxTotalBytes: 1000 }),
+    ])
       expect(result).toEqual({ ok: false, error: "refused: the bundle's members declare more than 1000 bytes in all" });
   });
 
-  it('refuses two members named entries.jsonl, a forged one first (readers differ on which they take)', () => {
+  it('refuses two members named entries.jsonl, a forged one first (readers differ on which they take)', async () => {
     const lines = [...baseLines];
     lines[5] = bytes(text(lines[5]).replace('"actor":"user:u-', '"actor":"user:x-'));
     const forged = joinLines(lines);
     const zip = craftZip([{ name: ENTRIES_FILE, data: forged }, ...membersOf(base.files)]);
-    expectRefused(zip, /refused: the zip holds two members named entries\.jsonl/);
+    await expectRefused(zip, /refused: the zip holds two members named entries\.jsonl/);
   });
 
-  it('refuses an identical duplicate checkpoint member', () => {
+  it('refuses an identical duplicate checkpoint member', async () => {
     const name = checkpointFileName(checkpointSizes[2]!);
     const zip = craftZip([...membersOf(base.files), { name, data: base.files.get(name)! }]);
-    expectRefused(zip, new RegExp(`two members named ${name}`));
+    await expectRefused(zip, new RegExp(`two members named ${name}`));
   });
 
-  it('refuses a member whose local header names another file than the central directory', () => {
+  it('refuses a member whose local header names another file than the central directory', async () => {
     const members = membersOf(base.files).map((member) =>
       member.name === CSV_FILE ? { ...member, localName: 'entries.csv.txt' } : member,
     );
-    expectRefused(craftZip(members), /member entries\.csv is named "entries\.csv\.txt" in its local header/);
+    await expectRefused(craftZip(members), /member entries\.csv is named "entries\.csv\.txt" in its local header/);
   });
 
-  it('refuses a member declaring 1,000 bytes that inflates to 1 GiB, having inflated no more than its declared size', () => {
+  it('refuses a member declaring 1,000 bytes that inflates to 1 GiB, having inflated no more than its declared size', async () => {
     const members = membersOf(base.files).map((member) =>
       member.name === README_FILE ? { name: README_FILE, raw: zeroBomb(1024), declaredSize: 1000, crc: 0 } : member,
     );
-    expectRefused(craftZip(members), /^refused: member README\.txt inflates past its declared 1000 bytes$/);
+    await expectRefused(craftZip(members), /^refused: member README\.txt inflates past its declared 1000 bytes$/);
     // Peak memory, for the CLI and for the verifier screen's job: test/cli/audit.test.ts, test/renderer/verifier.test.ts.
   });
 
-  it('refuses bytes hidden between members, which a reader walking local headers would take for a member', () => {
+  it('refuses bytes hidden between members, which a reader walking local headers would take for a member', async () => {
     const hidden = craftZip([{ name: ENTRIES_FILE, data: bytes('forged\n') }]);
     // Splice a whole forged member in front of the first one; the central directory's offsets move with it.
     const localPart = hidden.subarray(0, hidden.length - 22 - (46 + ENTRIES_FILE.length));
@@ -613,7 +618,7 @@ describe('the zip around the bundle', () => {
       view.setUint32(at + 42, view.getUint32(at + 42, true) + localPart.length, true);
       at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
     }
-    expectRefused(joined, /bytes before member .* belong to no member/);
+    await expectRefused(joined, /bytes before member .* belong to no member/);
   });
 });
 

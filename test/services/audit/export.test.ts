@@ -9,7 +9,7 @@ import type { AuditEvent } from '../../../electron/services/audit/audit-log.ts';
 import { exportAuditBundle } from '../../../electron/services/audit/export.ts';
 import { nodeEd25519Verify } from '../../../electron/services/audit/node-ed25519.ts';
 import { nodeSha256 } from '../../../electron/services/audit/node-sha256.ts';
-import { unzipBundleNative } from '../../../electron/services/audit/native-unzip.ts';
+import { unzipBundleNative, unzipBundleNativeAsync } from '../../../electron/services/audit/native-unzip.ts';
 import { tempDir } from '../store/temp.ts';
 import { auditDatabase, claimedPayload, day, heldPayload } from './helpers.ts';
 
@@ -109,25 +109,27 @@ describe('the native zip reader', () => {
   const deflated = exportAuditBundle(db, { now: day(3), actor: 'user:auditor', level: 6 });
   db.close();
 
-  it('reads exactly the files the portable reader reads, stored or deflated', () => {
+  it('reads exactly the files the portable reader reads, stored or deflated, inflating in one piece or streaming', async () => {
     for (const { zip } of [stored, deflated]) {
       const portable = unzipBundle(zip);
-      const native = unzipBundleNative(zip);
-      if (!portable.ok || !native.ok) throw new Error('unreadable');
-      expect([...native.value.files.keys()].sort()).toEqual([...portable.value.files.keys()].sort());
-      for (const [path, bytes] of portable.value.files)
-        expect(Buffer.from(native.value.files.get(path)!).equals(Buffer.from(bytes))).toBe(true);
+      for (const native of [unzipBundleNative(zip), await unzipBundleNativeAsync(zip)]) {
+        if (!portable.ok || !native.ok) throw new Error('unreadable');
+        expect([...native.value.files.keys()].sort()).toEqual([...portable.value.files.keys()].sort());
+        for (const [path, bytes] of portable.value.files)
+          expect(Buffer.from(native.value.files.get(path)!).equals(Buffer.from(bytes))).toBe(true);
+      }
     }
   });
 
-  it('reports damage in transit and files outside the format', () => {
+  it('reports damage in transit and files outside the format', async () => {
     const damaged = deflated.zip.slice();
     damaged[200] = damaged[200]! ^ 0xff;
     expect(unzipBundleNative(damaged).ok).toBe(false);
+    expect((await unzipBundleNativeAsync(damaged)).ok).toBe(false);
     expect(unzipBundleNative(new TextEncoder().encode('not a zip')).ok).toBe(false);
     const files = unzipSync(stored.zip);
     files['notes/extra.txt'] = new TextEncoder().encode('hello');
-    const extra = unzipBundleNative(zipSync(files));
-    expect(extra.ok && extra.value.unexpected).toEqual(['notes/extra.txt']);
+    for (const extra of [unzipBundleNative(zipSync(files)), await unzipBundleNativeAsync(zipSync(files))])
+      expect(extra.ok && extra.value.unexpected).toEqual(['notes/extra.txt']);
   });
 });

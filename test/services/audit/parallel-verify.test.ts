@@ -1,5 +1,6 @@
-// The verifier on worker threads (hashing and line examination) gives exactly the report the single-thread verifier
-// gives: on a valid export and on copies tampered in this thread's range, in a worker's range and across the split.
+// The verifier on worker threads (each examining and hashing chunks of lines as they come) gives exactly the report
+// and the tree the single-thread verifier gives: on a valid export and on copies tampered early, late and across a
+// chunk boundary.
 import { describe, expect, it } from 'vitest';
 import { unzipBundle, zipBundle } from '../../../core/audit/bundle-assemble.ts';
 import { CSV_FILE, ENTRIES_FILE } from '../../../core/audit/bundle-format.ts';
@@ -17,18 +18,19 @@ import { auditDatabase, day, heldPayload } from './helpers.ts';
 const dir = tempDir('parallel-verify');
 const encoder = new TextEncoder();
 
-const verify = async (files: ReadonlyMap<string, Uint8Array>, lineWorkers: number) => {
+const verify = async (files: ReadonlyMap<string, Uint8Array>, workers: number, callerTakesChunks = true) => {
   const parallel =
-    lineWorkers > 0
-      ? startParallelVerify(files.get(ENTRIES_FILE)!, files.get(CSV_FILE) ?? null, { lineWorkers })
+    workers > 0
+      ? startParallelVerify(files.get(ENTRIES_FILE)!, { workers, chunkLines: 1024, callerTakesChunks })
       : null;
-  if (lineWorkers > 0) expect(parallel).not.toBeNull();
+  if (workers > 0) expect(parallel).not.toBeNull();
   try {
-    return verifyAuditBundle(files, {
+    const verified = verifyAuditBundle(files, {
       sha256: nodeSha256,
       ed25519Verify: nodeEd25519Verify,
       ...(parallel ? { merkle: parallel.merkle, lines: parallel.lines } : {}),
     });
+    return { ...verified, chunks: parallel?.chunks() ?? { total: 0, byWorkers: 0 } };
   } finally {
     await parallel?.close();
   }
@@ -58,10 +60,10 @@ describe('the verifier on worker threads', () => {
     if (!unzipped.ok) throw new Error(unzipped.error);
     const files = unzipped.value.files;
     const lines = new TextDecoder().decode(files.get(ENTRIES_FILE)!).split('\n');
-    // With one line worker this thread examines the first half and the worker the second; with three, quarters.
+    // Chunks of 1,024 lines: this thread and the workers take them as they come, so changes land in any thread's.
     const early = 1_000;
     const late = lines.length - 900;
-    const split = Math.round((lines.length - 1) / 2);
+    const split = 8 * 1024; // the first line of a chunk
     const at = (changes: Record<number, (line: string) => string>): string[] =>
       lines.map((line, i) => (changes[i] ? changes[i](line) : line));
     const variants: [string, string[], ((csv: string) => string)?][] = [
@@ -93,11 +95,15 @@ describe('the verifier on worker threads', () => {
       const one = await verify(changed, 0);
       if (what === 'valid') expect(one.report.verdict).toBe('valid');
       else expect(one.report.verdict, what).toBe('invalid');
-      for (const lineWorkers of [1, 3]) {
-        const parallel = await verify(changed, lineWorkers);
-        expect(parallel.report, `${what}, ${lineWorkers} line workers`).toEqual(one.report);
-        expect(bytesToHex(parallel.log.tree.root()), what).toBe(bytesToHex(one.log.tree.root()));
-      }
+      for (const workers of [1, 3])
+        for (const callerTakesChunks of [true, false]) {
+          const parallel = await verify(changed, workers, callerTakesChunks);
+          const label = `${what}, ${workers} workers${callerTakesChunks ? '' : ' doing every chunk'}`;
+          if (!callerTakesChunks) expect(parallel.chunks.byWorkers, label).toBe(parallel.chunks.total);
+          expect(parallel.chunks.total, label).toBe(17);
+          expect(parallel.report, label).toEqual(one.report);
+          expect(bytesToHex(parallel.log.tree.root()), label).toBe(bytesToHex(one.log.tree.root()));
+        }
     }
   }, 120_000);
 });

@@ -42,6 +42,9 @@ describe('browser host', () => {
   beforeAll(async () => {
     mkdirSync(renderer);
     writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Perimeter</title>');
+    mkdirSync(join(renderer, 'assets'));
+    writeFileSync(join(renderer, 'assets', 'verifier.worker-Ab1_.js'), 'self.onmessage = null;');
+    writeFileSync(join(renderer, 'assets', 'index-Ab1_.js'), 'void 0;');
     host = await startBrowserHost({ dbPath: ws.path, staticDir: renderer, deps: ws.deps });
   });
   afterAll(async () => host.close());
@@ -84,6 +87,20 @@ describe('browser host', () => {
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect((await send(host.port, '/../../etc/passwd', { method: 'GET' })).body).not.toContain('root:');
+  });
+
+  it("serves the verifier's worker script, and only it, with WebAssembly allowed (never JavaScript eval)", async () => {
+    const page = (await send(host.port, '/', { method: 'GET' })).headers['content-security-policy'];
+    const script = (await send(host.port, '/assets/index-Ab1_.js', { method: 'GET' })).headers[
+      'content-security-policy'
+    ];
+    const worker = await send(host.port, '/assets/verifier.worker-Ab1_.js', { method: 'GET' });
+    expect(worker.status).toBe(200);
+    expect(script).toBe(page);
+    expect(page).not.toContain('wasm-unsafe-eval');
+    expect(worker.headers['content-security-policy']).toBe(
+      String(page).replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"),
+    );
   });
 
   it('is locked until unlocked, refuses a wrong passphrase, and locks again', async () => {
