@@ -57,6 +57,34 @@ const measure = (queries: readonly Party[], run: (party: Party) => void): Latenc
 };
 const cpuText = (latency: Latency): string => `CPU time p50 ${ms(latency.cpuP50)}, p99 ${ms(latency.cpuP99)}`;
 
+/**
+ * Each name's fastest of `runs` passes: on a machine shared with other work, one pass's p99 is mostly time the
+ * scheduler gave elsewhere. The fastest pass is what the name costs with the index's query-token cache warm (the
+ * later passes meet no token for the first time). Printed beside the single-pass figures, not instead of them.
+ */
+const fastestOf = (runs: number, queries: readonly Party[], run: (party: Party) => void): Latency => {
+  const best = queries.map(() => Infinity);
+  for (let pass = 0; pass < runs; pass += 1) {
+    queries.forEach((party, i) => {
+      const started = performance.now();
+      run(party);
+      best[i] = Math.min(best[i]!, performance.now() - started);
+    });
+  }
+  const sorted = [...best].sort((a, b) => a - b);
+  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+  return {
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    max: sorted[sorted.length - 1]!,
+    mean,
+    cpuP50: 0,
+    cpuP99: 0,
+  };
+};
+const fastestText = (latency: Latency): string =>
+  `fastest of 5 passes per name (token cache warm): p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}, max ${ms(latency.max)}`;
+
 const buildMeasured = (label: string, lists: readonly ListSnapshot[]): ScreeningIndex => {
   const before = heapMb();
   const started = performance.now();
@@ -91,6 +119,7 @@ console.log(
   `per name, ${queries.length} names: p50 ${ms(realLatency.p50)}, p99 ${ms(realLatency.p99)}, max ${ms(realLatency.max)}, mean ${ms(realLatency.mean)}   goal p99 < 1 ms`,
 );
 console.log(`  ${cpuText(realLatency)}`);
+console.log(`  ${fastestText(fastestOf(5, queries, screen(real)))}`);
 console.log(
   `  names that hit (UN positives): p50 ${ms(hitLatency.p50)}, p99 ${ms(hitLatency.p99)}; ${cpuText(hitLatency)}`,
 );
@@ -156,6 +185,7 @@ if (GENERATED > 0) {
     `per name, ${largeQueries.length} names: p50 ${ms(largeLatency.p50)}, p99 ${ms(largeLatency.p99)}, max ${ms(largeLatency.max)}, mean ${ms(largeLatency.mean)}   goal p99 < 10 ms`,
   );
   console.log(`  ${cpuText(largeLatency)}`);
+  console.log(`  ${fastestText(fastestOf(5, largeQueries, screen(large)))}`);
   console.log(`  typo'd names taken from the list found: ${listHits}/${fromList.length}`);
   const largeScan = linearScan([generated]);
   const scanQueries = largeQueries
