@@ -1,11 +1,8 @@
 // Reading stored list versions by id and version, synchronously, for the workstation's api (which answers in one go):
 // the version screening used is looked up in the list directory, verified against its content hash, and kept a while.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ListEntry, ListSnapshot } from '../../../core/screening/model.ts';
-import { verifySnapshot } from '../../../core/screening/version.ts';
-import { ListSnapshotSchema, asSnapshot, firstIssue } from './list-schema.ts';
-import { ListStoreError, nativeSha256 } from './store.ts';
+import { parseSnapshot, versionPath } from './store.ts';
 
 /** A list directory (perimeter lists import) read by version. */
 export type ListStoreReader = {
@@ -25,7 +22,7 @@ export const listStoreReader = (dir: string): ListStoreReader => {
   const kept = new Map<string, StoredVersion>();
   const read = (listId: string, version: string): StoredVersion | undefined => {
     if (!SAFE_NAME.test(listId) || !SAFE_NAME.test(version) || version.includes('..')) return undefined;
-    const path = join(dir, 'versions', listId, `${version}.json`);
+    const path = versionPath(dir, listId, version);
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
@@ -33,20 +30,7 @@ export const listStoreReader = (dir: string): ListStoreReader => {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new ListStoreError(`${path}: not JSON; the list directory is damaged`);
-    }
-    const parsed = ListSnapshotSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = firstIssue(parsed.error);
-      throw new ListStoreError(`${path}: ${issue.field}: ${issue.message}`);
-    }
-    const snapshot = asSnapshot(parsed.data);
-    if (!verifySnapshot(snapshot, nativeSha256))
-      throw new ListStoreError(`${path}: content does not match its hash ${snapshot.version.contentSha256}`);
+    const snapshot = parseSnapshot(path, text);
     return { snapshot, entries: new Map(snapshot.entries.map((entry) => [String(entry.id), entry])) };
   };
   return {

@@ -9,16 +9,24 @@ import { join } from 'node:path';
 import { diffListVersions } from '../../../core/screening/diff.ts';
 import type { ListDiff } from '../../../core/screening/diff.ts';
 import type { ListKind, ListSnapshot, ListSource, ListVersion } from '../../../core/screening/model.ts';
-import { makeListVersion, verifySnapshot } from '../../../core/screening/version.ts';
+import { makeListVersion } from '../../../core/screening/version.ts';
 import { err, ok } from '../../../core/shared/result.ts';
 import type { Result } from '../../../core/shared/result.ts';
 import { IMPORTERS } from './importers/index.ts';
-import { ListSnapshotSchema, asSnapshot, firstIssue } from './list-schema.ts';
 import { RejectedImport } from './rejection.ts';
 import type { ImportRejection } from './rejection.ts';
 import { describeSourceFile } from './source-files.ts';
 import type { InputFile } from './source-files.ts';
-import { FORMAT, LIST_ID, MANIFEST_FILE, ManifestSchema, ListStoreError, nativeSha256, versionPath } from './store.ts';
+import {
+  FORMAT,
+  LIST_ID,
+  MANIFEST_FILE,
+  ListStoreError,
+  nativeSha256,
+  parseManifest,
+  parseSnapshot,
+  versionPath,
+} from './store.ts';
 import type { ImportOutcome, Manifest } from './store.ts';
 
 const writeFileAtomicSync = (path: string, data: string): void => {
@@ -65,40 +73,13 @@ const withLockSync = <T>(dir: string, work: () => T): T => {
 
 export const readManifestSync = (dir: string): Manifest => {
   const path = join(dir, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { format: FORMAT, lists: {} };
-    throw error;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ListStoreError(`${path}: not JSON; the list directory is damaged`);
-  }
-  const parsed = ManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = firstIssue(parsed.error);
-    throw new ListStoreError(`${path}: ${issue.field}: ${issue.message}`);
-  }
-  return parsed.data;
+  return parseManifest(path, existsSync(path) ? readFileSync(path, 'utf8') : null);
 };
 
 /** Reads one stored version, validated and checked against its content hash; undefined when it is not stored. */
 export const readSnapshotSync = (dir: string, listId: string, version: string): ListSnapshot | undefined => {
   const path = versionPath(dir, listId, version);
-  if (!existsSync(path)) return undefined;
-  const parsed = ListSnapshotSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) {
-    const issue = firstIssue(parsed.error);
-    throw new ListStoreError(`${path}: ${issue.field}: ${issue.message}`);
-  }
-  const snapshot = asSnapshot(parsed.data);
-  if (!verifySnapshot(snapshot, nativeSha256))
-    throw new ListStoreError(`${path}: content does not match its hash ${snapshot.version.contentSha256}`);
-  return snapshot;
+  return existsSync(path) ? parseSnapshot(path, readFileSync(path, 'utf8')) : undefined;
 };
 
 /** The active version of a list (with the one it replaced, when the history has one), or undefined. */

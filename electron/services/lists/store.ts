@@ -75,27 +75,42 @@ export const writeFileAtomic = async (path: string, data: string): Promise<void>
   }
 };
 
-export const readManifest = async (dir: string): Promise<Manifest> => {
-  const path = join(dir, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { format: FORMAT, lists: {} };
-    throw error;
-  }
+/** A stored JSON file of the list directory, parsed and validated; damage is a ListStoreError naming the file. */
+const parseStored = <T>(path: string, text: string, schema: z.ZodType<T>): T => {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     throw new ListStoreError(`${path}: not JSON; the list directory is damaged`);
   }
-  const parsed = ManifestSchema.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = firstIssue(parsed.error);
     throw new ListStoreError(`${path}: ${issue.field}: ${issue.message}`);
   }
   return parsed.data;
+};
+
+/** The manifest's text (null: no manifest yet), read by the async and the sync readers alike. */
+export const parseManifest = (path: string, text: string | null): Manifest =>
+  text === null ? { format: FORMAT, lists: {} } : parseStored(path, text, ManifestSchema);
+
+/** A stored version's text, validated and checked against its recorded content hash. */
+export const parseSnapshot = (path: string, text: string): ListSnapshot => {
+  const snapshot = asSnapshot(parseStored(path, text, ListSnapshotSchema));
+  if (!verifySnapshot(snapshot, nativeSha256))
+    throw new ListStoreError(`${path}: content does not match its hash ${snapshot.version.contentSha256}`);
+  return snapshot;
+};
+
+export const readManifest = async (dir: string): Promise<Manifest> => {
+  const path = join(dir, MANIFEST_FILE);
+  try {
+    return parseManifest(path, await readFile(path, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parseManifest(path, null);
+    throw error;
+  }
 };
 
 export const versionPath = (dir: string, listId: string, version: string): string =>
@@ -104,16 +119,7 @@ export const versionPath = (dir: string, listId: string, version: string): strin
 /** Reads one stored version, validates it and checks it still hashes to its recorded content hash. */
 export const readSnapshot = async (dir: string, listId: string, version: string): Promise<ListSnapshot> => {
   const path = versionPath(dir, listId, version);
-  const parsed = ListSnapshotSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-  if (!parsed.success) {
-    const issue = firstIssue(parsed.error);
-    throw new ListStoreError(`${path}: ${issue.field}: ${issue.message}`);
-  }
-  const snapshot = asSnapshot(parsed.data);
-  if (!verifySnapshot(snapshot, nativeSha256)) {
-    throw new ListStoreError(`${path}: content does not match its hash ${snapshot.version.contentSha256}`);
-  }
-  return snapshot;
+  return parseSnapshot(path, await readFile(path, 'utf8'));
 };
 
 export type ActiveList = ListVersion & { readonly file: string };
