@@ -60,6 +60,8 @@ const RISK_BY_REASON: Readonly<Record<RefusalReason, RiskLevel>> = {
   product_unknown: 'low',
   kyc_failed: 'high',
   no_licensed_entity: 'low',
+  booking_entity_unknown: 'medium',
+  booking_entity_not_licensed: 'medium',
   no_eligible_team: 'medium',
   suitability_assessment_missing: 'medium',
   net_worth_below_threshold: 'medium',

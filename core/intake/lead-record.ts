@@ -61,6 +61,7 @@ export const factsOf = (lead: Lead): LeadFacts => ({
   netWorthBand: lead.netWorthBand ?? null,
   targetMarket: lead.targetMarket ?? null,
   kycPrescreenJurisdiction: lead.kycPrescreenJurisdiction ?? null,
+  ...(lead.bookingEntity === undefined ? {} : { bookingEntity: lead.bookingEntity }),
   productInterests: [...lead.productInterests],
   parties: [...(lead.person ? ['person' as const] : []), ...(lead.company ? ['company' as const] : [])],
 });

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { err, ok } from '../shared/result.ts';
 import type { Result } from '../shared/result.ts';
 import { firstTextFlaw } from '../shared/text-flaws.ts';
+import { Id } from '../policy/fields.ts';
 
 /** The limits of a lead record (docs/leads.md, decision 0120). */
 export const LEAD_LIMITS = {
@@ -96,6 +97,11 @@ export const LeadSchema = z
     /** The jurisdiction a KYC pre-screen returned. */
     kycPrescreenJurisdiction: z.string().trim().toUpperCase().min(2).max(16).optional(),
     customerType: CustomerType,
+    /**
+     * The legal entity of the firm the client is commercially booked with (an entity id of the policy). When given,
+     * routing considers that entity's licences alone (decision 0230).
+     */
+    bookingEntity: Id.optional(),
     /** A band id from the policy's netWorthBands. */
     netWorthBand: z.string().min(1).max(64).optional(),
     kycStatus: z.enum(['not_started', 'pending', 'verified', 'failed']).default('not_started'),

@@ -18,6 +18,8 @@ export type RefusalReason =
   | 'product_unknown'
   | 'kyc_failed'
   | 'no_licensed_entity'
+  | 'booking_entity_unknown'
+  | 'booking_entity_not_licensed'
   | 'no_eligible_team'
   | 'suitability_assessment_missing'
   | 'net_worth_below_threshold'
@@ -48,6 +50,8 @@ export const QUEUE_FOR_REFUSAL: Readonly<Record<RefusalReason, ReviewQueue>> = {
   product_unknown: 'compliance_review',
   kyc_failed: 'compliance_review',
   no_licensed_entity: 'expansion_review',
+  booking_entity_unknown: 'compliance_review',
+  booking_entity_not_licensed: 'compliance_review',
   no_eligible_team: 'compliance_review',
   suitability_assessment_missing: 'suitability_review',
   net_worth_below_threshold: 'suitability_review',

@@ -279,6 +279,8 @@ const leadFacts = (lead: Lead, tagging: TaggingTrace, product: Product, policy: 
         return lead.suitabilityAssessed;
       case 'lead.industry':
         return lead.company?.industry;
+      case 'lead.bookingEntity':
+        return lead.bookingEntity;
       case 'product.id':
         return product.id;
       case 'product.class':
@@ -374,14 +376,17 @@ const evaluatePath = (
   tag: string,
   customerType: string,
   date: string,
+  booking: CompiledEntity | null,
 ): PathEvaluation => {
-  const key = pathKey(product.id, customerType, tag, date);
+  const key = pathKey(product.id, customerType, tag, date, booking?.entity.id ?? null);
   const memo = policy.memo.entries;
   const cached = memo.get(key) as PathEvaluation | undefined;
   if (cached) return cached;
 
   const candidates: Candidate[] = [];
-  const entities = policy.entities.map((compiled): EntityConsideration => {
+  // A lead booked to one legal entity is routed on that entity's licences alone (decision 0230).
+  const considered = booking === null ? policy.entities : [booking];
+  const entities = considered.map((compiled): EntityConsideration => {
     const licences = compiled.licences.map((licence) => licenceCovers(licence, product, tag, customerType, date));
     const covering = licences.find((licence) => licence.covers);
     if (covering) candidates.push({ entity: compiled, licenceId: covering.licenceId, rank: candidates.length });
@@ -398,6 +403,7 @@ const evaluatePath = (
     product: product.id,
     customerType,
     licensedEntities: candidates.map((candidate) => candidate.entity.entity.id),
+    ...(booking === null ? {} : { bookingEntity: booking.entity.id }),
   });
 
   const teams: TeamBase[] = [];
@@ -451,8 +457,8 @@ const evaluatePath = (
   return evaluation;
 };
 
-const pathKey = (productId: string, customerType: string, tag: string, date: string): string =>
-  `${productId}\u0000${customerType}\u0000${tag}\u0000${date}`;
+const pathKey = (productId: string, customerType: string, tag: string, date: string, booking: string | null): string =>
+  `${productId}\u0000${customerType}\u0000${tag}\u0000${date}\u0000${booking ?? ''}`;
 
 type FilteredTeams = {
   readonly teams: readonly TeamConsideration[];
@@ -605,11 +611,30 @@ const decidePath = (
   if (product === undefined) return decide(refuse('product_unknown'));
   const customerType = lead.customerType;
 
-  // 3. Entity: a licence covering jurisdiction × product × customer type, valid at the decision time.
-  const path = evaluatePath(policy, product, tag, customerType, date);
+  // 3. Entity: a licence covering jurisdiction × product × customer type, valid at the decision time; of the booking
+  // entity alone when the lead names one.
+  let booking: CompiledEntity | null = null;
+  if (lead.bookingEntity !== undefined) {
+    booking = policy.entities.find((compiled) => compiled.entity.id === lead.bookingEntity) ?? null;
+    steps.push(check('entity.bookingKnown', booking !== null, { bookingEntity: lead.bookingEntity }));
+    if (booking === null) return decide(refuse('booking_entity_unknown'));
+  }
+  const path = evaluatePath(policy, product, tag, customerType, date, booking);
   entities = path.entities as EntityConsideration[];
   const candidates = path.candidates;
   steps.push(path.entityStep);
+  if (booking !== null && candidates.length === 0) {
+    // The booking entity holds no licence for the path: its own refusal, naming the entities that do, so an officer
+    // can see whether re-booking the client would be lawful (the firm's choice, not the router's).
+    const unbooked = evaluatePath(policy, product, tag, customerType, date, null);
+    steps.push(
+      check('entity.bookingLicensed', false, {
+        bookingEntity: booking.entity.id,
+        otherLicensedEntities: unbooked.candidates.map((candidate) => candidate.entity.entity.id),
+      }),
+    );
+    return decide(refuse('booking_entity_not_licensed'));
+  }
   if (candidates.length === 0) {
     notifications.push({
       kind: 'expansion_demand',
@@ -685,7 +710,10 @@ const decidePath = (
       }),
     );
   if (!kycOk || !amlOk) {
-    chosen.entity = { id: top.entity.entity.id, why: entityWhy(top, candidates.length, tag, product, customerType) };
+    chosen.entity = {
+      id: top.entity.entity.id,
+      why: entityWhy(top, candidates.length, tag, product, customerType, booking !== null),
+    };
     chosen.team = { id: top.team.team.id, why: teamWhy(top, eligible.length) };
     return decide({
       kind: 'held',
@@ -719,7 +747,7 @@ const decidePath = (
       working.openAssignments[rep.rep.id] = load + 1;
       chosen.entity = {
         id: candidate.entity.entity.id,
-        why: entityWhy(candidate, candidates.length, tag, product, customerType),
+        why: entityWhy(candidate, candidates.length, tag, product, customerType, booking !== null),
       };
       chosen.team = { id: teamId, why: teamWhy(candidate, eligible.length) };
       chosen.rep = {
@@ -737,7 +765,10 @@ const decidePath = (
     }
   }
   steps.push(check('rep.available', false, { teams: eligible.map((e) => e.team.team.id) }));
-  chosen.entity = { id: top.entity.entity.id, why: entityWhy(top, candidates.length, tag, product, customerType) };
+  chosen.entity = {
+    id: top.entity.entity.id,
+    why: entityWhy(top, candidates.length, tag, product, customerType, booking !== null),
+  };
   return decide({
     kind: 'waiting_for_capacity',
     entityId: top.entity.entity.id,
@@ -751,9 +782,12 @@ const entityWhy = (
   tag: string,
   product: Product,
   customerType: string,
+  booked: boolean,
 ): string =>
   `${choice.entity.entity.name} holds licence ${choice.licenceId} covering ${product.id} for ${customerType} customers in ${tag}; ` +
-  `ranked ${choice.rank + 1} of ${licensedCount} licensed entities by priority (${choice.entity.entity.priority}) and declaration order`;
+  (booked
+    ? 'the lead is booked to this entity, so only its licences were considered'
+    : `ranked ${choice.rank + 1} of ${licensedCount} licensed entities by priority (${choice.entity.entity.priority}) and declaration order`);
 
 const teamWhy = (choice: { team: CompiledTeam; score: number }, eligibleCount: number): string =>
   `eligible on every constraint; preference score ${choice.score}; first of ${eligibleCount} eligible teams by entity rank, preference and declaration order`;
@@ -788,6 +822,8 @@ export const checkAssignment = (
     violations.push(`team ${assignment.teamId} is not a team of ${assignment.entityId}`);
   if (team !== undefined && rep === undefined)
     violations.push(`rep ${assignment.repId} is not in team ${assignment.teamId}`);
+  if (lead.bookingEntity !== undefined && assignment.entityId !== lead.bookingEntity)
+    violations.push(`the lead is booked to ${lead.bookingEntity}, not ${assignment.entityId}`);
   if (tag === null || product === undefined || entity === undefined || lead.customerType === 'unknown')
     return violations;
   const customerType = lead.customerType;

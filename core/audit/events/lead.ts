@@ -15,6 +15,8 @@ export const LeadFactsSchema = z.strictObject({
   netWorthBand: Nullable,
   targetMarket: Nullable,
   kycPrescreenJurisdiction: Nullable,
+  /** Present only when the lead names its booking entity, so the bytes of other leads' entries are unchanged. */
+  bookingEntity: Code.optional(),
   productInterests: z.array(Code).min(1),
   parties: z.array(z.enum(['person', 'company'])),
 });

@@ -19,6 +19,7 @@ export const DOCUMENTED_COLUMNS = [
   'address_country',
   'target_market',
   'kyc_prescreen_jurisdiction',
+  'booking_entity',
   'customer_type',
   'net_worth_band',
   'kyc_status',
