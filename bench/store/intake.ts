@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { stringify } from 'yaml';
 import { generatePolicy } from '../../test/fixtures/generate-leads.ts';
-import { PAGE_CACHE_KIB } from '../../electron/services/store/database.ts';
+import { createDatabase, PAGE_CACHE_KIB } from '../../electron/services/store/database.ts';
+import type { Database } from '../../electron/services/store/database.ts';
 import { startBackgroundCheckpointer } from '../../electron/services/store/checkpointer.ts';
 import { migrate } from '../../electron/services/store/migrations/runner.ts';
 import { importLeads } from '../../electron/services/workstation/commands/intake.ts';
@@ -76,6 +77,59 @@ const importRound = async (tally: Tally, round: readonly (typeof records)[number
   for (const [kind, count] of Object.entries(result.decisions))
     tally.decisions[kind] = (tally.decisions[kind] ?? 0) + count;
 };
+/**
+ * The floor (issue 17): the time to write the same rows and the same log bytes that intake wrote, with plain prepared
+ * statements (one per table, prepared once) in one transaction, into a fresh encrypted store of the same schema and
+ * indexes. No tagging, screening, routing, canonical JSON or hashing: only the writes.
+ */
+const floorOf = (source: Database): { seconds: number; rows: number } => {
+  const target = createDatabase(join(dir, `floor-${Date.now()}.db`), new Uint8Array(32).fill(7));
+  target.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+  migrate(target);
+  // Tables that triggers maintain (counts) fill themselves as the other tables' rows go in, as they do in intake.
+  const maintained = new Set(
+    (source.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger'").pluck().all() as string[]).flatMap((sql) =>
+      [...sql.matchAll(/(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE)\s+"?(\w+)/gi)].map((match) => match[1]!),
+    ),
+  );
+  const tables = (
+    source
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .pluck()
+      .all() as string[]
+  ).filter((name) => name !== 'schema_migrations' && !maintained.has(name));
+  // Read everything first (outside the clock), then clear what the migrations seeded.
+  const data = tables.map((name) => {
+    const columns = (source.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(name) as string[]).map(
+      (column) => `"${column}"`,
+    );
+    return {
+      name,
+      columns,
+      rows: source
+        .prepare(`SELECT ${columns.join(', ')} FROM "${name}"`)
+        .raw()
+        .all(),
+    };
+  });
+  target.pragma('foreign_keys = OFF');
+  for (const { name } of data) target.prepare(`DELETE FROM "${name}"`).run();
+  let rows = 0;
+  const started = performance.now();
+  target.transaction(() => {
+    for (const { name, columns, rows: values } of data) {
+      const insert = target.prepare(
+        `INSERT INTO "${name}" (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      );
+      for (const row of values) insert.run(row as unknown[]);
+      rows += values.length;
+    }
+  })();
+  const seconds = (performance.now() - started) / 1000;
+  target.close();
+  return { seconds, rows };
+};
+
 const report = (tally: Tally): number => {
   const { db } = tally.session.workstation;
   const entries = db.prepare('SELECT count(*) FROM audit_entries').pluck().get() as number;
@@ -101,6 +155,29 @@ const report = (tally: Tally): number => {
     .filter((row) => row.bytes / Math.max(tally.imported, 1) >= 1)
     .map((row) => `${row.type} ${perLead(row.bytes)}`);
   console.log(`  hashed log per lead by type: ${byType.join(', ')}`);
+  // Rows per lead, by table (the tables intake writes).
+  const rowCounts = (
+    db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .pluck()
+      .all() as string[]
+  ).map((name) => ({ name, rows: db.prepare(`SELECT count(*) FROM "${name}"`).pluck().get() as number }));
+  const totalRows = rowCounts.reduce((sum, table) => sum + table.rows, 0);
+  console.log(
+    `  rows per lead: ${perLead(totalRows)} (${rowCounts
+      .filter((table) => table.rows / Math.max(tally.imported, 1) >= 0.05)
+      .map((table) => `${table.name} ${perLead(table.rows)}`)
+      .join(', ')})`,
+  );
+  if (tally.label.startsWith('encrypted')) {
+    const floor = floorOf(db);
+    const floorRate = tally.imported / floor.seconds;
+    console.log(
+      `  floor: the same ${floor.rows.toLocaleString('en')} rows and log bytes with plain prepared statements in one ` +
+        `transaction into a fresh encrypted store: ${floor.seconds.toFixed(2)} s = ${Math.round(floorRate).toLocaleString('en')} leads/s; ` +
+        `intake is ${(floorRate / rate).toFixed(2)}× the floor (goal <= 2×)`,
+    );
+  }
   tally.session.workstation.close();
   return rate;
 };
