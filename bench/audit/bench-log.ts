@@ -18,6 +18,8 @@ export type BenchLogOptions = {
   readonly checkpointEvery: number;
   readonly batch: number;
   readonly level: 0 | 1 | 6 | 9;
+  /** Whether the bundle carries entries.csv (decision 0231: not by default). */
+  readonly csv?: boolean;
 };
 
 /** Appends the entries to a new encrypted log in `dir`, exports it to dir/bundle.zip; prints both rates. */
@@ -75,6 +77,7 @@ export const appendAndExportBenchLog = async (
     now: new Date(start + options.entries * 1000 + 1000),
     actor: 'user:auditor',
     level: options.level,
+    csv: options.csv === true,
   });
   const exportMs = performance.now() - exportStarted;
   const written = join(dir, 'bundle.zip');

@@ -36,6 +36,8 @@ export type BundleSource = {
   readonly keys: readonly KeyRecord[];
   /** Personal data lines (data or tombstones) in sequence order, or null to leave personal data out. */
   readonly personalData: readonly PersonalDataLine[] | null;
+  /** Whether to write entries.csv, the spreadsheet view derived from entries.jsonl (decision 0231). */
+  readonly csv?: boolean;
   readonly sha256: Sha256;
 };
 
@@ -90,7 +92,8 @@ const README = [
   'checkpoints/         C2SP signed checkpoints (Ed25519 signed notes) over the RFC 6962 Merkle root',
   'keys.json            the signing keys with their validity windows (also announced inside the log)',
   "personal-data.jsonl  (when included) the data and salts that open the entries' commitments, or tombstones",
-  'entries.csv          a spreadsheet view derived from entries.jsonl; it is not signed: trust the JSON',
+  'entries.csv          (when exported with --csv) a spreadsheet view derived from entries.jsonl; it is not signed:',
+  '                     trust the JSON. `perimeter audit csv BUNDLE` derives it from any bundle after verifying it',
   'schema/              JSON Schemas of every JSON file',
   'manifest.json        counts and hashes',
   '',
@@ -131,7 +134,7 @@ export const assembleBundle = (source: BundleSource): Map<string, Uint8Array> =>
 
   const files = new Map<string, Uint8Array>();
   files.set(ENTRIES_FILE, joinLines(entries));
-  files.set(CSV_FILE, buildCsv(entries));
+  if (source.csv === true) files.set(CSV_FILE, buildCsv(entries));
   for (const checkpoint of source.checkpoints)
     files.set(checkpointFileName(checkpoint.size), utf8Bytes(checkpoint.note));
   files.set(KEYS_FILE, canonicalJsonBytes({ keys: source.keys }));

@@ -208,6 +208,8 @@ export const exportLogBundle = (
     readonly actor: string;
     /** Read after the export entry is appended, or null to leave personal data out. */
     readonly personalData: (() => readonly PersonalDataLine[]) | null;
+    /** Whether the bundle carries entries.csv, the spreadsheet view (decision 0231: off unless asked for). */
+    readonly csv?: boolean;
   },
   sha256: Sha256,
 ): { readonly files: Map<string, Uint8Array>; readonly exportEntry: Appended } => {
@@ -224,6 +226,7 @@ export const exportLogBundle = (
         format: 'perimeter-audit-export',
         formatVersion: 1,
         includesPersonalData: input.personalData !== null,
+        includesCsv: input.csv === true,
         staticFiles: staticFileHashes(sha256),
       },
       commitment: null,
@@ -247,6 +250,7 @@ export const exportLogBundle = (
       retiredAt: key.retiredAt === null ? null : String(key.retiredAt),
     })),
     personalData: input.personalData ? input.personalData() : null,
+    csv: input.csv === true,
     sha256,
   });
   return { files, exportEntry };

@@ -423,8 +423,8 @@ export const verifyAuditBundle = (
   let logOrigin: string | null = null;
   const timeOrderIssues: { at: number; blame: number; previousLine: number }[] = [];
 
+  // entries.csv is optional (decision 0231): whether the bundle must carry it is the export entry's word, checked below.
   const csvBytes = files.get(CSV_FILE);
-  if (!csvBytes) fail('missing-file', CSV_FILE, 'the bundle has no entries.csv');
   const encoder = new TextEncoder();
   let csvOffset = 0;
   let csvOk = csvBytes !== undefined;
@@ -982,6 +982,16 @@ export const verifyAuditBundle = (
 
   // --- README and schemas: the signed audit.exported entry records their hashes ------------------------------
   if (finalEntry !== null && finalEntry.type === 'audit.exported') {
+    // Exports before entries.csv became optional carried it and do not say so.
+    const includesCsv = (finalEntry.payload as { includesCsv?: boolean }).includesCsv ?? true;
+    if (includesCsv && !csvBytes)
+      fail(
+        'missing-file',
+        CSV_FILE,
+        'entries.csv is missing (the signed export entry records that the bundle carried it)',
+      );
+    if (!includesCsv && csvBytes)
+      fail('unexpected-file', CSV_FILE, 'entries.csv is here, but the signed export entry records a bundle without it');
     const staticFiles = (finalEntry.payload as { staticFiles: { path: string; sha256: string }[] }).staticFiles;
     for (const { path, sha256: expected } of staticFiles) {
       const bytes = files.get(path);

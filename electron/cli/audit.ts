@@ -20,6 +20,7 @@ import type { VerifiedExport } from '../../core/audit/verify-export.ts';
 import type { NoteVerifierKey } from '../../core/audit/note.ts';
 import { nodeSha256 } from '../services/audit/node-sha256.ts';
 import { readBundleAsync } from '../services/audit/read-bundle.ts';
+import { buildCsv } from '../../core/audit/bundle-assemble.ts';
 import { startParallelVerify } from '../services/audit/parallel-verify.ts';
 import {
   eraseDataSubject,
@@ -226,19 +227,44 @@ export const registerAuditCommands = (program: Command): void => {
     .requiredOption('--out <file>', 'the bundle to write (.zip); an existing file is not overwritten')
     .option('--user <name>', `who signs in (default: $${USER_ENV}); passphrase from $${PASSPHRASE_ENV}`)
     .option('--personal-data', 'include personal data (data and salts that open the commitments)')
+    .option('--csv', 'include entries.csv, the spreadsheet view (left out by default: `audit csv` derives it)')
     .description('export the audit log as one bundle file; the export is itself logged')
     .action((raw: unknown) => {
       const options = parseOptions(
-        DbOptions.extend({ out: z.string().min(1), personalData: z.boolean().optional() }),
+        DbOptions.extend({ out: z.string().min(1), personalData: z.boolean().optional(), csv: z.boolean().optional() }),
         raw,
       );
       if (existsSync(options.out))
         throw new CliError(`${options.out} exists already; choose another --out`, EXIT_UNUSABLE);
       const result = withCliSession(options, 'audit export', (session) =>
-        exportLogBundle(session, { includePersonalData: options.personalData ?? false }),
+        exportLogBundle(session, { includePersonalData: options.personalData ?? false, csv: options.csv ?? false }),
       );
       writeFileSync(options.out, result.zip, { flag: 'wx', mode: 0o600 });
       out(`${options.out}: ${result.entries} entries (the last, ${result.exportSequence}, records this export)`);
+    });
+
+  audit
+    .command('csv')
+    .argument('<bundle>', 'an export bundle (.zip) or a directory with its files')
+    .requiredOption('--out <file>', 'the CSV file to write; an existing file is not overwritten')
+    .option('--key <key>', 'a trusted log key (note verifier key) or a file of them; repeatable', collect, [])
+    .description(
+      'verify a bundle, then write entries.csv, its spreadsheet view (the same bytes an export with --csv carries)',
+    )
+    .action(async (bundle: string, raw: unknown) => {
+      const options = parseOptions(z.object({ out: z.string().min(1), key: z.array(z.string()) }), raw);
+      if (existsSync(options.out))
+        throw new CliError(`${options.out} exists already; choose another --out`, EXIT_UNUSABLE);
+      const { report, log } = await verifyBundlePath(bundle, { keys: loadTrustedKeys(options.key), known: [] });
+      if (report.verdict !== 'valid')
+        throw new CliError(
+          `${bundle} does not verify (${report.firstFailure ? describeFailure(report.firstFailure) : 'invalid'}): no CSV from it`,
+          EXIT_INVALID,
+        );
+      const count = log.checkpoints.at(-1)?.body.size ?? 0;
+      const entries = Array.from({ length: count }, (_, index) => log.entryBytes(index));
+      writeFileSync(options.out, buildCsv(entries), { flag: 'wx', mode: 0o600 });
+      out(`${options.out}: ${count} entries as CSV, from a bundle that verifies`);
     });
 
   audit

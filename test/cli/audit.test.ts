@@ -242,6 +242,37 @@ describe('perimeter audit verify and the zip around the bundle', () => {
   });
 });
 
+describe('perimeter audit csv and export --csv (decision 0231)', () => {
+  it('leaves the CSV out of a bundle by default, and writes the same bytes from a bundle that verifies', () => {
+    expect(Object.keys(unzipSync(readFileSync(at('first.zip'))))).not.toContain('entries.csv');
+    const withCsv = runCli(['audit', 'export', '--db', db, '--out', at('with-csv.zip'), '--csv'], { env });
+    expect(withCsv.status, withCsv.stderr).toBe(0);
+    const carried = unzipSync(readFileSync(at('with-csv.zip')))['entries.csv'];
+    expect(carried).toBeDefined();
+    expect(runCli(['audit', 'verify', at('with-csv.zip')]).status).toBe(0);
+    const derived = runCli(['audit', 'csv', at('with-csv.zip'), '--out', at('derived.csv')]);
+    expect(derived.status, derived.stderr).toBe(0);
+    expect(derived.stdout).toMatch(/entries as CSV, from a bundle that verifies/);
+    expect(Buffer.from(readFileSync(at('derived.csv'))).equals(Buffer.from(carried!))).toBe(true);
+    // From a bundle without it, too; and never over an existing file.
+    expect(runCli(['audit', 'csv', at('first.zip'), '--out', at('first.csv')]).status).toBe(0);
+    expect(readFileSync(at('first.csv'), 'utf8').startsWith('\ufeffsequence,time,type,actor')).toBe(true);
+    expect(runCli(['audit', 'csv', at('first.zip'), '--out', at('first.csv')]).status).toBe(2);
+  });
+
+  it('writes no CSV from a bundle that does not verify', () => {
+    const files = unzipSync(readFileSync(at('first.zip')));
+    const lines = new TextDecoder().decode(files['entries.jsonl']).split('\n');
+    lines[1] = lines[1]!.replace('"type":"', '"type":"x');
+    files['entries.jsonl'] = new TextEncoder().encode(lines.join('\n'));
+    writeFileSync(at('tampered.zip'), zipSync(files));
+    const refused = runCli(['audit', 'csv', at('tampered.zip'), '--out', at('tampered.csv')]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/does not verify .*: no CSV from it/);
+    expect(() => readFileSync(at('tampered.csv'))).toThrow();
+  });
+});
+
 describe('perimeter audit prove / verify-proof / consistency', () => {
   it('writes a C2SP tlog-proof that checks against its checkpoint, and fails when altered', () => {
     const prove = runCli(['audit', 'prove', at('second.zip'), '--entry', '1', '--out', at('entry1.tlog-proof')]);

@@ -34,6 +34,10 @@ export const LOG_EVENTS = {
       format: z.literal('perimeter-audit-export'),
       formatVersion: z.literal(1),
       includesPersonalData: z.boolean(),
+      includesCsv: z
+        .boolean()
+        .optional()
+        .describe('whether the bundle carries entries.csv (absent in exports before it became optional: it did)'),
       staticFiles: z
         .array(z.strictObject({ path: z.string().min(1).max(200), sha256: HashHex }))
         .describe('hashes of the bundle files that do not depend on the log (README, schemas)'),

@@ -44,6 +44,8 @@ export const exportAuditBundle = (
     readonly now: Date;
     readonly actor: string;
     readonly includePersonalData?: boolean;
+    /** Whether the bundle carries entries.csv (decision 0231: off unless asked for). */
+    readonly csv?: boolean;
     readonly level?: 0 | 1 | 6 | 9;
     /** Tests only: a smaller content limit than a plain zip's. */
     readonly maxBundleBytes?: number;
@@ -61,6 +63,7 @@ export const exportAuditBundle = (
         time: head && head.time > time ? head.time : time,
         actor: input.actor,
         personalData: input.includePersonalData ? () => personalDataLines(db) : null,
+        csv: input.csv === true,
       },
       sha256,
     );

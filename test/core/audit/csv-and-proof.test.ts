@@ -31,6 +31,31 @@ describe('CSV view', () => {
     expect(report.verdict).toBe('invalid');
     expect(report.firstFailure?.code).toBe('csv');
   });
+
+  it('is left out unless asked for, and the signed export entry says whether the bundle carries it', () => {
+    const without = buildTestLog({ entries: 12, csv: false });
+    expect(without.files.has(CSV_FILE)).toBe(false);
+    expect(verifyAuditBundle(without.files, { sha256 }).report.verdict).toBe('valid');
+    // A CSV added to a bundle exported without one is not among the files the export entry records.
+    const added = new Map(without.files);
+    added.set(CSV_FILE, buildTestLog({ entries: 12, csv: true }).files.get(CSV_FILE)!);
+    const addedReport = verifyAuditBundle(added, { sha256 }).report;
+    expect(addedReport.verdict).toBe('invalid');
+    expect(addedReport.failures).toContainEqual(expect.objectContaining({ code: 'unexpected-file', file: CSV_FILE }));
+    // A CSV removed from a bundle exported with one is missing.
+    const withCsv = buildTestLog({ entries: 12, csv: true });
+    const removed = new Map(withCsv.files);
+    removed.delete(CSV_FILE);
+    const removedReport = verifyAuditBundle(removed, { sha256 }).report;
+    expect(removedReport.verdict).toBe('invalid');
+    expect(removedReport.failures).toEqual([
+      expect.objectContaining({
+        code: 'missing-file',
+        file: CSV_FILE,
+        message: expect.stringMatching(/signed export entry/),
+      }),
+    ]);
+  });
 });
 
 describe('tlog-proof', () => {

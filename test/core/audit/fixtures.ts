@@ -61,6 +61,8 @@ export type TestLogOptions = {
   readonly keyLabel?: string;
   /** Announce the first key as valid for only this many minutes, yet keep signing with it (a misbehaving signer). */
   readonly keyValidMinutes?: number;
+  /** Whether the export carries entries.csv (default true here, so the CSV's checks stay exercised; decision 0231). */
+  readonly csv?: boolean;
 };
 
 export type TestLog = {
@@ -140,6 +142,7 @@ export const buildTestLog = (options: TestLogOptions): TestLog => {
       time: timeAt(options.entries + 1),
       actor: 'user:auditor',
       personalData: (options.exportPersonalData ?? options.withPersonalData) ? () => personal : null,
+      csv: options.csv ?? true,
     },
     sha256,
   );

@@ -282,7 +282,12 @@ describe('audit.export', () => {
     const unzipped = unzipBundle(bytesOf(call<Exported>(auditor, 'audit.export', { format: 'bundle' })));
     if (!unzipped.ok) throw new Error(unzipped.error);
     expect(new TextDecoder().decode(unzipped.value.files.get(ENTRIES_FILE)).startsWith(lines.join('\n'))).toBe(true);
-    expect(withBom.decode(unzipped.value.files.get(CSV_FILE)).startsWith(csvText)).toBe(true);
+    // The regulator bundle leaves the CSV view out (decision 0231), and its export entry says so.
+    expect(unzipped.value.files.has(CSV_FILE)).toBe(false);
+    const bundleLines = new TextDecoder().decode(unzipped.value.files.get(ENTRIES_FILE)).trimEnd().split('\n');
+    expect(JSON.parse(bundleLines.at(-1)!)).toMatchObject({ type: 'audit.exported', payload: { includesCsv: false } });
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ payload: { includesCsv: false } });
+    expect(JSON.parse(lines.at(-2)!)).toMatchObject({ payload: { includesCsv: true } });
   });
 
   it('exports the viewer filter as CSV and JSON, and escapes cells that would be spreadsheet formulas', () => {

@@ -18,7 +18,10 @@ import type { Session } from '../session/workstation.ts';
  * The whole log as a regulator bundle. With personal data it needs `lead.read_personal` too, and every market: the
  * bundle opens the commitments of every subject of the log, so a user scoped to some markets is refused outright.
  */
-export const exportLogBundle = (session: Session, input: { readonly includePersonalData: boolean }): ExportResult => {
+export const exportLogBundle = (
+  session: Session,
+  input: { readonly includePersonalData: boolean; readonly csv?: boolean },
+): ExportResult => {
   requirePermission(session, 'audit.export', 'export the audit log');
   if (input.includePersonalData) {
     requirePermission(session, 'lead.read_personal', 'export personal data');
@@ -27,7 +30,12 @@ export const exportLogBundle = (session: Session, input: { readonly includePerso
   const { workstation } = session;
   return exportAuditBundle(
     workstation.db,
-    { now: workstation.deps.now(), actor: actorOf(session.user), includePersonalData: input.includePersonalData },
+    {
+      now: workstation.deps.now(),
+      actor: actorOf(session.user),
+      includePersonalData: input.includePersonalData,
+      csv: input.csv === true,
+    },
     workstation.deps,
   );
 };

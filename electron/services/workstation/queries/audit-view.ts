@@ -260,6 +260,8 @@ export const exportAudit = (
       now: workstation.deps.now(),
       actor: actorOf(user),
       includePersonalData: false,
+      // The CSV export returns the bundle's own entries.csv; a regulator bundle leaves it out (decision 0231).
+      csv: request.format === 'csv' && !filtered,
       level: request.format === 'bundle' ? 6 : 0,
     },
     workstation.deps,
