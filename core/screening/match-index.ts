@@ -71,6 +71,8 @@ export type ScreeningIndex = {
   readonly neighbourOffsets: Int32Array;
   readonly neighbourIds: Int32Array;
   readonly neighbourSimilarities: readonly TokenSimilarity[];
+  /** Whether vocabulary token v's similar tokens were found at build time (else they are found on first use). */
+  readonly neighboursPrecomputed: Uint8Array;
   /** Shared token objects, one per vocabulary token and role, so scoring a candidate allocates little. */
   readonly tokenObjects: (NameToken | undefined)[];
   /**
@@ -113,6 +115,12 @@ export const SLOT_SPLIT_SECOND = 3;
 export const SLOT_FIRST_RANK = 4;
 export const SLOT_ACCUMULATED = 5;
 export const SLOT_BY_TOKEN = 6;
+
+/**
+ * At most this many vocabulary tokens have their similar tokens found when the index is built (the most widely held
+ * first): all of the real lists' 22,253, and a bounded share of a list of a million names.
+ */
+export const NEIGHBOURS_PRECOMPUTED = 40_000;
 
 /** At most this many query tokens are remembered; the memory is dropped and refilled when it is full. */
 export const QUERY_TOKEN_CACHE_SIZE = 20_000;
@@ -157,7 +165,11 @@ const deletionsOf = (token: string): string[] => {
 };
 
 /** Builds the index over every entry of the given list versions. Deterministic: same lists, same index. */
-export const buildIndex = (snapshots: readonly ListSnapshot[]): ScreeningIndex => {
+export const buildIndex = (
+  snapshots: readonly ListSnapshot[],
+  options: { readonly neighboursPrecomputed?: number } = {},
+): ScreeningIndex => {
+  const neighboursLimit = options.neighboursPrecomputed ?? NEIGHBOURS_PRECOMPUTED;
   const lists = snapshots.map((snapshot) => snapshot.version);
   const entries: ListEntry[] = [];
   const entryListValues: number[] = [];
@@ -262,13 +274,25 @@ export const buildIndex = (snapshots: readonly ListSnapshot[]): ScreeningIndex =
   });
 
   const keyMaps: TokenKeyMaps = { vocabularyIds, keys, deletions, phoneticKeys, consonantKeys, variantKeys, endKeys };
+  // The tokens held by the most names first, up to NEIGHBOURS_PRECOMPUTED: every token of the real lists, and on a very
+  // large list the given names and common surnames most queries meet, so the build time stays bounded.
+  const precomputed = new Uint8Array(vocabulary.length);
+  if (vocabulary.length <= neighboursLimit) precomputed.fill(1);
+  else {
+    const byNames = Array.from(vocabulary.keys()).sort(
+      (a, b) => postingOffsets[b + 1]! - postingOffsets[b]! - (postingOffsets[a + 1]! - postingOffsets[a]!) || a - b,
+    );
+    for (const id of byNames.slice(0, neighboursLimit)) precomputed[id] = 1;
+  }
   const neighbourOffsets = new Int32Array(vocabulary.length + 1);
   const neighbourIdValues: number[] = [];
   const neighbourSimilarities: TokenSimilarity[] = [];
   keys.forEach((key, id) => {
-    for (const [other, similarity] of bestFirst(similarVocabulary(keyMaps, key))) {
-      neighbourIdValues.push(other);
-      neighbourSimilarities.push(similarity);
+    if (precomputed[id] === 1) {
+      for (const [other, similarity] of bestFirst(similarVocabulary(keyMaps, key))) {
+        neighbourIdValues.push(other);
+        neighbourSimilarities.push(similarity);
+      }
     }
     neighbourOffsets[id + 1] = neighbourIdValues.length;
   });
@@ -278,6 +302,7 @@ export const buildIndex = (snapshots: readonly ListSnapshot[]): ScreeningIndex =
     entries,
     neighbourOffsets,
     neighbourIds: Int32Array.from(neighbourIdValues),
+    neighboursPrecomputed: precomputed,
     neighbourSimilarities,
     entryList: Int32Array.from(entryListValues),
     nameEntry: Int32Array.from(nameEntryValues),
@@ -418,8 +443,8 @@ export const queryToken = (index: ScreeningIndex, text: string): QueryToken => {
   const known = index.vocabularyIds.get(text);
   let keys: TokenKeys;
   let ordered: [number, TokenSimilarity][];
-  if (known === undefined) {
-    keys = tokenKeys(text);
+  if (known === undefined || index.neighboursPrecomputed[known] !== 1) {
+    keys = known === undefined ? tokenKeys(text) : index.keys[known]!;
     ordered = bestFirst(similarVocabulary(index, keys));
   } else {
     // A listed word: its similar tokens were found when the index was built.

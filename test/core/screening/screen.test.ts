@@ -259,6 +259,20 @@ describe('the index finds what scoring every name would find', () => {
     );
   });
 
+  it("finds the same hits whether a listed word's similar words were found at build time or on first use", () => {
+    const queries = ['Saddam Hussein al-Tikriti', 'Nicolas Maduro', 'Kim Jong Eun', 'Abu Ali', 'Jenifer McClelan'];
+    const none = buildIndex([sanctions, peps], { neighboursPrecomputed: 0 });
+    const some = buildIndex([sanctions, peps], { neighboursPrecomputed: 5 });
+    expect(none.neighbourIds.length).toBe(0);
+    expect(indexStats(some).vocabulary).toBeGreaterThan(5);
+    for (const name of queries) {
+      const expected = screen({ name });
+      expect(expected.hits.length).toBeGreaterThan(0);
+      expect(screenParty(none, { name }, THRESHOLDS)).toEqual(expected);
+      expect(screenParty(some, { name }, THRESHOLDS)).toEqual(expected);
+    }
+  });
+
   it('visits only the names a rarer word reaches when a common word cannot make a hit on its own', () => {
     const specs: EntrySpec[] = [
       { id: 'T1', names: ['AL-TIKRITI, Barzan Ibrahim'] },
