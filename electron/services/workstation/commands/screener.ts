@@ -66,6 +66,9 @@ export const leadScreenerFor = (index: ScreeningIndex): LeadScreener => {
   });
 };
 
+/** The screener of a list directory with no list yet: every lead is left unscreened. */
+const NO_LISTS: LeadScreener = Object.assign((): undefined => undefined, { listVersions: [] });
+
 /** The active version of each list, as one string: what the index must match. */
 const activeKey = (dir: string): string => {
   const { lists } = readManifestSync(dir);
@@ -85,13 +88,15 @@ const manifestStamp = (dir: string): string => {
  * Loads the active lists of a list directory; the thresholds come from the active policy at each lead. Before each
  * lead, and when its list versions are read, it checks the directory's active pointers (a stat of the manifest, and a
  * read of it only when the file changed): a version activated by another process (`perimeter lists import` while
- * `serve` runs) is indexed then, with no restart. `reload` indexes the active versions at once (decision 0193).
+ * `serve` runs) is indexed then, with no restart. `reload` indexes the active versions at once (decision 0193). An
+ * empty directory is accepted (decision 0199): nothing is screened until its first list is activated.
  */
 export const loadLeadScreener = async (dir: string): Promise<LeadScreener> => {
   const stampBefore = manifestStamp(dir);
   const keyBefore = activeKey(dir);
-  const { index } = await loadScreeningIndex(dir);
-  let current = leadScreenerFor(index);
+  // An empty list directory (a first list to be imported from the Lists screen) screens nothing yet: a lead is left
+  // unscreened, which routing's screening gate refuses, never screened clear against no list.
+  let current = keyBefore === '' ? NO_LISTS : leadScreenerFor((await loadScreeningIndex(dir)).index);
   // What the index was built from; a stamp read before loading, so a change during the load is seen next time.
   let loadedStamp = stampBefore;
   let loadedKey = keyBefore;
@@ -101,7 +106,7 @@ export const loadLeadScreener = async (dir: string): Promise<LeadScreener> => {
     const snapshots = Object.keys(readManifestSync(dir).lists)
       .sort()
       .flatMap((listId) => activeSnapshotSync(dir, listId) ?? []);
-    current = leadScreenerFor(buildIndex(snapshots));
+    current = snapshots.length === 0 ? NO_LISTS : leadScreenerFor(buildIndex(snapshots));
     loadedStamp = stamp;
     loadedKey = key;
   };
