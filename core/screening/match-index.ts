@@ -117,10 +117,10 @@ export const SLOT_ACCUMULATED = 5;
 export const SLOT_BY_TOKEN = 6;
 
 /**
- * At most this many vocabulary tokens have their similar tokens found when the index is built (the most widely held
- * first): all of the real lists' 22,253, and a bounded share of a list of a million names.
+ * An index of at most this many distinct words finds every word's similar words when it is built (a second or two);
+ * a larger one finds them on first use, as any query word not in the lists.
  */
-export const NEIGHBOURS_PRECOMPUTED = 40_000;
+export const NEIGHBOURS_PRECOMPUTED = 50_000;
 
 /** At most this many query tokens are remembered; the memory is dropped and refilled when it is full. */
 export const QUERY_TOKEN_CACHE_SIZE = 20_000;
@@ -274,16 +274,10 @@ export const buildIndex = (
   });
 
   const keyMaps: TokenKeyMaps = { vocabularyIds, keys, deletions, phoneticKeys, consonantKeys, variantKeys, endKeys };
-  // The tokens held by the most names first, up to NEIGHBOURS_PRECOMPUTED: every token of the real lists, and on a very
-  // large list the given names and common surnames most queries meet, so the build time stays bounded.
+  // Lists of up to NEIGHBOURS_PRECOMPUTED distinct words (the real lists have 22,253) get every word's similar words now;
+  // a larger list (a million generated names has 269,022 words) would pay minutes for it, and finds them on first use.
   const precomputed = new Uint8Array(vocabulary.length);
   if (vocabulary.length <= neighboursLimit) precomputed.fill(1);
-  else {
-    const byNames = Array.from(vocabulary.keys()).sort(
-      (a, b) => postingOffsets[b + 1]! - postingOffsets[b]! - (postingOffsets[a + 1]! - postingOffsets[a]!) || a - b,
-    );
-    for (const id of byNames.slice(0, neighboursLimit)) precomputed[id] = 1;
-  }
   const neighbourOffsets = new Int32Array(vocabulary.length + 1);
   const neighbourIdValues: number[] = [];
   const neighbourSimilarities: TokenSimilarity[] = [];
