@@ -111,7 +111,10 @@ const screen = (index: ScreeningIndex) => (party: Party) => screenParty(index, p
 
 console.log(`\n== real lists: ${lists.map((list) => `${list.version.listId} (${list.entries.length})`).join(', ')}`);
 const real = buildMeasured('real lists', lists);
-measure(queries.slice(0, 1000), screen(real)); // warm-up
+// Warm-up (the code compiled, as in a long-running intake) on names that are not measured: a warm-up on the measured
+// names would leave their tokens in the index's query-token cache and measure a second pass as the first.
+const warmUp = negatives.slice(QUERIES, QUERIES + 1000);
+measure(warmUp, screen(real));
 const realLatency = measure(queries, screen(real));
 const hitLatency = measure(positives, screen(real));
 const missLatency = measure(negatives.slice(0, QUERIES), screen(real));
@@ -178,7 +181,7 @@ if (GENERATED > 0) {
     .filter((_, i) => i % Math.floor(GENERATED / 500) === 7)
     .map((entry): Party => ({ name: entry.names[0]!.value.replace(/([aeiou])/, '$1$1'), type: 'person' }));
   const largeQueries = [...queries, ...fromList];
-  measure(largeQueries.slice(0, 500), screen(large));
+  measure(warmUp.slice(0, 500), screen(large));
   const largeLatency = measure(largeQueries, screen(large));
   const listHits = fromList.filter((party) => screenParty(large, party, DEFAULT_THRESHOLDS).outcome !== 'clear').length;
   console.log(

@@ -822,9 +822,24 @@ export const API = {
           clearedAt: IsoTime,
           suppressed: z.number().int().min(0),
           lastSuppressedAt: IsoTime.nullable(),
+          /** From then on re-screening raises the hit again (the policy's allowListReviewDays; decision 0197). */
+          reviewBy: IsoTime,
         }),
       ),
+      /** The policy's review period of a row, in days. */
+      reviewDays: z.number().int().positive(),
     }),
+  },
+  /** Takes a cleared false positive off the allow-list, with a reason: re-screening raises the hit again. */
+  'screening.removeFromAllowList': {
+    request: z.strictObject({
+      leadId: Id,
+      listId: z.string().min(1).max(500),
+      entryId: z.string().min(1).max(500),
+      entryVersion: z.string().regex(/^[0-9a-f]{64}$/),
+      reason: z.string().trim().min(10).max(2000),
+    }),
+    response: z.strictObject({ sequence: z.number().int().min(0) }),
   },
   'cases.decideMany': {
     request: z.strictObject({

@@ -57,6 +57,8 @@ export const AUDIT_EVENT_TYPES = [
   'screening.hits_resolved',
   'screening.allow_listed',
   'monitoring.completed',
+  'screening.allow_list_removed',
+  'screening.allow_list_expired',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
@@ -366,6 +368,18 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       'A cleared false positive remembered: this lead and these listed entries at their content version (SHA-256 of the entry) are not raised again by re-screening until the entry changes (decision 0195). Appended with the decision that cleared them.',
     subjects: 'lead:<id>, case:<id>',
+  },
+  'screening.allow_list_removed': {
+    category: 'monitoring',
+    records:
+      "A cleared false positive taken off the allow-list by an officer (decision 0197): this lead and this listed entry at this content version; re-screening raises it again. The officer's reason is personal data.",
+    subjects: 'lead:<id>, case:<id>',
+  },
+  'screening.allow_list_expired': {
+    category: 'monitoring',
+    records:
+      "Re-screening found hits whose allow-list row is older than the policy's `allowListReviewDays` (decision 0197): the rows are taken off the allow-list and the hits raised again for review, each with the case that had cleared it and when.",
+    subjects: 'lead:<id>, monitoring:<run>',
   },
   'monitoring.completed': {
     category: 'monitoring',

@@ -35,12 +35,20 @@ export const TaggingSchema = z.strictObject({
   requireSubdivision: z.array(z.string().regex(/^[A-Z]{2}$/)).default([]),
 });
 
+/** How long a cleared false positive holds a hit back when the policy does not say (decision 0197): a year. */
+export const DEFAULT_ALLOW_LIST_REVIEW_DAYS = 365;
+
 export const ScreeningPolicySchema = z
   .strictObject({
     /** A lead that has not been screened cannot be routed. */
     required: z.boolean().default(true),
     potentialMatchThreshold: z.number().min(0).max(1).default(0.85),
     strongMatchThreshold: z.number().min(0).max(1).default(0.93),
+    /**
+     * A cleared false positive holds a hit back for this many days from its clearance; after that, re-screening raises
+     * the hit again for a fresh review (decision 0197). Absent: DEFAULT_ALLOW_LIST_REVIEW_DAYS.
+     */
+    allowListReviewDays: z.number().int().min(1).max(3650).optional(),
   })
   .refine((s) => s.potentialMatchThreshold < s.strongMatchThreshold, {
     message: 'potentialMatchThreshold must be below strongMatchThreshold',

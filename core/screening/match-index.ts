@@ -63,17 +63,29 @@ export type ScreeningIndex = {
    * usually leave one end intact, so these find the two-edit spellings that one-letter deletions cannot.
    */
   readonly endKeys: ReadonlyMap<string, number | number[]>;
+  /**
+   * The similar vocabulary tokens of every vocabulary token, computed when the index is built (a listed name's own
+   * words are what names that hit are made of): those of token v are neighbourIds[neighbourOffsets[v] ..
+   * neighbourOffsets[v + 1]), best first, each with its similarity in `neighbourSimilarities`.
+   */
+  readonly neighbourOffsets: Int32Array;
+  readonly neighbourIds: Int32Array;
+  readonly neighbourSimilarities: readonly TokenSimilarity[];
+  /** Whether vocabulary token v's similar tokens were found at build time (else they are found on first use). */
+  readonly neighboursPrecomputed: Uint8Array;
   /** Shared token objects, one per vocabulary token and role, so scoring a candidate allocates little. */
   readonly tokenObjects: (NameToken | undefined)[];
-  /** Per-query scratch space (the index answers one query at a time). */
+  /**
+   * Per-query scratch space (the index answers one query at a time). What a query accumulates for one name sits in
+   * one run of NAME_SLOTS words (`names` and `nameWeights` view the same memory), so crediting a name touches one
+   * cache line rather than one per array.
+   */
   readonly scratch: {
-    accumulated: Float32Array;
-    accumulatedByToken: Float32Array;
-    positionMask: Int32Array;
-    /** Query positions whose token splits into a first (second) part the name holds, a bit per position. */
-    splitFirst: Int32Array;
-    splitSecond: Int32Array;
-    queryStamp: Int32Array;
+    readonly names: Int32Array;
+    readonly nameWeights: Float32Array;
+    /** Per vocabulary token: the query that marked it common, and its order among the tokens the query reaches. */
+    readonly tokenStamp: Int32Array;
+    readonly tokenRank: Int32Array;
     stamp: number;
   };
   /** What the index knows about recent query tokens, so common given names are looked up once, not per query. */
@@ -89,6 +101,26 @@ export type QueryToken = {
   readonly similarities: ReadonlyMap<number, TokenSimilarity>;
   readonly generating: readonly (readonly [id: number, similarity: number])[];
 };
+
+/**
+ * The words of a name's run in the scratch space: the query that last reached it, its query positions (a bit each),
+ * the query positions whose token splits into a first (second) part the name holds, the order in which the query's
+ * tokens first reached it, and (as floats) the query weight it shares per position and per listed token.
+ */
+export const NAME_SLOTS = 8;
+export const SLOT_STAMP = 0;
+export const SLOT_MASK = 1;
+export const SLOT_SPLIT_FIRST = 2;
+export const SLOT_SPLIT_SECOND = 3;
+export const SLOT_FIRST_RANK = 4;
+export const SLOT_ACCUMULATED = 5;
+export const SLOT_BY_TOKEN = 6;
+
+/**
+ * An index of at most this many distinct words finds every word's similar words when it is built (a second or two);
+ * a larger one finds them on first use, as any query word not in the lists.
+ */
+export const NEIGHBOURS_PRECOMPUTED = 50_000;
 
 /** At most this many query tokens are remembered; the memory is dropped and refilled when it is full. */
 export const QUERY_TOKEN_CACHE_SIZE = 20_000;
@@ -133,7 +165,11 @@ const deletionsOf = (token: string): string[] => {
 };
 
 /** Builds the index over every entry of the given list versions. Deterministic: same lists, same index. */
-export const buildIndex = (snapshots: readonly ListSnapshot[]): ScreeningIndex => {
+export const buildIndex = (
+  snapshots: readonly ListSnapshot[],
+  options: { readonly neighboursPrecomputed?: number } = {},
+): ScreeningIndex => {
+  const neighboursLimit = options.neighboursPrecomputed ?? NEIGHBOURS_PRECOMPUTED;
   const lists = snapshots.map((snapshot) => snapshot.version);
   const entries: ListEntry[] = [];
   const entryListValues: number[] = [];
@@ -237,9 +273,31 @@ export const buildIndex = (snapshots: readonly ListSnapshot[]): ScreeningIndex =
     }
   });
 
+  const keyMaps: TokenKeyMaps = { vocabularyIds, keys, deletions, phoneticKeys, consonantKeys, variantKeys, endKeys };
+  // Lists of up to NEIGHBOURS_PRECOMPUTED distinct words (the real lists have 22,253) get every word's similar words now;
+  // a larger list (a million generated names has 269,022 words) would pay minutes for it, and finds them on first use.
+  const precomputed = new Uint8Array(vocabulary.length);
+  if (vocabulary.length <= neighboursLimit) precomputed.fill(1);
+  const neighbourOffsets = new Int32Array(vocabulary.length + 1);
+  const neighbourIdValues: number[] = [];
+  const neighbourSimilarities: TokenSimilarity[] = [];
+  keys.forEach((key, id) => {
+    if (precomputed[id] === 1) {
+      for (const [other, similarity] of bestFirst(similarVocabulary(keyMaps, key))) {
+        neighbourIdValues.push(other);
+        neighbourSimilarities.push(similarity);
+      }
+    }
+    neighbourOffsets[id + 1] = neighbourIdValues.length;
+  });
+
   return {
     lists,
     entries,
+    neighbourOffsets,
+    neighbourIds: Int32Array.from(neighbourIdValues),
+    neighboursPrecomputed: precomputed,
+    neighbourSimilarities,
     entryList: Int32Array.from(entryListValues),
     nameEntry: Int32Array.from(nameEntryValues),
     nameSource: Int32Array.from(nameSourceValues),
@@ -260,15 +318,18 @@ export const buildIndex = (snapshots: readonly ListSnapshot[]): ScreeningIndex =
     endKeys,
     tokenObjects: new Array<NameToken | undefined>(vocabulary.length * ROLES.length),
     queryTokens: new Map(),
-    scratch: {
-      accumulated: new Float32Array(nameCount),
-      accumulatedByToken: new Float32Array(nameCount),
-      positionMask: new Int32Array(nameCount),
-      splitFirst: new Int32Array(nameCount),
-      splitSecond: new Int32Array(nameCount),
-      queryStamp: new Int32Array(nameCount),
-      stamp: 0,
-    },
+    scratch: newScratch(nameCount, vocabulary.length),
+  };
+};
+
+const newScratch = (nameCount: number, vocabularySize: number): ScreeningIndex['scratch'] => {
+  const memory = new ArrayBuffer(nameCount * NAME_SLOTS * 4);
+  return {
+    names: new Int32Array(memory),
+    nameWeights: new Float32Array(memory),
+    tokenStamp: new Int32Array(vocabularySize),
+    tokenRank: new Int32Array(vocabularySize),
+    stamp: 0,
   };
 };
 
@@ -302,6 +363,16 @@ export const indexedNameTokens = (index: ScreeningIndex, name: number): NameToke
   return tokens;
 };
 
+/** What finding a token's similar vocabulary tokens reads from the index. */
+type TokenKeyMaps = Pick<
+  ScreeningIndex,
+  'vocabularyIds' | 'keys' | 'deletions' | 'phoneticKeys' | 'consonantKeys' | 'variantKeys' | 'endKeys'
+>;
+
+/** Similar tokens as the list that generates candidates: best first, then by vocabulary id. */
+const bestFirst = (similarities: ReadonlyMap<number, TokenSimilarity>): [number, TokenSimilarity][] =>
+  [...similarities.entries()].sort((a, b) => b[1].similarity - a[1].similarity || a[0] - b[0]);
+
 /** The vocabulary tokens one query token can match, each with its similarity. */
 export type TokenMatches = ReadonlyMap<number, TokenSimilarity>;
 
@@ -311,7 +382,7 @@ export type TokenMatches = ReadonlyMap<number, TokenSimilarity>;
  * of six letters or more two deletions on the query side and the tokens sharing its first or last four letters.
  * Each is then checked with the real token similarity; the map holds those at or above MIN_TOKEN_SIMILARITY.
  */
-export const similarVocabulary = (index: ScreeningIndex, query: TokenKeys): Map<number, TokenSimilarity> => {
+export const similarVocabulary = (index: TokenKeyMaps, query: TokenKeys): Map<number, TokenSimilarity> => {
   const found = new Map<number, TokenSimilarity>();
   const rejected = new Set<number>();
   // Each vocabulary token is compared once, however many keys lead to it; only similar ones are kept.
@@ -343,8 +414,15 @@ export const similarVocabulary = (index: ScreeningIndex, query: TokenKeys): Map<
     forEachId(index.deletions.get(variant), consider);
   }
   if (token.length >= 6) {
-    for (const variant of firstDeletions) {
-      for (const second of deletionsOf(variant)) forEachId(index.deletions.get(second), consider);
+    // Two deletions on the query side: each pair of positions once (deleting i then j is deleting j then i).
+    let previous = '';
+    for (let i = 0; i < token.length; i += 1) {
+      for (let j = i + 1; j < token.length; j += 1) {
+        const second = token.slice(0, i) + token.slice(i + 1, j) + token.slice(j + 1);
+        if (second === previous) continue;
+        previous = second;
+        forEachId(index.deletions.get(second), consider);
+      }
     }
     forEachId(index.endKeys.get(`${token.slice(0, 4)}<`), consider);
     forEachId(index.endKeys.get(`>${token.slice(-4)}`), consider);
@@ -356,11 +434,22 @@ export const similarVocabulary = (index: ScreeningIndex, query: TokenKeys): Map<
 export const queryToken = (index: ScreeningIndex, text: string): QueryToken => {
   const cached = index.queryTokens.get(text);
   if (cached !== undefined) return cached;
-  const keys = tokenKeys(text);
-  const similarities = similarVocabulary(index, keys);
-  const generating = [...similarities.entries()]
-    .map(([id, found]) => [id, found.similarity] as const)
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const known = index.vocabularyIds.get(text);
+  let keys: TokenKeys;
+  let ordered: [number, TokenSimilarity][];
+  if (known === undefined || index.neighboursPrecomputed[known] !== 1) {
+    keys = known === undefined ? tokenKeys(text) : index.keys[known]!;
+    ordered = bestFirst(similarVocabulary(index, keys));
+  } else {
+    // A listed word: its similar tokens were found when the index was built.
+    keys = index.keys[known]!;
+    ordered = [];
+    for (let n = index.neighbourOffsets[known]!; n < index.neighbourOffsets[known + 1]!; n += 1) {
+      ordered.push([index.neighbourIds[n]!, index.neighbourSimilarities[n]!]);
+    }
+  }
+  const similarities = new Map(ordered);
+  const generating = ordered.map(([id, found]) => [id, found.similarity] as const);
   const token = { keys, similarities, generating };
   if (index.queryTokens.size >= QUERY_TOKEN_CACHE_SIZE) index.queryTokens.clear();
   index.queryTokens.set(text, token);

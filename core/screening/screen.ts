@@ -13,6 +13,16 @@ import type { QueryToken, ScreeningIndex } from './match-index.ts';
 import type { EntryType, ListKind, ListName } from './model.ts';
 import { looksLikeCompany, normaliseName } from './normalise.ts';
 import type { NameToken } from './normalise.ts';
+import {
+  NAME_SLOTS as SLOTS,
+  SLOT_ACCUMULATED as ACCUMULATED,
+  SLOT_BY_TOKEN as BY_TOKEN,
+  SLOT_FIRST_RANK as FIRST_RANK,
+  SLOT_MASK as MASK,
+  SLOT_SPLIT_FIRST as SPLIT_FIRST,
+  SLOT_SPLIT_SECOND as SPLIT_SECOND,
+  SLOT_STAMP as STAMP,
+} from './match-index.ts';
 import { OMISSION_PENALTY, SUBSTITUTION_PENALTY, nameScore, scoreNames, tokenWeight } from './score.ts';
 import type { ListedNameContext, NameRuleApplied, SimilarityLookup, TokenAlignment } from './score.ts';
 import { keyedSimilarity } from './similarity.ts';
@@ -245,6 +255,9 @@ const bitCount = (bits: number): number => {
   return count;
 };
 
+/** A name is scored when its best possible score comes within this of the floor. */
+const CANDIDATE_MARGIN = 0.05;
+
 /** How much more query weight a name may match than its own weight (a particle here, a name there). */
 const ROLE_SLACK = 0.7;
 
@@ -260,6 +273,8 @@ const collectCandidates = (
   const scratch = index.scratch;
   scratch.stamp += 1;
   const queryStamp = scratch.stamp;
+  const slots = scratch.names;
+  const weights = scratch.nameWeights;
   const touched: number[] = [];
   // Initials are not looked up (every word starting with the letter would match): the bound assumes they match.
   const initialsWeight = query.reduce((sum, token) => sum + (token.text.length === 1 ? tokenWeight(token) : 0), 0);
@@ -297,38 +312,43 @@ const collectCandidates = (
   });
   for (const [id, credit] of joinedCredit) reached(id).credit = Math.max(reached(id).credit, credit);
 
+  // The listed tokens with the longest postings ("al", "abu", "mohammad") are walked last, and only to credit names
+  // the other tokens already reached, as long as a name reached through them alone could not reach the floor
+  // (`tokensToWalkLast`). The candidates and their bounds are the same; far fewer names are visited.
+  const common = tokensToWalkLast(
+    index,
+    reach,
+    joinedCredit,
+    positionWeights,
+    totalWeight,
+    initialsWeight + untracked,
+    floor,
+  );
+  let rank = 0;
   for (const [id, found] of reach) {
+    rank += 1;
+    if (common.has(id)) continue;
+    const first = joined.splitFirst.get(id) ?? 0;
+    const second = joined.splitSecond.get(id) ?? 0;
     for (let p = index.postingOffsets[id]!; p < index.postingOffsets[id + 1]!; p += 1) {
       const name = index.postings[p]!;
-      if (scratch.queryStamp[name] !== queryStamp) {
-        scratch.queryStamp[name] = queryStamp;
-        scratch.accumulated[name] = 0;
-        scratch.accumulatedByToken[name] = 0;
-        scratch.positionMask[name] = 0;
-        scratch.splitFirst[name] = 0;
-        scratch.splitSecond[name] = 0;
+      if (slots[name * SLOTS + STAMP] !== queryStamp) {
+        slots[name * SLOTS + STAMP] = queryStamp;
+        weights[name * SLOTS + ACCUMULATED] = 0;
+        weights[name * SLOTS + BY_TOKEN] = 0;
+        slots[name * SLOTS + MASK] = 0;
+        slots[name * SLOTS + SPLIT_FIRST] = 0;
+        slots[name * SLOTS + SPLIT_SECOND] = 0;
+        slots[name * SLOTS + FIRST_RANK] = rank;
         touched.push(name);
       }
-      const first = joined.splitFirst.get(id);
-      if (first !== undefined) scratch.splitFirst[name]! |= first;
-      const second = joined.splitSecond.get(id);
-      if (second !== undefined) scratch.splitSecond[name]! |= second;
-      scratch.accumulatedByToken[name]! += found.credit;
-      let fresh = found.positions & ~scratch.positionMask[name]!;
-      if (fresh !== 0) {
-        scratch.positionMask[name]! |= fresh;
-        while (fresh !== 0) {
-          const position = 31 - Math.clz32(fresh);
-          scratch.accumulated[name]! += positionWeights[position]!;
-          fresh &= ~(1 << position);
-        }
-      }
+      credit(slots, scratch.nameWeights, name, found, first, second, positionWeights);
     }
   }
+  if (common.size > 0) creditCommonTokens(index, reach, common, touched, positionWeights);
   // The best a name can score when it shares query weight m: its own other tokens and the query's other tokens
   // pair up as substitutions as far as they can, and only the rest counts as omitted.
   const candidates: number[] = [];
-  const margin = 0.05;
   for (const name of touched) {
     // A name cannot match more query weight than it carries itself: a query repeating "mohammad" gets credit once
     // per listed "mohammad", not once per query position. The slack covers a token whose role differs between
@@ -337,17 +357,17 @@ const collectCandidates = (
     const byToken =
       (index.nameFlags[name]! & NAME_FLAG_REPEATS) !== 0
         ? Infinity
-        : scratch.accumulatedByToken[name]! + initialsWeight;
+        : weights[name * SLOTS + BY_TOKEN]! + initialsWeight;
     const matched = Math.min(
       totalWeight,
-      scratch.accumulated[name]! + initialsWeight + untracked,
+      weights[name * SLOTS + ACCUMULATED]! + initialsWeight + untracked,
       byToken,
       nameWeight + ROLE_SLACK,
     );
     // A query token split over two listed tokens ("sangho" / "Sang-ho") aligns more listed weight than query weight,
     // up to two tokens' worth more per position whose both parts the name holds: the listed side may match that much
     // more, and the aligned weight is the mean of both sides.
-    const splits = bitCount(scratch.splitFirst[name]! & scratch.splitSecond[name]!);
+    const splits = bitCount(slots[name * SLOTS + SPLIT_FIRST]! & slots[name * SLOTS + SPLIT_SECOND]!);
     const listedMatched = splits === 0 ? matched : Math.min(nameWeight, matched + 2 * splits);
     const alignedBound = splits === 0 ? matched : (matched + listedMatched) / 2;
     const queryLeft = totalWeight - matched;
@@ -355,12 +375,149 @@ const collectCandidates = (
     const substituted = Math.min(queryLeft, listedLeft);
     const omitted = Math.max(queryLeft, listedLeft) - substituted;
     const ceiling = alignedBound / (alignedBound + SUBSTITUTION_PENALTY * substituted + OMISSION_PENALTY * omitted);
-    if (ceiling + margin < floor) continue;
+    if (ceiling + CANDIDATE_MARGIN < floor) continue;
     const entry = index.entries[index.nameEntry[name]!]!;
     if (partyType !== undefined && !compatible(partyType, entry.type)) continue;
     candidates.push(name);
   }
+  // Candidates in the order a walk of every token in turn would have met them (ties between two names of one entry
+  // go to the first met): by the first token reaching them, then by name.
+  if (common.size > 0) {
+    candidates.sort((a, b) => slots[a * SLOTS + FIRST_RANK]! - slots[b * SLOTS + FIRST_RANK]! || a - b);
+  }
   return { candidates, touched: touched.length };
+};
+
+/**
+ * Credits the names already reached with the common listed tokens they hold: by walking those tokens' postings, or,
+ * when the reached names hold fewer tokens than the postings list, by reading each reached name's tokens.
+ */
+const creditCommonTokens = (
+  index: ScreeningIndex,
+  reach: ReadonlyMap<number, { readonly credit: number; readonly positions: number }>,
+  common: ReadonlySet<number>,
+  touched: readonly number[],
+  positionWeights: readonly number[],
+): void => {
+  const scratch = index.scratch;
+  const queryStamp = scratch.stamp;
+  const slots = scratch.names;
+  let postings = 0;
+  let rank = 0;
+  for (const id of reach.keys()) {
+    rank += 1;
+    if (!common.has(id)) continue;
+    postings += index.postingOffsets[id + 1]! - index.postingOffsets[id]!;
+    scratch.tokenStamp[id] = queryStamp;
+    scratch.tokenRank[id] = rank;
+  }
+  let held = 0;
+  for (const name of touched) held += index.nameOffsets[name + 1]! - index.nameOffsets[name]!;
+  if (held < postings) {
+    for (const name of touched) {
+      const from = index.nameOffsets[name]!;
+      const to = index.nameOffsets[name + 1]!;
+      for (let t = from; t < to; t += 1) {
+        const id = index.tokenIds[t]!;
+        if (scratch.tokenStamp[id] !== queryStamp) continue;
+        // A name holding a token twice is credited once, as its postings list it once.
+        let again = false;
+        for (let u = from; u < t; u += 1) if (index.tokenIds[u] === id) again = true;
+        if (again) continue;
+        const tokenRank = scratch.tokenRank[id]!;
+        if (tokenRank < slots[name * SLOTS + FIRST_RANK]!) slots[name * SLOTS + FIRST_RANK] = tokenRank;
+        credit(slots, scratch.nameWeights, name, reach.get(id)!, 0, 0, positionWeights);
+      }
+    }
+    return;
+  }
+  for (const id of common) {
+    const found = reach.get(id)!;
+    const tokenRank = scratch.tokenRank[id]!;
+    for (let p = index.postingOffsets[id]!; p < index.postingOffsets[id + 1]!; p += 1) {
+      const name = index.postings[p]!;
+      if (slots[name * SLOTS + STAMP] !== queryStamp) continue;
+      if (tokenRank < slots[name * SLOTS + FIRST_RANK]!) slots[name * SLOTS + FIRST_RANK] = tokenRank;
+      credit(slots, scratch.nameWeights, name, found, 0, 0, positionWeights);
+    }
+  }
+};
+
+/** What one reached listed token adds to a name's bounds. */
+const credit = (
+  slots: Int32Array,
+  weights: Float32Array,
+  name: number,
+  found: { readonly credit: number; readonly positions: number },
+  splitFirst: number,
+  splitSecond: number,
+  positionWeights: readonly number[],
+): void => {
+  if (splitFirst !== 0) slots[name * SLOTS + SPLIT_FIRST]! |= splitFirst;
+  if (splitSecond !== 0) slots[name * SLOTS + SPLIT_SECOND]! |= splitSecond;
+  weights[name * SLOTS + BY_TOKEN]! += found.credit;
+  let fresh = found.positions & ~slots[name * SLOTS + MASK]!;
+  if (fresh !== 0) {
+    slots[name * SLOTS + MASK]! |= fresh;
+    while (fresh !== 0) {
+      const position = 31 - Math.clz32(fresh);
+      weights[name * SLOTS + ACCUMULATED]! += positionWeights[position]!;
+      fresh &= ~(1 << position);
+    }
+  }
+};
+
+/** Below this many postings a listed token is always walked in full: skipping it saves nothing worth the check. */
+const COMMON_POSTINGS = 64;
+
+/**
+ * The best score a name can reach when it shares at most `matched` of the query's weight: every other query token
+ * counted as omitted, the cheapest way to leave it unmatched (a substitution costs more). An upper bound on the
+ * candidate bound below, whatever the name holds.
+ */
+const bestWithShared = (matched: number, totalWeight: number): number =>
+  matched >= totalWeight ? 1 : matched / (matched + OMISSION_PENALTY * (totalWeight - matched));
+
+/**
+ * The listed tokens whose postings can be walked last (crediting only names already reached): the longest postings
+ * first, as many as keep the query weight they can match, with the initials and untracked positions, below what
+ * any name needs to become a candidate. Tokens a query token splits into or joins with are never among them.
+ */
+const tokensToWalkLast = (
+  index: ScreeningIndex,
+  reach: ReadonlyMap<number, { readonly credit: number; readonly positions: number }>,
+  joinedCredit: ReadonlyMap<number, number>,
+  positionWeights: readonly number[],
+  totalWeight: number,
+  alwaysMatched: number,
+  floor: number,
+): Set<number> => {
+  const common = new Set<number>();
+  const long: number[] = [];
+  for (const id of reach.keys()) {
+    if (joinedCredit.has(id)) continue;
+    if (index.postingOffsets[id + 1]! - index.postingOffsets[id]! >= COMMON_POSTINGS) long.push(id);
+  }
+  if (long.length === 0) return common;
+  long.sort(
+    (a, b) =>
+      index.postingOffsets[b + 1]! -
+        index.postingOffsets[b]! -
+        (index.postingOffsets[a + 1]! - index.postingOffsets[a]!) || a - b,
+  );
+  let positions = 0;
+  for (const id of long) {
+    const found = reach.get(id)!;
+    // A token reached from a position past the 31st has no bit; those positions are in `alwaysMatched` already.
+    const widened = positions | found.positions;
+    let shared = alwaysMatched;
+    for (let rest = widened; rest !== 0; rest &= rest - 1) shared += positionWeights[31 - Math.clz32(rest & -rest)]!;
+    // The accumulators are single precision: a little slack so rounding can never let a name past the bound.
+    if (bestWithShared(Math.min(totalWeight, shared + 1e-4), totalWeight) + CANDIDATE_MARGIN >= floor) continue;
+    positions = widened;
+    common.add(id);
+  }
+  return common;
 };
 
 const explainHit = (

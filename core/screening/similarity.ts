@@ -291,16 +291,18 @@ const softEdit = (a: string, b: string): boolean => {
 };
 
 // Legal forms that name one kind of company in other words: a joint-stock company open, closed or public, an SRL.
-const LEGAL_FORM_FAMILY: Readonly<Record<string, string>> = {
-  jsc: 'jsc',
-  ojsc: 'jsc',
-  cjsc: 'jsc',
-  pjsc: 'jsc',
-  srl: 'srl',
-  sarl: 'srl',
+const LEGAL_FORM_FAMILY: ReadonlyMap<string, string> = new Map([
+  ['jsc', 'jsc'],
+  ['ojsc', 'jsc'],
+  ['cjsc', 'jsc'],
+  ['pjsc', 'jsc'],
+  ['srl', 'srl'],
+  ['sarl', 'srl'],
+]);
+const sameLegalFormFamily = (a: string, b: string): boolean => {
+  const family = LEGAL_FORM_FAMILY.get(a);
+  return family !== undefined && family === LEGAL_FORM_FAMILY.get(b);
 };
-const sameLegalFormFamily = (a: string, b: string): boolean =>
-  LEGAL_FORM_FAMILY[a] !== undefined && LEGAL_FORM_FAMILY[a] === LEGAL_FORM_FAMILY[b];
 
 /** Vowel groups ("mi-che-lle" has three, "mi-chae-l" two): two spellings of one sound keep their number. */
 const vowelGroups = (token: string): number => token.match(/[aeiouy]+/g)?.length ?? 0;

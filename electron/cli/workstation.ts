@@ -385,7 +385,12 @@ export const registerWorkstationCommands = (program: Command): void => {
         // An all-or-nothing import is one transaction: its leads are screened before it (screening is pure), so the
         // write lock is held for the writing only (decision 0125). A "valid" import screens on a worker thread while
         // this one persists the previous chunk.
-        if (options.lists && options.mode === 'all') screener = await loadLeadScreener(options.lists);
+        if (options.lists && options.mode === 'all') {
+          screener = await loadLeadScreener(options.lists);
+          // Importing leads against an empty list directory is a mistake on the command line: say so.
+          if (screener.listVersions.length === 0)
+            throw new CliError(`${options.lists}: no lists imported; run perimeter lists import first`, EXIT_UNUSABLE);
+        }
       } catch (error) {
         session?.workstation.close();
         storeFailure(error);

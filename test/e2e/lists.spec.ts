@@ -127,6 +127,18 @@ test('an operations admin activates a new list version after its diff, and the r
   await expect(allow).toContainText('not yet');
   await snap(page, testInfo, '06-allow-list');
   await expectAccessible(page, 'the allow-list');
+  await expect(allow).toContainText('Review by');
+
+  // The officer takes the row off again, by keyboard, with a reason (decision 0197).
+  await allow.getByRole('button', { name: /Take off the allow-list: ofac-sdn 99001/ }).focus();
+  await page.keyboard.press('Enter');
+  const removal = page.getByRole('form', { name: /Take ofac-sdn 99001 off the allow-list/ });
+  await expect(removal.getByLabel(/Reason \(required/)).toBeFocused();
+  await page.keyboard.type('Adverse media since: review again');
+  await snap(page, testInfo, '07-allow-list-remove');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'taken off the allow-list' })).toBeVisible();
+  await expect(page.getByText('No false positive has been cleared yet.')).toBeVisible();
 
   // The services refuse an officer the list screens' methods (operations admins only), and log it.
   const refused = await apiFromPage(page, 'lists.overview', {});

@@ -2,7 +2,7 @@
 // the allow-list of cleared false positives and what it suppresses, and hits resolved because their entry left the list.
 import * as z from 'zod';
 import { HashHex, SequenceText } from '../fields.ts';
-import { Code, defineEvent } from './define.ts';
+import { Code, defineEvent, ReasonData } from './define.ts';
 
 const Count = z.number().int().min(0);
 const Score = z.number().min(0).max(1);
@@ -10,6 +10,8 @@ const RunId = Code.describe('the run, M-<sequence of its monitoring.started entr
 
 /** A listed entry a lead's hit names, without its name (names stay beside the log). */
 const HitRef = { listId: Code, entryId: Code, listVersion: Code };
+/** An allow-list row: the listed entry at the content version that was cleared. */
+const AllowRef = { listId: Code, entryId: Code, entryVersion: HashHex };
 
 export const MONITORING_EVENTS = {
   'monitoring.started': defineEvent({
@@ -73,6 +75,30 @@ export const MONITORING_EVENTS = {
       leadId: Code,
       caseId: Code,
       hits: z.array(z.strictObject({ ...HitRef, entryVersion: HashHex })).min(1),
+    }),
+  }),
+  'screening.allow_list_removed': defineEvent({
+    payload: z.strictObject({
+      leadId: Code,
+      ...AllowRef,
+      caseId: Code.describe('the case whose decision put it on the allow-list'),
+    }),
+    personal: ReasonData,
+  }),
+  'screening.allow_list_expired': defineEvent({
+    payload: z.strictObject({
+      leadId: Code,
+      run: RunId,
+      reviewDays: z.number().int().positive().describe("the policy's allowListReviewDays the run applied"),
+      hits: z
+        .array(
+          z.strictObject({
+            ...AllowRef,
+            caseId: Code.describe('the case whose decision put it on the allow-list'),
+            clearedAt: Code.describe('when it was put on the allow-list (ISO 8601)'),
+          }),
+        )
+        .min(1),
     }),
   }),
   'monitoring.completed': defineEvent({

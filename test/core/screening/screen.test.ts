@@ -214,4 +214,77 @@ describe('the index finds what scoring every name would find', () => {
       { numRuns: 200 },
     );
   });
+
+  // Words held by many names ("al", a common given name) are walked last and only credit names other words reached
+  // (collectCandidates): what a full scan finds must still be found.
+  it('when the query holds words that many listed names share', () => {
+    const common = fc.constantFrom('al', 'kaki', 'mohan');
+    const filler = (i: number): EntrySpec => ({
+      id: `F${i}`,
+      names: [`${['kaki', 'mohan'][i % 2]} al ${['sumo', 'riad', 'hame', 'anki', 'meri'][i % 5]}${i % 7}`],
+    });
+    const fillers = Array.from({ length: 140 }, (_, i) => filler(i));
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(nameOf, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.oneof(word, common), { minLength: 2, maxLength: 5 }),
+        (lists, words) => {
+          const query = words.join(' ');
+          const specs: EntrySpec[] = [...lists.map((names, i) => ({ id: `E${i}`, names })), ...fillers];
+          const list = snapshot('random', specs);
+          const result = screenParty(buildIndex([list]), { name: query, type: 'person' }, THRESHOLDS, {
+            maxHits: 200,
+          });
+          const queryTokens = normaliseName(query, 'person').tokens;
+          const expected = list.entries
+            .map((e) => {
+              const names = e.names.map((n) => normaliseName(n.value, 'person').tokens);
+              const partial = partsOfLongerNames(names);
+              return {
+                id: e.id,
+                score: Math.max(
+                  ...names.map((tokens, k) =>
+                    nameScore(queryTokens, tokens, undefined, { partOfLongerName: partial[k] === true }),
+                  ),
+                ),
+              };
+            })
+            .filter((x) => x.score >= THRESHOLDS.potential)
+            .map((x) => `${x.id}:${x.score}`)
+            .sort();
+          expect(result.hits.map((hit) => `${hit.entryId}:${hit.score}`).sort()).toEqual(expected);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("finds the same hits whether a listed word's similar words were found at build time or on first use", () => {
+    const queries = ['Saddam Hussein al-Tikriti', 'Nicolas Maduro', 'Kim Jong Eun', 'Abu Ali', 'Jenifer McClelan'];
+    const none = buildIndex([sanctions, peps], { neighboursPrecomputed: 0 });
+    const some = buildIndex([sanctions, peps], { neighboursPrecomputed: 1_000 });
+    expect(none.neighbourIds.length).toBe(0);
+    expect(some.neighbourIds.length).toBeGreaterThan(indexStats(some).vocabulary);
+    for (const name of queries) {
+      const expected = screen({ name });
+      expect(expected.hits.length).toBeGreaterThan(0);
+      expect(screenParty(none, { name }, THRESHOLDS)).toEqual(expected);
+      expect(screenParty(some, { name }, THRESHOLDS)).toEqual(expected);
+    }
+  });
+
+  it('visits only the names a rarer word reaches when a common word cannot make a hit on its own', () => {
+    const specs: EntrySpec[] = [
+      { id: 'T1', names: ['AL-TIKRITI, Barzan Ibrahim'] },
+      ...Array.from({ length: 100 }, (_, i) => ({
+        id: `F${i}`,
+        names: [`Omar AL-Filler${'abcdefghij'[i % 10]}${i}`],
+      })),
+    ];
+    const list = snapshot('common', specs);
+    const result = screenParty(buildIndex([list]), { name: 'Barzan Ibrahim al-Tikriti' }, THRESHOLDS);
+    expect(result.hits.map((hit) => hit.entryId)).toEqual(['T1']);
+    // "al" is held by 101 names, and a name sharing only "al" cannot reach the threshold: it credits T1 alone.
+    expect(result.candidates.touched).toBe(1);
+  });
 });

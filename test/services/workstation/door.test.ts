@@ -270,6 +270,16 @@ const TABLE: Record<ApiMethod, Row> = {
   'lists.resumeRescreen': { request: () => ({ runId: 'M-1' }), forbidden: 'aud' },
   // Compliance and senior officers (case.decide), filtered to their markets; an auditor may not.
   'screening.allowList': { request: () => ({}), forbidden: 'aud' },
+  'screening.removeFromAllowList': {
+    request: () => ({
+      leadId: 'L-none',
+      listId: 'watch',
+      entryId: 'W-1',
+      entryVersion: '0'.repeat(64),
+      reason: 'no longer a false positive',
+    }),
+    forbidden: 'aud',
+  },
 };
 
 const METHODS = Object.keys(API) as ApiMethod[];

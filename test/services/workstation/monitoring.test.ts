@@ -35,6 +35,9 @@ const ODILE = 'W-1,Odile Fontaine,person,1961-04-02,FR,listed 2019\n';
 const QUARRINGTON = 'W-2,Ignatius Quarrington,person,1955-01-01,GB,listed 2020\n';
 const BRENNER = 'W-3,Viktor Brenner,person,1970-05-05,AT,listed 2026\n';
 const BRENNER_CHANGED = 'W-3,Viktor Brenner,person,1970-05-05,AT,listed 2026; programme added\n';
+// Entries no lead matches: they make a list version new while W-3 stays as it was (a version id is its content).
+const FILLER_A = 'W-8,Hortensia Vandermeer,person,1980-01-01,NL,listed 2027\n';
+const FILLER_B = 'W-9,Casimir Oyelaran-Duckworth,person,1981-02-02,NG,listed 2027\n';
 
 let dir: string;
 let listsDir: string;
@@ -292,6 +295,131 @@ describe('re-screening after a list update', () => {
     expect((live.monitoring_runs as unknown[]).length).toBe(5);
     expect((live.screening_allow_list as unknown[]).length).toBe(1);
     expect((live.screening_resolutions as unknown[]).length).toBe(1);
+    rebuildProjections(db);
+    expect(projectionSnapshot(db)).toEqual(live);
+  });
+
+  /** Clears the lead's open screening case as a false positive (with the senior officer's approval). */
+  const clearOpenCase = (leadId: string): string => {
+    const kase = casesOf(leadId).find((row) => row.status === 'open')!;
+    call(olga, 'cases.claim', { caseId: kase.id });
+    call(olga, 'cases.decide', { caseId: kase.id, disposition: 'clear_false_positive', reason: 'another person' });
+    call(sam, 'cases.approve', { caseId: kase.id, reason: 'checked the date of birth' });
+    return kase.id;
+  };
+  type AllowRow = { leadId: string; listId: string; entryId: string; entryVersion: string; reviewBy: string };
+  const allowRows = (): AllowRow[] => call<{ rows: AllowRow[] }>(olga, 'screening.allowList', {}).rows;
+
+  it('takes a cleared false positive off the allow-list by hand, with a reason, and re-screening raises it again', async () => {
+    const viktor = leadIdOf('CRM-VIKTOR');
+    const caseId = clearOpenCase(viktor);
+    type WithCase = AllowRow & { caseId: string };
+    const [row] = (allowRows() as WithCase[]).filter((allowed) => allowed.caseId === caseId);
+    expect(row).toMatchObject({ leadId: viktor, entryId: 'W-3' });
+    // An auditor may not (it is an officer's call); a reason is required.
+    createUser(admin, { id: 'aud', name: 'aud', roles: ['auditor'], markets: ['*'], passphrase: 'aud passphrase 123' });
+    const auditor = openWorkstation(
+      { path: admin.workstation.path, userId: 'aud', passphrase: 'aud passphrase 123' },
+      admin.workstation.deps,
+      admin.workstation.screener,
+    );
+    const { leadId, listId, entryId, entryVersion } = row!;
+    expect(() =>
+      call(olga, 'screening.removeFromAllowList', { leadId, listId, entryId, entryVersion, reason: 'short' }),
+    ).toThrow();
+    expect(() =>
+      call(auditor, 'screening.removeFromAllowList', {
+        leadId,
+        listId,
+        entryId,
+        entryVersion,
+        reason: 'the admin is not an officer',
+      }),
+    ).toThrow(/case\.decide/);
+    const before = entries().length;
+    const reason = 'new adverse media on this subject';
+    const removed = call<{ sequence: number }>(olga, 'screening.removeFromAllowList', {
+      leadId,
+      listId,
+      entryId,
+      entryVersion,
+      reason,
+    });
+    const logged = entries().slice(before);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        sequence: String(removed.sequence),
+        actor: 'user:olga',
+        type: 'screening.allow_list_removed',
+        subjects: [`lead:${viktor}`, `case:${caseId}`],
+        payload: { leadId: viktor, listId: 'watch', entryId: 'W-3', entryVersion, caseId },
+      }),
+    ]);
+    // The reason is the officer's free text: beside the log, not in the hashed entry.
+    expect(JSON.stringify(logged)).not.toContain(reason);
+    expect(
+      admin.workstation.db
+        .prepare('SELECT subject, data IS NOT NULL AS held FROM audit_personal_data WHERE sequence = ?')
+        .get(removed.sequence),
+    ).toEqual({ subject: `lead:${viktor}`, held: 1 });
+    expect(allowRows().filter((allowed) => allowed.entryVersion === entryVersion)).toEqual([]);
+    expect(() =>
+      call(olga, 'screening.removeFromAllowList', { leadId, listId, entryId, entryVersion, reason }),
+    ).toThrow(/no allow-list row/);
+
+    // The entry leaves the list and comes back unchanged: nothing holds it back now.
+    await update(QUARRINGTON);
+    const returned = await update(QUARRINGTON + BRENNER_CHANGED + FILLER_A);
+    expect(returned).toMatchObject({ added: 2, hits: 1, suppressed: 0, casesOpened: 1 });
+  });
+
+  it('raises a cleared false positive again once its review period has passed, and records that it lapsed', async () => {
+    const viktor = leadIdOf('CRM-VIKTOR');
+    const caseId = clearOpenCase(viktor);
+    const [row] = (allowRows() as (AllowRow & { caseId: string })[]).filter((allowed) => allowed.caseId === caseId);
+    // The policy sets no allowListReviewDays: a year.
+    expect(Date.parse(row!.reviewBy) - clock.now().getTime()).toBe(365 * 86_400_000);
+    // Within the year the allow-list holds the hit back.
+    await update(QUARRINGTON);
+    expect(await update(QUARRINGTON + BRENNER_CHANGED + FILLER_B)).toMatchObject({
+      hits: 0,
+      suppressed: 1,
+      casesOpened: 0,
+    });
+    // A year and a day later, it does not: the hit is raised for a fresh review and the row leaves the allow-list.
+    clock.advance(366 * 86_400_000);
+    await update(QUARRINGTON);
+    const before = entries().length;
+    const lapsed = await update(QUARRINGTON + BRENNER_CHANGED + FILLER_A + FILLER_B);
+    expect(lapsed).toMatchObject({ hits: 1, suppressed: 0, casesOpened: 1 });
+    const expired = entries()
+      .slice(before)
+      .filter((entry) => entry.type === 'screening.allow_list_expired');
+    expect(expired).toEqual([
+      expect.objectContaining({
+        actor: 'system:monitoring',
+        subjects: [`lead:${viktor}`, `monitoring:${lapsed.runId}`],
+        payload: {
+          leadId: viktor,
+          run: lapsed.runId,
+          reviewDays: 365,
+          hits: [
+            {
+              listId: 'watch',
+              entryId: 'W-3',
+              entryVersion: row!.entryVersion,
+              caseId,
+              clearedAt: expect.any(String),
+            },
+          ],
+        },
+      }),
+    ]);
+    expect(allowRows().filter((allowed) => allowed.entryVersion === row!.entryVersion)).toEqual([]);
+    expect(casesOf(viktor).filter((kase) => kase.status === 'open')).toHaveLength(1);
+    // The projections rebuilt from the log still equal the live ones.
+    const db = admin.workstation.db;
+    const live = projectionSnapshot(db);
     rebuildProjections(db);
     expect(projectionSnapshot(db)).toEqual(live);
   });

@@ -23,6 +23,7 @@ import { currentPolicy, previewPolicy, publishPolicy } from '../commands/policy-
 import { decideMany } from '../commands/bulk.ts';
 import { screeningHits } from '../queries/screening-hits.ts';
 import { allowList } from '../queries/allow-list.ts';
+import { removeFromAllowList } from '../commands/allow-list.ts';
 import {
   activateListUpdate,
   cancelRescreen,
@@ -150,6 +151,7 @@ const handlers: Handlers = {
   'lists.cancelRescreen': (session, request) => cancelRescreen(session, request.runId),
   'lists.resumeRescreen': (session, request) => resumeRescreen(session, request.runId),
   'screening.allowList': (session) => allowList(session),
+  'screening.removeFromAllowList': (session, request) => removeFromAllowList(session, request, request.reason),
 };
 
 const copyUser = (user: Session['user']) => ({ ...user, roles: [...user.roles], markets: [...user.markets] });

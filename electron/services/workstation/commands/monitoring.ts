@@ -6,6 +6,7 @@
 // resolves open hits on entries the list no longer holds (`screening.hits_resolved`).
 import { createHash } from 'node:crypto';
 import { leadFromRecord } from '../../../../core/intake/lead-record.ts';
+import { DEFAULT_ALLOW_LIST_REVIEW_DAYS } from '../../../../core/policy/schema.ts';
 import type { Lead, ScreeningHit, ScreeningSummary } from '../../../../core/routing/lead.ts';
 import { startRoutingRun } from '../../../../core/routing/route.ts';
 import { sameHit } from '../../../../core/screening/case-hits.ts';
@@ -237,21 +238,53 @@ type LeadRow = { id: string; facts: string; screening: string | null; seq: numbe
 
 const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-/** The allow-list of the run's list, by lead: allowKey → the case that cleared it. */
-const allowListOf = (db: Database, listId: string): Map<string, Map<string, string>> => {
-  const byLead = new Map<string, Map<string, string>>();
+/** An allow-list row of the run's list: the case that cleared it and when. */
+type Allowed = {
+  readonly caseId: string;
+  readonly clearedAt: string;
+  readonly entryId: string;
+  readonly entryVersion: string;
+};
+
+/** The allow-list of the run's list, by lead: allowKey → the row. */
+const allowListOf = (db: Database, listId: string): Map<string, Map<string, Allowed>> => {
+  const byLead = new Map<string, Map<string, Allowed>>();
   for (const entry of statement<
     [string],
-    { lead_id: string; entry_id: string; entry_version: string; case_id: string }
-  >(db, 'SELECT lead_id, entry_id, entry_version, case_id FROM screening_allow_list WHERE list_id = ?').all(listId)) {
+    { lead_id: string; entry_id: string; entry_version: string; case_id: string; cleared_at: string }
+  >(db, 'SELECT lead_id, entry_id, entry_version, case_id, cleared_at FROM screening_allow_list WHERE list_id = ?').all(
+    listId,
+  )) {
     let keys = byLead.get(entry.lead_id);
     if (keys === undefined) byLead.set(entry.lead_id, (keys = new Map()));
-    keys.set(allowKey({ listId, entryId: entry.entry_id, entryVersion: entry.entry_version }), entry.case_id);
+    keys.set(allowKey({ listId, entryId: entry.entry_id, entryVersion: entry.entry_version }), {
+      caseId: entry.case_id,
+      clearedAt: entry.cleared_at,
+      entryId: entry.entry_id,
+      entryVersion: entry.entry_version,
+    });
   }
   return byLead;
 };
 
-const EMPTY = new Map<string, string>();
+const DAY_MS = 86_400_000;
+
+/** The policy's review period of an allow-list row, in days (decision 0197). */
+const allowListReviewDays = (workstation: Workstation): number =>
+  workstation.policy().loaded.policy.screening.allowListReviewDays ?? DEFAULT_ALLOW_LIST_REVIEW_DAYS;
+
+/** Splits a lead's allow-list into the rows that still hold hits back and those past their review date. */
+const splitExpired = (
+  allowed: ReadonlyMap<string, Allowed>,
+  cutoff: string,
+): { current: Map<string, Allowed>; expired: Map<string, Allowed> } => {
+  const current = new Map<string, Allowed>();
+  const expired = new Map<string, Allowed>();
+  for (const [key, row] of allowed) (row.clearedAt <= cutoff ? expired : current).set(key, row);
+  return { current, expired };
+};
+
+const EMPTY = new Map<string, Allowed>();
 
 type ChunkContext = {
   readonly workstation: Workstation;
@@ -353,10 +386,36 @@ const recordChunk = (context: ChunkContext, chunk: ReadChunk, results: readonly 
       },
     });
     const allowed = allowListOf(db, row.list_id);
-    const at = workstation.deps.now().toISOString();
+    const now = workstation.deps.now();
+    const at = now.toISOString();
+    const reviewDays = allowListReviewDays(workstation);
+    const cutoff = new Date(now.getTime() - reviewDays * DAY_MS).toISOString();
     leads.forEach((lead, position) => {
-      const allowedHere = allowed.get(lead.id) ?? EMPTY;
+      // A row past its review date holds nothing back: the hit is raised again, and the row leaves the allow-list.
+      const { current: allowedHere, expired } = splitExpired(allowed.get(lead.id) ?? EMPTY, cutoff);
       const found = sortRescreened(results[position] ?? [], at, entries, allowedHere, versionOf);
+      const lapsed = found.raised.filter((hit) => expired.has(allowKey(hit)));
+      if (lapsed.length > 0)
+        append({
+          actor: MONITORING_ACTOR,
+          type: 'screening.allow_list_expired',
+          subjects: [`lead:${lead.id}`, subjectOf(row.id)],
+          payload: {
+            leadId: lead.id,
+            run: row.id,
+            reviewDays,
+            hits: lapsed.map((hit) => {
+              const was = expired.get(allowKey(hit))!;
+              return {
+                listId: hit.listId,
+                entryId: hit.entryId,
+                entryVersion: hit.entryVersion,
+                caseId: was.caseId,
+                clearedAt: was.clearedAt,
+              };
+            }),
+          },
+        });
       if (found.suppressed.length > 0)
         append({
           actor: MONITORING_ACTOR,
@@ -374,7 +433,7 @@ const recordChunk = (context: ChunkContext, chunk: ReadChunk, results: readonly 
               entryVersion: hit.entryVersion,
               score: hit.score,
               strength: hit.strength,
-              allowedBy: allowedHere.get(allowKey(hit))!,
+              allowedBy: allowedHere.get(allowKey(hit))!.caseId,
             })),
           },
         });

@@ -494,6 +494,29 @@ const allowListed: Projection = (db, entry, sequence) => {
     );
 };
 
+// Taken off by an officer, or expired in a run (decision 0197): the row goes; the entries keep what it was.
+const allowListRemoved: Projection = (db, entry) => {
+  const payload = payloadOf(entry, 'screening.allow_list_removed');
+  removeFromAllowList(db, payload.leadId, [payload]);
+};
+
+const allowListExpired: Projection = (db, entry) => {
+  const payload = payloadOf(entry, 'screening.allow_list_expired');
+  removeFromAllowList(db, payload.leadId, payload.hits);
+};
+
+const removeFromAllowList = (
+  db: Database,
+  leadId: string,
+  rows: readonly { listId: string; entryId: string; entryVersion: string }[],
+): void => {
+  const remove = statement(
+    db,
+    'DELETE FROM screening_allow_list WHERE lead_id = ? AND list_id = ? AND entry_id = ? AND entry_version = ?',
+  );
+  for (const row of rows) remove.run(leadId, row.listId, row.entryId, row.entryVersion);
+};
+
 const hitSuppressed: Projection = (db, entry) => {
   const payload = payloadOf(entry, 'screening.hit_suppressed');
   countForRun(db, payload.run, 'suppressed', payload.hits.length);
@@ -594,6 +617,8 @@ export const PROJECTIONS: Readonly<Record<AuditEventType, Projection>> = {
   'screening.hit_suppressed': hitSuppressed,
   'screening.hits_resolved': hitsResolved,
   'screening.allow_listed': allowListed,
+  'screening.allow_list_removed': allowListRemoved,
+  'screening.allow_list_expired': allowListExpired,
   'monitoring.completed': monitoringCompleted,
 };
 

@@ -4,6 +4,7 @@
 // lead's screening shows (erased with the lead), so nothing here is read from beside the log.
 import { inScope } from '../../../../core/access/roles.ts';
 import type { ApiResponse } from '../../../../core/api/contract.ts';
+import { DEFAULT_ALLOW_LIST_REVIEW_DAYS } from '../../../../core/policy/schema.ts';
 import { statement } from '../../store/statements.ts';
 import { requirePermission } from '../session/access.ts';
 import type { Session } from '../session/workstation.ts';
@@ -39,7 +40,11 @@ export const allowList = (session: Session): ApiResponse<'screening.allowList'> 
     `SELECT a.*, l.subject, l.jurisdiction, l.scope, l.screening FROM screening_allow_list a JOIN leads l ON l.id = a.lead_id
      ORDER BY a.cleared_seq DESC, a.list_id, a.entry_id`,
   ).all();
+  const reviewDays = workstation.policy().loaded.policy.screening.allowListReviewDays ?? DEFAULT_ALLOW_LIST_REVIEW_DAYS;
+  const reviewBy = (clearedAt: string): string =>
+    new Date(Date.parse(clearedAt) + reviewDays * 86_400_000).toISOString();
   return {
+    reviewDays,
     rows: rows
       .filter((row) => inScope(user, row.jurisdiction ?? row.scope, vocabulary))
       .map((row) => ({
@@ -54,6 +59,7 @@ export const allowList = (session: Session): ApiResponse<'screening.allowList'> 
         clearedAt: row.cleared_at,
         suppressed: row.suppressed,
         lastSuppressedAt: row.last_suppressed_at,
+        reviewBy: reviewBy(row.cleared_at),
       })),
   };
 };
