@@ -304,6 +304,13 @@ export const ScreeningHitViewSchema = z.strictObject({
   entry: ListedEntrySchema,
   /** Null when the screened party's personal data has been erased: nothing to compare. */
   match: HitMatchSchema.nullable(),
+  /**
+   * Set when a list update resolved the hit (its entry left the list; decision 0235): the reason, when, the run and the
+   * list version that no longer lists the entry. A resolved hit reads as cleared in the lead's screening.
+   */
+  resolution: z
+    .strictObject({ reason: z.string(), resolvedAt: z.string(), run: z.string(), version: z.string().nullable() })
+    .nullable(),
 });
 export const ScreeningHitsSchema = z.strictObject({
   caseId: z.string(),

@@ -234,6 +234,45 @@ describe('re-screening after a list update', () => {
     ).toEqual([]);
   });
 
+  it('shows the officer a case whose hits a list update resolved, and leaves its closing to the officer', () => {
+    const odile = leadIdOf('CRM-ODILE');
+    const [kase] = casesOf(odile);
+    expect(kase).toMatchObject({ type: 'screening_review', status: 'open' });
+    const view = call<{
+      hits: { hit: { entryId: string }; cleared: boolean; resolution: Record<string, unknown> | null }[];
+    }>(olga, 'cases.screeningHits', { caseId: kase!.id });
+    const run = admin.workstation.db
+      .prepare('SELECT run_id FROM screening_resolutions WHERE lead_id = ?')
+      .pluck()
+      .get(odile) as string;
+    const version = admin.workstation.db
+      .prepare('SELECT version FROM monitoring_runs WHERE id = ?')
+      .pluck()
+      .get(run) as string;
+    expect(view.hits).toEqual([
+      expect.objectContaining({
+        hit: expect.objectContaining({ entryId: 'W-1' }),
+        cleared: true,
+        resolution: { reason: 'entry_removed', resolvedAt: expect.any(String), run, version },
+      }),
+    ]);
+    // The system does not close a sanctions case: the officer decides it, and no allow-list row is made for a hit
+    // that was resolved rather than cleared (a relisted entry must be raised again).
+    call(olga, 'cases.claim', { caseId: kase!.id });
+    call(olga, 'cases.decide', {
+      caseId: kase!.id,
+      disposition: 'clear_false_positive',
+      reason: 'W-1 left the watch list in the last update; nothing listed holds the lead',
+    });
+    const closed = casesOf(odile).find((row) => row.id === kase!.id)!;
+    expect(['closed', 'awaiting_approval']).toContain(closed.status);
+    if (closed.status === 'awaiting_approval') call(sam, 'cases.approve', { caseId: kase!.id, reason: 'delisted' });
+    expect(casesOf(odile).find((row) => row.id === kase!.id)!.status).toBe('closed');
+    expect(
+      call<{ rows: { leadId: string }[] }>(olga, 'screening.allowList', {}).rows.filter((row) => row.leadId === odile),
+    ).toEqual([]);
+  });
+
   it('does not raise a cleared false positive again until the listed entry changes', async () => {
     const viktor = leadIdOf('CRM-VIKTOR');
     const [kase] = casesOf(viktor);

@@ -98,6 +98,14 @@ export const screeningHits = (session: Session, caseId: string): ScreeningHits =
   );
   const latest = records.at(-1)?.data as PersonalFields | undefined;
   const parties: Party[] = latest === undefined ? [] : partiesOf({ id: kase.leadId, ...latest });
+  const resolutionOf = workstation.db.prepare<
+    [string, string, string, string],
+    { reason: string; resolved_at: string; run_id: string; version: string | null }
+  >(
+    `SELECT r.reason, r.resolved_at, r.run_id, m.version FROM screening_resolutions r
+       LEFT JOIN monitoring_runs m ON m.id = r.run_id
+      WHERE r.lead_id = ? AND r.list_id = ? AND r.entry_id = ? AND r.list_version = ?`,
+  );
   const policy = workstation.policy().loaded.policy.screening;
   const thresholds = { potential: policy.potentialMatchThreshold, strong: policy.strongMatchThreshold };
   return {
@@ -122,8 +130,18 @@ export const screeningHits = (session: Session, caseId: string): ScreeningHits =
           { score: name.normalised === null ? null : name.adjustedScore, matched: name.best },
         ]),
       );
+      const resolved = resolutionOf.get(kase.leadId, hit.listId, hit.entryId, hit.listVersion);
       return {
         hit: { listId: hit.listId, entryId: hit.entryId, listVersion: hit.listVersion },
+        resolution:
+          resolved === undefined
+            ? null
+            : {
+                reason: resolved.reason,
+                resolvedAt: resolved.resolved_at,
+                run: resolved.run_id,
+                version: resolved.version,
+              },
         party: hit.party,
         listKind: hit.listKind,
         strength: hit.strength,

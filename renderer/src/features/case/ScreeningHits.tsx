@@ -205,6 +205,13 @@ export const ScreeningHits = ({ caseId, decidable }: { caseId: string; decidable
             {formatNumber(shown.thresholds.potential)}, strong {formatNumber(shown.thresholds.strong)}.
           </p>
           {shown.hits.length === 0 && <p>The lead has no hit of the kinds this queue reviews.</p>}
+          {shown.hits.length > 0 && shown.hits.every((hit) => hit.resolution !== null) && (
+            <p role="note" className="notice">
+              Every hit of this case was resolved by a list update: its listed entry left the list. Nothing listed holds
+              this lead now, but the case stays open until you decide it: a sanctions case is never closed by the
+              system.
+            </p>
+          )}
           {shown.hits.map((hit, position) => (
             <article
               key={hitKey(hit.hit)}
@@ -214,13 +221,24 @@ export const ScreeningHits = ({ caseId, decidable }: { caseId: string; decidable
             >
               <h4 id={`hit-title-${position}`}>
                 Hit {position + 1}: {humanise(hit.listKind)} · {hit.list.listId} {hit.hit.entryId}
-                {hit.cleared && <span className="badge">cleared</span>}
+                {hit.resolution !== null ? (
+                  <span className="badge">resolved: entry removed from the list</span>
+                ) : (
+                  hit.cleared && <span className="badge">cleared</span>
+                )}
               </h4>
               {decidable && !hit.cleared && (
                 <label className="choice">
                   <input type="checkbox" checked={chosenKeys.has(hitKey(hit.hit))} onChange={() => toggle(hit.hit)} />
                   This decision covers hit {position + 1}
                 </label>
+              )}
+              {hit.resolution !== null && (
+                <p className="muted">
+                  Resolved {hit.resolution.resolvedAt} by list update run {hit.resolution.run}
+                  {hit.resolution.version !== null ? `, list version ${hit.resolution.version}` : ''}: the entry is no
+                  longer listed ({hit.resolution.reason.replaceAll('_', ' ')}).
+                </p>
               )}
               <SideBySide view={shown} hit={hit} />
               <ScoreTable hit={hit} />
