@@ -1,0 +1,90 @@
+// The device's HTTP client to its regional hub: every request signed by the device key with a time and a nonce.
+import { randomBytes } from 'node:crypto';
+import { bytesToBase64 } from '../../../core/audit/bytes.ts';
+import { ed25519Sign } from '../../../core/audit/ed25519.ts';
+import { HEADERS, requestSigningBytes } from '../../../core/sync/request-auth.ts';
+import { nodeSha256 } from '../audit/node-sha256.ts';
+
+export type HubResponse = {
+  readonly status: number;
+  readonly contentType: string;
+  readonly bytes: Uint8Array;
+  readonly text: string;
+  readonly headers: Headers;
+};
+
+export type HubClient = {
+  readonly url: string;
+  readonly send: (
+    method: 'GET' | 'POST',
+    target: string,
+    body?: Uint8Array,
+    contentType?: string,
+  ) => Promise<HubResponse>;
+};
+
+export type HubClientOptions = {
+  readonly url: string;
+  readonly deviceId: string;
+  readonly region: string;
+  readonly seed: Uint8Array;
+  readonly now: () => Date;
+  /** The transport; global fetch unless a test cuts connections with its own. */
+  readonly fetch?: typeof fetch;
+};
+
+export class SyncError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'SyncError';
+    this.code = code;
+  }
+}
+
+export const createHubClient = (options: HubClientOptions): HubClient => {
+  const transport = options.fetch ?? fetch;
+  const base = options.url.replace(/\/+$/, '');
+  return {
+    url: base,
+    send: async (method, target, body = new Uint8Array(0), contentType = 'application/octet-stream') => {
+      const timeSeconds = Math.floor(options.now().getTime() / 1000);
+      const nonce = randomBytes(18).toString('base64url');
+      const signature = ed25519Sign(
+        requestSigningBytes(
+          { method, target, region: options.region, deviceId: options.deviceId, timeSeconds, nonce, body },
+          nodeSha256,
+        ),
+        options.seed,
+      );
+      let response: Response;
+      try {
+        response = await transport(`${base}${target}`, {
+          method,
+          headers: {
+            [HEADERS.device]: options.deviceId,
+            [HEADERS.region]: options.region,
+            [HEADERS.time]: String(timeSeconds),
+            [HEADERS.nonce]: nonce,
+            [HEADERS.signature]: bytesToBase64(signature),
+            ...(method === 'POST' ? { 'content-type': contentType } : {}),
+          },
+          ...(method === 'POST' ? { body: Buffer.from(body) } : {}),
+        });
+      } catch (error) {
+        throw new SyncError(
+          'unreachable',
+          `the hub at ${base} is unreachable: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? '',
+        bytes,
+        text: new TextDecoder().decode(bytes),
+        headers: response.headers,
+      };
+    },
+  };
+};
