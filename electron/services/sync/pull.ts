@@ -86,7 +86,7 @@ export const pullFromHub = async (
     while (from < origin.size) {
       const response = await client.send(
         'GET',
-        `/v1/pull?origin=${encodeURIComponent(origin.origin)}&from=${from}&limit=${options.batch ?? 5000}`,
+        `/v1/pull?origin=${encodeURIComponent(origin.origin)}&from=${from}&limit=${options.batch ?? 10_000}`,
       );
       if (response.status !== 200)
         throw new SyncError(`http_${response.status}`, `pull ${origin.origin}: ${response.text.trim()}`);

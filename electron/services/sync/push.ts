@@ -23,7 +23,7 @@ import type { HubClient } from './hub-client.ts';
 import { SyncError } from './hub-client.ts';
 
 /** Entries per add-entries request: a strict prefix of the canonical package sequence (tlog-mirror allows it). */
-export const ENTRIES_PER_REQUEST = 4096;
+export const ENTRIES_PER_REQUEST = 16_384;
 const PERSONAL_PER_REQUEST = 2000;
 
 export type PushResult = {
