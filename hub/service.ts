@@ -557,7 +557,7 @@ export const devices = async (hub: Hub): Promise<Reply> =>
       devices: (await tx.devices()).map((d) => ({
         ...d,
         publicKey: bytesToBase64(d.publicKey),
-        fingerprint: bytesToHex(nodeSha256(d.publicKey)).slice(0, 16),
+        fingerprint: bytesToHex(d.publicKey).slice(0, 16),
       })),
     }),
   );

@@ -42,6 +42,12 @@ export class SyncError extends Error {
   }
 }
 
+/** fetch's own message is "fetch failed": the cause (a reset, a refused connection) is what tells an operator. */
+const describeFailure = (error: unknown): string => {
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error instanceof Error ? error.message : String(error)}${cause}`;
+};
+
 export const createHubClient = (options: HubClientOptions): HubClient => {
   const transport = options.fetch ?? fetch;
   const base = options.url.replace(/\/+$/, '');
@@ -72,10 +78,7 @@ export const createHubClient = (options: HubClientOptions): HubClient => {
           ...(method === 'POST' ? { body: Buffer.from(body) } : {}),
         });
       } catch (error) {
-        throw new SyncError(
-          'unreachable',
-          `the hub at ${base} is unreachable: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        throw new SyncError('unreachable', `the hub at ${base} is unreachable: ${describeFailure(error)}`);
       }
       const bytes = new Uint8Array(await response.arrayBuffer());
       return {
