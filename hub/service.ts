@@ -522,7 +522,9 @@ export const pull = async (hub: Hub, query: URLSearchParams): Promise<Reply> => 
       to: Math.max(from, to),
       size,
       checkpoint: state.mirror?.note ?? null,
-      entries: entries.map((e) => bytesToBase64(e.bytes)),
+      entries: entries.map((e) =>
+        Buffer.from(e.bytes.buffer, e.bytes.byteOffset, e.bytes.byteLength).toString('base64'),
+      ),
       personalData: personal.map((p) => ({
         sequence: p.sequence,
         subject: p.subject,

@@ -96,7 +96,8 @@ export const pullFromHub = async (
       if (batch.entries.length === 0) break;
       const complete = batch.to === batch.size;
       inTransaction(db, () => {
-        batch.entries.forEach((text, i) => putEntry.run(origin.origin, from + i, base64ToBytes(text)));
+        // Node's native base64 (the strings were checked as strings by the schema; a bad one fails the root check below).
+        batch.entries.forEach((text, i) => putEntry.run(origin.origin, from + i, Buffer.from(text, 'base64')));
         for (const p of batch.personalData)
           putPersonal.run(origin.origin, p.sequence, p.subject, p.regime, base64ToBytes(p.salt), base64ToBytes(p.data));
         if (complete) {
