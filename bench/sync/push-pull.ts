@@ -115,7 +115,7 @@ const run = async (kind: StoreKind, cluster: PostgresCluster | null): Promise<vo
   const pushed = await pushAuditLog(pusher.db, client(pusher), keys);
   const pushMs = performance.now() - started;
   started = performance.now();
-  const pulled = await pullFromHub(puller.db, client(puller), puller.origin);
+  const pulled = await pullFromHub(puller.db, client(puller), puller.origin, identity.mirror!);
   const pullMs = performance.now() - started;
   if (pushed.size !== ENTRIES || pulled.entries !== ENTRIES)
     throw new Error(`moved ${pushed.size} and ${pulled.entries}, not ${ENTRIES}`);

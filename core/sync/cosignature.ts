@@ -67,3 +67,17 @@ export const verifyCosignature = (
   if (!Number.isSafeInteger(timestamp)) return null;
   return verify(raw.subarray(12), cosignedMessage(checkpointText, timestamp), key.publicKey) ? timestamp : null;
 };
+
+/** Reads a cosigner vkey (<name>+<key id hex>+<base64(0x04 ‖ public key)>), checking that the key id matches. */
+export const parseCosignerKey = (text: string, sha256: Sha256): CosignerKey | null => {
+  const first = text.indexOf('+');
+  const second = first < 0 ? -1 : text.indexOf('+', first + 1);
+  if (second < 0) return null;
+  const name = text.slice(0, first);
+  const raw = base64ToBytes(text.slice(second + 1));
+  if (!isValidKeyName(name) || !raw || raw.length !== 33 || raw[0] !== ALG_COSIGNATURE_V1) return null;
+  const publicKey = raw.slice(1);
+  const keyId = cosignerKeyId(name, publicKey, sha256);
+  const idHex = [...keyId].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return idHex === text.slice(first + 1, second) ? { name, keyId, publicKey } : null;
+};

@@ -8,6 +8,7 @@ import { hashLeaf } from '../../../core/audit/merkle.ts';
 import { createMemoryMerkleTree } from '../../../core/audit/merkle.ts';
 import { bytesEqual } from '../../../core/audit/bytes.ts';
 import { nodeSha256 } from '../audit/node-sha256.ts';
+import { parseCosignerKey, verifyCosignature } from '../../../core/sync/cosignature.ts';
 import type { Database } from '../store/database.ts';
 import { inTransaction } from '../store/transaction.ts';
 import type { HubClient } from './hub-client.ts';
@@ -63,8 +64,11 @@ export const pullFromHub = async (
   db: Database,
   client: HubClient,
   ownOrigin: string,
+  mirrorKey: string,
   options: { readonly batch?: number } = {},
 ): Promise<PullResult> => {
+  const mirror = parseCosignerKey(mirrorKey, nodeSha256);
+  if (!mirror) throw new SyncError('bad_hub_key', `the hub key ${mirrorKey} is not an Ed25519 cosigner key`);
   const listed = await client.send('GET', '/v1/origins');
   if (listed.status !== 200) throw new SyncError(`http_${listed.status}`, `origins: ${listed.text.trim()}`);
   const { origins } = parseJson(OriginsSchema, listed.text, 'origins');
@@ -104,6 +108,15 @@ export const pullFromHub = async (
           // The whole copy must hash to the root of the mirror's checkpoint (signed by the device, cosigned by the hub).
           const parsed = batch.checkpoint ? parseSignedCheckpoint(new TextEncoder().encode(batch.checkpoint)) : null;
           if (!parsed?.ok) throw new SyncError('protocol', `pull ${origin.origin}: no checkpoint with the last batch`);
+          // The checkpoint must carry the mirror cosignature of the hub this device enrolled with.
+          const cosigned = parsed.value.note.signatures.some(
+            (signature) => verifyCosignature(parsed.value.note.text, signature.line, mirror) !== null,
+          );
+          if (!cosigned)
+            throw new SyncError(
+              'bad_cosignature',
+              `pull ${origin.origin}: the checkpoint lacks the hub's mirror cosignature`,
+            );
           const tree = createMemoryMerkleTree(nodeSha256, batch.size);
           for (const bytes of inboxLeaves.all(origin.origin, batch.size)) tree.append(hashLeaf(nodeSha256, bytes));
           if (tree.size() !== batch.size || !bytesEqual(tree.root(), parsed.value.body.root))

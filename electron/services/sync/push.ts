@@ -1,9 +1,9 @@
 // The device's push: its own audit log to the hub as tlog-witness add-checkpoint, then tlog-mirror add-entries, then
 // the personal data beside the entries. Resumable at every step: the hub's 409 and 202 replies say where to go on.
-import { base64ToBytes, bytesToBase64, utf8Bytes } from '../../../core/audit/bytes.ts';
+import { bytesToBase64, utf8Bytes } from '../../../core/audit/bytes.ts';
 import { consistencyProof } from '../../../core/audit/merkle.ts';
 import { subtreeConsistencyProof } from '../../../core/audit/subtree-proof.ts';
-import { verifyCosignature } from '../../../core/sync/cosignature.ts';
+import { parseCosignerKey, verifyCosignature } from '../../../core/sync/cosignature.ts';
 import type { CosignerKey } from '../../../core/sync/cosignature.ts';
 import {
   formatAddEntriesHeader,
@@ -33,16 +33,10 @@ export type PushResult = {
   readonly requests: number;
 };
 
-const parseCosignerKey = (vkey: string): CosignerKey => {
-  const [name, idHex, keyBase64] = [
-    vkey.slice(0, vkey.indexOf('+')),
-    vkey.split('+')[1]!,
-    vkey.slice(vkey.indexOf('+', vkey.indexOf('+') + 1) + 1),
-  ];
-  const raw = base64ToBytes(keyBase64);
-  if (!raw || raw.length !== 33 || raw[0] !== 0x04)
-    throw new SyncError('bad_hub_key', `the hub key ${vkey} is not an Ed25519 cosigner key`);
-  return { name, keyId: Uint8Array.from(idHex.match(/../g)!.map((h) => parseInt(h, 16))), publicKey: raw.slice(1) };
+const parseHubKey = (vkey: string): CosignerKey => {
+  const key = parseCosignerKey(vkey, nodeSha256);
+  if (!key) throw new SyncError('bad_hub_key', `the hub key ${vkey} is not an Ed25519 cosigner key`);
+  return key;
 };
 
 const noteText = (note: string): string => note.slice(0, note.lastIndexOf('\n\n') + 1);
@@ -77,7 +71,7 @@ export const pushAuditLog = async (
     );
     requests++;
     if (response.status === 200) {
-      if (verifyCosignature(noteText(checkpoint.note), response.text, parseCosignerKey(keys.witness)) === null)
+      if (verifyCosignature(noteText(checkpoint.note), response.text, parseHubKey(keys.witness)) === null)
         throw new SyncError(
           'bad_cosignature',
           'the hub answered without a valid witness cosignature from its enrolled key',
@@ -156,7 +150,7 @@ export const pushAuditLog = async (
     );
     requests++;
     if (response.status === 200) {
-      if (verifyCosignature(noteText(checkpoint.note), response.text, parseCosignerKey(keys.mirror)) === null)
+      if (verifyCosignature(noteText(checkpoint.note), response.text, parseHubKey(keys.mirror)) === null)
         throw new SyncError(
           'bad_cosignature',
           'the hub answered without a valid mirror cosignature from its enrolled key',

@@ -161,11 +161,12 @@ export const syncPull = async (
   options: { readonly batch?: number } = {},
 ): Promise<PullResult> => {
   requireActive(session);
-  const { client, hub } = clientFor(session, transport);
+  const { client, hub, keys } = clientFor(session, transport);
   const result = await pullFromHub(
     session.workstation.db,
     client,
     auditLogIdentity(session.workstation.db).origin,
+    keys.mirror,
     options,
   );
   if (result.entries > 0)
