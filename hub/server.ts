@@ -148,6 +148,8 @@ export const startHubServer = async (
     route(hub, incoming).then(
       (reply) => send(response, reply),
       (error: unknown) => {
+        // A client that cut its connection mid-body is no failure of the hub: nothing of that request was read.
+        if (incoming.destroyed || (error instanceof Error && error.message === 'aborted')) return;
         process.stderr.write(`hub: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
         if (!response.headersSent)
           send(response, plain(500, 'the hub failed on this request; nothing of it was stored'));

@@ -2,6 +2,7 @@
 // tlog-mirror add-entries and personal data), pull into another device's inbox, and the faults of issue 15: the hub
 // killed mid-push, a connection cut, duplicated, reordered and replayed batches, clock skew, a device behind the hub
 // (an old backup), a device that signs a fork, a revoked device, a device of another region.
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../core/api/contract.ts';
 import { bytesEqual, utf8Bytes } from '../../core/audit/bytes.ts';
@@ -183,6 +184,41 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('the regional hub on %s', (kind
         .slice(0, size)
         .map((x) => x.toString('hex')),
     );
+  });
+
+  it('stores nothing of a batch whose connection is cut while it is sent, and the next push completes', async () => {
+    importLeads(a, 'C', 30);
+    const before = await hub.hub().store.transaction((tx) => tx.originState(originOf(a)));
+    // A transport that sends the add-entries request headers and half its body, then cuts the connection.
+    const cutting: typeof fetch = async (input, init) => {
+      if (!String(input).endsWith('/add-entries')) return fetch(input, init);
+      const body = Buffer.from(init!.body as Uint8Array);
+      const url = new URL(String(input));
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(url.port), url.hostname, () => {
+          const headers = Object.entries(init!.headers as Record<string, string>)
+            .map(([name, value]) => `${name}: ${value}\r\n`)
+            .join('');
+          socket.write(
+            `POST ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\n${headers}content-length: ${body.length}\r\n\r\n`,
+          );
+          socket.write(body.subarray(0, body.length >> 1), () => {
+            socket.destroy();
+            resolve();
+          });
+        });
+      });
+      throw new TypeError('the connection was cut');
+    };
+    expect((await syncError(syncPush(a.admin, { fetch: cutting }))).code).toBe('unreachable');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const during = await hub.hub().store.transaction((tx) => tx.originState(originOf(a)));
+    expect(during.next).toBe(before.next);
+    expect(during.mirror?.size).toBe(before.mirror?.size);
+    const result = await syncPush(a.admin);
+    const after = await hub.hub().store.transaction((tx) => tx.originState(originOf(a)));
+    expect(after.next).toBe(result.size);
+    expect(after.mirror?.size).toBe(result.size);
   });
 
   it('survives a reply lost on the way back: the replayed checkpoint and batches are duplicates, skipped', async () => {
