@@ -118,6 +118,7 @@ const route = async (hub: Hub, incoming: IncomingMessage): Promise<Reply> => {
   const auth = await authenticate(hub, request, { allowPending: path === '/v1/enrolment' });
   if (!auth.ok) return auth.reply;
   const device = auth.device;
+  if (device === null) return plain(401, 'this device is not enrolled at this hub');
   if (method === 'GET' && path === '/v1/enrolment')
     return {
       status: 200,

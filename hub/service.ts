@@ -91,8 +91,9 @@ export const hubLogVerifierKey = (hub: Hub): string =>
 
 // ---- authentication -------------------------------------------------------------------------------------------------
 
+/** `device` is null only for enrolment's first request, from a device the hub does not know yet. */
 export type Authenticated =
-  { readonly ok: true; readonly device: DeviceRecord } | { readonly ok: false; readonly reply: Reply };
+  { readonly ok: true; readonly device: DeviceRecord | null } | { readonly ok: false; readonly reply: Reply };
 
 const header = (request: HubRequest, name: string): string | undefined => request.headers[name];
 
@@ -105,7 +106,7 @@ export const authenticate = async (
   hub: Hub,
   request: HubRequest,
   options: { readonly allowPending?: boolean; readonly publicKeyForUnknown?: Uint8Array } = {},
-): Promise<Authenticated & { readonly known?: boolean }> => {
+): Promise<Authenticated> => {
   const deviceId = header(request, HEADERS.device);
   const region = header(request, HEADERS.region);
   const time = header(request, HEADERS.time);
@@ -153,8 +154,7 @@ export const authenticate = async (
     tx.rememberNonce(deviceId, nonce, timeSeconds + 2 * CLOCK_SKEW_SECONDS, now - 2 * CLOCK_SKEW_SECONDS),
   );
   if (!fresh2) return refuse(401, 'the request nonce was used before (a replay)');
-  if (!device) return { ok: true, known: false, device: null as unknown as DeviceRecord };
-  return { ok: true, known: true, device };
+  return { ok: true, device };
 };
 
 // ---- enrolment ------------------------------------------------------------------------------------------------------
@@ -236,7 +236,16 @@ export const decideDevice = async (
     const device = await tx.device(input.deviceId);
     if (!device) return { ok: false, error: `no device ${input.deviceId} has asked to enrol` };
     if (device.status === 'revoked') return { ok: false, error: `device ${input.deviceId} is revoked for good` };
-    await tx.decideDevice(input.deviceId, input.decision, input.admin, hub.now().toISOString());
+    const at = hub.now().toISOString();
+    await tx.decideDevice(input.deviceId, input.decision, input.admin, at);
+    // The hub's log records who let which device in or shut it out, beside the checkpoints it accepted.
+    await appendHubLog(hub, tx, {
+      type: input.decision === 'approved' ? 'device.approved' : 'device.revoked',
+      device: input.deviceId,
+      origin: device.origin,
+      admin: input.admin,
+      time: at,
+    });
     return { ok: true, device: (await tx.device(input.deviceId))! };
   });
 
@@ -293,11 +302,11 @@ export const addCheckpoint = async (hub: Hub, device: DeviceRecord, body: Uint8A
     const state = await tx.originState(cp.origin);
     const accepted = state.witness;
     const hubSize = accepted?.size ?? 0;
-    const fork = async (): Promise<void> => {
+    const fork = async (acceptedNote: string = accepted!.note): Promise<void> => {
       await tx.putFork({
         origin: cp.origin,
         size: cp.size,
-        acceptedNote: accepted!.note,
+        acceptedNote,
         conflictingNote: noteText,
         recordedAt: hub.now().toISOString(),
       });
@@ -312,8 +321,9 @@ export const addCheckpoint = async (hub: Hub, device: DeviceRecord, body: Uint8A
       });
     };
     if (oldSize !== hubSize) {
-      // A checkpoint of the hub's own size with another root is a fork, whatever old size the device claimed.
-      if (accepted && cp.size === hubSize && !bytesEqual(accepted.root, cp.root)) await fork();
+      // A checkpoint of a size the hub accepted before, with another root, is a fork whatever old size was claimed.
+      const earlier = cp.size === hubSize ? accepted : await tx.checkpointOfSize(cp.origin, cp.size);
+      if (earlier && !bytesEqual(earlier.root, cp.root)) await fork(earlier.note);
       return { status: 409, contentType: TLOG_SIZE_CONTENT_TYPE, body: `${hubSize}\n` };
     }
     if (oldSize === 0 && proof.length > 0) return text(400, 'the proof must be empty when the old size is 0');

@@ -135,9 +135,11 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('the regional hub on %s', (kind
     const checkpoint = await hub.hub().store.transaction((tx) => tx.latestHubCheckpoint());
     expect(checkpoint?.note.split('\n')[0]).toBe('perimeter-hub/eu-west/log');
     const leaves = await hub.hub().store.transaction((tx) => tx.hubLogEntries(0, 100));
-    expect(leaves.map((leaf) => JSON.parse(new TextDecoder().decode(leaf.bytes)).type)).toContain(
-      'checkpoint.accepted',
-    );
+    const types = leaves.map((leaf) => JSON.parse(new TextDecoder().decode(leaf.bytes)).type);
+    expect(types).toContain('checkpoint.accepted');
+    // The approval of the device is in it too, before the device's first accepted checkpoint.
+    expect(types.indexOf('device.approved')).toBeGreaterThanOrEqual(0);
+    expect(types.indexOf('device.approved')).toBeLessThan(types.indexOf('checkpoint.accepted'));
   });
 
   it('pulls another device entries into the inbox, identical and verified against the cosigned root', async () => {
@@ -353,8 +355,29 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('the regional hub on %s', (kind
       formatAddCheckpoint({ oldSize: hubSize, proof: [new Uint8Array(32)], checkpoint: utf8Bytes(longer) }),
     );
     expect(bad.status).toBe(422);
+    // A checkpoint of a size the hub accepted earlier, with another root: a fork too, whatever old size it claims.
+    const log = await hub.hub().store.transaction((tx) => tx.hubLogEntries(0, 1000));
+    const firstSize = log
+      .map(
+        (leaf) => JSON.parse(new TextDecoder().decode(leaf.bytes)) as { type: string; origin?: string; size?: number },
+      )
+      .find((record) => record.type === 'checkpoint.accepted' && record.origin === origin)!.size!;
+    const early = createMemoryMerkleTree(nodeSha256);
+    for (let i = 0; i < firstSize; i++) early.append(hashLeaf(nodeSha256, utf8Bytes(`rewritten ${i}`)));
+    const rewritten = signCheckpoint(
+      { origin, size: firstSize, root: early.root() },
+      [{ name: origin, seed }],
+      nodeSha256,
+    );
+    const history = await client.send(
+      'POST',
+      '/add-checkpoint',
+      formatAddCheckpoint({ oldSize: 0, proof: [], checkpoint: utf8Bytes(rewritten) }),
+    );
+    expect(history.status).toBe(409);
     const forks = await hub.hub().store.transaction((tx) => tx.forks());
-    expect(forks.filter((f) => f.origin === origin)).toHaveLength(2);
+    expect(forks.filter((f) => f.origin === origin)).toHaveLength(3);
+    expect(forks.at(-1)!.acceptedNote.split('\n')[1]).toBe(String(firstSize));
     expect(forks[0]!.acceptedNote).toContain(`${hubSize}\n`);
     expect(forks[0]!.conflictingNote).toBe(sameSize);
     // The accepted state did not move.
