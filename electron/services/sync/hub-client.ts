@@ -48,24 +48,29 @@ const describeFailure = (error: unknown): string => {
   return `${error instanceof Error ? error.message : String(error)}${cause}`;
 };
 
+const isConnectionReset = (error: unknown): boolean =>
+  error instanceof Error &&
+  error.cause instanceof Error &&
+  ['ECONNRESET', 'UND_ERR_SOCKET'].includes(String((error.cause as { code?: unknown }).code));
+
 export const createHubClient = (options: HubClientOptions): HubClient => {
   const transport = options.fetch ?? fetch;
   const base = options.url.replace(/\/+$/, '');
   return {
     url: base,
     send: async (method, target, body = new Uint8Array(0), contentType = 'application/octet-stream') => {
-      const timeSeconds = Math.floor(options.now().getTime() / 1000);
-      const nonce = randomBytes(18).toString('base64url');
-      const signature = ed25519Sign(
-        requestSigningBytes(
-          { method, target, region: options.region, deviceId: options.deviceId, timeSeconds, nonce, body },
-          nodeSha256,
-        ),
-        options.seed,
-      );
-      let response: Response;
-      try {
-        response = await transport(`${base}${target}`, {
+      const attempt = (): Promise<Response> => {
+        // Signed afresh on every attempt: a retry is a new request with its own time and nonce, never a replay.
+        const timeSeconds = Math.floor(options.now().getTime() / 1000);
+        const nonce = randomBytes(18).toString('base64url');
+        const signature = ed25519Sign(
+          requestSigningBytes(
+            { method, target, region: options.region, deviceId: options.deviceId, timeSeconds, nonce, body },
+            nodeSha256,
+          ),
+          options.seed,
+        );
+        return transport(`${base}${target}`, {
           method,
           headers: {
             [HEADERS.device]: options.deviceId,
@@ -77,8 +82,20 @@ export const createHubClient = (options: HubClientOptions): HubClient => {
           },
           ...(method === 'POST' ? { body: Buffer.from(body) } : {}),
         });
-      } catch (error) {
-        throw new SyncError('unreachable', `the hub at ${base} is unreachable: ${describeFailure(error)}`);
+      };
+      let response: Response;
+      try {
+        response = await attempt();
+      } catch (first) {
+        // A kept-alive connection the hub closed while idle fails at once with a reset: one more try on a new one.
+        // Every request is safe to repeat (duplicates are skipped, an accepted checkpoint is cosigned again).
+        if (!isConnectionReset(first))
+          throw new SyncError('unreachable', `the hub at ${base} is unreachable: ${describeFailure(first)}`);
+        try {
+          response = await attempt();
+        } catch (error) {
+          throw new SyncError('unreachable', `the hub at ${base} is unreachable: ${describeFailure(error)}`);
+        }
       }
       const bytes = new Uint8Array(await response.arrayBuffer());
       return {
