@@ -20,7 +20,7 @@ import { startPostgres } from '../support/postgres.ts';
 import type { PostgresCluster } from '../support/postgres.ts';
 import { startTestHub } from '../support/hub.ts';
 import type { StoreKind, TestHub } from '../support/hub.ts';
-import { createTestWorkstation } from '../support/workstation.ts';
+import { addUser, createTestWorkstation } from '../support/workstation.ts';
 import type { TestWorkstation } from '../support/workstation.ts';
 
 const ok = <M extends ApiMethod>(session: Session, method: M, request: ApiRequest<M>): ApiResponse<M> => {
@@ -96,6 +96,19 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('the regional hub on %s', (kind
     await hub.stop();
     a.admin.workstation.close();
     b.admin.workstation.close();
+  });
+
+  it('lets only an operations admin enrol the workstation, and a device not enrolled cannot sync', async () => {
+    const officer = addUser(a, `officer-${kind}`, ['compliance_officer'], ['*']);
+    try {
+      await expect(enrolWithHub(officer, { hubUrl: hub.url(), region: 'eu-west' })).rejects.toThrow(
+        /needs user.manage/,
+      );
+      expect((await syncError(syncPush(officer))).code).toBe('not_enrolled');
+      expect(readEnrolment(a.admin.workstation.db)).toBeNull();
+    } finally {
+      officer.workstation.close();
+    }
   });
 
   it('enrols a device that an operations admin approves; a pending device is refused', async () => {
