@@ -36,7 +36,7 @@ import {
 import { parseAddCheckpoint, TLOG_SIZE_CONTENT_TYPE } from '../core/sync/witness-wire.ts';
 import type { HubKeys } from './keys.ts';
 import { openPersonalData, sealPersonalData } from './seal.ts';
-import type { DeviceRecord, HubStore, HubTx } from './store/store.ts';
+import type { DeviceRecord, HubStore, HubTx, StoredEntry } from './store/store.ts';
 
 export const nodeSha256: Sha256 = (bytes) => hash('sha256', bytes, 'buffer');
 
@@ -380,11 +380,15 @@ export const addEntries = async (hub: Hub, device: DeviceRecord, body: Uint8Arra
       const pending = h.uploadEnd === 0 ? null : await tx.checkpointOfSize(h.origin, h.uploadEnd);
       if (!pending || h.uploadEnd < mirrorSize) return info(409, state.witness?.size ?? 0, state.next);
       if (h.uploadStart > state.next) return info(409, h.uploadEnd, state.next);
-      let next = state.next;
       let failure: string | null = null;
+      // Every package is verified first; the verified ones are then stored with one write (one round trip to
+      // PostgreSQL per request, not several per package). Only the first package can start inside a subtree whose
+      // first leaves are already stored; every later one starts on a multiple of 256.
+      const verified: StoredEntry[] = [];
       for (const entryPackage of packages) {
         const subtreeStart = packageSubtreeStart(entryPackage.start);
-        const before = await tx.leafHashes(h.origin, subtreeStart, entryPackage.start);
+        const before =
+          subtreeStart < entryPackage.start ? await tx.leafHashes(h.origin, subtreeStart, entryPackage.start) : [];
         if (before.length !== entryPackage.start - subtreeStart) {
           failure = `entries ${subtreeStart} to ${entryPackage.start - 1} are not stored`;
           break;
@@ -406,12 +410,11 @@ export const addEntries = async (hub: Hub, device: DeviceRecord, body: Uint8Arra
           failure = `entries ${entryPackage.start} to ${entryPackage.end - 1}: ${check.reason}`;
           break;
         }
-        next = await tx.putEntries(
-          h.origin,
-          entryPackage.start,
-          entryPackage.entries.map((bytes, i) => ({ sequence: entryPackage.start + i, bytes, leafHash: leaves[i]! })),
+        entryPackage.entries.forEach((bytes, i) =>
+          verified.push({ sequence: entryPackage.start + i, bytes, leafHash: leaves[i]! }),
         );
       }
+      const next = verified.length > 0 ? await tx.putEntries(h.origin, verified[0]!.sequence, verified) : state.next;
       if (failure !== null) {
         if (next === state.next) throw new PackageRejected(failure);
         // The packages before the bad one are verified and kept; the client hears 422 for the rest.

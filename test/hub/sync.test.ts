@@ -172,6 +172,16 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('the regional hub on %s', (kind
     expect(personal).toBeGreaterThan(0);
     // Idempotent: pulling again moves nothing and logs nothing.
     expect((await syncPull(b.admin)).entries).toBe(0);
+    // A later pull goes on from the cursor, and the whole copy still checks against the new cosigned root.
+    importLeads(a, 'P', 2);
+    await syncPush(a.admin);
+    const more = await syncPull(b.admin, {}, { batch: 5 });
+    expect(more.entries).toBeGreaterThan(0);
+    expect(inboxOf(b, originOf(a)).map((x) => x.toString('hex'))).toEqual(
+      entriesOf(a)
+        .slice(0, -1)
+        .map((x) => x.toString('hex')),
+    );
   });
 
   it('resumes a push after the hub was killed mid-push, and nothing acknowledged is lost', async () => {

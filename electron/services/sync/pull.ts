@@ -87,6 +87,10 @@ export const pullFromHub = async (
   let batches = 0;
   for (const origin of origins.filter((o) => o.origin !== ownOrigin)) {
     let from = cursor.get(origin.origin) ?? 0;
+    // The origin's tree, grown batch by batch as entries land (a resumed pull first reads what the inbox holds), so the
+    // copy is checked against the checkpoint's root without reading it all back.
+    const tree = createMemoryMerkleTree(nodeSha256, origin.size);
+    if (from > 0) for (const bytes of inboxLeaves.all(origin.origin, from)) tree.append(hashLeaf(nodeSha256, bytes));
     while (from < origin.size) {
       const response = await client.send(
         'GET',
@@ -101,7 +105,11 @@ export const pullFromHub = async (
       const complete = batch.to === batch.size;
       inTransaction(db, () => {
         // Node's native base64 (the strings were checked as strings by the schema; a bad one fails the root check below).
-        batch.entries.forEach((text, i) => putEntry.run(origin.origin, from + i, Buffer.from(text, 'base64')));
+        batch.entries.forEach((text, i) => {
+          const bytes = Buffer.from(text, 'base64');
+          putEntry.run(origin.origin, from + i, bytes);
+          tree.append(hashLeaf(nodeSha256, bytes));
+        });
         for (const p of batch.personalData)
           putPersonal.run(origin.origin, p.sequence, p.subject, p.regime, base64ToBytes(p.salt), base64ToBytes(p.data));
         if (complete) {
@@ -117,8 +125,6 @@ export const pullFromHub = async (
               'bad_cosignature',
               `pull ${origin.origin}: the checkpoint lacks the hub's mirror cosignature`,
             );
-          const tree = createMemoryMerkleTree(nodeSha256, batch.size);
-          for (const bytes of inboxLeaves.all(origin.origin, batch.size)) tree.append(hashLeaf(nodeSha256, bytes));
           if (tree.size() !== batch.size || !bytesEqual(tree.root(), parsed.value.body.root))
             throw new SyncError(
               'inconsistent',
