@@ -9,6 +9,7 @@ import { bytesEqual, utf8Bytes } from '../../core/audit/bytes.ts';
 import { signCheckpoint } from '../../core/audit/checkpoint.ts';
 import { hashLeaf, createMemoryMerkleTree } from '../../core/audit/merkle.ts';
 import { formatAddCheckpoint } from '../../core/sync/witness-wire.ts';
+import { openPersonalData } from '../../hub/seal.ts';
 import { decideDevice } from '../../hub/service.ts';
 import { nodeSha256 } from '../../electron/services/audit/node-sha256.ts';
 import { readEnrolment, readPushState } from '../../electron/services/sync/device-state.ts';
@@ -142,6 +143,19 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('the regional hub on %s', (kind
     expect(state.next).toBe(size);
     expect(state.mirror?.size).toBe(size);
     expect(state.mirror?.note).toContain(`— perimeter-hub/eu-west/mirror `);
+  });
+
+  it('seals personal data with the region key before it reaches the store, bound to its entry', async () => {
+    const origin = originOf(a);
+    const sealed = await hub.hub().store.transaction((tx) => tx.personalData(origin, 0, 1_000_000));
+    expect(sealed.length).toBeGreaterThan(0);
+    const opened = sealed.map((record) =>
+      Buffer.from(openPersonalData(hub.keys.regionKey, origin, record.sequence, record.sealed)).toString('utf8'),
+    );
+    expect(opened.join('\n')).toContain('A Ledger 0 Ltd');
+    for (const record of sealed) expect(Buffer.from(record.sealed).toString('latin1')).not.toContain('Ledger');
+    // Moved onto another entry, the ciphertext no longer opens.
+    expect(() => openPersonalData(hub.keys.regionKey, origin, sealed[0]!.sequence + 1, sealed[0]!.sealed)).toThrow();
   });
 
   it('keeps its own log of accepted checkpoints, signed under the region', async () => {
