@@ -35,6 +35,7 @@ const noElectronOutsideMain = {
   group: ['electron', 'electron/*'],
   message: 'Services, CLI and hub never import electron: they run without it.',
 };
+const electronPackage = { name: 'electron', message: noElectronOutsideMain.message };
 // One door (issue 13, decision 0134): only the store (and its migrations) and the workstation's open, initialise and
 // re-key code open the database; the CLI, the api, jobs and everything else reach data through session-checked services.
 const databaseOpeners = [
@@ -173,9 +174,21 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/services/**/*.ts', 'electron/cli/**/*.ts', 'hub/**/*.ts'],
+    files: ['electron/services/**/*.ts', 'electron/cli/**/*.ts'],
     ignores: databaseOpeners,
     rules: { 'no-restricted-imports': ['error', { patterns: [noElectronOutsideMain, ...oneDoorToTheDatabase] }] },
+  },
+  // The hub (a separate deployable) reaches services by relative paths through electron/services/, so only the
+  // electron package itself is refused; its own store (hub/store/, with its own schema) is the only hub code that opens
+  // a database.
+  {
+    files: ['hub/**/*.ts'],
+    ignores: ['hub/store/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electronPackage], patterns: oneDoorToTheDatabase }] },
+  },
+  {
+    files: ['hub/store/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electronPackage] }] },
   },
   {
     files: databaseOpeners,

@@ -1,12 +1,30 @@
 // What `npm test` needs from the system besides node_modules: Debian's Chromium (Playwright cannot download its own
-// browsers here) and Go with golang.org/x/mod (the audit log's conformance peer, decision 0030). Missing ones are
+// browsers here), Go with golang.org/x/mod (the audit log's conformance peer, decision 0030) and PostgreSQL (the sync
+// hub's second store, whose tests start a throwaway cluster from its initdb and pg_ctl). Missing ones are
 // installed with apt-get when npm test runs as root; otherwise it stops at once with the exact command to run.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Where Debian's golang-golang-x-mod-dev puts the sources the conformance test builds against (GOPATH mode). */
 export const GO_X_MOD = '/usr/share/gocode/src/golang.org/x/mod/sumdb/note';
+
+/** Where Debian's postgresql package puts the server programs, one folder per major version. */
+export const POSTGRES_LIB = '/usr/lib/postgresql';
+
+/** The bin folder of the newest PostgreSQL installed under `lib` that has initdb and pg_ctl, or null. */
+export const postgresBinDir = (lib: string = POSTGRES_LIB): string | null => {
+  if (!existsSync(lib)) return null;
+  const versions = readdirSync(lib)
+    .filter((name) => /^[0-9]+$/.test(name))
+    .sort((a, b) => Number(b) - Number(a));
+  for (const version of versions) {
+    const bin = join(lib, version, 'bin');
+    if (existsSync(join(bin, 'initdb')) && existsSync(join(bin, 'pg_ctl'))) return bin;
+  }
+  return null;
+};
 
 export type Prerequisite = {
   readonly name: string;
@@ -35,16 +53,29 @@ export const PREREQUISITES = {
     packages: ['golang-golang-x-mod-dev'],
     recommends: false,
   },
+  postgres: {
+    name: `PostgreSQL (initdb and pg_ctl under ${POSTGRES_LIB})`,
+    why: 'the sync hub tests against its PostgreSQL store',
+    packages: ['postgresql'],
+    recommends: false,
+  },
 } as const satisfies Record<string, Prerequisite>;
 
 export type Probe = {
   readonly chromium: string;
   readonly goXMod: string;
+  /** Where PostgreSQL's versioned folders are looked for. */
+  readonly postgresLib: string;
   /** The environment `go` is looked up in (its PATH). */
   readonly env: NodeJS.ProcessEnv;
 };
 
-export const systemProbe = (): Probe => ({ chromium: CHROMIUM, goXMod: GO_X_MOD, env: process.env });
+export const systemProbe = (): Probe => ({
+  chromium: CHROMIUM,
+  goXMod: GO_X_MOD,
+  postgresLib: POSTGRES_LIB,
+  env: process.env,
+});
 
 /** The prerequisites missing on this machine, in install order. */
 export const missingPrerequisites = (probe: Probe = systemProbe()): Prerequisite[] => {
@@ -52,6 +83,7 @@ export const missingPrerequisites = (probe: Probe = systemProbe()): Prerequisite
   if (!existsSync(probe.chromium)) missing.push(PREREQUISITES.chromium);
   if (spawnSync('go', ['version'], { env: probe.env, stdio: 'ignore' }).status !== 0) missing.push(PREREQUISITES.go);
   if (!existsSync(probe.goXMod)) missing.push(PREREQUISITES.goXMod);
+  if (postgresBinDir(probe.postgresLib) === null) missing.push(PREREQUISITES.postgres);
   return missing;
 };
 

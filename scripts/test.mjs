@@ -6,7 +6,7 @@ import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrerequisites } from './prerequisites.ts';
 
-process.stdout.write('== system prerequisites (Chromium; Go with golang.org/x/mod)\n');
+process.stdout.write('== system prerequisites (Chromium; Go with golang.org/x/mod; PostgreSQL)\n');
 const prerequisites = ensurePrerequisites();
 if (prerequisites.kind === 'stop') {
   process.stderr.write(`${prerequisites.message}\n`);

@@ -67,4 +67,32 @@ describe('layer boundaries', () => {
       await lint('electron/services/x.ts', "import { ok } from '../../core/shared/result.ts';\nexport const a = ok;\n"),
     ).toEqual([]);
   });
+
+  it('lets the hub reach core and services, and nothing reach the hub', async () => {
+    expect(
+      await lint(
+        'hub/x.ts',
+        "import { nodeSha256 } from '../electron/services/audit/node-sha256.ts';\nimport { ok } from '../core/shared/result.ts';\nexport const a = [nodeSha256, ok];\n",
+      ),
+    ).toEqual([]);
+    expect(await lint('hub/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toContain(
+      'no-restricted-imports',
+    );
+    expect(await lint('hub/x.ts', "import { x } from '../electron/cli/main.ts';\nexport const a = x;\n")).toContain(
+      'boundaries/dependencies',
+    );
+    expect(
+      await lint('electron/services/x.ts', "import { x } from '../../hub/service.ts';\nexport const a = x;\n"),
+    ).toContain('boundaries/dependencies');
+    expect(await lint('core/sync/x.ts', "import { x } from '../../hub/service.ts';\nexport const a = x;\n")).toContain(
+      'boundaries/dependencies',
+    );
+  });
+
+  it('lets only the hub store open a database in the hub', async () => {
+    const opens =
+      "import { openDatabase } from '../electron/services/store/database.ts';\nexport const a = openDatabase;\n";
+    expect(await lint('hub/x.ts', opens)).toContain('no-restricted-imports');
+    expect(await lint('hub/store/x.ts', opens.replace('../electron', '../../electron'))).toEqual([]);
+  });
 });

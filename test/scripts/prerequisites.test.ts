@@ -1,6 +1,6 @@
-// npm test's system prerequisites: Chromium, Go and golang.org/x/mod are found or reported missing; as root the missing
+// npm test's system prerequisites: Chromium, Go, golang.org/x/mod and PostgreSQL are found or reported missing; as root the missing
 // ones are installed with apt-get, saying so; otherwise npm test stops at once with the exact command to run.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,7 +20,12 @@ const tempDir = (): string => {
 /** A machine with none of them: no Chromium where Playwright looks, no go on PATH, no x/mod sources. */
 const bareMachine = (): Probe => {
   const dir = tempDir();
-  return { chromium: join(dir, 'chromium'), goXMod: join(dir, 'x-mod'), env: { PATH: dir } };
+  return {
+    chromium: join(dir, 'chromium'),
+    goXMod: join(dir, 'x-mod'),
+    postgresLib: join(dir, 'pg'),
+    env: { PATH: dir },
+  };
 };
 
 /** A machine with all three (go is a stand-in that answers `go version`). */
@@ -29,7 +34,10 @@ const readyMachine = (): Probe => {
   writeFileSync(join(dir, 'go'), '#!/bin/sh\necho go version go1.19 linux/amd64\n');
   chmodSync(join(dir, 'go'), 0o755);
   writeFileSync(join(dir, 'chromium'), '');
-  return { chromium: join(dir, 'chromium'), goXMod: dir, env: { PATH: dir } };
+  // Debian's layout: /usr/lib/postgresql/<major>/bin/{initdb,pg_ctl}.
+  mkdirSync(join(dir, 'pg', '15', 'bin'), { recursive: true });
+  for (const program of ['initdb', 'pg_ctl']) writeFileSync(join(dir, 'pg', '15', 'bin', program), '');
+  return { chromium: join(dir, 'chromium'), goXMod: dir, postgresLib: join(dir, 'pg'), env: { PATH: dir } };
 };
 
 describe('npm test prerequisites', () => {
@@ -38,6 +46,7 @@ describe('npm test prerequisites', () => {
       'chromium',
       'golang-go',
       'golang-golang-x-mod-dev',
+      'postgresql',
     ]);
     expect(missingPrerequisites(readyMachine())).toEqual([]);
   });
@@ -53,7 +62,7 @@ describe('npm test prerequisites', () => {
     expect(ran).toEqual([]);
     expect(outcome.kind).toBe('stop');
     expect(outcome.kind === 'stop' ? outcome.message : '').toContain(
-      '\n  sudo apt-get update && sudo apt-get install -y --no-install-recommends golang-go golang-golang-x-mod-dev' +
+      '\n  sudo apt-get update && sudo apt-get install -y --no-install-recommends golang-go golang-golang-x-mod-dev postgresql' +
         ' && sudo apt-get install -y chromium\n',
     );
   });
@@ -65,12 +74,17 @@ describe('npm test prerequisites', () => {
     const outcome = ensurePrerequisites({
       probe,
       isRoot: true,
-      // Stands in for apt-get: "installs" the three where the probe looks.
+      // Stands in for apt-get: "installs" the four where the probe looks.
       run: (command) => {
         ran.push([...command]);
         if (command[1] === 'install') {
           const ready = readyMachine();
-          Object.assign(probe, { chromium: ready.chromium, goXMod: ready.goXMod, env: ready.env });
+          Object.assign(probe, {
+            chromium: ready.chromium,
+            goXMod: ready.goXMod,
+            postgresLib: ready.postgresLib,
+            env: ready.env,
+          });
         }
         return 0;
       },
@@ -78,7 +92,10 @@ describe('npm test prerequisites', () => {
     });
     expect(ran).toEqual(aptCommands(missingPrerequisites(bareMachine())));
     expect(said[0]).toMatch(/^npm test needs Chromium .* installing with apt-get \(running as root\)\.$/);
-    expect(outcome).toMatchObject({ kind: 'ready', installed: [{ packages: ['chromium'] }, {}, {}] });
+    expect(outcome).toMatchObject({
+      kind: 'ready',
+      installed: [{ packages: ['chromium'] }, {}, {}, { packages: ['postgresql'] }],
+    });
   });
 
   it('stops with the command when apt-get fails or leaves something missing', () => {

@@ -47,6 +47,8 @@ export const createTestWorkstation = (
     approvals?: boolean;
     /** Create a second operations admin, otto, at initialisation. */
     secondAdmin?: boolean;
+    /** The device's log id (default test-device): devices that sync with one hub each need their own. */
+    logId?: string;
   } = {},
 ): TestWorkstation => {
   const dir = mkdtempSync(join(tmpdir(), 'perimeter-ws-'));
@@ -57,7 +59,7 @@ export const createTestWorkstation = (
   const admin = initialiseWorkstation(
     {
       path,
-      logId: 'test-device',
+      logId: options.logId ?? 'test-device',
       admin: { id: 'ada', name: 'Ada Admin', passphrase: ADMIN_PASSPHRASE },
       ...(options.secondAdmin ? { secondAdmin: { id: 'otto', name: 'Otto Admin', passphrase: OTTO_PASSPHRASE } } : {}),
       policyText: options.approvals ? text : withoutApprovals(text),

@@ -1,0 +1,142 @@
+// The device's pull: other devices' entries from per-origin cursors into the inbox, verified against the mirror's
+// cosigned checkpoint. Idempotent and resumable: a batch lands with its cursor in one transaction. Applying the inbox
+// through the one door (typed events, projections, conflicts) is the next slice.
+import * as z from 'zod';
+import { base64ToBytes } from '../../../core/audit/bytes.ts';
+import { parseSignedCheckpoint } from '../../../core/audit/checkpoint.ts';
+import { hashLeaf } from '../../../core/audit/merkle.ts';
+import { createMemoryMerkleTree } from '../../../core/audit/merkle.ts';
+import { bytesEqual } from '../../../core/audit/bytes.ts';
+import { nodeSha256 } from '../audit/node-sha256.ts';
+import { parseCosignerKey, verifyCosignature } from '../../../core/sync/cosignature.ts';
+import type { Database } from '../store/database.ts';
+import { inTransaction } from '../store/transaction.ts';
+import type { HubClient } from './hub-client.ts';
+import { SyncError } from './hub-client.ts';
+
+const OriginsSchema = z.object({
+  region: z.string(),
+  origins: z.array(
+    z.object({ origin: z.string().min(1), device: z.string().nullable(), size: z.number().int().nonnegative() }),
+  ),
+});
+const PullSchema = z.object({
+  origin: z.string(),
+  from: z.number().int().nonnegative(),
+  to: z.number().int().nonnegative(),
+  size: z.number().int().nonnegative(),
+  checkpoint: z.string().nullable(),
+  entries: z.array(z.string()),
+  personalData: z.array(
+    z.object({
+      sequence: z.number().int().nonnegative(),
+      subject: z.string(),
+      regime: z.string(),
+      salt: z.string(),
+      data: z.string(),
+    }),
+  ),
+});
+
+export type PullResult = { readonly origins: number; readonly entries: number; readonly batches: number };
+
+const parseJson = <S extends z.ZodType>(schema: S, text: string, what: string): z.infer<S> => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new SyncError('protocol', `${what}: the hub's reply is not JSON`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success)
+    throw new SyncError(
+      'protocol',
+      `${what}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`,
+    );
+  return parsed.data;
+};
+
+/**
+ * Pulls every other origin of the region from this device's cursor on. When a pull reaches the mirror checkpoint,
+ * the whole inbox of that origin is checked against the checkpoint's root before the cursor moves past it.
+ */
+export const pullFromHub = async (
+  db: Database,
+  client: HubClient,
+  ownOrigin: string,
+  mirrorKey: string,
+  options: { readonly batch?: number } = {},
+): Promise<PullResult> => {
+  const mirror = parseCosignerKey(mirrorKey, nodeSha256);
+  if (!mirror) throw new SyncError('bad_hub_key', `the hub key ${mirrorKey} is not an Ed25519 cosigner key`);
+  const listed = await client.send('GET', '/v1/origins');
+  if (listed.status !== 200) throw new SyncError(`http_${listed.status}`, `origins: ${listed.text.trim()}`);
+  const { origins } = parseJson(OriginsSchema, listed.text, 'origins');
+  const cursor = db.prepare<[string], number>('SELECT next FROM sync_cursors WHERE origin = ?').pluck();
+  const putCursor = db.prepare(
+    'INSERT INTO sync_cursors (origin, next, checkpoint) VALUES (?, ?, ?) ON CONFLICT (origin) DO UPDATE SET next = excluded.next, checkpoint = excluded.checkpoint',
+  );
+  const putEntry = db.prepare('INSERT OR IGNORE INTO sync_inbox (origin, seq, bytes) VALUES (?, ?, ?)');
+  const putPersonal = db.prepare(
+    'INSERT OR IGNORE INTO sync_inbox_personal_data (origin, seq, subject, regime, salt, data) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const inboxLeaves = db
+    .prepare<[string, number], Buffer>('SELECT bytes FROM sync_inbox WHERE origin = ? AND seq < ? ORDER BY seq')
+    .pluck();
+  let entries = 0;
+  let batches = 0;
+  for (const origin of origins.filter((o) => o.origin !== ownOrigin)) {
+    let from = cursor.get(origin.origin) ?? 0;
+    // The origin's tree, grown batch by batch as entries land (a resumed pull first reads what the inbox holds), so the
+    // copy is checked against the checkpoint's root without reading it all back.
+    const tree = createMemoryMerkleTree(nodeSha256, origin.size);
+    if (from > 0) for (const bytes of inboxLeaves.all(origin.origin, from)) tree.append(hashLeaf(nodeSha256, bytes));
+    while (from < origin.size) {
+      const response = await client.send(
+        'GET',
+        `/v1/pull?origin=${encodeURIComponent(origin.origin)}&from=${from}&limit=${options.batch ?? 10_000}`,
+      );
+      if (response.status !== 200)
+        throw new SyncError(`http_${response.status}`, `pull ${origin.origin}: ${response.text.trim()}`);
+      const batch = parseJson(PullSchema, response.text, `pull ${origin.origin}`);
+      if (batch.from !== from || batch.entries.length !== batch.to - batch.from)
+        throw new SyncError('protocol', `pull ${origin.origin}: a batch that does not start at the cursor`);
+      if (batch.entries.length === 0) break;
+      const complete = batch.to === batch.size;
+      inTransaction(db, () => {
+        // Node's native base64 (the strings were checked as strings by the schema; a bad one fails the root check below).
+        batch.entries.forEach((text, i) => {
+          const bytes = Buffer.from(text, 'base64');
+          putEntry.run(origin.origin, from + i, bytes);
+          tree.append(hashLeaf(nodeSha256, bytes));
+        });
+        for (const p of batch.personalData)
+          putPersonal.run(origin.origin, p.sequence, p.subject, p.regime, base64ToBytes(p.salt), base64ToBytes(p.data));
+        if (complete) {
+          // The whole copy must hash to the root of the mirror's checkpoint (signed by the device, cosigned by the hub).
+          const parsed = batch.checkpoint ? parseSignedCheckpoint(new TextEncoder().encode(batch.checkpoint)) : null;
+          if (!parsed?.ok) throw new SyncError('protocol', `pull ${origin.origin}: no checkpoint with the last batch`);
+          // The checkpoint must carry the mirror cosignature of the hub this device enrolled with.
+          const cosigned = parsed.value.note.signatures.some(
+            (signature) => verifyCosignature(parsed.value.note.text, signature.line, mirror) !== null,
+          );
+          if (!cosigned)
+            throw new SyncError(
+              'bad_cosignature',
+              `pull ${origin.origin}: the checkpoint lacks the hub's mirror cosignature`,
+            );
+          if (tree.size() !== batch.size || !bytesEqual(tree.root(), parsed.value.body.root))
+            throw new SyncError(
+              'inconsistent',
+              `pull ${origin.origin}: the entries do not hash to the checkpoint's root`,
+            );
+        }
+        putCursor.run(origin.origin, batch.to, complete ? batch.checkpoint : null);
+      });
+      entries += batch.entries.length;
+      batches++;
+      from = batch.to;
+    }
+  }
+  return { origins: origins.length, entries, batches };
+};

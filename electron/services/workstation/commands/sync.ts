@@ -1,0 +1,182 @@
+// Sync with the regional hub through the door (issue 15): enrolment by an operations admin, push and pull by any
+// active user. Each push or pull that moved something is an audit entry (sync.pushed, sync.pulled) naming the hub.
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
+import { ed25519PublicKey } from '../../../../core/audit/ed25519.ts';
+import { bytesToBase64 } from '../../../../core/audit/bytes.ts';
+import { DEVICE_ID_PATTERN, REGION_PATTERN } from '../../../../core/sync/request-auth.ts';
+import { auditLogIdentity, auditSigningKeys } from '../../audit/audit-log.ts';
+import { readEnrolment, writeEnrolment } from '../../sync/device-state.ts';
+import { createHubClient, SyncError } from '../../sync/hub-client.ts';
+import type { HubClient } from '../../sync/hub-client.ts';
+import { pullFromHub } from '../../sync/pull.ts';
+import type { PullResult } from '../../sync/pull.ts';
+import { pushAuditLog } from '../../sync/push.ts';
+import type { PushResult } from '../../sync/push.ts';
+import { requirePermission } from '../session/access.ts';
+import { actorOf, commit, WorkstationError } from '../session/workstation.ts';
+import type { Session } from '../session/workstation.ts';
+
+export type SyncTransport = { readonly fetch?: typeof fetch };
+
+const IdentitySchema = z.object({
+  region: z.string(),
+  witness: z.string(),
+  mirror: z.string(),
+  logOrigin: z.string(),
+  logKey: z.string(),
+});
+
+const requireActive = (session: Session): void => {
+  if (!session.user.active)
+    throw new WorkstationError('forbidden', `${session.user.id} is not active`, { reason: 'inactive' });
+};
+
+const clientFor = (
+  session: Session,
+  transport: SyncTransport,
+): { client: HubClient; hub: string; keys: { witness: string; mirror: string } } => {
+  const enrolment = readEnrolment(session.workstation.db);
+  if (!enrolment)
+    throw new SyncError(
+      'not_enrolled',
+      'this workstation is not enrolled with a regional hub (an operations admin enrols it)',
+    );
+  return {
+    client: createHubClient({
+      url: enrolment.hubUrl,
+      deviceId: enrolment.deviceId,
+      region: enrolment.region,
+      seed: enrolment.seed,
+      now: session.workstation.deps.now,
+      ...(transport.fetch ? { fetch: transport.fetch } : {}),
+    }),
+    hub: `hub:${enrolment.region}`,
+    keys: { witness: enrolment.hubWitnessKey, mirror: enrolment.hubMirrorKey },
+  };
+};
+
+/**
+ * Enrols this workstation with its region's hub: a new Ed25519 device key, the hub's identity checked against the
+ * region the admin names (the workstation is pinned to it from now on), and the request the hub's admin approves.
+ */
+export const enrolWithHub = async (
+  session: Session,
+  input: { readonly hubUrl: string; readonly region: string; readonly deviceId?: string },
+  transport: SyncTransport = {},
+): Promise<{ readonly deviceId: string; readonly status: string; readonly fingerprint: string }> => {
+  requirePermission(session, 'user.manage', 'enrol this workstation with a hub');
+  if (!REGION_PATTERN.test(input.region))
+    throw new SyncError('bad_input', `region ${JSON.stringify(input.region)}: 1 to 32 letters, digits or "-"`);
+  const db = session.workstation.db;
+  if (readEnrolment(db))
+    throw new SyncError('already_enrolled', 'this workstation is enrolled already: it stays pinned to its region');
+  const identity = auditLogIdentity(db);
+  const deviceId = input.deviceId ?? identity.logId;
+  if (!DEVICE_ID_PATTERN.test(deviceId))
+    throw new SyncError('bad_input', `device id ${JSON.stringify(deviceId)} is not valid`);
+  const seed = new Uint8Array(randomBytes(32));
+  const base = input.hubUrl.replace(/\/+$/, '');
+  let hubIdentity: z.infer<typeof IdentitySchema>;
+  try {
+    const response = await (transport.fetch ?? fetch)(`${base}/v1/identity`);
+    hubIdentity = IdentitySchema.parse(await response.json());
+  } catch (error) {
+    throw new SyncError(
+      'unreachable',
+      `the hub at ${base} did not say who it is: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (hubIdentity.region !== input.region)
+    throw new SyncError(
+      'wrong_region',
+      `the hub at ${base} serves region ${hubIdentity.region}, not ${input.region}: refused`,
+    );
+  const client = createHubClient({
+    url: base,
+    deviceId,
+    region: input.region,
+    seed,
+    now: session.workstation.deps.now,
+    ...(transport.fetch ? { fetch: transport.fetch } : {}),
+  });
+  const logKeys = auditSigningKeys(db)
+    .filter((k) => k.active)
+    .map((k) => k.verifierKey);
+  const body = new TextEncoder().encode(
+    JSON.stringify({
+      deviceId,
+      region: input.region,
+      publicKey: bytesToBase64(ed25519PublicKey(seed)),
+      origin: identity.origin,
+      logKeys,
+    }),
+  );
+  const response = await client.send('POST', '/v1/enrol', body, 'application/json');
+  if (response.status !== 202 && response.status !== 200)
+    throw new SyncError(`http_${response.status}`, `enrolment: ${response.text.trim()}`);
+  writeEnrolment(
+    db,
+    {
+      deviceId,
+      region: input.region,
+      hubUrl: base,
+      seed,
+      hubWitnessKey: hubIdentity.witness,
+      hubMirrorKey: hubIdentity.mirror,
+    },
+    session.workstation.deps.now().toISOString(),
+    session.user.id,
+  );
+  const { status } = JSON.parse(response.text) as { status: string };
+  return { deviceId, status, fingerprint: Buffer.from(ed25519PublicKey(seed)).toString('hex').slice(0, 16) };
+};
+
+/** Pushes the workstation's own audit log to its hub; a push that moved entries is logged as sync.pushed. */
+export const syncPush = async (
+  session: Session,
+  transport: SyncTransport = {},
+  options: { readonly entriesPerRequest?: number } = {},
+): Promise<PushResult> => {
+  requireActive(session);
+  const { client, hub, keys } = clientFor(session, transport);
+  const result = await pushAuditLog(session.workstation.db, client, keys, options);
+  if (result.entriesSent > 0 || result.personalSent > 0)
+    commit(session.workstation, (append) =>
+      append({
+        actor: actorOf(session.user),
+        type: 'sync.pushed',
+        subjects: [hub],
+        payload: { pv: PAYLOAD_VERSION, hub },
+      }),
+    );
+  return result;
+};
+
+/** Pulls the other devices' entries of the region into the inbox; a pull that moved entries is logged as sync.pulled. */
+export const syncPull = async (
+  session: Session,
+  transport: SyncTransport = {},
+  options: { readonly batch?: number } = {},
+): Promise<PullResult> => {
+  requireActive(session);
+  const { client, hub, keys } = clientFor(session, transport);
+  const result = await pullFromHub(
+    session.workstation.db,
+    client,
+    auditLogIdentity(session.workstation.db).origin,
+    keys.mirror,
+    options,
+  );
+  if (result.entries > 0)
+    commit(session.workstation, (append) =>
+      append({
+        actor: actorOf(session.user),
+        type: 'sync.pulled',
+        subjects: [hub],
+        payload: { pv: PAYLOAD_VERSION, hub },
+      }),
+    );
+  return result;
+};

@@ -1,0 +1,162 @@
+// `perimeter hub`: runs a regional hub, makes its key file, and lets an operations admin approve or revoke devices.
+// bin/perimeter.mjs hands `perimeter hub …` here; exit codes are the CLI's: 0 done, 1 refused, 2 unusable input.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import * as z from 'zod';
+import { isValidRegion } from '../core/sync/hub-identity.ts';
+import { HubKeyError, newHubKeys, readHubKeys, writeHubKeys } from './keys.ts';
+import { openHub } from './open.ts';
+import { startHubServer } from './server.ts';
+import { decideDevice, hubIdentity } from './service.ts';
+import { HubStoreError } from './store/store.ts';
+
+class HubCliError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 2) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+const option = <T>(schema: z.ZodType<T>, value: unknown, name: string): T => {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new HubCliError(`option --${name}: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
+};
+const Region = z.string().refine(isValidRegion, { message: '1 to 32 letters, digits or "-"' });
+const Listen = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/, { message: 'HOST:PORT, for example 127.0.0.1:8443' });
+
+const hostAndPort = (listen: string): { host: string; port: number } => {
+  const at = listen.lastIndexOf(':');
+  return { host: listen.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(listen.slice(at + 1)) };
+};
+
+const withHub = async <T>(
+  options: { store: string; key: string; region?: string },
+  run: (hub: Awaited<ReturnType<typeof openHub>>) => Promise<T>,
+): Promise<T> => {
+  const keys = readHubKeys(options.key);
+  const hub = await openHub({ region: options.region ?? keys.region, store: options.store, keys });
+  try {
+    return await run(hub);
+  } finally {
+    await hub.store.close();
+  }
+};
+
+const program = new Command('perimeter hub')
+  .description('the regional sync hub: a C2SP tlog-witness and tlog-mirror for the devices of one region')
+  .exitOverride()
+  .enablePositionalOptions()
+  .option('--region <region>', 'the region this hub serves (must match its key file)')
+  .option('--store <store>', 'sqlite:FILE (encrypted) or a postgres:// connection string')
+  .option('--key <file>', 'the hub key file (perimeter hub init-key)')
+  .option('--listen <host:port>', 'where to listen', '127.0.0.1:8443')
+  .option('--tls-cert <file>', 'TLS certificate chain (PEM): required outside loopback')
+  .option('--tls-key <file>', 'TLS private key (PEM)')
+  .action(
+    async (raw: {
+      region?: string;
+      store?: string;
+      key?: string;
+      listen: string;
+      tlsCert?: string;
+      tlsKey?: string;
+    }) => {
+      const region = option(Region, raw.region, 'region');
+      const store = option(z.string().min(1, { message: 'is required' }), raw.store ?? '', 'store');
+      const keyFile = option(z.string().min(1, { message: 'is required' }), raw.key ?? '', 'key');
+      const { host, port } = hostAndPort(option(Listen, raw.listen, 'listen'));
+      if (Boolean(raw.tlsCert) !== Boolean(raw.tlsKey))
+        throw new HubCliError('give both --tls-cert and --tls-key, or neither');
+      const tls =
+        raw.tlsCert && raw.tlsKey ? { cert: readFileSync(raw.tlsCert), key: readFileSync(raw.tlsKey) } : undefined;
+      const keys = readHubKeys(keyFile);
+      const hub = await openHub({ region, store, keys });
+      let running;
+      try {
+        running = await startHubServer(hub, { host, port, ...(tls ? { tls } : {}) });
+      } catch (error) {
+        await hub.store.close();
+        throw new HubCliError(error instanceof Error ? error.message : String(error));
+      }
+      process.stdout.write(`perimeter hub: region ${region}, ${hub.store.kind} store, listening on ${running.url}\n`);
+      process.stdout.write(`${JSON.stringify(hubIdentity(hub))}\n`);
+      const stop = (): void => {
+        void running
+          .close()
+          .then(() => hub.store.close())
+          .then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    },
+  );
+
+program
+  .command('init-key')
+  .description('make a new hub key file (mode 0600; never overwrites one)')
+  .requiredOption('--region <region>', 'the region the hub serves')
+  .requiredOption('--out <file>', 'where to write the key file')
+  .action((raw: { region: string; out: string }) => {
+    const region = option(Region, raw.region, 'region');
+    try {
+      writeHubKeys(raw.out, newHubKeys(region));
+    } catch (error) {
+      throw new HubCliError(`${raw.out}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    process.stdout.write(
+      `wrote ${raw.out}: the key file of the hub of region ${region}; keep it secret and backed up\n`,
+    );
+  });
+
+for (const [name, decision] of [
+  ['approve-device', 'approved'],
+  ['revoke-device', 'revoked'],
+] as const)
+  program
+    .command(name)
+    .description(decision === 'approved' ? 'approve a device that asked to enrol' : 'revoke a device for good')
+    .requiredOption('--store <store>', 'the hub store')
+    .requiredOption('--key <file>', 'the hub key file')
+    .requiredOption('--device <id>', 'the device id')
+    .requiredOption('--admin <name>', 'the operations admin deciding')
+    .action(async (raw: { store: string; key: string; device: string; admin: string }) => {
+      await withHub(raw, async (hub) => {
+        const result = await decideDevice(hub, { deviceId: raw.device, decision, admin: raw.admin });
+        if (!result.ok) throw new HubCliError(result.error, 1);
+        process.stdout.write(`device ${result.device.deviceId}: ${result.device.status} by ${raw.admin}\n`);
+      });
+    });
+
+program
+  .command('devices')
+  .description('list the devices and their standing')
+  .requiredOption('--store <store>', 'the hub store')
+  .requiredOption('--key <file>', 'the hub key file')
+  .action(async (raw: { store: string; key: string }) => {
+    await withHub(raw, async (hub) => {
+      const devices = await hub.store.transaction((tx) => tx.devices());
+      for (const d of devices)
+        process.stdout.write(
+          `${d.deviceId}\t${d.status}\t${d.origin}\t${Buffer.from(d.publicKey).toString('hex').slice(0, 16)}\n`,
+        );
+    });
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2;
+  else if (error instanceof HubCliError || error instanceof HubKeyError || error instanceof HubStoreError) {
+    process.stderr.write(`perimeter hub: ${error.message}\n`);
+    process.exitCode = error instanceof HubCliError ? error.exitCode : 2;
+  } else {
+    process.stderr.write(
+      `perimeter hub: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 2;
+  }
+}

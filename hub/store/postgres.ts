@@ -1,0 +1,351 @@
+// The hub's store on PostgreSQL, for a region that outgrows one machine. PostgreSQL does not encrypt at rest: the hub
+// seals personal data with the region key before it gets here (decision 0219); entries hold pseudonymous data only.
+import pg from 'pg';
+import { HUB_MIGRATIONS, HUB_SCHEMA_VERSION } from './schema.ts';
+import { HubStoreError } from './store.ts';
+import type {
+  CheckpointRecord,
+  DeviceRecord,
+  DeviceStatus,
+  HubStore,
+  HubTx,
+  OriginState,
+  StoredEntry,
+} from './store.ts';
+
+type DeviceRow = {
+  device_id: string;
+  region: string;
+  public_key: Buffer;
+  origin: string;
+  log_keys: string;
+  status: DeviceStatus;
+  requested_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+};
+type OriginRow = { origin: string; witness_size: string; mirror_size: string; next: string };
+
+const toDevice = (row: DeviceRow): DeviceRecord => ({
+  deviceId: row.device_id,
+  region: row.region,
+  publicKey: new Uint8Array(row.public_key),
+  origin: row.origin,
+  logKeys: JSON.parse(row.log_keys) as string[],
+  status: row.status,
+  requestedAt: row.requested_at,
+  decidedAt: row.decided_at,
+  decidedBy: row.decided_by,
+});
+const buf = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const bytesOf = (b: Buffer): Uint8Array => new Uint8Array(b);
+
+const MIGRATION_LOCK = 7_240_215;
+
+const migrate = async (client: pg.PoolClient, region: string, where: string): Promise<void> => {
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+  try {
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS hub_meta (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), version INTEGER NOT NULL, region TEXT NOT NULL)',
+    );
+    const meta = (await client.query<{ version: number; region: string }>('SELECT version, region FROM hub_meta'))
+      .rows[0];
+    if (meta && meta.region !== region)
+      throw new HubStoreError(`${where}: this store belongs to the hub of region ${meta.region}, not ${region}`);
+    if (meta && meta.version > HUB_SCHEMA_VERSION)
+      throw new HubStoreError(
+        `${where}: the store is at schema ${meta.version}, newer than this hub (${HUB_SCHEMA_VERSION})`,
+      );
+    for (const migration of HUB_MIGRATIONS.filter((m) => m.version > (meta?.version ?? 0))) {
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.postgres);
+        await client.query(
+          'INSERT INTO hub_meta (singleton, version, region) VALUES (1, $1, $2) ON CONFLICT (singleton) DO UPDATE SET version = EXCLUDED.version',
+          [migration.version, region],
+        );
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+  }
+};
+
+/** The connection string without its password, for messages. */
+const redacted = (url: string): string => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+
+export const openPostgresHubStore = async (
+  connectionString: string,
+  region: string,
+  options: { readonly poolSize?: number } = {},
+): Promise<HubStore> => {
+  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 8 });
+  pool.on('error', () => undefined);
+  const where = redacted(connectionString);
+  let first: pg.PoolClient;
+  try {
+    first = await pool.connect();
+  } catch (error) {
+    await pool.end();
+    throw new HubStoreError(`${where}: cannot connect: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    await migrate(first, region, where);
+  } finally {
+    first.release();
+  }
+
+  const txOf = (c: pg.PoolClient): HubTx => {
+    const rows = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> =>
+      (await c.query<R>(sql, params)).rows;
+    const checkpointOf = async (origin: string, size: number): Promise<CheckpointRecord | null> => {
+      if (size === 0) return null;
+      const row = (
+        await rows<{ size: string; root: Buffer; note: string }>(
+          'SELECT size, root, note FROM hub_checkpoints WHERE origin = $1 AND size = $2',
+          [origin, size],
+        )
+      )[0];
+      return row ? { size: Number(row.size), root: bytesOf(row.root), note: row.note } : null;
+    };
+    const stateOf = async (row: OriginRow): Promise<OriginState> => ({
+      origin: row.origin,
+      witness: await checkpointOf(row.origin, Number(row.witness_size)),
+      mirror: await checkpointOf(row.origin, Number(row.mirror_size)),
+      next: Number(row.next),
+    });
+    return {
+      device: async (id) => {
+        const row = (await rows<DeviceRow>('SELECT * FROM hub_devices WHERE device_id = $1', [id]))[0];
+        return row ? toDevice(row) : null;
+      },
+      deviceByOrigin: async (origin) => {
+        const row = (await rows<DeviceRow>('SELECT * FROM hub_devices WHERE origin = $1', [origin]))[0];
+        return row ? toDevice(row) : null;
+      },
+      devices: async () => (await rows<DeviceRow>('SELECT * FROM hub_devices ORDER BY device_id')).map(toDevice),
+      putDevice: async (d) => {
+        await c.query(
+          `INSERT INTO hub_devices (device_id, region, public_key, origin, log_keys, status, requested_at, decided_at, decided_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [
+            d.deviceId,
+            d.region,
+            buf(d.publicKey),
+            d.origin,
+            JSON.stringify(d.logKeys),
+            d.status,
+            d.requestedAt,
+            d.decidedAt,
+            d.decidedBy,
+          ],
+        );
+      },
+      decideDevice: async (id, status, by, at) => {
+        await c.query('UPDATE hub_devices SET status = $1, decided_by = $2, decided_at = $3 WHERE device_id = $4', [
+          status,
+          by,
+          at,
+          id,
+        ]);
+      },
+      rememberNonce: async (deviceId, nonce, expiresAt, now) => {
+        await c.query('DELETE FROM hub_nonces WHERE expires_at < $1', [now]);
+        const result = await c.query(
+          'INSERT INTO hub_nonces (device_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+          [deviceId, nonce, expiresAt],
+        );
+        return result.rowCount === 1;
+      },
+      originState: async (origin) => {
+        await c.query('INSERT INTO hub_origins (origin) VALUES ($1) ON CONFLICT DO NOTHING', [origin]);
+        const row = (await rows<OriginRow>('SELECT * FROM hub_origins WHERE origin = $1 FOR UPDATE', [origin]))[0]!;
+        return stateOf(row);
+      },
+      putCheckpoint: async (origin, cp) => {
+        await c.query(
+          `INSERT INTO hub_checkpoints (origin, size, root, note) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (origin, size) DO UPDATE SET note = EXCLUDED.note`,
+          [origin, cp.size, buf(cp.root), cp.note],
+        );
+      },
+      checkpointOfSize: checkpointOf,
+      setWitness: async (origin, size) => {
+        await c.query('UPDATE hub_origins SET witness_size = $1 WHERE origin = $2', [size, origin]);
+      },
+      setMirror: async (origin, cp) => {
+        await c.query(
+          `INSERT INTO hub_checkpoints (origin, size, root, note) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (origin, size) DO UPDATE SET note = EXCLUDED.note`,
+          [origin, cp.size, buf(cp.root), cp.note],
+        );
+        await c.query('UPDATE hub_origins SET mirror_size = $1 WHERE origin = $2', [cp.size, origin]);
+      },
+      putEntries: async (origin, start, entries) => {
+        if (entries.length > 0)
+          await c.query(
+            `INSERT INTO hub_entries (origin, seq, bytes, leaf_hash)
+             SELECT $1, * FROM unnest($2::bigint[], $3::bytea[], $4::bytea[]) ON CONFLICT DO NOTHING`,
+            [
+              origin,
+              entries.map((e) => e.sequence),
+              entries.map((e) => buf(e.bytes)),
+              entries.map((e) => buf(e.leafHash)),
+            ],
+          );
+        const current = Number(
+          (await rows<{ next: string }>('SELECT next FROM hub_origins WHERE origin = $1', [origin]))[0]!.next,
+        );
+        if (start > current) return current;
+        const next = Math.max(current, start + entries.length);
+        await c.query('UPDATE hub_origins SET next = $1 WHERE origin = $2', [next, origin]);
+        return next;
+      },
+      leafHashes: async (origin, from, to) =>
+        (
+          await rows<{ leaf_hash: Buffer }>(
+            'SELECT leaf_hash FROM hub_entries WHERE origin = $1 AND seq >= $2 AND seq < $3 ORDER BY seq',
+            [origin, from, to],
+          )
+        ).map((r) => bytesOf(r.leaf_hash)),
+      entries: async (origin, from, to) =>
+        (
+          await rows<{ seq: string; bytes: Buffer; leaf_hash: Buffer }>(
+            'SELECT seq, bytes, leaf_hash FROM hub_entries WHERE origin = $1 AND seq >= $2 AND seq < $3 ORDER BY seq',
+            [origin, from, to],
+          )
+        ).map((r) => ({ sequence: Number(r.seq), bytes: bytesOf(r.bytes), leafHash: bytesOf(r.leaf_hash) })),
+      entryBytes: async (origin, seq) => {
+        const row = (
+          await rows<{ bytes: Buffer }>('SELECT bytes FROM hub_entries WHERE origin = $1 AND seq = $2', [origin, seq])
+        )[0];
+        return row ? bytesOf(row.bytes) : null;
+      },
+      putPersonalData: async (origin, records) => {
+        let stored = 0;
+        for (const r of records) {
+          const result = await c.query(
+            `INSERT INTO hub_personal_data (origin, seq, subject, regime, salt, sealed) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT DO NOTHING`,
+            [origin, r.sequence, r.subject, r.regime, buf(r.salt), buf(r.sealed)],
+          );
+          stored += result.rowCount ?? 0;
+        }
+        return stored;
+      },
+      personalData: async (origin, from, to) =>
+        (
+          await rows<{ seq: string; subject: string; regime: string; salt: Buffer; sealed: Buffer }>(
+            `SELECT seq, subject, regime, salt, sealed FROM hub_personal_data
+             WHERE origin = $1 AND seq >= $2 AND seq < $3 ORDER BY seq`,
+            [origin, from, to],
+          )
+        ).map((r) => ({
+          sequence: Number(r.seq),
+          subject: r.subject,
+          regime: r.regime,
+          salt: bytesOf(r.salt),
+          sealed: bytesOf(r.sealed),
+        })),
+      putFork: async (f) => {
+        await c.query(
+          'INSERT INTO hub_forks (origin, size, accepted_note, conflicting_note, recorded_at) VALUES ($1, $2, $3, $4, $5)',
+          [f.origin, f.size, f.acceptedNote, f.conflictingNote, f.recordedAt],
+        );
+      },
+      forks: async () =>
+        (
+          await rows<{
+            origin: string;
+            size: string;
+            accepted_note: string;
+            conflicting_note: string;
+            recorded_at: string;
+          }>('SELECT origin, size, accepted_note, conflicting_note, recorded_at FROM hub_forks ORDER BY id')
+        ).map((r) => ({
+          origin: r.origin,
+          size: Number(r.size),
+          acceptedNote: r.accepted_note,
+          conflictingNote: r.conflicting_note,
+          recordedAt: r.recorded_at,
+        })),
+      origins: async () =>
+        Promise.all((await rows<OriginRow>('SELECT * FROM hub_origins ORDER BY origin')).map(stateOf)),
+      hubLogLeafHashes: async () => {
+        await c.query('SELECT 1 FROM hub_log_lock WHERE singleton = 1 FOR UPDATE');
+        return (await rows<{ leaf_hash: Buffer }>('SELECT leaf_hash FROM hub_log ORDER BY idx')).map((r) =>
+          bytesOf(r.leaf_hash),
+        );
+      },
+      appendHubLog: async (leaf) => {
+        await c.query('INSERT INTO hub_log (idx, bytes, leaf_hash) VALUES ($1, $2, $3)', [
+          leaf.index,
+          buf(leaf.bytes),
+          buf(leaf.leafHash),
+        ]);
+      },
+      hubLogEntries: async (from, to) =>
+        (
+          await rows<{ idx: string; bytes: Buffer; leaf_hash: Buffer }>(
+            'SELECT idx, bytes, leaf_hash FROM hub_log WHERE idx >= $1 AND idx < $2 ORDER BY idx',
+            [from, to],
+          )
+        ).map((r) => ({ index: Number(r.idx), bytes: bytesOf(r.bytes), leafHash: bytesOf(r.leaf_hash) })),
+      putHubCheckpoint: async (cp) => {
+        await c.query('INSERT INTO hub_log_checkpoints (size, root, note) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+          cp.size,
+          buf(cp.root),
+          cp.note,
+        ]);
+      },
+      latestHubCheckpoint: async () => {
+        const row = (
+          await rows<{ size: string; root: Buffer; note: string }>(
+            'SELECT size, root, note FROM hub_log_checkpoints ORDER BY size DESC LIMIT 1',
+          )
+        )[0];
+        return row ? { size: Number(row.size), root: bytesOf(row.root), note: row.note } : null;
+      },
+    };
+  };
+
+  return {
+    kind: 'postgres',
+    transaction: async <T>(work: (tx: HubTx) => Promise<T>): Promise<T> => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        try {
+          const result = await work(txOf(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      } finally {
+        client.release();
+      }
+    },
+    bareInsert: async (entries: readonly StoredEntry[]) => {
+      const client = await pool.connect();
+      try {
+        await client.query(
+          `INSERT INTO bench_floor (origin, seq, bytes, leaf_hash)
+           SELECT 'floor', * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[])
+           ON CONFLICT (origin, seq) DO UPDATE SET bytes = EXCLUDED.bytes`,
+          [entries.map((e) => e.sequence), entries.map((e) => buf(e.bytes)), entries.map((e) => buf(e.leafHash))],
+        );
+      } finally {
+        client.release();
+      }
+    },
+    close: async () => {
+      await pool.end();
+    },
+  };
+};

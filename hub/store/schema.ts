@@ -1,0 +1,64 @@
+// The hub's own schema, one numbered migration per version, in the two dialects (decision 0216). Append only.
+export type HubMigration = {
+  readonly version: number;
+  readonly name: string;
+  readonly sqlite: string;
+  readonly postgres: string;
+};
+
+export const HUB_MIGRATIONS: readonly HubMigration[] = [
+  {
+    version: 1,
+    name: '0001-hub',
+    sqlite: `
+      CREATE TABLE hub_devices (
+        device_id TEXT PRIMARY KEY, region TEXT NOT NULL, public_key BLOB NOT NULL, origin TEXT NOT NULL UNIQUE,
+        log_keys TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'revoked')),
+        requested_at TEXT NOT NULL, decided_at TEXT, decided_by TEXT) STRICT;
+      CREATE TABLE hub_nonces (device_id TEXT NOT NULL, nonce TEXT NOT NULL, expires_at INTEGER NOT NULL,
+        PRIMARY KEY (device_id, nonce)) STRICT;
+      CREATE INDEX hub_nonces_expiry ON hub_nonces (expires_at);
+      CREATE TABLE hub_origins (origin TEXT PRIMARY KEY, witness_size INTEGER NOT NULL DEFAULT 0,
+        mirror_size INTEGER NOT NULL DEFAULT 0, next INTEGER NOT NULL DEFAULT 0) STRICT;
+      CREATE TABLE hub_checkpoints (origin TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL, note TEXT NOT NULL,
+        PRIMARY KEY (origin, size)) STRICT;
+      CREATE TABLE hub_entries (origin TEXT NOT NULL, seq INTEGER NOT NULL, bytes BLOB NOT NULL, leaf_hash BLOB NOT NULL,
+        PRIMARY KEY (origin, seq)) STRICT, WITHOUT ROWID;
+      CREATE TABLE hub_personal_data (origin TEXT NOT NULL, seq INTEGER NOT NULL, subject TEXT NOT NULL,
+        regime TEXT NOT NULL, salt BLOB NOT NULL, sealed BLOB NOT NULL, PRIMARY KEY (origin, seq)) STRICT;
+      CREATE TABLE hub_forks (id INTEGER PRIMARY KEY, origin TEXT NOT NULL, size INTEGER NOT NULL,
+        accepted_note TEXT NOT NULL, conflicting_note TEXT NOT NULL, recorded_at TEXT NOT NULL) STRICT;
+      CREATE TABLE hub_log (idx INTEGER PRIMARY KEY, bytes BLOB NOT NULL, leaf_hash BLOB NOT NULL) STRICT;
+      CREATE TABLE hub_log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL) STRICT;
+      CREATE TABLE bench_floor (origin TEXT NOT NULL, seq INTEGER NOT NULL, bytes BLOB NOT NULL, leaf_hash BLOB NOT NULL,
+        PRIMARY KEY (origin, seq)) STRICT, WITHOUT ROWID;
+    `,
+    postgres: `
+      CREATE TABLE hub_devices (
+        device_id TEXT PRIMARY KEY, region TEXT NOT NULL, public_key BYTEA NOT NULL, origin TEXT NOT NULL UNIQUE,
+        log_keys TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'revoked')),
+        requested_at TEXT NOT NULL, decided_at TEXT, decided_by TEXT);
+      CREATE TABLE hub_nonces (device_id TEXT NOT NULL, nonce TEXT NOT NULL, expires_at BIGINT NOT NULL,
+        PRIMARY KEY (device_id, nonce));
+      CREATE INDEX hub_nonces_expiry ON hub_nonces (expires_at);
+      CREATE TABLE hub_origins (origin TEXT PRIMARY KEY, witness_size BIGINT NOT NULL DEFAULT 0,
+        mirror_size BIGINT NOT NULL DEFAULT 0, next BIGINT NOT NULL DEFAULT 0);
+      CREATE TABLE hub_checkpoints (origin TEXT NOT NULL, size BIGINT NOT NULL, root BYTEA NOT NULL, note TEXT NOT NULL,
+        PRIMARY KEY (origin, size));
+      CREATE TABLE hub_entries (origin TEXT NOT NULL, seq BIGINT NOT NULL, bytes BYTEA NOT NULL, leaf_hash BYTEA NOT NULL,
+        PRIMARY KEY (origin, seq));
+      CREATE TABLE hub_personal_data (origin TEXT NOT NULL, seq BIGINT NOT NULL, subject TEXT NOT NULL,
+        regime TEXT NOT NULL, salt BYTEA NOT NULL, sealed BYTEA NOT NULL, PRIMARY KEY (origin, seq));
+      CREATE TABLE hub_forks (id BIGSERIAL PRIMARY KEY, origin TEXT NOT NULL, size BIGINT NOT NULL,
+        accepted_note TEXT NOT NULL, conflicting_note TEXT NOT NULL, recorded_at TEXT NOT NULL);
+      CREATE TABLE hub_log (idx BIGINT PRIMARY KEY, bytes BYTEA NOT NULL, leaf_hash BYTEA NOT NULL);
+      CREATE TABLE hub_log_checkpoints (size BIGINT PRIMARY KEY, root BYTEA NOT NULL, note TEXT NOT NULL);
+      CREATE TABLE hub_log_lock (singleton INTEGER PRIMARY KEY CHECK (singleton = 1));
+      INSERT INTO hub_log_lock VALUES (1);
+      CREATE TABLE bench_floor (origin TEXT NOT NULL, seq BIGINT NOT NULL, bytes BYTEA NOT NULL, leaf_hash BYTEA NOT NULL,
+        PRIMARY KEY (origin, seq));
+    `,
+  },
+];
+
+export const HUB_SCHEMA_VERSION = HUB_MIGRATIONS.at(-1)!.version;

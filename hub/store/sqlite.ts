@@ -1,0 +1,273 @@
+// The hub's store on an encrypted SQLite file (SQLCipher scheme, as the workstation): the default for a small region.
+import { existsSync } from 'node:fs';
+import { openDatabase } from '../../electron/services/store/database.ts';
+import type { Database } from '../../electron/services/store/database.ts';
+import { HUB_MIGRATIONS, HUB_SCHEMA_VERSION } from './schema.ts';
+import { HubStoreError } from './store.ts';
+import type {
+  CheckpointRecord,
+  DeviceRecord,
+  DeviceStatus,
+  HubLogLeaf,
+  HubStore,
+  HubTx,
+  OriginState,
+  StoredEntry,
+} from './store.ts';
+
+type DeviceRow = {
+  device_id: string;
+  region: string;
+  public_key: Buffer;
+  origin: string;
+  log_keys: string;
+  status: DeviceStatus;
+  requested_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+};
+
+const toDevice = (row: DeviceRow): DeviceRecord => ({
+  deviceId: row.device_id,
+  region: row.region,
+  publicKey: new Uint8Array(row.public_key),
+  origin: row.origin,
+  logKeys: JSON.parse(row.log_keys) as string[],
+  status: row.status,
+  requestedAt: row.requested_at,
+  decidedAt: row.decided_at,
+  decidedBy: row.decided_by,
+});
+
+const migrateHub = (db: Database, region: string, path: string): void => {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS hub_meta (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), version INTEGER NOT NULL, region TEXT NOT NULL) STRICT',
+  );
+  const meta = db.prepare<[], { version: number; region: string }>('SELECT version, region FROM hub_meta').get();
+  if (meta && meta.region !== region)
+    throw new HubStoreError(`${path}: this store belongs to the hub of region ${meta.region}, not ${region}`);
+  if (meta && meta.version > HUB_SCHEMA_VERSION)
+    throw new HubStoreError(
+      `${path}: the store is at schema ${meta.version}, newer than this hub (${HUB_SCHEMA_VERSION})`,
+    );
+  const from = meta?.version ?? 0;
+  for (const migration of HUB_MIGRATIONS.filter((m) => m.version > from))
+    db.transaction(() => {
+      db.exec(migration.sqlite);
+      db.prepare(
+        'INSERT INTO hub_meta (singleton, version, region) VALUES (1, ?, ?) ON CONFLICT (singleton) DO UPDATE SET version = excluded.version',
+      ).run(migration.version, region);
+    })();
+};
+
+export const openSqliteHubStore = (path: string, key: Uint8Array, region: string): HubStore => {
+  // The workstation's migrations are not run: a hub store holds the hub's own tables only.
+  const db = openDatabase(path, key, { create: !existsSync(path), migrate: false });
+  migrateHub(db, region, path);
+  const q = <P extends unknown[], R>(sql: string) => db.prepare<P, R>(sql);
+  const s = {
+    device: q<[string], DeviceRow>('SELECT * FROM hub_devices WHERE device_id = ?'),
+    deviceByOrigin: q<[string], DeviceRow>('SELECT * FROM hub_devices WHERE origin = ?'),
+    devices: q<[], DeviceRow>('SELECT * FROM hub_devices ORDER BY device_id'),
+    putDevice: db.prepare(
+      `INSERT INTO hub_devices (device_id, region, public_key, origin, log_keys, status, requested_at, decided_at, decided_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    decide: db.prepare('UPDATE hub_devices SET status = ?, decided_by = ?, decided_at = ? WHERE device_id = ?'),
+    forgetNonces: db.prepare('DELETE FROM hub_nonces WHERE expires_at < ?'),
+    nonce: db.prepare('INSERT OR IGNORE INTO hub_nonces (device_id, nonce, expires_at) VALUES (?, ?, ?)'),
+    ensureOrigin: db.prepare('INSERT OR IGNORE INTO hub_origins (origin) VALUES (?)'),
+    origin: q<[string], { origin: string; witness_size: number; mirror_size: number; next: number }>(
+      'SELECT * FROM hub_origins WHERE origin = ?',
+    ),
+    origins: q<[], { origin: string; witness_size: number; mirror_size: number; next: number }>(
+      'SELECT * FROM hub_origins ORDER BY origin',
+    ),
+    checkpoint: q<[string, number], { size: number; root: Buffer; note: string }>(
+      'SELECT size, root, note FROM hub_checkpoints WHERE origin = ? AND size = ?',
+    ),
+    putCheckpoint: db.prepare('INSERT OR REPLACE INTO hub_checkpoints (origin, size, root, note) VALUES (?, ?, ?, ?)'),
+    setWitness: db.prepare('UPDATE hub_origins SET witness_size = ? WHERE origin = ?'),
+    setMirror: db.prepare('UPDATE hub_origins SET mirror_size = ? WHERE origin = ?'),
+    setNext: db.prepare('UPDATE hub_origins SET next = ? WHERE origin = ?'),
+    putEntry: db.prepare('INSERT OR IGNORE INTO hub_entries (origin, seq, bytes, leaf_hash) VALUES (?, ?, ?, ?)'),
+    leafHashes: q<[string, number, number], Buffer>(
+      'SELECT leaf_hash FROM hub_entries WHERE origin = ? AND seq >= ? AND seq < ? ORDER BY seq',
+    ).pluck(),
+    entries: q<[string, number, number], { seq: number; bytes: Buffer; leaf_hash: Buffer }>(
+      'SELECT seq, bytes, leaf_hash FROM hub_entries WHERE origin = ? AND seq >= ? AND seq < ? ORDER BY seq',
+    ),
+    entryBytes: q<[string, number], Buffer>('SELECT bytes FROM hub_entries WHERE origin = ? AND seq = ?').pluck(),
+    putPersonal: db.prepare(
+      'INSERT OR IGNORE INTO hub_personal_data (origin, seq, subject, regime, salt, sealed) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    personal: q<
+      [string, number, number],
+      { seq: number; subject: string; regime: string; salt: Buffer; sealed: Buffer }
+    >(
+      'SELECT seq, subject, regime, salt, sealed FROM hub_personal_data WHERE origin = ? AND seq >= ? AND seq < ? ORDER BY seq',
+    ),
+    putFork: db.prepare(
+      'INSERT INTO hub_forks (origin, size, accepted_note, conflicting_note, recorded_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    forks: q<
+      [],
+      { origin: string; size: number; accepted_note: string; conflicting_note: string; recorded_at: string }
+    >('SELECT origin, size, accepted_note, conflicting_note, recorded_at FROM hub_forks ORDER BY id'),
+    hubLeaves: q<[], Buffer>('SELECT leaf_hash FROM hub_log ORDER BY idx').pluck(),
+    appendHubLog: db.prepare('INSERT INTO hub_log (idx, bytes, leaf_hash) VALUES (?, ?, ?)'),
+    hubEntries: q<[number, number], { idx: number; bytes: Buffer; leaf_hash: Buffer }>(
+      'SELECT idx, bytes, leaf_hash FROM hub_log WHERE idx >= ? AND idx < ? ORDER BY idx',
+    ),
+    putHubCheckpoint: db.prepare('INSERT OR IGNORE INTO hub_log_checkpoints (size, root, note) VALUES (?, ?, ?)'),
+    latestHubCheckpoint: q<[], { size: number; root: Buffer; note: string }>(
+      'SELECT size, root, note FROM hub_log_checkpoints ORDER BY size DESC LIMIT 1',
+    ),
+    floor: db.prepare('INSERT OR REPLACE INTO bench_floor (origin, seq, bytes, leaf_hash) VALUES (?, ?, ?, ?)'),
+  };
+  const checkpointOf = (origin: string, size: number): CheckpointRecord | null => {
+    if (size === 0) return null;
+    const row = s.checkpoint.get(origin, size);
+    return row ? { size: row.size, root: new Uint8Array(row.root), note: row.note } : null;
+  };
+  const stateOf = (row: { origin: string; witness_size: number; mirror_size: number; next: number }): OriginState => ({
+    origin: row.origin,
+    witness: checkpointOf(row.origin, row.witness_size),
+    mirror: checkpointOf(row.origin, row.mirror_size),
+    next: row.next,
+  });
+  const tx: HubTx = {
+    device: async (id) => {
+      const row = s.device.get(id);
+      return row ? toDevice(row) : null;
+    },
+    deviceByOrigin: async (origin) => {
+      const row = s.deviceByOrigin.get(origin);
+      return row ? toDevice(row) : null;
+    },
+    devices: async () => s.devices.all().map(toDevice),
+    putDevice: async (d) => {
+      s.putDevice.run(
+        d.deviceId,
+        d.region,
+        d.publicKey,
+        d.origin,
+        JSON.stringify(d.logKeys),
+        d.status,
+        d.requestedAt,
+        d.decidedAt,
+        d.decidedBy,
+      );
+    },
+    decideDevice: async (id, status, by, at) => {
+      s.decide.run(status, by, at, id);
+    },
+    rememberNonce: async (deviceId, nonce, expiresAt, now) => {
+      s.forgetNonces.run(now);
+      return s.nonce.run(deviceId, nonce, expiresAt).changes === 1;
+    },
+    originState: async (origin) => {
+      s.ensureOrigin.run(origin);
+      return stateOf(s.origin.get(origin)!);
+    },
+    putCheckpoint: async (origin, c) => {
+      s.putCheckpoint.run(origin, c.size, c.root, c.note);
+    },
+    checkpointOfSize: async (origin, size) => checkpointOf(origin, size),
+    setWitness: async (origin, size) => {
+      s.setWitness.run(size, origin);
+    },
+    setMirror: async (origin, c) => {
+      s.putCheckpoint.run(origin, c.size, c.root, c.note);
+      s.setMirror.run(c.size, origin);
+    },
+    putEntries: async (origin, start, entries) => {
+      for (const entry of entries) s.putEntry.run(origin, entry.sequence, entry.bytes, entry.leafHash);
+      const current = s.origin.get(origin)!.next;
+      const next = Math.max(current, start + entries.length);
+      if (start <= current) s.setNext.run(next, origin);
+      return start <= current ? next : current;
+    },
+    leafHashes: async (origin, from, to) => s.leafHashes.all(origin, from, to).map((b) => new Uint8Array(b)),
+    entries: async (origin, from, to) =>
+      s.entries
+        .all(origin, from, to)
+        .map((r) => ({ sequence: r.seq, bytes: new Uint8Array(r.bytes), leafHash: new Uint8Array(r.leaf_hash) })),
+    entryBytes: async (origin, seq) => {
+      const bytes = s.entryBytes.get(origin, seq);
+      return bytes ? new Uint8Array(bytes) : null;
+    },
+    putPersonalData: async (origin, records) => {
+      let stored = 0;
+      for (const r of records)
+        stored += s.putPersonal.run(origin, r.sequence, r.subject, r.regime, r.salt, r.sealed).changes;
+      return stored;
+    },
+    personalData: async (origin, from, to) =>
+      s.personal.all(origin, from, to).map((r) => ({
+        sequence: r.seq,
+        subject: r.subject,
+        regime: r.regime,
+        salt: new Uint8Array(r.salt),
+        sealed: new Uint8Array(r.sealed),
+      })),
+    putFork: async (f) => {
+      s.putFork.run(f.origin, f.size, f.acceptedNote, f.conflictingNote, f.recordedAt);
+    },
+    forks: async () =>
+      s.forks.all().map((r) => ({
+        origin: r.origin,
+        size: r.size,
+        acceptedNote: r.accepted_note,
+        conflictingNote: r.conflicting_note,
+        recordedAt: r.recorded_at,
+      })),
+    origins: async () => s.origins.all().map(stateOf),
+    hubLogLeafHashes: async () => s.hubLeaves.all().map((b) => new Uint8Array(b)),
+    appendHubLog: async (leaf: HubLogLeaf) => {
+      s.appendHubLog.run(leaf.index, leaf.bytes, leaf.leafHash);
+    },
+    hubLogEntries: async (from, to) =>
+      s.hubEntries
+        .all(from, to)
+        .map((r) => ({ index: r.idx, bytes: new Uint8Array(r.bytes), leafHash: new Uint8Array(r.leaf_hash) })),
+    putHubCheckpoint: async (c) => {
+      s.putHubCheckpoint.run(c.size, c.root, c.note);
+    },
+    latestHubCheckpoint: async () => {
+      const row = s.latestHubCheckpoint.get();
+      return row ? { size: row.size, root: new Uint8Array(row.root), note: row.note } : null;
+    },
+  };
+  // One connection, one writer: transactions are queued so that an await inside one never interleaves another.
+  let queue: Promise<unknown> = Promise.resolve();
+  const transaction = <T>(work: (t: HubTx) => Promise<T>): Promise<T> => {
+    const run = async (): Promise<T> => {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(tx);
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    };
+    const result = queue.then(run, run);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+  return {
+    kind: 'sqlite',
+    transaction,
+    bareInsert: async (rows: readonly StoredEntry[]) => {
+      db.transaction(() => {
+        for (const r of rows) s.floor.run('floor', r.sequence, r.bytes, r.leafHash);
+      })();
+    },
+    close: async () => {
+      await queue;
+      db.close();
+    },
+  };
+};

@@ -1,0 +1,98 @@
+// The hub's storage port: one interface, two stores (encrypted SQLite, PostgreSQL), every write inside a transaction.
+export type DeviceStatus = 'pending' | 'approved' | 'revoked';
+
+export type DeviceRecord = {
+  readonly deviceId: string;
+  readonly region: string;
+  /** The device's request-signing Ed25519 public key. */
+  readonly publicKey: Uint8Array;
+  /** The device's audit log origin, and the verifier keys (signed-note vkeys) its checkpoints are signed with. */
+  readonly origin: string;
+  readonly logKeys: readonly string[];
+  readonly status: DeviceStatus;
+  readonly requestedAt: string;
+  readonly decidedAt: string | null;
+  readonly decidedBy: string | null;
+};
+
+export type CheckpointRecord = { readonly size: number; readonly root: Uint8Array; readonly note: string };
+
+export type OriginState = {
+  readonly origin: string;
+  /** The latest checkpoint the witness cosigned (the mirror's pending checkpoint), or size 0. */
+  readonly witness: CheckpointRecord | null;
+  /** The latest checkpoint whose entries are all stored, with the mirror's cosignature. */
+  readonly mirror: CheckpointRecord | null;
+  /** The number of entries stored from 0 without a gap: the mirror's next entry. */
+  readonly next: number;
+};
+
+export type StoredEntry = { readonly sequence: number; readonly bytes: Uint8Array; readonly leafHash: Uint8Array };
+
+export type SealedPersonalData = {
+  readonly sequence: number;
+  readonly subject: string;
+  readonly regime: string;
+  readonly salt: Uint8Array;
+  /** AES-256-GCM under the region key: nonce ‖ ciphertext ‖ tag (decision 0219). */
+  readonly sealed: Uint8Array;
+};
+
+export type ForkEvidence = {
+  readonly origin: string;
+  readonly size: number;
+  /** The checkpoint the hub had accepted, and the one the device signed against it. */
+  readonly acceptedNote: string;
+  readonly conflictingNote: string;
+  readonly recordedAt: string;
+};
+
+export type HubLogLeaf = { readonly index: number; readonly bytes: Uint8Array; readonly leafHash: Uint8Array };
+
+export type HubTx = {
+  readonly device: (deviceId: string) => Promise<DeviceRecord | null>;
+  readonly deviceByOrigin: (origin: string) => Promise<DeviceRecord | null>;
+  readonly devices: () => Promise<DeviceRecord[]>;
+  readonly putDevice: (record: DeviceRecord) => Promise<void>;
+  readonly decideDevice: (deviceId: string, status: DeviceStatus, by: string, at: string) => Promise<void>;
+  /** Remembers a request nonce; false if the device used it already (a replay). Forgets expired ones. */
+  readonly rememberNonce: (deviceId: string, nonce: string, expiresAt: number, now: number) => Promise<boolean>;
+  /** The origin's state, locked until the transaction ends (checks and updates are atomic, tlog-witness). */
+  readonly originState: (origin: string) => Promise<OriginState>;
+  readonly putCheckpoint: (origin: string, checkpoint: CheckpointRecord) => Promise<void>;
+  readonly checkpointOfSize: (origin: string, size: number) => Promise<CheckpointRecord | null>;
+  readonly setWitness: (origin: string, size: number) => Promise<void>;
+  readonly setMirror: (origin: string, checkpoint: CheckpointRecord) => Promise<void>;
+  /** Stores entries from `start` on, skipping any already stored; returns the new next entry. */
+  readonly putEntries: (origin: string, start: number, entries: readonly StoredEntry[]) => Promise<number>;
+  readonly leafHashes: (origin: string, from: number, to: number) => Promise<Uint8Array[]>;
+  readonly entries: (origin: string, from: number, to: number) => Promise<StoredEntry[]>;
+  readonly entryBytes: (origin: string, sequence: number) => Promise<Uint8Array | null>;
+  readonly putPersonalData: (origin: string, records: readonly SealedPersonalData[]) => Promise<number>;
+  readonly personalData: (origin: string, from: number, to: number) => Promise<SealedPersonalData[]>;
+  readonly putFork: (evidence: ForkEvidence) => Promise<void>;
+  readonly forks: () => Promise<ForkEvidence[]>;
+  readonly origins: () => Promise<OriginState[]>;
+  /** The hub's own log (decision 0220), locked for the transaction. */
+  readonly hubLogLeafHashes: () => Promise<Uint8Array[]>;
+  readonly appendHubLog: (leaf: HubLogLeaf) => Promise<void>;
+  readonly hubLogEntries: (from: number, to: number) => Promise<HubLogLeaf[]>;
+  readonly putHubCheckpoint: (checkpoint: CheckpointRecord) => Promise<void>;
+  readonly latestHubCheckpoint: () => Promise<CheckpointRecord | null>;
+};
+
+export type HubStore = {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Runs `work` in one transaction: all of it commits, or none of it. */
+  readonly transaction: <T>(work: (tx: HubTx) => Promise<T>) => Promise<T>;
+  /** The floor of the benchmark: a bare bulk insert of rows like the entries, into a scratch table of the same store. */
+  readonly bareInsert: (rows: readonly StoredEntry[]) => Promise<void>;
+  readonly close: () => Promise<void>;
+};
+
+export class HubStoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HubStoreError';
+  }
+}
