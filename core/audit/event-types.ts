@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { ACCESS_EVENTS } from './events/access.ts';
 import { ADMINISTRATION_EVENTS } from './events/administration.ts';
 import { CASE_EVENTS } from './events/case.ts';
+import { CONDUCT_EVENTS } from './events/conduct.ts';
 import type { EventDefinition } from './events/define.ts';
 import { LEAD_EVENTS } from './events/lead.ts';
 import { LOG_EVENTS } from './events/log.ts';
@@ -57,13 +58,19 @@ export const AUDIT_EVENT_TYPES = [
   'screening.hits_resolved',
   'screening.allow_listed',
   'monitoring.completed',
+  'path.outreach_recorded',
+  'path.stage_changed',
+  'path.checklist_item_done',
+  'path.reassigned',
+  'path.command_refused',
+  'lead.facts_updated',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
 export type AuditEventType = z.infer<typeof AuditEventTypeSchema>;
 
 export type EventCategory =
-  'log' | 'lead' | 'routing' | 'case' | 'privacy' | 'administration' | 'sync' | 'access' | 'monitoring';
+  'log' | 'lead' | 'routing' | 'case' | 'privacy' | 'administration' | 'sync' | 'access' | 'monitoring' | 'conduct';
 
 export type EventTypeDoc = {
   readonly category: EventCategory;
@@ -83,6 +90,7 @@ export const EVENT_DEFINITIONS = {
   ...SYNC_EVENTS,
   ...ACCESS_EVENTS,
   ...MONITORING_EVENTS,
+  ...CONDUCT_EVENTS,
 } as const satisfies Record<AuditEventType, EventDefinition>;
 
 type Definitions = typeof EVENT_DEFINITIONS;
@@ -372,6 +380,40 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       'A re-screening run ended: done, or stopped early (cancelled, the workstation locked, a failure) with what it did until then: leads read, leads with new hits, hits raised and suppressed, hits resolved, cases opened.',
     subjects: 'monitoring:<run>, list:<id>',
+  },
+  'path.outreach_recorded': {
+    category: 'conduct',
+    records:
+      'A communication with the prospect on a product path (channel, direction, who, template or summary, disclosures sent with it, how it was authorised), and the stage it moved the path to; a summary in the rep\'s words is personal data beside the log.',
+    subjects: 'lead:<id>, rep:<id>',
+  },
+  'path.stage_changed': {
+    category: 'conduct',
+    records:
+      'A product path moved stage under the conduct rules (advance to QUALIFIED or PROPOSAL, win, lose, close, or closed because KYC failed); `kycInitiationDue` says the KYC hand-off was enqueued with it.',
+    subjects: 'lead:<id>, rep:<id>',
+  },
+  'path.checklist_item_done': {
+    category: 'conduct',
+    records: 'A product-specific checklist item of a path marked done.',
+    subjects: 'lead:<id>, rep:<id>',
+  },
+  'path.reassigned': {
+    category: 'conduct',
+    records: 'A product path reassigned to another rep, after the licensing map was checked for the new owner.',
+    subjects: 'lead:<id>, rep:<id> (from and to)',
+  },
+  'path.command_refused': {
+    category: 'conduct',
+    records:
+      'A lifecycle command the conduct rules refused: the rule that refused it, the gate, what would unblock it and every gate in the way.',
+    subjects: 'lead:<id>, rep:<id>',
+  },
+  'lead.facts_updated': {
+    category: 'conduct',
+    records:
+      "A lead's facts updated after intake (KYC and AML status, suitability, customer type, contact consent, do-not-contact, address and time zone) with the values before and after; the address, time zone and consent references are personal data beside the log.",
+    subjects: 'lead:<id>',
   },
 };
 

@@ -8,6 +8,8 @@ import { migration0005DueCounts } from './0005-due-counts.ts';
 import { migration0006MetaApprovals } from './0006-meta-approvals.ts';
 import { migration0007LeadSourceIds } from './0007-lead-source-ids.ts';
 import { migration0008Monitoring } from './0008-monitoring.ts';
+import { migration0009Reserved } from './0009-reserved.ts';
+import { migration0010PathLifecycle } from './0010-path-lifecycle.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration0001Audit,
@@ -18,4 +20,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0006MetaApprovals,
   migration0007LeadSourceIds,
   migration0008Monitoring,
+  migration0009Reserved,
+  migration0010PathLifecycle,
 ];

@@ -1,7 +1,54 @@
-// Fact updates after intake: KYC and AML status, suitability, customer type, address and time zone, contact consent.
-import { WorkstationError } from '../session/workstation.ts';
-import type { Session } from '../session/workstation.ts';
+// Fact updates after intake (issue 14): KYC and AML status, suitability assessment, customer type, address and time
+// zone, contact consent and do-not-contact. One function for the api, the CLI's result files and the KYC connector:
+// audited with before and after (personal values beside the log), then every affected path is re-evaluated in the
+// same transaction: KYC failed closes open paths, a lifted hold routes held paths on, freed capacity retries waiters.
+import * as z from 'zod';
+import { hasPermission } from '../../../../core/access/roles.ts';
+import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
+import type { PayloadOf } from '../../../../core/audit/event-types.ts';
+import { FactChangesSchema } from '../../../../core/conduct/commands.ts';
+import type { FactChanges } from '../../../../core/conduct/commands.ts';
+import { decide } from '../../../../core/conduct/decide.ts';
+import { Instant } from '../../../../core/conduct/model.ts';
+import type { PathFacts, PathState } from '../../../../core/conduct/model.ts';
+import { Id } from '../../../../core/policy/fields.ts';
+import { AddressSchema } from '../../../../core/routing/lead.ts';
+import type { Address } from '../../../../core/routing/lead.ts';
+import { regimeOfSubject } from '../../audit/audit-log.ts';
+import { statement } from '../../store/statements.ts';
+import { leadConductFacts, readPathState } from '../projection/lifecycle-projection.ts';
+import { actorOf, commit, WorkstationError } from '../session/workstation.ts';
+import type { Appender, Session } from '../session/workstation.ts';
+import { currentLead, rerouteHeldPaths, retryWaitingForCapacity } from './capacity.ts';
+import type { Rerouted } from './capacity.ts';
 import type { KycOutcome } from './kyc-handoff.ts';
+import { activeConduct } from './lifecycle.ts';
+import { visibleLead } from './users.ts';
+
+/** A suitability assessment as recorded: for which product, with which outcome; who and when default to now. */
+export const SuitabilityInputSchema = z.strictObject({
+  productId: Id,
+  outcome: z.enum(['suitable', 'not_suitable']),
+  at: Instant.optional(),
+});
+
+/** One fact update: the lead (and optionally the one path it is for), and what changes. */
+export const FactUpdateSchema = z
+  .strictObject({
+    leadId: z.string().min(1).max(100),
+    productId: Id.nullable().optional(),
+    facts: FactChangesSchema.optional(),
+    suitability: SuitabilityInputSchema.optional(),
+    address: AddressSchema.nullable().optional(),
+  })
+  .refine(
+    (update) => update.facts !== undefined || update.suitability !== undefined || update.address !== undefined,
+    'name at least one fact to change (facts, suitability or address)',
+  );
+export type FactUpdate = z.input<typeof FactUpdateSchema>;
+
+/** Where an update came from: a user (api, CLI), a result file's record, or a verified KYC callback. */
+export type FactSource = { readonly kind: 'user' | 'file' | 'webhook'; readonly eventId: string | null };
 
 /** What one fact update did: the facts that changed and what became of each of the lead's product paths. */
 export type FactUpdateResult = {
@@ -13,18 +60,242 @@ export type FactUpdateResult = {
   readonly duplicate: boolean;
   readonly paths: readonly {
     readonly productId: string;
-    /** closed (KYC failed), routed (a hold or wait lifted), held / unheld (a conduct hold), unchanged. */
+    /** closed (KYC failed), routed (a hold or wait lifted, or a refusal), held / unheld (a conduct hold), unchanged. */
     readonly effect: 'closed' | 'routed' | 'held' | 'unheld' | 'unchanged';
     readonly outcome: string | null;
   }[];
+  /** Waiting paths assigned with the capacity the closed paths freed. */
+  readonly rerouted: readonly Rerouted[];
+};
+
+type LoggedFacts = PayloadOf<'lead.facts_updated'>['after'];
+type PersonalFacts = { timeZone?: string | null; address?: Address | null; consentReferences?: string[] };
+
+/** Fields a path's owner may change on their own (decision 0201); every other one needs lead.update_facts. */
+const OWNER_FIELDS = new Set(['consents', 'doNotContact', 'timeZone', 'requestedAt']);
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+const requireMayUpdate = (
+  session: Session,
+  leadId: string,
+  productId: string | null,
+  changed: readonly string[],
+  before: PathFacts,
+  after: PathFacts,
+): void => {
+  const { user, workstation } = session;
+  if (hasPermission(user, 'lead.update_facts')) return;
+  const owns =
+    hasPermission(user, 'path.work') &&
+    statement<[string, string], { n: number }>(
+      workstation.db,
+      'SELECT count(*) AS n FROM path_lifecycle WHERE lead_id = ? AND owner = ? AND open = 1',
+    ).get(leadId, user.id)!.n > 0 &&
+    (productId === null || readPathState(workstation.db, leadId, productId)?.owner === user.id);
+  const what = `update ${changed.join(', ')} of lead ${leadId}`;
+  if (!owns) throw new WorkstationError('forbidden', `${user.id} may not ${what} (needs lead.update_facts)`);
+  const beyond = changed.filter((field) => !OWNER_FIELDS.has(field));
+  if (beyond.length > 0)
+    throw new WorkstationError('forbidden', `${user.id} may not update ${beyond.join(', ')} (needs lead.update_facts)`);
+  // A prospect's "do not contact me" is honoured by anyone at once; lifting it, or moving the client's request
+  // (which starts cooling-off), is compliance's.
+  if (changed.includes('doNotContact') && before.doNotContact && !after.doNotContact)
+    throw new WorkstationError('forbidden', `${user.id} may not withdraw do-not-contact (needs lead.update_facts)`);
+  if (changed.includes('requestedAt') && before.requestedAt !== null)
+    throw new WorkstationError(
+      'forbidden',
+      `${user.id} may not move the client's request once recorded (needs lead.update_facts)`,
+    );
+};
+
+const loggedOf = (
+  facts: PathFacts,
+  fields: readonly string[],
+  suitability: LoggedFacts['suitability'],
+  address: boolean,
+): LoggedFacts => {
+  const logged: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (field === 'consents')
+      logged.consents = facts.consents.map((consent) => ({ channels: [...consent.channels], at: consent.at }));
+    else if (field === 'timeZone') logged.timeZoneOnRecord = facts.timeZone !== null;
+    else if (field === 'suitability') logged.suitability = suitability ?? null;
+    else if (field === 'address') logged.addressOnRecord = address;
+    else logged[field] = facts[field as keyof PathFacts];
+  }
+  return logged as LoggedFacts;
+};
+
+const personalOf = (facts: PathFacts, fields: readonly string[], address: Address | null): PersonalFacts => ({
+  ...(fields.includes('timeZone') ? { timeZone: facts.timeZone } : {}),
+  ...(fields.includes('address') ? { address } : {}),
+  ...(fields.includes('consents') ? { consentReferences: facts.consents.map((consent) => consent.reference) } : {}),
+});
+
+/** Applies one fact update inside the caller's transaction (an api call, a CLI file's record, a KYC callback). */
+export const applyFactUpdate = (
+  session: Session,
+  append: Appender,
+  update: z.output<typeof FactUpdateSchema>,
+  source: FactSource,
+): FactUpdateResult => {
+  const { workstation, user } = session;
+  const { db } = workstation;
+  const leadId = update.leadId;
+  const productId = update.productId ?? null;
+  visibleLead(session, leadId);
+  if (source.kind !== 'user' && source.eventId !== null) {
+    const seen = statement<[string, string], { lead_id: string }>(
+      db,
+      'SELECT lead_id FROM fact_sources WHERE kind = ? AND event_id = ?',
+    ).get(source.kind, source.eventId);
+    if (seen && seen.lead_id !== leadId)
+      throw new WorkstationError('conflict', `${source.kind} event ${source.eventId} was applied to another lead`);
+    if (seen) return { leadId, sequence: null, changed: [], duplicate: true, paths: [], rerouted: [] };
+  }
+  const paths = statement<[string], { product_id: string }>(
+    db,
+    'SELECT product_id FROM path_lifecycle WHERE lead_id = ? ORDER BY product_id',
+  )
+    .all(leadId)
+    .map((row) => readPathState(db, leadId, row.product_id)!)
+    .filter((state) => productId === null || state.productId === productId);
+  if (productId !== null && paths.length === 0)
+    throw new WorkstationError('not_found', `lead ${leadId} has no assigned product path ${productId}`);
+  const before: PathFacts = productId === null ? leadConductFacts(db, leadId) : paths[0]!.facts;
+  const changes: FactChanges = update.facts ?? ({} as FactChanges);
+  const after: PathFacts = { ...before };
+  const fields: string[] = [];
+  for (const [key, value] of Object.entries(changes) as [keyof PathFacts, unknown][]) {
+    if (value === undefined || same(before[key], value)) continue;
+    (after as Record<string, unknown>)[key] = value;
+    fields.push(key);
+  }
+  const now = workstation.deps.now();
+  const suitability = update.suitability
+    ? { ...update.suitability, at: update.suitability.at ?? now.toISOString(), by: user.id }
+    : undefined;
+  if (suitability) {
+    if (productId !== null)
+      throw new WorkstationError('invalid_input', 'a suitability assessment is for the lead: leave productId out');
+    fields.push('suitability');
+  }
+  const addressBefore = currentLead(workstation, leadId).address ?? null;
+  if (update.address !== undefined && !same(addressBefore, update.address)) {
+    if (productId !== null)
+      throw new WorkstationError('invalid_input', 'an address is the lead’s: leave productId out');
+    fields.push('address');
+  }
+  if (fields.length === 0) return { leadId, sequence: null, changed: [], duplicate: false, paths: [], rerouted: [] };
+  requireMayUpdate(session, leadId, productId, fields, before, after);
+
+  const actor = actorOf(user);
+  const subject = `lead:${leadId}`;
+  const personalBefore = personalOf(before, fields, addressBefore);
+  const personalAfter = personalOf(after, fields, update.address ?? null);
+  const hasPersonal = Object.keys(personalBefore).length > 0;
+  const entry = append({
+    actor,
+    time: now,
+    type: 'lead.facts_updated',
+    subjects: [subject],
+    payload: {
+      pv: PAYLOAD_VERSION,
+      leadId,
+      productId,
+      fields,
+      before: loggedOf(before, fields, null, addressBefore !== null),
+      after: loggedOf(after, fields, suitability, update.address !== undefined && update.address !== null),
+      source: { kind: source.kind, eventId: source.eventId },
+    },
+    ...(hasPersonal
+      ? {
+          personalData: {
+            subject,
+            regime: regimeOfSubject(db, subject),
+            data: { before: personalBefore, after: personalAfter },
+          },
+        }
+      : {}),
+  });
+
+  // Each assigned path under the conduct rules: KYC failed closes an open one; a product hold comes or goes.
+  const { policy, conduct } = activeConduct(workstation);
+  const pathChanges = Object.fromEntries(
+    fields.filter((field) => field in before).map((field) => [field, after[field as keyof PathFacts]]),
+  ) as FactChanges;
+  const results: FactUpdateResult['paths'][number][] = [];
+  let freed = 0;
+  for (const state of paths) {
+    if (Object.keys(pathChanges).length === 0) break;
+    const decision = decide(
+      state,
+      { kind: 'update_facts', by: user.id, changes: pathChanges },
+      conduct,
+      now.toISOString(),
+    );
+    if (!decision.ok) throw new WorkstationError('invalid_input', decision.refusal.message);
+    const closed = decision.effects.find((effect) => effect.kind === 'stage_changed');
+    if (closed) {
+      append({
+        actor,
+        time: now,
+        type: 'path.stage_changed',
+        subjects: [subject, `rep:${state.owner}`],
+        payload: {
+          pv: PAYLOAD_VERSION,
+          leadId,
+          productId: state.productId,
+          ruleVersion: policy.loaded.version,
+          command: 'kyc_failed',
+          from: closed.from,
+          to: closed.to,
+          reason: 'kyc_failed',
+          owner: state.owner,
+          kycInitiationDue: false,
+        },
+      });
+      freed += decision.effects.filter((effect) => effect.kind === 'workload_freed').length;
+      results.push({ productId: state.productId, effect: 'closed', outcome: 'CLOSED' });
+    } else if (decision.effects.some((effect) => effect.kind === 'path_held'))
+      results.push({ productId: state.productId, effect: 'held', outcome: state.stage });
+    else if (decision.effects.some((effect) => effect.kind === 'path_unheld'))
+      results.push({ productId: state.productId, effect: 'unheld', outcome: state.stage });
+    else results.push({ productId: state.productId, effect: 'unchanged', outcome: state.stage });
+  }
+  // Paths routing held or left waiting: routed again when a fact routing reads changed.
+  const routingFacts = ['kycStatus', 'amlDocumentation', 'customerType', 'suitability', 'address'];
+  const rerouted =
+    productId === null && fields.some((field) => routingFacts.includes(field))
+      ? rerouteHeldPaths(workstation, append, actor, leadId, null)
+      : [];
+  for (const path of rerouted) results.push({ productId: path.productId, effect: 'routed', outcome: path.outcome });
+  const retried = retryWaitingForCapacity(workstation, append, actor, freed);
+  return { leadId, sequence: entry.sequence, changed: fields, duplicate: false, paths: results, rerouted: retried };
+};
+
+/** Updates a lead's facts as the signed-in user (api, CLI), in one transaction. */
+export const updateLeadFacts = (
+  session: Session,
+  input: FactUpdate,
+  source: FactSource = { kind: 'user', eventId: null },
+): FactUpdateResult => {
+  const parsed = FactUpdateSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new WorkstationError(
+      'invalid_input',
+      `${issue?.path.map(String).join('.') || '(update)'}: ${issue?.message}`,
+    );
+  }
+  return commit(session.workstation, (append) => applyFactUpdate(session, append, parsed.data, source));
 };
 
 /**
  * The KYC connector's entry (webhook callback or result file): applies a KYC outcome to a lead through the same fact
- * update as the api and the CLI, in one transaction; idempotent by `source.kind` + `source.eventId`.
+ * update as the api and the CLI, in one transaction; idempotent by `source.kind` + `source.eventId`. The session must
+ * hold lead.update_facts (a compliance user, or the connector's service user).
  */
-export const applyKycOutcome = (session: Session, outcome: KycOutcome): FactUpdateResult => {
-  void session;
-  void outcome;
-  throw new WorkstationError('invalid_input', 'not built yet');
-};
+export const applyKycOutcome = (session: Session, outcome: KycOutcome): FactUpdateResult =>
+  updateLeadFacts(session, { leadId: outcome.leadId, facts: { kycStatus: outcome.status } }, outcome.source);

@@ -35,6 +35,7 @@ import { nodeSha256 } from '../../audit/node-sha256.ts';
 import { projectEntry } from '../projection/projector.ts';
 import type { ListStoreReader } from '../../lists/reader.ts';
 import { userCreatedEvent } from './staff-records.ts';
+import type { EnqueueKycInitiation } from '../commands/kyc-handoff.ts';
 
 /**
  * Screens a lead's parties against the loaded lists with the given thresholds (the active policy's, decision 0127);
@@ -68,6 +69,8 @@ export type WorkstationDeps = AuditDeps & {
   readonly integrityCheck?: 'quick' | 'none';
   /** The list directory, read by version: a screening case shows the listed entries its hits name (decision 0181). */
   readonly listStore?: ListStoreReader;
+  /** Enqueues the KYC hand-off when a path reaches QUALIFIED (commands/kyc-handoff.ts); by default its default. */
+  readonly enqueueKycInitiation?: EnqueueKycInitiation;
 };
 
 export type ActivePolicy = { readonly loaded: LoadedPolicy; readonly compiled: CompiledPolicy; readonly text: string };
