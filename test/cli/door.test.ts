@@ -1,7 +1,7 @@
 // The CLI's one door (decisions 0130-0133): every `perimeter` command that touches a workstation signs in as a user and
 // is permitted per command; a user without the permission, outside the market or deactivated is refused (exit 1),
 // nothing changes, and the refusal is in the log (access.denied, or session.sign_in_failed at the next sign-in).
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,14 @@ beforeAll(() => {
   });
   setActive(admin, { userId: 'gone', active: false, reason: 'left the firm' });
   frSme = leadIdOf(admin, 'L-FR-SME');
+  writeFileSync(
+    join(dir, 'facts.json'),
+    JSON.stringify({
+      format: 'perimeter-lead-facts',
+      version: 1,
+      results: [{ leadId: frSme, facts: { kycStatus: 'verified' } }],
+    }),
+  );
   admin.workstation.close();
 }, 60_000);
 
@@ -132,6 +140,7 @@ const COMMANDS: Record<string, string[]> = {
   ],
   'leads erase': ['leads', 'erase', '--db', db, '--lead', 'L-FR-SME', '--reason', 'GDPR art. 17 request R-10'],
   'leads approve-erasure': ['leads', 'approve-erasure', '--db', db, '--request', 'EO-1', '--reason', 'agreed, R-10'],
+  'leads facts': ['leads', 'facts', '--db', db, join(dir, 'facts.json')],
   'retention run': ['retention', 'run', '--db', db],
   'retention report': ['retention', 'report', '--db', db],
   'approvals list': ['approvals', 'list', '--db', db],
@@ -167,6 +176,7 @@ const REFUSALS: [string, string, 'forbidden' | 'out_of_market', string | null][]
   ['leads erase', 'alice', 'forbidden', null],
   ['leads erase', 'uksenior', 'out_of_market', 'lead:L-FR-SME'],
   ['leads approve-erasure', 'alice', 'forbidden', null],
+  ['leads facts', 'alice', 'forbidden', null],
   ['retention run', 'alice', 'forbidden', null],
   ['retention run', 'uksenior', 'out_of_market', null],
   ['retention report', 'rep', 'forbidden', null],

@@ -270,6 +270,47 @@ const TABLE: Record<ApiMethod, Row> = {
   'lists.resumeRescreen': { request: () => ({ runId: 'M-1' }), forbidden: 'aud' },
   // Compliance and senior officers (case.decide), filtered to their markets; an auditor may not.
   'screening.allowList': { request: () => ({}), forbidden: 'aud' },
+  // The product-path lifecycle (issue 14, decision 0201): reps work their own paths, senior officers supervise,
+  // compliance updates facts; an auditor does none of it.
+  'paths.mine': { request: () => ({}), forbidden: 'aud' },
+  'paths.dueSoon': { request: () => ({}), forbidden: 'aud' },
+  'paths.heldAndWaiting': { request: () => ({}), forbidden: 'rep' },
+  'paths.get': {
+    request: () => ({ leadId: outside.leadId, productId: 'business-payments' }),
+    forbidden: 'aud',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  'paths.transition': {
+    request: () => ({ leadId: outside.leadId, productId: 'business-payments', action: 'close', reason: 'other' }),
+    forbidden: 'aud',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  'paths.recordOutreach': {
+    request: () => ({
+      leadId: outside.leadId,
+      productId: 'business-payments',
+      direction: 'inbound',
+      channel: 'phone',
+      content: { kind: 'summary', text: 'The prospect called back' },
+    }),
+    forbidden: 'aud',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  'paths.completeChecklistItem': {
+    request: () => ({ leadId: outside.leadId, productId: 'business-payments', item: 'sponsor-bank-agreement' }),
+    forbidden: 'aud',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  'paths.reassign': {
+    request: () => ({ leadId: outside.leadId, productId: 'business-payments', to: 'rep-olivia' }),
+    forbidden: 'aud',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  'leads.updateFacts': {
+    request: () => ({ leadId: outside.leadId, facts: { kycStatus: 'verified' } }),
+    forbidden: 'aud',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
 };
 
 const METHODS = Object.keys(API) as ApiMethod[];

@@ -144,6 +144,8 @@ export const applyFactUpdate = (
   const { db } = workstation;
   const leadId = update.leadId;
   const productId = update.productId ?? null;
+  if (!hasPermission(user, 'lead.update_facts') && !hasPermission(user, 'path.work'))
+    throw new WorkstationError('forbidden', `${user.id} may not update lead facts (needs lead.update_facts)`);
   visibleLead(session, leadId);
   if (source.kind !== 'user' && source.eventId !== null) {
     const seen = statement<[string, string], { lead_id: string }>(
@@ -299,3 +301,91 @@ export const updateLeadFacts = (
  */
 export const applyKycOutcome = (session: Session, outcome: KycOutcome): FactUpdateResult =>
   updateLeadFacts(session, { leadId: outcome.leadId, facts: { kycStatus: outcome.status } }, outcome.source);
+
+/** A result file of fact updates (docs/conduct.md, "Fact result files"): one JSON document, applied all or nothing. */
+export const FactResultFileSchema = z.strictObject({
+  format: z.literal('perimeter-lead-facts'),
+  version: z.literal(1),
+  results: z
+    .array(
+      z.strictObject({
+        /** The record's id in the system that produced the file: applied once (a re-import skips it). */
+        id: z.string().trim().min(1).max(200).optional(),
+        leadId: z.string().min(1).max(100),
+        productId: Id.nullable().optional(),
+        facts: FactChangesSchema.optional(),
+        suitability: SuitabilityInputSchema.optional(),
+        address: AddressSchema.nullable().optional(),
+      }),
+    )
+    .min(1, 'a result file names at least one result')
+    .max(100_000),
+});
+
+export type FactFileResult = {
+  readonly file: string;
+  readonly applied: number;
+  readonly unchanged: number;
+  readonly duplicates: number;
+  readonly results: readonly (FactUpdateResult & { readonly record: number; readonly id: string | null })[];
+};
+
+/**
+ * Applies a fact result file as the signed-in user in one transaction: every record lands or none does. A problem
+ * names the file, the record (1-based, with its id) and the field.
+ */
+export const importFactResults = (session: Session, file: string, text: string): FactFileResult => {
+  const { user } = session;
+  if (!hasPermission(user, 'lead.update_facts') && !hasPermission(user, 'path.work'))
+    throw new WorkstationError('forbidden', `${user.id} may not update lead facts (needs lead.update_facts)`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new WorkstationError('invalid_input', `${file}: not JSON: ${(error as Error).message}`);
+  }
+  const parsed = FactResultFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const [top, index, ...field] = issue.path.map(String);
+    const where =
+      top === 'results' && index !== undefined
+        ? `record ${Number(index) + 1}${idOf(raw, Number(index))}: ${field.join('.') || '(record)'}`
+        : issue.path.map(String).join('.') || '(document)';
+    throw new WorkstationError('invalid_input', `${file}: ${where}: ${issue.message}`);
+  }
+  return commit(session.workstation, (append) => {
+    const results: FactFileResult['results'][number][] = [];
+    parsed.data.results.forEach((record, index) => {
+      const { id, ...update } = record;
+      if (update.facts === undefined && update.suitability === undefined && update.address === undefined)
+        throw new WorkstationError(
+          'invalid_input',
+          `${file}: record ${index + 1}${id ? ` (${id})` : ''}: name at least one fact to change`,
+        );
+      try {
+        const result = applyFactUpdate(session, append, update, { kind: 'file', eventId: id ?? null });
+        results.push({ ...result, record: index + 1, id: id ?? null });
+      } catch (error) {
+        if (!(error instanceof WorkstationError)) throw error;
+        throw new WorkstationError(
+          error.code,
+          `${file}: record ${index + 1}${id ? ` (${id})` : ''}: ${error.message}`,
+          error.denial,
+        );
+      }
+    });
+    return {
+      file,
+      applied: results.filter((result) => result.sequence !== null).length,
+      unchanged: results.filter((result) => result.sequence === null && !result.duplicate).length,
+      duplicates: results.filter((result) => result.duplicate).length,
+      results,
+    };
+  });
+};
+
+const idOf = (raw: unknown, index: number): string => {
+  const record = (raw as { results?: unknown[] } | null)?.results?.[index] as { id?: unknown } | undefined;
+  return typeof record?.id === 'string' ? ` (${record.id})` : '';
+};

@@ -324,6 +324,11 @@ export const commandPath = (session: Session, ref: PathRef, input: PathCommand):
   if (parsed.data.kind === 'update_facts')
     throw new WorkstationError('invalid_input', 'facts are updated through the fact update (leads.updateFacts)');
   const command: ConductCommand = parsed.data;
+  if (!hasPermission(user, 'path.work') && !hasPermission(user, 'path.supervise'))
+    throw new WorkstationError(
+      'forbidden',
+      `${user.id} may not act on product paths (needs path.work or path.supervise)`,
+    );
   const actor = actorOf(user);
   return commit(workstation, (append) => {
     const state = visiblePath(session, ref);
