@@ -20,7 +20,11 @@ export type Permission =
   /** Sign checkpoints, rotate the log's signing key (decision 0131). */
   | 'audit.keys'
   /** Run a retention purge over every market (decision 0131). */
-  | 'retention.run';
+  | 'retention.run'
+  /** See the KYC outbox, send it now, retry a dead letter, import KYC result files (decision 0210). */
+  | 'kyc.operate'
+  /** Configure the KYC connector: endpoint, folder, secrets (decision 0214). */
+  | 'kyc.configure';
 
 export const PERMISSIONS_BY_ROLE: Readonly<Record<Role, readonly Permission[]>> = {
   compliance_officer: ['case.read', 'case.claim', 'case.decide', 'lead.create', 'lead.read_personal'],
@@ -33,6 +37,7 @@ export const PERMISSIONS_BY_ROLE: Readonly<Record<Role, readonly Permission[]>> 
     'lead.read_personal',
     'lead.erase',
     'retention.run',
+    'kyc.operate',
   ],
   operations_admin: [
     'case.read',
@@ -42,6 +47,8 @@ export const PERMISSIONS_BY_ROLE: Readonly<Record<Role, readonly Permission[]>> 
     'notifications.read',
     'lead.create',
     'audit.keys',
+    'kyc.operate',
+    'kyc.configure',
   ],
   auditor: ['case.read', 'lead.read_personal', 'audit.read', 'audit.export'],
   field_rep: ['lead.create'],

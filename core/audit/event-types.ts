@@ -10,6 +10,7 @@ import { LOG_EVENTS } from './events/log.ts';
 import { MONITORING_EVENTS } from './events/monitoring.ts';
 import { PRIVACY_EVENTS } from './events/privacy.ts';
 import { SYNC_EVENTS } from './events/sync.ts';
+import { KYC_EVENTS } from './events/kyc.ts';
 
 export { KeyAnnouncementSchema } from './events/log.ts';
 export type { KeyAnnouncement } from './events/log.ts';
@@ -57,13 +58,20 @@ export const AUDIT_EVENT_TYPES = [
   'screening.hits_resolved',
   'screening.allow_listed',
   'monitoring.completed',
+  'kyc.initiation_queued',
+  'kyc.initiation_delivered',
+  'kyc.delivery_dead_lettered',
+  'kyc.delivery_retried',
+  'kyc.outcome_received',
+  'kyc.callback_refused',
+  'kyc.connector_configured',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
 export type AuditEventType = z.infer<typeof AuditEventTypeSchema>;
 
 export type EventCategory =
-  'log' | 'lead' | 'routing' | 'case' | 'privacy' | 'administration' | 'sync' | 'access' | 'monitoring';
+  'log' | 'lead' | 'routing' | 'case' | 'privacy' | 'administration' | 'sync' | 'access' | 'monitoring' | 'kyc';
 
 export type EventTypeDoc = {
   readonly category: EventCategory;
@@ -83,6 +91,7 @@ export const EVENT_DEFINITIONS = {
   ...SYNC_EVENTS,
   ...ACCESS_EVENTS,
   ...MONITORING_EVENTS,
+  ...KYC_EVENTS,
 } as const satisfies Record<AuditEventType, EventDefinition>;
 
 type Definitions = typeof EVENT_DEFINITIONS;
@@ -372,6 +381,48 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       'A re-screening run ended: done, or stopped early (cancelled, the workstation locked, a failure) with what it did until then: leads read, leads with new hits, hits raised and suppressed, hits resolved, cases opened.',
     subjects: 'monitoring:<run>, list:<id>',
+  },
+  'kyc.initiation_queued': {
+    category: 'kyc',
+    records:
+      'A KYC initiation event put in the outbox in the same transaction as the lifecycle command that took the path to QUALIFIED (decision 0210): the event id, the lead, product, jurisdiction, customer type and rule version; no personal data.',
+    subjects: 'lead:<id>, kyc:<event id>',
+  },
+  'kyc.initiation_delivered': {
+    category: 'kyc',
+    records:
+      "A KYC initiation delivered (webhook answered 2xx, or the file dropped): the connector, the attempts it took, the HTTP status, the subject's fields disclosed to the KYC system and the SHA-256 of the bytes sent (decisions 0211, 0212). Failed attempts are not entries; a dead letter is.",
+    subjects: 'lead:<id>, kyc:<event id>',
+  },
+  'kyc.delivery_dead_lettered': {
+    category: 'kyc',
+    records:
+      'A KYC initiation given up after the attempt limit (or because the subject was erased): the connector, attempts and the last error code. A person can send it again (kyc.delivery_retried).',
+    subjects: 'lead:<id>, kyc:<event id>',
+  },
+  'kyc.delivery_retried': {
+    category: 'kyc',
+    records:
+      'A dead-lettered KYC initiation put back in the outbox by a person (the actor), with the attempts it had made.',
+    subjects: 'lead:<id>, kyc:<event id>',
+  },
+  'kyc.outcome_received': {
+    category: 'kyc',
+    records:
+      'A KYC outcome (not_started, pending, verified, failed) received for an outbox event from a verified callback or an imported result file, with the message id, and whether the lifecycle applied it (it applies each message once).',
+    subjects: 'lead:<id>, kyc:<event id>',
+  },
+  'kyc.callback_refused': {
+    category: 'kyc',
+    records:
+      'A KYC callback refused (decision 0213): missing headers, bad signature, timestamp outside the replay window, a message id already received, an invalid body, an unknown event id, a lead that is not the event’s, or no callback secret configured; with the SHA-256 of the body received.',
+    subjects: 'kyc:<event id>, or none',
+  },
+  'kyc.connector_configured': {
+    category: 'kyc',
+    records:
+      "The KYC connector configured by an operations admin: webhook, file drop or none, the endpoint's origin and the key ids of the secrets (the secrets stay in the encrypted database, never in the log; decision 0214).",
+    subjects: 'device:<log id>',
   },
 };
 

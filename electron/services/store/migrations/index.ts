@@ -8,6 +8,8 @@ import { migration0005DueCounts } from './0005-due-counts.ts';
 import { migration0006MetaApprovals } from './0006-meta-approvals.ts';
 import { migration0007LeadSourceIds } from './0007-lead-source-ids.ts';
 import { migration0008Monitoring } from './0008-monitoring.ts';
+import { migration0009Reserved, migration0010Reserved } from './reserved.ts';
+import { migration0011KycOutbox } from './0011-kyc-outbox.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration0001Audit,
@@ -18,4 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0006MetaApprovals,
   migration0007LeadSourceIds,
   migration0008Monitoring,
+  migration0009Reserved,
+  migration0010Reserved,
+  migration0011KycOutbox,
 ];

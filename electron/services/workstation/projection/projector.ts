@@ -595,6 +595,14 @@ export const PROJECTIONS: Readonly<Record<AuditEventType, Projection>> = {
   'screening.hits_resolved': hitsResolved,
   'screening.allow_listed': allowListed,
   'monitoring.completed': monitoringCompleted,
+  // The KYC connector's outbox is its working state, written by the connector in the same transaction (decision 0210).
+  'kyc.initiation_queued': nothing,
+  'kyc.initiation_delivered': nothing,
+  'kyc.delivery_dead_lettered': nothing,
+  'kyc.delivery_retried': nothing,
+  'kyc.outcome_received': nothing,
+  'kyc.callback_refused': nothing,
+  'kyc.connector_configured': nothing,
 };
 
 export const projectEntry = (db: Database, entry: AuditEntry, sequence: number): void =>
