@@ -44,6 +44,7 @@ import { deleteView, listViews, saveView } from '../queries/views.ts';
 import { refreshSession, WorkstationError } from '../session/workstation.ts';
 import { denialOf, recordAccessDenied } from '../session/access.ts';
 import type { Session } from '../session/workstation.ts';
+import { listKycOutbox, retryKycDeadLetter } from '../commands/kyc-outbox.ts';
 
 type Handlers = { readonly [M in ApiMethod]: (session: Session, request: ApiParsedRequest<M>) => ApiResponse<M> };
 
@@ -150,6 +151,9 @@ const handlers: Handlers = {
   'lists.cancelRescreen': (session, request) => cancelRescreen(session, request.runId),
   'lists.resumeRescreen': (session, request) => resumeRescreen(session, request.runId),
   'screening.allowList': (session) => allowList(session),
+  // The KYC outbox view and the retry of a dead letter (decision 0210).
+  'kyc.outbox': (session, request) => listKycOutbox(session, request),
+  'kyc.retry': (session, request) => retryKycDeadLetter(session, request.eventId),
 };
 
 const copyUser = (user: Session['user']) => ({ ...user, roles: [...user.roles], markets: [...user.markets] });
