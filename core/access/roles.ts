@@ -26,7 +26,11 @@ export type Permission =
   /** Move, end or reassign any product path in one's markets (decision 0201). */
   | 'path.supervise'
   /** Update a lead's facts after intake: KYC, AML, suitability, customer type, address (decision 0201). */
-  | 'lead.update_facts';
+  | 'lead.update_facts'
+  /** See the KYC outbox, send it now, retry a dead letter, import KYC result files (decision 0210). */
+  | 'kyc.operate'
+  /** Configure the KYC connector: endpoint, folder, secrets (decision 0214). */
+  | 'kyc.configure';
 
 export const PERMISSIONS_BY_ROLE: Readonly<Record<Role, readonly Permission[]>> = {
   compliance_officer: [
@@ -48,6 +52,7 @@ export const PERMISSIONS_BY_ROLE: Readonly<Record<Role, readonly Permission[]>> 
     'retention.run',
     'path.supervise',
     'lead.update_facts',
+    'kyc.operate',
   ],
   operations_admin: [
     'case.read',
@@ -57,6 +62,8 @@ export const PERMISSIONS_BY_ROLE: Readonly<Record<Role, readonly Permission[]>> 
     'notifications.read',
     'lead.create',
     'audit.keys',
+    'kyc.operate',
+    'kyc.configure',
   ],
   auditor: ['case.read', 'lead.read_personal', 'audit.read', 'audit.export'],
   field_rep: ['lead.create', 'path.work'],

@@ -434,6 +434,26 @@ const ListFileSchema = z.strictObject({
   base64: z.string().max(96 * 1024 * 1024),
 });
 
+const KycOutboxStateSchema = z.enum(['pending', 'delivered', 'dead']);
+/** One event of the KYC outbox as the outbox view shows it. */
+export const KycOutboxEventSchema = z.strictObject({
+  eventId: z.string(),
+  leadId: z.string(),
+  productId: z.string(),
+  jurisdiction: z.string(),
+  state: KycOutboxStateSchema,
+  attempts: z.number().int().min(0),
+  queuedAt: IsoTime,
+  nextAttemptAt: IsoTime.nullable(),
+  lastAttemptAt: IsoTime.nullable(),
+  lastError: z.string().nullable(),
+  connector: z.string().nullable(),
+  deliveredAt: IsoTime.nullable(),
+  deadAt: IsoTime.nullable(),
+  outcome: z.string().nullable(),
+  outcomeAt: IsoTime.nullable(),
+});
+
 export const API = {
   'session.whoami': { request: z.strictObject({}), response: UserSchema },
   'leads.import': { request: LeadImportRequestSchema, response: ImportResultSchema },
@@ -827,6 +847,22 @@ export const API = {
         }),
       ),
     }),
+  },
+  /** The KYC outbox (decision 0210): each initiation event with its state, attempts and last error; no personal data. */
+  'kyc.outbox': {
+    request: z.strictObject({
+      state: KycOutboxStateSchema.optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    }),
+    response: z.strictObject({
+      events: z.array(KycOutboxEventSchema),
+      counts: z.strictObject({ pending: z.number().int(), delivered: z.number().int(), dead: z.number().int() }),
+    }),
+  },
+  /** Sends a dead-lettered KYC initiation again with a fresh schedule of attempts (audited: kyc.delivery_retried). */
+  'kyc.retry': {
+    request: z.strictObject({ eventId: z.string().regex(/^kyc_[0-9a-f]{32}$/, 'a KYC event id') }),
+    response: KycOutboxEventSchema,
   },
   'cases.decideMany': {
     request: z.strictObject({

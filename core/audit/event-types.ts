@@ -11,6 +11,7 @@ import { LOG_EVENTS } from './events/log.ts';
 import { MONITORING_EVENTS } from './events/monitoring.ts';
 import { PRIVACY_EVENTS } from './events/privacy.ts';
 import { SYNC_EVENTS } from './events/sync.ts';
+import { KYC_EVENTS } from './events/kyc.ts';
 
 export { KeyAnnouncementSchema } from './events/log.ts';
 export type { KeyAnnouncement } from './events/log.ts';
@@ -64,13 +65,30 @@ export const AUDIT_EVENT_TYPES = [
   'path.reassigned',
   'path.command_refused',
   'lead.facts_updated',
+  'kyc.initiation_queued',
+  'kyc.initiation_delivered',
+  'kyc.delivery_dead_lettered',
+  'kyc.delivery_retried',
+  'kyc.outcome_received',
+  'kyc.callback_refused',
+  'kyc.connector_configured',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
 export type AuditEventType = z.infer<typeof AuditEventTypeSchema>;
 
 export type EventCategory =
-  'log' | 'lead' | 'routing' | 'case' | 'privacy' | 'administration' | 'sync' | 'access' | 'monitoring' | 'conduct';
+  | 'log'
+  | 'lead'
+  | 'routing'
+  | 'case'
+  | 'privacy'
+  | 'administration'
+  | 'sync'
+  | 'access'
+  | 'monitoring'
+  | 'conduct'
+  | 'kyc';
 
 export type EventTypeDoc = {
   readonly category: EventCategory;
@@ -91,6 +109,7 @@ export const EVENT_DEFINITIONS = {
   ...ACCESS_EVENTS,
   ...MONITORING_EVENTS,
   ...CONDUCT_EVENTS,
+  ...KYC_EVENTS,
 } as const satisfies Record<AuditEventType, EventDefinition>;
 
 type Definitions = typeof EVENT_DEFINITIONS;
@@ -384,7 +403,7 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'path.outreach_recorded': {
     category: 'conduct',
     records:
-      'A communication with the prospect on a product path (channel, direction, who, template or summary, disclosures sent with it, how it was authorised), and the stage it moved the path to; a summary in the rep\'s words is personal data beside the log.',
+      "A communication with the prospect on a product path (channel, direction, who, template or summary, disclosures sent with it, how it was authorised), and the stage it moved the path to; a summary in the rep's words is personal data beside the log.",
     subjects: 'lead:<id>, rep:<id>',
   },
   'path.stage_changed': {
@@ -414,6 +433,48 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       "A lead's facts updated after intake (KYC and AML status, suitability, customer type, contact consent, do-not-contact, address and time zone) with the values before and after; the address, time zone and consent references are personal data beside the log.",
     subjects: 'lead:<id>',
+  },
+  'kyc.initiation_queued': {
+    category: 'kyc',
+    records:
+      'A KYC initiation event put in the outbox in the same transaction as the lifecycle command that took the path to QUALIFIED (decision 0210): the event id, the lead, product, jurisdiction, customer type and rule version; no personal data.',
+    subjects: 'lead:<id>, kyc:<event id>',
+  },
+  'kyc.initiation_delivered': {
+    category: 'kyc',
+    records:
+      "A KYC initiation delivered (webhook answered 2xx, or the file dropped): the connector, the attempts it took, the HTTP status, the subject's fields disclosed to the KYC system and the SHA-256 of the bytes sent (decisions 0211, 0212). Failed attempts are not entries; a dead letter is.",
+    subjects: 'lead:<id>, kyc:<event id>',
+  },
+  'kyc.delivery_dead_lettered': {
+    category: 'kyc',
+    records:
+      'A KYC initiation given up after the attempt limit (or because the subject was erased): the connector, attempts and the last error code. A person can send it again (kyc.delivery_retried).',
+    subjects: 'lead:<id>, kyc:<event id>',
+  },
+  'kyc.delivery_retried': {
+    category: 'kyc',
+    records:
+      'A dead-lettered KYC initiation put back in the outbox by a person (the actor), with the attempts it had made.',
+    subjects: 'lead:<id>, kyc:<event id>',
+  },
+  'kyc.outcome_received': {
+    category: 'kyc',
+    records:
+      'A KYC outcome (not_started, pending, verified, failed) received for an outbox event from a verified callback or an imported result file, with the message id, and whether the lifecycle applied it (it applies each message once).',
+    subjects: 'lead:<id>, kyc:<event id>',
+  },
+  'kyc.callback_refused': {
+    category: 'kyc',
+    records:
+      'A KYC callback refused (decision 0213): missing headers, bad signature, timestamp outside the replay window, a message id already received, an invalid body, an unknown event id, a lead that is not the event’s, or no callback secret configured; with the SHA-256 of the body received.',
+    subjects: 'kyc:<event id>, or none',
+  },
+  'kyc.connector_configured': {
+    category: 'kyc',
+    records:
+      "The KYC connector configured by an operations admin: webhook, file drop or none, the endpoint's origin and the key ids of the secrets (the secrets stay in the encrypted database, never in the log; decision 0214).",
+    subjects: 'device:<log id>',
   },
 };
 

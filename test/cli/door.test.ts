@@ -104,6 +104,11 @@ beforeAll(() => {
       results: [{ leadId: frSme, facts: { kycStatus: 'verified' } }],
     }),
   );
+  // A result file for `kyc results` (refused before it is judged).
+  writeFileSync(
+    join(dir, 'kyc-results.json'),
+    JSON.stringify({ format: 'perimeter.kyc-results', version: 1, results: [] }),
+  );
   admin.workstation.close();
 }, 60_000);
 
@@ -146,6 +151,9 @@ const COMMANDS: Record<string, string[]> = {
   'approvals list': ['approvals', 'list', '--db', db],
   'approvals approve': ['approvals', 'approve', '--db', db, '--request', 'MR-1'],
   'approvals reject': ['approvals', 'reject', '--db', db, '--request', 'MR-1', '--reason', 'not needed'],
+  'kyc configure': ['kyc', 'configure', '--db', db, '--connector', 'none'],
+  'kyc deliver': ['kyc', 'deliver', '--db', db],
+  'kyc results': ['kyc', 'results', '--db', db, join(dir, 'kyc-results.json')],
 };
 /** The internal id of the example lead L-FR-SME (decision 0178): log subjects name it, `leads erase` takes either. */
 let frSme = '';
@@ -183,6 +191,12 @@ const REFUSALS: [string, string, 'forbidden' | 'out_of_market', string | null][]
   ['approvals list', 'alice', 'forbidden', null],
   ['approvals approve', 'alice', 'forbidden', null],
   ['approvals reject', 'alice', 'forbidden', null],
+  // The KYC connector (decisions 0210, 0214): configuring it is an operations admin's over every market; delivering and
+  // importing results need kyc.operate (operations admins, senior officers), which an auditor lacks.
+  ['kyc configure', 'alice', 'forbidden', null],
+  ['kyc configure', 'uksenior', 'forbidden', null],
+  ['kyc deliver', 'alice', 'forbidden', null],
+  ['kyc results', 'alice', 'forbidden', null],
 ];
 
 /** The commands listed under "Commands:" in a help text (without `help` itself). */

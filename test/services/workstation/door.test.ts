@@ -12,7 +12,9 @@ import { setActive } from '../../../electron/services/workstation/commands/deact
 import { projectionSnapshot } from '../../../electron/services/workstation/projection/rebuild.ts';
 import { createSessionHolder } from '../../../electron/services/workstation/session/session-holder.ts';
 import { doorSidecarPath } from '../../../electron/services/workstation/session/sign-in.ts';
+import { commit } from '../../../electron/services/workstation/session/workstation.ts';
 import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
+import { enqueueKycInitiation } from '../../../electron/services/workstation/commands/kyc-outbox.ts';
 import { keySlotsPath } from '../../../electron/services/store/key-slots.ts';
 import { call } from '../../support/api.ts';
 import { examplesDir } from '../../support/examples.ts';
@@ -25,6 +27,7 @@ type Entry = { actor: string; type: string; subjects: string[]; payload: Record<
 let ws: TestWorkstation;
 let users: Record<'rep' | 'aud' | 'uksen' | 'gone', Session>;
 let outside: { leadId: string; caseId: string };
+let outsideKycEvent: string;
 
 const fintech = readFileSync(join(examplesDir, 'fintech', 'leads.jsonl'), 'utf8')
   .trim()
@@ -58,6 +61,23 @@ beforeAll(() => {
     (row) => row.jurisdiction !== null && !inScope(users.uksen.user, row.jurisdiction, vocabulary),
   )!;
   outside = { leadId: foreign.lead_id, caseId: foreign.id };
+  // A KYC initiation for that lead, outside the UK: what uksen may not retry.
+  commit(ws.admin.workstation, (append) =>
+    enqueueKycInitiation(
+      { db: ws.admin.workstation.db, append },
+      {
+        leadId: foreign.lead_id,
+        productId: 'door-product',
+        jurisdiction: foreign.jurisdiction!,
+        ruleVersion: ws.admin.workstation.policy().loaded.version,
+        requestedBy: 'user:ada',
+        at: '2026-11-23T10:00:00.000Z',
+        pathSequence: 1,
+      },
+    ),
+  );
+  outsideKycEvent = (ws.admin.workstation.db.prepare('SELECT event_id FROM kyc_outbox').get() as { event_id: string })
+    .event_id;
 }, 60_000);
 
 afterAll(() => {
@@ -310,6 +330,13 @@ const TABLE: Record<ApiMethod, Row> = {
     request: () => ({ leadId: outside.leadId, facts: { kycStatus: 'verified' } }),
     forbidden: 'aud',
     outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  // The KYC outbox (decision 0210): operations admins and senior officers (kyc.operate); an auditor may not.
+  'kyc.outbox': { request: () => ({}), forbidden: 'aud' },
+  'kyc.retry': {
+    request: () => ({ eventId: outsideKycEvent }),
+    forbidden: 'aud',
+    outOfMarket: () => `kyc:${outsideKycEvent}`,
   },
 };
 

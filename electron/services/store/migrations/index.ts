@@ -10,6 +10,7 @@ import { migration0007LeadSourceIds } from './0007-lead-source-ids.ts';
 import { migration0008Monitoring } from './0008-monitoring.ts';
 import { migration0009Reserved } from './0009-reserved.ts';
 import { migration0010PathLifecycle } from './0010-path-lifecycle.ts';
+import { migration0011KycOutbox } from './0011-kyc-outbox.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration0001Audit,
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008Monitoring,
   migration0009Reserved,
   migration0010PathLifecycle,
+  migration0011KycOutbox,
 ];

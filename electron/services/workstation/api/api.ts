@@ -48,6 +48,7 @@ import { dueSoonList, gateDto, heldAndWaiting, myLeads, pathDetail } from '../qu
 import { refreshSession, WorkstationError } from '../session/workstation.ts';
 import { denialOf, recordAccessDenied } from '../session/access.ts';
 import type { Session } from '../session/workstation.ts';
+import { listKycOutbox, retryKycDeadLetter } from '../commands/kyc-outbox.ts';
 
 type Handlers = { readonly [M in ApiMethod]: (session: Session, request: ApiParsedRequest<M>) => ApiResponse<M> };
 
@@ -188,6 +189,9 @@ const handlers: Handlers = {
       rerouted: result.rerouted.map((path) => ({ ...path })),
     };
   },
+  // The KYC outbox view and the retry of a dead letter (decision 0210).
+  'kyc.outbox': (session, request) => listKycOutbox(session, request),
+  'kyc.retry': (session, request) => retryKycDeadLetter(session, request.eventId),
 };
 
 const lifecycleDto = (result: LifecycleResult) =>

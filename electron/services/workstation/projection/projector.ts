@@ -628,6 +628,14 @@ export const PROJECTIONS: Readonly<Record<AuditEventType, Projection>> = {
   'path.reassigned': pathReassigned,
   'path.command_refused': nothing,
   'lead.facts_updated': factsUpdated,
+  // The KYC connector's outbox is its working state, written by the connector in the same transaction (decision 0210).
+  'kyc.initiation_queued': nothing,
+  'kyc.initiation_delivered': nothing,
+  'kyc.delivery_dead_lettered': nothing,
+  'kyc.delivery_retried': nothing,
+  'kyc.outcome_received': nothing,
+  'kyc.callback_refused': nothing,
+  'kyc.connector_configured': nothing,
 };
 
 export const projectEntry = (db: Database, entry: AuditEntry, sequence: number): void =>
