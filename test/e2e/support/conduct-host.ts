@@ -1,7 +1,7 @@
 // The browser host of conduct.spec.ts: a fresh workstation of its own on the lifecycle test policy (the fintech example
 // where the UK SME desk also sells crypto custody), on real time, with the KYC outbox wired in, a file-drop connector
 // and a callback secret. One GB retail prospect wants crypto custody (assigned to rep-olivia) and a business payment
-// account (held at routing until KYC is verified). Writes its address, the secret and the lead to the state file.
+// account (held at routing until KYC is verified); another wants crypto custody only. Writes its address, the secret and the lead to the state file.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,8 @@ const [leadId] = ingest(
     productInterests: ['crypto-custody', 'business-payments'],
     person: { fullName: 'Rosa Prospect' },
   }),
+  // A second path of Olivia's, so My leads has a list to move through.
+  prospect('P-E2E-OTHER', { person: { fullName: 'Otto Other' } }),
 );
 admin.workstation.close();
 if (leadId === undefined) throw new Error('the conduct prospect was not ingested');

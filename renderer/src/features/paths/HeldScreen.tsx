@@ -31,8 +31,8 @@ export const HeldScreen = ({ user }: { user: UserDto }): ReactElement => {
     void load();
   }, [load]);
   return (
-    <main className="paths" aria-label="Held and waiting">
-      <section className="path-list page" aria-labelledby="held-title">
+    <main className={shown === null ? 'paths single' : 'paths'} aria-label="Held and waiting">
+      <section className="path-list" aria-labelledby="held-title">
         <h1 id="held-title">Held and waiting</h1>
         <p className="muted">
           Product paths that cannot go on yet, oldest first: held for KYC or AML documentation, or waiting for a rep

@@ -94,7 +94,7 @@ export const MyLeadsScreen = ({ user }: { user: UserDto }): ReactElement => {
       document.querySelector(`tr[data-path="${CSS.escape(selected)}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
 
-  const counting = rows.some((row) => row.coolingOff?.status === 'running');
+  const counting = due.length > 0 || rows.some((row) => row.coolingOff?.status === 'running');
   const tick = useTick(counting);
   const current = rows.find((row) => keyOf(row) === selected) ?? null;
 
@@ -141,7 +141,11 @@ export const MyLeadsScreen = ({ user }: { user: UserDto }): ReactElement => {
                   <button type="button" className="link" onClick={() => setSelected(keyOf(item))}>
                     {item.leadId} · {item.productId}
                   </button>
-                  : {item.text}
+                  : cooling-off ends {formatTime(item.at)} (
+                  {item.remainingMs - (tick - readAt.current) > 0
+                    ? `${countdownText(item.remainingMs - (tick - readAt.current))} left`
+                    : 'over'}
+                  )
                 </li>
               ))}
             </ul>
@@ -188,7 +192,7 @@ export const MyLeadsScreen = ({ user }: { user: UserDto }): ReactElement => {
                       {STAGE_LABEL[row.stage] ?? row.stage}
                       <div className="muted">since {formatTime(row.stageChangedAt)}</div>
                     </td>
-                    <td>{row.next}</td>
+                    <td>{STAGE_LABEL[row.next] ?? row.next}</td>
                     <td>
                       {row.coolingOff === null
                         ? '—'
@@ -238,6 +242,7 @@ export const MyLeadsScreen = ({ user }: { user: UserDto }): ReactElement => {
           leadId={current.leadId}
           productId={current.productId}
           onChanged={() => void load()}
+          next={{ step: STAGE_LABEL[current.next] ?? current.next, blockedBy: current.blockedBy }}
         />
       ) : (
         <section className="path-view empty" aria-label="Product path">

@@ -38,11 +38,14 @@ export const PathTimeline = ({
   leadId,
   productId,
   onChanged,
+  next,
 }: {
   user: UserDto;
   leadId: string;
   productId: string;
   onChanged: () => void;
+  /** The next step and the gates before it, as "My leads" read them (paths.mine). */
+  next?: { step: string; blockedBy: readonly { kind: string }[] } | undefined;
 }): ReactElement => {
   const [detail, setDetail] = useState<PathDetail | null>(null);
   const [outbox, setOutbox] = useState<OutboxEvent[] | null>(null);
@@ -124,7 +127,10 @@ export const PathTimeline = ({
     const to = nextAdvance(detail.stage);
     if (to === null) return;
     setBusy(true);
-    await after(await call('paths.transition', { leadId, productId, action: 'advance', to }), `Advance to ${to}`);
+    await after(
+      await call('paths.transition', { leadId, productId, action: 'advance', to }),
+      `Advanced to ${STAGE_LABEL[to] ?? to}`,
+    );
   };
   const win = async (): Promise<void> => {
     if (detail?.stage !== 'PROPOSAL') return;
@@ -270,7 +276,7 @@ export const PathTimeline = ({
       {refusal && (
         <div role="alert" className="error refusal">
           <p>
-            <strong>Refused by {refusal.rule.id}</strong> ({refusal.rule.citation}): {refusal.message}
+            <strong>Refused</strong> ({refusal.rule.id}): {refusal.message}
           </p>
           <p>
             What unblocks it: <strong>{refusal.unblock.text}</strong>
@@ -352,11 +358,17 @@ export const PathTimeline = ({
       )}
 
       <h3>Gates</h3>
+      {next && (
+        <p data-next-step>
+          Next step: <strong>{next.step}</strong> —{' '}
+          {next.blockedBy.length === 0
+            ? 'nothing blocks it.'
+            : `blocked by ${next.blockedBy.map((gate) => GATE_LABEL[gate.kind] ?? gate.kind).join(', ')}.`}
+        </p>
+      )}
       <p className="muted">
         {open
-          ? unmet.length === 0
-            ? 'Every gate is met.'
-            : `${unmet.length} ${unmet.length === 1 ? 'gate is' : 'gates are'} not met yet.`
+          ? `Every gate of this path with its state (${unmet.length} not met). A gate guards only its own steps: an outreach gate only contacts on its channels, a stage gate that stage and the later ones.`
           : 'The path has ended.'}
       </p>
       <table className="data gates">
