@@ -8,7 +8,7 @@ import { call } from '../../api/client.ts';
 import { formatTime, may } from '../../app/labels.ts';
 import { useView } from '../../app/view-store.ts';
 import { PathTimeline } from './PathTimeline.tsx';
-import { GATE_LABEL, HOLD_LABEL, STAGE_LABEL, countdownText, useTick } from './path-view.ts';
+import { GATE_LABEL, HOLD_LABEL, STAGE_LABEL, countdownText, formatEnd, useTick } from './path-view.ts';
 
 type Row = ApiResponse<'paths.mine'>['rows'][number];
 type Due = ApiResponse<'paths.dueSoon'>['items'][number];
@@ -141,7 +141,7 @@ export const MyLeadsScreen = ({ user }: { user: UserDto }): ReactElement => {
                   <button type="button" className="link" onClick={() => setSelected(keyOf(item))}>
                     {item.leadId} · {item.productId}
                   </button>
-                  : cooling-off ends {formatTime(item.at)} (
+                  : cooling-off ends {formatEnd(item.at)} (
                   {item.remainingMs - (tick - readAt.current) > 0
                     ? `${countdownText(item.remainingMs - (tick - readAt.current))} left`
                     : 'over'}

@@ -17,6 +17,7 @@ import {
   STAGE_LABEL,
   STATUS_WORD,
   countdownText,
+  formatEnd,
   disclosuresAskedFor,
   isOpen,
   nextAdvance,
@@ -229,7 +230,7 @@ export const PathTimeline = ({
             remaining > 0 ? (
               <>
                 <span className="countdown-left">{countdownText(remaining)} left</span>, ends{' '}
-                {formatTime(coolingOff.endsAt ?? '')}
+                {formatEnd(coolingOff.endsAt ?? '')}
               </>
             ) : (
               <span className="countdown-left">over: checking the gates again…</span>

@@ -113,3 +113,11 @@ export const parseDisclosureList = (
 
 /** The input value of a datetime-local field for an instant, in UTC (the workstation shows times in UTC). */
 export const utcInputValue = (ms: number): string => new Date(ms).toISOString().slice(0, 19);
+
+/** An end time for people: UTC rounded up to the minute, as core/conduct writes them, so nobody acting on it is early. */
+export const formatEnd = (iso: string): string => {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const up = new Date(Math.ceil(ms / 60_000) * 60_000).toISOString();
+  return `${up.slice(0, 10)} ${up.slice(11, 16)} UTC`;
+};
