@@ -384,7 +384,7 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'path.outreach_recorded': {
     category: 'conduct',
     records:
-      'A communication with the prospect on a product path (channel, direction, who, template or summary, disclosures sent with it, how it was authorised), and the stage it moved the path to; a summary in the rep\'s words is personal data beside the log.',
+      "A communication with the prospect on a product path (channel, direction, who, template or summary, disclosures sent with it, how it was authorised), and the stage it moved the path to; a summary in the rep's words is personal data beside the log.",
     subjects: 'lead:<id>, rep:<id>',
   },
   'path.stage_changed': {

@@ -10,7 +10,7 @@ import { FactChangesSchema } from '../../../../core/conduct/commands.ts';
 import type { FactChanges } from '../../../../core/conduct/commands.ts';
 import { decide } from '../../../../core/conduct/decide.ts';
 import { Instant } from '../../../../core/conduct/model.ts';
-import type { PathFacts, PathState } from '../../../../core/conduct/model.ts';
+import type { PathFacts } from '../../../../core/conduct/model.ts';
 import { Id } from '../../../../core/policy/fields.ts';
 import { AddressSchema } from '../../../../core/routing/lead.ts';
 import type { Address } from '../../../../core/routing/lead.ts';
