@@ -12,7 +12,7 @@ import { writePathState } from '../../electron/services/workstation/projection/l
 import { initialiseWorkstation, openWorkstation } from '../../electron/services/workstation/session/workstation.ts';
 import type { Session } from '../../electron/services/workstation/session/workstation.ts';
 import { createUser } from '../../electron/services/workstation/commands/users.ts';
-import { measureApiLatency } from '../../test/fixtures/store.ts';
+import { handleApiCall } from '../../electron/services/workstation/api/api.ts';
 import { ingest, lifecyclePolicyText, prospect } from '../../test/support/lifecycle.ts';
 
 const PATHS = Number(process.env.BENCH_PATHS ?? 100_000);
@@ -93,8 +93,31 @@ console.log(
   `fixture: ${PATHS.toLocaleString('en')} open paths written in ${((performance.now() - started) / 1000).toFixed(1)} s (encrypted store)`,
 );
 
-const measure = (label: string, session: Session, method: string, request: () => unknown): void =>
-  measureApiLatency({ queries: QUERIES, digits: 2, width: 62 }, label, session, method, request);
+// Wall time, and this process's CPU time (user + system) per call: on a shared machine the wall time's tail is mostly
+// waiting for a core, which the CPU time leaves out.
+const quantile = (values: number[], q: number): number =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
+const measure = (label: string, session: Session, method: string, request: () => unknown): void => {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  // Warm up first (compilation, statement caches), as a workstation that has been in use is.
+  for (let i = 0; i < 30; i += 1) handleApiCall(session, method, request());
+  for (let i = 0; i < QUERIES; i += 1) {
+    const body = request();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const reply = handleApiCall(session, method, body);
+    wall.push(performance.now() - t0);
+    const used = process.cpuUsage(c0);
+    cpu.push((used.user + used.system) / 1000);
+    if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
+  }
+  const ms = (value: number): string => value.toFixed(2).padStart(7);
+  console.log(
+    `${label.padEnd(62)} wall p50 ${ms(quantile(wall, 0.5))} p99 ${ms(quantile(wall, 0.99))} ms   ` +
+      `cpu p50 ${ms(quantile(cpu, 0.5))} p99 ${ms(quantile(cpu, 0.99))} ms`,
+  );
+};
 console.log(`${QUERIES} calls each through handleApiCall (goal: p99 < 20 ms):`);
 measure('My leads, page 1 (50 of 2,000), gates evaluated per row', olivia, 'paths.mine', () => ({}));
 measure('My leads, page 20, oldest first', olivia, 'paths.mine', () => ({ page: 20, sort: 'stage_changed_asc' }));
@@ -106,6 +129,7 @@ measure('due soon, every rep, next 2 h (senior officer)', sam, 'paths.dueSoon', 
 
 // 1,000 leads whose business-payments path routing held for KYC, through the real intake; then one result file saying
 // each is verified: 1,000 fact updates, 1,000 held paths re-routed and assigned, in one transaction.
+const intakeCpu = process.cpuUsage();
 const intakeStarted = performance.now();
 const ids = ingest(
   admin,
@@ -114,22 +138,27 @@ const ids = ingest(
   ),
 );
 const intakeMs = performance.now() - intakeStarted;
+const intakeUsed = process.cpuUsage(intakeCpu);
+const intakeCpuMs = (intakeUsed.user + intakeUsed.system) / 1000;
 const held = db.prepare("SELECT count(*) FROM product_paths WHERE outcome = 'held'").pluck().get() as number;
 const file = JSON.stringify({
   format: 'perimeter-lead-facts',
   version: 1,
   results: ids.map((leadId, i) => ({ id: `KYC-${i}`, leadId, facts: { kycStatus: 'verified' } })),
 });
+const c0 = process.cpuUsage();
 const t0 = performance.now();
 const result = importFactResults(cora, 'kyc-results.json', file);
 const ms = performance.now() - t0;
+const factCpu = process.cpuUsage(c0);
+const cpuMs = (factCpu.user + factCpu.system) / 1000;
 const routed = result.results.reduce((sum, each) => sum + each.paths.filter((p) => p.effect === 'routed').length, 0);
 console.log(
   `fact file: ${result.applied.toLocaleString('en')} updates re-evaluating ${held.toLocaleString('en')} held paths ` +
-    `(${routed.toLocaleString('en')} routed on) in ${ms.toFixed(0)} ms, one transaction (goal: < 1,000 ms)`,
+    `(${routed.toLocaleString('en')} routed on) in ${ms.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU, one transaction (goal: < 1,000 ms)`,
 );
 console.log(
-  `comparison: the intake of the same ${HELD.toLocaleString('en')} leads (routing each once, one transaction): ${intakeMs.toFixed(0)} ms`,
+  `comparison: the intake of the same ${HELD.toLocaleString('en')} leads (routing each once, one transaction): ${intakeMs.toFixed(0)} ms wall, ${intakeCpuMs.toFixed(0)} ms CPU`,
 );
 const t1 = performance.now();
 importFactResults(
