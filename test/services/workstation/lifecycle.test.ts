@@ -8,7 +8,7 @@ import { readPathState } from '../../../electron/services/workstation/projection
 import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
 import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { throughTheDoor } from '../../../electron/services/workstation/session/access.ts';
-import { refusalsLogged } from '../../support/api.ts';
+import { call, refusalsLogged } from '../../support/api.ts';
 import { createLifecycleWorkstation, ingest, prospect } from '../../support/lifecycle.ts';
 
 const HOUR = 3_600_000;
@@ -73,6 +73,10 @@ describe('a crypto-custody path from NEW to WON under the FCA rules', () => {
       },
     ]);
     expect(load(ws.admin, 'rep-olivia')).toBe(1);
+    // The rep reads it through the api; another rep does not see it.
+    const mine = call<{ message: string }[]>(ws.olivia, 'notifications.list', {});
+    expect(mine.map((note) => note.message)).toEqual([`Lead ${leadId} (crypto-custody) was assigned to you.`]);
+    expect(call<unknown[]>(ws.harry, 'notifications.list', {})).toEqual([]);
   });
 
   it('refuses a cold call and a first contact without the risk warning, each an audit entry naming rule and unblock', () => {
