@@ -229,7 +229,8 @@ const TABLE: Record<ApiMethod, Row> = {
   'users.reEnrol': { request: () => ({ userId: 'aud', initialPassphrase: passphrase, reason }), forbidden: 'rep' },
   'users.claimedCases': { request: () => ({ userId: 'aud' }), forbidden: 'rep' },
   'users.setActive': { request: () => ({ userId: 'aud', active: false, reason }), forbidden: 'rep' },
-  'notifications.list': { request: () => ({}), forbidden: 'rep' },
+  // Operations admins, and reps for their own assignments (issue 14); an auditor reads none.
+  'notifications.list': { request: () => ({}), forbidden: 'aud' },
   'audit.list': { request: () => ({}), forbidden: 'rep' },
   'audit.personalData': {
     request: () => ({

@@ -8,7 +8,7 @@ import { readPathState } from '../../../electron/services/workstation/projection
 import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
 import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
 import { throughTheDoor } from '../../../electron/services/workstation/session/access.ts';
-import { refusalsLogged } from '../../support/api.ts';
+import { call, refusalsLogged } from '../../support/api.ts';
 import { createLifecycleWorkstation, ingest, prospect } from '../../support/lifecycle.ts';
 
 const HOUR = 3_600_000;
@@ -73,6 +73,10 @@ describe('a crypto-custody path from NEW to WON under the FCA rules', () => {
       },
     ]);
     expect(load(ws.admin, 'rep-olivia')).toBe(1);
+    // The rep reads it through the api; another rep does not see it.
+    const mine = call<{ message: string }[]>(ws.olivia, 'notifications.list', {});
+    expect(mine.map((note) => note.message)).toEqual([`Lead ${leadId} (crypto-custody) was assigned to you.`]);
+    expect(call<unknown[]>(ws.harry, 'notifications.list', {})).toEqual([]);
   });
 
   it('refuses a cold call and a first contact without the risk warning, each an audit entry naming rule and unblock', () => {
@@ -428,5 +432,94 @@ describe('holds that lift', () => {
     const live = projectionSnapshot(db);
     rebuildProjections(db);
     expect(projectionSnapshot(db)).toEqual(live);
+  });
+});
+
+describe('the lifecycle through the api contract', () => {
+  const ws = createLifecycleWorkstation({ capacity: 1 });
+  afterAll(() => ws.close());
+  const [first, waiting] = ingest(ws.admin, prospect('A-1'), prospect('A-2'));
+  const [held] = ingest(
+    ws.admin,
+    prospect('A-3', { productInterests: ['business-payments'], customerType: 'professional', kycStatus: 'pending' }),
+  );
+  const path = { leadId: first!, productId: 'crypto-custody' };
+
+  it('answers My leads with what blocks each next step, and a refusal as a value', () => {
+    type Mine = {
+      total: number;
+      rows: { leadId: string; stage: string; next: string; blockedBy: { kind: string; rule: { id: string } }[] }[];
+    };
+    const mine = call<Mine>(ws.olivia, 'paths.mine', {});
+    expect(mine.total).toBe(1);
+    expect(mine.rows[0]).toMatchObject({ leadId: first, stage: 'NEW', next: 'first contact' });
+    expect(mine.rows[0]!.blockedBy.map((gate) => gate.rule.id)).toContain('D-PS23-6-RISK-WARNING');
+    const refused = call<{ ok: boolean; refusal: { rule: { id: string }; unblock: { kind: string } } }>(
+      ws.olivia,
+      'paths.transition',
+      { ...path, action: 'advance', to: 'QUALIFIED' },
+    );
+    expect(refused).toMatchObject({
+      ok: false,
+      refusal: { rule: { id: 'lifecycle.stage-order' }, unblock: { kind: 'reach_stage' } },
+    });
+    const contacted = call<{ ok: boolean; stage: string }>(ws.olivia, 'paths.recordOutreach', {
+      ...path,
+      direction: 'outbound',
+      channel: 'email',
+      content: { kind: 'template', template: 'INTRO', version: 1 },
+      disclosures: [RW_CRYPTO],
+    });
+    expect(contacted).toMatchObject({ ok: true, stage: 'CONTACTED' });
+  });
+
+  it('shows the cooling-off countdown in the due-soon list and on the path', () => {
+    call(ws.olivia, 'leads.updateFacts', {
+      leadId: first,
+      productId: 'crypto-custody',
+      facts: { requestedAt: '2026-12-07T09:30:00.000Z' },
+    });
+    const due = call<{ items: { leadId: string; at: string; text: string }[] }>(ws.olivia, 'paths.dueSoon', {});
+    expect(due.items).toEqual([
+      expect.objectContaining({
+        leadId: first,
+        at: '2026-12-08T09:30:00.000Z',
+        text: 'cooling-off ends 2026-12-08 09:30 UTC (23 h 30 min left)',
+      }),
+    ]);
+    const detail = call<{ coolingOff: { status: string }; outreach: { content: string; disclosures: string[] }[] }>(
+      ws.olivia,
+      'paths.get',
+      path,
+    );
+    expect(detail.coolingOff.status).toBe('running');
+    expect(detail.outreach).toEqual([expect.objectContaining({ content: 'INTRO v1', disclosures: ['RW-CRYPTO v2'] })]);
+    expect(call<{ items: unknown[] }>(ws.olivia, 'paths.dueSoon', { horizonHours: 1 }).items).toEqual([]);
+  });
+
+  it('lists held and waiting paths with what each waits for, for compliance', () => {
+    const list = call<{ rows: { leadId: string; kind: string; waitsFor: string[] }[] }>(
+      ws.cora,
+      'paths.heldAndWaiting',
+      {},
+    );
+    expect(list.rows).toEqual([
+      expect.objectContaining({
+        leadId: waiting,
+        kind: 'waiting_for_capacity',
+        waitsFor: ['a rep with capacity at northwind-uk-ltd'],
+      }),
+      expect.objectContaining({ leadId: held, kind: 'held', waitsFor: ['KYC verified'] }),
+    ]);
+    // A lost path frees Olivia's one slot: the waiting path is hers now, and the list no longer has it.
+    const lost = call<{ rerouted: { leadId: string; outcome: string }[] }>(ws.olivia, 'paths.transition', {
+      ...path,
+      action: 'lose',
+      reason: 'not_interested',
+    });
+    expect(lost.rerouted).toEqual([expect.objectContaining({ leadId: waiting, outcome: 'assigned' })]);
+    expect(
+      call<{ rows: { leadId: string }[] }>(ws.cora, 'paths.heldAndWaiting', {}).rows.map((row) => row.leadId),
+    ).toEqual([held]);
   });
 });

@@ -32,6 +32,8 @@ export const migration0010PathLifecycle: Migration = {
       CREATE INDEX path_lifecycle_by_owner ON path_lifecycle (owner, open, stage_changed_at);
       CREATE INDEX path_lifecycle_cooling_off ON path_lifecycle (open, cooling_off_ends_at)
         WHERE cooling_off_ends_at IS NOT NULL;
+      CREATE INDEX path_lifecycle_owner_cooling_off ON path_lifecycle (owner, open, cooling_off_ends_at)
+        WHERE cooling_off_ends_at IS NOT NULL;
       CREATE INDEX path_lifecycle_held ON path_lifecycle (held) WHERE held = 1;
 
       -- The lead's conduct facts after intake (those a path starts with), its suitability assessments and its address

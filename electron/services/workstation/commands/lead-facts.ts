@@ -10,7 +10,7 @@ import { FactChangesSchema } from '../../../../core/conduct/commands.ts';
 import type { FactChanges } from '../../../../core/conduct/commands.ts';
 import { decide } from '../../../../core/conduct/decide.ts';
 import { Instant } from '../../../../core/conduct/model.ts';
-import type { PathFacts, PathState } from '../../../../core/conduct/model.ts';
+import type { PathFacts } from '../../../../core/conduct/model.ts';
 import { Id } from '../../../../core/policy/fields.ts';
 import { AddressSchema } from '../../../../core/routing/lead.ts';
 import type { Address } from '../../../../core/routing/lead.ts';
@@ -183,7 +183,8 @@ export const applyFactUpdate = (
       throw new WorkstationError('invalid_input', 'a suitability assessment is for the lead: leave productId out');
     fields.push('suitability');
   }
-  const addressBefore = currentLead(workstation, leadId).address ?? null;
+  // The address on record is read (beside the log) only when the update names one.
+  const addressBefore = update.address === undefined ? null : (currentLead(workstation, leadId).address ?? null);
   if (update.address !== undefined && !same(addressBefore, update.address)) {
     if (productId !== null)
       throw new WorkstationError('invalid_input', 'an address is the lead’s: leave productId out');

@@ -22,16 +22,19 @@ const conductByVersion = new Map<string, ConductPolicy | null>();
 
 /** The conduct rules of the latest policy in the projection (at this point of the log, in a rebuild too). */
 export const projectedConduct = (db: Database): ConductPolicy | null => {
-  const row = statement<[], { rule_version: string; bundle: string }>(
-    db,
-    'SELECT rule_version, bundle FROM policies ORDER BY published_seq DESC LIMIT 1',
-  ).get();
-  if (!row) return null;
-  if (!conductByVersion.has(row.rule_version)) {
-    const parsed = parsePolicyText(row.bundle, nodeSha256);
-    conductByVersion.set(row.rule_version, parsed.ok ? conductPolicyOf(parsed.value.policy) : null);
+  // The version alone first: the bundle (tens of kilobytes) is read only for a version not parsed yet.
+  const version = statement<[], string>(db, 'SELECT rule_version FROM policies ORDER BY published_seq DESC LIMIT 1')
+    .pluck()
+    .get();
+  if (version === undefined) return null;
+  if (!conductByVersion.has(version)) {
+    const bundle = statement<[string], string>(db, 'SELECT bundle FROM policies WHERE rule_version = ?')
+      .pluck()
+      .get(version)!;
+    const parsed = parsePolicyText(bundle, nodeSha256);
+    conductByVersion.set(version, parsed.ok ? conductPolicyOf(parsed.value.policy) : null);
   }
-  return conductByVersion.get(row.rule_version) ?? null;
+  return conductByVersion.get(version) ?? null;
 };
 
 /** A lead's conduct facts as a new path starts with them: those updated after intake, else the intake facts. */

@@ -104,11 +104,17 @@ export const myLeads = (
     'SELECT count(*) AS n FROM path_lifecycle WHERE owner = ? AND open = 1',
   ).get(owner)!.n;
   const order = request.sort === 'stage_changed_asc' ? 'ASC' : 'DESC';
+  // The page's keys from the index alone (it holds owner, open, stage changed and the key), then its 50 rows: a deep
+  // page skips index entries, not states.
   const rows = statement<[string, number, number], { state: string; subject: string; jurisdiction: string }>(
     db,
-    `SELECT p.state, l.subject, p.jurisdiction FROM path_lifecycle p JOIN leads l ON l.id = p.lead_id
-     WHERE p.owner = ? AND p.open = 1
-     ORDER BY p.stage_changed_at ${order}, p.lead_id ${order}, p.product_id ${order} LIMIT ? OFFSET ?`,
+    `SELECT p.state, l.subject, p.jurisdiction
+     FROM (SELECT lead_id, product_id FROM path_lifecycle INDEXED BY path_lifecycle_by_owner
+           WHERE owner = ? AND open = 1
+           ORDER BY stage_changed_at ${order}, lead_id ${order}, product_id ${order} LIMIT ? OFFSET ?) k
+     JOIN path_lifecycle p ON p.lead_id = k.lead_id AND p.product_id = k.product_id
+     JOIN leads l ON l.id = p.lead_id
+     ORDER BY p.stage_changed_at ${order}, p.lead_id ${order}, p.product_id ${order}`,
   ).all(owner, request.pageSize, request.page * request.pageSize);
   const vocabulary = session.workstation.policy().compiled.vocabulary;
   return {
@@ -146,9 +152,10 @@ export const dueSoonList = (
         ).all(now, until, request.limit * 2)
       : statement<[string, string, string, number], { state: string }>(
           db,
-          `SELECT state FROM path_lifecycle WHERE open = 1 AND cooling_off_ends_at > ? AND cooling_off_ends_at <= ?
-             AND owner = ? ORDER BY cooling_off_ends_at LIMIT ?`,
-        ).all(now, until, owner, request.limit * 2);
+          `SELECT state FROM path_lifecycle INDEXED BY path_lifecycle_owner_cooling_off
+           WHERE owner = ? AND open = 1 AND cooling_off_ends_at > ? AND cooling_off_ends_at <= ?
+           ORDER BY cooling_off_ends_at LIMIT ?`,
+        ).all(owner, now, until, request.limit * 2);
   const vocabulary = session.workstation.policy().compiled.vocabulary;
   const states = rows
     .map((row) => JSON.parse(row.state) as PathState)

@@ -20,6 +20,7 @@ import type { Appended } from '../../../../core/audit/log-engine.ts';
 import { createDatabase, openDatabase } from '../../store/database.ts';
 import type { Database } from '../../store/database.ts';
 import { StoreError } from '../../store/errors.ts';
+import { statement } from '../../store/statements.ts';
 import { recoverInterruptedRekey } from '../../store/rekey.ts';
 import {
   createKeySlots,
@@ -200,14 +201,20 @@ export const commitWithKeySlot = <T>(
 const policyCache = new WeakMap<Database, ActivePolicy>();
 
 const loadActivePolicy = (db: Database): ActivePolicy => {
-  const row = db
-    .prepare<[], { rule_version: string; bundle: string }>(
-      'SELECT rule_version, bundle FROM policies ORDER BY published_seq DESC LIMIT 1',
-    )
+  // The version first, by a prepared statement kept per connection: the bundle (tens of kilobytes) is read only when
+  // the cached policy is not that version, since every command and query asks for the policy, often several times.
+  // (Plucked: the projector reads the same statement, and a cached statement keeps its mode.)
+  const version = statement<[], string>(db, 'SELECT rule_version FROM policies ORDER BY published_seq DESC LIMIT 1')
+    .pluck()
     .get();
-  if (!row) throw new WorkstationError('not_found', 'no policy has been published on this workstation');
+  if (version === undefined)
+    throw new WorkstationError('not_found', 'no policy has been published on this workstation');
   const cached = policyCache.get(db);
-  if (cached && cached.loaded.version === row.rule_version) return cached;
+  if (cached && cached.loaded.version === version) return cached;
+  const row = statement<[string], { rule_version: string; bundle: string }>(
+    db,
+    'SELECT rule_version, bundle FROM policies WHERE rule_version = ?',
+  ).get(version)!;
   const parsed = parsePolicyText(row.bundle, nodeSha256);
   if (!parsed.ok)
     throw new WorkstationError(
