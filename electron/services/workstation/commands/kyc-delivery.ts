@@ -45,6 +45,8 @@ export type KycDeliveryPass = {
 };
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
+/** How often the host and the desktop app run a delivery pass while unlocked. */
+export const KYC_DELIVERY_INTERVAL_MS = 5_000;
 
 type Claimed = { event_id: string; lead_id: string; body: string; attempts: number };
 type Prepared = Claimed & { readonly bytes: Uint8Array | null; readonly subject: KycSubject | null };
