@@ -21,8 +21,15 @@ export const signedHeaders = (
 ): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> => ({
   'webhook-id': messageId,
   'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-  'webhook-signature': new Webhook(secret).sign(messageId, at, body),
+  'webhook-signature': webhookFor(secret).sign(messageId, at, body),
 });
+
+// The package decodes the secret in its constructor: one instance per secret, not one per attempt.
+let cached: { readonly secret: string; readonly webhook: Webhook } | null = null;
+const webhookFor = (secret: string): Webhook => {
+  if (cached?.secret !== secret) cached = { secret, webhook: new Webhook(secret) };
+  return cached.webhook;
+};
 
 /** A short, fixed code for why an attempt failed (it goes in the log): never the endpoint's own text. */
 export const failureCode = (error: unknown): string => {
