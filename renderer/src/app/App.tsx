@@ -6,6 +6,7 @@ import { LeadScreen } from '../features/lead/LeadScreen.tsx';
 import { UsersScreen } from '../features/users/UsersScreen.tsx';
 import { ListsScreen } from '../features/lists/ListsScreen.tsx';
 import { AllowListScreen } from '../features/lists/AllowListScreen.tsx';
+import { KycOutboxScreen } from '../features/kyc/KycOutboxScreen.tsx';
 import { useLists } from '../features/lists/lists-store.ts';
 import { useUsers } from '../features/users/users-store.ts';
 import { AuditScreen } from '../features/audit/AuditScreen.tsx';
@@ -63,6 +64,7 @@ export const App = (): ReactElement => {
     { id: 'users', label: 'Users', allowed: may(user, 'user.manage') },
     { id: 'lists', label: 'Lists', allowed: may(user, 'lists.import') },
     { id: 'allow-list', label: 'Allow-list', allowed: may(user, 'case.decide') },
+    { id: 'kyc-outbox', label: 'KYC outbox', allowed: may(user, 'kyc.operate') },
   ];
   const visible = screens.filter((entry) => entry.allowed);
   const current = visible.some((entry) => entry.id === screen) ? screen : (visible[0]?.id ?? null);
@@ -118,6 +120,7 @@ export const App = (): ReactElement => {
       {current === 'users' && <UsersScreen />}
       {current === 'lists' && <ListsScreen />}
       {current === 'allow-list' && <AllowListScreen />}
+      {current === 'kyc-outbox' && <KycOutboxScreen />}
       {current === null && (
         <main className="page">
           <p>Your roles give you no screens on this workstation.</p>

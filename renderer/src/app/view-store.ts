@@ -12,7 +12,8 @@ export type Screen =
   | 'users'
   | 'lead'
   | 'lists'
-  | 'allow-list';
+  | 'allow-list'
+  | 'kyc-outbox';
 
 type ViewState = {
   readonly screen: Screen;
