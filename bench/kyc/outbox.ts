@@ -1,13 +1,15 @@
 // bench/kyc: KYC outbox delivery to a local receiver (node:http on 127.0.0.1): events/s through the whole connector
 // (lease, read the subject's personal data, build the event, sign per Standard Webhooks, POST, record each result and
 // its audit entry in the encrypted store), against the goal of 1,000 events/s, and beside the floor: bare POSTs of
-// the same bodies to the same receiver at the same concurrency, with no outbox bookkeeping, no signing, no store.
+// the same bodies to the same receiver at the same concurrency through the same HTTP client (keep-alive node:http),
+// with no outbox bookkeeping, no signing, no store.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { configureKycConnector } from '../../electron/services/workstation/commands/kyc-outbox.ts';
 import { deliverKycOutbox } from '../../electron/services/workstation/commands/kyc-delivery.ts';
+import { postBytes } from '../../electron/services/kyc/webhook.ts';
 import { importExampleLeads, queueInitiations } from '../../test/support/kyc.ts';
 import { createTestWorkstation } from '../../test/support/workstation.ts';
 
@@ -58,8 +60,8 @@ await Promise.all(
   Array.from({ length: CONCURRENCY }, async () => {
     while (next < bodies.length) {
       const body = bodies[next++]!;
-      const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      await answer.arrayBuffer();
+      const answer = await postBytes(url, { 'content-type': 'application/json' }, body, 15_000);
+      if (!answer.ok) throw new Error(`bare POST failed: ${answer.error}`);
     }
   }),
 );

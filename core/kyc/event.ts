@@ -78,7 +78,7 @@ export const KycOutcomeDataSchema = z.strictObject({
   status: KycOutcomeStatus,
   /** When the KYC system reached this status. */
   completedAt: z.iso.datetime().optional(),
-  /** The KYC system's own case reference (kept in the connector's working state only, never in the log). */
+  /** The KYC system's own case reference: checked, not kept (the log and the outbox hold the status only). */
   reference: z.string().min(1).max(200).optional(),
 });
 export type KycOutcomeData = z.infer<typeof KycOutcomeDataSchema>;

@@ -132,12 +132,15 @@ test('a field rep works a crypto path through disclosures, KYC and cooling-off; 
   await shot(page, 'held');
   await expectAccessible(page, 'Held and waiting');
   await screen(page, 'KYC outbox').click();
-  const event = page.locator('tr[data-event]', { hasText: leadId });
+  const event = page.locator('table.kyc-outbox tbody tr', { hasText: leadId });
   await expect(event).toHaveCount(1);
   await expect(event).toContainText('crypto-custody');
-  const eventId = (await event.getAttribute('data-event'))!;
-  await page.getByRole('button', { name: 'Refresh' }).click();
-  await expect(event).toHaveAttribute('data-state', 'delivered');
+  const eventId = (await event.locator('code').first().textContent())!;
+  expect(eventId).toMatch(/^kyc_[0-9a-f]{32}$/);
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(event).toContainText('delivered', { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await shot(page, 'outbox');
   await expectAccessible(page, 'the KYC outbox');
 
@@ -161,7 +164,7 @@ test('a field rep works a crypto path through disclosures, KYC and cooling-off; 
   expect(answer.status).toBe(200);
   expect(await answer.json()).toEqual({ accepted: true, duplicate: false });
   await page.getByRole('button', { name: 'Refresh' }).click();
-  await expect(event).toContainText('Verified');
+  await expect(event).toContainText('verified');
   await screen(page, 'Held and waiting').click();
   await expect(page.getByText('Nothing is held or waiting.')).toBeVisible();
   await expect(held).toHaveCount(0);

@@ -12,6 +12,7 @@ import { withoutPaths } from '../workstation/api/api-errors.ts';
 import { createSessionHolder } from '../workstation/session/session-holder.ts';
 import { RETENTION_INTERVAL_MS } from '../workstation/commands/erasure.ts';
 import type { LeadScreener, WorkstationDeps } from '../workstation/session/workstation.ts';
+import { KYC_DELIVERY_INTERVAL_MS } from '../workstation/commands/kyc-delivery.ts';
 import type { KycDeliveryOptions } from '../workstation/commands/kyc-delivery.ts';
 import type { KycOutcomeApplier } from '../workstation/commands/kyc-outcomes.ts';
 
@@ -39,7 +40,6 @@ export type BrowserHostOptions = {
 export const KYC_CALLBACK_PATH = '/kyc/callback';
 /** A KYC callback is a small JSON event: anything larger is refused before it is read. */
 export const KYC_CALLBACK_MAX_BYTES = 64 * 1024;
-export const KYC_DELIVERY_INTERVAL_MS = 5_000;
 
 export type BrowserHost = {
   readonly url: string;

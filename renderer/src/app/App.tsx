@@ -6,6 +6,7 @@ import { LeadScreen } from '../features/lead/LeadScreen.tsx';
 import { UsersScreen } from '../features/users/UsersScreen.tsx';
 import { ListsScreen } from '../features/lists/ListsScreen.tsx';
 import { AllowListScreen } from '../features/lists/AllowListScreen.tsx';
+import { KycOutboxScreen } from '../features/kyc/KycOutboxScreen.tsx';
 import { useLists } from '../features/lists/lists-store.ts';
 import { useUsers } from '../features/users/users-store.ts';
 import { AuditScreen } from '../features/audit/AuditScreen.tsx';
@@ -28,7 +29,6 @@ import { PassphraseButton } from '../features/session/PassphraseDialog.tsx';
 import { HelpDialog } from '../features/triage/HelpDialog.tsx';
 import { MyLeadsScreen } from '../features/paths/MyLeadsScreen.tsx';
 import { HeldScreen } from '../features/paths/HeldScreen.tsx';
-import { KycOutboxScreen } from '../features/paths/KycOutboxScreen.tsx';
 import { ROLE_LABEL, may } from './labels.ts';
 import { useView } from './view-store.ts';
 import type { Screen } from './view-store.ts';
@@ -67,7 +67,7 @@ export const App = (): ReactElement => {
     { id: 'users', label: 'Users', allowed: may(user, 'user.manage') },
     { id: 'lists', label: 'Lists', allowed: may(user, 'lists.import') },
     { id: 'allow-list', label: 'Allow-list', allowed: may(user, 'case.decide') },
-    // The product-path lifecycle (issue 14): supervisors look at a rep's list; held and waiting paths; the KYC outbox.
+    // The product-path lifecycle (issue 14): supervisors look at a rep's list; held and waiting paths.
     { id: 'my-leads', label: 'Reps’ leads', allowed: !may(user, 'path.work') && may(user, 'path.supervise') },
     {
       id: 'held',

@@ -5,8 +5,8 @@
 // after the limit (audited). At least once on the wire, idempotent by event id (the webhook-id), recorded once here.
 import { createHash, randomInt } from 'node:crypto';
 import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
-import { disclosedFields, KycInitiationEventSchema, kycSubjectOf } from '../../../../core/kyc/event.ts';
-import type { KycSubject } from '../../../../core/kyc/event.ts';
+import { disclosedFields, kycSubjectOf } from '../../../../core/kyc/event.ts';
+import type { KycInitiationEvent, KycSubject } from '../../../../core/kyc/event.ts';
 import { DEFAULT_RETRY_SCHEDULE, isExhausted, retryDelayMs } from '../../../../core/kyc/retry.ts';
 import type { RetrySchedule } from '../../../../core/kyc/retry.ts';
 import { canonicalJson } from '../../../../core/shared/canonical-json.ts';
@@ -45,6 +45,8 @@ export type KycDeliveryPass = {
 };
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
+/** How often the host and the desktop app run a delivery pass while unlocked. */
+export const KYC_DELIVERY_INTERVAL_MS = 5_000;
 
 type Claimed = { event_id: string; lead_id: string; body: string; attempts: number };
 type Prepared = Claimed & { readonly bytes: Uint8Array | null; readonly subject: KycSubject | null };
@@ -68,7 +70,8 @@ const claimDue = (workstation: Workstation, now: Date, limit: number, leaseMs: n
 // The bytes to send: the frozen thin event, with the subject for a webhook (read now, so an erasure since the event
 // was queued is honoured: nothing is sent, the event is dead-lettered as subject_erased).
 const prepare = (workstation: Workstation, kind: 'webhook' | 'file_drop', event: Claimed): Prepared => {
-  const parsed = KycInitiationEventSchema.parse(JSON.parse(event.body));
+  // The stored body is the connector's own canonical JSON, validated when it was built (enqueueKycInitiation).
+  const parsed = JSON.parse(event.body) as KycInitiationEvent;
   let subject: KycSubject | null = null;
   if (kind === 'webhook') {
     const lead = statement<[string], { ingested_seq: number }>(

@@ -8,7 +8,7 @@ import { Webhook } from 'standardwebhooks';
 import { inScope } from '../../../../core/access/roles.ts';
 import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
 import { canonicalJson } from '../../../../core/shared/canonical-json.ts';
-import { KYC_EVENT_FORMAT, KYC_INITIATION_TYPE } from '../../../../core/kyc/event.ts';
+import { KYC_EVENT_FORMAT, KYC_INITIATION_TYPE, KycInitiationEventSchema } from '../../../../core/kyc/event.ts';
 import type { KycInitiationEvent } from '../../../../core/kyc/event.ts';
 import { auditLogIdentity } from '../../audit/audit-log.ts';
 import { statement } from '../../store/statements.ts';
@@ -87,7 +87,7 @@ export const enqueueKycInitiation: EnqueueKycInitiation = (tx, initiation: KycIn
     initiation.leadId,
     initiation.productId,
     initiation.jurisdiction,
-    canonicalJson(event),
+    canonicalJson(KycInitiationEventSchema.parse(event)),
     at,
     appended.sequence,
     at,

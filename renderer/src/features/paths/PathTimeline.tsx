@@ -373,7 +373,7 @@ export const PathTimeline = ({
           : 'The path has ended.'}
       </p>
       <table className="data gates">
-        <caption className="sr-only">Gates of this path</caption>
+        <caption className="visually-hidden">Gates of this path</caption>
         <thead>
           <tr>
             <th scope="col">Gate</th>
@@ -470,7 +470,7 @@ export const PathTimeline = ({
         <p className="muted">No communication recorded yet.</p>
       ) : (
         <table className="data outreach">
-          <caption className="sr-only">Communications on this path</caption>
+          <caption className="visually-hidden">Communications on this path</caption>
           <thead>
             <tr>
               <th scope="col">When</th>
