@@ -6,7 +6,13 @@ import { Webhook } from 'standardwebhooks';
 import { configureKycConnector } from '../../../electron/services/workstation/commands/kyc-outbox.ts';
 import { receiveKycCallback } from '../../../electron/services/workstation/commands/kyc-outcomes.ts';
 import { startBrowserHost } from '../../../electron/services/host/browser-host.ts';
-import { ADMIN_PASSPHRASE, createTestWorkstation } from '../../support/workstation.ts';
+import { ADMIN_PASSPHRASE, addUser, createTestWorkstation } from '../../support/workstation.ts';
+import {
+  applyKycOutcome,
+  kycConnectorSession,
+  updateLeadFacts,
+} from '../../../electron/services/workstation/commands/lead-facts.ts';
+import { call } from '../../support/api.ts';
 import type { TestWorkstation } from '../../support/workstation.ts';
 import {
   appliedRows,
@@ -163,6 +169,42 @@ describe('a signed KYC callback', () => {
       expect(appliedRows(ws.admin).map((row) => row.source)).not.toContain('webhook:msg_host2');
     } finally {
       await host.close();
+    }
+  });
+});
+
+describe('the connector as the principal of a verified callback (decision 0236)', () => {
+  it('applies the outcome as system:kyc whoever is signed in, and may change nothing but the KYC status', () => {
+    const auditor = addUser(ws, 'audra', ['auditor'], ['*']);
+    try {
+      const event = events[1]!;
+      const lead = leadOf(event);
+      const body = callbackBody(event, lead, 'pending');
+      // Signed in on the host: an auditor, who may not update lead facts.
+      expect(receiveKycCallback(auditor, { headers: signed(body, 'msg_connector'), body }, applyKycOutcome)).toEqual({
+        status: 200,
+        body: { accepted: true, duplicate: false },
+      });
+      expect(entriesOfType(ws.admin, 'lead.facts_updated').at(-1)).toMatchObject({
+        actor: 'system:kyc',
+        subjects: [`lead:${lead}`],
+        payload: { leadId: lead, fields: ['kycStatus'], after: { kycStatus: 'pending' }, source: { kind: 'webhook' } },
+      });
+      const connector = kycConnectorSession(auditor);
+      expect(() =>
+        updateLeadFacts(
+          connector,
+          { leadId: lead, facts: { customerType: 'retail' } },
+          { kind: 'webhook', eventId: 'x1' },
+        ),
+      ).toThrow(/only report a KYC status from a verified callback/);
+      expect(() =>
+        updateLeadFacts(connector, { leadId: lead, facts: { kycStatus: 'verified' } }, { kind: 'user', eventId: null }),
+      ).toThrow(/only report a KYC status/);
+      // Its session is no person's: every other service refuses it.
+      expect(() => call(connector, 'cases.list', {})).toThrow();
+    } finally {
+      auditor.workstation.close();
     }
   });
 });

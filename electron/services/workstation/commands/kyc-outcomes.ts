@@ -17,6 +17,7 @@ import type { Appender, Session } from '../session/workstation.ts';
 import type { KycOutcome } from './kyc-handoff.ts';
 import { KYC_CONNECTOR_ACTOR, kycSubjects, outboxEventFor, readKycConnector } from './kyc-outbox.ts';
 import type { FactUpdateResult } from './lead-facts.ts';
+import { kycConnectorSession } from './lead-facts.ts';
 
 /** The lifecycle's door for a KYC outcome (lead-facts.ts applyKycOutcome): idempotent by source kind and id. */
 export type KycOutcomeApplier = (session: Session, outcome: KycOutcome) => Pick<FactUpdateResult, 'duplicate'>;
@@ -182,7 +183,15 @@ export const receiveKycCallback = (
   if (!event) return refuse(session, 'unknown_event', details);
   if (event.lead_id !== outcome.leadId) return refuse(session, 'lead_mismatch', details);
   const applied = commit(session.workstation, (append) =>
-    applyOutcome(session, append, applier, outcome, { kind: 'webhook', messageId }, event.product_id),
+    // Applied as the connector, whoever is signed in on the host: the callback's signature is its authority.
+    applyOutcome(
+      kycConnectorSession(session),
+      append,
+      applier,
+      outcome,
+      { kind: 'webhook', messageId },
+      event.product_id,
+    ),
   );
   return { status: 200, body: { accepted: true, duplicate: applied.duplicate } };
 };

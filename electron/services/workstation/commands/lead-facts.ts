@@ -18,6 +18,7 @@ import { regimeOfSubject } from '../../audit/audit-log.ts';
 import { statement } from '../../store/statements.ts';
 import { leadConductFacts, readPathState } from '../projection/lifecycle-projection.ts';
 import { actorOf, commit, WorkstationError } from '../session/workstation.ts';
+import { KYC_CONNECTOR_ACTOR } from './kyc-outbox.ts';
 import type { Appender, Session } from '../session/workstation.ts';
 import { currentLead, rerouteHeldPaths, retryWaitingForCapacity } from './capacity.ts';
 import type { Rerouted } from './capacity.ts';
@@ -133,6 +134,17 @@ const personalOf = (facts: PathFacts, fields: readonly string[], address: Addres
   ...(fields.includes('consents') ? { consentReferences: facts.consents.map((consent) => consent.reference) } : {}),
 });
 
+/**
+ * The session the KYC connector's verified callbacks act in (decision 0236): the workstation's, with the connector as
+ * the principal. Its user is no person: it has no role, so every other service refuses it; only the fact update
+ * knows the principal, and lets it set a lead's KYC status from a webhook outcome.
+ */
+export const kycConnectorSession = (session: Session): Session => ({
+  workstation: session.workstation,
+  user: { id: 'kyc-connector', name: 'KYC connector', roles: [], markets: ['*'], active: true },
+  principal: 'kyc-connector',
+});
+
 /** Applies one fact update inside the caller's transaction (an api call, a CLI file's record, a KYC callback). */
 export const applyFactUpdate = (
   session: Session,
@@ -144,7 +156,23 @@ export const applyFactUpdate = (
   const { db } = workstation;
   const leadId = update.leadId;
   const productId = update.productId ?? null;
-  if (!hasPermission(user, 'lead.update_facts') && !hasPermission(user, 'path.work'))
+  // The KYC connector (decision 0236) may set a lead's KYC status from a verified callback, and nothing else.
+  const connector = session.principal === 'kyc-connector';
+  if (connector) {
+    const only = Object.keys(update.facts ?? {});
+    if (
+      source.kind !== 'webhook' ||
+      productId !== null ||
+      update.suitability !== undefined ||
+      update.address !== undefined ||
+      only.length !== 1 ||
+      only[0] !== 'kycStatus'
+    )
+      throw new WorkstationError(
+        'forbidden',
+        'the KYC connector may only report a KYC status from a verified callback',
+      );
+  } else if (!hasPermission(user, 'lead.update_facts') && !hasPermission(user, 'path.work'))
     throw new WorkstationError('forbidden', `${user.id} may not update lead facts (needs lead.update_facts)`);
   visibleLead(session, leadId);
   if (source.kind !== 'user' && source.eventId !== null) {
@@ -191,9 +219,9 @@ export const applyFactUpdate = (
     fields.push('address');
   }
   if (fields.length === 0) return { leadId, sequence: null, changed: [], duplicate: false, paths: [], rerouted: [] };
-  requireMayUpdate(session, leadId, productId, fields, before, after);
+  if (!connector) requireMayUpdate(session, leadId, productId, fields, before, after);
 
-  const actor = actorOf(user);
+  const actor = connector ? KYC_CONNECTOR_ACTOR : actorOf(user);
   const subject = `lead:${leadId}`;
   const personalBefore = personalOf(before, fields, addressBefore);
   const personalAfter = personalOf(after, fields, update.address ?? null);

@@ -93,7 +93,15 @@ export type Workstation = {
   readonly close: () => void;
 };
 
-export type Session = { readonly user: User; readonly workstation: Workstation };
+export type Session = {
+  readonly user: User;
+  readonly workstation: Workstation;
+  /**
+   * Set only for a session the workstation opens for a system principal, never for a person (decision 0236): the KYC
+   * connector, authenticated by the signature of its callback, acting as `system:kyc` with one capability.
+   */
+  readonly principal?: 'kyc-connector';
+};
 
 /** Why the door refused a signed-in user (an `access.denied` entry, decision 0130), and on which subject. */
 export type AccessDenial = {
