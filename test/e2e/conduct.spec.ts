@@ -144,6 +144,16 @@ test('a field rep works a crypto path through disclosures, KYC and cooling-off; 
   await shot(page, 'outbox');
   await expectAccessible(page, 'the KYC outbox');
 
+  // A supervisor looks at the rep's list: the timeline shows the lead's KYC outbox event to those who operate it.
+  await screen(page, 'Reps’ leads').click();
+  await page.getByLabel('Rep id').fill('rep-olivia');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(page.getByRole('heading', { name: 'Leads of rep-olivia' })).toBeVisible();
+  await row.getByRole('button').click();
+  await expect(timeline.locator('table.outbox')).toContainText(eventId);
+  await expect(timeline.locator('table.outbox')).toContainText('Delivered');
+  await expectAccessible(page, 'a rep’s leads seen by a supervisor');
+
   // The KYC system reports the lead verified: a Standard Webhooks-signed callback to the host.
   const body = JSON.stringify({
     type: 'kyc.outcome.reported',
@@ -163,7 +173,7 @@ test('a field rep works a crypto path through disclosures, KYC and cooling-off; 
   });
   expect(answer.status).toBe(200);
   expect(await answer.json()).toEqual({ accepted: true, duplicate: false });
-  await page.getByRole('button', { name: 'Refresh' }).click();
+  await screen(page, 'KYC outbox').click();
   await expect(event).toContainText('verified');
   await screen(page, 'Held and waiting').click();
   await expect(page.getByText('Nothing is held or waiting.')).toBeVisible();
