@@ -50,7 +50,8 @@ export type LifecycleWorkstation = TestWorkstation & {
 };
 
 export const createLifecycleWorkstation = (
-  options: { capacity?: number; start?: string } = {},
+  /** productionKyc: no stand-in hook, so the workstation's own KYC outbox takes the initiations. */
+  options: { capacity?: number; start?: string; productionKyc?: boolean } = {},
 ): LifecycleWorkstation => {
   const dir = mkdtempSync(join(tmpdir(), 'perimeter-lifecycle-'));
   const path = join(dir, 'workstation.db');
@@ -60,10 +61,17 @@ export const createLifecycleWorkstation = (
     now: clock.now,
     scryptCost: TEST_SCRYPT,
     // The KYC outbox stands in: each initiation is checked to run inside the command's transaction.
-    enqueueKycInitiation: (tx, initiation) => {
-      if (!tx.db.inTransaction) throw new Error('the KYC initiation must be enqueued inside the transaction');
-      kyc.push(initiation);
-    },
+    ...(options.productionKyc
+      ? {}
+      : {
+          enqueueKycInitiation: (
+            tx: Parameters<NonNullable<WorkstationDeps['enqueueKycInitiation']>>[0],
+            initiation: KycInitiation,
+          ) => {
+            if (!tx.db.inTransaction) throw new Error('the KYC initiation must be enqueued inside the transaction');
+            kyc.push(initiation);
+          },
+        }),
   };
   const admin = initialiseWorkstation(
     {

@@ -523,3 +523,30 @@ describe('the lifecycle through the api contract', () => {
     ).toEqual([held]);
   });
 });
+
+describe("the workstation's own KYC outbox takes the hand-off (no stand-in)", () => {
+  const ws = createLifecycleWorkstation({ productionKyc: true });
+  afterAll(() => ws.close());
+  const [leadId] = ingest(ws.admin, prospect('P-OUTBOX'));
+  const path = { leadId: leadId!, productId: 'crypto-custody' };
+
+  it('queues one initiation event in the outbox with the move to QUALIFIED', () => {
+    accepted(
+      commandPath(ws.olivia, path, {
+        ...email,
+        content: { kind: 'summary', text: 'First contact' },
+        disclosures: [RW_CRYPTO],
+      }),
+    );
+    const result = accepted(commandPath(ws.olivia, path, { kind: 'advance', to: 'QUALIFIED' }));
+    expect(result.kycInitiationEnqueued).toBe(true);
+    expect(ws.kyc).toEqual([]);
+    const rows = ws.admin.workstation.db
+      .prepare('SELECT lead_id, product_id FROM kyc_outbox WHERE lead_id = ?')
+      .all(leadId) as { lead_id: string; product_id: string }[];
+    expect(rows).toEqual([{ lead_id: leadId, product_id: 'crypto-custody' }]);
+    expect(entriesOf(ws.admin, 'kyc.initiation_queued').at(-1)).toMatchObject({
+      subjects: expect.arrayContaining([`lead:${leadId}`]),
+    });
+  });
+});

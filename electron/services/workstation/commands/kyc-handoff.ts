@@ -30,13 +30,6 @@ export type KycInitiation = {
  */
 export type EnqueueKycInitiation = (tx: LifecycleTransaction, initiation: KycInitiation) => void;
 
-/**
- * The default hook until the KYC connector is wired in (s8-kyc owns the outbox): nothing is enqueued, but the
- * `path.stage_changed` entry already says `kycInitiationDue: true`, so the hand-off that is owed is on the record.
- * A workstation's deps may name another hook (`WorkstationDeps.enqueueKycInitiation`); tests use that to prove the call.
- */
-export const enqueueKycInitiation: EnqueueKycInitiation = () => undefined;
-
 /** Where a KYC outcome came from: a verified callback (its webhook-id) or an imported result file (its event id). */
 export type KycOutcomeSource = { readonly kind: 'webhook' | 'file'; readonly eventId: string };
 

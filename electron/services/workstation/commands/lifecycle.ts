@@ -20,7 +20,7 @@ import type { ActivePolicy, Appender, Session, Workstation } from '../session/wo
 import { visibleLead } from './users.ts';
 import { currentLead, retryWaitingForCapacity } from './capacity.ts';
 import type { Rerouted } from './capacity.ts';
-import { enqueueKycInitiation } from './kyc-handoff.ts';
+import { enqueueKycInitiation } from './kyc-outbox.ts';
 import type { EnqueueKycInitiation } from './kyc-handoff.ts';
 
 export type PathRef = { readonly leadId: string; readonly productId: string };
