@@ -20,10 +20,27 @@ export type Permission =
   /** Sign checkpoints, rotate the log's signing key (decision 0131). */
   | 'audit.keys'
   /** Run a retention purge over every market (decision 0131). */
-  | 'retention.run';
+  | 'retention.run'
+  /** Work one's own product paths: record contacts, move them on, end them (decision 0201). */
+  | 'path.work'
+  /** Move, end or reassign any product path in one's markets (decision 0201). */
+  | 'path.supervise'
+  /** Update a lead's facts after intake: KYC, AML, suitability, customer type, address (decision 0201). */
+  | 'lead.update_facts'
+  /** See the KYC outbox, send it now, retry a dead letter, import KYC result files (decision 0210). */
+  | 'kyc.operate'
+  /** Configure the KYC connector: endpoint, folder, secrets (decision 0214). */
+  | 'kyc.configure';
 
 export const PERMISSIONS_BY_ROLE: Readonly<Record<Role, readonly Permission[]>> = {
-  compliance_officer: ['case.read', 'case.claim', 'case.decide', 'lead.create', 'lead.read_personal'],
+  compliance_officer: [
+    'case.read',
+    'case.claim',
+    'case.decide',
+    'lead.create',
+    'lead.read_personal',
+    'lead.update_facts',
+  ],
   senior_officer: [
     'case.read',
     'case.claim',
@@ -33,6 +50,9 @@ export const PERMISSIONS_BY_ROLE: Readonly<Record<Role, readonly Permission[]>> 
     'lead.read_personal',
     'lead.erase',
     'retention.run',
+    'path.supervise',
+    'lead.update_facts',
+    'kyc.operate',
   ],
   operations_admin: [
     'case.read',
@@ -42,9 +62,11 @@ export const PERMISSIONS_BY_ROLE: Readonly<Record<Role, readonly Permission[]>> 
     'notifications.read',
     'lead.create',
     'audit.keys',
+    'kyc.operate',
+    'kyc.configure',
   ],
   auditor: ['case.read', 'lead.read_personal', 'audit.read', 'audit.export'],
-  field_rep: ['lead.create'],
+  field_rep: ['lead.create', 'path.work'],
 };
 
 /** A user's market scope: market, group or jurisdiction names of the policy, or "*" for every market. */

@@ -2,6 +2,7 @@
 // Served by Electron IPC and by the browser host alike; nothing throws across it (see envelope.ts).
 import * as z from 'zod';
 import { LICENSING_API } from './licensing.ts';
+import { LIFECYCLE_API } from './lifecycle.ts';
 import { AuditEventTypeSchema } from '../audit/event-types.ts';
 import { UtcTime } from '../audit/fields.ts';
 import { NewPassphraseSchema } from '../access/passphrase.ts';
@@ -440,6 +441,26 @@ const ListFileSchema = z.strictObject({
   base64: z.string().max(96 * 1024 * 1024),
 });
 
+const KycOutboxStateSchema = z.enum(['pending', 'delivered', 'dead']);
+/** One event of the KYC outbox as the outbox view shows it. */
+export const KycOutboxEventSchema = z.strictObject({
+  eventId: z.string(),
+  leadId: z.string(),
+  productId: z.string(),
+  jurisdiction: z.string(),
+  state: KycOutboxStateSchema,
+  attempts: z.number().int().min(0),
+  queuedAt: IsoTime,
+  nextAttemptAt: IsoTime.nullable(),
+  lastAttemptAt: IsoTime.nullable(),
+  lastError: z.string().nullable(),
+  connector: z.string().nullable(),
+  deliveredAt: IsoTime.nullable(),
+  deadAt: IsoTime.nullable(),
+  outcome: z.string().nullable(),
+  outcomeAt: IsoTime.nullable(),
+});
+
 export const API = {
   'session.whoami': { request: z.strictObject({}), response: UserSchema },
   'leads.import': { request: LeadImportRequestSchema, response: ImportResultSchema },
@@ -677,6 +698,7 @@ export const API = {
   },
   // Licensing map and policy publication (issue 6; docs/policy.md, decisions 0085–0089): schemas in licensing.ts.
   ...LICENSING_API,
+  ...LIFECYCLE_API,
   // Audit viewer, exports and dashboard (issue 6; docs/ui.md, decisions 0090–0094).
   'audit.list': {
     request: AuditFilterSchema.extend({
@@ -847,6 +869,22 @@ export const API = {
       reason: z.string().trim().min(10).max(2000),
     }),
     response: z.strictObject({ sequence: z.number().int().min(0) }),
+  },
+  /** The KYC outbox (decision 0210): each initiation event with its state, attempts and last error; no personal data. */
+  'kyc.outbox': {
+    request: z.strictObject({
+      state: KycOutboxStateSchema.optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    }),
+    response: z.strictObject({
+      events: z.array(KycOutboxEventSchema),
+      counts: z.strictObject({ pending: z.number().int(), delivered: z.number().int(), dead: z.number().int() }),
+    }),
+  },
+  /** Sends a dead-lettered KYC initiation again with a fresh schedule of attempts (audited: kyc.delivery_retried). */
+  'kyc.retry': {
+    request: z.strictObject({ eventId: z.string().regex(/^kyc_[0-9a-f]{32}$/, 'a KYC event id') }),
+    response: KycOutboxEventSchema,
   },
   'cases.decideMany': {
     request: z.strictObject({

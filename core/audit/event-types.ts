@@ -4,12 +4,14 @@ import * as z from 'zod';
 import { ACCESS_EVENTS } from './events/access.ts';
 import { ADMINISTRATION_EVENTS } from './events/administration.ts';
 import { CASE_EVENTS } from './events/case.ts';
+import { CONDUCT_EVENTS } from './events/conduct.ts';
 import type { EventDefinition } from './events/define.ts';
 import { LEAD_EVENTS } from './events/lead.ts';
 import { LOG_EVENTS } from './events/log.ts';
 import { MONITORING_EVENTS } from './events/monitoring.ts';
 import { PRIVACY_EVENTS } from './events/privacy.ts';
 import { SYNC_EVENTS } from './events/sync.ts';
+import { KYC_EVENTS } from './events/kyc.ts';
 
 export { KeyAnnouncementSchema } from './events/log.ts';
 export type { KeyAnnouncement } from './events/log.ts';
@@ -59,13 +61,36 @@ export const AUDIT_EVENT_TYPES = [
   'monitoring.completed',
   'screening.allow_list_removed',
   'screening.allow_list_expired',
+  'path.outreach_recorded',
+  'path.stage_changed',
+  'path.checklist_item_done',
+  'path.reassigned',
+  'path.command_refused',
+  'lead.facts_updated',
+  'kyc.initiation_queued',
+  'kyc.initiation_delivered',
+  'kyc.delivery_dead_lettered',
+  'kyc.delivery_retried',
+  'kyc.outcome_received',
+  'kyc.callback_refused',
+  'kyc.connector_configured',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
 export type AuditEventType = z.infer<typeof AuditEventTypeSchema>;
 
 export type EventCategory =
-  'log' | 'lead' | 'routing' | 'case' | 'privacy' | 'administration' | 'sync' | 'access' | 'monitoring';
+  | 'log'
+  | 'lead'
+  | 'routing'
+  | 'case'
+  | 'privacy'
+  | 'administration'
+  | 'sync'
+  | 'access'
+  | 'monitoring'
+  | 'conduct'
+  | 'kyc';
 
 export type EventTypeDoc = {
   readonly category: EventCategory;
@@ -85,6 +110,8 @@ export const EVENT_DEFINITIONS = {
   ...SYNC_EVENTS,
   ...ACCESS_EVENTS,
   ...MONITORING_EVENTS,
+  ...CONDUCT_EVENTS,
+  ...KYC_EVENTS,
 } as const satisfies Record<AuditEventType, EventDefinition>;
 
 type Definitions = typeof EVENT_DEFINITIONS;
@@ -386,6 +413,82 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       'A re-screening run ended: done, or stopped early (cancelled, the workstation locked, a failure) with what it did until then: leads read, leads with new hits, hits raised and suppressed, hits resolved, cases opened.',
     subjects: 'monitoring:<run>, list:<id>',
+  },
+  'path.outreach_recorded': {
+    category: 'conduct',
+    records:
+      "A communication with the prospect on a product path (channel, direction, who, template or summary, disclosures sent with it, how it was authorised), and the stage it moved the path to; a summary in the rep's words is personal data beside the log.",
+    subjects: 'lead:<id>, rep:<id>',
+  },
+  'path.stage_changed': {
+    category: 'conduct',
+    records:
+      'A product path moved stage under the conduct rules (advance to QUALIFIED or PROPOSAL, win, lose, close, or closed because KYC failed); `kycInitiationDue` says the KYC hand-off was enqueued with it.',
+    subjects: 'lead:<id>, rep:<id>',
+  },
+  'path.checklist_item_done': {
+    category: 'conduct',
+    records: 'A product-specific checklist item of a path marked done.',
+    subjects: 'lead:<id>, rep:<id>',
+  },
+  'path.reassigned': {
+    category: 'conduct',
+    records: 'A product path reassigned to another rep, after the licensing map was checked for the new owner.',
+    subjects: 'lead:<id>, rep:<id> (from and to)',
+  },
+  'path.command_refused': {
+    category: 'conduct',
+    records:
+      'A lifecycle command the conduct rules refused: the rule that refused it, the gate, what would unblock it and every gate in the way.',
+    subjects: 'lead:<id>, rep:<id>',
+  },
+  'lead.facts_updated': {
+    category: 'conduct',
+    records:
+      "A lead's facts updated after intake (KYC and AML status, suitability, customer type, contact consent, do-not-contact, address and time zone) with the values before and after; the address, time zone and consent references are personal data beside the log.",
+    subjects: 'lead:<id>',
+  },
+  'kyc.initiation_queued': {
+    category: 'kyc',
+    records:
+      'A KYC initiation event put in the outbox in the same transaction as the lifecycle command that took the path to QUALIFIED (decision 0210): the event id, the lead, product, jurisdiction, customer type and rule version; no personal data.',
+    subjects: 'lead:<id>, kyc:<event id>',
+  },
+  'kyc.initiation_delivered': {
+    category: 'kyc',
+    records:
+      "A KYC initiation delivered (webhook answered 2xx, or the file dropped): the connector, the attempts it took, the HTTP status, the subject's fields disclosed to the KYC system and the SHA-256 of the bytes sent (decisions 0211, 0212). Failed attempts are not entries; a dead letter is.",
+    subjects: 'lead:<id>, kyc:<event id>',
+  },
+  'kyc.delivery_dead_lettered': {
+    category: 'kyc',
+    records:
+      'A KYC initiation given up after the attempt limit (or because the subject was erased): the connector, attempts and the last error code. A person can send it again (kyc.delivery_retried).',
+    subjects: 'lead:<id>, kyc:<event id>',
+  },
+  'kyc.delivery_retried': {
+    category: 'kyc',
+    records:
+      'A dead-lettered KYC initiation put back in the outbox by a person (the actor), with the attempts it had made.',
+    subjects: 'lead:<id>, kyc:<event id>',
+  },
+  'kyc.outcome_received': {
+    category: 'kyc',
+    records:
+      'A KYC outcome (not_started, pending, verified, failed) received for an outbox event from a verified callback or an imported result file, with the message id, and whether the lifecycle applied it (it applies each message once).',
+    subjects: 'lead:<id>, kyc:<event id>',
+  },
+  'kyc.callback_refused': {
+    category: 'kyc',
+    records:
+      'A KYC callback refused (decision 0213): missing headers, bad signature, timestamp outside the replay window, a message id already received, an invalid body, an unknown event id, a lead that is not the event’s, or no callback secret configured; with the SHA-256 of the body received.',
+    subjects: 'kyc:<event id>, or none',
+  },
+  'kyc.connector_configured': {
+    category: 'kyc',
+    records:
+      "The KYC connector configured by an operations admin: webhook, file drop or none, the endpoint's origin and the key ids of the secrets (the secrets stay in the encrypted database, never in the log; decision 0214).",
+    subjects: 'device:<log id>',
   },
 };
 

@@ -11,6 +11,7 @@ import { registerScreenCommand } from './screen.ts';
 import { registerWorkstationCommands } from './workstation.ts';
 import { registerApprovalsCommands } from './approvals.ts';
 import { registerServeCommand } from './serve.ts';
+import { registerKycCommands } from './kyc.ts';
 
 const program = new Command('perimeter')
   .description('Perimeter: licensing-aware routing, screening and a verifiable audit log for regulated firms')
@@ -33,6 +34,7 @@ registerScreenCommand(program);
 registerWorkstationCommands(program);
 registerApprovalsCommands(program);
 registerServeCommand(program);
+registerKycCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -34,6 +34,8 @@ import {
   runRetention,
 } from '../services/workstation/commands/erasure.ts';
 import type { ErasureOutcome } from '../services/workstation/commands/erasure.ts';
+import { importFactResults } from '../services/workstation/commands/lead-facts.ts';
+import { readFileSync } from 'node:fs';
 
 const passphrase = (variable: string): string => {
   const value = process.env[variable];
@@ -344,6 +346,7 @@ export const registerWorkstationCommands = (program: Command): void => {
 
   const leads = program.command('leads').description('lead intake and erasure');
   registerErasureCommands(program, leads);
+  registerFactCommand(leads);
   leads
     .command('import')
     .description('tag, screen, route and persist leads from a CSV or JSONL file, opening cases for refusals')
@@ -465,6 +468,28 @@ const printErasure = (outcome: ErasureOutcome): ErasureOutcome => {
     process.exitCode = EXIT_INVALID;
   }
   return outcome;
+};
+
+/** `perimeter leads facts FILE`: a result file of fact updates, all or nothing (docs/conduct.md, decision 0202). */
+const registerFactCommand = (leads: Command): void => {
+  signInOptions(
+    leads
+      .command('facts')
+      .description(
+        'apply a result file of lead fact updates (KYC, AML, suitability, customer type, address, consent), all or nothing',
+      )
+      .argument('<file>', 'the result file (JSON, format perimeter-lead-facts, docs/conduct.md)'),
+    'a compliance or senior officer (lead.update_facts), or a rep for the contact facts of their own paths',
+  ).action((file: string, raw: unknown) => {
+    const options = parseOptions(SignInOptions, raw);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new CliError(`${file}: cannot read it: ${(error as Error).message}`, EXIT_UNUSABLE);
+    }
+    runAsAdmin(options, 'leads facts', (session) => importFactResults(session, file, text));
+  });
 };
 
 /** `perimeter leads erase|approve-erasure` and `perimeter retention run|report` (docs/erasure.md, decision 0150). */

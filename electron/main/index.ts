@@ -12,6 +12,7 @@ import type { LeadScreener } from '../services/workstation/session/workstation.t
 import { registerIpcDoor } from './ipc.ts';
 import { createIpcDoor } from './ipc-door.ts';
 import { RETENTION_INTERVAL_MS } from '../services/workstation/commands/erasure.ts';
+import { KYC_DELIVERY_INTERVAL_MS } from '../services/workstation/commands/kyc-delivery.ts';
 import { electronKeystore } from './keystore.ts';
 import {
   APP_ENTRY_URL,
@@ -152,6 +153,9 @@ const start = async (): Promise<void> => {
   const unregister = registerIpcDoor(door);
   // Retention runs at every sign-in and daily while the app runs (decision 0151), as in the browser host.
   const retentionTimer = setInterval(door.runRetention, RETENTION_INTERVAL_MS);
+  // The KYC outbox is delivered by itself while someone is signed in (decision 0211), as in the browser host. Callbacks
+  // are received by the browser host only (the desktop app opens no port).
+  const kycTimer = setInterval(door.runKycDelivery, KYC_DELIVERY_INTERVAL_MS);
   protocol.handle(APP_SCHEME, (request) =>
     new URL(request.url).host === APP_HOST ? serveAppFile(request) : Promise.resolve(Response.error()),
   );
@@ -164,6 +168,7 @@ const start = async (): Promise<void> => {
   });
   app.on('before-quit', () => {
     clearInterval(retentionTimer);
+    clearInterval(kycTimer);
     door.lock();
     unregister();
   });

@@ -82,6 +82,8 @@ export type IpcDoor = {
   readonly isUnlocked: () => boolean;
   /** Purges what retention let expire while someone is signed in (the app's daily timer; decision 0151). */
   readonly runRetention: () => void;
+  /** One pass of the KYC outbox's delivery while someone is signed in (the app's timer; decision 0211). */
+  readonly runKycDelivery: () => void;
 };
 
 /** One signed-in session at a time, as in the browser host: unlocking as another user locks the first. */
@@ -110,6 +112,9 @@ export const createIpcDoor = (options: IpcDoorOptions): IpcDoor => {
     isUnlocked: holder.isUnlocked,
     runRetention: () => {
       holder.runRetention();
+    },
+    runKycDelivery: () => {
+      void holder.runKycDelivery();
     },
   };
 };

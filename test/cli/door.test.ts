@@ -1,7 +1,7 @@
 // The CLI's one door (decisions 0130-0133): every `perimeter` command that touches a workstation signs in as a user and
 // is permitted per command; a user without the permission, outside the market or deactivated is refused (exit 1),
 // nothing changes, and the refusal is in the log (access.denied, or session.sign_in_failed at the next sign-in).
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,19 @@ beforeAll(() => {
   });
   setActive(admin, { userId: 'gone', active: false, reason: 'left the firm' });
   frSme = leadIdOf(admin, 'L-FR-SME');
+  writeFileSync(
+    join(dir, 'facts.json'),
+    JSON.stringify({
+      format: 'perimeter-lead-facts',
+      version: 1,
+      results: [{ leadId: frSme, facts: { kycStatus: 'verified' } }],
+    }),
+  );
+  // A result file for `kyc results` (refused before it is judged).
+  writeFileSync(
+    join(dir, 'kyc-results.json'),
+    JSON.stringify({ format: 'perimeter.kyc-results', version: 1, results: [] }),
+  );
   admin.workstation.close();
 }, 60_000);
 
@@ -132,11 +145,15 @@ const COMMANDS: Record<string, string[]> = {
   ],
   'leads erase': ['leads', 'erase', '--db', db, '--lead', 'L-FR-SME', '--reason', 'GDPR art. 17 request R-10'],
   'leads approve-erasure': ['leads', 'approve-erasure', '--db', db, '--request', 'EO-1', '--reason', 'agreed, R-10'],
+  'leads facts': ['leads', 'facts', '--db', db, join(dir, 'facts.json')],
   'retention run': ['retention', 'run', '--db', db],
   'retention report': ['retention', 'report', '--db', db],
   'approvals list': ['approvals', 'list', '--db', db],
   'approvals approve': ['approvals', 'approve', '--db', db, '--request', 'MR-1'],
   'approvals reject': ['approvals', 'reject', '--db', db, '--request', 'MR-1', '--reason', 'not needed'],
+  'kyc configure': ['kyc', 'configure', '--db', db, '--connector', 'none'],
+  'kyc deliver': ['kyc', 'deliver', '--db', db],
+  'kyc results': ['kyc', 'results', '--db', db, join(dir, 'kyc-results.json')],
 };
 /** The internal id of the example lead L-FR-SME (decision 0178): log subjects name it, `leads erase` takes either. */
 let frSme = '';
@@ -167,12 +184,19 @@ const REFUSALS: [string, string, 'forbidden' | 'out_of_market', string | null][]
   ['leads erase', 'alice', 'forbidden', null],
   ['leads erase', 'uksenior', 'out_of_market', 'lead:L-FR-SME'],
   ['leads approve-erasure', 'alice', 'forbidden', null],
+  ['leads facts', 'alice', 'forbidden', null],
   ['retention run', 'alice', 'forbidden', null],
   ['retention run', 'uksenior', 'out_of_market', null],
   ['retention report', 'rep', 'forbidden', null],
   ['approvals list', 'alice', 'forbidden', null],
   ['approvals approve', 'alice', 'forbidden', null],
   ['approvals reject', 'alice', 'forbidden', null],
+  // The KYC connector (decisions 0210, 0214): configuring it is an operations admin's over every market; delivering and
+  // importing results need kyc.operate (operations admins, senior officers), which an auditor lacks.
+  ['kyc configure', 'alice', 'forbidden', null],
+  ['kyc configure', 'uksenior', 'forbidden', null],
+  ['kyc deliver', 'alice', 'forbidden', null],
+  ['kyc results', 'alice', 'forbidden', null],
 ];
 
 /** The commands listed under "Commands:" in a help text (without `help` itself). */

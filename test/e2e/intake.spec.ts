@@ -61,8 +61,10 @@ test('imports a CRM export with a column mapping', async ({ page }, testInfo) =>
 
 test('a field rep adds a lead by hand, sees it assigned, and sees field errors', async ({ page }, testInfo) => {
   await signIn(page, 'fiona');
-  // A field rep has the import screen and nothing else.
-  await expect(page.getByRole('navigation', { name: 'Screens' }).getByRole('button')).toHaveText(['Import leads']);
+  // A field rep has My leads (their product paths, issue 14) and the import screen, nothing else.
+  const screens = page.getByRole('navigation', { name: 'Screens' }).getByRole('button');
+  await expect(screens).toHaveText(['My leads', 'Import leads']);
+  await screens.filter({ hasText: 'Import leads' }).click();
   const form = addLead(page);
   await expect(form).toBeVisible();
 

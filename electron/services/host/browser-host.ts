@@ -12,6 +12,9 @@ import { withoutPaths } from '../workstation/api/api-errors.ts';
 import { createSessionHolder } from '../workstation/session/session-holder.ts';
 import { RETENTION_INTERVAL_MS } from '../workstation/commands/erasure.ts';
 import type { LeadScreener, WorkstationDeps } from '../workstation/session/workstation.ts';
+import { KYC_DELIVERY_INTERVAL_MS } from '../workstation/commands/kyc-delivery.ts';
+import type { KycDeliveryOptions } from '../workstation/commands/kyc-delivery.ts';
+import type { KycOutcomeApplier } from '../workstation/commands/kyc-outcomes.ts';
 
 export type BrowserHostOptions = {
   readonly dbPath: string;
@@ -26,7 +29,17 @@ export type BrowserHostOptions = {
   readonly maxInFlightBodyBytes?: number;
   /** How often retention runs while the host runs (default daily; decision 0151); it also runs at every sign-in. */
   readonly retentionIntervalMs?: number;
+  /** How often the KYC outbox is delivered while unlocked (default every 5 s; decision 0211); 0 turns the job off. */
+  readonly kycDeliveryIntervalMs?: number;
+  /** Applies a KYC outcome (default: the lifecycle's applyKycOutcome). */
+  readonly kycApplier?: KycOutcomeApplier;
+  readonly kycDelivery?: KycDeliveryOptions;
 };
+
+/** Where a KYC system posts its signed outcomes (decision 0213): no launch token, the Standard Webhooks signature. */
+export const KYC_CALLBACK_PATH = '/kyc/callback';
+/** A KYC callback is a small JSON event: anything larger is refused before it is read. */
+export const KYC_CALLBACK_MAX_BYTES = 64 * 1024;
 
 export type BrowserHost = {
   readonly url: string;
@@ -165,6 +178,10 @@ export const startBrowserHost = async (options: BrowserHostOptions): Promise<Bro
   // Retention runs by itself while the host runs; the clock is the deps' (passed in), the timer only wakes it up.
   const retentionTimer = setInterval(() => holder.runRetention(), options.retentionIntervalMs ?? RETENTION_INTERVAL_MS);
   retentionTimer.unref();
+  // The KYC outbox is delivered by itself while the workstation is unlocked (one pass at a time).
+  const kycInterval = options.kycDeliveryIntervalMs ?? KYC_DELIVERY_INTERVAL_MS;
+  const kycTimer = kycInterval > 0 ? setInterval(() => void holder.runKycDelivery(), kycInterval) : null;
+  kycTimer?.unref();
 
   const serveStatic = async (pathname: string, response: ServerResponse): Promise<void> => {
     if (options.staticDir === null) return sendJson(response, 404, { error: 'no renderer is being served' });
@@ -209,6 +226,24 @@ export const startBrowserHost = async (options: BrowserHostOptions): Promise<Bro
         url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
       } catch {
         return sendJson(response, 400, { error: 'the request target is not a valid path' });
+      }
+      if (url.pathname === KYC_CALLBACK_PATH) {
+        // Server to server: a browser page (any Origin) may not post here.
+        if (request.headers.origin !== undefined)
+          return sendJson(response, 403, { accepted: false, error: 'cross-origin request refused' });
+        if (request.method !== 'POST') return sendJson(response, 405, { accepted: false, error: 'callbacks are POST' });
+        const body = await readBody(request, KYC_CALLBACK_MAX_BYTES, budget);
+        if (body.kind === 'too-large')
+          return sendJson(
+            response,
+            413,
+            { accepted: false, error: 'the callback is too large' },
+            { Connection: 'close' },
+          );
+        if (body.kind === 'host-busy')
+          return sendJson(response, 503, { accepted: false, error: 'busy' }, { 'Retry-After': '2' });
+        const answer = holder.receiveKycCallback(request.headers, body.bytes);
+        return sendJson(response, answer.status, answer.body, answer.status === 503 ? { 'Retry-After': '30' } : {});
       }
       if (!url.pathname.startsWith('/api/')) {
         if (request.method !== 'GET' && request.method !== 'HEAD')
@@ -268,6 +303,7 @@ export const startBrowserHost = async (options: BrowserHostOptions): Promise<Bro
     close: () =>
       new Promise((resolve) => {
         clearInterval(retentionTimer);
+        if (kycTimer !== null) clearInterval(kycTimer);
         holder.lock();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -17,16 +17,39 @@ import { basename, dirname, join } from 'node:path';
 const TEMPORARY_PART = /^[0-9a-f]{12}$/;
 
 /** Writes `value` as indented JSON to `path` atomically, readable by the owner only (mode 0600). */
-export const writeJsonAtomically = (path: string, value: unknown): void => {
+export const writeJsonAtomically = (path: string, value: unknown): void =>
+  writeBytesAtomically(path, Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8'));
+
+/**
+ * Writes `bytes` to `path` atomically (mode 0600): a private temporary file beside it, flushed, then renamed into
+ * place. With `syncFolder`, the folder is flushed too, so the rename itself survives a power cut (a file drop that
+ * is reported delivered must be there after a crash).
+ */
+export const writeBytesAtomically = (
+  path: string,
+  bytes: Uint8Array,
+  options: { readonly syncFolder?: boolean } = {},
+): void => {
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const fd = openSync(temporary, 'wx', 0o600);
   try {
-    writeSync(fd, `${JSON.stringify(value, null, 2)}\n`);
+    writeSync(fd, bytes);
     fsyncSync(fd);
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw error;
   }
+  closeSync(fd);
   renameSync(temporary, path);
+  if (options.syncFolder) {
+    const folder = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(folder);
+    } finally {
+      closeSync(folder);
+    }
+  }
 };
 
 /**

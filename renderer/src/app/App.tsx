@@ -6,6 +6,7 @@ import { LeadScreen } from '../features/lead/LeadScreen.tsx';
 import { UsersScreen } from '../features/users/UsersScreen.tsx';
 import { ListsScreen } from '../features/lists/ListsScreen.tsx';
 import { AllowListScreen } from '../features/lists/AllowListScreen.tsx';
+import { KycOutboxScreen } from '../features/kyc/KycOutboxScreen.tsx';
 import { useLists } from '../features/lists/lists-store.ts';
 import { useUsers } from '../features/users/users-store.ts';
 import { AuditScreen } from '../features/audit/AuditScreen.tsx';
@@ -26,6 +27,8 @@ import { UnlockScreen } from '../features/session/UnlockScreen.tsx';
 import { DeviceKeychainMenu } from '../features/session/DeviceKeychainMenu.tsx';
 import { PassphraseButton } from '../features/session/PassphraseDialog.tsx';
 import { HelpDialog } from '../features/triage/HelpDialog.tsx';
+import { MyLeadsScreen } from '../features/paths/MyLeadsScreen.tsx';
+import { HeldScreen } from '../features/paths/HeldScreen.tsx';
 import { ROLE_LABEL, may } from './labels.ts';
 import { useView } from './view-store.ts';
 import type { Screen } from './view-store.ts';
@@ -53,6 +56,7 @@ export const App = (): ReactElement => {
   };
   const screens: { id: Screen; label: string; allowed: boolean }[] = [
     { id: 'queues', label: 'Queues', allowed: may(user, 'case.read') },
+    { id: 'my-leads', label: 'My leads', allowed: may(user, 'path.work') },
     { id: 'import', label: 'Import leads', allowed: may(user, 'lead.create') },
     { id: 'lead', label: 'Lead', allowed: may(user, 'lead.erase') },
     { id: 'notifications', label: 'Notifications', allowed: may(user, 'notifications.read') },
@@ -63,6 +67,14 @@ export const App = (): ReactElement => {
     { id: 'users', label: 'Users', allowed: may(user, 'user.manage') },
     { id: 'lists', label: 'Lists', allowed: may(user, 'lists.import') },
     { id: 'allow-list', label: 'Allow-list', allowed: may(user, 'case.decide') },
+    // The product-path lifecycle (issue 14): supervisors look at a rep's list; held and waiting paths.
+    { id: 'my-leads', label: 'Reps’ leads', allowed: !may(user, 'path.work') && may(user, 'path.supervise') },
+    {
+      id: 'held',
+      label: 'Held and waiting',
+      allowed: may(user, 'path.supervise') || may(user, 'lead.update_facts'),
+    },
+    { id: 'kyc-outbox', label: 'KYC outbox', allowed: may(user, 'kyc.operate') },
   ];
   const visible = screens.filter((entry) => entry.allowed);
   const current = visible.some((entry) => entry.id === screen) ? screen : (visible[0]?.id ?? null);
@@ -118,6 +130,9 @@ export const App = (): ReactElement => {
       {current === 'users' && <UsersScreen />}
       {current === 'lists' && <ListsScreen />}
       {current === 'allow-list' && <AllowListScreen />}
+      {current === 'my-leads' && <MyLeadsScreen user={user} />}
+      {current === 'held' && <HeldScreen user={user} />}
+      {current === 'kyc-outbox' && <KycOutboxScreen />}
       {current === null && (
         <main className="page">
           <p>Your roles give you no screens on this workstation.</p>

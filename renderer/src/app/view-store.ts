@@ -12,7 +12,10 @@ export type Screen =
   | 'users'
   | 'lead'
   | 'lists'
-  | 'allow-list';
+  | 'allow-list'
+  | 'my-leads'
+  | 'held'
+  | 'kyc-outbox';
 
 type ViewState = {
   readonly screen: Screen;

@@ -42,7 +42,7 @@ const waitForJson = async (path: string, timeoutMs: number, what: string): Promi
 };
 
 /** Runs a support script on the pinned Node until it has written `output`; returns the process and a stop. */
-const runUntilWritten = async (
+export const runUntilWritten = async (
   script: string,
   args: readonly string[],
   output: string,

@@ -12,7 +12,9 @@ import { setActive } from '../../../electron/services/workstation/commands/deact
 import { projectionSnapshot } from '../../../electron/services/workstation/projection/rebuild.ts';
 import { createSessionHolder } from '../../../electron/services/workstation/session/session-holder.ts';
 import { doorSidecarPath } from '../../../electron/services/workstation/session/sign-in.ts';
+import { commit } from '../../../electron/services/workstation/session/workstation.ts';
 import type { Session } from '../../../electron/services/workstation/session/workstation.ts';
+import { enqueueKycInitiation } from '../../../electron/services/workstation/commands/kyc-outbox.ts';
 import { keySlotsPath } from '../../../electron/services/store/key-slots.ts';
 import { call } from '../../support/api.ts';
 import { examplesDir } from '../../support/examples.ts';
@@ -25,6 +27,7 @@ type Entry = { actor: string; type: string; subjects: string[]; payload: Record<
 let ws: TestWorkstation;
 let users: Record<'rep' | 'aud' | 'uksen' | 'gone', Session>;
 let outside: { leadId: string; caseId: string };
+let outsideKycEvent: string;
 
 const fintech = readFileSync(join(examplesDir, 'fintech', 'leads.jsonl'), 'utf8')
   .trim()
@@ -58,6 +61,23 @@ beforeAll(() => {
     (row) => row.jurisdiction !== null && !inScope(users.uksen.user, row.jurisdiction, vocabulary),
   )!;
   outside = { leadId: foreign.lead_id, caseId: foreign.id };
+  // A KYC initiation for that lead, outside the UK: what uksen may not retry.
+  commit(ws.admin.workstation, (append) =>
+    enqueueKycInitiation(
+      { db: ws.admin.workstation.db, append },
+      {
+        leadId: foreign.lead_id,
+        productId: 'door-product',
+        jurisdiction: foreign.jurisdiction!,
+        ruleVersion: ws.admin.workstation.policy().loaded.version,
+        requestedBy: 'user:ada',
+        at: '2026-11-23T10:00:00.000Z',
+        pathSequence: 1,
+      },
+    ),
+  );
+  outsideKycEvent = (ws.admin.workstation.db.prepare('SELECT event_id FROM kyc_outbox').get() as { event_id: string })
+    .event_id;
 }, 60_000);
 
 afterAll(() => {
@@ -209,7 +229,8 @@ const TABLE: Record<ApiMethod, Row> = {
   'users.reEnrol': { request: () => ({ userId: 'aud', initialPassphrase: passphrase, reason }), forbidden: 'rep' },
   'users.claimedCases': { request: () => ({ userId: 'aud' }), forbidden: 'rep' },
   'users.setActive': { request: () => ({ userId: 'aud', active: false, reason }), forbidden: 'rep' },
-  'notifications.list': { request: () => ({}), forbidden: 'rep' },
+  // Operations admins, and reps for their own assignments (issue 14); an auditor reads none.
+  'notifications.list': { request: () => ({}), forbidden: 'aud' },
   'audit.list': { request: () => ({}), forbidden: 'rep' },
   'audit.personalData': {
     request: () => ({
@@ -279,6 +300,54 @@ const TABLE: Record<ApiMethod, Row> = {
       reason: 'no longer a false positive',
     }),
     forbidden: 'aud',
+  },
+  // The product-path lifecycle (issue 14, decision 0201): reps work their own paths, senior officers supervise,
+  // compliance updates facts; an auditor does none of it.
+  'paths.mine': { request: () => ({}), forbidden: 'aud' },
+  'paths.dueSoon': { request: () => ({}), forbidden: 'aud' },
+  'paths.heldAndWaiting': { request: () => ({}), forbidden: 'rep' },
+  'paths.get': {
+    request: () => ({ leadId: outside.leadId, productId: 'business-payments' }),
+    forbidden: 'aud',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  'paths.transition': {
+    request: () => ({ leadId: outside.leadId, productId: 'business-payments', action: 'close', reason: 'other' }),
+    forbidden: 'aud',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  'paths.recordOutreach': {
+    request: () => ({
+      leadId: outside.leadId,
+      productId: 'business-payments',
+      direction: 'inbound',
+      channel: 'phone',
+      content: { kind: 'summary', text: 'The prospect called back' },
+    }),
+    forbidden: 'aud',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  'paths.completeChecklistItem': {
+    request: () => ({ leadId: outside.leadId, productId: 'business-payments', item: 'sponsor-bank-agreement' }),
+    forbidden: 'aud',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  'paths.reassign': {
+    request: () => ({ leadId: outside.leadId, productId: 'business-payments', to: 'rep-olivia' }),
+    forbidden: 'aud',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  'leads.updateFacts': {
+    request: () => ({ leadId: outside.leadId, facts: { kycStatus: 'verified' } }),
+    forbidden: 'aud',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  // The KYC outbox (decision 0210): operations admins and senior officers (kyc.operate); an auditor may not.
+  'kyc.outbox': { request: () => ({}), forbidden: 'aud' },
+  'kyc.retry': {
+    request: () => ({ eventId: outsideKycEvent }),
+    forbidden: 'aud',
+    outOfMarket: () => `kyc:${outsideKycEvent}`,
   },
 };
 

@@ -9,6 +9,8 @@ import { migration0006MetaApprovals } from './0006-meta-approvals.ts';
 import { migration0007LeadSourceIds } from './0007-lead-source-ids.ts';
 import { migration0008Monitoring } from './0008-monitoring.ts';
 import { migration0009Sync } from './0009-sync.ts';
+import { migration0010PathLifecycle } from './0010-path-lifecycle.ts';
+import { migration0011KycOutbox } from './0011-kyc-outbox.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration0001Audit,
@@ -20,4 +22,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0007LeadSourceIds,
   migration0008Monitoring,
   migration0009Sync,
+  migration0010PathLifecycle,
+  migration0011KycOutbox,
 ];

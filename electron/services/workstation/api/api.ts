@@ -42,9 +42,14 @@ import {
 import { approveRequest, listApprovals, rejectRequest } from '../commands/approvals.ts';
 import type { Pending } from '../commands/duties.ts';
 import { deleteView, listViews, saveView } from '../queries/views.ts';
+import { commandPath } from '../commands/lifecycle.ts';
+import type { LifecycleResult } from '../commands/lifecycle.ts';
+import { updateLeadFacts } from '../commands/lead-facts.ts';
+import { dueSoonList, gateDto, heldAndWaiting, myLeads, pathDetail } from '../queries/lifecycle.ts';
 import { refreshSession, WorkstationError } from '../session/workstation.ts';
 import { denialOf, recordAccessDenied } from '../session/access.ts';
 import type { Session } from '../session/workstation.ts';
+import { listKycOutbox, retryKycDeadLetter } from '../commands/kyc-outbox.ts';
 
 type Handlers = { readonly [M in ApiMethod]: (session: Session, request: ApiParsedRequest<M>) => ApiResponse<M> };
 
@@ -152,7 +157,66 @@ const handlers: Handlers = {
   'lists.resumeRescreen': (session, request) => resumeRescreen(session, request.runId),
   'screening.allowList': (session) => allowList(session),
   'screening.removeFromAllowList': (session, request) => removeFromAllowList(session, request, request.reason),
+  // The product-path lifecycle under conduct rules (issue 14; decisions 0200-0205).
+  'paths.mine': (session, request) => myLeads(session, request),
+  'paths.dueSoon': (session, request) => ({
+    items: dueSoonList(session, request).items.map((item) => ({ ...item, rule: item.rule.id })),
+  }),
+  'paths.heldAndWaiting': (session, request) => heldAndWaiting(session, request),
+  'paths.get': (session, request) => pathDetail(session, request),
+  'paths.transition': (session, { leadId, productId, ...rest }) =>
+    lifecycleDto(
+      commandPath(
+        session,
+        { leadId, productId },
+        rest.action === 'advance'
+          ? { kind: 'advance', to: rest.to }
+          : rest.action === 'win'
+            ? { kind: 'win' }
+            : ({ kind: rest.action, reason: rest.reason } as never),
+      ),
+    ),
+  'paths.recordOutreach': (session, { leadId, productId, ...outreach }) =>
+    lifecycleDto(commandPath(session, { leadId, productId }, { kind: 'record_outreach', ...outreach } as never)),
+  'paths.completeChecklistItem': (session, { leadId, productId, item }) =>
+    lifecycleDto(commandPath(session, { leadId, productId }, { kind: 'complete_checklist_item', item })),
+  'paths.reassign': (session, { leadId, productId, to }) =>
+    lifecycleDto(commandPath(session, { leadId, productId }, { kind: 'reassign', to })),
+  'leads.updateFacts': (session, request) => {
+    const result = updateLeadFacts(session, request);
+    return {
+      ...result,
+      changed: [...result.changed],
+      paths: result.paths.map((path) => ({ ...path })),
+      rerouted: result.rerouted.map((path) => ({ ...path })),
+    };
+  },
+  // The KYC outbox view and the retry of a dead letter (decision 0210).
+  'kyc.outbox': (session, request) => listKycOutbox(session, request),
+  'kyc.retry': (session, request) => retryKycDeadLetter(session, request.eventId),
 };
+
+const lifecycleDto = (result: LifecycleResult) =>
+  result.ok
+    ? { ...result, sequences: [...result.sequences], rerouted: result.rerouted.map((path) => ({ ...path })) }
+    : {
+        ...result,
+        refusal: {
+          rule: {
+            id: result.refusal.rule.id,
+            citation: result.refusal.rule.citation,
+            source: result.refusal.rule.source,
+          },
+          gate: result.refusal.gate,
+          message: result.refusal.message,
+          unblock: {
+            kind: result.refusal.unblock.kind,
+            at: result.refusal.unblock.kind === 'wait_until' ? result.refusal.unblock.at : null,
+            text: result.refusal.unblock.text,
+          },
+          gates: result.refusal.gates.map(gateDto),
+        },
+      };
 
 const copyUser = (user: Session['user']) => ({ ...user, roles: [...user.roles], markets: [...user.markets] });
 const copyOrPending = (result: Session['user'] | Pending) => ('pending' in result ? result : copyUser(result));

@@ -6,6 +6,7 @@ import { readPersonalData } from '../../audit/audit-log.ts';
 import { changePassphrase, keySlotUsers, prepareKeySlot } from '../../store/key-slots.ts';
 import { StoreError } from '../../store/errors.ts';
 import { DEFAULT_SCRYPT_COST } from '../../store/key-slots.ts';
+import { statement } from '../../store/statements.ts';
 import { actorOf, commit, commitWithKeySlot, findUser, userFromRow, WorkstationError } from '../session/workstation.ts';
 import type { Session } from '../session/workstation.ts';
 import type { JsonObject } from '../../../../core/audit/entry.ts';
@@ -218,9 +219,10 @@ type LeadRow = { id: string; scope: string | null; jurisdiction: string | null; 
 
 /** The lead, if it is inside the user's markets; unknown and out-of-market look alike to the caller (a logged refusal). */
 export const visibleLead = (session: Session, leadId: string): LeadRow => {
-  const row = session.workstation.db
-    .prepare<[string], LeadRow>('SELECT id, scope, jurisdiction, ingested_seq FROM leads WHERE id = ?')
-    .get(leadId);
+  const row = statement<[string], LeadRow>(
+    session.workstation.db,
+    'SELECT id, scope, jurisdiction, ingested_seq FROM leads WHERE id = ?',
+  ).get(leadId);
   if (!row) throw new WorkstationError('not_found', `no lead ${leadId}`);
   // Out of the user's markets looks like an unknown lead to the caller (no probing for ids), but is a logged refusal.
   if (!inScope(session.user, row.jurisdiction ?? row.scope, session.workstation.policy().compiled.vocabulary))

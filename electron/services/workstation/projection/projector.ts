@@ -7,6 +7,16 @@ import type { AuditEventType, PayloadOf } from '../../../../core/audit/event-typ
 import { canonicalJson } from '../../../../core/shared/canonical-json.ts';
 import type { Database } from '../../store/database.ts';
 import { statement } from '../../store/statements.ts';
+import {
+  checklistItemDone,
+  eraseLeadLifecycle,
+  factsUpdated,
+  outreachRecorded,
+  pathAssigned,
+  pathReassigned,
+  rederiveOpenPaths,
+  stageChanged,
+} from './lifecycle-projection.ts';
 
 type Payload = Record<string, unknown>;
 
@@ -65,7 +75,7 @@ const moveCount = (
 };
 
 /** Applies the effect a final case decision has on its product path or lead. */
-const applyEffect = (db: Database, effect: Payload | undefined, sequence: number): void => {
+const applyEffect = (db: Database, effect: Payload | undefined, entry: AuditEntry, sequence: number): void => {
   if (!effect) return;
   if (effect.kind === 'path') {
     statement(
@@ -88,6 +98,13 @@ const applyEffect = (db: Database, effect: Payload | undefined, sequence: number
         db,
         'INSERT INTO rep_load (rep_id, open) VALUES (?, 1) ON CONFLICT (rep_id) DO UPDATE SET open = open + 1',
       ).run(effect.repId);
+    if (effect.outcome === 'assigned' && typeof effect.repId === 'string')
+      pathAssigned(db, entry, sequence, {
+        leadId: text(effect.leadId) ?? '',
+        productId: text(effect.productId) ?? '',
+        repId: effect.repId,
+        jurisdiction: null,
+      });
   } else if (effect.kind === 'lead_blocked') {
     statement(db, "UPDATE leads SET status = 'blocked' WHERE id = ?").run(text(effect.leadId));
     statement(
@@ -216,6 +233,8 @@ const policyPublished: Projection = (db, entry, sequence) => {
      ON CONFLICT (rule_version) DO UPDATE SET bundle = excluded.bundle, label = excluded.label,
        published_at = excluded.published_at, published_seq = excluded.published_seq`,
   ).run(text(payload.ruleVersion), text(payload.bundle), text(payload.label), entry.time, sequence);
+  // The lifecycle's derived columns (cooling-off end, hold) follow the rules now in force.
+  rederiveOpenPaths(db, sequence);
 };
 
 const leadIngested: Projection = (db, entry, sequence) => {
@@ -315,6 +334,13 @@ const routingDecided: Projection = (db, entry, sequence) => {
       'INSERT INTO rep_load (rep_id, open) VALUES (?, 1) ON CONFLICT (rep_id) DO UPDATE SET open = open + 1',
     ).run(text(payload.repId));
   }
+  if (payload.outcome === 'assigned' && typeof payload.repId === 'string')
+    pathAssigned(db, entry, sequence, {
+      leadId: text(payload.leadId) ?? '',
+      productId: text(payload.productId) ?? '',
+      repId: payload.repId,
+      jurisdiction: text(payload.jurisdiction),
+    });
   const notifications = (payload.notifications as Payload[] | undefined) ?? [];
   notifications.forEach((notification, index) => {
     statement(
@@ -382,7 +408,7 @@ const caseEvent =
     const payload = loose(entry);
     const reason = reasonOf === null ? null : text(personalDataAt(db, sequence)?.reason);
     applyCaseState(db, payload, reasonOf, reason);
-    applyEffect(db, payload.effect as Payload | undefined, sequence);
+    applyEffect(db, payload.effect as Payload | undefined, entry, sequence);
   };
 
 const subjectErased: Projection = (db, entry) => {
@@ -620,6 +646,21 @@ export const PROJECTIONS: Readonly<Record<AuditEventType, Projection>> = {
   'screening.allow_list_removed': allowListRemoved,
   'screening.allow_list_expired': allowListExpired,
   'monitoring.completed': monitoringCompleted,
+  // The product-path lifecycle (issue 14); a refused command changes nothing.
+  'path.outreach_recorded': outreachRecorded,
+  'path.stage_changed': stageChanged,
+  'path.checklist_item_done': checklistItemDone,
+  'path.reassigned': pathReassigned,
+  'path.command_refused': nothing,
+  'lead.facts_updated': factsUpdated,
+  // The KYC connector's outbox is its working state, written by the connector in the same transaction (decision 0210).
+  'kyc.initiation_queued': nothing,
+  'kyc.initiation_delivered': nothing,
+  'kyc.delivery_dead_lettered': nothing,
+  'kyc.delivery_retried': nothing,
+  'kyc.outcome_received': nothing,
+  'kyc.callback_refused': nothing,
+  'kyc.connector_configured': nothing,
 };
 
 export const projectEntry = (db: Database, entry: AuditEntry, sequence: number): void =>
@@ -644,6 +685,7 @@ export const eraseLeadFromProjections = (db: Database, leadId: string): void => 
     row.screening === null ? null : screeningWithoutNames(row.screening),
     leadId,
   );
+  eraseLeadLifecycle(db, leadId);
   // The reasons officers gave about the lead are its personal data too (decision 0141).
   const cases = statement<[string], { id: string; maker: string | null; checker: string | null }>(
     db,

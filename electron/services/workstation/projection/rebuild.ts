@@ -5,9 +5,15 @@ import type { Database } from '../../store/database.ts';
 import { PROJECTION_TABLES as WORKSTATION_TABLES } from '../../store/migrations/0002-workstation.ts';
 import { META_PROJECTION_TABLES } from '../../store/migrations/0006-meta-approvals.ts';
 import { MONITORING_PROJECTION_TABLES } from '../../store/migrations/0008-monitoring.ts';
+import { LIFECYCLE_PROJECTION_TABLES } from '../../store/migrations/0010-path-lifecycle.ts';
 
 // Tables that reference leads first, so clearing them for a rebuild respects the foreign keys.
-const PROJECTION_TABLES = [...MONITORING_PROJECTION_TABLES, ...META_PROJECTION_TABLES, ...WORKSTATION_TABLES];
+const PROJECTION_TABLES = [
+  ...LIFECYCLE_PROJECTION_TABLES,
+  ...MONITORING_PROJECTION_TABLES,
+  ...META_PROJECTION_TABLES,
+  ...WORKSTATION_TABLES,
+];
 import { projectEntry } from './projector.ts';
 
 /**

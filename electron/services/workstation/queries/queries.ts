@@ -386,13 +386,20 @@ export const caseDetail = (session: Session, caseId: string) => {
 
 export const listNotifications = (session: Session, limit: number) => {
   const { user, workstation } = session;
-  if (!hasPermission(user, 'notifications.read'))
-    throw new WorkstationError('forbidden', `${user.id} may not read notifications`);
+  // Operations admins read the refusal and expansion notifications; a rep reads their own assignments (issue 14).
+  const audiences = [
+    ...(hasPermission(user, 'notifications.read') ? ['operations_admin'] : []),
+    ...(hasPermission(user, 'path.work') ? [`rep:${user.id}`] : []),
+  ];
+  if (audiences.length === 0) throw new WorkstationError('forbidden', `${user.id} may not read notifications`);
   return workstation.db
-    .prepare<[string, number], { id: string; at: string; kind: string; message: string; lead_id: string | null }>(
-      'SELECT id, at, kind, message, lead_id FROM notifications WHERE audience = ? ORDER BY at DESC, id DESC LIMIT ?',
+    .prepare<
+      [string, string, number],
+      { id: string; at: string; kind: string; message: string; lead_id: string | null }
+    >(
+      'SELECT id, at, kind, message, lead_id FROM notifications WHERE audience IN (?, ?) ORDER BY at DESC, id DESC LIMIT ?',
     )
-    .all('operations_admin', limit)
+    .all(audiences[0]!, audiences[1] ?? audiences[0]!, limit)
     .map((row) => ({ id: row.id, at: row.at, kind: row.kind, message: row.message, leadId: row.lead_id }));
 };
 

@@ -20,6 +20,11 @@ import { API } from '../../../../core/api/contract.ts';
 import { purgeExpired, RETENTION_ACTOR } from '../commands/erasure.ts';
 import type { RetentionRun } from '../commands/erasure.ts';
 import type { LeadScreener, Session, WorkstationDeps } from './workstation.ts';
+import { deliverKycOutbox } from '../commands/kyc-delivery.ts';
+import type { KycDeliveryOptions, KycDeliveryPass } from '../commands/kyc-delivery.ts';
+import { receiveKycCallback } from '../commands/kyc-outcomes.ts';
+import type { KycCallbackAnswer, KycOutcomeApplier } from '../commands/kyc-outcomes.ts';
+import { applyKycOutcome } from '../commands/lead-facts.ts';
 
 export type SessionHolderOptions = {
   readonly dbPath: string;
@@ -27,6 +32,10 @@ export type SessionHolderOptions = {
   readonly screener?: LeadScreener | null;
   /** Limits on wrong passphrases (decision 0126); the defaults are PASSPHRASE_THROTTLE. */
   readonly throttle?: Partial<PassphraseThrottleLimits>;
+  /** Applies a KYC outcome (default: the lifecycle's applyKycOutcome, the one fact-update door). */
+  readonly kycApplier?: KycOutcomeApplier;
+  /** How the background KYC delivery job sends (timeouts, retry schedule). */
+  readonly kycDelivery?: KycDeliveryOptions;
 };
 
 export type SessionHolder = {
@@ -45,6 +54,18 @@ export type SessionHolder = {
    * host's daily timer. Null while locked (the key is needed), or when the run failed (the next one tries again).
    */
   readonly runRetention: () => RetentionRun | null;
+  /**
+   * One pass of the KYC outbox's delivery (as system:kyc), the host's background job (decision 0211): null while
+   * locked, when a pass is still running, or when it failed (the next one tries again).
+   */
+  readonly runKycDelivery: () => Promise<KycDeliveryPass | null>;
+  /** A signed KYC callback (decision 0213): answered 503 while locked (the key is needed; the sender retries). */
+  readonly receiveKycCallback: (
+    headers: Readonly<Record<string, string | string[] | undefined>>,
+    body: Uint8Array,
+  ) =>
+    | KycCallbackAnswer
+    | { readonly status: 503; readonly body: { readonly accepted: false; readonly reason: 'locked' } };
 };
 
 /** The session methods that need the OS keychain: only Electron's door answers them for real. */
@@ -132,6 +153,25 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
     }
   };
 
+  let delivering = false;
+  const runKycDelivery = async (): Promise<KycDeliveryPass | null> => {
+    if (session === null || delivering) return null;
+    delivering = true;
+    try {
+      return await deliverKycOutbox(session.workstation, options.kycDelivery);
+    } catch {
+      // A lock in the middle, a busy write lock: the events stay leased or pending, and the next pass carries on.
+      return null;
+    } finally {
+      delivering = false;
+    }
+  };
+
+  const kycCallback: SessionHolder['receiveKycCallback'] = (headers, body) => {
+    if (session === null) return { status: 503, body: { accepted: false, reason: 'locked' } };
+    return receiveKycCallback(session, { headers, body }, options.kycApplier ?? applyKycOutcome);
+  };
+
   const unlock = (raw: unknown): ApiEnvelope<unknown> => {
     const parsed = SESSION_API['session.unlock'].request.safeParse(raw ?? {});
     if (!parsed.success) return apiErr('invalid_request', `session.unlock: ${describeIssues(parsed.error)}`);
@@ -215,5 +255,15 @@ export const createSessionHolder = (options: SessionHolderOptions): SessionHolde
 
   const call = (method: string, raw: unknown): ApiEnvelope<unknown> => scrubbed(answer(method, raw));
 
-  return { call, lock, isUnlocked: () => session !== null, unlockWithKey, currentKey, recordKeychain, runRetention };
+  return {
+    call,
+    lock,
+    isUnlocked: () => session !== null,
+    unlockWithKey,
+    currentKey,
+    recordKeychain,
+    runRetention,
+    runKycDelivery,
+    receiveKycCallback: kycCallback,
+  };
 };

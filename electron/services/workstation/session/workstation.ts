@@ -20,6 +20,7 @@ import type { Appended } from '../../../../core/audit/log-engine.ts';
 import { createDatabase, openDatabase } from '../../store/database.ts';
 import type { Database } from '../../store/database.ts';
 import { StoreError } from '../../store/errors.ts';
+import { statement } from '../../store/statements.ts';
 import { recoverInterruptedRekey } from '../../store/rekey.ts';
 import {
   createKeySlots,
@@ -35,6 +36,7 @@ import { nodeSha256 } from '../../audit/node-sha256.ts';
 import { projectEntry } from '../projection/projector.ts';
 import type { ListStoreReader } from '../../lists/reader.ts';
 import { userCreatedEvent } from './staff-records.ts';
+import type { EnqueueKycInitiation } from '../commands/kyc-handoff.ts';
 
 /**
  * Screens a lead's parties against the loaded lists with the given thresholds (the active policy's, decision 0127);
@@ -68,6 +70,8 @@ export type WorkstationDeps = AuditDeps & {
   readonly integrityCheck?: 'quick' | 'none';
   /** The list directory, read by version: a screening case shows the listed entries its hits name (decision 0181). */
   readonly listStore?: ListStoreReader;
+  /** Enqueues the KYC hand-off when a path reaches QUALIFIED (commands/kyc-handoff.ts); by default its default. */
+  readonly enqueueKycInitiation?: EnqueueKycInitiation;
 };
 
 export type ActivePolicy = { readonly loaded: LoadedPolicy; readonly compiled: CompiledPolicy; readonly text: string };
@@ -89,7 +93,15 @@ export type Workstation = {
   readonly close: () => void;
 };
 
-export type Session = { readonly user: User; readonly workstation: Workstation };
+export type Session = {
+  readonly user: User;
+  readonly workstation: Workstation;
+  /**
+   * Set only for a session the workstation opens for a system principal, never for a person (decision 0236): the KYC
+   * connector, authenticated by the signature of its callback, acting as `system:kyc` with one capability.
+   */
+  readonly principal?: 'kyc-connector';
+};
 
 /** Why the door refused a signed-in user (an `access.denied` entry, decision 0130), and on which subject. */
 export type AccessDenial = {
@@ -197,14 +209,20 @@ export const commitWithKeySlot = <T>(
 const policyCache = new WeakMap<Database, ActivePolicy>();
 
 const loadActivePolicy = (db: Database): ActivePolicy => {
-  const row = db
-    .prepare<[], { rule_version: string; bundle: string }>(
-      'SELECT rule_version, bundle FROM policies ORDER BY published_seq DESC LIMIT 1',
-    )
+  // The version first, by a prepared statement kept per connection: the bundle (tens of kilobytes) is read only when
+  // the cached policy is not that version, since every command and query asks for the policy, often several times.
+  // (Plucked: the projector reads the same statement, and a cached statement keeps its mode.)
+  const version = statement<[], string>(db, 'SELECT rule_version FROM policies ORDER BY published_seq DESC LIMIT 1')
+    .pluck()
     .get();
-  if (!row) throw new WorkstationError('not_found', 'no policy has been published on this workstation');
+  if (version === undefined)
+    throw new WorkstationError('not_found', 'no policy has been published on this workstation');
   const cached = policyCache.get(db);
-  if (cached && cached.loaded.version === row.rule_version) return cached;
+  if (cached && cached.loaded.version === version) return cached;
+  const row = statement<[string], { rule_version: string; bundle: string }>(
+    db,
+    'SELECT rule_version, bundle FROM policies WHERE rule_version = ?',
+  ).get(version)!;
   const parsed = parsePolicyText(row.bundle, nodeSha256);
   if (!parsed.ok)
     throw new WorkstationError(

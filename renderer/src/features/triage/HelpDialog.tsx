@@ -1,4 +1,4 @@
-// The keyboard help ("?"): every triage shortcut in one place.
+// The keyboard help ("?"): every triage shortcut in one place, and those of My leads and the path timeline.
 import { useEffect, useRef } from 'react';
 import type { ReactElement } from 'react';
 import { DISPOSITION } from '../../app/labels.ts';
@@ -13,6 +13,17 @@ const GENERAL: readonly [string, string][] = [
   ['/', 'search the queue'],
   ['?', 'show or hide this help'],
   ['Esc', 'leave a text field, or close this help'],
+];
+
+// My leads and a product path's timeline (issue 14).
+const PATHS: readonly [string, string][] = [
+  ['j / k', 'next / previous path in My leads'],
+  ['o', 'record outreach (channel, direction, what was said, disclosures sent, the basis)'],
+  ['a', 'advance the path to its next stage (a refusal says which rule and what unblocks it)'],
+  ['w', 'win a path at Proposal'],
+  ['r', 'record the client’s request (cooling-off runs from it)'],
+  ['c', 'mark a product checklist step done'],
+  ['e', 'end the path: lost or closed, with the reason'],
 ];
 
 export const HelpDialog = (): ReactElement | null => {
@@ -71,6 +82,19 @@ export const HelpDialog = (): ReactElement | null => {
           </tbody>
         </table>
         <p className="muted">After a decision the next case in the queue opens by itself.</p>
+        <table className="data">
+          <caption>My leads and the path timeline</caption>
+          <tbody>
+            {PATHS.map(([key, what]) => (
+              <tr key={key}>
+                <th scope="row">
+                  <kbd>{key}</kbd>
+                </th>
+                <td>{what}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
         <button type="button" ref={closeRef} className="primary" onClick={() => setHelpOpen(false)}>
           Close
         </button>
