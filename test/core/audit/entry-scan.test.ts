@@ -31,6 +31,8 @@ const FORMATTED = [
   '2025-02-01T10:00:00Z',
   'ab'.repeat(32),
   'deadbeef',
+  '0123456789abcdef',
+  `kyc_${'0123456789abcdef'.repeat(2)}`,
   'user:u-7',
   'lead:L-1042',
   'sha256:9c1f04',
