@@ -34,6 +34,7 @@ const hit = (entryId: string, cleared: boolean) => ({
   strength: 'potential' as const,
   score: 0.9,
   cleared,
+  resolution: null,
   list: {
     listId: 'ofac-sdn',
     version: '80cade867ac09dd2',
