@@ -462,4 +462,33 @@ describe('re-screening after a list update', () => {
     rebuildProjections(db);
     expect(projectionSnapshot(db)).toEqual(live);
   });
+
+  it('raises again a hit whose entry left the list and came back unchanged (the same version id as before)', async () => {
+    const odile = leadIdOf('CRM-ODILE');
+    // Odile's hit on W-1 was resolved when W-1 left the list, and her case was closed by an officer.
+    const before = screeningOf(odile).hits.filter((hit) => hit.entryId === 'W-1');
+    expect(before).toEqual([expect.objectContaining({ cleared: true })]);
+    const openBefore = casesOf(odile).filter((kase) => kase.status !== 'closed');
+    expect(openBefore).toEqual([]);
+    // The list as it first was, word for word: the version id the resolved hit names.
+    const relisted = await update(ODILE + QUARRINGTON);
+    expect(relisted).toMatchObject({ state: 'done', hits: 1, casesOpened: 1 });
+    const after = screeningOf(odile).hits.filter((hit) => hit.entryId === 'W-1');
+    expect(after).toEqual([expect.objectContaining({ listVersion: before[0]!.listVersion, cleared: false })]);
+    const [reopened] = casesOf(odile).filter((kase) => kase.status === 'open');
+    expect(reopened).toMatchObject({ type: 'screening_review' });
+    // The case view shows it as an open hit, not as the resolved one it was.
+    const view = call<{ hits: { hit: { entryId: string }; cleared: boolean; resolution: unknown }[] }>(
+      olga,
+      'cases.screeningHits',
+      { caseId: reopened!.id },
+    );
+    expect(view.hits).toEqual([
+      expect.objectContaining({ hit: expect.objectContaining({ entryId: 'W-1' }), cleared: false, resolution: null }),
+    ]);
+    const db = admin.workstation.db;
+    const live = projectionSnapshot(db);
+    rebuildProjections(db);
+    expect(projectionSnapshot(db)).toEqual(live);
+  });
 });

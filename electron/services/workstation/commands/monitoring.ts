@@ -438,12 +438,15 @@ const recordChunk = (context: ChunkContext, chunk: ReadChunk, results: readonly 
           },
         });
       const existing = lead.screening === null ? undefined : (JSON.parse(lead.screening) as ScreeningJson);
-      // A hit the lead holds already (a run carried on, or repeated) is not raised twice.
-      const raised = found.raised.filter((hit) => !(existing?.hits ?? []).some((held) => sameHit(held, hit)));
+      // A hit the lead holds open already (a run carried on, or repeated) is not raised twice. One it holds cleared is
+      // raised again: the allow-list above is what holds back a cleared false positive, and an entry that left the list
+      // and came back unchanged (the same content, so the same version id as the hit it resolved) must be raised.
+      const held = existing?.hits ?? [];
+      const raised = found.raised.filter((hit) => !held.some((old) => !old.cleared && sameHit(old, hit)));
       if (raised.length === 0) return;
       const screening: ScreeningSummary = {
         screenedAt: at,
-        hits: [...(existing?.hits ?? []), ...raised.map(storedHit)],
+        hits: [...held.filter((old) => !raised.some((hit) => sameHit(old, hit))), ...raised.map(storedHit)],
       };
       append(
         screenedEntry(db, MONITORING_ACTOR, lead.id, screening, {

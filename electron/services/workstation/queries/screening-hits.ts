@@ -130,7 +130,10 @@ export const screeningHits = (session: Session, caseId: string): ScreeningHits =
           { score: name.normalised === null ? null : name.adjustedScore, matched: name.best },
         ]),
       );
-      const resolved = resolutionOf.get(kase.leadId, hit.listId, hit.entryId, hit.listVersion);
+      // Only a hit that reads as cleared can be a resolved one: the same hit raised again (its entry relisted) is open.
+      const resolved = hit.cleared
+        ? resolutionOf.get(kase.leadId, hit.listId, hit.entryId, hit.listVersion)
+        : undefined;
       return {
         hit: { listId: hit.listId, entryId: hit.entryId, listVersion: hit.listVersion },
         resolution:
