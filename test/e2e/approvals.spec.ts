@@ -128,5 +128,6 @@ test('one operations admin requests a user, another approves it in "Awaiting my 
 
   // Val signs in with the passphrase penny gave.
   await unlockAs(page, 'val', VAL_PASSPHRASE);
-  await expect(page.getByText('markets US-CA')).toBeVisible();
+  // The header names her and her markets (a screen she lands on may name her markets too).
+  await expect(page.getByText('Signed in as Valentina Rossi')).toContainText('markets US-CA');
 });
