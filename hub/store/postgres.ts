@@ -3,40 +3,12 @@
 import pg from 'pg';
 import { HUB_MIGRATIONS, HUB_SCHEMA_VERSION } from './schema.ts';
 import { HubStoreError } from './store.ts';
-import type {
-  CheckpointRecord,
-  DeviceRecord,
-  DeviceStatus,
-  HubStore,
-  HubTx,
-  OriginState,
-  StoredEntry,
-} from './store.ts';
+import { toDevice } from './store.ts';
+import type { DeviceRow } from './store.ts';
+import type { CheckpointRecord, HubStore, HubTx, OriginState, StoredEntry } from './store.ts';
 
-type DeviceRow = {
-  device_id: string;
-  region: string;
-  public_key: Buffer;
-  origin: string;
-  log_keys: string;
-  status: DeviceStatus;
-  requested_at: string;
-  decided_at: string | null;
-  decided_by: string | null;
-};
 type OriginRow = { origin: string; witness_size: string; mirror_size: string; next: string };
 
-const toDevice = (row: DeviceRow): DeviceRecord => ({
-  deviceId: row.device_id,
-  region: row.region,
-  publicKey: new Uint8Array(row.public_key),
-  origin: row.origin,
-  logKeys: JSON.parse(row.log_keys) as string[],
-  status: row.status,
-  requestedAt: row.requested_at,
-  decidedAt: row.decided_at,
-  decidedBy: row.decided_by,
-});
 const buf = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const bytesOf = (b: Buffer): Uint8Array => new Uint8Array(b);
 

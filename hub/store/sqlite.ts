@@ -1,43 +1,15 @@
 // The hub's store on an encrypted SQLite file (SQLCipher scheme, as the workstation): the default for a small region.
+// It opens the hub's own database, never a workstation's: this module is the hub's store layer (decision 0216; ESLint
+// lets no other hub code open a database), and the hub's door is the signed-request check in hub/service.ts, which
+// every device call passes before it reaches the store.
 import { existsSync } from 'node:fs';
 import { openDatabase } from '../../electron/services/store/database.ts';
 import type { Database } from '../../electron/services/store/database.ts';
 import { HUB_MIGRATIONS, HUB_SCHEMA_VERSION } from './schema.ts';
 import { HubStoreError } from './store.ts';
-import type {
-  CheckpointRecord,
-  DeviceRecord,
-  DeviceStatus,
-  HubLogLeaf,
-  HubStore,
-  HubTx,
-  OriginState,
-  StoredEntry,
-} from './store.ts';
-
-type DeviceRow = {
-  device_id: string;
-  region: string;
-  public_key: Buffer;
-  origin: string;
-  log_keys: string;
-  status: DeviceStatus;
-  requested_at: string;
-  decided_at: string | null;
-  decided_by: string | null;
-};
-
-const toDevice = (row: DeviceRow): DeviceRecord => ({
-  deviceId: row.device_id,
-  region: row.region,
-  publicKey: new Uint8Array(row.public_key),
-  origin: row.origin,
-  logKeys: JSON.parse(row.log_keys) as string[],
-  status: row.status,
-  requestedAt: row.requested_at,
-  decidedAt: row.decided_at,
-  decidedBy: row.decided_by,
-});
+import { toDevice } from './store.ts';
+import type { DeviceRow } from './store.ts';
+import type { CheckpointRecord, HubLogLeaf, HubStore, HubTx, OriginState, StoredEntry } from './store.ts';
 
 const migrateHub = (db: Database, region: string, path: string): void => {
   db.exec(

@@ -96,3 +96,28 @@ export class HubStoreError extends Error {
     this.name = 'HubStoreError';
   }
 }
+
+/** A hub_devices row as both stores read it (the same columns in SQLite and PostgreSQL). */
+export type DeviceRow = {
+  readonly device_id: string;
+  readonly region: string;
+  readonly public_key: Buffer;
+  readonly origin: string;
+  readonly log_keys: string;
+  readonly status: DeviceStatus;
+  readonly requested_at: string;
+  readonly decided_at: string | null;
+  readonly decided_by: string | null;
+};
+
+export const toDevice = (row: DeviceRow): DeviceRecord => ({
+  deviceId: row.device_id,
+  region: row.region,
+  publicKey: new Uint8Array(row.public_key),
+  origin: row.origin,
+  logKeys: JSON.parse(row.log_keys) as string[],
+  status: row.status,
+  requestedAt: row.requested_at,
+  decidedAt: row.decided_at,
+  decidedBy: row.decided_by,
+});
