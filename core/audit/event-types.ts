@@ -74,6 +74,7 @@ export const AUDIT_EVENT_TYPES = [
   'kyc.outcome_received',
   'kyc.callback_refused',
   'kyc.connector_configured',
+  'lead.intake',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
@@ -196,6 +197,12 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     category: 'lead',
     records:
       "A lead entered the system (file, form, sync or api): its routing facts; its parties, address, attributes and the source system's id are personal data, committed, not stored in the entry.",
+    subjects: 'lead:<id>',
+  },
+  'lead.intake': {
+    category: 'lead',
+    records:
+      "A lead taken in (file, form, sync or api), in one entry: its routing facts, its screening (hits without the listed entries' names), and every product path's routing decision with its trace (format 4: entities, licences and teams named by position in the policy the entry cites) and the review case a refusal opens (case C-<sequence>, then C-<sequence>-2, …). The lead's parties, address, attributes, source id and the hit entries' names are personal data, committed, not stored in the entry.",
     subjects: 'lead:<id>',
   },
   'lead.screened': {

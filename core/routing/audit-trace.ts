@@ -7,6 +7,7 @@
 // the firm's rules (which applied, and the values of the lead facts their `when` read) and, for teams excluded by team.authorisedRep,
 // each rep checked and why. Names stay out: the case view resolves them from the cited policy at render time.
 import type { JsonObject } from '../audit/entry.ts';
+import type { JsonValue } from '../shared/canonical-json.ts';
 import type { RoutingDecision } from './route.ts';
 import type { LicenceCheck, RuleApplication, TeamConsideration } from './trace.ts';
 
@@ -126,6 +127,184 @@ export const auditTraceOf = (decision: RoutingDecision): JsonObject => {
       entity: trace.chosen.entity ? { ...trace.chosen.entity } : null,
       team: trace.chosen.team ? { ...trace.chosen.team } : null,
       rep: trace.chosen.rep ? { ...trace.chosen.rep } : null,
+    },
+  };
+};
+
+/**
+ * Format 4 (decision 0264): the format-3 trace with every entity, licence and team named by its position in the policy
+ * bundle the entry cites (entities in declaration order; licences flattened entity by entity, each entity's in order;
+ * teams in declaration order), instead of by its id string; each step as `[constraint, passed, inputs]`; and without
+ * `ruleVersion` and `decidedAt` (and `jurisdiction` when every path of the lead has the same), which the `lead.intake`
+ * entry holding it states once for all of the lead's paths. Nothing else changes: every verdict, group, order, rule,
+ * rep and reason is kept, so `expandAuditTrace` gives back the format-3 trace exactly (tested), and the case view
+ * renders it from the cited bundle, which an export carries (policy.published), offline.
+ */
+export const COMPACT_TRACE_FORMAT = 4;
+
+/** The cited bundle's positions: what a format-4 trace's numbers stand for. */
+export type TraceRefs = {
+  readonly entities: readonly string[];
+  readonly licences: readonly string[];
+  readonly teams: readonly string[];
+  readonly entityAt: ReadonlyMap<string, number>;
+  readonly licenceAt: ReadonlyMap<string, number>;
+  readonly teamAt: ReadonlyMap<string, number>;
+};
+
+type BundleShape = {
+  readonly entities: readonly { readonly id: string; readonly licences: readonly { readonly id: string }[] }[];
+  readonly teams: readonly { readonly id: string }[];
+};
+
+const refsCache = new WeakMap<object, TraceRefs>();
+const positions = (ids: readonly string[]): Map<string, number> => new Map(ids.map((id, index) => [id, index]));
+
+/** The positions of a policy bundle's entities, licences and teams (computed once per bundle object). */
+export const traceRefsOf = (bundle: BundleShape): TraceRefs => {
+  const cached = refsCache.get(bundle);
+  if (cached) return cached;
+  const entities = bundle.entities.map((entity) => entity.id);
+  const licences = bundle.entities.flatMap((entity) => entity.licences.map((licence) => licence.id));
+  const teams = bundle.teams.map((team) => team.id);
+  const refs = {
+    entities,
+    licences,
+    teams,
+    entityAt: positions(entities),
+    licenceAt: positions(licences),
+    teamAt: positions(teams),
+  };
+  refsCache.set(bundle, refs);
+  return refs;
+};
+
+class Unindexed extends Error {}
+
+const toIndexes = (ids: unknown, at: ReadonlyMap<string, number>): number[] =>
+  (ids as string[]).map((id) => {
+    const index = at.get(id);
+    if (index === undefined) throw new Unindexed(id);
+    return index;
+  });
+
+const toIds = (indexes: unknown, ids: readonly string[], what: string): string[] =>
+  (indexes as number[]).map((index) => {
+    const id = ids[index];
+    if (id === undefined)
+      throw new Error(`trace format 4 names ${what} #${index}, which the cited policy does not have`);
+    return id;
+  });
+
+const mapGroups = <A, B>(groups: unknown, map: (value: A) => B): JsonObject =>
+  Object.fromEntries(
+    Object.entries(groups as Record<string, A>).map(([key, value]) => [key, map(value)]),
+  ) as JsonObject;
+
+/** The step inputs that list ids the trace lists elsewhere too: which bundle list each names. */
+const STEP_ID_INPUTS: Readonly<Record<string, { readonly input: string; readonly list: 'entities' | 'teams' }>> = {
+  'entity.licensed': { input: 'licensedEntities', list: 'entities' },
+  'team.eligible': { input: 'eligible', list: 'teams' },
+};
+
+const mapInputs = (
+  constraint: string,
+  inputs: JsonObject,
+  map: (ids: unknown, list: 'entities' | 'teams') => unknown,
+): JsonObject => {
+  const named = STEP_ID_INPUTS[constraint];
+  if (!named || !Array.isArray(inputs[named.input])) return inputs;
+  return { ...inputs, [named.input]: map(inputs[named.input], named.list) } as JsonObject;
+};
+
+/** Format 4's steps: `[constraint, passed, inputs]` each, the field names said once in the format's documentation. */
+const compactSteps = (steps: unknown, refs: TraceRefs): JsonValue[] =>
+  (steps as JsonObject[]).map((step) => [
+    step.constraint as string,
+    step.passed as boolean,
+    mapInputs(step.constraint as string, step.inputs as JsonObject, (ids, list) =>
+      toIndexes(ids, list === 'entities' ? refs.entityAt : refs.teamAt),
+    ),
+  ]);
+
+const expandSteps = (steps: unknown, refs: TraceRefs): JsonObject[] =>
+  (steps as [string, boolean, JsonObject][]).map(([constraint, passed, inputs]) => ({
+    constraint,
+    passed,
+    inputs: mapInputs(constraint, inputs, (indexes, list) => toIds(indexes, refs[list], list)),
+  }));
+
+/**
+ * The format-4 trace of a format-3 audit trace, by position in the cited bundle; the format-3 trace itself when
+ * something in it is not in the bundle (never expected: routing compiles the same bundle), so nothing is ever lost.
+ */
+export const compactAuditTrace = (trace: JsonObject, refs: TraceRefs): JsonObject => {
+  try {
+    const { ruleVersion: _version, decidedAt: _at, ...rest } = trace;
+    const entities = trace.entities as JsonObject;
+    const teams = trace.teams as JsonObject;
+    return {
+      ...rest,
+      format: COMPACT_TRACE_FORMAT,
+      steps: compactSteps(trace.steps, refs),
+      entities: {
+        licensed: toIndexes(entities.licensed, refs.entityAt),
+        unlicensed: toIndexes(entities.unlicensed, refs.entityAt),
+      },
+      licences: mapGroups(trace.licences, (ids: string[]) => toIndexes(ids, refs.licenceAt)),
+      teams: {
+        ...teams,
+        eligible: (teams.eligible as JsonObject[]).map(({ teamId, ...team }) => ({
+          team: toIndexes([teamId], refs.teamAt)[0]!,
+          ...team,
+        })),
+        excludedBy: mapGroups(teams.excludedBy, (ids: string[]) => toIndexes(ids, refs.teamAt)),
+      },
+    };
+  } catch (error) {
+    if (error instanceof Unindexed) return trace;
+    throw error;
+  }
+};
+
+/**
+ * The format-3 trace a stored trace stands for: a format-4 trace expanded with the bundle its entry cites (and the
+ * entry's rule version and decision time); any older format unchanged. Throws when a position is not in the bundle.
+ */
+export const expandAuditTrace = (
+  trace: JsonObject,
+  bundle: BundleShape,
+  context: {
+    readonly ruleVersion: string;
+    readonly decidedAt: string;
+    /** The lead.intake entry's `tagging`: the jurisdiction trace of every path that does not carry its own. */
+    readonly tagging?: JsonValue | undefined;
+  },
+): JsonObject => {
+  if (trace.format !== COMPACT_TRACE_FORMAT) return trace;
+  const refs = traceRefsOf(bundle);
+  const entities = trace.entities as JsonObject;
+  const teams = trace.teams as JsonObject;
+  const { format: _format, ...rest } = trace;
+  return {
+    format: AUDIT_TRACE_FORMAT,
+    ruleVersion: context.ruleVersion,
+    decidedAt: context.decidedAt,
+    ...(trace.jurisdiction === undefined && context.tagging !== undefined ? { jurisdiction: context.tagging } : {}),
+    ...rest,
+    steps: expandSteps(trace.steps, refs),
+    entities: {
+      licensed: toIds(entities.licensed, refs.entities, 'entity'),
+      unlicensed: toIds(entities.unlicensed, refs.entities, 'entity'),
+    },
+    licences: mapGroups(trace.licences, (indexes: number[]) => toIds(indexes, refs.licences, 'licence')),
+    teams: {
+      ...teams,
+      eligible: (teams.eligible as JsonObject[]).map(({ team, ...rest }) => ({
+        teamId: toIds([team], refs.teams, 'team')[0]!,
+        ...rest,
+      })),
+      excludedBy: mapGroups(teams.excludedBy, (indexes: number[]) => toIds(indexes, refs.teams, 'team')),
     },
   };
 };

@@ -44,6 +44,37 @@ const NotificationSchema = z.strictObject({
   message: z.string().min(1).max(2000),
 });
 
+const Outcome = z.enum(['assigned', 'refused', 'held', 'waiting_for_capacity']);
+const Cursor = z.strictObject({ teamId: Code, next: z.number().int().min(0) }).nullable();
+const ScreeningOutcome = z.enum(['clear', 'potential', 'strong', 'cleared']);
+const LoggedScreening = z.strictObject({ screenedAt: z.string().min(1).max(40), hits: z.array(LoggedHitSchema) });
+
+/** One product path's decision inside a lead.intake entry: routing.decided's fields, and the case it opens. */
+export const IntakePathSchema = z.strictObject({
+  productId: Code,
+  outcome: Outcome,
+  queue: Nullable,
+  reason: Nullable.describe('the refusal or hold reason code'),
+  entityId: Nullable,
+  teamId: Nullable,
+  repId: Nullable,
+  licenceId: Nullable,
+  jurisdiction: Nullable,
+  cursor: Cursor,
+  notifications: z.array(NotificationSchema),
+  /** The review case a refusal opens (its id is derived from the entry: decision 0263); null for none. */
+  case: z
+    .strictObject({
+      risk: z.enum(['low', 'medium', 'high']),
+      jurisdiction: Nullable,
+      slaDueAt: UtcTime.or(z.iso.datetime()),
+    })
+    .nullable(),
+  trace: z
+    .record(z.string(), z.unknown())
+    .describe('the explanation trace (format 4: by position in the cited policy)'),
+});
+
 export const LEAD_EVENTS = {
   'lead.ingested': defineEvent({
     payload: z.strictObject({
@@ -95,6 +126,36 @@ export const LEAD_EVENTS = {
       ruleVersion: z.string().min(1).max(500),
       trace: z.record(z.string(), z.unknown()),
     }),
+  }),
+  // One entry per lead (decision 0263): its ingestion, screening and every product path's routing decision, with the
+  // cases the refusals open (derived by the projector), instead of lead.ingested, lead.screened, routing.decided and
+  // case.opened entries. Those types stay readable and are still written by re-screening and re-routing.
+  'lead.intake': defineEvent({
+    payload: z.strictObject({
+      pv: PayloadVersion,
+      leadId: Code,
+      source: z.enum(['file', 'form', 'sync', 'api']),
+      sourceSystem: Code,
+      facts: LeadFactsSchema,
+      scope: Nullable,
+      /** lead.screened's fields; null when the lead was not screened. */
+      screening: z
+        .strictObject({
+          outcome: ScreeningOutcome,
+          screening: LoggedScreening,
+          thresholds: Thresholds.optional(),
+          listVersions: ListVersions.optional(),
+        })
+        .nullable(),
+      /** The policy every path was decided under, and when: the traces name its entities, licences and teams by position. */
+      ruleVersion: Code,
+      decidedAt: UtcTime.or(z.iso.datetime()),
+      /** The jurisdiction trace, once, when every path's is the same (their traces then leave it out). */
+      tagging: z.record(z.string(), z.unknown()).optional(),
+      paths: z.array(IntakePathSchema),
+    }),
+    // The lead's personal data, and the names of the listed entries its screening hit (in the order of the hits).
+    personal: LeadPersonalDataSchema.extend({ entryNames: z.array(FreeText).optional() }),
   }),
   'case.opened': defineEvent({
     payload: z.strictObject({

@@ -5,11 +5,14 @@
 import { decisionRowOf } from '../../../../core/routing/decision-row.ts';
 import { hasPermission } from '../../../../core/access/roles.ts';
 import { openCaseFor, scopeJurisdictionOf } from '../../../../core/cases/case.ts';
+import { intakeCaseIds } from '../../../../core/cases/intake-case-ids.ts';
 import type { Lead } from '../../../../core/routing/lead.ts';
 import { startRoutingRun } from '../../../../core/routing/route.ts';
-import { auditTraceOf } from '../../../../core/routing/audit-trace.ts';
+import { auditTraceOf, compactAuditTrace, traceRefsOf } from '../../../../core/routing/audit-trace.ts';
 import type { RoutingDecision, RoutingRun, RoutingState } from '../../../../core/routing/route.ts';
 import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
+import { canonicalJson } from '../../../../core/shared/canonical-json.ts';
+import type { JsonObject } from '../../../../core/audit/entry.ts';
 import { factsOf, leadFromRecord, personalDataOf, regimeFor } from '../../../../core/intake/lead-record.ts';
 import type { ScreeningSummary } from '../../../../core/routing/lead.ts';
 import { regimeOfSubject } from '../../audit/audit-log.ts';
@@ -64,6 +67,14 @@ export const leadFromStore = (db: Database, leadId: string): Lead => {
   );
 };
 
+/** What a screening found, as lead.screened and lead.intake record it. */
+const screeningOutcomeOf = (screening: ScreeningSummary): 'strong' | 'potential' | 'clear' =>
+  screening.hits.some((hit) => hit.strength === 'strong')
+    ? 'strong'
+    : screening.hits.length > 0
+      ? 'potential'
+      : 'clear';
+
 /**
  * The lead.screened entry for a screening: the hits in the hashed payload without the listed entries' names, which go
  * beside the log as the lead's personal data (decision 0141).
@@ -88,13 +99,7 @@ export const screenedEntry = (
     payload: {
       pv: PAYLOAD_VERSION,
       leadId,
-      outcome:
-        extra.outcome ??
-        (screening.hits.some((hit) => hit.strength === 'strong')
-          ? 'strong'
-          : screening.hits.length > 0
-            ? 'potential'
-            : 'clear'),
+      outcome: extra.outcome ?? screeningOutcomeOf(screening),
       screening: {
         screenedAt: screening.screenedAt,
         hits: screening.hits.map(({ entryName: _name, ...hit }) => hit),
@@ -248,9 +253,38 @@ const ingestOne = (
       : null;
   const decisions = run.route(lead, at);
   const subject = `lead:${lead.id}`;
-  append({
+  const refs = traceRefsOf(policy.loaded.policy);
+  const cases = policy.loaded.policy.cases;
+  // One entry for the lead (decision 0263): ingestion, screening and every path's decision; the projector derives
+  // the cases the refusals open from it.
+  const paths = decisions.map((decision) => {
+    const { outcome } = decision;
+    const { leadId: _lead, ...row } = decisionRowOf(decision);
+    const opened = openCaseFor(decision, cases, 'C-0');
+    return {
+      ...row,
+      jurisdiction: decision.trace.jurisdiction.jurisdiction,
+      cursor: outcome.kind === 'assigned' ? { teamId: outcome.teamId, next: run.cursorOf(outcome.teamId) } : null,
+      notifications: decision.notifications.map((notification) => ({ ...notification })),
+      case: opened ? { risk: opened.risk, jurisdiction: opened.jurisdiction, slaDueAt: opened.slaDueAt } : null,
+      trace: compactAuditTrace(auditTraceOf(decision), refs),
+    };
+  });
+  // The jurisdiction trace once for the lead when every path has the same (the usual case), else in each path's trace.
+  const taggings = paths.map((path) => canonicalJson(path.trace.jurisdiction ?? null));
+  const first = paths[0]?.trace.jurisdiction;
+  const tagging =
+    typeof first === 'object' && first !== null && taggings.every((one) => one === taggings[0])
+      ? (first as JsonObject)
+      : undefined;
+  const stored =
+    tagging === undefined
+      ? paths
+      : paths.map(({ trace: { jurisdiction: _tagging, ...trace }, ...path }) => ({ ...path, trace }));
+  const screening = lead.screening;
+  const appended = append({
     actor,
-    type: 'lead.ingested',
+    type: 'lead.intake',
     subjects: [subject],
     payload: {
       pv: PAYLOAD_VERSION,
@@ -264,17 +298,39 @@ const ingestOne = (
         lead.address?.country ??
         lead.kycPrescreenJurisdiction ??
         null,
+      screening: screening
+        ? {
+            outcome: screeningOutcomeOf(screening),
+            screening: {
+              screenedAt: screening.screenedAt,
+              hits: screening.hits.map(({ entryName: _name, ...hit }) => hit),
+            },
+            ...(screenedWith
+              ? {
+                  thresholds: { ...screenedWith.thresholds },
+                  listVersions: screenedWith.listVersions.map((list) => ({ ...list })),
+                }
+              : {}),
+          }
+        : null,
+      ruleVersion: decisions[0]?.ruleVersion ?? policy.loaded.version,
+      decidedAt: decisions[0]?.decidedAt ?? at,
+      ...(tagging === undefined ? {} : { tagging }),
+      paths: stored,
     },
     personalData: {
       subject,
       regime: regimeFor(policy.loaded.policy, decisions),
-      data: personalDataOf(lead, sourceId),
+      data: {
+        ...personalDataOf(lead, sourceId),
+        ...(screening && screening.hits.length > 0 ? { entryNames: screening.hits.map((hit) => hit.entryName) } : {}),
+      },
     },
   });
-  if (lead.screening) append(screenedEntry(workstation.db, actor, lead.id, lead.screening, { screenedWith }));
+  const caseIds = intakeCaseIds(appended.sequence, paths);
   return {
     leadId: lead.id,
-    paths: decisions.map((decision) => recordDecision(append, policy, decision, run.cursorOf, actor)),
+    paths: decisions.map((decision, index) => ({ decision, caseId: caseIds[index] ?? null })),
   };
 };
 

@@ -121,6 +121,8 @@ export const pathAssigned = (
     readonly productId: string;
     readonly repId: string;
     readonly jurisdiction: string | null;
+    /** The rep's notification's id: by default N-<sequence>-assigned (a lead.intake path names its path too). */
+    readonly notificationId?: string;
   },
 ): void => {
   const existing = readPathState(db, path.leadId, path.productId);
@@ -147,7 +149,7 @@ export const pathAssigned = (
     db,
     'INSERT INTO notifications (id, at, audience, kind, message, lead_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
   ).run(
-    `N-${sequence}-assigned`,
+    path.notificationId ?? `N-${sequence}-assigned`,
     entry.time,
     `rep:${path.repId}`,
     'assignment',

@@ -7,6 +7,7 @@ import type { AuditEventType, PayloadOf } from '../../../../core/audit/event-typ
 import { canonicalJson } from '../../../../core/shared/canonical-json.ts';
 import type { Database } from '../../store/database.ts';
 import { statement } from '../../store/statements.ts';
+import { intakeCaseIds } from '../../../../core/cases/intake-case-ids.ts';
 import {
   checklistItemDone,
   eraseLeadLifecycle,
@@ -239,11 +240,21 @@ const policyPublished: Projection = (db, entry, sequence) => {
 
 const leadIngested: Projection = (db, entry, sequence) => {
   const payload = loose(entry);
-  const leadId = text(payload.leadId) ?? '';
   const data = personalDataAt(db, sequence);
   // Version 1 held the source id and the attributes (inside facts) in the entry; version 2 keeps them beside it.
   const current = isCurrentPayload('lead.ingested', payload);
-  const sourceId = current ? text(data?.sourceId) : text(payload.sourceId);
+  insertLead(db, entry, sequence, payload, data, current ? text(data?.sourceId) : text(payload.sourceId));
+};
+
+const insertLead = (
+  db: Database,
+  entry: AuditEntry,
+  sequence: number,
+  payload: Payload,
+  data: Payload | null,
+  sourceId: string | null,
+): void => {
+  const leadId = text(payload.leadId) ?? '';
   statement(
     db,
     `INSERT INTO leads (id, source_system, source_id, facts, jurisdiction, scope, subject, status, ingested_at, ingested_seq)
@@ -271,14 +282,28 @@ const countForRun = (db: Database, run: string | null, column: string, by: numbe
 
 const leadScreened: Projection = (db, entry, sequence) => {
   const payload = loose(entry);
-  let screening = payload.screening as Payload;
-  if (isCurrentPayload('lead.screened', payload)) {
-    // The listed entries' names are personal data beside the log, in the order of the hits.
-    const names = (personalDataAt(db, sequence)?.entryNames as string[] | undefined) ?? [];
-    const hits = (screening.hits as Payload[]).map((hit, index) => ({ ...hit, entryName: names[index] ?? ERASED }));
-    screening = { ...screening, hits };
-  }
-  statement(db, 'UPDATE leads SET screening = ? WHERE id = ?').run(canonicalJson(screening), text(payload.leadId));
+  const current = isCurrentPayload('lead.screened', payload);
+  // The listed entries' names are personal data beside the log, in the order of the hits.
+  const names = current ? ((personalDataAt(db, sequence)?.entryNames as string[] | undefined) ?? []) : null;
+  projectScreening(db, entry, text(payload.leadId), payload.screening as Payload, names);
+};
+
+/** A lead's screening into its row (names: the listed entries' names beside the log; null: version 1 carries them). */
+const projectScreening = (
+  db: Database,
+  entry: AuditEntry,
+  leadId: string | null,
+  logged: Payload,
+  names: readonly string[] | null,
+): void => {
+  const screening =
+    names === null
+      ? logged
+      : {
+          ...logged,
+          hits: (logged.hits as Payload[]).map((hit, index) => ({ ...hit, entryName: names[index] ?? ERASED })),
+        };
+  statement(db, 'UPDATE leads SET screening = ? WHERE id = ?').run(canonicalJson(screening), leadId);
   // A re-screening run's new hits: those on the run's list version (the lead held none there before the run).
   const run = runOf(entry);
   if (run !== null) {
@@ -294,8 +319,18 @@ const leadScreened: Projection = (db, entry, sequence) => {
   }
 };
 
-const routingDecided: Projection = (db, entry, sequence) => {
-  const payload = loose(entry);
+const routingDecided: Projection = (db, entry, sequence) =>
+  projectDecision(db, entry, sequence, loose(entry), (index) => `N-${sequence}-${index}`, undefined);
+
+/** One product path's decision (a routing.decided payload, or a lead.intake path with its lead's fields). */
+const projectDecision = (
+  db: Database,
+  entry: AuditEntry,
+  sequence: number,
+  payload: Payload,
+  notificationId: (index: number) => string,
+  assignedNotificationId: string | undefined,
+): void => {
   // The lead's tag first, and only when it changes: a lead's second path finds it set, and a new path is then
   // counted under the lead's jurisdiction at once instead of being moved there by refusal_counts_lead_moved.
   const [jurisdiction, scope] = [text(payload.jurisdiction), text(payload.scope)];
@@ -340,6 +375,7 @@ const routingDecided: Projection = (db, entry, sequence) => {
       productId: text(payload.productId) ?? '',
       repId: payload.repId,
       jurisdiction: text(payload.jurisdiction),
+      ...(assignedNotificationId === undefined ? {} : { notificationId: assignedNotificationId }),
     });
   const notifications = (payload.notifications as Payload[] | undefined) ?? [];
   notifications.forEach((notification, index) => {
@@ -347,7 +383,7 @@ const routingDecided: Projection = (db, entry, sequence) => {
       db,
       'INSERT INTO notifications (id, at, audience, kind, message, lead_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ).run(
-      `N-${sequence}-${index}`,
+      notificationId(index),
       entry.time,
       text(notification.audience),
       text(notification.kind),
@@ -358,8 +394,16 @@ const routingDecided: Projection = (db, entry, sequence) => {
   });
 };
 
-const caseOpened: Projection = (db, entry, sequence) => {
-  const payload = loose(entry);
+const caseOpened: Projection = (db, entry, sequence) => openCase(db, entry, sequence, loose(entry), `N-${sequence}`);
+
+/** A review case opened (a case.opened payload, or one derived from a lead.intake path). */
+const openCase = (
+  db: Database,
+  entry: AuditEntry,
+  sequence: number,
+  payload: Payload,
+  notificationId: string,
+): void => {
   const lead = statement<[string], { subject: string }>(db, 'SELECT subject FROM leads WHERE id = ?').get(
     text(payload.leadId) ?? '',
   );
@@ -391,7 +435,7 @@ const caseOpened: Projection = (db, entry, sequence) => {
       db,
       'INSERT INTO notifications (id, at, audience, kind, message, lead_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ).run(
-      `N-${sequence}`,
+      notificationId,
       entry.time,
       'operations_admin',
       'refusal',
@@ -399,6 +443,62 @@ const caseOpened: Projection = (db, entry, sequence) => {
       text(payload.leadId),
       sequence,
     );
+};
+
+/**
+ * A lead taken in (decision 0263): what lead.ingested, lead.screened, each routing.decided and each case.opened did, in
+ * that order, from the one entry. Case ids by intakeCaseIds' rule; notification ids name the path (N-<seq>-p<i>-<n>)
+ * and the case (N-<seq>-c<i>), so no two collide.
+ */
+const leadIntake: Projection = (db, entry, sequence) => {
+  const payload = loose(entry);
+  const data = personalDataAt(db, sequence);
+  const leadId = text(payload.leadId);
+  insertLead(db, entry, sequence, payload, data, text(data?.sourceId));
+  const screened = payload.screening as Payload | null;
+  if (screened)
+    projectScreening(
+      db,
+      entry,
+      leadId,
+      screened.screening as Payload,
+      (data?.entryNames as string[] | undefined) ?? [],
+    );
+  const paths = payload.paths as Payload[];
+  const caseIds = intakeCaseIds(sequence, paths);
+  paths.forEach((path, index) => {
+    const decision = { ...path, leadId, ruleVersion: payload.ruleVersion };
+    projectDecision(
+      db,
+      entry,
+      sequence,
+      decision,
+      (n) => `N-${sequence}-p${index}-${n}`,
+      `N-${sequence}-p${index}-assigned`,
+    );
+    const opened = path.case as Payload | null;
+    const caseId = caseIds[index];
+    if (opened && caseId)
+      openCase(
+        db,
+        entry,
+        sequence,
+        {
+          caseId,
+          queue: path.queue,
+          leadId,
+          productId: path.productId,
+          reason: path.reason,
+          risk: opened.risk,
+          jurisdiction: opened.jurisdiction,
+          ruleVersion: payload.ruleVersion,
+          openedAt: payload.decidedAt,
+          slaDueAt: opened.slaDueAt,
+          decisionSequence: String(sequence),
+        },
+        `N-${sequence}-c${index}`,
+      );
+  });
 };
 
 /** A case event: its new state (with the reason this entry's author gave, if it records one) and its effect. */
@@ -605,6 +705,7 @@ export const PROJECTIONS: Readonly<Record<AuditEventType, Projection>> = {
   'lead.screened': leadScreened,
   'routing.decided': routingDecided,
   'case.opened': caseOpened,
+  'lead.intake': leadIntake,
   // A version 1 case.claimed with action "release" is a release: the state it carries says so either way.
   'case.claimed': caseEvent(null),
   'case.released': caseEvent(null),

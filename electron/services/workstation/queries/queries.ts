@@ -7,6 +7,8 @@ import { parsePolicyText } from '../../../../core/policy/parse.ts';
 import type { PolicyBundle } from '../../../../core/policy/schema.ts';
 import { QUEUE_FOR_REFUSAL } from '../../../../core/routing/outcome.ts';
 import { stringsIn, traceNamesOf } from '../../../../core/routing/trace-names.ts';
+import { expandAuditTrace } from '../../../../core/routing/audit-trace.ts';
+import type { JsonObject } from '../../../../core/audit/entry.ts';
 import type { TraceNames } from '../../../../core/routing/trace-names.ts';
 import { nodeSha256 } from '../../audit/node-sha256.ts';
 import { loadVisibleCase } from '../commands/cases.ts';
@@ -332,24 +334,59 @@ const traceNames = (session: Session, trace: Record<string, unknown>): TraceName
   return traceNamesOf(bundle, (id) => mentioned.has(id));
 };
 
+/** Of a lead.intake payload, the lead's fields and the one product path asked for (without its trace). */
+const intakePathOf = (payload: Record<string, unknown>, productId: string): Record<string, unknown> => {
+  const { paths, facts: _facts, screening: _screening, ...lead } = payload;
+  const path = (paths as Record<string, unknown>[]).find((candidate) => candidate.productId === productId);
+  const { trace: _trace, ...decided } = path ?? {};
+  return { ...lead, ...decided };
+};
+
+/**
+ * The format-3 trace of the decision that opened a case: a routing.decided entry's own, or the path's of a lead.intake
+ * entry, expanded with the bundle its rule version cites (decision 0264). Unchanged (format 4) when that bundle is
+ * not here, so nothing is made up.
+ */
+const decisionTrace = (
+  session: Session,
+  entry: { type: string; payload: Record<string, unknown> },
+  productId: string,
+): Record<string, unknown> => {
+  if (entry.type !== 'lead.intake') return (entry.payload.trace as Record<string, unknown> | undefined) ?? {};
+  const path = (entry.payload.paths as Record<string, unknown>[]).find(
+    (candidate) => candidate.productId === productId,
+  );
+  const trace = (path?.trace as JsonObject | undefined) ?? {};
+  const ruleVersion = entry.payload.ruleVersion as string;
+  const bundle = publishedBundle(session, ruleVersion);
+  return bundle === null
+    ? trace
+    : expandAuditTrace(trace, bundle, {
+        ruleVersion,
+        decidedAt: entry.payload.decidedAt as string,
+        tagging: entry.payload.tagging as JsonObject | undefined,
+      });
+};
+
 export const caseDetail = (session: Session, caseId: string) => {
   const kase = loadVisibleCase(session, caseId);
   const db = session.workstation.db;
   const row = db
-    .prepare<[string], Row & { decision_seq: number }>(`SELECT ${COLUMNS}, decision_seq FROM cases WHERE id = ?`)
+    .prepare<[string], Row & { decision_seq: number; opened_seq: number }>(
+      `SELECT ${COLUMNS}, decision_seq, opened_seq FROM cases WHERE id = ?`,
+    )
     .get(caseId)!;
   const decision = db
     .prepare<[number], { canonical: Buffer }>('SELECT canonical FROM audit_entries WHERE sequence = ?')
     .get(row.decision_seq);
-  const trace = decision
-    ? ((JSON.parse(decision.canonical.toString('utf8')) as { payload: { trace: Record<string, unknown> } }).payload
-        .trace ?? {})
-    : {};
+  const trace = decision ? decisionTrace(session, JSON.parse(decision.canonical.toString('utf8')), row.product_id) : {};
+  // A case a lead.intake entry opened is not among its subjects (the entry names the lead): that entry comes first.
   const history = db
-    .prepare<[string], { canonical: Buffer }>(
-      'SELECT e.canonical FROM audit_entry_subjects s JOIN audit_entries e ON e.sequence = s.sequence WHERE s.subject = ? ORDER BY e.sequence',
+    .prepare<[string, number], { canonical: Buffer }>(
+      `SELECT e.canonical FROM audit_entries e WHERE e.sequence IN
+         (SELECT s.sequence FROM audit_entry_subjects s WHERE s.subject = ? UNION SELECT ?) ORDER BY e.sequence`,
     )
-    .all(`case:${caseId}`)
+    .all(`case:${caseId}`, row.opened_seq)
     .map((entry) => {
       const parsed = JSON.parse(entry.canonical.toString('utf8')) as {
         sequence: string;
@@ -363,7 +400,8 @@ export const caseDetail = (session: Session, caseId: string) => {
         time: parsed.time,
         actor: parsed.actor,
         type: parsed.type,
-        payload: parsed.payload,
+        // Of a lead's intake, the path this case is about.
+        payload: parsed.type === 'lead.intake' ? intakePathOf(parsed.payload, row.product_id) : parsed.payload,
       };
     });
   const lead = db
