@@ -202,7 +202,7 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'lead.intake': {
     category: 'lead',
     records:
-      "A lead taken in (file, form, sync or api), in one entry: its routing facts, its screening (hits without the listed entries' names), and every product path's routing decision with its trace (format 4: entities, licences and teams named by position in the policy the entry cites) and the review case a refusal opens (case C-<sequence>, then C-<sequence>-2, …). The lead's parties, address, attributes, source id and the hit entries' names are personal data, committed, not stored in the entry.",
+      "A lead taken in (file, form, sync or api), in one entry: its routing facts, its screening (hits without the listed entries' names), and every product path's routing decision with its trace (format 4: entities, licences and teams named by position in the policy the entry cites) and the review case each refusal opens, which the projector derives from the entry (no case.opened entry). The lead's parties, address, attributes, source id and the hit entries' names are personal data, committed, not stored in the entry.",
     subjects: 'lead:<id>',
   },
   'lead.screened': {
