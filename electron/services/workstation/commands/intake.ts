@@ -8,11 +8,10 @@ import { openCaseFor, scopeJurisdictionOf } from '../../../../core/cases/case.ts
 import { intakeCaseIds } from '../../../../core/cases/intake-case-ids.ts';
 import type { Lead } from '../../../../core/routing/lead.ts';
 import { startRoutingRun } from '../../../../core/routing/route.ts';
-import { auditTraceOf, compactAuditTrace, traceRefsOf } from '../../../../core/routing/audit-trace.ts';
+import { auditTraceOf } from '../../../../core/routing/audit-trace.ts';
+import { intakePathsOf } from '../../../../core/routing/intake-paths.ts';
 import type { RoutingDecision, RoutingRun, RoutingState } from '../../../../core/routing/route.ts';
 import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
-import { canonicalJson } from '../../../../core/shared/canonical-json.ts';
-import type { JsonObject } from '../../../../core/audit/entry.ts';
 import { factsOf, leadFromRecord, personalDataOf, regimeFor } from '../../../../core/intake/lead-record.ts';
 import type { ScreeningSummary } from '../../../../core/routing/lead.ts';
 import { regimeOfSubject } from '../../audit/audit-log.ts';
@@ -253,34 +252,9 @@ const ingestOne = (
       : null;
   const decisions = run.route(lead, at);
   const subject = `lead:${lead.id}`;
-  const refs = traceRefsOf(policy.loaded.policy);
-  const cases = policy.loaded.policy.cases;
   // One entry for the lead (decision 0263): ingestion, screening and every path's decision; the projector derives
   // the cases the refusals open from it.
-  const paths = decisions.map((decision) => {
-    const { outcome } = decision;
-    const { leadId: _lead, ...row } = decisionRowOf(decision);
-    const opened = openCaseFor(decision, cases, 'C-0');
-    return {
-      ...row,
-      jurisdiction: decision.trace.jurisdiction.jurisdiction,
-      cursor: outcome.kind === 'assigned' ? { teamId: outcome.teamId, next: run.cursorOf(outcome.teamId) } : null,
-      notifications: decision.notifications.map((notification) => ({ ...notification })),
-      case: opened ? { risk: opened.risk, jurisdiction: opened.jurisdiction, slaDueAt: opened.slaDueAt } : null,
-      trace: compactAuditTrace(auditTraceOf(decision), refs),
-    };
-  });
-  // The jurisdiction trace once for the lead when every path has the same (the usual case), else in each path's trace.
-  const taggings = paths.map((path) => canonicalJson(path.trace.jurisdiction ?? null));
-  const first = paths[0]?.trace.jurisdiction;
-  const tagging =
-    typeof first === 'object' && first !== null && taggings.every((one) => one === taggings[0])
-      ? (first as JsonObject)
-      : undefined;
-  const stored =
-    tagging === undefined
-      ? paths
-      : paths.map(({ trace: { jurisdiction: _tagging, ...trace }, ...path }) => ({ ...path, trace }));
+  const { tagging, paths } = intakePathsOf(decisions, policy.loaded.policy, policy.loaded.policy.cases, run.cursorOf);
   const screening = lead.screening;
   const appended = append({
     actor,
@@ -316,7 +290,7 @@ const ingestOne = (
       ruleVersion: decisions[0]?.ruleVersion ?? policy.loaded.version,
       decidedAt: decisions[0]?.decidedAt ?? at,
       ...(tagging === undefined ? {} : { tagging }),
-      paths: stored,
+      paths,
     },
     personalData: {
       subject,

@@ -7,8 +7,7 @@ import { parsePolicyText } from '../../../../core/policy/parse.ts';
 import type { PolicyBundle } from '../../../../core/policy/schema.ts';
 import { QUEUE_FOR_REFUSAL } from '../../../../core/routing/outcome.ts';
 import { stringsIn, traceNamesOf } from '../../../../core/routing/trace-names.ts';
-import { expandAuditTrace } from '../../../../core/routing/audit-trace.ts';
-import type { JsonObject } from '../../../../core/audit/entry.ts';
+import { intakeTraceOf } from '../../../../core/routing/intake-paths.ts';
 import type { TraceNames } from '../../../../core/routing/trace-names.ts';
 import { nodeSha256 } from '../../audit/node-sha256.ts';
 import { loadVisibleCase } from '../commands/cases.ts';
@@ -356,16 +355,9 @@ const decisionTrace = (
   const path = (entry.payload.paths as Record<string, unknown>[]).find(
     (candidate) => candidate.productId === productId,
   );
-  const trace = (path?.trace as JsonObject | undefined) ?? {};
-  const ruleVersion = entry.payload.ruleVersion as string;
-  const bundle = publishedBundle(session, ruleVersion);
-  return bundle === null
-    ? trace
-    : expandAuditTrace(trace, bundle, {
-        ruleVersion,
-        decidedAt: entry.payload.decidedAt as string,
-        tagging: entry.payload.tagging as JsonObject | undefined,
-      });
+  const bundle = publishedBundle(session, entry.payload.ruleVersion as string);
+  if (bundle === null) return (path?.trace as Record<string, unknown> | undefined) ?? {};
+  return intakeTraceOf(entry.payload, productId, bundle) ?? {};
 };
 
 export const caseDetail = (session: Session, caseId: string) => {
