@@ -24,8 +24,6 @@ import { stringify } from 'yaml';
 
 const AT = '2026-11-23T10:00:00.000Z';
 
-type Routed = { readonly bundle: PolicyBundle; readonly decisions: RoutingDecision[]; readonly ruleVersion: string };
-
 /** Routes leads one by one as intake does, and writes each lead's paths as a lead.intake entry holds them. */
 const routeAll = (bundle: PolicyBundle, version: string, leads: readonly Lead[], full = false) => {
   const compiled = compilePolicy(bundle, version);
