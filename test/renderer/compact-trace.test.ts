@@ -14,7 +14,6 @@ import { intakePathsOf, intakeTraceOf } from '../../core/routing/intake-paths.ts
 import { LeadSchema } from '../../core/routing/lead.ts';
 import type { Lead } from '../../core/routing/lead.ts';
 import { startRoutingRun } from '../../core/routing/route.ts';
-import type { RoutingDecision } from '../../core/routing/route.ts';
 import { traceNamesOf } from '../../core/routing/trace-names.ts';
 import { canonicalJson } from '../../core/shared/canonical-json.ts';
 import { RoutingTrace } from '../../renderer/src/features/case/RoutingTrace.tsx';
