@@ -30,7 +30,7 @@ describe('multi-entity booking in the workstation', () => {
     const leadId = leadIdOf(sam, sourceId);
     const entries = (
       ws.admin.workstation.db
-        .prepare("SELECT canonical FROM audit_entries WHERE type = 'lead.ingested'")
+        .prepare("SELECT canonical FROM audit_entries WHERE type = 'lead.intake'")
         .pluck()
         .all() as Buffer[]
     ).map(

@@ -1,0 +1,110 @@
+// One audit entry per lead (decision 0263) on a real encrypted workstation: a lead's ingestion, screening and every
+// path's decision in one lead.intake entry; the cases its refusals open derived from it (C-<sequence>, C-<sequence>-2);
+// and the case view's answer (cases.get: trace and names) the same as from the format-3 trace routing wrote before.
+import { afterAll, describe, expect, it } from 'vitest';
+import { auditTraceOf } from '../../../core/routing/audit-trace.ts';
+import { LeadSchema } from '../../../core/routing/lead.ts';
+import type { Lead } from '../../../core/routing/lead.ts';
+import { canonicalJson } from '../../../core/shared/canonical-json.ts';
+import { traceNamesOf, stringsIn } from '../../../core/routing/trace-names.ts';
+import { importLeads } from '../../../electron/services/workstation/commands/intake.ts';
+import { loadExampleLeads } from '../../support/examples.ts';
+import { call } from '../../support/api.ts';
+import { createTestWorkstation } from '../../support/workstation.ts';
+
+describe('lead.intake: one entry per lead', () => {
+  const ws = createTestWorkstation();
+  afterAll(() => ws.admin.workstation.close());
+  const db = ws.admin.workstation.db;
+  const before = db.prepare('SELECT max(sequence) FROM audit_entries').pluck().get() as number;
+  // The fintech example's leads, screened (no hits, one with a strong one), some asking for two or three products, and
+  // booked with an entity (multi-entity booking): assignments, refusals, holds and bookings.
+  const examples = loadExampleLeads('fintech');
+  const leads: Lead[] = [
+    ...examples,
+    ...examples.map((lead, index) =>
+      LeadSchema.parse({
+        ...lead,
+        id: `${lead.id}-booked`,
+        bookingEntity: index % 2 === 0 ? 'northwind-eu-ab' : 'northwind-us-llc',
+        screening: {
+          screenedAt: '2026-11-23T09:00:00Z',
+          hits:
+            index === 1
+              ? [
+                  {
+                    party: 'company',
+                    listId: 'ofac-sdn',
+                    listVersion: 'v1',
+                    entryId: 'E-1',
+                    listKind: 'sanctions',
+                    entryName: 'Listed Name',
+                    score: 0.97,
+                    strength: 'strong',
+                  },
+                ]
+              : [],
+        },
+      }),
+    ),
+  ];
+  const result = importLeads(
+    ws.admin,
+    leads.map((lead, index) => ({ line: index + 1, lead })),
+    [],
+    { sourceSystem: 'crm', mode: 'valid', screening: { kind: 'prescreened', screenedWith: null } },
+  );
+
+  it('writes one entry per lead, naming the lead only', () => {
+    const entries = db
+      .prepare('SELECT type, count(*) AS n FROM audit_entries WHERE sequence > ? GROUP BY type')
+      .all(before) as { type: string; n: number }[];
+    expect(result.imported).toBeGreaterThan(40);
+    expect(entries).toEqual([{ type: 'lead.intake', n: result.imported }]);
+    expect(result.paths.length).toBeGreaterThan(leads.length);
+    const subjects = db
+      .prepare('SELECT count(*) FROM audit_entry_subjects WHERE sequence > ?')
+      .pluck()
+      .get(before) as number;
+    expect(subjects).toBe(result.imported);
+  });
+
+  it('opens the refusals’ cases with ids derived from the entry, and the case view explains them as before', () => {
+    const refused = result.paths.filter((path) => path.caseId !== null);
+    expect(refused.length).toBeGreaterThan(2);
+    const outcomes = new Set(result.paths.map((path) => path.decision.outcome.kind));
+    for (const kind of ['assigned', 'refused', 'held']) expect(outcomes).toContain(kind);
+    const policy = ws.admin.workstation.policy().loaded.policy;
+    for (const path of refused) {
+      const row = db
+        .prepare('SELECT opened_seq, decision_seq, lead_id, product_id FROM cases WHERE id = ?')
+        .get(path.caseId!) as { opened_seq: number; decision_seq: number; lead_id: string; product_id: string };
+      expect(path.caseId).toMatch(new RegExp(`^C-${row.opened_seq}(-[2-9])?$`));
+      expect(row.decision_seq).toBe(row.opened_seq);
+      const detail = call<{ trace: Record<string, unknown>; names: unknown; history: { type: string }[] }>(
+        ws.admin,
+        'cases.get',
+        { caseId: path.caseId },
+      );
+      const format3 = JSON.parse(canonicalJson(auditTraceOf(path.decision))) as Record<string, unknown>;
+      expect(canonicalJson(detail.trace)).toBe(canonicalJson(format3));
+      const mentioned = stringsIn(format3);
+      if ('rules' in format3) for (const rule of policy.rules) mentioned.add(rule.id);
+      expect(detail.names).toEqual(JSON.parse(canonicalJson(traceNamesOf(policy, (id) => mentioned.has(id)))));
+      expect(detail.history[0]?.type).toBe('lead.intake');
+    }
+    // A lead with two refusals opens C-<sequence> and C-<sequence>-2.
+    const twice = refused.find(
+      (path, index) => refused.findIndex((other) => other.decision.leadId === path.decision.leadId) !== index,
+    );
+    if (twice) expect(twice.caseId).toMatch(/^C-\d+-2$/);
+  });
+
+  it('keeps the screening and its hit names beside the log in the lead’s projection', () => {
+    const screened = db
+      .prepare("SELECT screening FROM leads WHERE screening LIKE '%Listed Name%'")
+      .pluck()
+      .all() as string[];
+    expect(screened).toHaveLength(1);
+  });
+});
