@@ -88,8 +88,9 @@ describe('perimeter serve screens with the published policy’s thresholds', () 
       .prepare<[], { canonical: Buffer }>('SELECT canonical FROM audit_entries ORDER BY sequence')
       .all()
       .map((row) => JSON.parse(row.canonical.toString('utf8')) as { type: string; payload: Record<string, unknown> })
-      .filter((entry) => entry.type === 'lead.screened')
-      .map((entry) => entry.payload);
+      // A lead's screening is in its lead.intake entry (decision 0263).
+      .filter((entry) => entry.type === 'lead.intake' && entry.payload.screening !== null)
+      .map((entry) => ({ leadId: entry.payload.leadId, ...(entry.payload.screening as Record<string, unknown>) }));
     const [before, after] = [leadIdOf(session, 'L-BEFORE'), leadIdOf(session, 'L-AFTER')];
     session.workstation.close();
     const listVersions = [{ listId: expect.any(String), version: expect.any(String) }];
@@ -148,10 +149,15 @@ describe('perimeter leads import records what it screened with', () => {
       .prepare<[], { canonical: Buffer }>('SELECT canonical FROM audit_entries ORDER BY sequence')
       .all()
       .map((row) => JSON.parse(row.canonical.toString('utf8')) as { type: string; payload: Record<string, unknown> })
-      .filter((entry) => entry.type === 'lead.screened');
+      .filter((entry) => entry.type === 'lead.intake' && entry.payload.screening !== null);
     const all = leadIdOf(session, 'L-ALL');
     session.workstation.close();
-    expect(screened.map((entry) => entry.payload)).toEqual([
+    expect(
+      screened.map((entry) => ({
+        leadId: entry.payload.leadId,
+        ...(entry.payload.screening as Record<string, unknown>),
+      })),
+    ).toEqual([
       expect.objectContaining({
         leadId: all,
         outcome: 'potential',

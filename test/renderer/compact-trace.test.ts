@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../core/audit/entry.ts';
 import { parsePolicyText } from '../../core/policy/parse.ts';
+import type { RuleVersion } from '../../core/policy/version.ts';
 import type { PolicyBundle } from '../../core/policy/schema.ts';
 import { auditTraceOf, expandAuditTrace } from '../../core/routing/audit-trace.ts';
 import { compilePolicy } from '../../core/routing/compile.ts';
@@ -23,7 +24,7 @@ const AT = '2026-11-23T10:00:00.000Z';
 
 /** Routes leads one by one as intake does, and writes each lead's paths as a lead.intake entry holds them. */
 const routeAll = (bundle: PolicyBundle, version: string, leads: readonly Lead[], full = false) => {
-  const compiled = compilePolicy(bundle, version);
+  const compiled = compilePolicy(bundle, version as RuleVersion);
   // full: every rep at capacity, so assignable paths wait for capacity.
   const load = full ? Object.fromEntries(bundle.reps.map((rep) => [rep.id, 1_000_000_000])) : {};
   const run = startRoutingRun(compiled, { cursors: {}, openAssignments: load });
@@ -108,17 +109,17 @@ describe('trace format 4 in lead.intake entries', () => {
     });
     expect(bookings).toBeGreaterThan(0);
     expect(sharedTagging).toBeGreaterThan(0);
-    const [{ decisions, payload }] = routeAll(bench.bundle, bench.version, [
+    const { decisions, payload } = routeAll(bench.bundle, bench.version, [
       LeadSchema.parse(generateLeads(11, 1)[0]!),
-    ]);
+    ])[0]!;
     const format3 = canonicalJson(decisions.map((decision) => auditTraceOf(decision)));
     expect(canonicalJson(payload).length).toBeLessThan(format3.length * 0.7);
   });
 
   it('names by position in the cited policy: another policy reads differently, an unknown position is refused', () => {
-    const [{ decisions, payload }] = routeAll(bench.bundle, bench.version, [
+    const { decisions, payload } = routeAll(bench.bundle, bench.version, [
       LeadSchema.parse(generateLeads(11, 1)[0]!),
-    ]);
+    ])[0]!;
     const decision = decisions[0]!;
     const reordered = { ...bench.bundle, teams: [...bench.bundle.teams].reverse() };
     expect(canonicalJson(intakeTraceOf(payload, decision.productId, reordered))).not.toBe(

@@ -91,7 +91,7 @@ describe('audit.personalData', () => {
   });
 
   it('answers not found outside the auditor’s markets and logs the refusal; refuses a user without the permission', () => {
-    const ingested = entries('lead.ingested').find((entry) =>
+    const ingested = entries('lead.intake').find((entry) =>
       entry.subjects.includes(`lead:${leadIdOf(ws.admin, 'L-BR-1')}`),
     )!;
     const denied = entries('access.denied').length;
@@ -108,16 +108,14 @@ describe('audit.personalData', () => {
     ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(entries('personal_data.read')).toHaveLength(reads);
     // Inside her markets the same auditor reads the UK lead's record.
-    const uk = entries('lead.ingested').find((entry) =>
-      entry.subjects.includes(`lead:${leadIdOf(ws.admin, 'L-GB-1')}`),
-    )!;
+    const uk = entries('lead.intake').find((entry) => entry.subjects.includes(`lead:${leadIdOf(ws.admin, 'L-GB-1')}`))!;
     expect(
       ok(ukAuditor, 'audit.personalData', { sequence: String(uk.sequence), purpose: 'UK file review' }).data,
     ).toMatchObject({ company: { name: 'Thames Ledger Ltd' } });
   });
 
   it('says erased, reading nothing, once the subject is erased; an entry without personal data is not found', () => {
-    const ingested = entries('lead.ingested').find((entry) =>
+    const ingested = entries('lead.intake').find((entry) =>
       entry.subjects.includes(`lead:${leadIdOf(ws.admin, 'L-BR-1')}`),
     )!;
     ok(sam, 'leads.erase', { leadId: leadIdOf(ws.admin, 'L-BR-1'), reason: 'GDPR art. 17 request R-77' });
@@ -126,7 +124,7 @@ describe('audit.personalData', () => {
       ok(alice, 'audit.personalData', { sequence: String(ingested.sequence), purpose: 'after the erasure' }),
     ).toMatchObject({ data: null, erased: true });
     expect(entries('personal_data.read')).toHaveLength(reads);
-    const opened = entries('case.opened')[0]!;
+    const opened = entries('policy.published')[0]!;
     expect(
       handleApiCall(alice, 'audit.personalData', { sequence: String(opened.sequence), purpose: 'nothing there' }),
     ).toMatchObject({ ok: false, error: { code: 'not_found' } });

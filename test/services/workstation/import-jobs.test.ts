@@ -131,9 +131,21 @@ describe('lead imports as jobs', () => {
           )
           .get(type, entriesBefore) ?? { n: 0 }
       ).n;
-    expect(count('routing.decided')).toBe(decisions);
-    expect(count('case.opened')).toBe(final.result!.casesOpened);
-    expect(count('lead.ingested')).toBe(3_000);
+    // One lead.intake entry per lead (decision 0263), holding every path's decision; the cases derived from them.
+    expect(count('lead.intake')).toBe(3_000);
+    const paths = ws.admin.workstation.db
+      .prepare<[number], number>(
+        "SELECT coalesce(sum(json_array_length(CAST(canonical AS TEXT), '$.payload.paths')), 0) FROM audit_entries WHERE type = 'lead.intake' AND sequence >= ?",
+      )
+      .pluck()
+      .get(entriesBefore);
+    expect(paths).toBe(decisions);
+    expect(
+      ws.admin.workstation.db
+        .prepare<[number], number>('SELECT count(*) FROM cases WHERE opened_seq >= ?')
+        .pluck()
+        .get(entriesBefore),
+    ).toBe(final.result!.casesOpened);
 
     // Importing the same file again is idempotent, as with leads.import.
     const again = await pollToEnd(ws.admin, start(ws.admin, leadFile('V', 3_000), 'valid', 'crm'));

@@ -80,11 +80,13 @@ const routedWith = (session: Session, leadId: string): { ruleVersion: string; re
   const row = session.workstation.db
     .prepare<[string], { canonical: Buffer }>(
       `SELECT e.canonical FROM audit_entry_subjects s JOIN audit_entries e ON e.sequence = s.sequence
-       WHERE s.subject = ? AND e.type = 'routing.decided' ORDER BY e.sequence DESC LIMIT 1`,
+       WHERE s.subject = ? AND e.type = 'lead.intake' ORDER BY e.sequence DESC LIMIT 1`,
     )
     .get(`lead:${leadIdOf(session, leadId)}`);
+  // The lead's intake entry (decision 0263): its rule version, and its one path's reason.
   const payload = (JSON.parse(row!.canonical.toString('utf8')) as { payload: Record<string, unknown> }).payload;
-  return { ruleVersion: payload.ruleVersion as string, reason: payload.reason };
+  const [path] = payload.paths as Record<string, unknown>[];
+  return { ruleVersion: payload.ruleVersion as string, reason: path!.reason };
 };
 
 const previewOk = (session: Session, text: string) => {
