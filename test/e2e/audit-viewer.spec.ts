@@ -29,12 +29,12 @@ test('an auditor filters the audit log, reads an entry and downloads CSV and the
   await expectAccessible(page, 'the audit log');
 
   // Filter by one event type: every row shown is of that type, and the count agrees with the services.
-  await page.getByLabel('Event type').selectOption('case.opened');
+  await page.getByLabel('Event type').selectOption('lead.intake');
   await page.getByRole('button', { name: 'Apply filters' }).click();
-  await expect(rows.first().locator('td').nth(2)).toHaveText('case.opened');
+  await expect(rows.first().locator('td').nth(2)).toHaveText('lead.intake');
   const types = await rows.locator('td:nth-child(3)').allTextContents();
-  expect(new Set(types)).toEqual(new Set(['case.opened']));
-  const listed = (await apiFromPage(page, 'audit.list', { types: ['case.opened'], limit: 200 })) as {
+  expect(new Set(types)).toEqual(new Set(['lead.intake']));
+  const listed = (await apiFromPage(page, 'audit.list', { types: ['lead.intake'], limit: 200 })) as {
     ok: boolean;
     value: { total: number; entries: { sequence: string }[] };
   };
@@ -47,13 +47,13 @@ test('an auditor filters the audit log, reads an entry and downloads CSV and the
   const second = listed.value.entries[1]!.sequence;
   await page.getByRole('button', { name: `Entry ${second}`, exact: true }).click();
   const detail = page.locator('aside.audit-detail');
-  await expect(detail.getByRole('heading', { level: 2 })).toHaveText(`Entry ${second}: case.opened`);
+  await expect(detail.getByRole('heading', { level: 2 })).toHaveText(`Entry ${second}: lead.intake`);
   await expect(detail.locator('.audit-payload')).toContainText('queue');
-  await expect(detail.locator('.audit-payload')).toContainText('caseId');
+  await expect(detail.locator('.audit-payload')).toContainText('paths');
   await snap(page, testInfo, '02-audit-entry');
   await expectAccessible(page, 'the audit log with an entry open');
 
-  // CSV of the filtered entries: a download, audited, whose rows are all case.opened entries.
+  // CSV of the filtered entries: a download, audited, whose rows are all lead.intake entries.
   const [csvDownload] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Export CSV' }).click(),
@@ -63,7 +63,7 @@ test('an auditor filters the audit log, reads an entry and downloads CSV and the
   const lines = csv.trimEnd().split('\r\n');
   expect(lines[0]).toBe('sequence,time,type,actor,subjects,commitment,previous,log,payload');
   expect(lines.length - 1).toBe(listed.value.total);
-  for (const line of lines.slice(1)) expect(line.split(',')[2]).toBe('case.opened');
+  for (const line of lines.slice(1)) expect(line.split(',')[2]).toBe('lead.intake');
   await expect(page.getByRole('status').filter({ hasText: 'Downloaded' })).toContainText('recorded as entry');
 
   // The regulator bundle: always the whole log; its manifest parses and the bundle verifies.
@@ -108,9 +108,9 @@ test('an auditor reveals, with a purpose, the personal data an entry committed t
 }, testInfo) => {
   await signIn(page, 'aud');
   await openScreen(page, 'Audit log');
-  await page.getByLabel('Event type').selectOption('lead.ingested');
+  await page.getByLabel('Event type').selectOption('lead.intake');
   await page.getByRole('button', { name: 'Apply filters' }).click();
-  const listed = (await apiFromPage(page, 'audit.list', { types: ['lead.ingested'], limit: 1 })) as {
+  const listed = (await apiFromPage(page, 'audit.list', { types: ['lead.intake'], limit: 1 })) as {
     value: { entries: { sequence: string; subjects: string[]; payload: Record<string, unknown> }[] };
   };
   const entry = listed.value.entries[0]!;
