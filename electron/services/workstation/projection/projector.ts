@@ -465,7 +465,8 @@ const leadIntake: Projection = (db, entry, sequence) => {
       (data?.entryNames as string[] | undefined) ?? [],
     );
   const paths = payload.paths as Payload[];
-  const caseIds = intakeCaseIds(sequence, paths);
+  // From the entry's own sequence, so the ids are the entry's wherever it is projected (a rebuild, another device).
+  const caseIds = intakeCaseIds(Number(entry.sequence), paths);
   paths.forEach((path, index) => {
     const decision = { ...path, leadId, ruleVersion: payload.ruleVersion };
     projectDecision(
