@@ -136,7 +136,12 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('signed distribution through th
     b = createTestWorkstation({ logId: `distrib-b-${kind}` });
     b.clock.set(clock.now().toISOString());
     for (const device of [a, b.admin]) {
-      const enrolled = await enrolWithHub(device, { hubUrl: hub.url(), region: 'eu-west' });
+      // b pins the publisher key at enrolment (it never fetches); a pins it later, in the first test.
+      const enrolled = await enrolWithHub(device, {
+        hubUrl: hub.url(),
+        region: 'eu-west',
+        ...(device === a ? {} : { publisherKey: vkey(publisher) }),
+      });
       await decideDevice(hub.hub(), { deviceId: enrolled.deviceId, decision: 'approved', admin: 'olga' });
     }
   }, 120_000);
@@ -157,6 +162,9 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('signed distribution through th
     expect(() => pinPublisherKey(a, { verifierKey: 'not a key' })).toThrow(/not a signed-note verifier key/);
     expect(pinPublisherKey(a, { verifierKey: vkey(publisher) })).toMatchObject({ previousKey: null });
     expect(entries(a, 'distribution.key_pinned').at(-1)!.payload).toMatchObject({ key: vkey(publisher) });
+    expect(entries(b.admin, 'distribution.key_pinned').map((e) => e.payload)).toEqual([
+      { pv: 2, key: vkey(publisher), previousKey: null },
+    ]);
   });
 
   it('the hub takes statements signed by a registered publisher only, in sequence, with the signed content', async () => {
