@@ -10,9 +10,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { utf8Bytes } from '../../core/audit/bytes.ts';
-import { formatVerifierKey, noteVerifierKeyFromSeed } from '../../core/audit/note.ts';
+import {
+  formatVerifierKey,
+  noteVerifierKeyFromSeed,
+  parseNote,
+  parseVerifierKey,
+  verifyNoteSignature,
+} from '../../core/audit/note.ts';
 import type { NoteSigner } from '../../core/audit/note.ts';
-import { publisherKeyName, signDistribution } from '../../core/sync/distribution.ts';
+import { distributionNoteText, publisherKeyName, signDistribution } from '../../core/sync/distribution.ts';
 import { addPublisher, publishDistribution, supersededDecisions } from '../../hub/distribution.ts';
 import { publishListVersion, publishPolicyBundle } from '../../hub/publish.ts';
 import { decideDevice, nodeSha256 } from '../../hub/service.ts';
@@ -231,7 +237,33 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('signed distribution through th
         signer: vkey(publisher).slice(0, vkey(publisher).lastIndexOf('+')),
       },
     });
-    expect((published.payload.distribution as { signature: string }).signature).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    // The entry holds the whole signed manifest: an auditor rebuilds the statement and checks it with the pinned key.
+    const ref = published.payload.distribution as Record<string, string | number>;
+    const rebuilt = distributionNoteText({
+      region: String(ref.hub).slice('hub:'.length),
+      stream: String(ref.stream),
+      sequence: Number(ref.sequence),
+      kind: 'policy',
+      version: String(published.payload.ruleVersion),
+      label: String(published.payload.label),
+      contentSha256: String(ref.contentSha256),
+      publishedAt: String(ref.publishedAt),
+    });
+    const signature = parseNote(utf8Bytes(`${rebuilt}\n— ${ref.signer!.toString().split('+')[0]} ${ref.signature}\n`));
+    if (!signature.ok) throw new Error(signature.error);
+    const pinned = parseVerifierKey(vkey(publisher), nodeSha256);
+    if (!pinned.ok) throw new Error('pinned key');
+    expect(verifyNoteSignature(rebuilt, signature.value.signatures[0]!, pinned.value)).toBe(true);
+    expect(Buffer.from(nodeSha256(utf8Bytes(String(published.payload.bundle)))).toString('hex')).toBe(
+      ref.contentSha256,
+    );
+    expect(
+      verifyNoteSignature(
+        rebuilt.replace('"sequence":2', '"sequence":3'),
+        signature.value.signatures[0]!,
+        pinned.value,
+      ),
+    ).toBe(false);
     // Nothing newer: nothing happens.
     expect(await fetchDistribution(a)).toMatchObject({ results: [], upToDate: ['policy'] });
   });

@@ -4,14 +4,18 @@ import { Code, defineEvent, PayloadVersion, v1Reader } from './define.ts';
 
 /**
  * The signed distribution a policy or list activation came from (decision 0254): the hub, the stream and sequence,
- * the content's SHA-256, the publisher key (name+id) whose signature verified, and that signature (base64 key id ‖
- * Ed25519 signature over the statement), so an auditor can check the activation against the publisher's statement.
+ * the content's SHA-256, the publication time, the publisher key (name+id) whose signature verified, and that signature
+ * (base64 key id ‖ Ed25519 signature over the statement). With the entry's version and label these are the whole
+ * signed manifest, so an auditor rebuilds the statement from the export and checks it against the pinned key.
  */
 export const DistributionRef = z.strictObject({
   hub: Code,
   stream: Code,
   sequence: z.number().int().min(1),
   contentSha256: Code,
+  publishedAt: Code.describe(
+    "the statement's publication time: with the entry's version and label, the whole manifest",
+  ),
   signer: Code,
   signature: Code,
 });

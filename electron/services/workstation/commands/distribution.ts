@@ -220,6 +220,7 @@ const fetchOne = async (
     stream,
     sequence: manifest.sequence,
     contentSha256: manifest.contentSha256,
+    publishedAt: manifest.publishedAt,
     signer,
     signature,
   };
@@ -232,7 +233,13 @@ const fetchOne = async (
     entry,
   });
   if (manifest.kind === 'policy') {
-    const text = new TextDecoder().decode(content);
+    // Exactly the signed bytes (a BOM kept), so the entry's bundle hashes to the signed digest; not UTF-8 is refused.
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(content);
+    } catch {
+      return refuse('content_invalid', 'the bundle is not UTF-8 text', manifest.version);
+    }
     const policy = parsePolicyText(text, nodeSha256);
     if (!policy.ok)
       return refuse(
