@@ -396,5 +396,25 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('signed distribution through th
     const routed = entries(a, 'routing.decided').at(-1)!;
     expect(routed.payload.ruleVersion).toBe(a.workstation.policy().loaded.version);
     expect(routed.payload.listVersions).toEqual([{ listId: 'internal', version: expect.any(String) }]);
+    // A case decision names the policy and the lists it was taken under too.
+    call(a, 'leads.import', {
+      fileName: 'leads.jsonl',
+      format: 'jsonl',
+      content: readFileSync(join(examplesDir, 'fintech', 'leads.jsonl'), 'utf8'),
+      mode: 'all',
+      sourceSystem: 'crm',
+    });
+    const senior = addUser(aws, `sam-${kind}`, ['senior_officer'], ['*'], a.workstation.screener);
+    try {
+      const kase = call<{ rows: { id: string }[] }>(senior, 'cases.list', { pageSize: 10 }).rows[0]!;
+      call(senior, 'cases.claim', { caseId: kase.id });
+      call(senior, 'cases.decide', { caseId: kase.id, disposition: 'escalate', reason: 'needs a second look' });
+    } finally {
+      senior.workstation.close();
+    }
+    expect(entries(a, 'case.decided').at(-1)!.payload).toMatchObject({
+      ruleVersion: a.workstation.policy().loaded.version,
+      listVersions: routed.payload.listVersions,
+    });
   });
 });
