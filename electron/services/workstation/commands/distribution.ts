@@ -65,6 +65,14 @@ const requireActive = (session: Session): void => {
 
 const hubOf = (region: string): string => `hub:${region}`;
 
+const jsonOrNull = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+};
+
 /**
  * Pins the publisher key (a signed-note verifier key) whose signature this device requires on every distributed
  * policy and list version. An operations admin takes it from the firm's publisher, not from the hub: the hub cannot
@@ -132,7 +140,7 @@ export const fetchDistribution = async (
   const listing = await client.send('GET', '/v1/distributions');
   if (listing.status !== 200)
     throw new SyncError(`http_${listing.status}`, `distribution listing: ${listing.text.trim()}`);
-  const parsed = ListingSchema.safeParse(JSON.parse(listing.text));
+  const parsed = ListingSchema.safeParse(jsonOrNull(listing.text));
   if (!parsed.success) throw new SyncError('bad_reply', 'the hub answered the distribution listing with another shape');
   const latest = [...parsed.data.distributions].sort((a, b) =>
     a.stream === 'policy' ? -1 : b.stream === 'policy' ? 1 : a.stream.localeCompare(b.stream),
@@ -198,7 +206,7 @@ const fetchOne = async (
   );
   if (response.status !== 200)
     throw new SyncError(`http_${response.status}`, `distribution ${stream} ${sequence}: ${response.text.trim()}`);
-  const statement = StatementSchema.safeParse(JSON.parse(response.text));
+  const statement = StatementSchema.safeParse(jsonOrNull(response.text));
   if (!statement.success) return refuse('malformed', 'the hub answered with another shape', null);
   const claimed = readDistributionNote(statement.data.note);
   const claimedVersion = claimed.ok ? claimed.manifest.version : null;
