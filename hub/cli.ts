@@ -9,6 +9,11 @@ import { openHub } from './open.ts';
 import { startHubServer } from './server.ts';
 import { decideDevice, hubIdentity } from './service.ts';
 import { HubStoreError } from './store/store.ts';
+import { addPublisher, supersededDecisions } from './distribution.ts';
+import { publishListVersion, publishPolicyBundle } from './publish.ts';
+import { readPublisherKey, writeNewPublisherKey } from './publisher-key.ts';
+import { publisherKeyName } from '../core/sync/distribution.ts';
+import { basename } from 'node:path';
 
 class HubCliError extends Error {
   readonly exitCode: number;
@@ -143,6 +148,144 @@ program
         process.stdout.write(
           `${d.deviceId}\t${d.status}\t${d.origin}\t${Buffer.from(d.publicKey).toString('hex').slice(0, 16)}\n`,
         );
+    });
+  });
+
+// ---- distribution (decisions 0253–0256) -------------------------------------------------------------------------------
+
+program
+  .command('init-publisher-key')
+  .description("make the firm's publisher key file (signs distributed policy and lists; keep it off the hub)")
+  .requiredOption('--region <region>', 'the region whose statements it signs (names the key)')
+  .requiredOption('--out <file>', 'where to write the key file (mode 0600; never overwritten)')
+  .option('--name <name>', 'the key name (default perimeter-publisher/<region>)')
+  .action((raw: { region: string; out: string; name?: string }) => {
+    const region = option(Region, raw.region, 'region');
+    let verifierKey: string;
+    try {
+      verifierKey = writeNewPublisherKey(raw.out, raw.name ?? publisherKeyName(region));
+    } catch (error) {
+      throw new HubCliError(`${raw.out}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    process.stdout.write(`wrote ${raw.out}; the publisher verifier key (pin it on devices, add it at the hub):\n`);
+    process.stdout.write(`${verifierKey}\n`);
+  });
+
+program
+  .command('add-publisher')
+  .description('accept statements signed by this publisher verifier key at the hub')
+  .requiredOption('--store <store>', 'the hub store')
+  .requiredOption('--key <file>', 'the hub key file')
+  .requiredOption('--verifier-key <vkey>', 'the publisher verifier key (name+id+key)')
+  .requiredOption('--admin <name>', 'the operations admin adding it')
+  .action(async (raw: { store: string; key: string; verifierKey: string; admin: string }) => {
+    await withHub(raw, async (hub) => {
+      const result = await addPublisher(hub, { verifierKey: raw.verifierKey, admin: raw.admin });
+      if (!result.ok) throw new HubCliError(result.error, 2);
+      process.stdout.write(
+        `publisher ${result.value.verifierKey}: ${result.value.added ? 'added' : 'known already'}\n`,
+      );
+    });
+  });
+
+const published = (record: { stream: string; sequence: number; version: string; label: string }): void => {
+  process.stdout.write(`published ${record.stream} sequence ${record.sequence}: ${record.label} (${record.version})\n`);
+};
+
+const readText = (path: string): string => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new HubCliError(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+};
+
+program
+  .command('publish-policy')
+  .description('sign a policy bundle with the publisher key and publish it to the region')
+  .requiredOption('--store <store>', 'the hub store')
+  .requiredOption('--key <file>', 'the hub key file')
+  .requiredOption('--publisher-key <file>', 'the publisher key file (perimeter hub init-publisher-key)')
+  .requiredOption('--file <bundle>', 'the policy bundle (YAML or JSON)')
+  .requiredOption('--admin <name>', 'the operations admin publishing')
+  .action(async (raw: { store: string; key: string; publisherKey: string; file: string; admin: string }) => {
+    const signer = readPublisherKey(raw.publisherKey);
+    const text = readText(raw.file);
+    await withHub(raw, async (hub) => {
+      const result = await publishPolicyBundle(hub, signer, { fileName: basename(raw.file), text, admin: raw.admin });
+      if (!result.ok) throw new HubCliError(result.error, result.status === 400 ? 2 : 1);
+      published(result.value);
+    });
+  });
+
+program
+  .command('publish-list')
+  .description('sign a list version (its source files) with the publisher key and publish it to the region')
+  .requiredOption('--store <store>', 'the hub store')
+  .requiredOption('--key <file>', 'the hub key file')
+  .requiredOption('--publisher-key <file>', 'the publisher key file')
+  .requiredOption('--source <source>', 'the list source format, as `perimeter lists import --source`')
+  .requiredOption('--list-id <id>', 'the list id')
+  .option('--kind <kind>', 'the list kind, where the source does not say')
+  .requiredOption('--admin <name>', 'the operations admin publishing')
+  .argument('<files...>', 'the source files')
+  .action(
+    async (
+      files: string[],
+      raw: {
+        store: string;
+        key: string;
+        publisherKey: string;
+        source: string;
+        listId: string;
+        kind?: string;
+        admin: string;
+      },
+    ) => {
+      const signer = readPublisherKey(raw.publisherKey);
+      const read = files.map((path) => {
+        try {
+          return { name: basename(path), bytes: new Uint8Array(readFileSync(path)) };
+        } catch (error) {
+          throw new HubCliError(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      });
+      await withHub(raw, async (hub) => {
+        const result = await publishListVersion(hub, signer, {
+          source: raw.source,
+          listId: raw.listId,
+          ...(raw.kind === undefined ? {} : { kind: raw.kind }),
+          files: read,
+          admin: raw.admin,
+        });
+        if (!result.ok) throw new HubCliError(result.error, result.status === 400 ? 2 : 1);
+        published(result.value);
+      });
+    },
+  );
+
+program
+  .command('distributions')
+  .description('list the published statements of every stream')
+  .requiredOption('--store <store>', 'the hub store')
+  .requiredOption('--key <file>', 'the hub key file')
+  .action(async (raw: { store: string; key: string }) => {
+    await withHub(raw, async (hub) => {
+      for (const d of await hub.store.transaction((tx) => tx.distributions(null)))
+        process.stdout.write(
+          `${d.stream}\t${d.sequence}\t${d.label}\t${d.version}\t${d.publishedAt}\t${d.receivedBy}\n`,
+        );
+    });
+  });
+
+program
+  .command('superseded')
+  .description('list mirrored decisions taken under a policy older than the region had then (JSON lines)')
+  .requiredOption('--store <store>', 'the hub store')
+  .requiredOption('--key <file>', 'the hub key file')
+  .action(async (raw: { store: string; key: string }) => {
+    await withHub(raw, async (hub) => {
+      for (const d of await supersededDecisions(hub)) process.stdout.write(`${JSON.stringify(d)}\n`);
     });
   });
 

@@ -19,6 +19,7 @@ import {
   requestEnrolment,
 } from './service.ts';
 import type { Hub, HubRequest, Reply } from './service.ts';
+import { distributionAdminRoute, getDistribution, listDistributions } from './distribution.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -86,6 +87,14 @@ const route = async (hub: Hub, incoming: IncomingMessage): Promise<Reply> => {
       return plain(401, 'the admin api needs the hub admin token (Authorization: Bearer …)');
     if (method === 'GET' && path === '/v1/admin/devices') return devices(hub);
     if (method === 'GET' && path === '/v1/admin/forks') return forks(hub);
+    const distribution = await distributionAdminRoute(
+      hub,
+      method,
+      path,
+      url.searchParams.get('admin') ?? 'admin-api',
+      body,
+    );
+    if (distribution) return distribution;
     const decision = /^\/v1\/admin\/devices\/([A-Za-z0-9._-]{1,64})\/(approve|revoke)$/.exec(path);
     if (method === 'POST' && decision) {
       const admin = url.searchParams.get('admin') ?? 'admin-api';
@@ -113,6 +122,8 @@ const route = async (hub: Hub, incoming: IncomingMessage): Promise<Reply> => {
     '/v1/pull',
     '/v1/hub-log',
     '/v1/enrolment',
+    '/v1/distributions',
+    '/v1/distribution',
   ];
   if (!known.includes(path)) return plain(404, `no route ${method} ${path}`);
   const auth = await authenticate(hub, request, { allowPending: path === '/v1/enrolment' });
@@ -131,6 +142,8 @@ const route = async (hub: Hub, incoming: IncomingMessage): Promise<Reply> => {
   if (method === 'GET' && path === '/v1/origins') return origins(hub);
   if (method === 'GET' && path === '/v1/pull') return pull(hub, url.searchParams);
   if (method === 'GET' && path === '/v1/hub-log') return hubLog(hub, url.searchParams);
+  if (method === 'GET' && path === '/v1/distributions') return listDistributions(hub);
+  if (method === 'GET' && path === '/v1/distribution') return getDistribution(hub, url.searchParams);
   return plain(405, `${method} is not allowed on ${path}`);
 };
 

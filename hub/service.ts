@@ -167,7 +167,7 @@ const EnrolmentSchema = z.strictObject({
   logKeys: z.array(z.string().min(1).max(300)).min(1).max(16),
 });
 
-const parseJsonBody = <S extends z.ZodType>(
+export const parseJsonBody = <S extends z.ZodType>(
   schema: S,
   body: Uint8Array,
 ): { ok: true; value: z.infer<S> } | { ok: false; reply: Reply } => {
@@ -252,7 +252,7 @@ export const decideDevice = async (
 // ---- the hub's own log ----------------------------------------------------------------------------------------------
 
 /** Appends a record to the hub's log and signs its new checkpoint, inside the caller's transaction. */
-const appendHubLog = async (hub: Hub, tx: HubTx, record: Record<string, string | number>): Promise<void> => {
+export const appendHubLog = async (hub: Hub, tx: HubTx, record: Record<string, string | number>): Promise<void> => {
   const leaves = await tx.hubLogLeafHashes();
   const bytes = canonicalJsonBytes({ v: 1, index: String(leaves.length), ...record });
   const leafHash = hashLeaf(nodeSha256, bytes);

@@ -75,6 +75,8 @@ export const AUDIT_EVENT_TYPES = [
   'kyc.callback_refused',
   'kyc.connector_configured',
   'lead.intake',
+  'distribution.key_pinned',
+  'distribution.refused',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
@@ -281,12 +283,14 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   },
   'policy.published': {
     category: 'administration',
-    records: 'A policy bundle published, by rule version (content hash).',
+    records:
+      'A policy bundle published, by rule version (content hash); when it came from the hub, the signed `distribution` it was activated from (stream, sequence, content SHA-256, publisher key and signature).',
     subjects: 'policy:<rule version>',
   },
   'list.imported': {
     category: 'administration',
-    records: 'A sanctions, PEP or internal list imported or updated, with its version.',
+    records:
+      'A sanctions, PEP or internal list imported or updated, with its version; when it came from the hub, the signed `distribution` it was activated from.',
     subjects: 'list:<id>',
   },
   'audit.exported': {
@@ -496,6 +500,18 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       "The KYC connector configured by an operations admin: webhook, file drop or none, the endpoint's origin and the key ids of the secrets (the secrets stay in the encrypted database, never in the log; decision 0214).",
     subjects: 'device:<log id>',
+  },
+  'distribution.key_pinned': {
+    category: 'sync',
+    records:
+      'An operations admin pinned the publisher key (signed-note verifier key) whose signatures this device requires on distributed policy bundles and list versions (decision 0253), with the key it replaces.',
+    subjects: 'hub:<region>',
+  },
+  'distribution.refused': {
+    category: 'sync',
+    records:
+      'A distributed policy bundle or list version the device fetched and refused before activating it (an untrusted signature, another region, content that does not match the signed digest or does not parse to the signed version, a sequence not newer than the active one): the stream, sequence and claimed version, the problem, and the version that stays in force.',
+    subjects: 'hub:<region>, and policy: or list: of the stream',
   },
 };
 

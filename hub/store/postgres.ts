@@ -3,8 +3,8 @@
 import pg from 'pg';
 import { HUB_MIGRATIONS, HUB_SCHEMA_VERSION } from './schema.ts';
 import { HubStoreError } from './store.ts';
-import { toDevice } from './store.ts';
-import type { DeviceRow } from './store.ts';
+import { toDevice, toDistribution } from './store.ts';
+import type { DeviceRow, DistributionRow } from './store.ts';
 import type { CheckpointRecord, HubStore, HubTx, OriginState, StoredEntry } from './store.ts';
 
 type OriginRow = { origin: string; witness_size: string; mirror_size: string; next: string };
@@ -281,6 +281,54 @@ export const openPostgresHubStore = async (
           )
         )[0];
         return row ? { size: Number(row.size), root: bytesOf(row.root), note: row.note } : null;
+      },
+      publishers: async () =>
+        (
+          await rows<{ verifier_key: string }>(
+            'SELECT verifier_key FROM hub_publishers ORDER BY added_at, verifier_key',
+          )
+        ).map((r) => r.verifier_key),
+      putPublisher: async (key, by, at) =>
+        (
+          await c.query(
+            'INSERT INTO hub_publishers (verifier_key, added_by, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+            [key, by, at],
+          )
+        ).rowCount === 1,
+      putDistribution: async (d, content) => {
+        await c.query(
+          `INSERT INTO hub_distributions (stream, seq, kind, version, label, note, content, published_at, received_at, received_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [
+            d.stream,
+            d.sequence,
+            d.kind,
+            d.version,
+            d.label,
+            d.note,
+            buf(content),
+            d.publishedAt,
+            d.receivedAt,
+            d.receivedBy,
+          ],
+        );
+      },
+      distributions: async (stream) =>
+        (
+          await rows<DistributionRow>(
+            `SELECT stream, seq, kind, version, label, note, published_at, received_at, received_by FROM hub_distributions
+             WHERE $1::text IS NULL OR stream = $1 ORDER BY stream, seq`,
+            [stream],
+          )
+        ).map(toDistribution),
+      distributionContent: async (stream, sequence) => {
+        const row = (
+          await rows<{ content: Buffer }>('SELECT content FROM hub_distributions WHERE stream = $1 AND seq = $2', [
+            stream,
+            sequence,
+          ])
+        )[0];
+        return row ? bytesOf(row.content) : null;
       },
     };
   };

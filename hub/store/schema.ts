@@ -59,6 +59,27 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
         PRIMARY KEY (origin, seq));
     `,
   },
+  // Version 2 is another slice's (residency); the runner applies whatever versions a store has not seen, in order.
+  {
+    version: 3,
+    name: '0003-distribution',
+    // Signed distribution of policy bundles and list versions (decision 0253): the publisher keys the hub accepts
+    // statements from, and every statement with its content, per stream (policy, list:<id>) and sequence.
+    sqlite: `
+      CREATE TABLE hub_publishers (verifier_key TEXT PRIMARY KEY, added_by TEXT NOT NULL, added_at TEXT NOT NULL) STRICT;
+      CREATE TABLE hub_distributions (stream TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL
+        CHECK (kind IN ('policy', 'list')), version TEXT NOT NULL, label TEXT NOT NULL, note TEXT NOT NULL,
+        content BLOB NOT NULL, published_at TEXT NOT NULL, received_at TEXT NOT NULL, received_by TEXT NOT NULL,
+        PRIMARY KEY (stream, seq)) STRICT;
+    `,
+    postgres: `
+      CREATE TABLE hub_publishers (verifier_key TEXT PRIMARY KEY, added_by TEXT NOT NULL, added_at TEXT NOT NULL);
+      CREATE TABLE hub_distributions (stream TEXT NOT NULL, seq BIGINT NOT NULL, kind TEXT NOT NULL
+        CHECK (kind IN ('policy', 'list')), version TEXT NOT NULL, label TEXT NOT NULL, note TEXT NOT NULL,
+        content BYTEA NOT NULL, published_at TEXT NOT NULL, received_at TEXT NOT NULL, received_by TEXT NOT NULL,
+        PRIMARY KEY (stream, seq));
+    `,
+  },
 ];
 
 export const HUB_SCHEMA_VERSION = HUB_MIGRATIONS.at(-1)!.version;

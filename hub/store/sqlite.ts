@@ -7,8 +7,8 @@ import { openDatabase } from '../../electron/services/store/database.ts';
 import type { Database } from '../../electron/services/store/database.ts';
 import { HUB_MIGRATIONS, HUB_SCHEMA_VERSION } from './schema.ts';
 import { HubStoreError } from './store.ts';
-import { toDevice } from './store.ts';
-import type { DeviceRow } from './store.ts';
+import { toDevice, toDistribution } from './store.ts';
+import type { DeviceRow, DistributionRow } from './store.ts';
 import type { CheckpointRecord, HubLogLeaf, HubStore, HubTx, OriginState, StoredEntry } from './store.ts';
 
 const migrateHub = (db: Database, region: string, path: string): void => {
@@ -95,6 +95,21 @@ export const openSqliteHubStore = (path: string, key: Uint8Array, region: string
     latestHubCheckpoint: q<[], { size: number; root: Buffer; note: string }>(
       'SELECT size, root, note FROM hub_log_checkpoints ORDER BY size DESC LIMIT 1',
     ),
+    publishers: q<[], string>('SELECT verifier_key FROM hub_publishers ORDER BY added_at, verifier_key').pluck(),
+    putPublisher: db.prepare(
+      'INSERT OR IGNORE INTO hub_publishers (verifier_key, added_by, added_at) VALUES (?, ?, ?)',
+    ),
+    putDistribution: db.prepare(
+      `INSERT INTO hub_distributions (stream, seq, kind, version, label, note, content, published_at, received_at, received_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    distributions: q<[string | null, string | null], DistributionRow>(
+      `SELECT stream, seq, kind, version, label, note, published_at, received_at, received_by FROM hub_distributions
+       WHERE ? IS NULL OR stream = ? ORDER BY stream, seq`,
+    ),
+    distributionContent: q<[string, number], Buffer>(
+      'SELECT content FROM hub_distributions WHERE stream = ? AND seq = ?',
+    ).pluck(),
     floor: db.prepare('INSERT OR REPLACE INTO bench_floor (origin, seq, bytes, leaf_hash) VALUES (?, ?, ?, ?)'),
   };
   const checkpointOf = (origin: string, size: number): CheckpointRecord | null => {
@@ -209,6 +224,27 @@ export const openSqliteHubStore = (path: string, key: Uint8Array, region: string
     latestHubCheckpoint: async () => {
       const row = s.latestHubCheckpoint.get();
       return row ? { size: row.size, root: new Uint8Array(row.root), note: row.note } : null;
+    },
+    publishers: async () => s.publishers.all(),
+    putPublisher: async (key, by, at) => s.putPublisher.run(key, by, at).changes === 1,
+    putDistribution: async (d, content) => {
+      s.putDistribution.run(
+        d.stream,
+        d.sequence,
+        d.kind,
+        d.version,
+        d.label,
+        d.note,
+        content,
+        d.publishedAt,
+        d.receivedAt,
+        d.receivedBy,
+      );
+    },
+    distributions: async (stream) => s.distributions.all(stream, stream).map(toDistribution),
+    distributionContent: async (stream, sequence) => {
+      const bytes = s.distributionContent.get(stream, sequence);
+      return bytes ? new Uint8Array(bytes) : null;
     },
   };
   // One connection, one writer: transactions are queued so that an await inside one never interleaves another.

@@ -49,6 +49,20 @@ export type ForkEvidence = {
 
 export type HubLogLeaf = { readonly index: number; readonly bytes: Uint8Array; readonly leafHash: Uint8Array };
 
+/** A signed distribution statement as the hub stores it (decision 0253); `content` only where asked for. */
+export type DistributionRecord = {
+  readonly stream: string;
+  readonly sequence: number;
+  readonly kind: 'policy' | 'list';
+  readonly version: string;
+  readonly label: string;
+  /** The signed note (the publisher's statement). */
+  readonly note: string;
+  readonly publishedAt: string;
+  readonly receivedAt: string;
+  readonly receivedBy: string;
+};
+
 export type HubTx = {
   readonly device: (deviceId: string) => Promise<DeviceRecord | null>;
   readonly deviceByOrigin: (origin: string) => Promise<DeviceRecord | null>;
@@ -79,6 +93,15 @@ export type HubTx = {
   readonly hubLogEntries: (from: number, to: number) => Promise<HubLogLeaf[]>;
   readonly putHubCheckpoint: (checkpoint: CheckpointRecord) => Promise<void>;
   readonly latestHubCheckpoint: () => Promise<CheckpointRecord | null>;
+  /** Distribution (decision 0253): the publisher keys statements are accepted from. */
+  readonly publishers: () => Promise<string[]>;
+  /** False if the key was registered already. */
+  readonly putPublisher: (verifierKey: string, by: string, at: string) => Promise<boolean>;
+  /** Stores a statement; a second statement of the same stream and sequence fails on the primary key. */
+  readonly putDistribution: (record: DistributionRecord, content: Uint8Array) => Promise<void>;
+  /** Every statement of a stream (all streams when null), oldest first, without content. */
+  readonly distributions: (stream: string | null) => Promise<DistributionRecord[]>;
+  readonly distributionContent: (stream: string, sequence: number) => Promise<Uint8Array | null>;
 };
 
 export type HubStore = {
@@ -120,4 +143,29 @@ export const toDevice = (row: DeviceRow): DeviceRecord => ({
   requestedAt: row.requested_at,
   decidedAt: row.decided_at,
   decidedBy: row.decided_by,
+});
+
+/** A hub_distributions row without its content (seq is a string from PostgreSQL's BIGINT). */
+export type DistributionRow = {
+  readonly stream: string;
+  readonly seq: number | string;
+  readonly kind: 'policy' | 'list';
+  readonly version: string;
+  readonly label: string;
+  readonly note: string;
+  readonly published_at: string;
+  readonly received_at: string;
+  readonly received_by: string;
+};
+
+export const toDistribution = (row: DistributionRow): DistributionRecord => ({
+  stream: row.stream,
+  sequence: Number(row.seq),
+  kind: row.kind,
+  version: row.version,
+  label: row.label,
+  note: row.note,
+  publishedAt: row.published_at,
+  receivedAt: row.received_at,
+  receivedBy: row.received_by,
 });

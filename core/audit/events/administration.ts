@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { META_ACTIONS } from '../../access/duties.ts';
 import { HashHex, PartyIdText } from '../fields.ts';
 import { Code, defineEvent, FreeText, PayloadVersion, ReasonData, v1Reader } from './define.ts';
+import { DistributionRef } from './sync.ts';
 
 const Codes = z.array(Code);
 const Text = z.string().min(1).max(500);
@@ -74,6 +75,7 @@ export const ADMINISTRATION_EVENTS = {
       previousLabel: Code.optional(),
       changes: z.record(z.string(), z.number().int().min(0)).optional(),
       ...approval,
+      distribution: DistributionRef.optional().describe('the signed distribution it was activated from'),
     }),
     personal: z.strictObject({ reason: FreeText.optional(), fileName: FreeText.optional() }),
     personalRequired: false,
@@ -96,6 +98,7 @@ export const ADMINISTRATION_EVENTS = {
         changed: Count,
         unchanged: Count,
       }),
+      distribution: DistributionRef.optional().describe('the signed distribution it was activated from'),
     }),
     v1: v1Reader({ list: Text, version: Text }),
   }),

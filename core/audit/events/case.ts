@@ -50,6 +50,18 @@ export const CaseEffectSchema = z.discriminatedUnion('kind', [
 
 const caseFields = { pv: PayloadVersion, caseId: Code, state: CaseStateSchema };
 
+/**
+ * What a decision was taken under on its device (decision 0255): the active policy's rule version and the list versions
+ * in force. Optional: entries written before them carry neither.
+ */
+const decidedUnder = {
+  ruleVersion: Code.optional().describe('the rule version of the policy active on the device when it decided'),
+  listVersions: z
+    .array(z.strictObject({ listId: Code, version: Code }))
+    .optional()
+    .describe('the list versions in force on the device when it decided'),
+};
+
 export const CASE_EVENTS = {
   'case.claimed': defineEvent({
     payload: z.strictObject({ ...caseFields, action: z.literal('claim') }),
@@ -74,12 +86,18 @@ export const CASE_EVENTS = {
       /** Screening cases: the hits the decision clears or confirms (decision 0180). */
       // Unbounded like the lead's own hits (core/routing/lead.ts), so any hit a lead carries can be decided.
       hits: z.array(z.strictObject({ listId: Code, entryId: Code, listVersion: Code })).optional(),
+      ...decidedUnder,
     }),
     personal: ReasonData,
     v1: v1Reader({ decision: z.string().min(1).max(500) }),
   }),
   'case.approved': defineEvent({
-    payload: z.strictObject({ ...caseFields, decision: Code, effect: CaseEffectSchema.optional() }),
+    payload: z.strictObject({
+      ...caseFields,
+      decision: Code,
+      effect: CaseEffectSchema.optional(),
+      ...decidedUnder,
+    }),
     personal: ReasonData,
     // Version 1 also logged returns for rework here, as verdict "returned".
     v1: v1Reader({ decision: z.string().min(1).max(500) }),

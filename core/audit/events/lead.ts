@@ -117,6 +117,7 @@ export const LEAD_EVENTS = {
       licenceId: Nullable,
       jurisdiction: Nullable,
       ruleVersion: Code,
+      listVersions: ListVersions.optional().describe('the list versions in force on the device when it decided'),
       cursor: z.strictObject({ teamId: Code, next: z.number().int().min(0) }).nullable(),
       notifications: z.array(NotificationSchema),
       trace: z.record(z.string(), z.unknown()).describe('the explanation trace (its own `format` versions it)'),

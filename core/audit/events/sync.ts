@@ -2,6 +2,35 @@
 import * as z from 'zod';
 import { Code, defineEvent, PayloadVersion, v1Reader } from './define.ts';
 
+/**
+ * The signed distribution a policy or list activation came from (decision 0254): the hub, the stream and sequence,
+ * the content's SHA-256, the publication time, the publisher key (name+id) whose signature verified, and that signature
+ * (base64 key id ‖ Ed25519 signature over the statement). With the entry's version and label these are the whole
+ * signed manifest, so an auditor rebuilds the statement from the export and checks it against the pinned key.
+ */
+export const DistributionRef = z.strictObject({
+  hub: Code,
+  stream: Code,
+  sequence: z.number().int().min(1),
+  contentSha256: Code,
+  publishedAt: Code.describe(
+    "the statement's publication time: with the entry's version and label, the whole manifest",
+  ),
+  signer: Code,
+  signature: Code,
+});
+
+export const DISTRIBUTION_PROBLEMS = [
+  'malformed',
+  'untrusted_signature',
+  'wrong_region',
+  'wrong_stream',
+  'content_mismatch',
+  'not_newer',
+  'content_invalid',
+  'activation_failed',
+] as const;
+
 export const SYNC_EVENTS = {
   'sync.pushed': defineEvent({
     payload: z.strictObject({ pv: PayloadVersion, hub: Code }),
@@ -10,5 +39,24 @@ export const SYNC_EVENTS = {
   'sync.pulled': defineEvent({
     payload: z.strictObject({ pv: PayloadVersion, hub: Code }),
     v1: v1Reader({ hub: z.string().min(1).max(500) }),
+  }),
+  // Distribution (decisions 0253–0255): the publisher key this device trusts, and statements it refused.
+  'distribution.key_pinned': defineEvent({
+    payload: z.strictObject({
+      pv: PayloadVersion,
+      key: Code.describe('the publisher verifier key (signed-note vkey: name+id+key), pinned from now on'),
+      previousKey: Code.nullable(),
+    }),
+  }),
+  'distribution.refused': defineEvent({
+    payload: z.strictObject({
+      pv: PayloadVersion,
+      hub: Code,
+      stream: Code,
+      sequence: z.number().int().min(0),
+      version: Code.nullable().describe('the version the statement claims, when it could be read'),
+      problem: z.enum(DISTRIBUTION_PROBLEMS),
+      activeVersion: Code.nullable().describe('the version that stays in force'),
+    }),
   }),
 } as const;

@@ -5,7 +5,7 @@ import type { Lead } from '../../../../core/routing/lead.ts';
 import { startRoutingRun } from '../../../../core/routing/route.ts';
 import type { RoutingDecision } from '../../../../core/routing/route.ts';
 import { statement } from '../../store/statements.ts';
-import { leadFromStore, loadRoutingState, recordDecision } from './intake.ts';
+import { leadFromStore, listVersionsInForce, loadRoutingState, recordDecision } from './intake.ts';
 import type { Appender, Workstation } from '../session/workstation.ts';
 
 /** A routing decision a retry or a lifted hold recorded. */
@@ -64,7 +64,15 @@ export const retryWaitingForCapacity = (
     const lead = currentLead(workstation, path.lead_id);
     const decision = run.route({ ...lead, productInterests: [path.product_id] }, at)[0]!;
     if (decision.outcome.kind === 'waiting_for_capacity') continue;
-    const recorded = recordDecision(append, policy, decision, run.cursorOf, actor, ['routing:capacity-retry']);
+    const recorded = recordDecision(
+      append,
+      policy,
+      decision,
+      run.cursorOf,
+      actor,
+      ['routing:capacity-retry'],
+      listVersionsInForce(workstation),
+    );
     rerouted.push(summaryOf(decision, recorded.caseId));
     if (decision.outcome.kind === 'assigned') assigned += 1;
   }
@@ -100,7 +108,15 @@ export const rerouteHeldPaths = (
     const { outcome } = decision;
     const same = outcome.kind === row.outcome && (outcome.kind !== 'held' || outcome.reason === row.reason);
     if (same) continue;
-    const recorded = recordDecision(append, policy, decision, run.cursorOf, actor, ['routing:facts-updated']);
+    const recorded = recordDecision(
+      append,
+      policy,
+      decision,
+      run.cursorOf,
+      actor,
+      ['routing:facts-updated'],
+      listVersionsInForce(workstation),
+    );
     rerouted.push(summaryOf(decision, recorded.caseId));
   }
   return rerouted;

@@ -16,7 +16,7 @@ import { entryContentVersion } from '../../../../core/screening/monitoring.ts';
 import { nativeSha256 } from '../../lists/store.ts';
 import { statement } from '../../store/statements.ts';
 import { regimeOfSubject } from '../../audit/audit-log.ts';
-import { leadFromStore, reroutePaths, screenedEntry } from './intake.ts';
+import { leadFromStore, listVersionsInForce, reroutePaths, screenedEntry } from './intake.ts';
 import { personConflict } from './duties.ts';
 import { actorOf, commit, WorkstationError } from '../session/workstation.ts';
 import type { Appender, CommandEvent, Session } from '../session/workstation.ts';
@@ -186,7 +186,8 @@ const record = <T extends keyof CaseEventFields>(
   reason: string | null,
 ): Case =>
   commit(session.workstation, (append) => {
-    const effect = type === 'case.decided' || type === 'case.approved' ? effectOf(kase) : undefined;
+    const decides = type === 'case.decided' || type === 'case.approved';
+    const effect = decides ? effectOf(kase) : undefined;
     append({
       actor: actorOf(session.user),
       type,
@@ -197,6 +198,13 @@ const record = <T extends keyof CaseEventFields>(
         ...fields,
         state: loggedStateOf(kase),
         ...(effect ? { effect } : {}),
+        // What the decision was taken under on this device (decision 0255), so the hub can tell an old policy's.
+        ...(decides
+          ? {
+              ruleVersion: session.workstation.policy().loaded.version,
+              listVersions: listVersionsInForce(session.workstation).map((list) => ({ ...list })),
+            }
+          : {}),
       },
       ...(reason === null ? {} : { personalData: reasonData(session, kase, reason) }),
     } as CommandEvent);

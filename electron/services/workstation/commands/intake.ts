@@ -136,6 +136,11 @@ export const loadRoutingState = (db: Database): RoutingState => ({
   ),
 });
 
+/** The list versions the workstation screens against now (none without lists): recorded with each decision. */
+export const listVersionsInForce = (
+  workstation: Workstation,
+): readonly { readonly listId: string; readonly version: string }[] => workstation.screener?.listVersions ?? [];
+
 /** Appends one routing decision and the case it opens (if it is a refusal). */
 export const recordDecision = (
   append: Appender,
@@ -145,6 +150,8 @@ export const recordDecision = (
   actor: string,
   /** More subjects for both entries: a re-screening run names itself (monitoring:<run>). */
   extraSubjects: readonly string[] = [],
+  /** The list versions in force on this device when it decided (decision 0255); omitted by older callers. */
+  listVersions?: readonly { readonly listId: string; readonly version: string }[],
 ): RoutedPath => {
   const { outcome } = decision;
   const { leadId, productId, ...row } = decisionRowOf(decision);
@@ -159,6 +166,7 @@ export const recordDecision = (
       ...row,
       jurisdiction: decision.trace.jurisdiction.jurisdiction,
       ruleVersion: decision.ruleVersion,
+      ...(listVersions === undefined ? {} : { listVersions: listVersions.map((list) => ({ ...list })) }),
       cursor: outcome.kind === 'assigned' ? { teamId: outcome.teamId, next: cursorOf(outcome.teamId) } : null,
       notifications: decision.notifications.map((notification) => ({ ...notification })),
       trace: auditTraceOf(decision),
@@ -467,5 +475,7 @@ export const reroutePaths = (
   const run = startRoutingRun(policy.compiled, loadRoutingState(workstation.db));
   return run
     .route({ ...lead, productInterests: [...productIds] }, at)
-    .map((decision) => recordDecision(append, policy, decision, run.cursorOf, actor));
+    .map((decision) =>
+      recordDecision(append, policy, decision, run.cursorOf, actor, [], listVersionsInForce(workstation)),
+    );
 };

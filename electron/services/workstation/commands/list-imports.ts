@@ -4,6 +4,7 @@
 // re-screening run of the leads already here (decision 0193): its `monitoring.started` entry is in the same transaction.
 import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
 import type { ImportOutcome } from '../../lists/store.ts';
+import type { DistributionRefValue } from '../../sync/distribution-state.ts';
 import { requirePermission } from '../session/access.ts';
 import { appendMonitoringStarted } from './monitoring.ts';
 import { actorOf, commit } from '../session/workstation.ts';
@@ -22,6 +23,18 @@ export const recordListImported = (
   outcome: ImportOutcome,
 ): { readonly sequence: number; readonly runId: string | null } => {
   requireListImport(session);
+  return appendListImported(session, outcome);
+};
+
+/**
+ * The entries of `recordListImported` without its permission check: for a list version distributed by the hub, whose
+ * authority is the publisher's signature the device verified (decision 0254), named in `distribution`.
+ */
+export const appendListImported = (
+  session: Session,
+  outcome: ImportOutcome,
+  distribution?: DistributionRefValue,
+): { readonly sequence: number; readonly runId: string | null } => {
   const { version, diff } = outcome;
   const kinds = Object.keys(version.counts)
     .filter((key) => key.startsWith('kind.'))
@@ -48,6 +61,7 @@ export const recordListImported = (
           changed: diff.changed.length,
           unchanged: diff.unchanged,
         },
+        ...(distribution === undefined ? {} : { distribution: { ...distribution } }),
       },
     });
     const runId =

@@ -10,7 +10,8 @@ import { inputFileFromBytes } from '../../lists/source-files.ts';
 import { activateListVersion, readManifestSync, stageListVersion } from '../../lists/staging.ts';
 import { ListStoreError } from '../../lists/store.ts';
 import { statement } from '../../store/statements.ts';
-import { recordListImported, requireListImport } from './list-imports.ts';
+import { appendListImported, requireListImport } from './list-imports.ts';
+import type { DistributionRefValue } from '../../sync/distribution-state.ts';
 import { progressOf, runMonitoring, runRow } from './monitoring.ts';
 import type { RunRow } from './monitoring.ts';
 import { WorkstationError } from '../session/workstation.ts';
@@ -100,6 +101,9 @@ const startJob = (workstation: Workstation, runId: string, listsDir: string): vo
 export const rescreenJob = (workstation: Workstation, runId: string): Promise<void> | null =>
   jobsOf(workstation).get(runId)?.done ?? null;
 
+/** The list directory of a workstation, or null when it has none (distribution skips lists then). */
+export const listsDirIfAny = (workstation: Workstation): string | null => workstation.deps.listStore?.dir ?? null;
+
 export const listsOverview = (session: Session): ApiResponse<'lists.overview'> => {
   requireListImport(session);
   const { workstation } = session;
@@ -172,6 +176,19 @@ export const activateListUpdate = (
   request: ApiParsedRequest<'lists.activate'>,
 ): ApiResponse<'lists.activate'> => {
   requireListImport(session);
+  return activateStoredListVersion(session, request);
+};
+
+/**
+ * Activates a stored list version and starts its re-screening run, as `activateListUpdate` does, without its
+ * permission check: for a version distributed by the hub, whose authority is the publisher's signature the device
+ * verified (decision 0254), named in `distribution`.
+ */
+export const activateStoredListVersion = (
+  session: Session,
+  request: { readonly listId: string; readonly version: string; readonly expectedActive: string | null },
+  distribution?: DistributionRefValue,
+): ApiResponse<'lists.activate'> => {
   const { workstation } = session;
   const dir = listsDirOf(workstation);
   if (jobsOf(workstation).size > 0)
@@ -184,7 +201,7 @@ export const activateListUpdate = (
     throw error;
   }
   if (!activated.ok) throw new WorkstationError('conflict', activated.error);
-  const { sequence, runId } = recordListImported(session, activated.value);
+  const { sequence, runId } = appendListImported(session, activated.value, distribution);
   // New leads are screened against the new version from now on; the ones already here by the run.
   workstation.screener?.reload?.();
   if (runId === null) return { sequence, run: null };

@@ -30,7 +30,7 @@ import type { ImportOutcome } from '../../lists/store.ts';
 import { readSnapshotSync } from '../../lists/staging.ts';
 import { statement } from '../../store/statements.ts';
 import type { Database } from '../../store/database.ts';
-import { loadRoutingState, recordDecision, screenedEntry } from './intake.ts';
+import { listVersionsInForce, loadRoutingState, recordDecision, screenedEntry } from './intake.ts';
 import { partiesOf } from './screener.ts';
 import { commit, WorkstationError } from '../session/workstation.ts';
 import type { Appender, Workstation } from '../session/workstation.ts';
@@ -334,7 +334,15 @@ const rerouteLivePaths = (workstation: Workstation, append: Appender, lead: Lead
       openCases.some((kase) => kase.product_id === decision.productId && kase.type === outcome.queue)
     )
       continue;
-    recordDecision(append, policy, decision, run.cursorOf, MONITORING_ACTOR, [subjectOf(runId)]);
+    recordDecision(
+      append,
+      policy,
+      decision,
+      run.cursorOf,
+      MONITORING_ACTOR,
+      [subjectOf(runId)],
+      listVersionsInForce(workstation),
+    );
   }
 };
 

@@ -15,6 +15,7 @@ import { personalDataAt } from '../projection/projector.ts';
 import { actorOf, commit, WorkstationError } from '../session/workstation.ts';
 import type { Session } from '../session/workstation.ts';
 import { staffRecord } from '../session/staff-records.ts';
+import type { DistributionRefValue } from '../../sync/distribution-state.ts';
 
 type Publication = Exclude<ApiResponse<'policy.publish'>, { pending: unknown }>;
 
@@ -252,3 +253,29 @@ export const applyPolicyPublish: MetaApplier = (session, append, request) => {
     ),
   );
 };
+
+/**
+ * Activates a policy bundle distributed by the hub, after the device verified the publisher's signature over it
+ * (decision 0254): the same `policy.published` entry as a local publication, naming the signed `distribution`. The
+ * authority is the publisher's signature, so neither the signed-in user's `policy.publish` nor a second approval is
+ * asked for; the entry's actor is the user whose session fetched it. The version already active is recorded too (the
+ * device now runs under the signed statement), with no changes.
+ */
+export const activateDistributedPolicy = (
+  session: Session,
+  input: { readonly text: string; readonly candidate: LoadedPolicy; readonly distribution: DistributionRefValue },
+): { readonly sequence: number; readonly previousRuleVersion: string } =>
+  commit(session.workstation, (append) => {
+    const active = session.workstation.policy().loaded;
+    const appended = append(
+      publishedEvent(
+        actorOf(session.user),
+        { text: input.text, fileName: `${input.distribution.stream}#${input.distribution.sequence}` },
+        input.candidate,
+        active,
+        null,
+        { distribution: { ...input.distribution } },
+      ),
+    );
+    return { sequence: appended.sequence, previousRuleVersion: active.version };
+  });

@@ -15,6 +15,10 @@ import type { PullResult } from '../../sync/pull.ts';
 import { pushAuditLog } from '../../sync/push.ts';
 import type { PushResult } from '../../sync/push.ts';
 import { requirePermission } from '../session/access.ts';
+import { parsePublisherKey } from '../../../../core/sync/distribution.ts';
+import { nodeSha256 } from '../../audit/node-sha256.ts';
+import { pinnedPublisherKey } from '../../sync/distribution-state.ts';
+import { pinPublisherKey } from './distribution.ts';
 import { actorOf, commit, WorkstationError } from '../session/workstation.ts';
 import type { Session } from '../session/workstation.ts';
 
@@ -63,10 +67,23 @@ const clientFor = (
  */
 export const enrolWithHub = async (
   session: Session,
-  input: { readonly hubUrl: string; readonly region: string; readonly deviceId?: string },
+  input: {
+    readonly hubUrl: string;
+    readonly region: string;
+    readonly deviceId?: string;
+    /** The firm's publisher verifier key, pinned at enrolment (decision 0253); or later with pinPublisherKey. */
+    readonly publisherKey?: string;
+  },
   transport: SyncTransport = {},
 ): Promise<{ readonly deviceId: string; readonly status: string; readonly fingerprint: string }> => {
   requirePermission(session, 'user.manage', 'enrol this workstation with a hub');
+  if (input.publisherKey !== undefined)
+    requirePermission(session, 'policy.publish', 'pin the publisher key of distributed policy and lists');
+  if (input.publisherKey !== undefined && parsePublisherKey(input.publisherKey, nodeSha256) === null)
+    throw new SyncError(
+      'bad_input',
+      'the publisher key is not a signed-note verifier key (<name>+<key id>+<base64 key>)',
+    );
   if (!REGION_PATTERN.test(input.region))
     throw new SyncError('bad_input', `region ${JSON.stringify(input.region)}: 1 to 32 letters, digits or "-"`);
   const db = session.workstation.db;
@@ -129,6 +146,8 @@ export const enrolWithHub = async (
     session.workstation.deps.now().toISOString(),
     session.user.id,
   );
+  if (input.publisherKey !== undefined && pinnedPublisherKey(db) !== input.publisherKey)
+    pinPublisherKey(session, { verifierKey: input.publisherKey });
   const { status } = JSON.parse(response.text) as { status: string };
   return { deviceId, status, fingerprint: Buffer.from(ed25519PublicKey(seed)).toString('hex').slice(0, 16) };
 };

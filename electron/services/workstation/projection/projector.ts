@@ -763,6 +763,8 @@ export const PROJECTIONS: Readonly<Record<AuditEventType, Projection>> = {
   'kyc.outcome_received': nothing,
   'kyc.callback_refused': nothing,
   'kyc.connector_configured': nothing,
+  'distribution.key_pinned': nothing,
+  'distribution.refused': nothing,
 };
 
 export const projectEntry = (db: Database, entry: AuditEntry, sequence: number): void =>
