@@ -276,13 +276,13 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('signed distribution through th
     await syncPush(b.admin);
     await syncPush(a);
     const flagged = await supersededDecisions(hub.hub());
-    const bDecisions = entries(b.admin, 'routing.decided');
+    const bDecisions = entries(b.admin, 'lead.intake');
     expect(bDecisions.length).toBeGreaterThan(0);
     expect(flagged).toHaveLength(bDecisions.length);
     for (const found of flagged)
       expect(found).toMatchObject({
         device: `distrib-b-${kind}`,
-        type: 'routing.decided',
+        type: 'lead.intake',
         ruleVersion: b.admin.workstation.policy().loaded.version,
         policySequence: 1,
         currentRuleVersion: a.workstation.policy().loaded.version,
@@ -391,11 +391,13 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('signed distribution through th
       changes: { previous: v1List, added: 1 },
       distribution: { stream: 'list:internal', sequence: 1 },
     });
-    // The screener screens against it from now on, and routing decisions name it.
+    // The screener screens against it from now on, and the intake entry (its routing decisions) names it.
     importLeads(a, 'A', 2);
-    const routed = entries(a, 'routing.decided').at(-1)!;
+    const routed = entries(a, 'lead.intake').at(-1)!;
     expect(routed.payload.ruleVersion).toBe(a.workstation.policy().loaded.version);
-    expect(routed.payload.listVersions).toEqual([{ listId: 'internal', version: expect.any(String) }]);
+    expect((routed.payload.screening as { listVersions?: unknown }).listVersions).toEqual([
+      { listId: 'internal', version: expect.any(String) },
+    ]);
     // A case decision names the policy and the lists it was taken under too.
     call(a, 'leads.import', {
       fileName: 'leads.jsonl',
@@ -414,7 +416,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('signed distribution through th
     }
     expect(entries(a, 'case.decided').at(-1)!.payload).toMatchObject({
       ruleVersion: a.workstation.policy().loaded.version,
-      listVersions: routed.payload.listVersions,
+      listVersions: (routed.payload.screening as { listVersions?: unknown }).listVersions,
     });
   });
 });
