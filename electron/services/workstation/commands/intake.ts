@@ -5,6 +5,7 @@
 import { decisionRowOf } from '../../../../core/routing/decision-row.ts';
 import { hasPermission } from '../../../../core/access/roles.ts';
 import { openCaseFor, scopeJurisdictionOf } from '../../../../core/cases/case.ts';
+import { leadResidency } from '../../../../core/policy/residency.ts';
 import type { Lead } from '../../../../core/routing/lead.ts';
 import { startRoutingRun } from '../../../../core/routing/route.ts';
 import { auditTraceOf } from '../../../../core/routing/audit-trace.ts';
@@ -248,6 +249,16 @@ const ingestOne = (
       : null;
   const decisions = run.route(lead, at);
   const subject = `lead:${lead.id}`;
+  // Scoped like its cases: the tag, else the resolved evidence (a DIFC address is AE-DIFC, not its country AE).
+  const scope =
+    (decisions[0] ? scopeJurisdictionOf(decisions[0]) : null) ??
+    lead.address?.country ??
+    lead.kycPrescreenJurisdiction ??
+    null;
+  const residency = leadResidency(policy.loaded.policy, policy.compiled.vocabulary, {
+    jurisdiction: scope,
+    bookingEntity: lead.bookingEntity,
+  });
   append({
     actor,
     type: 'lead.ingested',
@@ -258,12 +269,8 @@ const ingestOne = (
       source: input.source,
       sourceSystem: input.sourceSystem,
       facts: factsOf(lead),
-      // Scoped like its cases: the tag, else the resolved evidence (a DIFC address is AE-DIFC, not its country AE).
-      scope:
-        (decisions[0] ? scopeJurisdictionOf(decisions[0]) : null) ??
-        lead.address?.country ??
-        lead.kycPrescreenJurisdiction ??
-        null,
+      scope,
+      ...(residency ? { residency: { ...residency, markets: [...residency.markets] } } : {}),
     },
     personalData: {
       subject,

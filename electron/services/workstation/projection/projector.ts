@@ -246,8 +246,9 @@ const leadIngested: Projection = (db, entry, sequence) => {
   const sourceId = current ? text(data?.sourceId) : text(payload.sourceId);
   statement(
     db,
-    `INSERT INTO leads (id, source_system, source_id, facts, jurisdiction, scope, subject, status, ingested_at, ingested_seq)
-     VALUES (?, ?, ?, ?, NULL, ?, ?, 'active', ?, ?)`,
+    `INSERT INTO leads (id, source_system, source_id, facts, jurisdiction, scope, subject, status, ingested_at, ingested_seq,
+       residency_region)
+     VALUES (?, ?, ?, ?, NULL, ?, ?, 'active', ?, ?, ?)`,
   ).run(
     leadId,
     text(payload.sourceSystem),
@@ -257,6 +258,7 @@ const leadIngested: Projection = (db, entry, sequence) => {
     displaySubject(data, leadId),
     entry.time,
     sequence,
+    text((payload.residency as Payload | undefined)?.region),
   );
 };
 
