@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../core/api/contract.ts';
 import { verifyAuditBundle } from '../../core/audit/verify.ts';
 import { openPersonalData, sealPersonalData } from '../../hub/seal.ts';
-import { decideDevice } from '../../hub/service.ts';
+import { addPersonalData, decideDevice } from '../../hub/service.ts';
 import { exportAuditBundle } from '../../electron/services/audit/export.ts';
 import { nodeSha256 } from '../../electron/services/audit/node-sha256.ts';
 import { SyncError } from '../../electron/services/sync/hub-client.ts';
@@ -187,6 +187,10 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('data residency and erasure thr
       markets: ['UK'],
     });
     expect(approved).toMatchObject({ ok: true, device: { markets: ['UK'] } });
+    const approvals = (await hub.hub().store.transaction((tx) => tx.hubLogEntries(0, 10_000)))
+      .map((leaf) => JSON.parse(new TextDecoder().decode(leaf.bytes)))
+      .filter((leaf) => leaf.type === 'device.approved' && leaf.device === `res-b-${kind}`);
+    expect(approvals).toEqual([expect.objectContaining({ markets: 'UK', admin: 'olga' })]);
 
     const pulled = await syncPull(b.admin, {}, { batch: 5 });
     expect(pulled.withheld).toBeGreaterThan(0);
@@ -238,6 +242,12 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('data residency and erasure thr
         },
       ]),
     );
+    // What a device that was offline during the erasure would still hold and upload later: A's record of the lead.
+    const stale = a.admin.workstation.db
+      .prepare<[string], { sequence: number; regime: string; salt: Buffer; data: Buffer }>(
+        'SELECT sequence, regime, salt, data FROM audit_personal_data WHERE subject = ? AND data IS NOT NULL',
+      )
+      .get(subject)!;
     // Inside a required retention period: a senior officer's override, approved by a second one.
     const sam = addUser(a, `sam-${kind}`, ['senior_officer'], ['*']);
     const sue = addUser(a, `sue-${kind}`, ['senior_officer'], ['*']);
@@ -280,11 +290,29 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('data residency and erasure thr
     expect(inboxText(b)).not.toContain('Threadneedle');
     expect(inboxText(b)).toContain('Cheapside Ledger Ltd');
 
-    // Data of the erased subject uploaded later (a device offline during the erasure) is not stored again.
-    await hub.hub().store.transaction(async (tx) => {
-      const erased = await tx.erasedAmong([subject, 'lead:someone-else']);
-      expect([...erased]).toEqual([subject]);
-    });
+    // Data of the erased subject uploaded later (a device offline during the erasure) is skipped, not stored again.
+    const deviceA = await hub.hub().store.transaction((tx) => tx.device(`res-a-${kind}`));
+    const reupload = await addPersonalData(
+      hub.hub(),
+      deviceA!,
+      new TextEncoder().encode(
+        JSON.stringify({
+          origin: originOf(a),
+          records: [
+            {
+              sequence: stale.sequence,
+              subject,
+              regime: stale.regime,
+              salt: stale.salt.toString('base64'),
+              data: stale.data.toString('base64'),
+            },
+          ],
+        }),
+      ),
+    );
+    expect(reupload.status).toBe(200);
+    expect(JSON.parse(String(reupload.body))).toEqual({ stored: 0, skipped: 1 });
+    expect(await held(originOf(a))).toBe(0);
 
     for (const ws of [a, b]) {
       const { report } = verifiedExport(ws);
