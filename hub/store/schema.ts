@@ -62,7 +62,8 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
   {
     // Data residency and erasure propagation (decisions 0249–0252): the markets a device asked for and was approved
     // for; each lead's residency region and markets as its intake entry names them, and the lead of each case; the
-    // tombstones applied (erasures and retention purges); the time of the entry beside each personal-data record.
+    // tombstones applied (erasures and retention purges); the time of the entry beside each personal-data record
+    // (filled from the stored entries for the records already there).
     version: 2,
     name: '0002-residency',
     sqlite: `
@@ -76,6 +77,8 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
         regime TEXT NOT NULL DEFAULT '', cutoff TEXT, removed INTEGER NOT NULL, PRIMARY KEY (origin, seq, kind, subject, regime)) STRICT;
       CREATE INDEX hub_tombstones_subject ON hub_tombstones (subject);
       ALTER TABLE hub_personal_data ADD COLUMN entry_time TEXT;
+      UPDATE hub_personal_data SET entry_time = (SELECT json_extract(CAST(e.bytes AS TEXT), '$.time') FROM hub_entries e
+        WHERE e.origin = hub_personal_data.origin AND e.seq = hub_personal_data.seq);
       CREATE INDEX hub_personal_data_subject ON hub_personal_data (subject);
       CREATE INDEX hub_personal_data_regime ON hub_personal_data (regime, entry_time);
     `,
@@ -91,6 +94,8 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
         PRIMARY KEY (origin, seq, kind, subject, regime));
       CREATE INDEX hub_tombstones_subject ON hub_tombstones (subject);
       ALTER TABLE hub_personal_data ADD COLUMN entry_time TEXT;
+      UPDATE hub_personal_data p SET entry_time = convert_from(e.bytes, 'UTF8')::jsonb ->> 'time'
+        FROM hub_entries e WHERE e.origin = p.origin AND e.seq = p.seq;
       CREATE INDEX hub_personal_data_subject ON hub_personal_data (subject);
       CREATE INDEX hub_personal_data_regime ON hub_personal_data (regime, entry_time);
     `,
