@@ -128,11 +128,31 @@ for (const [name, decision] of [
     .requiredOption('--key <file>', 'the hub key file')
     .requiredOption('--device <id>', 'the device id')
     .requiredOption('--admin <name>', 'the operations admin deciding')
-    .action(async (raw: { store: string; key: string; device: string; admin: string }) => {
+    .option(
+      '--markets <list>',
+      'on approval: the markets the device is served, comma-separated ("*" for every market); default: those it asked for',
+    )
+    .action(async (raw: { store: string; key: string; device: string; admin: string; markets?: string }) => {
       await withHub(raw, async (hub) => {
-        const result = await decideDevice(hub, { deviceId: raw.device, decision, admin: raw.admin });
+        const markets =
+          raw.markets === undefined
+            ? undefined
+            : raw.markets
+                .split(',')
+                .map((market) => market.trim())
+                .filter((market) => market !== '');
+        const result = await decideDevice(hub, {
+          deviceId: raw.device,
+          decision,
+          admin: raw.admin,
+          ...(markets ? { markets } : {}),
+        });
         if (!result.ok) throw new HubCliError(result.error, 1);
-        process.stdout.write(`device ${result.device.deviceId}: ${result.device.status} by ${raw.admin}\n`);
+        process.stdout.write(
+          `device ${result.device.deviceId}: ${result.device.status} by ${raw.admin}${
+            decision === 'approved' ? `, served the markets ${result.device.markets.join(', ') || '(none)'}` : ''
+          }\n`,
+        );
       });
     });
 
@@ -146,7 +166,9 @@ program
       const devices = await hub.store.transaction((tx) => tx.devices());
       for (const d of devices)
         process.stdout.write(
-          `${d.deviceId}\t${d.status}\t${d.origin}\t${Buffer.from(d.publicKey).toString('hex').slice(0, 16)}\n`,
+          `${d.deviceId}\t${d.status}\t${d.origin}\t${Buffer.from(d.publicKey).toString('hex').slice(0, 16)}\tasked ${
+            d.requestedMarkets.join(',') || '-'
+          }\tserved ${d.markets.join(',') || '-'}\n`,
         );
     });
   });

@@ -98,10 +98,12 @@ const route = async (hub: Hub, incoming: IncomingMessage): Promise<Reply> => {
     const decision = /^\/v1\/admin\/devices\/([A-Za-z0-9._-]{1,64})\/(approve|revoke)$/.exec(path);
     if (method === 'POST' && decision) {
       const admin = url.searchParams.get('admin') ?? 'admin-api';
+      const markets = url.searchParams.get('markets');
       const result = await decideDevice(hub, {
         deviceId: decision[1]!,
         decision: decision[2] === 'approve' ? 'approved' : 'revoked',
         admin,
+        ...(markets === null ? {} : { markets: markets.split(',').filter((market) => market !== '') }),
       });
       return result.ok
         ? {
@@ -140,7 +142,7 @@ const route = async (hub: Hub, incoming: IncomingMessage): Promise<Reply> => {
   if (method === 'POST' && path === '/add-entries') return addEntries(hub, device, body);
   if (method === 'POST' && path === '/v1/add-personal-data') return addPersonalData(hub, device, body);
   if (method === 'GET' && path === '/v1/origins') return origins(hub);
-  if (method === 'GET' && path === '/v1/pull') return pull(hub, url.searchParams);
+  if (method === 'GET' && path === '/v1/pull') return pull(hub, device, url.searchParams);
   if (method === 'GET' && path === '/v1/hub-log') return hubLog(hub, url.searchParams);
   if (method === 'GET' && path === '/v1/distributions') return listDistributions(hub);
   if (method === 'GET' && path === '/v1/distribution') return getDistribution(hub, url.searchParams);

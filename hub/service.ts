@@ -34,9 +34,10 @@ import {
   requestSigningBytes,
 } from '../core/sync/request-auth.ts';
 import { parseAddCheckpoint, TLOG_SIZE_CONTENT_TYPE } from '../core/sync/witness-wire.ts';
+import { intakeCaseIds } from '../core/cases/intake-case-ids.ts';
 import type { HubKeys } from './keys.ts';
 import { openPersonalData, sealPersonalData } from './seal.ts';
-import type { DeviceRecord, HubStore, HubTx, StoredEntry } from './store/store.ts';
+import type { DeviceRecord, HubStore, HubTx, LeadResidencyRecord, StoredEntry, Tombstone } from './store/store.ts';
 
 export const nodeSha256: Sha256 = (bytes) => hash('sha256', bytes, 'buffer');
 
@@ -159,12 +160,16 @@ export const authenticate = async (
 
 // ---- enrolment ------------------------------------------------------------------------------------------------------
 
+const MarketName = z.string().regex(/^(\*|[A-Za-z0-9][A-Za-z0-9 ._-]{0,63})$/, 'a market name, or "*"');
+
 const EnrolmentSchema = z.strictObject({
   deviceId: z.string().regex(DEVICE_ID_PATTERN),
   region: z.string().regex(REGION_PATTERN),
   publicKey: z.string().refine((t) => base64ToBytes(t)?.length === 32, { message: 'an Ed25519 public key, base64' }),
   origin: z.string().min(1).max(200),
   logKeys: z.array(z.string().min(1).max(300)).min(1).max(16),
+  /** The markets of the device's users ("*" for every market): what it asks to be served (decision 0250). */
+  markets: z.array(MarketName).max(200).optional(),
 });
 
 export const parseJsonBody = <S extends z.ZodType>(
@@ -219,6 +224,8 @@ export const requestEnrolment = async (hub: Hub, request: HubRequest): Promise<R
       origin: e.origin,
       logKeys: e.logKeys,
       status: 'pending',
+      requestedMarkets: e.markets ?? [],
+      markets: [],
       requestedAt: hub.now().toISOString(),
       decidedAt: null,
       decidedBy: null,
@@ -230,20 +237,32 @@ export const requestEnrolment = async (hub: Hub, request: HubRequest): Promise<R
 /** An operations admin approves or revokes a device (the CLI and the admin api both come here). */
 export const decideDevice = async (
   hub: Hub,
-  input: { readonly deviceId: string; readonly decision: 'approved' | 'revoked'; readonly admin: string },
+  input: {
+    readonly deviceId: string;
+    readonly decision: 'approved' | 'revoked';
+    readonly admin: string;
+    /** On approval, the markets the device is served; by default the ones it asked for (decision 0250). */
+    readonly markets?: readonly string[];
+  },
 ): Promise<{ ok: true; device: DeviceRecord } | { ok: false; error: string }> =>
   hub.store.transaction(async (tx) => {
     const device = await tx.device(input.deviceId);
     if (!device) return { ok: false, error: `no device ${input.deviceId} has asked to enrol` };
     if (device.status === 'revoked') return { ok: false, error: `device ${input.deviceId} is revoked for good` };
+    const badMarket = (input.markets ?? []).find((market) => !MarketName.safeParse(market).success);
+    if (badMarket !== undefined)
+      return { ok: false, error: `market ${JSON.stringify(badMarket)} is not a market name` };
     const at = hub.now().toISOString();
-    await tx.decideDevice(input.deviceId, input.decision, input.admin, at);
-    // The hub's log records who let which device in or shut it out, beside the checkpoints it accepted.
+    const markets = input.decision === 'approved' ? [...(input.markets ?? device.requestedMarkets)] : undefined;
+    await tx.decideDevice(input.deviceId, input.decision, input.admin, at, markets);
+    // The hub's log records who let which device in or shut it out, and which markets it is served, beside the
+    // checkpoints it accepted.
     await appendHubLog(hub, tx, {
       type: input.decision === 'approved' ? 'device.approved' : 'device.revoked',
       device: input.deviceId,
       origin: device.origin,
       admin: input.admin,
+      ...(markets ? { markets: markets.join(',') } : {}),
       time: at,
     });
     return { ok: true, device: (await tx.device(input.deviceId))! };
@@ -414,7 +433,14 @@ export const addEntries = async (hub: Hub, device: DeviceRecord, body: Uint8Arra
           verified.push({ sequence: entryPackage.start + i, bytes, leafHash: leaves[i]! }),
         );
       }
+      // Data residency and tombstones (decisions 0249, 0251): read from the entries themselves, never from the device's
+      // word. A lead of another region refuses the whole request; nothing of it is stored.
+      const effects = residencyEffects(hub, h.origin, verified);
+      if (!effects.ok) throw new ResidencyRefused(effects.reason);
       const next = verified.length > 0 ? await tx.putEntries(h.origin, verified[0]!.sequence, verified) : state.next;
+      // The effects of the entries this request stored for the first time (a replayed batch changes nothing).
+      const stored = verified.filter((entry) => entry.sequence >= state.next && entry.sequence < next);
+      await applyEntryEffects(hub, tx, h.origin, residencyEffectsOf(effects, stored));
       if (failure !== null) {
         if (next === state.next) throw new PackageRejected(failure);
         // The packages before the bad one are verified and kept; the client hears 422 for the rest.
@@ -433,11 +459,140 @@ export const addEntries = async (hub: Hub, device: DeviceRecord, body: Uint8Arra
     })
     .catch((error: unknown) => {
       if (error instanceof PackageRejected) return text(422, error.message);
+      if (error instanceof ResidencyRefused) return text(403, error.message, { 'perimeter-refusal': 'residency' });
       throw error;
     });
 };
 
 class PackageRejected extends Error {}
+class ResidencyRefused extends Error {}
+
+type EntryEffects = {
+  readonly ok: true;
+  readonly leads: (LeadResidencyRecord & { readonly at: number })[];
+  readonly cases: { readonly caseId: string; readonly lead: string; readonly at: number }[];
+  readonly tombstones: Tombstone[];
+};
+
+// Only these entry types carry what residency and tombstones need; the check is a byte search, so the others are not
+// parsed (the upload's throughput stays that of the mirror).
+const EFFECT_TYPES = ['lead.ingested', 'lead.intake', 'case.opened', 'subject.erased', 'retention.purged'].map((type) =>
+  new TextEncoder().encode(`"type":"${type}"`),
+);
+const containsBytes = (haystack: Uint8Array, needle: Uint8Array): boolean =>
+  Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).includes(
+    Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength),
+  );
+
+type LoggedEntry = { type: string; time: string; subjects: string[]; payload: Record<string, unknown> };
+
+const parseEntry = (bytes: Uint8Array): LoggedEntry | null => {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as LoggedEntry;
+  } catch {
+    return null;
+  }
+};
+
+const ResidencyPayload = z.object({
+  leadId: z.string(),
+  residency: z.object({ region: z.string().nullable(), markets: z.array(z.string()) }).optional(),
+});
+
+/**
+ * What a batch of a device's entries tells the hub: each lead's residency (a lead of another region, or none resolved,
+ * refuses the batch), each case's lead, and the tombstones to apply. A lead.ingested or lead.intake entry without
+ * residency comes from a policy that maps none: it is stored with an unknown region and served only to devices of
+ * every market.
+ */
+export const residencyEffects = (
+  hub: Pick<Hub, 'region'>,
+  origin: string,
+  entries: readonly StoredEntry[],
+): EntryEffects | { readonly ok: false; readonly reason: string } => {
+  const effects: EntryEffects = { ok: true, leads: [], cases: [], tombstones: [] };
+  for (const stored of entries) {
+    if (!EFFECT_TYPES.some((needle) => containsBytes(stored.bytes, needle))) continue;
+    const entry = parseEntry(stored.bytes);
+    if (!entry) continue;
+    if (entry.type === 'lead.ingested' || entry.type === 'lead.intake') {
+      const payload = ResidencyPayload.safeParse(entry.payload);
+      if (!payload.success) continue;
+      const residency = payload.data.residency;
+      if (residency && residency.region !== hub.region)
+        return {
+          ok: false,
+          reason:
+            residency.region === null
+              ? `entry ${stored.sequence}: lead ${payload.data.leadId} has no residency region (the policy maps neither its booking entity nor its market); this hub serves region ${hub.region} and refuses it`
+              : `entry ${stored.sequence}: lead ${payload.data.leadId} resides in region ${residency.region}; this hub serves region ${hub.region} and refuses data of another region`,
+        };
+      effects.leads.push({
+        lead: payload.data.leadId,
+        region: residency?.region ?? null,
+        markets: residency?.markets ?? [],
+        origin,
+        sequence: stored.sequence,
+        at: stored.sequence,
+      });
+      // A lead.intake entry opens its cases without a case.opened entry: their ids derive from it (decision 0263).
+      if (entry.type === 'lead.intake' && Array.isArray(entry.payload.paths))
+        for (const caseId of intakeCaseIds(stored.sequence, entry.payload.paths as { case?: unknown }[]))
+          if (caseId !== null) effects.cases.push({ caseId, lead: payload.data.leadId, at: stored.sequence });
+    } else if (entry.type === 'case.opened') {
+      const caseId = entry.payload.caseId;
+      const lead = entry.payload.leadId;
+      if (typeof caseId === 'string' && typeof lead === 'string')
+        effects.cases.push({ caseId, lead, at: stored.sequence });
+    } else if (entry.type === 'subject.erased') {
+      const subject = entry.payload.subject;
+      if (typeof subject === 'string')
+        effects.tombstones.push({ kind: 'erasure', origin, sequence: stored.sequence, subject });
+    } else if (entry.type === 'retention.purged') {
+      const rules = Array.isArray(entry.payload.rules) ? (entry.payload.rules as Record<string, unknown>[]) : [];
+      for (const rule of rules)
+        if (typeof rule.regime === 'string' && typeof rule.cutoff === 'string')
+          effects.tombstones.push({
+            kind: 'retention',
+            origin,
+            sequence: stored.sequence,
+            regime: rule.regime,
+            cutoff: rule.cutoff,
+          });
+    }
+  }
+  return effects;
+};
+
+// Only the effects of entries the request stored (a 202 stores a prefix).
+const residencyEffectsOf = (effects: EntryEffects, stored: readonly StoredEntry[]): EntryEffects => {
+  const last = stored.length > 0 ? stored.at(-1)!.sequence : -1;
+  return {
+    ok: true,
+    leads: effects.leads.filter((lead) => lead.at <= last),
+    cases: effects.cases.filter((kase) => kase.at <= last),
+    tombstones: effects.tombstones.filter((tombstone) => tombstone.sequence <= last),
+  };
+};
+
+const applyEntryEffects = async (hub: Hub, tx: HubTx, origin: string, effects: EntryEffects): Promise<void> => {
+  if (effects.leads.length > 0) await tx.putLeads(effects.leads);
+  if (effects.cases.length > 0) await tx.putCaseLeads(effects.cases);
+  for (const tombstone of effects.tombstones) {
+    // Every origin's copy of the subject's data goes, not only the erasing device's (decision 0251).
+    const removed = await tx.applyTombstone(tombstone);
+    await appendHubLog(hub, tx, {
+      type: tombstone.kind === 'erasure' ? 'erasure.applied' : 'retention.applied',
+      origin,
+      sequence: tombstone.sequence,
+      ...(tombstone.kind === 'erasure'
+        ? { subject: tombstone.subject }
+        : { regime: tombstone.regime, cutoff: tombstone.cutoff }),
+      removed,
+      time: hub.now().toISOString(),
+    });
+  }
+};
 
 const noteTextOf = (note: string): string => note.slice(0, note.lastIndexOf('\n\n') + 1);
 
@@ -466,6 +621,10 @@ export const addPersonalData = async (hub: Hub, device: DeviceRecord, body: Uint
   if (origin !== device.origin) return text(403, `origin ${origin} is not device ${device.deviceId}'s log`);
   return hub.store.transaction(async (tx) => {
     const sealed = [];
+    // Data a tombstone already covers is never stored again: a device that was offline during the erasure may still
+    // hold it and upload it later (decision 0251).
+    const erased = await tx.erasedAmong([...new Set(records.map((record) => record.subject))]);
+    const cutoffs = await tx.retentionCutoffs();
     for (const [i, record] of records.entries()) {
       const entryBytes = await tx.entryBytes(origin, record.sequence);
       if (!entryBytes)
@@ -473,6 +632,7 @@ export const addPersonalData = async (hub: Hub, device: DeviceRecord, body: Uint
       const entry = JSON.parse(new TextDecoder().decode(entryBytes)) as {
         commitment: string | null;
         subjects: string[];
+        time: string;
       };
       const salt = base64ToBytes(record.salt);
       const data = base64ToBytes(record.data);
@@ -481,7 +641,10 @@ export const addPersonalData = async (hub: Hub, device: DeviceRecord, body: Uint
         return text(422, `records[${i}]: the data does not open entry ${record.sequence}'s commitment`);
       if (!entry.subjects.includes(record.subject))
         return text(422, `records[${i}]: ${record.subject} is not a subject of entry ${record.sequence}`);
+      const cutoff = cutoffs.get(record.regime);
+      if (erased.has(record.subject) || (cutoff !== undefined && entry.time < cutoff)) continue;
       sealed.push({
+        entryTime: entry.time,
         sequence: record.sequence,
         subject: record.subject,
         regime: record.regime,
@@ -514,8 +677,60 @@ export const origins = async (hub: Hub): Promise<Reply> =>
     });
   });
 
-/** Entries of one origin from a cursor, up to the mirror checkpoint (never past what is verified and stored). */
-export const pull = async (hub: Hub, query: URLSearchParams): Promise<Reply> => {
+/** Whether a device serves every market: then nothing of its region is withheld from it. */
+const everyMarket = (device: DeviceRecord): boolean => device.markets.includes('*');
+
+/**
+ * The entries of a batch the device may not receive (decision 0250): those about a lead (by a lead subject, the
+ * payload's leadId, or a case subject whose case.opened named the lead) that is not of this hub's region or not in one
+ * of the device's approved markets. A lead the hub knows no residency for is withheld from all but every-market
+ * devices, and a case whose lead the hub does not know is withheld from them too: closed, not open.
+ */
+const withheldFrom = async (
+  hub: Hub,
+  tx: HubTx,
+  device: DeviceRecord,
+  entries: readonly StoredEntry[],
+): Promise<Set<number>> => {
+  const withheld = new Set<number>();
+  if (everyMarket(device)) return withheld;
+  const references = entries.map((stored) => {
+    const entry = parseEntry(stored.bytes);
+    const leads = new Set<string>();
+    const cases = new Set<string>();
+    for (const subject of entry?.subjects ?? []) {
+      if (subject.startsWith('lead:')) leads.add(subject.slice('lead:'.length));
+      if (subject.startsWith('case:')) cases.add(subject.slice('case:'.length));
+    }
+    if (typeof entry?.payload?.leadId === 'string') leads.add(entry.payload.leadId);
+    return { sequence: stored.sequence, leads, cases };
+  });
+  const caseLeads = new Map(
+    (await tx.caseLeads([...new Set(references.flatMap((r) => [...r.cases]))])).map((c) => [c.caseId, c.lead]),
+  );
+  const allLeads = new Set(
+    references.flatMap((r) => [...r.leads, ...[...r.cases].flatMap((c) => caseLeads.get(c) ?? [])]),
+  );
+  const residency = new Map((await tx.leads([...allLeads])).map((record) => [record.lead, record]));
+  const markets = new Set(device.markets);
+  const visible = (lead: string): boolean => {
+    const record = residency.get(lead);
+    return record !== undefined && record.region === hub.region && record.markets.some((market) => markets.has(market));
+  };
+  for (const reference of references) {
+    const unknownCase = [...reference.cases].some((c) => !caseLeads.has(c));
+    const leads = [...reference.leads, ...[...reference.cases].flatMap((c) => caseLeads.get(c) ?? [])];
+    if (unknownCase || !leads.every(visible)) withheld.add(reference.sequence);
+  }
+  return withheld;
+};
+
+/**
+ * Entries of one origin from a cursor, up to the mirror checkpoint (never past what is verified and stored). An entry
+ * the device may not receive is served as its leaf hash only (`{withheld}`), without its personal data, so the device
+ * still checks its copy against the cosigned root.
+ */
+export const pull = async (hub: Hub, device: DeviceRecord, query: URLSearchParams): Promise<Reply> => {
   const origin = query.get('origin');
   const from = Number(query.get('from') ?? '0');
   const limit = Math.min(Number(query.get('limit') ?? String(MAX_PULL)), MAX_PULL);
@@ -528,7 +743,10 @@ export const pull = async (hub: Hub, query: URLSearchParams): Promise<Reply> => 
     const size = state.mirror?.size ?? 0;
     const to = Math.min(size, from + limit);
     const entries = from < to ? await tx.entries(origin, from, to) : [];
-    const personal = from < to ? await tx.personalData(origin, from, to) : [];
+    const withheld = await withheldFrom(hub, tx, device, entries);
+    const personal = (from < to ? await tx.personalData(origin, from, to) : []).filter(
+      (record) => !withheld.has(record.sequence),
+    );
     return json(200, {
       origin,
       from,
@@ -536,7 +754,9 @@ export const pull = async (hub: Hub, query: URLSearchParams): Promise<Reply> => 
       size,
       checkpoint: state.mirror?.note ?? null,
       entries: entries.map((e) =>
-        Buffer.from(e.bytes.buffer, e.bytes.byteOffset, e.bytes.byteLength).toString('base64'),
+        withheld.has(e.sequence)
+          ? { withheld: bytesToBase64(e.leafHash) }
+          : Buffer.from(e.bytes.buffer, e.bytes.byteOffset, e.bytes.byteLength).toString('base64'),
       ),
       personalData: personal.map((p) => ({
         sequence: p.sequence,

@@ -91,6 +91,8 @@ const run = async (kind: StoreKind, cluster: PostgresCluster | null): Promise<vo
         origin: device.origin,
         logKeys: auditSigningKeys(device.db).map((k) => k.verifierKey),
         status: 'approved',
+        requestedMarkets: ['*'],
+        markets: ['*'],
         requestedAt: new Date().toISOString(),
         decidedAt: new Date().toISOString(),
         decidedBy: 'bench',

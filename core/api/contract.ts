@@ -501,6 +501,8 @@ export const API = {
     response: z.strictObject({
       leadId: z.string(),
       jurisdiction: z.string().nullable(),
+      /** Where the lead's data must reside (decision 0248); null when the policy maps none. */
+      residencyRegion: z.string().nullable(),
       personalData: z.record(z.string(), z.unknown()).nullable(),
       erased: z.boolean(),
       paths: z.array(DecisionSummarySchema),
@@ -546,7 +548,12 @@ export const API = {
     response: z.strictObject({
       case: CaseRowSchema,
       /** The lead's source system and the id it gave the lead (null once erased): decision 0178. */
-      lead: z.strictObject({ sourceSystem: z.string(), sourceId: z.string().nullable() }),
+      lead: z.strictObject({
+        sourceSystem: z.string(),
+        sourceId: z.string().nullable(),
+        /** Where the lead's data must reside (decision 0248); null when the policy maps none. */
+        residencyRegion: z.string().nullable(),
+      }),
       maker: z.record(z.string(), z.unknown()).nullable(),
       checker: z.record(z.string(), z.unknown()).nullable(),
       trace: z.record(z.string(), z.unknown()),

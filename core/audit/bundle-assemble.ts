@@ -38,6 +38,8 @@ export type BundleSource = {
   readonly personalData: readonly PersonalDataLine[] | null;
   /** Whether to write entries.csv, the spreadsheet view derived from entries.jsonl (decision 0231). */
   readonly csv?: boolean;
+  /** The region the exporting workstation is pinned to (decision 0252); absent when it is not enrolled. */
+  readonly region?: string;
   readonly sha256: Sha256;
 };
 
@@ -148,6 +150,7 @@ export const assembleBundle = (source: BundleSource): Map<string, Uint8Array> =>
     formatVersion: BUNDLE_FORMAT_VERSION,
     logId: source.logId,
     origin: source.origin,
+    ...(source.region ? { region: source.region } : {}),
     exportEntry: final.sequence,
     entries: {
       count: String(entries.length),

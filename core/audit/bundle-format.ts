@@ -68,6 +68,11 @@ export const ManifestSchema = z
     formatVersion: z.literal(BUNDLE_FORMAT_VERSION),
     logId: LogIdText,
     origin: z.string().min(1).max(200).describe('the checkpoint origin line and key name'),
+    region: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,32}$/)
+      .optional()
+      .describe('the region the workstation is pinned to, as its signed audit.exported entry says; absent if none'),
     exportEntry: SequenceText.describe('the audit.exported entry that recorded this export: the last entry'),
     entries: z.strictObject({
       count: SequenceText,

@@ -210,6 +210,8 @@ export const exportLogBundle = (
     readonly personalData: (() => readonly PersonalDataLine[]) | null;
     /** Whether the bundle carries entries.csv, the spreadsheet view (decision 0231: off unless asked for). */
     readonly csv?: boolean;
+    /** The region the workstation is pinned to, or null when it is not enrolled with a hub (decision 0252). */
+    readonly region?: string | null;
   },
   sha256: Sha256,
 ): { readonly files: Map<string, Uint8Array>; readonly exportEntry: Appended } => {
@@ -228,6 +230,8 @@ export const exportLogBundle = (
         includesPersonalData: input.personalData !== null,
         includesCsv: input.csv === true,
         staticFiles: staticFileHashes(sha256),
+        // Only when pinned, so the export entry of a workstation that never synced keeps its bytes.
+        ...(input.region ? { region: input.region } : {}),
       },
       commitment: null,
     },
@@ -251,6 +255,7 @@ export const exportLogBundle = (
     })),
     personalData: input.personalData ? input.personalData() : null,
     csv: input.csv === true,
+    ...(input.region ? { region: input.region } : {}),
     sha256,
   });
   return { files, exportEntry };

@@ -1023,6 +1023,13 @@ export const verifyAuditBundle = (
     const manifestRoot = base64ToBytes(m.entries.treeRoot);
     if (finalRoot && (!manifestRoot || !bytesEqual(manifestRoot, finalRoot)))
       mismatch('entries.treeRoot', 'entries.treeRoot differs from the root recomputed from entries.jsonl');
+    // The region is read from the signed export entry: the manifest may not claim another, nor drop or add one.
+    const signedRegion =
+      finalEntry !== null && finalEntry.type === 'audit.exported'
+        ? ((finalEntry.payload as { region?: string }).region ?? null)
+        : null;
+    if ((m.region ?? null) !== signedRegion)
+      mismatch('region', `region ${m.region ?? '(none)'} but the signed export entry says ${signedRegion ?? '(none)'}`);
     if (m.exportEntry !== String(entryCount - 1))
       mismatch('exportEntry', `exportEntry ${m.exportEntry} is not the last entry`);
     if (m.keys !== announcedOrder.length)

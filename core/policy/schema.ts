@@ -214,6 +214,20 @@ export const RetentionSchema = z
     path: ['basis'],
   });
 
+/** A data-residency region: the name a regional hub serves (the same letters, digits and "-" as a hub's region). */
+export const RegionName = z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'a region name: 1 to 32 letters, digits or "-"');
+
+/**
+ * Where a lead's data must reside (issue 15, decision 0248): its booking entity's region when the entity is mapped,
+ * else the region of the first market, in the order written, that the lead's jurisdiction is inside. A lead neither
+ * maps is unresolved and never leaves its workstation. Optional with no default, so a bundle without it keeps its
+ * content hash.
+ */
+export const ResidencyPolicySchema = z.strictObject({
+  entities: z.record(Id, RegionName).default({}),
+  markets: z.record(z.string().min(1).max(64), RegionName).default({}),
+});
+
 /**
  * Meta-actions that need a second operations admin's approval (decision 0160). Optional with no default, so a bundle
  * without the section keeps its content hash (rule version) and its meaning: no meta-action needs a second approval.
@@ -261,6 +275,8 @@ export const PolicyBundleSchema = z.strictObject({
   approvals: ApprovalsPolicySchema.optional(),
   /** Conduct-of-business rules for the lifecycle after routing (core/conduct). Optional: absent keeps the rule version. */
   conduct: ConductPolicySchema.optional(),
+  /** Data residency: which region's hub a lead's data belongs to (decision 0248). Optional: absent keeps the rule version. */
+  residency: ResidencyPolicySchema.optional(),
 });
 
 export type PolicyBundle = z.infer<typeof PolicyBundleSchema>;
@@ -271,3 +287,4 @@ export type Rep = z.infer<typeof RepSchema>;
 export type Product = z.infer<typeof ProductSchema>;
 export type Rule = z.infer<typeof RuleSchema>;
 export type CustomZone = z.infer<typeof CustomZoneSchema>;
+export type ResidencyPolicy = z.infer<typeof ResidencyPolicySchema>;

@@ -79,6 +79,13 @@ export const validatePolicySemantics = (policy: PolicyBundle): PolicyIssue[] => 
     regimes.add(rule.regime);
   });
 
+  // Residency names only entities and markets the bundle declares: a typo would leave leads unresolved, silently.
+  for (const id of Object.keys(policy.residency?.entities ?? {}))
+    if (!entityIds.has(id)) report(['residency', 'entities', id], `unknown entity "${id}"`);
+  for (const name of Object.keys(policy.residency?.markets ?? {}))
+    if (!Object.hasOwn(policy.jurisdictions.markets, name))
+      report(['residency', 'markets', name], `"${name}" is not a declared market`);
+
   policy.entities.forEach((entity, e) => {
     if (!isCountryCode(entity.home)) report(['entities', e, 'home'], `"${entity.home}" is not an ISO 3166-1 country`);
     entity.licences.forEach((licence, l) => {

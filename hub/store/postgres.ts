@@ -102,8 +102,9 @@ export const openPostgresHubStore = async (
       devices: async () => (await rows<DeviceRow>('SELECT * FROM hub_devices ORDER BY device_id')).map(toDevice),
       putDevice: async (d) => {
         await c.query(
-          `INSERT INTO hub_devices (device_id, region, public_key, origin, log_keys, status, requested_at, decided_at, decided_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          `INSERT INTO hub_devices (device_id, region, public_key, origin, log_keys, status, requested_at, decided_at, decided_by,
+             requested_markets, markets)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
           [
             d.deviceId,
             d.region,
@@ -114,17 +115,111 @@ export const openPostgresHubStore = async (
             d.requestedAt,
             d.decidedAt,
             d.decidedBy,
+            JSON.stringify(d.requestedMarkets),
+            JSON.stringify(d.markets),
           ],
         );
       },
-      decideDevice: async (id, status, by, at) => {
+      decideDevice: async (id, status, by, at, markets) => {
         await c.query('UPDATE hub_devices SET status = $1, decided_by = $2, decided_at = $3 WHERE device_id = $4', [
           status,
           by,
           at,
           id,
         ]);
+        if (markets)
+          await c.query('UPDATE hub_devices SET markets = $1 WHERE device_id = $2', [JSON.stringify(markets), id]);
       },
+      putLeads: async (records) => {
+        if (records.length > 0)
+          await c.query(
+            `INSERT INTO hub_leads (lead, region, markets, origin, seq)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+             ON CONFLICT (lead) DO UPDATE SET region = EXCLUDED.region, markets = EXCLUDED.markets,
+               origin = EXCLUDED.origin, seq = EXCLUDED.seq`,
+            [
+              records.map((r) => r.lead),
+              records.map((r) => r.region),
+              records.map((r) => JSON.stringify(r.markets)),
+              records.map((r) => r.origin),
+              records.map((r) => r.sequence),
+            ],
+          );
+      },
+      leads: async (leads) =>
+        leads.length === 0
+          ? []
+          : (
+              await rows<{ lead: string; region: string | null; markets: string; origin: string; seq: string }>(
+                'SELECT * FROM hub_leads WHERE lead = ANY($1::text[])',
+                [leads],
+              )
+            ).map((r) => ({
+              lead: r.lead,
+              region: r.region,
+              markets: JSON.parse(r.markets) as string[],
+              origin: r.origin,
+              sequence: Number(r.seq),
+            })),
+      putCaseLeads: async (pairs) => {
+        if (pairs.length > 0)
+          await c.query(
+            `INSERT INTO hub_case_leads (case_id, lead) SELECT * FROM unnest($1::text[], $2::text[])
+             ON CONFLICT DO NOTHING`,
+            [pairs.map((p) => p.caseId), pairs.map((p) => p.lead)],
+          );
+      },
+      caseLeads: async (caseIds) =>
+        caseIds.length === 0
+          ? []
+          : (
+              await rows<{ case_id: string; lead: string }>(
+                'SELECT case_id, lead FROM hub_case_leads WHERE case_id = ANY($1::text[])',
+                [caseIds],
+              )
+            ).map((r) => ({ caseId: r.case_id, lead: r.lead })),
+      applyTombstone: async (t) => {
+        const removed =
+          t.kind === 'erasure'
+            ? await c.query('DELETE FROM hub_personal_data WHERE subject = $1', [t.subject])
+            : await c.query('DELETE FROM hub_personal_data WHERE regime = $1 AND entry_time < $2', [
+                t.regime,
+                t.cutoff,
+              ]);
+        await c.query(
+          `INSERT INTO hub_tombstones (origin, seq, kind, subject, regime, cutoff, removed)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+          [
+            t.origin,
+            t.sequence,
+            t.kind,
+            t.kind === 'erasure' ? t.subject : '',
+            t.kind === 'retention' ? t.regime : '',
+            t.kind === 'retention' ? t.cutoff : null,
+            removed.rowCount ?? 0,
+          ],
+        );
+        return removed.rowCount ?? 0;
+      },
+      erasedAmong: async (subjects) =>
+        subjects.length === 0
+          ? new Set()
+          : new Set(
+              (
+                await rows<{ subject: string }>(
+                  "SELECT DISTINCT subject FROM hub_tombstones WHERE kind = 'erasure' AND subject = ANY($1::text[])",
+                  [subjects],
+                )
+              ).map((r) => r.subject),
+            ),
+      retentionCutoffs: async () =>
+        new Map(
+          (
+            await rows<{ regime: string; cutoff: string }>(
+              "SELECT regime, max(cutoff) AS cutoff FROM hub_tombstones WHERE kind = 'retention' GROUP BY regime",
+            )
+          ).map((r) => [r.regime, r.cutoff]),
+        ),
       rememberNonce: async (deviceId, nonce, expiresAt, now) => {
         await c.query('DELETE FROM hub_nonces WHERE expires_at < $1', [now]);
         const result = await c.query(
@@ -201,9 +296,9 @@ export const openPostgresHubStore = async (
         let stored = 0;
         for (const r of records) {
           const result = await c.query(
-            `INSERT INTO hub_personal_data (origin, seq, subject, regime, salt, sealed) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT DO NOTHING`,
-            [origin, r.sequence, r.subject, r.regime, buf(r.salt), buf(r.sealed)],
+            `INSERT INTO hub_personal_data (origin, seq, subject, regime, salt, sealed, entry_time)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+            [origin, r.sequence, r.subject, r.regime, buf(r.salt), buf(r.sealed), r.entryTime ?? null],
           );
           stored += result.rowCount ?? 0;
         }

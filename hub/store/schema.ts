@@ -59,7 +59,47 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
         PRIMARY KEY (origin, seq));
     `,
   },
-  // Version 2 is another slice's (residency); the runner applies whatever versions a store has not seen, in order.
+  {
+    // Data residency and erasure propagation (decisions 0249–0252): the markets a device asked for and was approved
+    // for; each lead's residency region and markets as its intake entry names them, and the lead of each case; the
+    // tombstones applied (erasures and retention purges); the time of the entry beside each personal-data record
+    // (filled from the stored entries for the records already there).
+    version: 2,
+    name: '0002-residency',
+    sqlite: `
+      ALTER TABLE hub_devices ADD COLUMN requested_markets TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE hub_devices ADD COLUMN markets TEXT NOT NULL DEFAULT '[]';
+      CREATE TABLE hub_leads (lead TEXT PRIMARY KEY, region TEXT, markets TEXT NOT NULL, origin TEXT NOT NULL,
+        seq INTEGER NOT NULL) STRICT;
+      CREATE TABLE hub_case_leads (case_id TEXT PRIMARY KEY, lead TEXT NOT NULL) STRICT;
+      CREATE TABLE hub_tombstones (origin TEXT NOT NULL, seq INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('erasure', 'retention')), subject TEXT NOT NULL DEFAULT '',
+        regime TEXT NOT NULL DEFAULT '', cutoff TEXT, removed INTEGER NOT NULL, PRIMARY KEY (origin, seq, kind, subject, regime)) STRICT;
+      CREATE INDEX hub_tombstones_subject ON hub_tombstones (subject);
+      ALTER TABLE hub_personal_data ADD COLUMN entry_time TEXT;
+      UPDATE hub_personal_data SET entry_time = (SELECT json_extract(CAST(e.bytes AS TEXT), '$.time') FROM hub_entries e
+        WHERE e.origin = hub_personal_data.origin AND e.seq = hub_personal_data.seq);
+      CREATE INDEX hub_personal_data_subject ON hub_personal_data (subject);
+      CREATE INDEX hub_personal_data_regime ON hub_personal_data (regime, entry_time);
+    `,
+    postgres: `
+      ALTER TABLE hub_devices ADD COLUMN requested_markets TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE hub_devices ADD COLUMN markets TEXT NOT NULL DEFAULT '[]';
+      CREATE TABLE hub_leads (lead TEXT PRIMARY KEY, region TEXT, markets TEXT NOT NULL, origin TEXT NOT NULL,
+        seq BIGINT NOT NULL);
+      CREATE TABLE hub_case_leads (case_id TEXT PRIMARY KEY, lead TEXT NOT NULL);
+      CREATE TABLE hub_tombstones (origin TEXT NOT NULL, seq BIGINT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('erasure', 'retention')), subject TEXT NOT NULL DEFAULT '',
+        regime TEXT NOT NULL DEFAULT '', cutoff TEXT, removed BIGINT NOT NULL,
+        PRIMARY KEY (origin, seq, kind, subject, regime));
+      CREATE INDEX hub_tombstones_subject ON hub_tombstones (subject);
+      ALTER TABLE hub_personal_data ADD COLUMN entry_time TEXT;
+      UPDATE hub_personal_data p SET entry_time = convert_from(e.bytes, 'UTF8')::jsonb ->> 'time'
+        FROM hub_entries e WHERE e.origin = p.origin AND e.seq = p.seq;
+      CREATE INDEX hub_personal_data_subject ON hub_personal_data (subject);
+      CREATE INDEX hub_personal_data_regime ON hub_personal_data (regime, entry_time);
+    `,
+  },
   {
     version: 3,
     name: '0003-distribution',

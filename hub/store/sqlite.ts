@@ -42,10 +42,27 @@ export const openSqliteHubStore = (path: string, key: Uint8Array, region: string
     deviceByOrigin: q<[string], DeviceRow>('SELECT * FROM hub_devices WHERE origin = ?'),
     devices: q<[], DeviceRow>('SELECT * FROM hub_devices ORDER BY device_id'),
     putDevice: db.prepare(
-      `INSERT INTO hub_devices (device_id, region, public_key, origin, log_keys, status, requested_at, decided_at, decided_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO hub_devices (device_id, region, public_key, origin, log_keys, status, requested_at, decided_at, decided_by,
+         requested_markets, markets)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     decide: db.prepare('UPDATE hub_devices SET status = ?, decided_by = ?, decided_at = ? WHERE device_id = ?'),
+    setMarkets: db.prepare('UPDATE hub_devices SET markets = ? WHERE device_id = ?'),
+    putLead: db.prepare('INSERT OR REPLACE INTO hub_leads (lead, region, markets, origin, seq) VALUES (?, ?, ?, ?, ?)'),
+    lead: q<[string], { lead: string; region: string | null; markets: string; origin: string; seq: number }>(
+      'SELECT * FROM hub_leads WHERE lead = ?',
+    ),
+    putCaseLead: db.prepare('INSERT OR IGNORE INTO hub_case_leads (case_id, lead) VALUES (?, ?)'),
+    caseLead: q<[string], string>('SELECT lead FROM hub_case_leads WHERE case_id = ?').pluck(),
+    putTombstone: db.prepare(
+      'INSERT OR IGNORE INTO hub_tombstones (origin, seq, kind, subject, regime, cutoff, removed) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    eraseSubject: db.prepare('DELETE FROM hub_personal_data WHERE subject = ?'),
+    purgeRegime: db.prepare('DELETE FROM hub_personal_data WHERE regime = ? AND entry_time < ?'),
+    erased: q<[string], number>("SELECT count(*) FROM hub_tombstones WHERE kind = 'erasure' AND subject = ?").pluck(),
+    cutoffs: q<[], { regime: string; cutoff: string }>(
+      "SELECT regime, max(cutoff) AS cutoff FROM hub_tombstones WHERE kind = 'retention' GROUP BY regime",
+    ),
     forgetNonces: db.prepare('DELETE FROM hub_nonces WHERE expires_at < ?'),
     nonce: db.prepare('INSERT OR IGNORE INTO hub_nonces (device_id, nonce, expires_at) VALUES (?, ?, ?)'),
     ensureOrigin: db.prepare('INSERT OR IGNORE INTO hub_origins (origin) VALUES (?)'),
@@ -71,7 +88,7 @@ export const openSqliteHubStore = (path: string, key: Uint8Array, region: string
     ),
     entryBytes: q<[string, number], Buffer>('SELECT bytes FROM hub_entries WHERE origin = ? AND seq = ?').pluck(),
     putPersonal: db.prepare(
-      'INSERT OR IGNORE INTO hub_personal_data (origin, seq, subject, regime, salt, sealed) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO hub_personal_data (origin, seq, subject, regime, salt, sealed, entry_time) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     personal: q<
       [string, number, number],
@@ -144,11 +161,56 @@ export const openSqliteHubStore = (path: string, key: Uint8Array, region: string
         d.requestedAt,
         d.decidedAt,
         d.decidedBy,
+        JSON.stringify(d.requestedMarkets),
+        JSON.stringify(d.markets),
       );
     },
-    decideDevice: async (id, status, by, at) => {
+    decideDevice: async (id, status, by, at, markets) => {
       s.decide.run(status, by, at, id);
+      if (markets) s.setMarkets.run(JSON.stringify(markets), id);
     },
+    putLeads: async (records) => {
+      for (const r of records) s.putLead.run(r.lead, r.region, JSON.stringify(r.markets), r.origin, r.sequence);
+    },
+    leads: async (leads) =>
+      leads.flatMap((lead) => {
+        const row = s.lead.get(lead);
+        return row
+          ? [
+              {
+                lead: row.lead,
+                region: row.region,
+                markets: JSON.parse(row.markets) as string[],
+                origin: row.origin,
+                sequence: row.seq,
+              },
+            ]
+          : [];
+      }),
+    putCaseLeads: async (pairs) => {
+      for (const p of pairs) s.putCaseLead.run(p.caseId, p.lead);
+    },
+    caseLeads: async (caseIds) =>
+      caseIds.flatMap((caseId) => {
+        const lead = s.caseLead.get(caseId);
+        return lead === undefined ? [] : [{ caseId, lead }];
+      }),
+    applyTombstone: async (t) => {
+      const removed =
+        t.kind === 'erasure' ? s.eraseSubject.run(t.subject).changes : s.purgeRegime.run(t.regime, t.cutoff).changes;
+      s.putTombstone.run(
+        t.origin,
+        t.sequence,
+        t.kind,
+        t.kind === 'erasure' ? t.subject : '',
+        t.kind === 'retention' ? t.regime : '',
+        t.kind === 'retention' ? t.cutoff : null,
+        removed,
+      );
+      return removed;
+    },
+    erasedAmong: async (subjects) => new Set(subjects.filter((subject) => s.erased.get(subject)! > 0)),
+    retentionCutoffs: async () => new Map(s.cutoffs.all().map((r) => [r.regime, r.cutoff])),
     rememberNonce: async (deviceId, nonce, expiresAt, now) => {
       s.forgetNonces.run(now);
       return s.nonce.run(deviceId, nonce, expiresAt).changes === 1;
@@ -187,7 +249,15 @@ export const openSqliteHubStore = (path: string, key: Uint8Array, region: string
     putPersonalData: async (origin, records) => {
       let stored = 0;
       for (const r of records)
-        stored += s.putPersonal.run(origin, r.sequence, r.subject, r.regime, r.salt, r.sealed).changes;
+        stored += s.putPersonal.run(
+          origin,
+          r.sequence,
+          r.subject,
+          r.regime,
+          r.salt,
+          r.sealed,
+          r.entryTime ?? null,
+        ).changes;
       return stored;
     },
     personalData: async (origin, from, to) =>

@@ -10,6 +10,10 @@ export type DeviceRecord = {
   readonly origin: string;
   readonly logKeys: readonly string[];
   readonly status: DeviceStatus;
+  /** The markets the device's users work in, as the device asked (decision 0250); "*" is every market. */
+  readonly requestedMarkets: readonly string[];
+  /** The markets an operations admin approved: the device is served the leads of these markets only. */
+  readonly markets: readonly string[];
   readonly requestedAt: string;
   readonly decidedAt: string | null;
   readonly decidedBy: string | null;
@@ -36,7 +40,29 @@ export type SealedPersonalData = {
   readonly salt: Uint8Array;
   /** AES-256-GCM under the region key: nonce ‖ ciphertext ‖ tag (decision 0219). */
   readonly sealed: Uint8Array;
+  /** The time of the entry the data belongs to (retention runs from it); null for records stored before version 2. */
+  readonly entryTime?: string | null;
 };
+
+/** A lead's residency as its intake entry names it (decision 0249): the hub serves devices by it. */
+export type LeadResidencyRecord = {
+  readonly lead: string;
+  readonly region: string | null;
+  readonly markets: readonly string[];
+  readonly origin: string;
+  readonly sequence: number;
+};
+
+/** A tombstone the hub applied: an erasure of one subject, or a retention purge of one regime before a cut-off. */
+export type Tombstone =
+  | { readonly kind: 'erasure'; readonly origin: string; readonly sequence: number; readonly subject: string }
+  | {
+      readonly kind: 'retention';
+      readonly origin: string;
+      readonly sequence: number;
+      readonly regime: string;
+      readonly cutoff: string;
+    };
 
 export type ForkEvidence = {
   readonly origin: string;
@@ -68,7 +94,14 @@ export type HubTx = {
   readonly deviceByOrigin: (origin: string) => Promise<DeviceRecord | null>;
   readonly devices: () => Promise<DeviceRecord[]>;
   readonly putDevice: (record: DeviceRecord) => Promise<void>;
-  readonly decideDevice: (deviceId: string, status: DeviceStatus, by: string, at: string) => Promise<void>;
+  /** Approves or revokes; an approval sets the markets the device is served (decision 0250). */
+  readonly decideDevice: (
+    deviceId: string,
+    status: DeviceStatus,
+    by: string,
+    at: string,
+    markets?: readonly string[],
+  ) => Promise<void>;
   /** Remembers a request nonce; false if the device used it already (a replay). Forgets expired ones. */
   readonly rememberNonce: (deviceId: string, nonce: string, expiresAt: number, now: number) => Promise<boolean>;
   /** The origin's state, locked until the transaction ends (checks and updates are atomic, tlog-witness). */
@@ -84,6 +117,16 @@ export type HubTx = {
   readonly entryBytes: (origin: string, sequence: number) => Promise<Uint8Array | null>;
   readonly putPersonalData: (origin: string, records: readonly SealedPersonalData[]) => Promise<number>;
   readonly personalData: (origin: string, from: number, to: number) => Promise<SealedPersonalData[]>;
+  readonly putLeads: (records: readonly LeadResidencyRecord[]) => Promise<void>;
+  readonly leads: (leads: readonly string[]) => Promise<LeadResidencyRecord[]>;
+  readonly putCaseLeads: (pairs: readonly { readonly caseId: string; readonly lead: string }[]) => Promise<void>;
+  readonly caseLeads: (caseIds: readonly string[]) => Promise<{ caseId: string; lead: string }[]>;
+  /** Deletes the personal data a tombstone covers, of every origin, and remembers it; returns the records deleted. */
+  readonly applyTombstone: (tombstone: Tombstone) => Promise<number>;
+  /** Of these subjects, the ones an erasure tombstone covers. */
+  readonly erasedAmong: (subjects: readonly string[]) => Promise<Set<string>>;
+  /** The latest retention cut-off applied per regime. */
+  readonly retentionCutoffs: () => Promise<Map<string, string>>;
   readonly putFork: (evidence: ForkEvidence) => Promise<void>;
   readonly forks: () => Promise<ForkEvidence[]>;
   readonly origins: () => Promise<OriginState[]>;
@@ -128,6 +171,8 @@ export type DeviceRow = {
   readonly origin: string;
   readonly log_keys: string;
   readonly status: DeviceStatus;
+  readonly requested_markets: string;
+  readonly markets: string;
   readonly requested_at: string;
   readonly decided_at: string | null;
   readonly decided_by: string | null;
@@ -140,6 +185,8 @@ export const toDevice = (row: DeviceRow): DeviceRecord => ({
   origin: row.origin,
   logKeys: JSON.parse(row.log_keys) as string[],
   status: row.status,
+  requestedMarkets: JSON.parse(row.requested_markets) as string[],
+  markets: JSON.parse(row.markets) as string[],
   requestedAt: row.requested_at,
   decidedAt: row.decided_at,
   decidedBy: row.decided_by,

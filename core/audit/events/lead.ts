@@ -75,6 +75,18 @@ export const IntakePathSchema = z.strictObject({
     .describe('the explanation trace (format 4: by position in the cited policy)'),
 });
 
+/**
+ * Where the lead's data must reside (decision 0248): present only when the policy maps residency, so the bytes of
+ * other leads' entries are unchanged. A regional hub refuses a lead whose region is not its own (decision 0249).
+ */
+export const LeadResidencySchema = z.strictObject({
+  region: Nullable.describe('the residency region; null when the policy maps neither the entity nor a market'),
+  basis: z.enum(['booking_entity', 'market', 'unresolved']),
+  markets: z
+    .array(Code)
+    .describe("the firm's markets the lead's jurisdiction is inside (a hub serves devices by them)"),
+});
+
 export const LEAD_EVENTS = {
   'lead.ingested': defineEvent({
     payload: z.strictObject({
@@ -84,6 +96,7 @@ export const LEAD_EVENTS = {
       sourceSystem: Code,
       facts: LeadFactsSchema,
       scope: Nullable,
+      residency: LeadResidencySchema.optional(),
     }),
     personal: LeadPersonalDataSchema,
     v1: v1Reader({ source: z.enum(['file', 'form', 'sync', 'api']) }),
@@ -139,6 +152,7 @@ export const LEAD_EVENTS = {
       sourceSystem: Code,
       facts: LeadFactsSchema,
       scope: Nullable,
+      residency: LeadResidencySchema.optional(),
       /** lead.screened's fields; null when the lead was not screened. */
       screening: z
         .strictObject({

@@ -41,6 +41,11 @@ export const LOG_EVENTS = {
       staticFiles: z
         .array(z.strictObject({ path: z.string().min(1).max(200), sha256: HashHex }))
         .describe('hashes of the bundle files that do not depend on the log (README, schemas)'),
+      region: z
+        .string()
+        .regex(/^[A-Za-z0-9-]{1,32}$/)
+        .optional()
+        .describe('the region the exporting workstation is pinned to (decision 0252); absent when not enrolled'),
     }),
   }),
   'store.rekeyed': defineEvent({

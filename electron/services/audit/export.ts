@@ -10,6 +10,10 @@ import { auditLogIdentity } from './audit-log.ts';
 import type { AuditDeps } from './audit-log.ts';
 import { nodeSha256 } from './node-sha256.ts';
 import { sqliteAuditStore } from './sqlite-store.ts';
+import { readEnrolment } from '../sync/device-state.ts';
+
+/** The region this workstation is pinned to by its hub enrolment, or null: the export says where it came from. */
+const pinnedRegion = (db: Database): string | null => readEnrolment(db)?.region ?? null;
 
 type PersonalRow = { sequence: number; salt: Buffer | null; data: Buffer | null; erased_by: number | null };
 
@@ -64,6 +68,7 @@ export const exportAuditBundle = (
         actor: input.actor,
         personalData: input.includePersonalData ? () => personalDataLines(db) : null,
         csv: input.csv === true,
+        region: pinnedRegion(db),
       },
       sha256,
     );

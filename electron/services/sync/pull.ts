@@ -1,6 +1,8 @@
 // The device's pull: other devices' entries from per-origin cursors into the inbox, verified against the mirror's
-// cosigned checkpoint. Idempotent and resumable: a batch lands with its cursor in one transaction. Applying the inbox
-// through the one door (typed events, projections, conflicts) is the next slice.
+// cosigned checkpoint. Idempotent and resumable: a batch lands with its cursor in one transaction. An entry the hub
+// withholds (a lead outside this device's region or markets, decision 0250) lands as its leaf hash only; a tombstone
+// deletes the inbox's copies of the data it covers as it lands (decision 0251). Applying the inbox through the one door
+// (typed events, projections, conflicts) is another step.
 import * as z from 'zod';
 import { base64ToBytes } from '../../../core/audit/bytes.ts';
 import { parseSignedCheckpoint } from '../../../core/audit/checkpoint.ts';
@@ -13,6 +15,8 @@ import type { Database } from '../store/database.ts';
 import { inTransaction } from '../store/transaction.ts';
 import type { HubClient } from './hub-client.ts';
 import { SyncError } from './hub-client.ts';
+import { applyPulledTombstone, tombstonesOf } from './erasure.ts';
+import type { PulledTombstone } from './erasure.ts';
 
 const OriginsSchema = z.object({
   region: z.string(),
@@ -26,7 +30,7 @@ const PullSchema = z.object({
   to: z.number().int().nonnegative(),
   size: z.number().int().nonnegative(),
   checkpoint: z.string().nullable(),
-  entries: z.array(z.string()),
+  entries: z.array(z.union([z.string(), z.strictObject({ withheld: z.string() })])),
   personalData: z.array(
     z.object({
       sequence: z.number().int().nonnegative(),
@@ -38,7 +42,16 @@ const PullSchema = z.object({
   ),
 });
 
-export type PullResult = { readonly origins: number; readonly entries: number; readonly batches: number };
+export type PullResult = {
+  readonly origins: number;
+  readonly entries: number;
+  readonly batches: number;
+  /** Of the entries, how many the hub withheld (served as leaf hashes only). */
+  readonly withheld: number;
+  /** The tombstones that landed, and how many inbox records of personal data they deleted. */
+  readonly tombstones: readonly PulledTombstone[];
+  readonly erasedRecords: number;
+};
 
 const parseJson = <S extends z.ZodType>(schema: S, text: string, what: string): z.infer<S> => {
   let value: unknown;
@@ -65,7 +78,11 @@ export const pullFromHub = async (
   client: HubClient,
   ownOrigin: string,
   mirrorKey: string,
-  options: { readonly batch?: number } = {},
+  options: {
+    readonly batch?: number;
+    /** Called inside each batch's transaction with the tombstones it brought (the door erases the device's own copies). */
+    readonly onTombstones?: (tombstones: readonly PulledTombstone[]) => void;
+  } = {},
 ): Promise<PullResult> => {
   const mirror = parseCosignerKey(mirrorKey, nodeSha256);
   if (!mirror) throw new SyncError('bad_hub_key', `the hub key ${mirrorKey} is not an Ed25519 cosigner key`);
@@ -80,17 +97,25 @@ export const pullFromHub = async (
   const putPersonal = db.prepare(
     'INSERT OR IGNORE INTO sync_inbox_personal_data (origin, seq, subject, regime, salt, data) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const inboxLeaves = db
-    .prepare<[string, number], Buffer>('SELECT bytes FROM sync_inbox WHERE origin = ? AND seq < ? ORDER BY seq')
-    .pluck();
+  const putWithheld = db.prepare('INSERT OR IGNORE INTO sync_inbox_withheld (origin, seq, leaf_hash) VALUES (?, ?, ?)');
+  // The copy's leaves in order: an entry's own hash, or the hash the hub served for an entry it withheld.
+  const inboxLeaves = db.prepare<[string, number, string, number], { bytes: Buffer | null; leaf_hash: Buffer | null }>(
+    `SELECT seq, bytes, NULL AS leaf_hash FROM sync_inbox WHERE origin = ? AND seq < ?
+     UNION ALL SELECT seq, NULL, leaf_hash FROM sync_inbox_withheld WHERE origin = ? AND seq < ? ORDER BY seq`,
+  );
   let entries = 0;
   let batches = 0;
+  let withheld = 0;
+  let erasedRecords = 0;
+  const tombstones: PulledTombstone[] = [];
   for (const origin of origins.filter((o) => o.origin !== ownOrigin)) {
     let from = cursor.get(origin.origin) ?? 0;
     // The origin's tree, grown batch by batch as entries land (a resumed pull first reads what the inbox holds), so the
     // copy is checked against the checkpoint's root without reading it all back.
     const tree = createMemoryMerkleTree(nodeSha256, origin.size);
-    if (from > 0) for (const bytes of inboxLeaves.all(origin.origin, from)) tree.append(hashLeaf(nodeSha256, bytes));
+    if (from > 0)
+      for (const row of inboxLeaves.all(origin.origin, from, origin.origin, from))
+        tree.append(row.bytes ? hashLeaf(nodeSha256, row.bytes) : new Uint8Array(row.leaf_hash!));
     while (from < origin.size) {
       const response = await client.send(
         'GET',
@@ -105,13 +130,28 @@ export const pullFromHub = async (
       const complete = batch.to === batch.size;
       inTransaction(db, () => {
         // Node's native base64 (the strings were checked as strings by the schema; a bad one fails the root check below).
-        batch.entries.forEach((text, i) => {
-          const bytes = Buffer.from(text, 'base64');
+        const landed: PulledTombstone[] = [];
+        batch.entries.forEach((served, i) => {
+          if (typeof served !== 'string') {
+            const leaf = base64ToBytes(served.withheld);
+            if (!leaf || leaf.length !== 32)
+              throw new SyncError('protocol', `pull ${origin.origin}: entry ${from + i}: a withheld entry's leaf hash`);
+            putWithheld.run(origin.origin, from + i, leaf);
+            tree.append(leaf);
+            withheld++;
+            return;
+          }
+          const bytes = Buffer.from(served, 'base64');
           putEntry.run(origin.origin, from + i, bytes);
           tree.append(hashLeaf(nodeSha256, bytes));
+          landed.push(...tombstonesOf(origin.origin, from + i, bytes));
         });
         for (const p of batch.personalData)
           putPersonal.run(origin.origin, p.sequence, p.subject, p.regime, base64ToBytes(p.salt), base64ToBytes(p.data));
+        // After the batch's own data landed, so a tombstone deletes what its own batch brought too.
+        for (const tombstone of landed) erasedRecords += applyPulledTombstone(db, tombstone);
+        if (landed.length > 0) options.onTombstones?.(landed);
+        tombstones.push(...landed);
         if (complete) {
           // The whole copy must hash to the root of the mirror's checkpoint (signed by the device, cosigned by the hub).
           const parsed = batch.checkpoint ? parseSignedCheckpoint(new TextEncoder().encode(batch.checkpoint)) : null;
@@ -138,5 +178,5 @@ export const pullFromHub = async (
       from = batch.to;
     }
   }
-  return { origins: origins.length, entries, batches };
+  return { origins: origins.length, entries, batches, withheld, tombstones, erasedRecords };
 };

@@ -176,6 +176,9 @@ export const pushAuditLog = async (
       writePushState(db, { mirrorSize: Math.min(start, size) });
       continue;
     }
+    // The hub refuses data of another region (decision 0249): the log cannot be mirrored past that entry.
+    if (response.status === 403 && response.headers.get('perimeter-refusal') === 'residency')
+      throw new SyncError('residency_refused', `add-entries: ${response.text.trim()}`);
     throw new SyncError(`http_${response.status}`, `add-entries: ${response.status} ${response.text.trim()}`);
   }
 

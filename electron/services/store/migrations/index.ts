@@ -11,6 +11,8 @@ import { migration0008Monitoring } from './0008-monitoring.ts';
 import { migration0009Sync } from './0009-sync.ts';
 import { migration0010PathLifecycle } from './0010-path-lifecycle.ts';
 import { migration0011KycOutbox } from './0011-kyc-outbox.ts';
+import { migration0012Placeholder, migration0013Placeholder } from './0012-placeholder.ts';
+import { migration0014Residency } from './0014-residency.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration0001Audit,
@@ -24,4 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0009Sync,
   migration0010PathLifecycle,
   migration0011KycOutbox,
+  migration0012Placeholder,
+  migration0013Placeholder,
+  migration0014Residency,
 ];

@@ -6,6 +6,7 @@ import { decisionRowOf } from '../../../../core/routing/decision-row.ts';
 import { hasPermission } from '../../../../core/access/roles.ts';
 import { openCaseFor, scopeJurisdictionOf } from '../../../../core/cases/case.ts';
 import { intakeCaseIds } from '../../../../core/cases/intake-case-ids.ts';
+import { leadResidency } from '../../../../core/policy/residency.ts';
 import type { Lead } from '../../../../core/routing/lead.ts';
 import { startRoutingRun } from '../../../../core/routing/route.ts';
 import { auditTraceOf } from '../../../../core/routing/audit-trace.ts';
@@ -260,6 +261,16 @@ const ingestOne = (
       : null;
   const decisions = run.route(lead, at);
   const subject = `lead:${lead.id}`;
+  // Scoped like its cases: the tag, else the resolved evidence (a DIFC address is AE-DIFC, not its country AE).
+  const scope =
+    (decisions[0] ? scopeJurisdictionOf(decisions[0]) : null) ??
+    lead.address?.country ??
+    lead.kycPrescreenJurisdiction ??
+    null;
+  const residency = leadResidency(policy.loaded.policy, policy.compiled.vocabulary, {
+    jurisdiction: scope,
+    bookingEntity: lead.bookingEntity,
+  });
   // One entry for the lead (decision 0263): ingestion, screening and every path's decision; the projector derives
   // the cases the refusals open from it.
   const { tagging, paths } = intakePathsOf(decisions, policy.loaded.policy, policy.loaded.policy.cases, run.cursorOf);
@@ -274,12 +285,8 @@ const ingestOne = (
       source: input.source,
       sourceSystem: input.sourceSystem,
       facts: factsOf(lead),
-      // Scoped like its cases: the tag, else the resolved evidence (a DIFC address is AE-DIFC, not its country AE).
-      scope:
-        (decisions[0] ? scopeJurisdictionOf(decisions[0]) : null) ??
-        lead.address?.country ??
-        lead.kycPrescreenJurisdiction ??
-        null,
+      scope,
+      ...(residency ? { residency: { ...residency, markets: [...residency.markets] } } : {}),
       screening: screening
         ? {
             outcome: screeningOutcomeOf(screening),

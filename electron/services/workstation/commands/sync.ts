@@ -14,6 +14,10 @@ import { pullFromHub } from '../../sync/pull.ts';
 import type { PullResult } from '../../sync/pull.ts';
 import { pushAuditLog } from '../../sync/push.ts';
 import type { PushResult } from '../../sync/push.ts';
+import { statement } from '../../store/statements.ts';
+import { eraseSubject } from '../../audit/erasure.ts';
+import type { PulledTombstone } from '../../sync/erasure.ts';
+import { eraseLeadFromProjections, projectEntry } from '../projection/projector.ts';
 import { requirePermission } from '../session/access.ts';
 import { parsePublisherKey } from '../../../../core/sync/distribution.ts';
 import { nodeSha256 } from '../../audit/node-sha256.ts';
@@ -59,6 +63,18 @@ const clientFor = (
     hub: `hub:${enrolment.region}`,
     keys: { witness: enrolment.hubWitnessKey, mirror: enrolment.hubMirrorKey },
   };
+};
+
+/**
+ * The markets this workstation's active users work in, which it asks its hub to be served (decision 0250): "*" alone
+ * when any of them works in every market. The hub's admin approves them; the hub, not this list, filters the pull.
+ */
+export const usersMarkets = (session: Session): string[] => {
+  const rows = statement<[], string>(session.workstation.db, 'SELECT markets FROM users WHERE active = 1')
+    .pluck()
+    .all();
+  const markets = new Set(rows.flatMap((row) => JSON.parse(row) as string[]));
+  return markets.has('*') ? ['*'] : [...markets].sort();
 };
 
 /**
@@ -118,6 +134,7 @@ export const enrolWithHub = async (
     now: session.workstation.deps.now,
     ...(transport.fetch ? { fetch: transport.fetch } : {}),
   });
+  const markets = usersMarkets(session);
   const logKeys = auditSigningKeys(db)
     .filter((k) => k.active)
     .map((k) => k.verifierKey);
@@ -128,6 +145,7 @@ export const enrolWithHub = async (
       publicKey: bytesToBase64(ed25519PublicKey(seed)),
       origin: identity.origin,
       logKeys,
+      markets,
     }),
   );
   const response = await client.send('POST', '/v1/enrol', body, 'application/json');
@@ -173,6 +191,40 @@ export const syncPush = async (
   return result;
 };
 
+/** Who erases this workstation's own copies of a subject another device erased (decision 0251). */
+export const SYNC_ERASURE_ACTOR = 'system:sync';
+
+/**
+ * Another device's erasure, landed in this device's inbox, erases this device's own copies too, inside the pull's batch
+ * transaction: the personal data its own log holds about the subject goes through the same erasure as a local one (a
+ * subject.erased entry of its own, basis naming the origin and entry, projected like any other), and the projection's
+ * copies of the lead go with it. Nothing held, nothing logged: so the devices' tombstones do not echo back and forth.
+ */
+const eraseOwnCopies = (workstation: Session['workstation'], tombstones: readonly PulledTombstone[]): void => {
+  const held = statement<[string], number>(
+    workstation.db,
+    'SELECT count(*) FROM audit_personal_data WHERE subject = ? AND data IS NOT NULL',
+  ).pluck();
+  for (const tombstone of tombstones) {
+    if (tombstone.kind !== 'erasure') continue;
+    if (held.get(tombstone.subject)! > 0) {
+      const erased = eraseSubject(
+        workstation.db,
+        {
+          subject: tombstone.subject,
+          actor: SYNC_ERASURE_ACTOR,
+          now: workstation.deps.now(),
+          basis: `erasure propagated from ${tombstone.origin} entry ${tombstone.sequence}`,
+        },
+        workstation.deps,
+      );
+      projectEntry(workstation.db, erased.entry, erased.tombstone);
+    }
+    if (tombstone.subject.startsWith('lead:'))
+      eraseLeadFromProjections(workstation.db, tombstone.subject.slice('lead:'.length));
+  }
+};
+
 /** Pulls the other devices' entries of the region into the inbox; a pull that moved entries is logged as sync.pulled. */
 export const syncPull = async (
   session: Session,
@@ -186,7 +238,7 @@ export const syncPull = async (
     client,
     auditLogIdentity(session.workstation.db).origin,
     keys.mirror,
-    options,
+    { ...options, onTombstones: (tombstones) => eraseOwnCopies(session.workstation, tombstones) },
   );
   if (result.entries > 0)
     commit(session.workstation, (append) =>

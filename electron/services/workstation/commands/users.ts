@@ -215,13 +215,19 @@ export const applyMarketGrant: MetaApplier = (session, append, request) => {
   );
 };
 
-type LeadRow = { id: string; scope: string | null; jurisdiction: string | null; ingested_seq: number };
+type LeadRow = {
+  id: string;
+  scope: string | null;
+  jurisdiction: string | null;
+  ingested_seq: number;
+  residency_region: string | null;
+};
 
 /** The lead, if it is inside the user's markets; unknown and out-of-market look alike to the caller (a logged refusal). */
 export const visibleLead = (session: Session, leadId: string): LeadRow => {
   const row = statement<[string], LeadRow>(
     session.workstation.db,
-    'SELECT id, scope, jurisdiction, ingested_seq FROM leads WHERE id = ?',
+    'SELECT id, scope, jurisdiction, ingested_seq, residency_region FROM leads WHERE id = ?',
   ).get(leadId);
   if (!row) throw new WorkstationError('not_found', `no lead ${leadId}`);
   // Out of the user's markets looks like an unknown lead to the caller (no probing for ids), but is a logged refusal.
@@ -280,6 +286,7 @@ export const readLead = (session: Session, leadId: string, purpose: string) => {
   return {
     leadId,
     jurisdiction: row.jurisdiction,
+    residencyRegion: row.residency_region,
     personalData: latest ? (latest.data as Record<string, unknown>) : null,
     erased: latest === undefined,
     paths: paths.map((path) => ({

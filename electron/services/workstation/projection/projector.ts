@@ -257,8 +257,9 @@ const insertLead = (
   const leadId = text(payload.leadId) ?? '';
   statement(
     db,
-    `INSERT INTO leads (id, source_system, source_id, facts, jurisdiction, scope, subject, status, ingested_at, ingested_seq)
-     VALUES (?, ?, ?, ?, NULL, ?, ?, 'active', ?, ?)`,
+    `INSERT INTO leads (id, source_system, source_id, facts, jurisdiction, scope, subject, status, ingested_at, ingested_seq,
+       residency_region)
+     VALUES (?, ?, ?, ?, NULL, ?, ?, 'active', ?, ?, ?)`,
   ).run(
     leadId,
     text(payload.sourceSystem),
@@ -268,6 +269,7 @@ const insertLead = (
     displaySubject(data, leadId),
     entry.time,
     sequence,
+    text((payload.residency as Payload | undefined)?.region),
   );
 };
 

@@ -397,15 +397,19 @@ export const caseDetail = (session: Session, caseId: string) => {
       };
     });
   const lead = db
-    .prepare<[string], { source_system: string; source_id: string; held: number }>(
-      `SELECT l.source_system, l.source_id,
+    .prepare<[string], { source_system: string; source_id: string; held: number; residency_region: string | null }>(
+      `SELECT l.source_system, l.source_id, l.residency_region,
          EXISTS (SELECT 1 FROM audit_personal_data p WHERE p.sequence = l.ingested_seq AND p.data IS NOT NULL) AS held
        FROM leads l WHERE l.id = ?`,
     )
     .get(row.lead_id)!;
   return {
     case: toCaseRow(row, session.workstation.deps.now().toISOString()),
-    lead: { sourceSystem: lead.source_system, sourceId: lead.held ? lead.source_id : null },
+    lead: {
+      sourceSystem: lead.source_system,
+      sourceId: lead.held ? lead.source_id : null,
+      residencyRegion: lead.residency_region,
+    },
     maker: kase.maker as unknown as Record<string, unknown> | null,
     checker: kase.checker as unknown as Record<string, unknown> | null,
     trace,

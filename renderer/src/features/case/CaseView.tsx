@@ -87,6 +87,10 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
           <dd>{kase.jurisdiction ?? 'untagged'}</dd>
         </div>
         <div>
+          <dt>Data residency</dt>
+          <dd>{detail.lead.residencyRegion ?? 'no region (stays on this workstation)'}</dd>
+        </div>
+        <div>
           <dt>Opened</dt>
           <dd>{formatTime(kase.openedAt)}</dd>
         </div>

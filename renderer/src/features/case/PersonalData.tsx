@@ -37,6 +37,9 @@ export const PersonalData = ({ leadId }: { leadId: string }): ReactElement => {
       ) : (
         <>
           <p className="muted">This read was recorded in the audit log with your purpose.</p>
+          <p>
+            Data residency: <strong>{lead.residencyRegion ?? 'no region (stays on this workstation)'}</strong>
+          </p>
           {lead.erased ? (
             <p>The personal data of this lead has been erased.</p>
           ) : (
