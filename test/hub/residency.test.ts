@@ -144,7 +144,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('data residency and erasure thr
     );
     const ingested = entriesOf(d)
       .map((bytes) => JSON.parse(bytes.toString('utf8')))
-      .find((entry) => entry.type === 'lead.ingested');
+      .find((entry) => entry.type === 'lead.intake');
     expect(ingested.payload.residency).toMatchObject({ region: 'us-west' });
     expect(ok(d.admin, 'leads.get', { leadId, purpose: 'residency check' }).residencyRegion).toBe('us-west');
 

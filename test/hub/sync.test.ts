@@ -199,7 +199,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('the regional hub on %s', (kind
   });
 
   it('resumes a push after the hub was killed mid-push, and nothing acknowledged is lost', async () => {
-    importLeads(a, 'K', 200);
+    importLeads(a, 'K', 600);
     expect(entriesOf(a).length - readPushState(a.admin.workstation.db).mirrorSize).toBeGreaterThan(512);
     let calls = 0;
     const dying: typeof fetch = async (input, init) => {
