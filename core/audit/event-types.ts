@@ -74,6 +74,9 @@ export const AUDIT_EVENT_TYPES = [
   'kyc.outcome_received',
   'kyc.callback_refused',
   'kyc.connector_configured',
+  'sync.applied',
+  'sync.apply_refused',
+  'case.conflict_resolved',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
@@ -489,6 +492,24 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       "The KYC connector configured by an operations admin: webhook, file drop or none, the endpoint's origin and the key ids of the secrets (the secrets stay in the encrypted database, never in the log; decision 0214).",
     subjects: 'device:<log id>',
+  },
+  'sync.applied': {
+    category: 'sync',
+    records:
+      "Another device's entry applied to this device's projections through the one door (decision 0242): its `origin`, sequence (`seq`), `type` and `leafHash`; its personal data, if it had any, is kept beside this receipt as that entry committed to it. Entries that change no projection are applied without a receipt.",
+    subjects: 'device:<origin>, and the applied entry’s subjects',
+  },
+  'sync.apply_refused': {
+    category: 'sync',
+    records:
+      "Another device's entry refused by the apply (decision 0247): its `origin` and `seq`, the `field` that is wrong and the `problem`; nothing of its batch is applied, and the apply of that origin stops there.",
+    subjects: 'device:<origin>',
+  },
+  'case.conflict_resolved': {
+    category: 'case',
+    records:
+      'A senior officer resolved a sync conflict (two decisions taken offline on the same case version, decision 0244): the conflict, the case and the decision that stands by its entry (`chosen`: origin and sequence), or null to reopen the case; the reason beside the log.',
+    subjects: 'case:<conflict id>, case:<id>, lead:<id>',
   },
 };
 

@@ -50,6 +50,24 @@ export const CaseEffectSchema = z.discriminatedUnion('kind', [
 
 const caseFields = { pv: PayloadVersion, caseId: Code, state: CaseStateSchema };
 
+/**
+ * Version 3 of the payloads that decide (decided, approved, returned): they name the case version the officer saw
+ * (decision 0243), so two decisions taken offline on the same version are found as a conflict, never overwritten.
+ * Version 2 entries (written before sync) carry no version and are applied as they were.
+ */
+export const CASE_DECISION_PAYLOAD_VERSION = 3 as const;
+const decisionFields = {
+  ...caseFields,
+  pv: z.union([PayloadVersion, z.literal(CASE_DECISION_PAYLOAD_VERSION)]).describe('payload version: 3 names caseVersion'),
+  caseVersion: z.number().int().nonnegative().optional().describe('the case version the decision saw (version 3)'),
+};
+const versionNamedFromV3 = (payload: { pv: number; caseVersion?: number | undefined }, ctx: z.RefinementCtx): void => {
+  if (payload.pv === CASE_DECISION_PAYLOAD_VERSION && payload.caseVersion === undefined)
+    ctx.addIssue({ code: 'custom', path: ['caseVersion'], message: 'a version 3 decision names the case version it saw' });
+  if (payload.pv !== CASE_DECISION_PAYLOAD_VERSION && payload.caseVersion !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['caseVersion'], message: 'only a version 3 decision names a case version' });
+};
+
 export const CASE_EVENTS = {
   'case.claimed': defineEvent({
     payload: z.strictObject({ ...caseFields, action: z.literal('claim') }),
@@ -66,26 +84,41 @@ export const CASE_EVENTS = {
     personalRequired: false,
   }),
   'case.decided': defineEvent({
-    payload: z.strictObject({
-      ...caseFields,
+    payload: z
+      .strictObject({
+      ...decisionFields,
       decision: Code,
       violations: z.array(Code),
       effect: CaseEffectSchema.optional(),
       /** Screening cases: the hits the decision clears or confirms (decision 0180). */
       // Unbounded like the lead's own hits (core/routing/lead.ts), so any hit a lead carries can be decided.
       hits: z.array(z.strictObject({ listId: Code, entryId: Code, listVersion: Code })).optional(),
-    }),
+    })
+      .superRefine(versionNamedFromV3),
     personal: ReasonData,
     v1: v1Reader({ decision: z.string().min(1).max(500) }),
   }),
   'case.approved': defineEvent({
-    payload: z.strictObject({ ...caseFields, decision: Code, effect: CaseEffectSchema.optional() }),
+    payload: z
+      .strictObject({ ...decisionFields, decision: Code, effect: CaseEffectSchema.optional() })
+      .superRefine(versionNamedFromV3),
     personal: ReasonData,
     // Version 1 also logged returns for rework here, as verdict "returned".
     v1: v1Reader({ decision: z.string().min(1).max(500) }),
   }),
   'case.returned': defineEvent({
-    payload: z.strictObject({ ...caseFields, decision: Code }),
+    payload: z.strictObject({ ...decisionFields, decision: Code }).superRefine(versionNamedFromV3),
+    personal: ReasonData,
+  }),
+  // Sync conflicts (decisions 0243–0245): a senior officer's resolution of two decisions taken on the same version.
+  'case.conflict_resolved': defineEvent({
+    payload: z.strictObject({
+      pv: PayloadVersion,
+      conflictId: Code,
+      caseId: Code,
+      /** The decision that stands, by its entry (origin and sequence); null: neither, the case is open again. */
+      chosen: z.strictObject({ origin: Code, seq: z.number().int().nonnegative() }).nullable(),
+    }),
     personal: ReasonData,
   }),
 } as const;

@@ -15,6 +15,8 @@ import type { PullResult } from '../../sync/pull.ts';
 import { pushAuditLog } from '../../sync/push.ts';
 import type { PushResult } from '../../sync/push.ts';
 import { requirePermission } from '../session/access.ts';
+import { applyInbox } from './sync-apply.ts';
+import type { ApplyResult } from './sync-apply.ts';
 import { actorOf, commit, WorkstationError } from '../session/workstation.ts';
 import type { Session } from '../session/workstation.ts';
 
@@ -154,12 +156,16 @@ export const syncPush = async (
   return result;
 };
 
-/** Pulls the other devices' entries of the region into the inbox; a pull that moved entries is logged as sync.pulled. */
+/**
+ * Pulls the other devices' entries of the region into the inbox (a pull that moved entries is logged as sync.pulled),
+ * then applies the inbox through the one door (decision 0242): what this pull brought, and whatever an interrupted
+ * apply left.
+ */
 export const syncPull = async (
   session: Session,
   transport: SyncTransport = {},
-  options: { readonly batch?: number } = {},
-): Promise<PullResult> => {
+  options: { readonly batch?: number; readonly applyBatch?: number } = {},
+): Promise<PullResult & { readonly apply: ApplyResult }> => {
   requireActive(session);
   const { client, hub, keys } = clientFor(session, transport);
   const result = await pullFromHub(
@@ -167,7 +173,7 @@ export const syncPull = async (
     client,
     auditLogIdentity(session.workstation.db).origin,
     keys.mirror,
-    options,
+    options.batch === undefined ? {} : { batch: options.batch },
   );
   if (result.entries > 0)
     commit(session.workstation, (append) =>
@@ -178,5 +184,6 @@ export const syncPull = async (
         payload: { pv: PAYLOAD_VERSION, hub },
       }),
     );
-  return result;
+  const apply = applyInbox(session, options.applyBatch === undefined ? {} : { batch: options.applyBatch });
+  return { ...result, apply };
 };
