@@ -497,13 +497,13 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     category: 'sync',
     records:
       "Another device's entry applied to this device's projections through the one door (decision 0242): its `origin`, sequence (`seq`), `type` and `leafHash`; its personal data, if it had any, is kept beside this receipt as that entry committed to it. Entries that change no projection are applied without a receipt.",
-    subjects: 'device:<origin>, and the applied entry’s subjects',
+    subjects: 'device:<log id of the applied entry>, and the applied entry’s subjects',
   },
   'sync.apply_refused': {
     category: 'sync',
     records:
       "Another device's entry refused by the apply (decision 0247): its `origin` and `seq`, the `field` that is wrong and the `problem`; nothing of its batch is applied, and the apply of that origin stops there.",
-    subjects: 'device:<origin>',
+    subjects: 'none',
   },
   'case.conflict_resolved': {
     category: 'case',

@@ -14,10 +14,7 @@ import { readEnrolment } from '../../electron/services/sync/device-state.ts';
 import { handleApiCall } from '../../electron/services/workstation/api/api.ts';
 import { enrolWithHub, syncPull, syncPush } from '../../electron/services/workstation/commands/sync.ts';
 import { applyInbox, ApplyRefused } from '../../electron/services/workstation/commands/sync-apply.ts';
-import {
-  loadSyncConflict,
-  resolveSyncConflict,
-} from '../../electron/services/workstation/commands/sync-conflicts.ts';
+import { loadSyncConflict, resolveSyncConflict } from '../../electron/services/workstation/commands/sync-conflicts.ts';
 import { conflictIdFor } from '../../electron/services/workstation/projection/case-sync-projection.ts';
 import { projectionSnapshot, rebuildProjections } from '../../electron/services/workstation/projection/rebuild.ts';
 import type { Session } from '../../electron/services/workstation/session/workstation.ts';
@@ -45,9 +42,7 @@ const sharedRows = (ws: TestWorkstation): Record<string, unknown[]> =>
       ws.admin.workstation.db
         .prepare(`SELECT * FROM ${table} ${table === 'case_counts' ? 'WHERE count <> 0' : ''} ORDER BY 1, 2`)
         .all()
-        .map((row) =>
-          Object.fromEntries(Object.entries(row as object).filter(([column]) => !column.endsWith('_seq'))),
-        ),
+        .map((row) => Object.fromEntries(Object.entries(row as object).filter(([column]) => !column.endsWith('_seq')))),
     ]),
   );
 
@@ -232,7 +227,9 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('applying other devices’ entr
     }
     const path = (ws: TestWorkstation) =>
       ws.admin.workstation.db
-        .prepare('SELECT p.outcome FROM product_paths p JOIN cases c ON c.lead_id = p.lead_id AND c.product_id = p.product_id WHERE c.id = ?')
+        .prepare(
+          'SELECT p.outcome FROM product_paths p JOIN cases c ON c.lead_id = p.lead_id AND c.product_id = p.product_id WHERE c.id = ?',
+        )
         .get(caseId);
     expect(path(a)).toEqual({ outcome: 'expansion_pursued' });
     expect(sharedRows(a)).toEqual(sharedRows(b));
@@ -275,7 +272,10 @@ describe('an invalid entry of another device', () => {
       ok(source.admin, 'leads.import', {
         fileName: 'leads.jsonl',
         format: 'jsonl',
-        content: readFileSync(join(examplesDir, 'fintech', 'leads.jsonl'), 'utf8').split('\n').slice(0, 3).join('\n'),
+        content: readFileSync(join(examplesDir, 'fintech', 'leads.jsonl'), 'utf8')
+          .split('\n')
+          .slice(0, 3)
+          .join('\n'),
         mode: 'all',
         sourceSystem: 'crm',
       });
@@ -308,9 +308,9 @@ describe('an invalid entry of another device', () => {
       expect((refused as ApplyRefused).problem).toMatch(/expected string/i);
       // Nothing of the batch: no receipt, no projection row, the cursor not moved; the refusal is an entry.
       expect({ rows: projectionSnapshot(target.admin.workstation.db), receipts: receiptsOf(target) }).toEqual(before);
-      expect(
-        target.admin.workstation.db.prepare('SELECT count(*) AS n FROM sync_apply_cursors').get(),
-      ).toEqual({ n: 0 });
+      expect(target.admin.workstation.db.prepare('SELECT count(*) AS n FROM sync_apply_cursors').get()).toEqual({
+        n: 0,
+      });
       const refusal = target.admin.workstation.db
         .prepare<[], Buffer>("SELECT canonical FROM audit_entries WHERE type = 'sync.apply_refused'")
         .pluck()

@@ -53,19 +53,17 @@ const caseFields = { pv: PayloadVersion, caseId: Code, state: CaseStateSchema };
 /**
  * Version 3 of the payloads that decide (decided, approved, returned): they name the case version the officer saw
  * (decision 0243), so two decisions taken offline on the same version are found as a conflict, never overwritten.
- * Version 2 entries (written before sync) carry no version and are applied as they were.
+ * Version 2 entries (written before sync) carry no version and are applied as they were. (The writer always pairs
+ * version 3 with `caseVersion`; the apply of another device's entries refuses a version 3 decision without it. Not a
+ * refinement here, so the fast entry reader keeps reading these payloads without zod.)
  */
 export const CASE_DECISION_PAYLOAD_VERSION = 3 as const;
 const decisionFields = {
   ...caseFields,
-  pv: z.union([PayloadVersion, z.literal(CASE_DECISION_PAYLOAD_VERSION)]).describe('payload version: 3 names caseVersion'),
+  pv: z
+    .union([PayloadVersion, z.literal(CASE_DECISION_PAYLOAD_VERSION)])
+    .describe('payload version: 3 names caseVersion'),
   caseVersion: z.number().int().nonnegative().optional().describe('the case version the decision saw (version 3)'),
-};
-const versionNamedFromV3 = (payload: { pv: number; caseVersion?: number | undefined }, ctx: z.RefinementCtx): void => {
-  if (payload.pv === CASE_DECISION_PAYLOAD_VERSION && payload.caseVersion === undefined)
-    ctx.addIssue({ code: 'custom', path: ['caseVersion'], message: 'a version 3 decision names the case version it saw' });
-  if (payload.pv !== CASE_DECISION_PAYLOAD_VERSION && payload.caseVersion !== undefined)
-    ctx.addIssue({ code: 'custom', path: ['caseVersion'], message: 'only a version 3 decision names a case version' });
 };
 
 export const CASE_EVENTS = {
@@ -84,8 +82,7 @@ export const CASE_EVENTS = {
     personalRequired: false,
   }),
   'case.decided': defineEvent({
-    payload: z
-      .strictObject({
+    payload: z.strictObject({
       ...decisionFields,
       decision: Code,
       violations: z.array(Code),
@@ -93,21 +90,18 @@ export const CASE_EVENTS = {
       /** Screening cases: the hits the decision clears or confirms (decision 0180). */
       // Unbounded like the lead's own hits (core/routing/lead.ts), so any hit a lead carries can be decided.
       hits: z.array(z.strictObject({ listId: Code, entryId: Code, listVersion: Code })).optional(),
-    })
-      .superRefine(versionNamedFromV3),
+    }),
     personal: ReasonData,
     v1: v1Reader({ decision: z.string().min(1).max(500) }),
   }),
   'case.approved': defineEvent({
-    payload: z
-      .strictObject({ ...decisionFields, decision: Code, effect: CaseEffectSchema.optional() })
-      .superRefine(versionNamedFromV3),
+    payload: z.strictObject({ ...decisionFields, decision: Code, effect: CaseEffectSchema.optional() }),
     personal: ReasonData,
     // Version 1 also logged returns for rework here, as verdict "returned".
     v1: v1Reader({ decision: z.string().min(1).max(500) }),
   }),
   'case.returned': defineEvent({
-    payload: z.strictObject({ ...decisionFields, decision: Code }).superRefine(versionNamedFromV3),
+    payload: z.strictObject({ ...decisionFields, decision: Code }),
     personal: ReasonData,
   }),
   // Sync conflicts (decisions 0243–0245): a senior officer's resolution of two decisions taken on the same version.

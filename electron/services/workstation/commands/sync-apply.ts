@@ -6,6 +6,7 @@ import { checkEntryShape, commitPersonalData } from '../../../../core/audit/entr
 import type { AuditEntry, JsonObject } from '../../../../core/audit/entry.ts';
 import type { JsonValue } from '../../../../core/shared/canonical-json.ts';
 import { EVENT_DEFINITIONS, EVENT_TYPE_DOCS, PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
+import { CASE_DECISION_PAYLOAD_VERSION } from '../../../../core/audit/events/case.ts';
 import { hashLeaf } from '../../../../core/audit/merkle.ts';
 import { auditLogIdentity } from '../../audit/audit-log.ts';
 import { nodeSha256 } from '../../audit/node-sha256.ts';
@@ -66,6 +67,14 @@ const checkRemoteEntry = (origin: string, row: InboxRow, personal: PersonalRow |
   if (problem) return refuse(problem.field || 'entry', problem.message);
   const entry = value as AuditEntry;
   if (entry.sequence !== String(row.seq)) refuse('sequence', `the inbox holds it at ${row.seq}`);
+  // A decision of version 3 must name the case version it saw (decision 0243), or no conflict could be found.
+  const payload = entry.payload as { pv?: unknown; caseVersion?: unknown };
+  if (
+    (entry.type === 'case.decided' || entry.type === 'case.approved' || entry.type === 'case.returned') &&
+    payload.pv === CASE_DECISION_PAYLOAD_VERSION &&
+    payload.caseVersion === undefined
+  )
+    refuse('payload.caseVersion', 'a version 3 decision names the case version it saw');
   let data: JsonObject | null = null;
   if (personal?.data) {
     const definition = EVENT_DEFINITIONS[entry.type];

@@ -35,10 +35,9 @@ type ConflictRow = {
 
 /** A sync conflict the user may see (its case in their markets): both decisions and their entries. */
 export const loadSyncConflict = (session: Session, conflictId: string): SyncConflict => {
-  const row = statement<[string], ConflictRow>(
-    session.workstation.db,
-    'SELECT * FROM case_conflicts WHERE id = ?',
-  ).get(conflictId);
+  const row = statement<[string], ConflictRow>(session.workstation.db, 'SELECT * FROM case_conflicts WHERE id = ?').get(
+    conflictId,
+  );
   if (!row) throw new WorkstationError('not_found', `no sync conflict ${conflictId}`);
   const kase = loadVisibleCase(session, row.case_id);
   return {

@@ -33,6 +33,7 @@ export type ConflictDecision = EntryRef & {
 export const conflictIdFor = (caseId: string, version: number): string => `SC-${caseId}-v${version}`;
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const ERASED = '[erased]';
 
 type CaseRow = {
   id: string;
@@ -104,7 +105,11 @@ export const leaseEvent =
     let to: { status: string; by: string | null; at: string | null };
     if (state.status === 'claimed') {
       const [by, at] = [text(state.claimedBy) ?? '', text(state.claimedAt) ?? ''];
-      if (current.status === 'claimed' && current.claimed_by !== by && !laterClaim(at, by, current.claimed_at, current.claimed_by))
+      if (
+        current.status === 'claimed' &&
+        current.claimed_by !== by &&
+        !laterClaim(at, by, current.claimed_at, current.claimed_by)
+      )
         return;
       to = { status: 'claimed', by, at };
     } else {
@@ -207,11 +212,7 @@ const restoreBefore = (db: Database, before: Before, effect: Payload | null): vo
     statement(db, 'UPDATE rep_load SET open = open - 1 WHERE rep_id = ? AND open > 0').run(before.repLoad);
 };
 
-const describeDecision = (
-  entry: AuditEntry,
-  ref: EntryRef,
-  reason: string | null,
-): ConflictDecision => {
+const describeDecision = (entry: AuditEntry, ref: EntryRef, reason: string | null): ConflictDecision => {
   const payload = entry.payload as Payload;
   return {
     origin: ref.origin,
@@ -429,27 +430,34 @@ export const conflictResolved =
     ).run(userId, entry.time, chosenRef === null ? null : canonicalJson(chosenRef), sequence, conflictId);
   };
 
-/** The reasons a conflict shows are personal data of its lead: erased with it (decision 0141). */
+/** The reasons a conflict shows are personal data of its lead: erased with it (decision 0141), the same live and rebuilt. */
 export const eraseConflictReasons = (db: Database, leadId: string): void => {
+  const erased = (decision: ConflictDecision): ConflictDecision => ({ ...decision, reason: ERASED });
   const rows = statement<[string], { id: string; entries: string }>(
     db,
     'SELECT c.id, c.entries FROM case_conflicts c JOIN cases k ON k.id = c.case_id WHERE k.lead_id = ? ORDER BY c.id',
   ).all(leadId);
-  for (const row of rows) {
-    const entries = (JSON.parse(row.entries) as ConflictDecision[]).map((decision) => ({
-      ...decision,
-      reason: decision.reason === null ? null : '[erased]',
-    }));
-    statement(db, 'UPDATE case_conflicts SET entries = ? WHERE id = ?').run(canonicalJson(entries), row.id);
-  }
-  const effects = statement<[string], { case_id: string; version: number; decision: string }>(
+  for (const row of rows)
+    statement(db, 'UPDATE case_conflicts SET entries = ? WHERE id = ?').run(
+      canonicalJson((JSON.parse(row.entries) as ConflictDecision[]).map(erased)),
+      row.id,
+    );
+  const effects = statement<[string], { case_id: string; version: number; decision: string; before: string }>(
     db,
-    'SELECT e.case_id, e.version, e.decision FROM case_decision_effects e JOIN cases k ON k.id = e.case_id WHERE k.lead_id = ? ORDER BY 1, 2',
+    'SELECT e.case_id, e.version, e.decision, e.before FROM case_decision_effects e JOIN cases k ON k.id = e.case_id WHERE k.lead_id = ? ORDER BY 1, 2',
   ).all(leadId);
+  const withoutReason = (column: unknown): unknown =>
+    typeof column === 'string' ? canonicalJson({ ...(JSON.parse(column) as Payload), reason: ERASED }) : column;
   for (const row of effects) {
-    const decision = JSON.parse(row.decision) as ConflictDecision;
-    statement(db, 'UPDATE case_decision_effects SET decision = ? WHERE case_id = ? AND version = ?').run(
-      canonicalJson({ ...decision, reason: decision.reason === null ? null : '[erased]' }),
+    const before = JSON.parse(row.before) as Before;
+    const caseRow = {
+      ...before.caseRow,
+      maker: withoutReason(before.caseRow.maker),
+      checker: withoutReason(before.caseRow.checker),
+    };
+    statement(db, 'UPDATE case_decision_effects SET decision = ?, before = ? WHERE case_id = ? AND version = ?').run(
+      canonicalJson(erased(JSON.parse(row.decision) as ConflictDecision)),
+      canonicalJson({ ...before, caseRow }),
       row.case_id,
       row.version,
     );

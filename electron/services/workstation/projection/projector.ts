@@ -8,12 +8,7 @@ import { canonicalJson } from '../../../../core/shared/canonical-json.ts';
 import type { Database } from '../../store/database.ts';
 import { statement } from '../../store/statements.ts';
 import { auditLogIdentity } from '../../audit/audit-log.ts';
-import {
-  conflictResolved,
-  decisionEvent,
-  eraseConflictReasons,
-  leaseEvent,
-} from './case-sync-projection.ts';
+import { conflictResolved, decisionEvent, eraseConflictReasons, leaseEvent } from './case-sync-projection.ts';
 import type { CaseProjectionTools, EntryRef } from './case-sync-projection.ts';
 import {
   checklistItemDone,
