@@ -82,6 +82,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('applying other devices’ entr
   let oscar: Session; // an officer on B
   let sara: Session; // a senior officer on B
   let caseId: string;
+  let leaseCaseId: string;
   const sessions: Session[] = [];
 
   const enrol = async (ws: TestWorkstation, deviceId: string): Promise<void> => {
@@ -117,7 +118,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('applying other devices’ entr
     });
     const cases = ok(olive, 'cases.list', { pageSize: 500 }).rows;
     const expansion = cases.filter((row) => row.type === 'expansion_review');
-    expect(expansion.length).toBeGreaterThanOrEqual(2);
+    expect(expansion.length).toBeGreaterThanOrEqual(3);
     // A decides one case now; another is left open for the conflict below.
     ok(olive, 'cases.claim', { caseId: expansion[0]!.id });
     ok(olive, 'cases.decide', {
@@ -126,6 +127,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('applying other devices’ entr
       reason: 'no licence is planned there',
     });
     caseId = expansion[1]!.id;
+    leaseCaseId = expansion[2]!.id;
     await syncPush(a.admin);
     const pulled = await syncPull(b.admin);
     expect(pulled.apply.receipts).toBeGreaterThan(0);
@@ -235,6 +237,24 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('applying other devices’ entr
     expect(sharedRows(a)).toEqual(sharedRows(b));
     expectRebuildEqual(a);
     expectRebuildEqual(b);
+  });
+
+  it('converges two claims taken offline on the later one, on both devices (claims are leases, not decisions)', async () => {
+    ok(olive, 'cases.claim', { caseId: leaseCaseId });
+    b.clock.advance(30_000);
+    ok(oscar, 'cases.claim', { caseId: leaseCaseId });
+    await syncPush(a.admin);
+    await syncPush(b.admin);
+    await syncPull(a.admin);
+    await syncPull(b.admin);
+    const claim = (ws: TestWorkstation) =>
+      ws.admin.workstation.db
+        .prepare('SELECT status, claimed_by, conflict_id FROM cases WHERE id = ?')
+        .get(leaseCaseId);
+    expect(claim(a)).toEqual({ status: 'claimed', claimed_by: 'oscar', conflict_id: null });
+    expect(claim(b)).toEqual(claim(a));
+    expect(sharedRows(a)).toEqual(sharedRows(b));
+    expectRebuildEqual(a);
   });
 
   it('resumes an interrupted apply where it stopped, and ends where a device that applied at once is', async () => {
