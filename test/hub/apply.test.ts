@@ -138,6 +138,16 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('applying other devices’ entr
       ok(session, 'cases.list', { pageSize: 500 }).rows.map((row) => [row.id, row.type, row.status, row.subject]);
     expect(listed(oscar)).toEqual(listed(olive));
     expect(listed(oscar).length).toBeGreaterThan(5);
+    // The case view: the same trace and the same history (the other device's entries, not this device's receipts).
+    const view = (session: Session) => {
+      const detail = ok(session, 'cases.get', { caseId: expansion[0]!.id });
+      return {
+        trace: detail.trace,
+        history: detail.history.map((entry) => [entry.type, entry.actor, entry.time, entry.payload]),
+      };
+    };
+    expect(view(oscar).history.map((entry) => entry[0])).toEqual(['case.opened', 'case.claimed', 'case.decided']);
+    expect(view(oscar)).toEqual(view(olive));
     expectRebuildEqual(b);
   });
 

@@ -332,6 +332,22 @@ const traceNames = (session: Session, trace: Record<string, unknown>): TraceName
   return traceNamesOf(bundle, (id) => mentioned.has(id));
 };
 
+/**
+ * The entry a row of this log stands for: itself, or, for this device's receipt of another device's entry
+ * (`sync.applied`, decision 0242), that entry as the inbox holds it. So a case applied from another device shows its
+ * trace and its history as the device that recorded them does (the sequence stays this log's, the receipt's).
+ */
+const appliedEntryOf = (db: Session['workstation']['db'], canonical: Buffer): Buffer => {
+  const entry = JSON.parse(canonical.toString('utf8')) as { type: string; payload: { origin?: string; seq?: number } };
+  if (entry.type !== 'sync.applied') return canonical;
+  return (
+    db
+      .prepare<[string, number], Buffer>('SELECT bytes FROM sync_inbox WHERE origin = ? AND seq = ?')
+      .pluck()
+      .get(entry.payload.origin ?? '', entry.payload.seq ?? -1) ?? canonical
+  );
+};
+
 export const caseDetail = (session: Session, caseId: string) => {
   const kase = loadVisibleCase(session, caseId);
   const db = session.workstation.db;
@@ -342,15 +358,20 @@ export const caseDetail = (session: Session, caseId: string) => {
     .prepare<[number], { canonical: Buffer }>('SELECT canonical FROM audit_entries WHERE sequence = ?')
     .get(row.decision_seq);
   const trace = decision
-    ? ((JSON.parse(decision.canonical.toString('utf8')) as { payload: { trace: Record<string, unknown> } }).payload
-        .trace ?? {})
+    ? ((
+        JSON.parse(appliedEntryOf(db, decision.canonical).toString('utf8')) as {
+          payload: { trace: Record<string, unknown> };
+        }
+      ).payload.trace ?? {})
     : {};
   const history = db
     .prepare<[string], { canonical: Buffer }>(
       'SELECT e.canonical FROM audit_entry_subjects s JOIN audit_entries e ON e.sequence = s.sequence WHERE s.subject = ? ORDER BY e.sequence',
     )
     .all(`case:${caseId}`)
-    .map((entry) => {
+    .map((row) => {
+      const sequence = (JSON.parse(row.canonical.toString('utf8')) as { sequence: string }).sequence;
+      const entry = { canonical: appliedEntryOf(db, row.canonical) };
       const parsed = JSON.parse(entry.canonical.toString('utf8')) as {
         sequence: string;
         time: string;
@@ -359,7 +380,7 @@ export const caseDetail = (session: Session, caseId: string) => {
         payload: Record<string, unknown>;
       };
       return {
-        sequence: parsed.sequence,
+        sequence,
         time: parsed.time,
         actor: parsed.actor,
         type: parsed.type,
