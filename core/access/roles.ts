@@ -30,7 +30,9 @@ export type Permission =
   /** See the KYC outbox, send it now, retry a dead letter, import KYC result files (decision 0210). */
   | 'kyc.operate'
   /** Configure the KYC connector: endpoint, folder, secrets (decision 0214). */
-  | 'kyc.configure';
+  | 'kyc.configure'
+  /** Resolve a sync conflict: two decisions taken offline on the same case version (decision 0244). */
+  | 'case.resolve_conflict';
 
 export const PERMISSIONS_BY_ROLE: Readonly<Record<Role, readonly Permission[]>> = {
   compliance_officer: [
@@ -53,6 +55,7 @@ export const PERMISSIONS_BY_ROLE: Readonly<Record<Role, readonly Permission[]>> 
     'path.supervise',
     'lead.update_facts',
     'kyc.operate',
+    'case.resolve_conflict',
   ],
   operations_admin: [
     'case.read',

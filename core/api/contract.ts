@@ -50,6 +50,8 @@ export const QueueSchema = z.enum([
   'compliance_review',
   'expansion_review',
   'suitability_review',
+  // Two decisions taken offline on one case version (decision 0244): resolved by a senior officer.
+  'sync_conflict',
 ]);
 export const CaseStatusSchema = z.enum(['open', 'claimed', 'awaiting_approval', 'closed']);
 export const DispositionSchema = z.enum([

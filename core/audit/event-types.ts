@@ -77,6 +77,9 @@ export const AUDIT_EVENT_TYPES = [
   'lead.intake',
   'distribution.key_pinned',
   'distribution.refused',
+  'sync.applied',
+  'sync.apply_refused',
+  'case.conflict_resolved',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
@@ -512,6 +515,24 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       'A distributed policy bundle or list version the device fetched and refused before activating it (an untrusted signature, another region, content that does not match the signed digest or does not parse to the signed version, a sequence not newer than the active one): the stream, sequence and claimed version, the problem, and the version that stays in force.',
     subjects: 'hub:<region>, and policy: or list: of the stream',
+  },
+  'sync.applied': {
+    category: 'sync',
+    records:
+      "Another device's entry applied to this device's projections through the one door (decision 0242): its `origin`, sequence (`seq`), `type` and `leafHash`; its personal data, if it had any, is kept beside this receipt as that entry committed to it. Entries that change no projection are applied without a receipt.",
+    subjects: 'device:<log id of the applied entry>, and the applied entry’s subjects',
+  },
+  'sync.apply_refused': {
+    category: 'sync',
+    records:
+      "Another device's entry refused by the apply (decision 0247): its `origin` and `seq`, the `field` that is wrong and the `problem`; nothing of its batch is applied, and the apply of that origin stops there.",
+    subjects: 'none',
+  },
+  'case.conflict_resolved': {
+    category: 'case',
+    records:
+      'A senior officer resolved a sync conflict (two decisions taken offline on the same case version, decision 0244): the conflict, the case and the decision that stands by its entry (`chosen`: origin and sequence), or null to reopen the case; the reason beside the log.',
+    subjects: 'case:<conflict id>, case:<id>, lead:<id>',
   },
 };
 

@@ -35,6 +35,15 @@ export const DISPOSITIONS_BY_CASE_TYPE: Readonly<Record<CaseType, readonly Dispo
 };
 
 /** Dispositions that end the case; the others leave it open for more work. */
+/**
+ * The dispositions an officer may choose on a case of this queue: none on a sync conflict, which a senior officer
+ * resolves instead (decision 0244).
+ */
+export const dispositionsFor = (queue: string): readonly Disposition[] =>
+  Object.prototype.hasOwnProperty.call(DISPOSITIONS_BY_CASE_TYPE, queue)
+    ? DISPOSITIONS_BY_CASE_TYPE[queue as CaseType]
+    : [];
+
 export const FINAL_DISPOSITIONS: ReadonlySet<Disposition> = new Set([
   'approve_assignment',
   'reject',

@@ -29,10 +29,25 @@ const reasonProblem = (reason: string): Result<never, CaseError> | null =>
     ? fail('reason_required', `a reason of at least ${MIN_REASON_LENGTH} characters is required`)
     : null;
 
-/** Two officers never work the same case: a claim holds until the decision or a release. */
-export const claimCase = (kase: Case, user: User, at: string): Result<Case, CaseError> => {
+/** How long a claim holds when the policy does not say (decision 0246). */
+export const DEFAULT_CLAIM_LEASE_HOURS = 8;
+
+/** Whether a claim taken at `claimedAt` still holds at `at`: claims are leases, so one taken offline cannot block forever. */
+export const claimHolds = (claimedAt: string | null, at: string, leaseHours: number): boolean =>
+  claimedAt !== null && Date.parse(at) < Date.parse(claimedAt) + leaseHours * 3_600_000;
+
+/**
+ * Two officers never work the same case at once: a claim holds until the decision, a release, or the end of its lease
+ * (`leaseHours`, decision 0246); an expired claim does not block another officer, who takes the case over.
+ */
+export const claimCase = (
+  kase: Case,
+  user: User,
+  at: string,
+  leaseHours: number = DEFAULT_CLAIM_LEASE_HOURS,
+): Result<Case, CaseError> => {
   if (!hasPermission(user, 'case.claim')) return fail('forbidden', `${user.id} may not claim cases`);
-  if (kase.status === 'claimed' && kase.claimedBy !== user.id)
+  if (kase.status === 'claimed' && kase.claimedBy !== user.id && claimHolds(kase.claimedAt, at, leaseHours))
     return fail('claimed_by_other', `case ${kase.id} is being worked by ${kase.claimedBy}`);
   if (kase.status !== 'open' && kase.status !== 'claimed') return fail('not_open', `case ${kase.id} is ${kase.status}`);
   return ok({ ...kase, status: 'claimed', claimedBy: user.id, claimedAt: at });

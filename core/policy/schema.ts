@@ -190,6 +190,8 @@ export const CasePolicySchema = z.strictObject({
       expansion_review: 240,
       suitability_review: 48,
     }),
+  /** How long an officer's claim on a case holds (a lease; decision 0246). Absent: 8 hours. */
+  claimLeaseHours: z.number().positive().max(720).optional(),
   /** Decisions that need a second officer's approval: by case type, from a risk level up. */
   fourEyes: z.array(z.strictObject({ caseType: CaseTypeSchema, minRisk: RiskLevelSchema.default('low') })).default([
     { caseType: 'screening_review', minRisk: 'high' },

@@ -62,6 +62,22 @@ const decidedUnder = {
     .describe('the list versions in force on the device when it decided'),
 };
 
+/**
+ * Version 3 of the payloads that decide (decided, approved, returned): they name the case version the officer saw
+ * (decision 0243), so two decisions taken offline on the same version are found as a conflict, never overwritten.
+ * Version 2 entries (written before sync) carry no version and are applied as they were. (The writer always pairs
+ * version 3 with `caseVersion`; the apply of another device's entries refuses a version 3 decision without it. Not a
+ * refinement here, so the fast entry reader keeps reading these payloads without zod.)
+ */
+export const CASE_DECISION_PAYLOAD_VERSION = 3 as const;
+const decisionFields = {
+  ...caseFields,
+  pv: z
+    .union([PayloadVersion, z.literal(CASE_DECISION_PAYLOAD_VERSION)])
+    .describe('payload version: 3 names caseVersion'),
+  caseVersion: z.number().int().nonnegative().optional().describe('the case version the decision saw (version 3)'),
+};
+
 export const CASE_EVENTS = {
   'case.claimed': defineEvent({
     payload: z.strictObject({ ...caseFields, action: z.literal('claim') }),
@@ -79,7 +95,7 @@ export const CASE_EVENTS = {
   }),
   'case.decided': defineEvent({
     payload: z.strictObject({
-      ...caseFields,
+      ...decisionFields,
       decision: Code,
       violations: z.array(Code),
       effect: CaseEffectSchema.optional(),
@@ -93,7 +109,7 @@ export const CASE_EVENTS = {
   }),
   'case.approved': defineEvent({
     payload: z.strictObject({
-      ...caseFields,
+      ...decisionFields,
       decision: Code,
       effect: CaseEffectSchema.optional(),
       ...decidedUnder,
@@ -103,7 +119,18 @@ export const CASE_EVENTS = {
     v1: v1Reader({ decision: z.string().min(1).max(500) }),
   }),
   'case.returned': defineEvent({
-    payload: z.strictObject({ ...caseFields, decision: Code }),
+    payload: z.strictObject({ ...decisionFields, decision: Code }),
+    personal: ReasonData,
+  }),
+  // Sync conflicts (decisions 0243–0245): a senior officer's resolution of two decisions taken on the same version.
+  'case.conflict_resolved': defineEvent({
+    payload: z.strictObject({
+      pv: PayloadVersion,
+      conflictId: Code,
+      caseId: Code,
+      /** The decision that stands, by its entry (origin and sequence); null: neither, the case is open again. */
+      chosen: z.strictObject({ origin: Code, seq: z.number().int().nonnegative() }).nullable(),
+    }),
     personal: ReasonData,
   }),
 } as const;

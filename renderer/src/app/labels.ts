@@ -22,6 +22,7 @@ export const QUEUE_LABEL: Readonly<Record<Queue, string>> = {
   compliance_review: 'Compliance review',
   expansion_review: 'Expansion review',
   suitability_review: 'Suitability review',
+  sync_conflict: 'Sync conflict',
 };
 
 export const STATUS_LABEL: Readonly<Record<CaseStatus, string>> = {

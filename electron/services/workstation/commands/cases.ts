@@ -6,6 +6,8 @@ import type { Case, CaseStatus, Disposition } from '../../../../core/cases/case.
 import { approveCase, claimCase, decideCase, releaseCase, returnCase } from '../../../../core/cases/transitions.ts';
 import type { CaseError } from '../../../../core/cases/transitions.ts';
 import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
+import { CASE_DECISION_PAYLOAD_VERSION } from '../../../../core/audit/events/case.ts';
+import { DEFAULT_CLAIM_LEASE_HOURS } from '../../../../core/cases/transitions.ts';
 import { effectOf, loggedStateOf } from '../../../../core/cases/effect.ts';
 import type { Result } from '../../../../core/shared/result.ts';
 import { checkAssignment } from '../../../../core/routing/route.ts';
@@ -188,12 +190,16 @@ const record = <T extends keyof CaseEventFields>(
   commit(session.workstation, (append) => {
     const decides = type === 'case.decided' || type === 'case.approved';
     const effect = decides ? effectOf(kase) : undefined;
+    // A decision names the case version it saw (decision 0243): two taken offline on one version become a conflict.
+    const versioned = type === 'case.decided' || type === 'case.approved' || type === 'case.returned';
     append({
       actor: actorOf(session.user),
       type,
       subjects: subjectsOf(kase),
       payload: {
-        pv: PAYLOAD_VERSION,
+        ...(versioned
+          ? { pv: CASE_DECISION_PAYLOAD_VERSION, caseVersion: caseVersionOf(session, kase.id) }
+          : { pv: PAYLOAD_VERSION }),
         caseId: kase.id,
         ...fields,
         state: loggedStateOf(kase),
@@ -214,12 +220,41 @@ const record = <T extends keyof CaseEventFields>(
 
 const now = (session: Session): string => session.workstation.deps.now().toISOString();
 
+const caseVersionOf = (session: Session, caseId: string): number =>
+  statement<[string], { version: number }>(session.workstation.db, 'SELECT version FROM cases WHERE id = ?').get(caseId)
+    ?.version ?? 0;
+
+/**
+ * A case held in a sync conflict waits for a senior officer's resolution, and a conflict case is resolved, not decided
+ * (decision 0244): refused here, whatever the UI shows.
+ */
+const refuseInSyncConflict = (session: Session, caseId: string): void => {
+  const row = statement<[string], { type: string; conflict_id: string | null }>(
+    session.workstation.db,
+    'SELECT type, conflict_id FROM cases WHERE id = ?',
+  ).get(caseId);
+  if (row?.type === 'sync_conflict')
+    throw new WorkstationError(
+      'invalid_input',
+      `case ${caseId} is a sync conflict: a senior officer resolves it (cases.resolveConflict)`,
+    );
+  if (row?.conflict_id)
+    throw new WorkstationError(
+      'conflict',
+      `case ${caseId} is held in sync conflict ${row.conflict_id}: a senior officer resolves it first`,
+    );
+};
+
+const leaseHoursOf = (session: Session): number =>
+  session.workstation.policy().loaded.policy.cases.claimLeaseHours ?? DEFAULT_CLAIM_LEASE_HOURS;
+
 export const claim = (session: Session, caseId: string): Case => {
   const kase = loadVisibleCase(session, caseId, 'case.claim');
+  refuseInSyncConflict(session, caseId);
   if (kase.status === 'claimed' && kase.claimedBy === session.user.id) return kase;
   return record(
     session,
-    unwrap(claimCase(kase, session.user, now(session))),
+    unwrap(claimCase(kase, session.user, now(session), leaseHoursOf(session))),
     'case.claimed',
     { action: 'claim' },
     null,
@@ -290,6 +325,7 @@ const decidedHits = (session: Session, kase: Case, named: readonly HitId[] | und
 
 export const decide = (session: Session, caseId: string, input: DecideInput): Case => {
   const kase = loadVisibleCase(session, caseId, 'case.decide');
+  refuseInSyncConflict(session, caseId);
   const at = now(session);
   const violations =
     input.disposition === 'approve_assignment' && input.assignment
@@ -333,6 +369,7 @@ const refuseTiedChecker = (session: Session, kase: Case): void => {
 
 export const approve = (session: Session, caseId: string, reason: string): Case => {
   const kase = loadVisibleCase(session, caseId, 'case.approve');
+  refuseInSyncConflict(session, caseId);
   refuseTiedChecker(session, kase);
   const approved = unwrap(approveCase(kase, session.user, reason, now(session)));
   return record(session, approved, 'case.approved', { decision: approved.resolution ?? 'approved' }, reason.trim());
@@ -340,6 +377,7 @@ export const approve = (session: Session, caseId: string, reason: string): Case 
 
 export const returnForRework = (session: Session, caseId: string, reason: string): Case => {
   const kase = loadVisibleCase(session, caseId, 'case.approve');
+  refuseInSyncConflict(session, caseId);
   refuseTiedChecker(session, kase);
   const returned = unwrap(returnCase(kase, session.user, reason, now(session)));
   return record(session, returned, 'case.returned', { decision: kase.maker?.disposition ?? 'returned' }, reason.trim());

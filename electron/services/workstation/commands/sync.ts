@@ -23,6 +23,8 @@ import { parsePublisherKey } from '../../../../core/sync/distribution.ts';
 import { nodeSha256 } from '../../audit/node-sha256.ts';
 import { pinnedPublisherKey } from '../../sync/distribution-state.ts';
 import { pinPublisherKey } from './distribution.ts';
+import { applyInbox } from './sync-apply.ts';
+import type { ApplyResult } from './sync-apply.ts';
 import { actorOf, commit, WorkstationError } from '../session/workstation.ts';
 import type { Session } from '../session/workstation.ts';
 
@@ -226,11 +228,16 @@ const eraseOwnCopies = (workstation: Session['workstation'], tombstones: readonl
 };
 
 /** Pulls the other devices' entries of the region into the inbox; a pull that moved entries is logged as sync.pulled. */
+/**
+ * Pulls the other devices' entries of the region into the inbox (a pull that moved entries is logged as sync.pulled),
+ * then applies the inbox through the one door (decision 0242): what this pull brought, and whatever an interrupted
+ * apply left.
+ */
 export const syncPull = async (
   session: Session,
   transport: SyncTransport = {},
-  options: { readonly batch?: number } = {},
-): Promise<PullResult> => {
+  options: { readonly batch?: number; readonly applyBatch?: number } = {},
+): Promise<PullResult & { readonly apply: ApplyResult }> => {
   requireActive(session);
   const { client, hub, keys } = clientFor(session, transport);
   const result = await pullFromHub(
@@ -238,7 +245,10 @@ export const syncPull = async (
     client,
     auditLogIdentity(session.workstation.db).origin,
     keys.mirror,
-    { ...options, onTombstones: (tombstones) => eraseOwnCopies(session.workstation, tombstones) },
+    {
+      ...(options.batch === undefined ? {} : { batch: options.batch }),
+      onTombstones: (tombstones) => eraseOwnCopies(session.workstation, tombstones),
+    },
   );
   if (result.entries > 0)
     commit(session.workstation, (append) =>
@@ -249,5 +259,6 @@ export const syncPull = async (
         payload: { pv: PAYLOAD_VERSION, hub },
       }),
     );
-  return result;
+  const apply = applyInbox(session, options.applyBatch === undefined ? {} : { batch: options.applyBatch });
+  return { ...result, apply };
 };

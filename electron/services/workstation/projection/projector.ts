@@ -8,6 +8,9 @@ import { canonicalJson } from '../../../../core/shared/canonical-json.ts';
 import type { Database } from '../../store/database.ts';
 import { statement } from '../../store/statements.ts';
 import { intakeCaseIds } from '../../../../core/cases/intake-case-ids.ts';
+import { auditLogIdentity } from '../../audit/audit-log.ts';
+import { conflictResolved, decisionEvent, eraseConflictReasons, leaseEvent } from './case-sync-projection.ts';
+import type { CaseProjectionTools, EntryRef } from './case-sync-projection.ts';
 import {
   checklistItemDone,
   eraseLeadLifecycle,
@@ -426,7 +429,7 @@ const openCase = (
     text(payload.openedAt),
     text(payload.slaDueAt),
     lead?.subject ?? text(payload.leadId),
-    Number(payload.decisionSequence),
+    localSequenceOf(db, Number(payload.decisionSequence)),
     sequence,
   );
   moveCount(db, text(payload.queue) ?? '', text(payload.jurisdiction), null, 'open');
@@ -700,6 +703,58 @@ const hitsResolved: Projection = (db, entry, sequence) => {
 // Reads, exports, key rotation, list imports and sync change no projection.
 const nothing: Projection = () => undefined;
 
+/** Whether entries of this type change no projection (another device's are then applied without a receipt). */
+export const projectsNothing = (type: AuditEventType): boolean => PROJECTIONS[type] === nothing;
+
+// The origin and sequence of the entry being projected: set while another device's entry is projected through its
+// receipt (decision 0242), else this log's own.
+let projectingRemote: EntryRef | null = null;
+
+const refOf = (db: Database, sequence: number): EntryRef =>
+  projectingRemote ?? { origin: auditLogIdentity(db).origin, seq: sequence };
+
+/**
+ * Where this log holds an entry a payload names by its sequence: itself for a local entry; for another device's, the
+ * receipt that applied it here (decision 0242), or null when it was applied without one.
+ */
+const localSequenceOf = (db: Database, sequence: number): number => {
+  if (projectingRemote === null) return sequence;
+  const applied = statement<[string, number], { applied_seq: number | null }>(
+    db,
+    'SELECT applied_seq FROM sync_inbox WHERE origin = ? AND seq = ?',
+  ).get(projectingRemote.origin, sequence)?.applied_seq;
+  return applied ?? -1;
+};
+
+const caseTools: CaseProjectionTools = {
+  moveCount,
+  applyCaseState,
+  applyEffect,
+  reasonAt: (db, sequence) => text(personalDataAt(db, sequence)?.reason),
+  refOf,
+};
+
+/**
+ * This device's receipt of another device's entry: projects that entry, read from the inbox, at the receipt's place in
+ * this log, so live apply and a rebuild replay it in the same order. Its personal data is the receipt's.
+ */
+const syncApplied: Projection = (db, entry, sequence) => {
+  const payload = payloadOf(entry, 'sync.applied');
+  const row = statement<[string, number], { bytes: Buffer }>(
+    db,
+    'SELECT bytes FROM sync_inbox WHERE origin = ? AND seq = ?',
+  ).get(payload.origin, payload.seq);
+  if (!row) throw new Error(`projector: the inbox holds no entry ${payload.origin}#${payload.seq} to apply`);
+  const applied = JSON.parse(row.bytes.toString('utf8')) as AuditEntry;
+  const outer = projectingRemote;
+  projectingRemote = { origin: payload.origin, seq: payload.seq };
+  try {
+    PROJECTIONS[applied.type](db, applied, sequence);
+  } finally {
+    projectingRemote = outer;
+  }
+};
+
 /** One projection per event type: the compiler holds the table to the closed set. */
 export const PROJECTIONS: Readonly<Record<AuditEventType, Projection>> = {
   'log.created': nothing,
@@ -710,11 +765,12 @@ export const PROJECTIONS: Readonly<Record<AuditEventType, Projection>> = {
   'case.opened': caseOpened,
   'lead.intake': leadIntake,
   // A version 1 case.claimed with action "release" is a release: the state it carries says so either way.
-  'case.claimed': caseEvent(null),
-  'case.released': caseEvent(null),
-  'case.decided': caseEvent('maker'),
-  'case.approved': caseEvent('checker'),
-  'case.returned': caseEvent('checker'),
+  // Claims are leases (decision 0246); decisions are checked against the case version they saw (decision 0243).
+  'case.claimed': leaseEvent(caseTools),
+  'case.released': leaseEvent(caseTools),
+  'case.decided': decisionEvent(caseTools),
+  'case.approved': decisionEvent(caseTools),
+  'case.returned': decisionEvent(caseTools),
   'personal_data.read': nothing,
   'user.created': userCreated,
   'user.role_changed': rolesChanged,
@@ -767,6 +823,10 @@ export const PROJECTIONS: Readonly<Record<AuditEventType, Projection>> = {
   'kyc.connector_configured': nothing,
   'distribution.key_pinned': nothing,
   'distribution.refused': nothing,
+  // Another device's entry applied here (decision 0242), and a sync conflict resolved (decision 0244).
+  'sync.applied': syncApplied,
+  'sync.apply_refused': nothing,
+  'case.conflict_resolved': conflictResolved(caseTools),
 };
 
 export const projectEntry = (db: Database, entry: AuditEntry, sequence: number): void =>
@@ -792,6 +852,7 @@ export const eraseLeadFromProjections = (db: Database, leadId: string): void => 
     leadId,
   );
   eraseLeadLifecycle(db, leadId);
+  eraseConflictReasons(db, leadId);
   // The reasons officers gave about the lead are its personal data too (decision 0141).
   const cases = statement<[string], { id: string; maker: string | null; checker: string | null }>(
     db,

@@ -6,9 +6,11 @@ import { PROJECTION_TABLES as WORKSTATION_TABLES } from '../../store/migrations/
 import { META_PROJECTION_TABLES } from '../../store/migrations/0006-meta-approvals.ts';
 import { MONITORING_PROJECTION_TABLES } from '../../store/migrations/0008-monitoring.ts';
 import { LIFECYCLE_PROJECTION_TABLES } from '../../store/migrations/0010-path-lifecycle.ts';
+import { SYNC_APPLY_PROJECTION_TABLES } from '../../store/migrations/0013-sync-apply.ts';
 
 // Tables that reference leads first, so clearing them for a rebuild respects the foreign keys.
 const PROJECTION_TABLES = [
+  ...SYNC_APPLY_PROJECTION_TABLES,
   ...LIFECYCLE_PROJECTION_TABLES,
   ...MONITORING_PROJECTION_TABLES,
   ...META_PROJECTION_TABLES,

@@ -360,6 +360,22 @@ const decisionTrace = (
   return intakeTraceOf(entry.payload, productId, bundle) ?? {};
 };
 
+/**
+ * The entry a row of this log stands for: itself, or, for this device's receipt of another device's entry
+ * (`sync.applied`, decision 0242), that entry as the inbox holds it. So a case applied from another device shows its
+ * trace and its history as the device that recorded them does (the sequence stays this log's, the receipt's).
+ */
+const appliedEntryOf = (db: Session['workstation']['db'], canonical: Buffer): Buffer => {
+  const entry = JSON.parse(canonical.toString('utf8')) as { type: string; payload: { origin?: string; seq?: number } };
+  if (entry.type !== 'sync.applied') return canonical;
+  return (
+    db
+      .prepare<[string, number], Buffer>('SELECT bytes FROM sync_inbox WHERE origin = ? AND seq = ?')
+      .pluck()
+      .get(entry.payload.origin ?? '', entry.payload.seq ?? -1) ?? canonical
+  );
+};
+
 export const caseDetail = (session: Session, caseId: string) => {
   const kase = loadVisibleCase(session, caseId);
   const db = session.workstation.db;
@@ -371,7 +387,9 @@ export const caseDetail = (session: Session, caseId: string) => {
   const decision = db
     .prepare<[number], { canonical: Buffer }>('SELECT canonical FROM audit_entries WHERE sequence = ?')
     .get(row.decision_seq);
-  const trace = decision ? decisionTrace(session, JSON.parse(decision.canonical.toString('utf8')), row.product_id) : {};
+  const trace = decision
+    ? decisionTrace(session, JSON.parse(appliedEntryOf(db, decision.canonical).toString('utf8')), row.product_id)
+    : {};
   // A case a lead.intake entry opened is not among its subjects (the entry names the lead): that entry comes first.
   const history = db
     .prepare<[string, number], { canonical: Buffer }>(
@@ -379,7 +397,9 @@ export const caseDetail = (session: Session, caseId: string) => {
          (SELECT s.sequence FROM audit_entry_subjects s WHERE s.subject = ? UNION SELECT ?) ORDER BY e.sequence`,
     )
     .all(`case:${caseId}`, row.opened_seq)
-    .map((entry) => {
+    .map((stored) => {
+      const sequence = (JSON.parse(stored.canonical.toString('utf8')) as { sequence: string }).sequence;
+      const entry = { canonical: appliedEntryOf(db, stored.canonical) };
       const parsed = JSON.parse(entry.canonical.toString('utf8')) as {
         sequence: string;
         time: string;
@@ -388,7 +408,7 @@ export const caseDetail = (session: Session, caseId: string) => {
         payload: Record<string, unknown>;
       };
       return {
-        sequence: parsed.sequence,
+        sequence,
         time: parsed.time,
         actor: parsed.actor,
         type: parsed.type,

@@ -2,7 +2,7 @@
 // one disposition valid for every selected case, a reason per case, and a result per case (cases.decideMany).
 import { create } from 'zustand';
 import type { ApiResponse, CaseRow } from '../../../../core/api/contract.ts';
-import { DISPOSITIONS_BY_CASE_TYPE } from '../../../../core/cases/case.ts';
+import { dispositionsFor } from '../../../../core/cases/case.ts';
 import type { Disposition } from '../../../../core/cases/case.ts';
 import { call } from '../../api/client.ts';
 import { useQueues } from '../queues/queue-store.ts';
@@ -45,10 +45,9 @@ type BulkState = {
 export const commonDispositions = (items: readonly Pick<CaseRow, 'type'>[]): Disposition[] => {
   if (items.length === 0) return [];
   const types = [...new Set(items.map((item) => item.type))];
-  return DISPOSITIONS_BY_CASE_TYPE[types[0]!].filter(
+  return dispositionsFor(types[0]!).filter(
     (disposition) =>
-      disposition !== 'approve_assignment' &&
-      types.every((type) => DISPOSITIONS_BY_CASE_TYPE[type].includes(disposition)),
+      disposition !== 'approve_assignment' && types.every((type) => dispositionsFor(type).includes(disposition)),
   );
 };
 

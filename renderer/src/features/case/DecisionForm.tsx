@@ -1,7 +1,7 @@
 // The decision form: the dispositions this case type allows (each with its triage key) and a mandatory reason.
 import { forwardRef } from 'react';
 import type { FormEvent, KeyboardEvent, ReactElement } from 'react';
-import { DISPOSITIONS_BY_CASE_TYPE } from '../../../../core/cases/case.ts';
+import { dispositionsFor } from '../../../../core/cases/case.ts';
 import { DISPOSITION } from '../../app/labels.ts';
 import type { Queue } from '../../app/labels.ts';
 import { useCase } from './case-store.ts';
@@ -13,7 +13,7 @@ export const DecisionForm = forwardRef<HTMLTextAreaElement, Props>(function Deci
   reasonRef,
 ): ReactElement {
   const { disposition, reason, assignment, busy, setDisposition, setReason, setAssignment, decide } = useCase();
-  const allowed = DISPOSITIONS_BY_CASE_TYPE[caseType];
+  const allowed = dispositionsFor(caseType);
   const submit = (event?: FormEvent): void => {
     event?.preventDefault();
     void decide().then((ok) => {

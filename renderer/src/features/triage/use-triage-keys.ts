@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import type { RefObject } from 'react';
 import type { UserDto } from '../../../../core/api/contract.ts';
-import { DISPOSITIONS_BY_CASE_TYPE } from '../../../../core/cases/case.ts';
+import { dispositionsFor } from '../../../../core/cases/case.ts';
 import { DISPOSITION, may } from '../../app/labels.ts';
 import { useView } from '../../app/view-store.ts';
 import { useBulk } from '../bulk/bulk-store.ts';
@@ -76,7 +76,7 @@ export const useTriageKeys = (
         void caseState.decide().then((ok) => ok && onDecided(kase.id));
         return;
       }
-      const disposition = DISPOSITIONS_BY_CASE_TYPE[kase.type].find((choice) => DISPOSITION[choice].key === key);
+      const disposition = dispositionsFor(kase.type).find((choice) => DISPOSITION[choice].key === key);
       if (disposition && kase.status !== 'closed' && kase.status !== 'awaiting_approval') {
         event.preventDefault();
         caseState.setDisposition(disposition);
