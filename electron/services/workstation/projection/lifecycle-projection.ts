@@ -13,6 +13,7 @@ import { canonicalJson } from '../../../../core/shared/canonical-json.ts';
 import { nodeSha256 } from '../../audit/node-sha256.ts';
 import type { Database } from '../../store/database.ts';
 import { statement } from '../../store/statements.ts';
+import { noteRepLoad } from './routing-state.ts';
 
 type Payload = Record<string, unknown>;
 const ERASED = '[erased]';
@@ -105,6 +106,7 @@ const changeLoad = (db: Database, repId: string, by: 1 | -1): void => {
       'INSERT INTO rep_load (rep_id, open) VALUES (?, 1) ON CONFLICT (rep_id) DO UPDATE SET open = open + 1',
     ).run(repId);
   else statement(db, 'UPDATE rep_load SET open = open - 1 WHERE rep_id = ? AND open > 0').run(repId);
+  noteRepLoad(db, repId, by);
 };
 
 /**

@@ -7,6 +7,7 @@ import type { AuditEventType, PayloadOf } from '../../../../core/audit/event-typ
 import { canonicalJson } from '../../../../core/shared/canonical-json.ts';
 import type { Database } from '../../store/database.ts';
 import { statement } from '../../store/statements.ts';
+import { noteCursor, noteRepLoad } from './routing-state.ts';
 import {
   checklistItemDone,
   eraseLeadLifecycle,
@@ -98,6 +99,7 @@ const applyEffect = (db: Database, effect: Payload | undefined, entry: AuditEntr
         db,
         'INSERT INTO rep_load (rep_id, open) VALUES (?, 1) ON CONFLICT (rep_id) DO UPDATE SET open = open + 1',
       ).run(effect.repId);
+    if (effect.outcome === 'assigned' && typeof effect.repId === 'string') noteRepLoad(db, effect.repId, 1);
     if (effect.outcome === 'assigned' && typeof effect.repId === 'string')
       pathAssigned(db, entry, sequence, {
         leadId: text(effect.leadId) ?? '',
@@ -333,6 +335,8 @@ const routingDecided: Projection = (db, entry, sequence) => {
       db,
       'INSERT INTO rep_load (rep_id, open) VALUES (?, 1) ON CONFLICT (rep_id) DO UPDATE SET open = open + 1',
     ).run(text(payload.repId));
+    noteCursor(db, cursor.teamId, Number(cursor.next));
+    noteRepLoad(db, text(payload.repId) ?? '', 1);
   }
   if (payload.outcome === 'assigned' && typeof payload.repId === 'string')
     pathAssigned(db, entry, sequence, {

@@ -1,5 +1,5 @@
 // Rebuilds every projection from the audit log (the source of truth), and snapshots them for comparison.
-import { inTransaction } from '../../store/transaction.ts';
+import { forgetTransactionMemos, inTransaction } from '../../store/transaction.ts';
 import type { AuditEntry } from '../../../../core/audit/entry.ts';
 import type { Database } from '../../store/database.ts';
 import { PROJECTION_TABLES as WORKSTATION_TABLES } from '../../store/migrations/0002-workstation.ts';
@@ -41,6 +41,7 @@ export const projectEntriesFrom = (db: Database, fromSequence: number): { readon
 export const rebuildProjections = (db: Database): { readonly entries: number } =>
   inTransaction(db, () => {
     for (const table of PROJECTION_TABLES) db.prepare(`DELETE FROM ${table}`).run();
+    forgetTransactionMemos(db);
     const replayed = projectEntriesFrom(db, 0);
     // case_counts rows that fell to zero are kept live but not recreated: drop them on both sides of a comparison.
     db.prepare('DELETE FROM case_counts WHERE count = 0').run();
