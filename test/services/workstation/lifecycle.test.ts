@@ -484,7 +484,7 @@ describe('the lifecycle through the api contract', () => {
       expect.objectContaining({
         leadId: first,
         at: '2026-12-08T09:30:00.000Z',
-        text: 'cooling-off ends 2026-12-08 09:30 UTC (23 h 30 min left)',
+        text: 'cooling-off ends 2026-12-08 09:30 UTC (23 h 30 min 00 s left)',
       }),
     ]);
     const detail = call<{ coolingOff: { status: string }; outreach: { content: string; disclosures: string[] }[] }>(
