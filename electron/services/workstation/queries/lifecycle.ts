@@ -184,9 +184,10 @@ export const heldAndWaiting = (session: Session, request: { page: number; pageSi
     entity: string | null;
     jurisdiction: string | null;
   };
-  const rows = statement<[], Row>(
-    db,
-    `SELECT p.lead_id, p.product_id, p.outcome AS kind, e.time AS since, NULL AS owner,
+  // Held and waiting paths of both kinds, in one stable order (the decision's or the hold's audit sequence, then the
+  // lead and product ids), paged in SQL. The user's markets become a plain IN list: the few jurisdictions these paths
+  // carry are each tested once against the markets, as scopeClause does for cases.
+  const waiting = `SELECT p.lead_id, p.product_id, p.outcome AS kind, e.time AS since, NULL AS owner,
        json_array(coalesce(p.reason, '')) AS reasons, p.entity_id AS entity, coalesce(l.jurisdiction, l.scope) AS jurisdiction,
        p.decided_seq AS seq
      FROM product_paths p JOIN leads l ON l.id = p.lead_id JOIN audit_entries e ON e.sequence = p.decided_seq
@@ -194,14 +195,27 @@ export const heldAndWaiting = (session: Session, request: { page: number; pageSi
      UNION ALL
      SELECT c.lead_id, c.product_id, 'engagement_held', c.stage_changed_at, c.owner, c.hold_reasons, NULL, c.jurisdiction,
        c.updated_seq
-     FROM path_lifecycle c WHERE c.held = 1
-     ORDER BY seq, 1, 2`,
-  )
-    .all()
-    .filter((row) => inScope(session.user, row.jurisdiction, vocabulary));
-  const page = rows.slice(request.page * request.pageSize, (request.page + 1) * request.pageSize);
+     FROM path_lifecycle c WHERE c.held = 1`;
+  let scope = '1';
+  let params: (string | number)[] = [];
+  if (!session.user.markets.includes('*')) {
+    const carried = statement<[], { jurisdiction: string | null }>(db, `SELECT DISTINCT jurisdiction FROM (${waiting})`)
+      .all()
+      .map((row) => row.jurisdiction);
+    // A path without a jurisdiction is in no market: only an every-market user sees it (inScope).
+    const visible = carried.filter((code): code is string => code !== null && inScope(session.user, code, vocabulary));
+    scope = visible.length === 0 ? '0' : `jurisdiction IN (${visible.map(() => '?').join(',')})`;
+    params = visible;
+  }
+  const total = statement<(string | number)[], number>(db, `SELECT count(*) FROM (${waiting}) WHERE ${scope}`)
+    .pluck()
+    .get(...params)!;
+  const page = statement<(string | number)[], Row>(
+    db,
+    `SELECT * FROM (${waiting}) WHERE ${scope} ORDER BY seq, lead_id, product_id LIMIT ? OFFSET ?`,
+  ).all(...params, request.pageSize, request.page * request.pageSize);
   return {
-    total: rows.length,
+    total,
     rows: page.map((row) => ({
       leadId: row.lead_id,
       productId: row.product_id,
