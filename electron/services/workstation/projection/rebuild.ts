@@ -40,6 +40,9 @@ export const projectEntriesFrom = (db: Database, fromSequence: number): { readon
 /** Empties the projection tables and replays every audit entry through the projector, in one transaction. */
 export const rebuildProjections = (db: Database): { readonly entries: number } =>
   inTransaction(db, () => {
+    // Working state that is no projection (the KYC outbox, decision 0210) keeps naming leads while their rows are
+    // cleared and replayed: the foreign keys are checked at the commit, when every lead is back.
+    db.pragma('defer_foreign_keys = ON');
     for (const table of PROJECTION_TABLES) db.prepare(`DELETE FROM ${table}`).run();
     forgetTransactionMemos(db);
     const replayed = projectEntriesFrom(db, 0);
