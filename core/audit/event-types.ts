@@ -74,6 +74,7 @@ export const AUDIT_EVENT_TYPES = [
   'kyc.outcome_received',
   'kyc.callback_refused',
   'kyc.connector_configured',
+  'path.contact_planned',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
@@ -435,6 +436,12 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     category: 'conduct',
     records: 'A product path reassigned to another rep, after the licensing map was checked for the new owner.',
     subjects: 'lead:<id>, rep:<id> (from and to)',
+  },
+  'path.contact_planned': {
+    category: 'conduct',
+    records:
+      "A path's owner planned a contact (channel and time) or withdrew the plan, with the warnings the conduct rules gave for that time: outside the prospect's outreach window, before cooling-off ends, or another gate that would refuse it (decision 0239).",
+    subjects: 'lead:<id>, rep:<id>',
   },
   'path.command_refused': {
     category: 'conduct',

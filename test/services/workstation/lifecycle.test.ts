@@ -181,7 +181,7 @@ describe('a crypto-custody path from NEW to WON under the FCA rules', () => {
     expect(during.rule.id).toBe('CO-PS22-10-PS23-6');
     expect(during.unblock).toMatchObject({ kind: 'wait_until', at: '2026-12-08T10:00:00.000Z' });
     ws.clock.advance(22 * HOUR);
-    expect(refused(commandPath(ws.olivia, path, proposal)).refusal.message).toContain('(1 h left)');
+    expect(refused(commandPath(ws.olivia, path, proposal)).refusal.message).toContain('(1 h 00 min 00 s left)');
     ws.clock.advance(HOUR);
     expect(accepted(commandPath(ws.olivia, path, proposal)).stage).toBe('PROPOSAL');
   });

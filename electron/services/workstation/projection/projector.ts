@@ -12,6 +12,7 @@ import {
   checklistItemDone,
   eraseLeadLifecycle,
   factsUpdated,
+  contactPlanned,
   outreachRecorded,
   pathAssigned,
   pathReassigned,
@@ -665,6 +666,7 @@ export const PROJECTIONS: Readonly<Record<AuditEventType, Projection>> = {
   'kyc.outcome_received': nothing,
   'kyc.callback_refused': nothing,
   'kyc.connector_configured': nothing,
+  'path.contact_planned': contactPlanned,
 };
 
 export const projectEntry = (db: Database, entry: AuditEntry, sequence: number): void =>

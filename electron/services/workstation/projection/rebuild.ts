@@ -6,9 +6,11 @@ import { PROJECTION_TABLES as WORKSTATION_TABLES } from '../../store/migrations/
 import { META_PROJECTION_TABLES } from '../../store/migrations/0006-meta-approvals.ts';
 import { MONITORING_PROJECTION_TABLES } from '../../store/migrations/0008-monitoring.ts';
 import { LIFECYCLE_PROJECTION_TABLES } from '../../store/migrations/0010-path-lifecycle.ts';
+import { PLANNED_CONTACT_PROJECTION_TABLES } from '../../store/migrations/0012-planned-contacts.ts';
 
 // Tables that reference leads first, so clearing them for a rebuild respects the foreign keys.
 const PROJECTION_TABLES = [
+  ...PLANNED_CONTACT_PROJECTION_TABLES,
   ...LIFECYCLE_PROJECTION_TABLES,
   ...MONITORING_PROJECTION_TABLES,
   ...META_PROJECTION_TABLES,
