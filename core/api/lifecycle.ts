@@ -247,6 +247,21 @@ export const LIFECYCLE_API = {
     response: LifecycleResultSchema,
   },
   'paths.reassign': { request: z.strictObject({ ...PathRefShape, to: Id }), response: LifecycleResultSchema },
+  'paths.reassignCandidates': {
+    request: z.strictObject(PathRefShape),
+    response: z.strictObject({
+      owner: Text,
+      candidates: z.array(
+        z.strictObject({
+          repId: Text,
+          name: Text,
+          teamId: Text,
+          eligible: z.boolean(),
+          whyNot: z.array(Text),
+        }),
+      ),
+    }),
+  },
   'paths.planContact': {
     request: z.strictObject({
       ...PathRefShape,

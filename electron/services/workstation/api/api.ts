@@ -42,7 +42,7 @@ import {
 import { approveRequest, listApprovals, rejectRequest } from '../commands/approvals.ts';
 import type { Pending } from '../commands/duties.ts';
 import { deleteView, listViews, saveView } from '../queries/views.ts';
-import { commandPath } from '../commands/lifecycle.ts';
+import { commandPath, reassignCandidates } from '../commands/lifecycle.ts';
 import type { LifecycleResult } from '../commands/lifecycle.ts';
 import { updateLeadFacts } from '../commands/lead-facts.ts';
 import { dueSoonList, gateDto, heldAndWaiting, myLeads, pathDetail, planWarningDto } from '../queries/lifecycle.ts';
@@ -183,6 +183,13 @@ const handlers: Handlers = {
     lifecycleDto(commandPath(session, { leadId, productId }, { kind: 'complete_checklist_item', item })),
   'paths.reassign': (session, { leadId, productId, to }) =>
     lifecycleDto(commandPath(session, { leadId, productId }, { kind: 'reassign', to })),
+  'paths.reassignCandidates': (session, ref) => {
+    const { owner, candidates } = reassignCandidates(session, ref);
+    return {
+      owner,
+      candidates: candidates.map((candidate) => ({ ...candidate, whyNot: [...candidate.whyNot] })),
+    };
+  },
   'paths.planContact': (session, { leadId, productId, plan }) => {
     const result = planContact(session, { leadId, productId }, plan);
     return { ...result, plan: result.plan && { ...result.plan }, warnings: result.warnings.map(planWarningDto) };
