@@ -494,7 +494,7 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'kyc.connector_configured': {
     category: 'kyc',
     records:
-      "The KYC connector configured by an operations admin: webhook, file drop or none, the endpoint's origin and the key ids of the secrets (the secrets stay in the encrypted database, never in the log; decision 0214).",
+      "The KYC connector configured by an operations admin: webhook, file drop or none, the endpoint's origin and the key ids of the secrets (the secrets stay in the encrypted database, never in the log; decision 0214). Under four-eyes the actor is the admin who proposed it, with the request and the second admin who approved it (decision 0240).",
     subjects: 'device:<log id>',
   },
 };
