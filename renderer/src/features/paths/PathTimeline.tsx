@@ -1030,18 +1030,20 @@ const ReassignForm = ({
       {candidates === null && problem === null && <p className="muted">Checking the licensing map…</p>}
       {candidates !== null && (
         <>
-          <label className="field">
-            New owner (licensed for this lead and product, under capacity)
-            <select ref={selectRef} value={to} onChange={(event) => setTo(event.target.value)}>
-              {candidates
-                .filter((candidate) => candidate.eligible)
-                .map((candidate) => (
-                  <option key={candidate.repId} value={candidate.repId}>
-                    {candidate.name} ({candidate.repId}, {candidate.teamId})
-                  </option>
-                ))}
-            </select>
-          </label>
+          {candidates.some((candidate) => candidate.eligible) && (
+            <label className="field">
+              New owner (licensed for this lead and product, under capacity)
+              <select ref={selectRef} value={to} onChange={(event) => setTo(event.target.value)}>
+                {candidates
+                  .filter((candidate) => candidate.eligible)
+                  .map((candidate) => (
+                    <option key={candidate.repId} value={candidate.repId}>
+                      {candidate.name} ({candidate.repId}, {candidate.teamId})
+                    </option>
+                  ))}
+              </select>
+            </label>
+          )}
           {candidates.every((candidate) => !candidate.eligible) && (
             <p role="alert" className="error">
               No rep of the policy may take this path: see why below.
