@@ -58,7 +58,7 @@ async function startBrowserDemo(reason) {
       `  case ${demo.awaitingApproval} was decided by olga and awaits a second officer's approval (sam; not ada, who asked for olga's account)`,
     );
   say(
-    `  request ${demo.pendingRequest} (fiona's markets, asked by ada) awaits a second operations admin's approval (omar)`,
+    `  request ${demo.pendingRequest} (rep-olivia's markets, asked by ada) awaits a second operations admin's approval (omar)`,
   );
   say();
   say('Sign in as any of these users (passphrases are shown once; the demo is removed when you stop it, Ctrl+C):');

@@ -1,7 +1,15 @@
 // Separation of duties for meta-actions: which ones need a second operations admin, and when two accounts are one person.
 
 /** The meta-actions a policy can put under a second operations admin's approval (`approvals.meta`). */
-export const META_ACTIONS = ['user.create', 'role.grant', 'market.grant', 'user.reactivate', 'policy.publish'] as const;
+export const META_ACTIONS = [
+  'user.create',
+  'role.grant',
+  'market.grant',
+  'user.reactivate',
+  'policy.publish',
+  // The KYC connector's endpoint, folder and secrets: where a lead's data goes (decision 0240).
+  'kyc.configure',
+] as const;
 export type MetaAction = (typeof META_ACTIONS)[number];
 
 /**

@@ -34,6 +34,22 @@ export const CoolingOffDtoSchema = z.strictObject({
   text: Text,
 });
 
+/** A warning for a planned contact: what the conduct rules would refuse at the planned time, and from when it is safe. */
+export const PlanWarningDtoSchema = z.strictObject({
+  kind: z.enum(['outside_outreach_window', 'cooling_off_not_over', 'would_be_refused']),
+  rule: RuleSchema,
+  message: Text,
+  safeFrom: Text.nullable(),
+});
+
+/** A path's planned contact with its warnings, evaluated now for the planned time (decision 0239). */
+export const PlannedContactDtoSchema = z.strictObject({
+  channel: Text,
+  at: Text,
+  plannedBy: Text,
+  warnings: z.array(PlanWarningDtoSchema),
+});
+
 /** A row of "My leads": the path, its stage, what is due and what blocks its next step, and why. */
 export const MyLeadRowSchema = z.strictObject({
   leadId: Text,
@@ -49,6 +65,7 @@ export const MyLeadRowSchema = z.strictObject({
   blockedBy: z.array(GateDtoSchema),
   held: z.array(Text),
   coolingOff: CoolingOffDtoSchema.nullable(),
+  planned: PlannedContactDtoSchema.nullable(),
 });
 
 const Page = {
@@ -161,6 +178,8 @@ export const LIFECYCLE_API = {
           remainingMs: z.number(),
           rule: Text,
           text: Text,
+          /** A planned contact's warnings (kind planned_contact); empty for a cooling-off end. */
+          warnings: z.array(PlanWarningDtoSchema),
         }),
       ),
     }),
@@ -209,6 +228,7 @@ export const LIFECYCLE_API = {
         }),
       ),
       checklist: z.array(z.strictObject({ item: Text, at: Text, by: Text })),
+      planned: PlannedContactDtoSchema.nullable(),
       ending: z.strictObject({ stage: Text, at: Text, by: Text, reason: Text.nullable() }).nullable(),
     }),
   },
@@ -227,6 +247,35 @@ export const LIFECYCLE_API = {
     response: LifecycleResultSchema,
   },
   'paths.reassign': { request: z.strictObject({ ...PathRefShape, to: Id }), response: LifecycleResultSchema },
+  'paths.reassignCandidates': {
+    request: z.strictObject(PathRefShape),
+    response: z.strictObject({
+      owner: Text,
+      candidates: z.array(
+        z.strictObject({
+          repId: Text,
+          name: Text,
+          teamId: Text,
+          eligible: z.boolean(),
+          whyNot: z.array(Text),
+        }),
+      ),
+    }),
+  },
+  'paths.planContact': {
+    request: z.strictObject({
+      ...PathRefShape,
+      /** null withdraws the plan. */
+      plan: z.strictObject({ channel: Channel, at: Instant }).nullable(),
+    }),
+    response: z.strictObject({
+      leadId: Text,
+      productId: Text,
+      plan: z.strictObject({ channel: Text, at: Text, plannedBy: Text }).nullable(),
+      warnings: z.array(PlanWarningDtoSchema),
+      sequence: z.number(),
+    }),
+  },
   'leads.updateFacts': {
     request: z.strictObject({
       leadId: Id,

@@ -80,6 +80,7 @@ export const AUDIT_EVENT_TYPES = [
   'sync.applied',
   'sync.apply_refused',
   'case.conflict_resolved',
+  'path.contact_planned',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
@@ -450,6 +451,12 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records: 'A product path reassigned to another rep, after the licensing map was checked for the new owner.',
     subjects: 'lead:<id>, rep:<id> (from and to)',
   },
+  'path.contact_planned': {
+    category: 'conduct',
+    records:
+      "A path's owner planned a contact (channel and time) or withdrew the plan, with the warnings the conduct rules gave for that time: outside the prospect's outreach window, before cooling-off ends, or another gate that would refuse it (decision 0239).",
+    subjects: 'lead:<id>, rep:<id>',
+  },
   'path.command_refused': {
     category: 'conduct',
     records:
@@ -501,7 +508,7 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
   'kyc.connector_configured': {
     category: 'kyc',
     records:
-      "The KYC connector configured by an operations admin: webhook, file drop or none, the endpoint's origin and the key ids of the secrets (the secrets stay in the encrypted database, never in the log; decision 0214).",
+      "The KYC connector configured by an operations admin: webhook, file drop or none, the endpoint's origin and the key ids of the secrets (the secrets stay in the encrypted database, never in the log; decision 0214). Under four-eyes the actor is the admin who proposed it, with the request and the second admin who approved it (decision 0240).",
     subjects: 'device:<log id>',
   },
   'distribution.key_pinned': {

@@ -1,6 +1,6 @@
-// Instants as the lifecycle writes them: ISO 8601 in UTC for machines, "2026-12-08 14:02 UTC" for people.
+// Instants as the lifecycle writes them: ISO 8601 in UTC for machines, "2026-12-08 14:02:17 UTC" for people.
 
-const MINUTE_MS = 60_000;
+const SECOND_MS = 1_000;
 
 /** Milliseconds since the epoch of an ISO 8601 instant (the lifecycle's times all end in Z). */
 export const msOf = (instant: string): number => Date.parse(instant);
@@ -9,26 +9,28 @@ export const msOf = (instant: string): number => Date.parse(instant);
 export const isoOf = (instantMs: number): string => new Date(instantMs).toISOString();
 
 /**
- * "2026-12-08 14:02 UTC". A time with seconds is rounded up to the next minute, so a person told "ends 14:02" who acts
- * at 14:02 is never early.
+ * "2026-12-08 14:02:17 UTC", or "2026-12-08 14:02 UTC" when the seconds are zero: to the second, as the countdown beside
+ * it counts (decision 0237). A fraction of a second is rounded up, so a person who acts at the time shown is never early.
  */
 export const utcText = (instantMs: number): string => {
-  const iso = isoOf(Math.ceil(instantMs / MINUTE_MS) * MINUTE_MS);
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+  const iso = isoOf(Math.ceil(instantMs / SECOND_MS) * SECOND_MS);
+  const seconds = iso.slice(17, 19);
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}${seconds === '00' ? '' : `:${seconds}`} UTC`;
 };
 
-/** "23 h 59 min", "2 days 3 h 5 min" (rounded up to the minute), for countdowns. */
+/**
+ * "2 h 05 min 17 s", "4 min 09 s", "17 s": what is left, to the second (a fraction rounded up), the same text in a
+ * refusal, a due-soon line and the workstation's live countdown (decision 0237).
+ */
 export const durationText = (ms: number): string => {
-  const minutes = Math.max(0, Math.ceil(ms / MINUTE_MS));
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  const rest = minutes % 60;
-  const parts = [
-    days > 0 ? `${days} ${days === 1 ? 'day' : 'days'}` : '',
-    hours > 0 ? `${hours} h` : '',
-    rest > 0 || (days === 0 && hours === 0) ? `${rest} min` : '',
-  ];
-  return parts.filter((part) => part !== '').join(' ');
+  const total = Math.max(0, Math.ceil(ms / SECOND_MS));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  if (hours > 0) return `${hours} h ${pad(minutes)} min ${pad(seconds)} s`;
+  if (minutes > 0) return `${minutes} min ${pad(seconds)} s`;
+  return `${seconds} s`;
 };
 
 /** "24 hours", "1.5 hours": a period from the policy, as the rule states it. */

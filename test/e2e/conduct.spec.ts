@@ -220,3 +220,56 @@ test('a field rep works a crypto path through disclosures, KYC and cooling-off; 
   await shot(page, 'timeline-unblocked');
   await expectAccessible(page, 'the timeline after the cooling-off');
 });
+
+test('a rep plans a contact and is warned before its time; a supervisor opens the reassignment and is told who may not take the path, and why', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const { url } = state();
+  await page.goto(url);
+  await signIn(page, 'rep-olivia');
+  const other = page.locator('table.my-leads tbody tr', { hasNotText: 'R. P.' }).first();
+  await other.getByRole('button').click();
+  const timeline = page.locator('section.path-view');
+  await expect(timeline.locator('#path-title')).toContainText('crypto-custody');
+
+  // A phone call planned two hours ahead: GB retail crypto, no inbound request or consent on record, so the
+  // cold-contact rule would refuse it; the rep is warned now, on the timeline and in My leads.
+  await page.locator('body').click({ position: { x: 5, y: 500 } });
+  await page.keyboard.press('p');
+  const plan = page.getByRole('form', { name: 'Plan a contact' });
+  await expect(plan.getByLabel('Channel')).toBeFocused();
+  await plan.getByLabel('Channel').selectOption('phone');
+  const at = new Date(Math.ceil((Date.now() + 2 * 3_600_000) / 60_000) * 60_000).toISOString();
+  await plan.getByLabel('Planned time').fill(at);
+  await expectAccessible(page, 'the plan form');
+  await plan.getByRole('button', { name: 'Plan the contact' }).click();
+  await expect(timeline.getByRole('status')).toContainText('Contact planned for');
+  const planned = timeline.getByRole('group', { name: 'Planned contact' });
+  await expect(planned).toContainText('phone at');
+  await expect(planned.locator('[data-warning="would_be_refused"]').first()).toContainText('CC-COBS-4.8');
+  await expect(other).toContainText('planned: phone');
+  await expect(other).toContainText('warning: CC-COBS-4.8');
+  await expect(page.locator('section.due-soon')).toContainText('phone contact planned for');
+  await shot(page, 'planned-contact');
+  await expectAccessible(page, 'a planned contact with its warning');
+
+  // A supervisor opens the reassignment of that path: only Olivia sells crypto custody at the UK SME desk, so no rep
+  // of the policy may take it, and each is listed with the reason, in words.
+  await switchTo(page, 'ada');
+  await screen(page, 'Reps’ leads').click();
+  await page.getByLabel('Rep id').fill('rep-olivia');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await other.getByRole('button').click();
+  await page.locator('body').click({ position: { x: 5, y: 500 } });
+  await page.keyboard.press('g');
+  const reassign = page.getByRole('form', { name: 'Reassign the path' });
+  await expect(reassign.getByRole('alert')).toContainText('No rep of the policy may take this path');
+  await reassign.getByText(/Reps who may not take it/).click();
+  const whyNot = reassign.getByRole('list', { name: 'Reps who may not take it' });
+  await expect(whyNot).toContainText('rep-harry');
+  await expect(whyNot).toContainText('crypto-custody');
+  await expect(reassign.getByRole('button', { name: 'Reassign' })).toBeDisabled();
+  await shot(page, 'reassign');
+  await expectAccessible(page, 'the reassignment form');
+});

@@ -51,9 +51,9 @@ describe('npm start without the Electron binary', () => {
       const database = /Demo workstation: (\S+)/.exec(text)?.[1];
       demoDir = database ? dirname(database) : null;
       const passphrases = new Map(
-        [...text.matchAll(/^ {2}([a-z]+) +passphrase (\S+) /gm)].map(([, user, passphrase]) => [user!, passphrase!]),
+        [...text.matchAll(/^ {2}([a-z-]+) +passphrase (\S+) /gm)].map(([, user, passphrase]) => [user!, passphrase!]),
       );
-      expect([...passphrases.keys()].sort()).toEqual(['ada', 'avery', 'fiona', 'olga', 'omar', 'sam', 'uma']);
+      expect([...passphrases.keys()].sort()).toEqual(['ada', 'avery', 'olga', 'omar', 'rep-olivia', 'sam', 'uma']);
       const [, origin, token] = /browser host: (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(text) ?? [];
 
       // The page a newcomer opens is the workstation, not a 404.

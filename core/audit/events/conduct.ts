@@ -94,6 +94,19 @@ export const CONDUCT_EVENTS = {
       teamId: Code.describe("the new owner's team, checked against the licensing map"),
     }),
   }),
+  'path.contact_planned': defineEvent({
+    payload: z.strictObject({
+      pv: PayloadVersion,
+      ...Path,
+      plan: z
+        .strictObject({ channel: Code, at: Code.describe('the planned time, ISO 8601 UTC') })
+        .nullable()
+        .describe('null: the plan withdrawn'),
+      warnings: z
+        .array(z.strictObject({ kind: Code, rule: Code, safeFrom: Code.nullable() }))
+        .describe('what the conduct rules would refuse at the planned time, as the owner was warned when planning'),
+    }),
+  }),
   'path.command_refused': defineEvent({
     payload: z.strictObject({
       pv: PayloadVersion,

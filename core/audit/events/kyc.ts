@@ -96,6 +96,9 @@ export const KYC_EVENTS = {
       endpoint: Code.nullable().describe('the webhook URL’s origin (scheme, host, port), or null'),
       secretKeyId: SecretKeyId.describe('key id of the signing secret'),
       callbackSecretKeyId: SecretKeyId.describe('key id of the callback verification secret'),
+      requestId: Code.optional().describe('the meta-action request a second operations admin approved (decision 0240)'),
+      requestedBy: Code.optional(),
+      approvedBy: Code.optional(),
     }),
   }),
 } as const;

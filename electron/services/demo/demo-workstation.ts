@@ -76,12 +76,14 @@ export const DEMO_USERS: readonly DemoUser[] = [
     markets: ['*'],
     purpose: 'auditor: audit log, exports, verifier',
   },
+  // A field rep is a rep of the policy under the same id (the UK SME desk's Olivia), so routing assigns her paths and
+  // My leads shows them: a field rep who is no rep of the policy would see nothing there.
   {
-    id: 'fiona',
-    name: 'Fiona Byrne',
+    id: 'rep-olivia',
+    name: 'Olivia Bennett',
     roles: ['field_rep'],
     markets: ['UK'],
-    purpose: 'field rep: adds leads by hand',
+    purpose: 'field rep (UK SME desk): My leads, adds leads by hand',
   },
 ];
 
@@ -112,7 +114,7 @@ export type DemoWorkstation = {
   readonly screeningCases: number;
   /** The case left awaiting a second officer's approval (olga decided it; sam may approve, not ada who asked for olga). */
   readonly awaitingApproval: string | null;
-  /** A meta-action ada requested, awaiting omar's approval (fiona's markets widened). */
+  /** A meta-action ada requested, awaiting omar's approval (rep-olivia's markets widened). */
   readonly pendingRequest: string;
 };
 
@@ -247,16 +249,16 @@ export const buildDemoWorkstation = async (options: DemoOptions): Promise<DemoWo
     const olga = openWorkstationWithKey({ path: dbPath, userId: 'olga', key: admin.workstation.key() }, deps);
     sessions.push(olga);
     const awaitingApproval = leaveOneForFourEyes(olga);
-    // And one meta-action left for omar's "awaiting my approval": fiona is to cover the EU too.
+    // And one meta-action left for omar's "awaiting my approval": Olivia is to cover the EU too.
     const request = expectOk(
       handleApiCall(admin, 'users.setMarkets', {
-        userId: 'fiona',
+        userId: 'rep-olivia',
         markets: ['UK', 'EU-Passported'],
-        reason: 'Fiona joins the EU field team next week (demo)',
+        reason: 'Olivia joins the EU field team next week (demo)',
       }),
-      "requesting fiona's markets",
+      "requesting rep-olivia's markets",
     ) as { pending?: { id: string } };
-    if (!request.pending) throw new Error("fiona's market change should await a second admin's approval");
+    if (!request.pending) throw new Error("rep-olivia's market change should await a second admin's approval");
     return {
       dbPath,
       listsDir,

@@ -51,7 +51,7 @@ describe('the 24-hour cooling-off for a client new to the firm', () => {
     expect(refusal.rule).toEqual(RULE);
     expect(refusal.message).toBe(
       `PROPOSAL refused by CO-PS22-10-PS23-6 (${RULE.citation}): the 24-hour cooling-off for a client new to the firm ` +
-        "runs from the client's request at 2026-12-07 14:02 UTC until 2026-12-08 14:02 UTC (1 min left)",
+        "runs from the client's request at 2026-12-07 14:02 UTC until 2026-12-08 14:02 UTC (1 s left)",
     );
     expect(refusal.unblock).toEqual({
       kind: 'wait_until',
@@ -59,6 +59,16 @@ describe('the 24-hour cooling-off for a client new to the firm', () => {
       text: 'cooling-off ends 2026-12-08 14:02 UTC',
     });
     expect(refusal.gates.map((gate) => [gate.kind, gate.status])).toEqual([['cooling_off', 'pending']]);
+  });
+
+  it('names the end and what is left to the second, as the countdown does (decision 0237)', () => {
+    const state = qualified({ requestedAt: '2026-12-07T14:02:17.400Z' });
+    const refusal = refused(decide(state, advance('PROPOSAL'), fintech, '2026-12-08T14:01:53Z'));
+    expect(refusal.message).toContain('until 2026-12-08 14:02:18 UTC (25 s left)');
+    expect(refusal.unblock).toMatchObject({ text: 'cooling-off ends 2026-12-08 14:02:18 UTC' });
+    expect(coolingOffOf(state, fintech, '2026-12-08T13:00:00Z')?.text).toBe(
+      'cooling-off ends 2026-12-08 14:02:18 UTC (1 h 02 min 18 s left)',
+    );
   });
 
   it('allows PROPOSAL at the second it ends', () => {
@@ -75,7 +85,7 @@ describe('the 24-hour cooling-off for a client new to the firm', () => {
       startedAt: '2026-12-07T14:02:00.000Z',
       endsAt: '2026-12-08T14:02:00.000Z',
       remainingMs: 86_340_000,
-      text: 'cooling-off ends 2026-12-08 14:02 UTC (23 h 59 min left)',
+      text: 'cooling-off ends 2026-12-08 14:02 UTC (23 h 59 min 00 s left)',
     });
     expect(coolingOffOf(qualified(), fintech, '2026-12-08T14:01:59Z')?.remainingMs).toBe(1000);
     expect(coolingOffOf(qualified(), fintech, '2026-12-08T15:00:00Z')).toMatchObject({
@@ -145,6 +155,6 @@ describe('the due-soon list', () => {
       ['L-late', '2026-12-08T20:00:00.000Z', 36_000_000],
     ]);
     expect(due[0]).toMatchObject({ kind: 'cooling_off_ends', owner: 'rep-a', productId: 'crypto-custody', rule: RULE });
-    expect(due[0]?.text).toBe('cooling-off ends 2026-12-08 12:00 UTC (2 h left)');
+    expect(due[0]?.text).toBe('cooling-off ends 2026-12-08 12:00 UTC (2 h 00 min 00 s left)');
   });
 });

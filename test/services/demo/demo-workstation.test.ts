@@ -145,6 +145,16 @@ describe('the demo workstation', () => {
     const awaiting = value<{ rows: { id: string }[] }>(handleApiCall(sam, 'cases.list', { awaitingMyApproval: true }));
     expect(awaiting.rows.map((row) => row.id)).toContain(demo.awaitingApproval);
   });
+
+  it('gives every field rep paths of their own in My leads: each is a rep of the policy under the same id', () => {
+    const reps = DEMO_USERS.filter((user) => user.roles.includes('field_rep'));
+    expect(reps.length).toBeGreaterThan(0);
+    for (const rep of reps) {
+      const mine = value<{ total: number; rows: { stage: string }[] }>(handleApiCall(signIn(rep.id), 'paths.mine', {}));
+      expect(mine.total, rep.id).toBeGreaterThan(0);
+      expect(mine.rows[0]!.stage, rep.id).toBe('NEW');
+    }
+  });
 });
 
 describe('the demo leads', () => {

@@ -337,6 +337,16 @@ const TABLE: Record<ApiMethod, Row> = {
     forbidden: 'aud',
     outOfMarket: () => `lead:${outside.leadId}`,
   },
+  'paths.reassignCandidates': {
+    request: () => ({ leadId: outside.leadId, productId: 'business-payments' }),
+    forbidden: 'aud',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
+  'paths.planContact': {
+    request: () => ({ leadId: outside.leadId, productId: 'business-payments', plan: null }),
+    forbidden: 'aud',
+    outOfMarket: () => `lead:${outside.leadId}`,
+  },
   'leads.updateFacts': {
     request: () => ({ leadId: outside.leadId, facts: { kycStatus: 'verified' } }),
     forbidden: 'aud',

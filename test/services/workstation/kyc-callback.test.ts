@@ -43,7 +43,8 @@ const signed = (
   messageId: string,
   options: { secret?: string; at?: Date } = {},
 ): Record<string, string> => {
-  const at = options.at ?? new Date();
+  // The workstation's clock by default: the replay window is read on it (decision 0238).
+  const at = options.at ?? ws.clock.now();
   return {
     'webhook-id': messageId,
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
@@ -105,8 +106,18 @@ describe('a signed KYC callback', () => {
     const cases: [Record<string, string>, Buffer, string, number][] = [
       [signed(body, 'msg_forged', { secret: newSecret() }), body, 'bad_signature', 401],
       [{ ...signed(body, 'msg_tampered'), 'webhook-id': 'msg_other' }, body, 'bad_signature', 401],
-      [signed(body, 'msg_stale', { at: new Date(Date.now() - 10 * 60_000) }), body, 'stale_timestamp', 401],
-      [signed(body, 'msg_future', { at: new Date(Date.now() + 10 * 60_000) }), body, 'stale_timestamp', 401],
+      [
+        signed(body, 'msg_stale', { at: new Date(ws.clock.now().getTime() - 10 * 60_000) }),
+        body,
+        'stale_timestamp',
+        401,
+      ],
+      [
+        signed(body, 'msg_future', { at: new Date(ws.clock.now().getTime() + 10 * 60_000) }),
+        body,
+        'stale_timestamp',
+        401,
+      ],
       [{ 'webhook-id': 'msg_bare' }, body, 'missing_headers', 400],
     ];
     const notJson = Buffer.from('{"type":');
@@ -135,6 +146,26 @@ describe('a signed KYC callback', () => {
     expect(appliedRows(ws.admin)).toHaveLength(before + 1);
   });
 
+  it('reads the replay window on the workstation’s clock, not the system’s (decision 0238)', () => {
+    const event = events[3]!;
+    const body = callbackBody(event, leadOf(event));
+    // The workstation's clock is two weeks behind the system's here: a message signed at the system's time is stale
+    // to it, however fresh the package would find it; one signed at the workstation's time is applied.
+    expect(Math.abs(Date.now() - ws.clock.now().getTime())).toBeGreaterThan(3_600_000);
+    expect(receive(signed(body, 'msg_system_clock', { at: new Date() }), body)).toEqual({
+      status: 401,
+      body: { accepted: false, reason: 'stale_timestamp' },
+    });
+    // Four minutes either way of the workstation's time is inside the window; six is not.
+    const at = (minutes: number) => ({ at: new Date(ws.clock.now().getTime() + minutes * 60_000) });
+    expect(receive(signed(body, 'msg_six_late', at(-6)), body).status).toBe(401);
+    expect(receive(signed(body, 'msg_six_early', at(6)), body).status).toBe(401);
+    expect(receive(signed(body, 'msg_four_early', at(4)), body)).toEqual({
+      status: 200,
+      body: { accepted: true, duplicate: false },
+    });
+  });
+
   it('answers 503 while the workstation is locked, refuses a browser origin, and applies through the host route', async () => {
     const host = await startBrowserHost({
       dbPath: ws.path,
@@ -149,7 +180,8 @@ describe('a signed KYC callback', () => {
       const body = callbackBody(event, leadOf(event));
       const post = (headers: Record<string, string>) =>
         fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-      const locked = await post(signed(body, 'msg_host'));
+      const realTime = { at: new Date() };
+      const locked = await post(signed(body, 'msg_host', realTime));
       expect(locked.status).toBe(503);
       expect(locked.headers.get('retry-after')).toBe('30');
       const unlock = await fetch(`http://127.0.0.1:${host.port}/api/session.unlock`, {
@@ -158,12 +190,12 @@ describe('a signed KYC callback', () => {
         body: JSON.stringify({ userId: 'ada', passphrase: ADMIN_PASSPHRASE }),
       });
       expect(((await unlock.json()) as { ok: boolean }).ok).toBe(true);
-      const fromPage = await post({ ...signed(body, 'msg_host'), origin: `http://127.0.0.1:${host.port}` });
+      const fromPage = await post({ ...signed(body, 'msg_host', realTime), origin: `http://127.0.0.1:${host.port}` });
       expect(fromPage.status).toBe(403);
-      const answered = await post(signed(body, 'msg_host'));
+      const answered = await post(signed(body, 'msg_host', realTime));
       expect(answered.status).toBe(200);
       expect(await answered.json()).toEqual({ accepted: true, duplicate: false });
-      const forged = await post(signed(body, 'msg_host2', { secret: newSecret() }));
+      const forged = await post(signed(body, 'msg_host2', { ...realTime, secret: newSecret() }));
       expect(forged.status).toBe(401);
       expect(appliedRows(ws.admin).map((row) => row.source)).toContain('webhook:msg_host');
       expect(appliedRows(ws.admin).map((row) => row.source)).not.toContain('webhook:msg_host2');

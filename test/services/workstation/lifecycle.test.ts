@@ -10,6 +10,7 @@ import type { Session } from '../../../electron/services/workstation/session/wor
 import { throughTheDoor } from '../../../electron/services/workstation/session/access.ts';
 import { call, refusalsLogged } from '../../support/api.ts';
 import { createLifecycleWorkstation, ingest, prospect } from '../../support/lifecycle.ts';
+import { addUser } from '../../support/workstation.ts';
 
 const HOUR = 3_600_000;
 const RW_CRYPTO = { template: 'RW-CRYPTO', version: 2 };
@@ -180,7 +181,7 @@ describe('a crypto-custody path from NEW to WON under the FCA rules', () => {
     expect(during.rule.id).toBe('CO-PS22-10-PS23-6');
     expect(during.unblock).toMatchObject({ kind: 'wait_until', at: '2026-12-08T10:00:00.000Z' });
     ws.clock.advance(22 * HOUR);
-    expect(refused(commandPath(ws.olivia, path, proposal)).refusal.message).toContain('(1 h left)');
+    expect(refused(commandPath(ws.olivia, path, proposal)).refusal.message).toContain('(1 h 00 min 00 s left)');
     ws.clock.advance(HOUR);
     expect(accepted(commandPath(ws.olivia, path, proposal)).stage).toBe('PROPOSAL');
   });
@@ -484,7 +485,7 @@ describe('the lifecycle through the api contract', () => {
       expect.objectContaining({
         leadId: first,
         at: '2026-12-08T09:30:00.000Z',
-        text: 'cooling-off ends 2026-12-08 09:30 UTC (23 h 30 min left)',
+        text: 'cooling-off ends 2026-12-08 09:30 UTC (23 h 30 min 00 s left)',
       }),
     ]);
     const detail = call<{ coolingOff: { status: string }; outreach: { content: string; disclosures: string[] }[] }>(
@@ -511,6 +512,18 @@ describe('the lifecycle through the api contract', () => {
       }),
       expect.objectContaining({ leadId: held, kind: 'held', waitsFor: ['KYC verified'] }),
     ]);
+    // Paged in SQL in the same order; a user of other markets sees none of them (and no total that counts them).
+    type Page = { total: number; rows: { leadId: string }[] };
+    const pageOf = (session: Session, page: number) =>
+      call<Page>(session, 'paths.heldAndWaiting', { page, pageSize: 1 });
+    expect([0, 1, 2].map((page) => pageOf(ws.cora, page))).toEqual([
+      { total: 2, rows: [expect.objectContaining({ leadId: waiting })] },
+      { total: 2, rows: [expect.objectContaining({ leadId: held })] },
+      { total: 2, rows: [] },
+    ]);
+    const elsewhere = addUser(ws, 'ursula', ['compliance_officer'], ['US-CA']);
+    expect(pageOf(elsewhere, 0)).toEqual({ total: 0, rows: [] });
+    elsewhere.workstation.close();
     // A lost path frees Olivia's one slot: the waiting path is hers now, and the list no longer has it.
     const lost = call<{ rerouted: { leadId: string; outcome: string }[] }>(ws.olivia, 'paths.transition', {
       ...path,

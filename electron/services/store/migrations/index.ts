@@ -11,7 +11,7 @@ import { migration0008Monitoring } from './0008-monitoring.ts';
 import { migration0009Sync } from './0009-sync.ts';
 import { migration0010PathLifecycle } from './0010-path-lifecycle.ts';
 import { migration0011KycOutbox } from './0011-kyc-outbox.ts';
-import { migration0012Reserved } from './0012-reserved.ts';
+import { migration0012PlannedContacts } from './0012-planned-contacts.ts';
 import { migration0013SyncApply } from './0013-sync-apply.ts';
 import { migration0014Residency } from './0014-residency.ts';
 
@@ -27,7 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0009Sync,
   migration0010PathLifecycle,
   migration0011KycOutbox,
-  migration0012Reserved,
+  migration0012PlannedContacts,
   migration0013SyncApply,
   migration0014Residency,
 ];

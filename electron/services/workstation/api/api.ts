@@ -42,10 +42,11 @@ import {
 import { approveRequest, listApprovals, rejectRequest } from '../commands/approvals.ts';
 import type { Pending } from '../commands/duties.ts';
 import { deleteView, listViews, saveView } from '../queries/views.ts';
-import { commandPath } from '../commands/lifecycle.ts';
+import { commandPath, reassignCandidates } from '../commands/lifecycle.ts';
 import type { LifecycleResult } from '../commands/lifecycle.ts';
 import { updateLeadFacts } from '../commands/lead-facts.ts';
-import { dueSoonList, gateDto, heldAndWaiting, myLeads, pathDetail } from '../queries/lifecycle.ts';
+import { dueSoonList, gateDto, heldAndWaiting, myLeads, pathDetail, planWarningDto } from '../queries/lifecycle.ts';
+import { planContact } from '../commands/contact-plans.ts';
 import { refreshSession, WorkstationError } from '../session/workstation.ts';
 import { denialOf, recordAccessDenied } from '../session/access.ts';
 import type { Session } from '../session/workstation.ts';
@@ -182,6 +183,17 @@ const handlers: Handlers = {
     lifecycleDto(commandPath(session, { leadId, productId }, { kind: 'complete_checklist_item', item })),
   'paths.reassign': (session, { leadId, productId, to }) =>
     lifecycleDto(commandPath(session, { leadId, productId }, { kind: 'reassign', to })),
+  'paths.reassignCandidates': (session, ref) => {
+    const { owner, candidates } = reassignCandidates(session, ref);
+    return {
+      owner,
+      candidates: candidates.map((candidate) => ({ ...candidate, whyNot: [...candidate.whyNot] })),
+    };
+  },
+  'paths.planContact': (session, { leadId, productId, plan }) => {
+    const result = planContact(session, { leadId, productId }, plan);
+    return { ...result, plan: result.plan && { ...result.plan }, warnings: result.warnings.map(planWarningDto) };
+  },
   'leads.updateFacts': (session, request) => {
     const result = updateLeadFacts(session, request);
     return {

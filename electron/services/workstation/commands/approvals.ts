@@ -3,6 +3,7 @@ import type { MetaAction } from '../../../../core/access/duties.ts';
 import { applyReactivate } from './deactivation.ts';
 import { approveMetaRequest, listMetaRequests, rejectMetaRequest } from './duties.ts';
 import type { MetaApplier, MetaRequestView } from './duties.ts';
+import { applyKycConfigure } from './kyc-outbox.ts';
 import { applyPolicyPublish } from './policy-admin.ts';
 import { applyMarketGrant, applyRoleGrant, applyUserCreate } from './users.ts';
 import type { Session } from '../session/workstation.ts';
@@ -13,6 +14,7 @@ const APPLIERS: Readonly<Record<MetaAction, MetaApplier>> = {
   'market.grant': applyMarketGrant,
   'user.reactivate': applyReactivate,
   'policy.publish': applyPolicyPublish,
+  'kyc.configure': applyKycConfigure,
 };
 
 export const listApprovals = listMetaRequests;

@@ -127,6 +127,8 @@ const summaryOf = (action: MetaAction, change: Record<string, unknown>, name: un
       return `Reactivate ${String(change.userId)}${change.withKeySlot === true ? ' with a new initial passphrase' : ''}`;
     case 'policy.publish':
       return `Publish policy ${String(change.label)} (${String(change.ruleVersion)})`;
+    case 'kyc.configure':
+      return `Set the KYC connector to ${String(change.connector)}${change.endpoint ? ` at ${String(change.endpoint)}` : ''}${change.secretKeyId ? `, signing secret ${String(change.secretKeyId)}` : ''}${change.callbackSecretKeyId ? `, callback secret ${String(change.callbackSecretKeyId)}` : ''}`;
   }
 };
 
@@ -330,6 +332,8 @@ export const rejectMetaRequest = (session: Session, requestId: string, reason: s
       personalData: staffRecord(actorOf(user), { reason: reason.trim() }),
     });
     workstation.db.prepare('DELETE FROM meta_request_slots WHERE request_id = ?').run(row.id);
+    // A proposed KYC connector's URL and secrets go with the request they waited for (decision 0240).
+    workstation.db.prepare('DELETE FROM kyc_connector_proposals WHERE request_id = ?').run(row.id);
   });
   return viewOf(workstation, loadRequest(workstation, requestId), user);
 };

@@ -17,6 +17,7 @@ import { factsOf, leadFromRecord, personalDataOf, regimeFor } from '../../../../
 import type { ScreeningSummary } from '../../../../core/routing/lead.ts';
 import { regimeOfSubject } from '../../audit/audit-log.ts';
 import { personalDataAt } from '../projection/projector.ts';
+import { currentRoutingState } from '../projection/routing-state.ts';
 import type { LocatedLead, LeadRecordProblem } from '../../leads/read-lead-file.ts';
 import type { Database } from '../../store/database.ts';
 import { statement } from '../../store/statements.ts';
@@ -124,18 +125,8 @@ export const screenedEntry = (
   };
 };
 
-export const loadRoutingState = (db: Database): RoutingState => ({
-  cursors: Object.fromEntries(
-    statement<[], { team_id: string; cursor: number }>(db, 'SELECT team_id, cursor FROM routing_cursors')
-      .all()
-      .map((row) => [row.team_id, row.cursor]),
-  ),
-  openAssignments: Object.fromEntries(
-    statement<[], { rep_id: string; open: number }>(db, 'SELECT rep_id, open FROM rep_load')
-      .all()
-      .map((row) => [row.rep_id, row.open]),
-  ),
-});
+/** The routing state routing starts from: the transaction's one copy, kept in step by the projector. */
+export const loadRoutingState = (db: Database): RoutingState => currentRoutingState(db);
 
 /** The list versions the workstation screens against now (none without lists): recorded with each decision. */
 export const listVersionsInForce = (

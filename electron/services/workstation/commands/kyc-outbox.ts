@@ -15,7 +15,9 @@ import { statement } from '../../store/statements.ts';
 import type { Database } from '../../store/database.ts';
 import { requireEveryMarket, requirePermission } from '../session/access.ts';
 import { actorOf, commit, WorkstationError } from '../session/workstation.ts';
-import type { Session } from '../session/workstation.ts';
+import type { Appender, Session } from '../session/workstation.ts';
+import { approvalFields, requestMetaAction, requiresSecondApproval } from './duties.ts';
+import type { MetaApplier, Pending } from './duties.ts';
 import type { EnqueueKycInitiation, KycInitiation } from './kyc-handoff.ts';
 
 /** Who the connector's own entries are by: the delivery job and the callback endpoint act for the workstation. */
@@ -164,7 +166,7 @@ export type ConfigureKycConnectorInput = {
 export const configureKycConnector = (
   session: Session,
   input: ConfigureKycConnectorInput,
-): { readonly sequence: number; readonly kind: string; readonly endpoint: string | null } => {
+): { readonly sequence: number; readonly kind: string; readonly endpoint: string | null } | Pending => {
   requirePermission(session, 'kyc.configure', 'configure the KYC connector');
   requireEveryMarket(session, 'configure the KYC connector');
   const problems: string[] = [];
@@ -194,37 +196,152 @@ export const configureKycConnector = (
   const url = input.kind === 'webhook' ? input.url! : null;
   const endpoint = url === null ? null : new URL(url).origin;
   const workstation = session.workstation;
-  return commit(workstation, (append) => {
-    const appended = append({
-      actor: actorOf(session.user),
-      type: 'kyc.connector_configured',
-      subjects: [`device:${auditLogIdentity(workstation.db).logId}`],
-      payload: {
-        pv: PAYLOAD_VERSION,
-        connector: input.kind,
-        endpoint,
-        secretKeyId: secretKeyId(input.secret ?? null),
-        callbackSecretKeyId: secretKeyId(input.callbackSecret ?? null),
-      },
+  const connector: ConnectorRow = {
+    kind: input.kind,
+    url,
+    dropDir: input.kind === 'file_drop' ? input.dropDir! : null,
+    secret: input.secret ?? null,
+    callbackSecret: input.callbackSecret ?? null,
+  };
+  const change = {
+    connector: input.kind,
+    endpoint,
+    secretKeyId: secretKeyId(connector.secret),
+    callbackSecretKeyId: secretKeyId(connector.callbackSecret),
+  };
+  // Under four-eyes (the policy's approvals.meta lists kyc.configure): a proposal a second operations admin approves.
+  // The request's entry names the kind, the origin and the secrets' key ids; the URL and the secrets wait beside it
+  // in the encrypted database (decision 0240).
+  if (requiresSecondApproval(session, 'kyc.configure'))
+    return commit(workstation, () => {
+      const pending = requestMetaAction(session, {
+        action: 'kyc.configure',
+        target: 'kyc:connector',
+        change,
+        personal: { reason: null },
+      });
+      statement(
+        workstation.db,
+        'INSERT INTO kyc_connector_proposals (request_id, kind, url, drop_dir, secret, callback_secret) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(
+        pending.pending.id,
+        connector.kind,
+        connector.url,
+        connector.dropDir,
+        connector.secret,
+        connector.callbackSecret,
+      );
+      return pending;
     });
-    statement(
-      workstation.db,
-      `INSERT INTO kyc_connector (id, kind, url, drop_dir, secret, callback_secret, configured_at, configured_seq)
-       VALUES (1, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, url = excluded.url, drop_dir = excluded.drop_dir,
-         secret = excluded.secret, callback_secret = excluded.callback_secret, configured_at = excluded.configured_at,
-         configured_seq = excluded.configured_seq`,
-    ).run(
-      input.kind,
-      url,
-      input.kind === 'file_drop' ? input.dropDir! : null,
-      input.secret ?? null,
-      input.callbackSecret ?? null,
-      appended.entry.time,
-      appended.sequence,
-    );
-    return { sequence: appended.sequence, kind: input.kind, endpoint };
+  return commit(workstation, (append) => writeConnector(session, append, connector, change, actorOf(session.user), {}));
+};
+
+type ConnectorRow = {
+  readonly kind: 'webhook' | 'file_drop' | 'none';
+  readonly url: string | null;
+  readonly dropDir: string | null;
+  readonly secret: string | null;
+  readonly callbackSecret: string | null;
+};
+
+const writeConnector = (
+  session: Session,
+  append: Appender,
+  connector: ConnectorRow,
+  change: {
+    connector: string;
+    endpoint: string | null;
+    secretKeyId: string | null;
+    callbackSecretKeyId: string | null;
+  },
+  actor: string,
+  approval: { requestId?: string; requestedBy?: string; approvedBy?: string },
+): { readonly sequence: number; readonly kind: string; readonly endpoint: string | null } => {
+  const { workstation } = session;
+  const appended = append({
+    actor,
+    type: 'kyc.connector_configured',
+    subjects: [`device:${auditLogIdentity(workstation.db).logId}`],
+    payload: {
+      pv: PAYLOAD_VERSION,
+      connector: connector.kind,
+      endpoint: change.endpoint,
+      secretKeyId: change.secretKeyId,
+      callbackSecretKeyId: change.callbackSecretKeyId,
+      ...approval,
+    },
   });
+  statement(
+    workstation.db,
+    `INSERT INTO kyc_connector (id, kind, url, drop_dir, secret, callback_secret, configured_at, configured_seq)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, url = excluded.url, drop_dir = excluded.drop_dir,
+       secret = excluded.secret, callback_secret = excluded.callback_secret, configured_at = excluded.configured_at,
+       configured_seq = excluded.configured_seq`,
+  ).run(
+    connector.kind,
+    connector.url,
+    connector.dropDir,
+    connector.secret,
+    connector.callbackSecret,
+    appended.entry.time,
+    appended.sequence,
+  );
+  return { sequence: appended.sequence, kind: connector.kind, endpoint: change.endpoint };
+};
+
+/**
+ * Applies an approved kyc.configure (decision 0240): the proposal waiting beside the request, checked again (a drop
+ * folder must still exist), written as the requester's change with the approver named; the proposal row goes.
+ */
+export const applyKycConfigure: MetaApplier = (session, append, request) => {
+  const { db } = session.workstation;
+  const row = statement<
+    [string],
+    {
+      kind: ConnectorRow['kind'];
+      url: string | null;
+      drop_dir: string | null;
+      secret: string | null;
+      callback_secret: string | null;
+    }
+  >(db, 'SELECT kind, url, drop_dir, secret, callback_secret FROM kyc_connector_proposals WHERE request_id = ?').get(
+    request.id,
+  );
+  if (!row)
+    throw new WorkstationError(
+      'conflict',
+      `${request.id}: the proposed connector is gone; reject it and propose again`,
+    );
+  if (
+    row.kind === 'file_drop' &&
+    (row.drop_dir === null || !existsSync(row.drop_dir) || !statSync(row.drop_dir).isDirectory())
+  )
+    throw new WorkstationError(
+      'conflict',
+      `${request.id}: the drop folder ${row.drop_dir} no longer exists; reject it`,
+    );
+  const connector: ConnectorRow = {
+    kind: row.kind,
+    url: row.url,
+    dropDir: row.drop_dir,
+    secret: row.secret,
+    callbackSecret: row.callback_secret,
+  };
+  writeConnector(
+    session,
+    append,
+    connector,
+    {
+      connector: row.kind,
+      endpoint: row.url === null ? null : new URL(row.url).origin,
+      secretKeyId: secretKeyId(row.secret),
+      callbackSecretKeyId: secretKeyId(row.callback_secret),
+    },
+    `user:${request.requestedBy}`,
+    approvalFields(request, session.user),
+  );
+  statement(db, 'DELETE FROM kyc_connector_proposals WHERE request_id = ?').run(request.id);
 };
 
 // ---- the outbox view and the retry of a dead letter ----

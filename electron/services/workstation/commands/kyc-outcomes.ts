@@ -3,8 +3,8 @@
 // event; it is applied through the lifecycle's one fact-update door (applyKycOutcome) and audited as
 // `kyc.outcome_received`, in one transaction with its receipt, so a message is applied exactly once. Every refused
 // callback is a `kyc.callback_refused` entry.
-import { createHash } from 'node:crypto';
-import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
 import { KYC_EVENT_ID_PATTERN } from '../../../../core/audit/events/kyc.ts';
 import type { KYC_CALLBACK_REFUSALS } from '../../../../core/audit/events/kyc.ts';
@@ -133,9 +133,42 @@ const applyOutcome = (
   return { duplicate: result.duplicate };
 };
 
+/** The Standard Webhooks replay window: a timestamp more than this far from now, either way, is refused. */
+export const CALLBACK_TOLERANCE_SECONDS = 5 * 60;
+
+/**
+ * Verifies a callback's Standard Webhooks headers against the workstation's clock (decision 0238). The package's own
+ * `verify` reads the system clock for its replay window, which is not the clock the workstation decides by; so the
+ * timestamp is checked here against `nowMs` with the package's tolerance (five minutes either way), and the signature
+ * is the package's own `sign` over the message id, that timestamp and the body, compared in constant time with each
+ * signature the header lists (space-separated, `v1,` prefixed), as the package's `verify` does.
+ */
+export const verifyCallbackSignature = (
+  secret: string,
+  message: {
+    readonly messageId: string;
+    readonly timestamp: string;
+    readonly signature: string;
+    readonly body: Uint8Array;
+  },
+  nowMs: number,
+): 'verified' | 'stale_timestamp' | 'bad_signature' => {
+  if (!/^\d{1,12}$/u.test(message.timestamp)) return 'bad_signature';
+  const seconds = Number(message.timestamp);
+  const now = Math.floor(nowMs / 1000);
+  if (now - seconds > CALLBACK_TOLERANCE_SECONDS || seconds - now > CALLBACK_TOLERANCE_SECONDS)
+    return 'stale_timestamp';
+  const expected = Buffer.from(new Webhook(secret).sign(message.messageId, new Date(seconds * 1000), message.body));
+  const matches = message.signature
+    .split(' ')
+    .map((each) => Buffer.from(each))
+    .some((each) => each.length === expected.length && timingSafeEqual(each, expected));
+  return matches ? 'verified' : 'bad_signature';
+};
+
 /**
  * A KYC callback as the browser host received it: the raw body and the headers. Verified with the configured
- * callback secret (signature and the package's five-minute replay window), then: a message id received before is
+ * callback secret (signature, and the five-minute replay window on the workstation's clock), then: a message id received before is
  * refused as replayed, the body must be a `kyc.outcome.reported` event naming an outbox event and its lead.
  */
 export const receiveKycCallback = (
@@ -156,16 +189,12 @@ export const receiveKycCallback = (
     !MESSAGE_ID_PATTERN.test(messageId)
   )
     return refuse(session, 'missing_headers', details);
-  try {
-    new Webhook(config.callbackSecret).verify(
-      Buffer.from(request.body),
-      { 'webhook-id': messageId, 'webhook-timestamp': timestamp, 'webhook-signature': signature },
-      { jsonParse: false },
-    );
-  } catch (error) {
-    const stale = error instanceof WebhookVerificationError && /timestamp too (old|new)/i.test(error.message);
-    return refuse(session, stale ? 'stale_timestamp' : 'bad_signature', details);
-  }
+  const verified = verifyCallbackSignature(
+    config.callbackSecret,
+    { messageId, timestamp, signature, body: request.body },
+    session.workstation.deps.now().getTime(),
+  );
+  if (verified !== 'verified') return refuse(session, verified, details);
   if (receiptOf(session, messageId)) return refuse(session, 'replayed', details);
   let raw: unknown;
   try {

@@ -308,6 +308,47 @@ const reassignmentCheck = (
   return { teamId: null, violations: [`rep ${to} is not a rep of the active policy`] };
 };
 
+/** A rep a supervisor could reassign a path to, and why not when they may not take it (the licensing map, capacity). */
+export type ReassignCandidate = {
+  readonly repId: string;
+  readonly name: string;
+  readonly teamId: string;
+  readonly eligible: boolean;
+  readonly whyNot: readonly string[];
+};
+
+/**
+ * The reps of the active policy for the reassignment screen: each checked as the reassignment itself checks it (the
+ * licensing map for this lead and product, capacity), eligible ones first. Supervisors only (path.supervise).
+ */
+export const reassignCandidates = (
+  session: Session,
+  ref: PathRef,
+): { readonly owner: string; readonly candidates: ReassignCandidate[] } => {
+  if (!hasPermission(session.user, 'path.supervise'))
+    throw new WorkstationError('forbidden', `${session.user.id} may not reassign product paths (needs path.supervise)`);
+  const state = visiblePath(session, ref);
+  const { workstation } = session;
+  const policy = workstation.policy();
+  const now = workstation.deps.now().toISOString();
+  const candidates: ReassignCandidate[] = [];
+  for (const entity of policy.compiled.entities)
+    for (const team of policy.compiled.teamsByEntity.get(entity.entity.id) ?? [])
+      for (const rep of team.reps) {
+        if (rep.rep.id === state.owner) continue;
+        const check = reassignmentCheck(workstation, policy, state, rep.rep.id, now);
+        candidates.push({
+          repId: rep.rep.id,
+          name: rep.rep.name,
+          teamId: team.team.id,
+          eligible: check.violations.length === 0,
+          whyNot: check.violations,
+        });
+      }
+  candidates.sort((a, b) => Number(b.eligible) - Number(a.eligible) || (a.repId < b.repId ? -1 : 1));
+  return { owner: state.owner, candidates };
+};
+
 /**
  * Runs one lifecycle command on a path as the signed-in user, at the workstation's clock: the door's checks (market,
  * owner or permitted role), `decide`, then the entries of its effects, the KYC hand-off at QUALIFIED and the retry of

@@ -13,6 +13,7 @@ import { canonicalJson } from '../../../../core/shared/canonical-json.ts';
 import { nodeSha256 } from '../../audit/node-sha256.ts';
 import type { Database } from '../../store/database.ts';
 import { statement } from '../../store/statements.ts';
+import { noteRepLoad } from './routing-state.ts';
 
 type Payload = Record<string, unknown>;
 const ERASED = '[erased]';
@@ -105,6 +106,7 @@ const changeLoad = (db: Database, repId: string, by: 1 | -1): void => {
       'INSERT INTO rep_load (rep_id, open) VALUES (?, 1) ON CONFLICT (rep_id) DO UPDATE SET open = open + 1',
     ).run(repId);
   else statement(db, 'UPDATE rep_load SET open = open - 1 WHERE rep_id = ? AND open > 0').run(repId);
+  noteRepLoad(db, repId, by);
 };
 
 /**
@@ -207,7 +209,27 @@ export const outreachRecorded = (db: Database, entry: AuditEntry, sequence: numb
   };
   if (payload.stage) next = moved(next, payload.stage.to, entry.time);
   writePathState(db, next, sequence);
+  if (payload.direction === 'outbound') forgetPlannedContact(db, payload.leadId, payload.productId);
 };
+
+/** A planned contact (or its withdrawal): one per path, what the due-soon list and My leads read by time. */
+export const contactPlanned = (db: Database, entry: AuditEntry, sequence: number): void => {
+  const payload = entry.payload as unknown as PayloadOf<'path.contact_planned'>;
+  if (payload.plan === null) {
+    forgetPlannedContact(db, payload.leadId, payload.productId);
+    return;
+  }
+  statement(
+    db,
+    `INSERT INTO planned_contacts (lead_id, product_id, channel, at, planned_by, planned_seq) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (lead_id, product_id) DO UPDATE SET channel = excluded.channel, at = excluded.at,
+       planned_by = excluded.planned_by, planned_seq = excluded.planned_seq`,
+  ).run(payload.leadId, payload.productId, payload.plan.channel, payload.plan.at, actorId(entry), sequence);
+};
+
+/** A plan is done when an outbound contact is recorded on the path, and moot when the path ends. */
+const forgetPlannedContact = (db: Database, leadId: string, productId: string): void =>
+  void statement(db, 'DELETE FROM planned_contacts WHERE lead_id = ? AND product_id = ?').run(leadId, productId);
 
 export const stageChanged = (db: Database, entry: AuditEntry, sequence: number): void => {
   const payload = entry.payload as unknown as PayloadOf<'path.stage_changed'>;
@@ -220,7 +242,10 @@ export const stageChanged = (db: Database, entry: AuditEntry, sequence: number):
   if (payload.to === 'CLOSED')
     next = { ...next, ending: { stage: 'CLOSED', at: entry.time, by, reason: payload.reason as 'other' } };
   writePathState(db, next, sequence);
-  if (isOpenStage(state.stage) && !isOpenStage(payload.to)) changeLoad(db, state.owner, -1);
+  if (isOpenStage(state.stage) && !isOpenStage(payload.to)) {
+    changeLoad(db, state.owner, -1);
+    forgetPlannedContact(db, payload.leadId, payload.productId);
+  }
 };
 
 export const checklistItemDone = (db: Database, entry: AuditEntry, sequence: number): void => {

@@ -11,10 +11,12 @@ import { intakeCaseIds } from '../../../../core/cases/intake-case-ids.ts';
 import { auditLogIdentity } from '../../audit/audit-log.ts';
 import { conflictResolved, decisionEvent, eraseConflictReasons, leaseEvent } from './case-sync-projection.ts';
 import type { CaseProjectionTools, EntryRef } from './case-sync-projection.ts';
+import { noteCursor, noteRepLoad } from './routing-state.ts';
 import {
   checklistItemDone,
   eraseLeadLifecycle,
   factsUpdated,
+  contactPlanned,
   outreachRecorded,
   pathAssigned,
   pathReassigned,
@@ -102,6 +104,7 @@ const applyEffect = (db: Database, effect: Payload | undefined, entry: AuditEntr
         db,
         'INSERT INTO rep_load (rep_id, open) VALUES (?, 1) ON CONFLICT (rep_id) DO UPDATE SET open = open + 1',
       ).run(effect.repId);
+    if (effect.outcome === 'assigned' && typeof effect.repId === 'string') noteRepLoad(db, effect.repId, 1);
     if (effect.outcome === 'assigned' && typeof effect.repId === 'string')
       pathAssigned(db, entry, sequence, {
         leadId: text(effect.leadId) ?? '',
@@ -373,6 +376,8 @@ const projectDecision = (
       db,
       'INSERT INTO rep_load (rep_id, open) VALUES (?, 1) ON CONFLICT (rep_id) DO UPDATE SET open = open + 1',
     ).run(text(payload.repId));
+    noteCursor(db, cursor.teamId, Number(cursor.next));
+    noteRepLoad(db, text(payload.repId) ?? '', 1);
   }
   if (payload.outcome === 'assigned' && typeof payload.repId === 'string')
     pathAssigned(db, entry, sequence, {
@@ -827,6 +832,7 @@ export const PROJECTIONS: Readonly<Record<AuditEventType, Projection>> = {
   'sync.applied': syncApplied,
   'sync.apply_refused': nothing,
   'case.conflict_resolved': conflictResolved(caseTools),
+  'path.contact_planned': contactPlanned,
 };
 
 export const projectEntry = (db: Database, entry: AuditEntry, sequence: number): void =>

@@ -1,5 +1,5 @@
 // Rebuilds every projection from the audit log (the source of truth), and snapshots them for comparison.
-import { inTransaction } from '../../store/transaction.ts';
+import { forgetTransactionMemos, inTransaction } from '../../store/transaction.ts';
 import type { AuditEntry } from '../../../../core/audit/entry.ts';
 import type { Database } from '../../store/database.ts';
 import { PROJECTION_TABLES as WORKSTATION_TABLES } from '../../store/migrations/0002-workstation.ts';
@@ -7,9 +7,11 @@ import { META_PROJECTION_TABLES } from '../../store/migrations/0006-meta-approva
 import { MONITORING_PROJECTION_TABLES } from '../../store/migrations/0008-monitoring.ts';
 import { LIFECYCLE_PROJECTION_TABLES } from '../../store/migrations/0010-path-lifecycle.ts';
 import { SYNC_APPLY_PROJECTION_TABLES } from '../../store/migrations/0013-sync-apply.ts';
+import { PLANNED_CONTACT_PROJECTION_TABLES } from '../../store/migrations/0012-planned-contacts.ts';
 
 // Tables that reference leads first, so clearing them for a rebuild respects the foreign keys.
 const PROJECTION_TABLES = [
+  ...PLANNED_CONTACT_PROJECTION_TABLES,
   ...SYNC_APPLY_PROJECTION_TABLES,
   ...LIFECYCLE_PROJECTION_TABLES,
   ...MONITORING_PROJECTION_TABLES,
@@ -42,7 +44,11 @@ export const projectEntriesFrom = (db: Database, fromSequence: number): { readon
 /** Empties the projection tables and replays every audit entry through the projector, in one transaction. */
 export const rebuildProjections = (db: Database): { readonly entries: number } =>
   inTransaction(db, () => {
+    // Working state that is no projection (the KYC outbox, decision 0210) keeps naming leads while their rows are
+    // cleared and replayed: the foreign keys are checked at the commit, when every lead is back.
+    db.pragma('defer_foreign_keys = ON');
     for (const table of PROJECTION_TABLES) db.prepare(`DELETE FROM ${table}`).run();
+    forgetTransactionMemos(db);
     const replayed = projectEntriesFrom(db, 0);
     // case_counts rows that fell to zero are kept live but not recreated: drop them on both sides of a comparison.
     db.prepare('DELETE FROM case_counts WHERE count = 0').run();

@@ -9,7 +9,11 @@ import { gatesOf, unmetGates } from '../../../../core/conduct/gates.ts';
 import type { Gate, Guard } from '../../../../core/conduct/gates.ts';
 import type { PathState } from '../../../../core/conduct/model.ts';
 import type { ConductPolicy } from '../../../../core/conduct/rules.ts';
+import type { PlanWarning } from '../../../../core/conduct/planning.ts';
+import { durationText, utcText } from '../../../../core/conduct/time-text.ts';
+import type { Database } from '../../store/database.ts';
 import { statement } from '../../store/statements.ts';
+import { planWarnings, plannedContactOf } from '../commands/contact-plans.ts';
 import { activeConduct, visiblePath } from '../commands/lifecycle.ts';
 import type { PathRef } from '../commands/lifecycle.ts';
 import { WorkstationError } from '../session/workstation.ts';
@@ -59,6 +63,19 @@ const coolingOffDto = (coolingOff: CoolingOff | null) =>
         text: coolingOff.text,
       };
 
+export const planWarningDto = (warning: PlanWarning) => ({
+  kind: warning.kind,
+  rule: { id: warning.rule.id, citation: warning.rule.citation, source: warning.rule.source },
+  message: warning.message,
+  safeFrom: warning.safeFrom,
+});
+
+/** A path's planned contact with its warnings evaluated now for the planned time; null when none is planned. */
+const plannedDto = (db: Database, state: PathState, conduct: ConductPolicy) => {
+  const plan = plannedContactOf(db, state.leadId, state.productId);
+  return plan && { ...plan, warnings: planWarnings(state, conduct, plan).map(planWarningDto) };
+};
+
 const NEXT: Readonly<Record<string, { guard: Guard; text: string } | null>> = {
   NEW: { guard: 'outbound_contact', text: 'first contact' },
   CONTACTED: { guard: 'QUALIFIED', text: 'QUALIFIED' },
@@ -66,7 +83,7 @@ const NEXT: Readonly<Record<string, { guard: Guard; text: string } | null>> = {
   PROPOSAL: { guard: 'WON', text: 'WON' },
 };
 
-const rowOf = (state: PathState, subject: string, conduct: ConductPolicy, now: string) => {
+const rowOf = (db: Database, state: PathState, subject: string, conduct: ConductPolicy, now: string) => {
   const next = NEXT[state.stage] ?? null;
   const gates = gatesOf(state, conduct, now);
   return {
@@ -81,6 +98,7 @@ const rowOf = (state: PathState, subject: string, conduct: ConductPolicy, now: s
     blockedBy: next ? unmetGates(gates, next.guard).map(gateDto) : [],
     held: [...holdOf(state, conduct)],
     coolingOff: coolingOffDto(coolingOffOf(state, conduct, now)),
+    planned: plannedDto(db, state, conduct),
   };
 };
 
@@ -124,7 +142,7 @@ export const myLeads = (
     rows: rows
       // A supervisor sees another rep's paths only inside their own markets.
       .filter((row) => owner === session.user.id || inScope(session.user, row.jurisdiction, vocabulary))
-      .map((row) => rowOf(JSON.parse(row.state) as PathState, row.subject, conduct, now)),
+      .map((row) => rowOf(db, JSON.parse(row.state) as PathState, row.subject, conduct, now)),
   };
 };
 
@@ -132,7 +150,7 @@ export const myLeads = (
 export const dueSoonList = (
   session: Session,
   request: { horizonHours: number; owner?: string | undefined; limit: number },
-): { items: DueItem[] } => {
+): { items: DueSoonItem[] } => {
   requireAny(session, ['path.work', 'path.supervise'], 'list what is due');
   const owner =
     request.owner === undefined && !hasPermission(session.user, 'path.work')
@@ -161,7 +179,54 @@ export const dueSoonList = (
     .map((row) => JSON.parse(row.state) as PathState)
     .filter((state) => owner === session.user.id || inScope(session.user, state.jurisdiction, vocabulary));
   // Re-checked under the policy in force now: the stored end only picks the candidates.
-  return { items: dueSoon(states, conduct, now, request.horizonHours * 3_600_000).slice(0, request.limit) };
+  const coolingOffEnds: DueSoonItem[] = dueSoon(states, conduct, now, request.horizonHours * 3_600_000).map((item) => ({
+    ...item,
+    warnings: [],
+  }));
+  // Planned contacts within the horizon, on open paths, with their warnings evaluated now (decision 0239).
+  const planned = statement<[string, string, string | null, string | null, number], { state: string }>(
+    db,
+    `SELECT p.state FROM planned_contacts c
+     JOIN path_lifecycle p ON p.lead_id = c.lead_id AND p.product_id = c.product_id
+     WHERE c.at >= ? AND c.at <= ? AND p.open = 1 AND (? IS NULL OR p.owner = ?)
+     ORDER BY c.at LIMIT ?`,
+  )
+    .all(now, until, owner, owner, request.limit)
+    .map((row) => JSON.parse(row.state) as PathState)
+    .filter((state) => owner === session.user.id || inScope(session.user, state.jurisdiction, vocabulary))
+    .flatMap((state): DueSoonItem[] => {
+      const plan = plannedContactOf(db, state.leadId, state.productId);
+      if (plan === null) return [];
+      const warnings = planWarnings(state, conduct, plan);
+      const remainingMs = Date.parse(plan.at) - nowMs;
+      const warned = warnings.length === 0 ? '' : `; warning: ${warnings.map((warning) => warning.message).join('; ')}`;
+      return [
+        {
+          leadId: state.leadId,
+          productId: state.productId,
+          owner: state.owner,
+          kind: 'planned_contact',
+          at: plan.at,
+          remainingMs,
+          rule: warnings[0]?.rule ?? {
+            id: 'lifecycle.planned-contact',
+            citation: 'a contact its owner planned',
+            source: 'lifecycle',
+          },
+          text: `${plan.channel} contact planned for ${utcText(Date.parse(plan.at))} (in ${durationText(remainingMs)})${warned}`,
+          warnings: warnings.map(planWarningDto),
+        },
+      ];
+    });
+  const byTime = (a: DueSoonItem, b: DueSoonItem): number =>
+    Date.parse(a.at) - Date.parse(b.at) || (a.leadId < b.leadId ? -1 : a.leadId > b.leadId ? 1 : 0);
+  return { items: [...coolingOffEnds, ...planned].sort(byTime).slice(0, request.limit) };
+};
+
+/** A due-soon item: a cooling-off that ends, or a planned contact that comes, with its warnings. */
+export type DueSoonItem = Omit<DueItem, 'kind'> & {
+  readonly kind: DueItem['kind'] | 'planned_contact';
+  readonly warnings: ReturnType<typeof planWarningDto>[];
 };
 
 const WAITS_FOR: Readonly<Record<string, string>> = {
@@ -184,9 +249,10 @@ export const heldAndWaiting = (session: Session, request: { page: number; pageSi
     entity: string | null;
     jurisdiction: string | null;
   };
-  const rows = statement<[], Row>(
-    db,
-    `SELECT p.lead_id, p.product_id, p.outcome AS kind, e.time AS since, NULL AS owner,
+  // Held and waiting paths of both kinds, in one stable order (the decision's or the hold's audit sequence, then the
+  // lead and product ids), paged in SQL. The user's markets become a plain IN list: the few jurisdictions these paths
+  // carry are each tested once against the markets, as scopeClause does for cases.
+  const waiting = `SELECT p.lead_id, p.product_id, p.outcome AS kind, e.time AS since, NULL AS owner,
        json_array(coalesce(p.reason, '')) AS reasons, p.entity_id AS entity, coalesce(l.jurisdiction, l.scope) AS jurisdiction,
        p.decided_seq AS seq
      FROM product_paths p JOIN leads l ON l.id = p.lead_id JOIN audit_entries e ON e.sequence = p.decided_seq
@@ -194,14 +260,27 @@ export const heldAndWaiting = (session: Session, request: { page: number; pageSi
      UNION ALL
      SELECT c.lead_id, c.product_id, 'engagement_held', c.stage_changed_at, c.owner, c.hold_reasons, NULL, c.jurisdiction,
        c.updated_seq
-     FROM path_lifecycle c WHERE c.held = 1
-     ORDER BY seq, 1, 2`,
-  )
-    .all()
-    .filter((row) => inScope(session.user, row.jurisdiction, vocabulary));
-  const page = rows.slice(request.page * request.pageSize, (request.page + 1) * request.pageSize);
+     FROM path_lifecycle c WHERE c.held = 1`;
+  let scope = '1';
+  let params: (string | number)[] = [];
+  if (!session.user.markets.includes('*')) {
+    const carried = statement<[], { jurisdiction: string | null }>(db, `SELECT DISTINCT jurisdiction FROM (${waiting})`)
+      .all()
+      .map((row) => row.jurisdiction);
+    // A path without a jurisdiction is in no market: only an every-market user sees it (inScope).
+    const visible = carried.filter((code): code is string => code !== null && inScope(session.user, code, vocabulary));
+    scope = visible.length === 0 ? '0' : `jurisdiction IN (${visible.map(() => '?').join(',')})`;
+    params = visible;
+  }
+  const total = statement<(string | number)[], number>(db, `SELECT count(*) FROM (${waiting}) WHERE ${scope}`)
+    .pluck()
+    .get(...params)!;
+  const page = statement<(string | number)[], Row>(
+    db,
+    `SELECT * FROM (${waiting}) WHERE ${scope} ORDER BY seq, lead_id, product_id LIMIT ? OFFSET ?`,
+  ).all(...params, request.pageSize, request.page * request.pageSize);
   return {
-    total: rows.length,
+    total,
     rows: page.map((row) => ({
       leadId: row.lead_id,
       productId: row.product_id,
@@ -256,6 +335,7 @@ export const pathDetail = (session: Session, ref: PathRef) => {
       authorisation: record.authorisation,
     })),
     checklist: state.checklist.map((item) => ({ ...item })),
+    planned: plannedDto(session.workstation.db, state, conduct),
     ending: state.ending
       ? {
           stage: state.ending.stage,

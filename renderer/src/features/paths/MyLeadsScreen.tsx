@@ -122,7 +122,7 @@ export const MyLeadsScreen = ({ user }: { user: UserDto }): ReactElement => {
         <p className="muted">
           Open product paths, most recently moved first. <kbd>j</kbd> / <kbd>k</kbd> move through the list; the path
           beside it takes <kbd>o</kbd> outreach, <kbd>a</kbd> advance, <kbd>w</kbd> win, <kbd>r</kbd> the client&apos;s
-          request, <kbd>c</kbd> a checklist step, <kbd>e</kbd> end.{' '}
+          request, <kbd>c</kbd> a checklist step, <kbd>p</kbd> plan a contact, <kbd>e</kbd> end.{' '}
           <button type="button" className="link" onClick={() => void load()}>
             Refresh
           </button>
@@ -141,11 +141,25 @@ export const MyLeadsScreen = ({ user }: { user: UserDto }): ReactElement => {
                   <button type="button" className="link" onClick={() => setSelected(keyOf(item))}>
                     {item.leadId} · {item.productId}
                   </button>
-                  : cooling-off ends {formatEnd(item.at)} (
-                  {item.remainingMs - (tick - readAt.current) > 0
-                    ? `${countdownText(item.remainingMs - (tick - readAt.current))} left`
-                    : 'over'}
-                  )
+                  {item.kind === 'planned_contact' ? (
+                    <>
+                      : {item.text.split('; warning: ')[0]}
+                      {item.warnings.length > 0 && (
+                        <span className="warning" data-warning={item.warnings[0]!.kind}>
+                          {' '}
+                          — warning: {item.warnings.map((warning) => warning.message).join('; ')}
+                        </span>
+                      )}
+                    </>
+                  ) : (
+                    <>
+                      : cooling-off ends {formatEnd(item.at)} (
+                      {item.remainingMs - (tick - readAt.current) > 0
+                        ? `${countdownText(item.remainingMs - (tick - readAt.current))} left`
+                        : 'over'}
+                      )
+                    </>
+                  )}
                 </li>
               ))}
             </ul>
@@ -203,6 +217,16 @@ export const MyLeadsScreen = ({ user }: { user: UserDto }): ReactElement => {
                           : row.coolingOff.status === 'not_started'
                             ? 'cooling-off not started'
                             : 'cooling-off over'}
+                      {row.planned && (
+                        <div
+                          className={row.planned.warnings.length > 0 ? 'planned planned-warned' : 'planned'}
+                          title={row.planned.warnings.map((warning) => warning.message).join('\n')}
+                        >
+                          planned: {row.planned.channel} {formatEnd(row.planned.at)}
+                          {row.planned.warnings.length > 0 &&
+                            ` — warning: ${row.planned.warnings.map((warning) => warning.rule.id).join(', ')}`}
+                        </div>
+                      )}
                     </td>
                     <td>
                       {row.held.length > 0 && (

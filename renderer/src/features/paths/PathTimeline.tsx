@@ -27,7 +27,7 @@ import {
 import type { PathDetail, Refusal } from './path-view.ts';
 
 type OutboxEvent = ApiResponse<'kyc.outbox'>['events'][number];
-type Form = 'outreach' | 'request' | 'checklist' | 'end' | null;
+type Form = 'outreach' | 'request' | 'checklist' | 'end' | 'plan' | 'reassign' | null;
 type LifecycleReply = ApiResponse<'paths.transition'>;
 
 const isEditable = (target: EventTarget | null): boolean =>
@@ -140,15 +140,23 @@ export const PathTimeline = ({
   };
 
   // The path's keys, while no text field has focus and the help is closed.
-  const keys = useRef({ advance, win, setForm, detail });
-  keys.current = { advance, win, setForm, detail };
+  const maySupervise = may(user, 'path.supervise');
+  const keys = useRef({ advance, win, setForm, detail, maySupervise });
+  keys.current = { advance, win, setForm, detail, maySupervise };
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
       if (event.ctrlKey || event.metaKey || event.altKey || useView.getState().helpOpen) return;
       if (isEditable(event.target)) return;
       const current = keys.current;
       if (current.detail === null || !isOpen(current.detail.stage)) return;
-      const forms: Readonly<Record<string, Form>> = { o: 'outreach', r: 'request', c: 'checklist', e: 'end' };
+      const forms: Readonly<Record<string, Form>> = {
+        o: 'outreach',
+        r: 'request',
+        c: 'checklist',
+        e: 'end',
+        p: 'plan',
+        ...(keys.current.maySupervise ? { g: 'reassign' as const } : {}),
+      };
       if (event.key in forms) {
         event.preventDefault();
         current.setForm(forms[event.key] ?? null);
@@ -268,9 +276,60 @@ export const PathTimeline = ({
           <button type="button" aria-keyshortcuts="c" onClick={() => setForm('checklist')}>
             Checklist step <kbd>c</kbd>
           </button>
+          <button type="button" aria-keyshortcuts="p" onClick={() => setForm('plan')}>
+            Plan a contact <kbd>p</kbd>
+          </button>
+          {maySupervise && (
+            <button type="button" aria-keyshortcuts="g" onClick={() => setForm('reassign')}>
+              Reassign <kbd>g</kbd>
+            </button>
+          )}
           <button type="button" aria-keyshortcuts="e" onClick={() => setForm('end')}>
             End the path <kbd>e</kbd>
           </button>
+        </div>
+      )}
+
+      {detail.planned && (
+        <div
+          className={`planned ${detail.planned.warnings.length > 0 ? 'planned-warned' : ''}`}
+          aria-label="Planned contact"
+          role="group"
+        >
+          <p>
+            <strong>Planned contact</strong>: {detail.planned.channel} at {formatEnd(detail.planned.at)} (planned by{' '}
+            {detail.planned.plannedBy}){' '}
+            {open && (
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() =>
+                  void (async () => {
+                    setBusy(true);
+                    const reply = await call('paths.planContact', { leadId, productId, plan: null });
+                    setBusy(false);
+                    if (!reply.ok) setError(reply.error.message);
+                    else setDone('The planned contact was withdrawn.');
+                    await load();
+                  })()
+                }
+              >
+                Withdraw the plan
+              </button>
+            )}
+          </p>
+          {detail.planned.warnings.length > 0 ? (
+            <ul className="warnings" aria-label="Warnings for the planned contact">
+              {detail.planned.warnings.map((warning) => (
+                <li key={`${warning.kind}-${warning.rule.id}`} className="warning" data-warning={warning.kind}>
+                  <strong>Warning</strong> ({warning.rule.id}): {warning.message}
+                  {warning.safeFrom ? ` Safe from ${formatEnd(warning.safeFrom)}.` : ''}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">No conduct rule stands in its way as things are now.</p>
+          )}
         </div>
       )}
 
@@ -336,6 +395,52 @@ export const PathTimeline = ({
           onSubmit={async (item) => {
             setBusy(true);
             await after(await call('paths.completeChecklistItem', { leadId, productId, item }), `Step ${item} done`);
+          }}
+        />
+      )}
+      {form === 'plan' && (
+        <PlanForm
+          busy={busy}
+          onCancel={() => setForm(null)}
+          onInvalid={setError}
+          onSubmit={async (plan) => {
+            setBusy(true);
+            const reply = await call('paths.planContact', { leadId, productId, plan });
+            setBusy(false);
+            if (!reply.ok) setError(reply.error.message);
+            else {
+              setError(null);
+              setForm(null);
+              const count = reply.value.warnings.length;
+              setDone(
+                `Contact planned for ${formatEnd(plan.at)}${count > 0 ? `, with ${count === 1 ? 'a warning' : `${count} warnings`}: see below` : ''}.`,
+              );
+              onChanged();
+            }
+            await load();
+          }}
+        />
+      )}
+      {form === 'reassign' && (
+        <ReassignForm
+          leadId={leadId}
+          productId={productId}
+          busy={busy}
+          onCancel={() => setForm(null)}
+          onSubmit={async (to) => {
+            setBusy(true);
+            const reply = await call('paths.reassign', { leadId, productId, to });
+            setBusy(false);
+            if (!reply.ok) {
+              setError(`Reassignment refused: ${reply.error.message}`);
+              setDone(null);
+            } else if (reply.value.ok) {
+              setError(null);
+              setForm(null);
+              setDone(`Reassigned to ${reply.value.owner}.`);
+              onChanged();
+            }
+            await load();
           }}
         />
       )}
@@ -807,6 +912,160 @@ const EndForm = ({
       <div className="buttons">
         <button type="submit" className="primary" disabled={busy}>
           End the path
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+};
+
+const PlanForm = ({
+  busy,
+  onSubmit,
+  onCancel,
+  onInvalid,
+}: {
+  busy: boolean;
+  onSubmit: (plan: { channel: (typeof CHANNELS)[number]; at: string }) => Promise<void>;
+  onCancel: () => void;
+  onInvalid: (message: string) => void;
+}): ReactElement => {
+  const [channel, setChannel] = useState<(typeof CHANNELS)[number]>('phone');
+  const [at, setAt] = useState('');
+  const selectRef = useRef<HTMLSelectElement>(null);
+  useEffect(() => selectRef.current?.focus(), []);
+  return (
+    <form
+      className="decision path-form"
+      aria-label="Plan a contact"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const ms = Date.parse(at);
+        if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/.test(at.trim()) || Number.isNaN(ms)) {
+          onInvalid('write the planned time as UTC ISO 8601, e.g. 2026-12-08T14:00:00Z');
+          return;
+        }
+        void onSubmit({ channel, at: new Date(ms).toISOString() });
+      }}
+    >
+      <h3>Plan a contact</h3>
+      <p className="muted">
+        You are warned now, and until the time comes, if the contact would fall outside the prospect&apos;s outreach
+        window, before cooling-off ends, or be refused by another rule.
+      </p>
+      <label className="field">
+        Channel
+        <select ref={selectRef} value={channel} onChange={(event) => setChannel(event.target.value as never)}>
+          {CHANNELS.map((each) => (
+            <option key={each} value={each}>
+              {each}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        Planned time (UTC, ISO 8601)
+        <input value={at} placeholder="2026-12-08T14:00:00Z" onChange={(event) => setAt(event.target.value)} />
+      </label>
+      <div className="buttons">
+        <button type="submit" className="primary" disabled={busy}>
+          Plan the contact
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+};
+
+type Candidates = ApiResponse<'paths.reassignCandidates'>['candidates'];
+
+const ReassignForm = ({
+  leadId,
+  productId,
+  busy,
+  onSubmit,
+  onCancel,
+}: {
+  leadId: string;
+  productId: string;
+  busy: boolean;
+  onSubmit: (to: string) => Promise<void>;
+  onCancel: () => void;
+}): ReactElement => {
+  const [candidates, setCandidates] = useState<Candidates | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [to, setTo] = useState('');
+  const selectRef = useRef<HTMLSelectElement>(null);
+  useEffect(() => {
+    void (async () => {
+      const reply = await call('paths.reassignCandidates', { leadId, productId });
+      if (!reply.ok) setProblem(reply.error.message);
+      else {
+        setCandidates(reply.value.candidates);
+        setTo(reply.value.candidates.find((candidate) => candidate.eligible)?.repId ?? '');
+      }
+    })();
+  }, [leadId, productId]);
+  useEffect(() => selectRef.current?.focus(), [candidates]);
+  const ineligible = (candidates ?? []).filter((candidate) => !candidate.eligible);
+  return (
+    <form
+      className="decision path-form"
+      aria-label="Reassign the path"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (to !== '') void onSubmit(to);
+      }}
+    >
+      <h3>Reassign the path</h3>
+      {problem && (
+        <p role="alert" className="error">
+          {problem}
+        </p>
+      )}
+      {candidates === null && problem === null && <p className="muted">Checking the licensing map…</p>}
+      {candidates !== null && (
+        <>
+          {candidates.some((candidate) => candidate.eligible) && (
+            <label className="field">
+              New owner (licensed for this lead and product, under capacity)
+              <select ref={selectRef} value={to} onChange={(event) => setTo(event.target.value)}>
+                {candidates
+                  .filter((candidate) => candidate.eligible)
+                  .map((candidate) => (
+                    <option key={candidate.repId} value={candidate.repId}>
+                      {candidate.name} ({candidate.repId}, {candidate.teamId})
+                    </option>
+                  ))}
+              </select>
+            </label>
+          )}
+          {candidates.every((candidate) => !candidate.eligible) && (
+            <p role="alert" className="error">
+              No rep of the policy may take this path: see why below.
+            </p>
+          )}
+          {ineligible.length > 0 && (
+            <details>
+              <summary>Reps who may not take it, and why ({ineligible.length})</summary>
+              <ul className="why-not" aria-label="Reps who may not take it">
+                {ineligible.map((candidate) => (
+                  <li key={candidate.repId}>
+                    {candidate.name} ({candidate.repId}): {candidate.whyNot.join('; ')}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </>
+      )}
+      <div className="buttons">
+        <button type="submit" className="primary" disabled={busy || to === ''}>
+          Reassign
         </button>
         <button type="button" onClick={onCancel}>
           Cancel

@@ -2,6 +2,7 @@
 // and the disclosures and checklist items a gate asks for (read from the gate's own unblock text).
 import { useEffect, useState } from 'react';
 import type { ApiResponse } from '../../../../core/api/contract.ts';
+import { durationText, utcText } from '../../../../core/conduct/time-text.ts';
 
 export type PathDetail = ApiResponse<'paths.get'>;
 export type Gate = PathDetail['gates'][number];
@@ -52,17 +53,8 @@ export const nextAdvance = (stage: string): 'QUALIFIED' | 'PROPOSAL' | null =>
 
 export const isOpen = (stage: string): boolean => ['NEW', 'CONTACTED', 'QUALIFIED', 'PROPOSAL'].includes(stage);
 
-/** "2 h 05 min 17 s", "17 s": what is left, to the second, for a live countdown. */
-export const countdownText = (ms: number): string => {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = total % 60;
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  if (hours > 0) return `${hours} h ${pad(minutes)} min ${pad(seconds)} s`;
-  if (minutes > 0) return `${minutes} min ${pad(seconds)} s`;
-  return `${seconds} s`;
-};
+/** "2 h 05 min 17 s", "17 s": what is left, to the second; the same text as a refusal's (core/conduct/time-text). */
+export const countdownText = (ms: number): string => durationText(ms);
 
 /**
  * A monotonic tick (performance.now(), ms), re-read every second while a screen shows a countdown. Countdowns are the
@@ -114,10 +106,8 @@ export const parseDisclosureList = (
 /** The input value of a datetime-local field for an instant, in UTC (the workstation shows times in UTC). */
 export const utcInputValue = (ms: number): string => new Date(ms).toISOString().slice(0, 19);
 
-/** An end time for people: UTC rounded up to the minute, as core/conduct writes them, so nobody acting on it is early. */
+/** An end time for people: UTC to the second, as core/conduct writes them (a fraction rounded up, so nobody is early). */
 export const formatEnd = (iso: string): string => {
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  const up = new Date(Math.ceil(ms / 60_000) * 60_000).toISOString();
-  return `${up.slice(0, 10)} ${up.slice(11, 16)} UTC`;
+  return Number.isNaN(ms) ? iso : utcText(ms);
 };

@@ -23,6 +23,8 @@ const PATHS: readonly [string, string][] = [
   ['w', 'win a path at Proposal'],
   ['r', 'record the client’s request (cooling-off runs from it)'],
   ['c', 'mark a product checklist step done'],
+  ['p', 'plan a contact (channel, time): warned if it would fall outside the outreach window or be refused'],
+  ['g', 'reassign the path to a licensed rep (supervisors; who may not take it, and why, is listed)'],
   ['e', 'end the path: lost or closed, with the reason'],
 ];
 
