@@ -11,6 +11,7 @@ import { migration0008Monitoring } from './0008-monitoring.ts';
 import { migration0009Sync } from './0009-sync.ts';
 import { migration0010PathLifecycle } from './0010-path-lifecycle.ts';
 import { migration0011KycOutbox } from './0011-kyc-outbox.ts';
+import { migration0016SyncStatus } from './0016-sync-status.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration0001Audit,
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0009Sync,
   migration0010PathLifecycle,
   migration0011KycOutbox,
+  migration0016SyncStatus,
 ];

@@ -1,0 +1,28 @@
+// Migration 0016: what the workstation knows of its last sync attempts (issue 15, decision 0258): per kind (enrol,
+// push, pull) the last attempt's time, outcome in words and whether it reached the hub, the last success, and the
+// device's standing at the hub as last heard (pending, approved, revoked). Device state, not projections.
+import type { Migration } from './migration.ts';
+
+export const migration0016SyncStatus: Migration = {
+  // Version 16 in the numbering of session 9 (0012–0015 are other branches'); on this branch it follows 0011, and the
+  // runner wants versions without gaps, so it is applied as the next one. Renumber to 16 when 0012–0015 land.
+  version: 12,
+  name: '0016-sync-status',
+  up: (db) => {
+    db.exec(`
+      CREATE TABLE sync_attempts (
+        kind TEXT PRIMARY KEY CHECK (kind IN ('enrol', 'push', 'pull')),
+        at TEXT NOT NULL,
+        ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        reached_hub INTEGER NOT NULL CHECK (reached_hub IN (0, 1)),
+        code TEXT,
+        message TEXT NOT NULL,
+        entries INTEGER NOT NULL CHECK (entries >= 0),
+        last_ok_at TEXT
+      ) STRICT;
+      ALTER TABLE sync_device ADD COLUMN standing TEXT NOT NULL DEFAULT 'pending'
+        CHECK (standing IN ('pending', 'approved', 'revoked'));
+      ALTER TABLE sync_device ADD COLUMN standing_at TEXT;
+    `);
+  },
+};
