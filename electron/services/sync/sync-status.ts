@@ -19,10 +19,11 @@ export type SyncAttempt = {
 
 export const recordSyncAttempt = (db: Database, attempt: Omit<SyncAttempt, 'lastOkAt'>): void => {
   db.prepare(
-    `INSERT INTO sync_attempts (kind, at, ok, reached_hub, code, message, entries, last_ok_at)
-     VALUES (@kind, @at, @ok, @reached, @code, @message, @entries, CASE WHEN @ok = 1 THEN @at END)
+    `INSERT INTO sync_attempts (kind, at, ok, reached_hub, code, message, entries, last_ok_at, serial)
+     VALUES (@kind, @at, @ok, @reached, @code, @message, @entries, CASE WHEN @ok = 1 THEN @at END,
+       (SELECT coalesce(max(serial), 0) + 1 FROM sync_attempts))
      ON CONFLICT (kind) DO UPDATE SET at = excluded.at, ok = excluded.ok, reached_hub = excluded.reached_hub,
-       code = excluded.code, message = excluded.message, entries = excluded.entries,
+       code = excluded.code, message = excluded.message, entries = excluded.entries, serial = excluded.serial,
        last_ok_at = CASE WHEN excluded.ok = 1 THEN excluded.at ELSE sync_attempts.last_ok_at END`,
   ).run({
     kind: attempt.kind,
@@ -35,7 +36,10 @@ export const recordSyncAttempt = (db: Database, attempt: Omit<SyncAttempt, 'last
   });
 };
 
-export const readSyncAttempts = (db: Database): Partial<Record<SyncAttemptKind, SyncAttempt>> => {
+/** The attempts by kind, and the kind of the latest one. */
+export const readSyncAttempts = (
+  db: Database,
+): { readonly byKind: Partial<Record<SyncAttemptKind, SyncAttempt>>; readonly latest: SyncAttempt | null } => {
   const rows = db
     .prepare<
       [],
@@ -49,7 +53,7 @@ export const readSyncAttempts = (db: Database): Partial<Record<SyncAttemptKind, 
         entries: number;
         last_ok_at: string | null;
       }
-    >('SELECT * FROM sync_attempts')
+    >('SELECT * FROM sync_attempts ORDER BY serial')
     .all();
   const attempts: Partial<Record<SyncAttemptKind, SyncAttempt>> = {};
   for (const row of rows)
@@ -63,7 +67,8 @@ export const readSyncAttempts = (db: Database): Partial<Record<SyncAttemptKind, 
       entries: row.entries,
       lastOkAt: row.last_ok_at,
     };
-  return attempts;
+  const last = rows.at(-1);
+  return { byKind: attempts, latest: last ? attempts[last.kind]! : null };
 };
 
 export const readStanding = (db: Database): { standing: DeviceStanding; at: string | null } | null => {

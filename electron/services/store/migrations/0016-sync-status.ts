@@ -18,7 +18,9 @@ export const migration0016SyncStatus: Migration = {
         code TEXT,
         message TEXT NOT NULL,
         entries INTEGER NOT NULL CHECK (entries >= 0),
-        last_ok_at TEXT
+        last_ok_at TEXT,
+        -- Which attempt came last, whatever the clocks say (two attempts may share a second).
+        serial INTEGER NOT NULL
       ) STRICT;
       ALTER TABLE sync_device ADD COLUMN standing TEXT NOT NULL DEFAULT 'pending'
         CHECK (standing IN ('pending', 'approved', 'revoked'));

@@ -417,7 +417,11 @@ const background = (
       outcome = { ok: false, message: describe(error).message };
     }
     running.delete(workstation.path);
-    lastOutcome.set(workstation.path, { at: workstation.deps.now().toISOString(), ...outcome });
+    lastOutcome.set(workstation.path, {
+      at: workstation.deps.now().toISOString(),
+      ok: outcome.ok,
+      message: outcome.message,
+    });
   })();
 };
 
@@ -497,7 +501,7 @@ export const syncStatus = (session: Session): SyncStatus => {
   const db = session.workstation.db;
   const enrolment = readEnrolment(db);
   const standing = readStanding(db);
-  const attempts = readSyncAttempts(db);
+  const { byKind: attempts, latest } = readSyncAttempts(db);
   const logSize = db.prepare<[], number>('SELECT coalesce(max(sequence) + 1, 0) FROM audit_entries').pluck().get() ?? 0;
   const mirrored = enrolment ? readPushState(db).mirrorSize : 0;
   const inboxPending =
@@ -508,9 +512,6 @@ export const syncStatus = (session: Session): SyncStatus => {
       .prepare<[], number>("SELECT count(*) FROM cases WHERE type = 'sync_conflict' AND status <> 'closed'")
       .pluck()
       .get() ?? 0;
-  const latest = [attempts.enrol, attempts.push, attempts.pull]
-    .filter((a): a is SyncAttempt => a !== undefined)
-    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))[0];
   const lastSyncAt = [attempts.push?.lastOkAt, attempts.pull?.lastOkAt]
     .filter((at): at is string => typeof at === 'string')
     .sort()
