@@ -12,6 +12,7 @@ import { registerWorkstationCommands } from './workstation.ts';
 import { registerApprovalsCommands } from './approvals.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerKycCommands } from './kyc.ts';
+import { registerSyncCommands } from './sync.ts';
 
 const program = new Command('perimeter')
   .description('Perimeter: licensing-aware routing, screening and a verifiable audit log for regulated firms')
@@ -35,6 +36,7 @@ registerWorkstationCommands(program);
 registerApprovalsCommands(program);
 registerServeCommand(program);
 registerKycCommands(program);
+registerSyncCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -216,6 +216,8 @@ const remember = (
       message: outcome.message,
       entries: outcome.entries,
     });
+    // Only an approved device gets a push or a pull through.
+    if (kind !== 'enrol') writeStanding(db, 'approved', at);
     return;
   }
   const { code, message } = describe(outcome.error);
@@ -309,26 +311,32 @@ export const syncPullRecorded = (
     }),
   );
 
-/** An enrolment that remembers its attempt whatever its outcome (an enrolment refused before writing leaves none). */
-export const enrolRecorded = async (
+/**
+ * An enrolment that remembers its attempt (an enrolment refused before writing leaves none). The permission is checked
+ * before the first await, so the CLI's door records a refusal as access.denied.
+ */
+export const enrolRecorded = (
   session: Session,
   input: { readonly hubUrl: string; readonly region: string; readonly deviceId?: string },
   transport: SyncTransport = {},
 ): Promise<{ readonly deviceId: string; readonly status: string; readonly fingerprint: string }> => {
-  const result = await enrolWithHub(session, input, transport);
-  const db = session.workstation.db;
-  const at = session.workstation.deps.now().toISOString();
-  writeStanding(db, result.status === 'approved' ? 'approved' : 'pending', at);
-  recordSyncAttempt(db, {
-    kind: 'enrol',
-    at,
-    ok: true,
-    reachedHub: true,
-    code: null,
-    message: `enrolment requested: the hub says ${result.status}`,
-    entries: 0,
-  });
-  return result;
+  requirePermission(session, 'user.manage', 'enrol this workstation with a hub');
+  return (async () => {
+    const result = await enrolWithHub(session, input, transport);
+    const db = session.workstation.db;
+    const at = session.workstation.deps.now().toISOString();
+    writeStanding(db, result.status === 'approved' ? 'approved' : 'pending', at);
+    recordSyncAttempt(db, {
+      kind: 'enrol',
+      at,
+      ok: true,
+      reachedHub: true,
+      code: null,
+      message: `enrolment requested: the hub says ${result.status}`,
+      entries: 0,
+    });
+    return result;
+  })();
 };
 
 export type SyncNowOutcome = {
