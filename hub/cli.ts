@@ -1,12 +1,13 @@
 // `perimeter hub`: runs a regional hub, makes its key file, and lets an operations admin approve or revoke devices.
 // bin/perimeter.mjs hands `perimeter hub …` here; exit codes are the CLI's: 0 done, 1 refused, 2 unusable input.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import * as z from 'zod';
 import { isValidRegion } from '../core/sync/hub-identity.ts';
 import { HubKeyError, newHubKeys, readHubKeys, writeHubKeys } from './keys.ts';
 import { openHub } from './open.ts';
 import { startHubServer } from './server.ts';
+import { exportRegion } from './export.ts';
 import { decideDevice, hubIdentity } from './service.ts';
 import { HubStoreError } from './store/store.ts';
 import { addPublisher, supersededDecisions } from './distribution.ts';
@@ -170,6 +171,26 @@ program
             d.requestedMarkets.join(',') || '-'
           }\tserved ${d.markets.join(',') || '-'}\n`,
         );
+    });
+  });
+
+program
+  .command('export')
+  .description('one zip of the region for an auditor: every mirrored device log and the hub log (docs/sync.md)')
+  .requiredOption('--store <store>', 'the hub store')
+  .requiredOption('--key <file>', 'the hub key file')
+  .requiredOption('--out <file>', 'the zip to write (never overwritten)')
+  .action(async (raw: { store: string; key: string; out: string }) => {
+    if (existsSync(raw.out)) throw new HubCliError(`${raw.out} exists already: it is never overwritten`);
+    await withHub(raw, async (hub) => {
+      const exported = await exportRegion(hub);
+      // Written beside, then renamed: an interrupted export leaves no half-written zip under the name.
+      const partial = `${raw.out}.partial`;
+      writeFileSync(partial, exported.bytes, { flag: 'wx' });
+      renameSync(partial, raw.out);
+      process.stdout.write(
+        `wrote ${raw.out}: region ${hub.region}, ${exported.devices} device logs, hub log of ${exported.hubLogSize} entries\n`,
+      );
     });
   });
 

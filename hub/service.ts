@@ -74,7 +74,10 @@ const json = (status: number, value: unknown): Reply => ({
   body: JSON.stringify(value),
 });
 
-const witness = (hub: Hub) => ({ name: hubWitnessName(hub.region), seed: hub.keys.witnessSeed });
+export const witness = (hub: Hub): { name: string; seed: Uint8Array } => ({
+  name: hubWitnessName(hub.region),
+  seed: hub.keys.witnessSeed,
+});
 const mirror = (hub: Hub) => ({ name: hubMirrorName(hub.region), seed: hub.keys.mirrorSeed });
 const seconds = (hub: Hub): number => Math.floor(hub.now().getTime() / 1000);
 

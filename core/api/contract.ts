@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { LICENSING_API } from './licensing.ts';
 import { LIFECYCLE_API } from './lifecycle.ts';
+import { SYNC_API } from './sync.ts';
 import { AuditEventTypeSchema } from '../audit/event-types.ts';
 import { UtcTime } from '../audit/fields.ts';
 import { NewPassphraseSchema } from '../access/passphrase.ts';
@@ -708,6 +709,7 @@ export const API = {
   // Licensing map and policy publication (issue 6; docs/policy.md, decisions 0085–0089): schemas in licensing.ts.
   ...LICENSING_API,
   ...LIFECYCLE_API,
+  ...SYNC_API,
   // Audit viewer, exports and dashboard (issue 6; docs/ui.md, decisions 0090–0094).
   'audit.list': {
     request: AuditFilterSchema.extend({

@@ -12,6 +12,8 @@ import { registerWorkstationCommands } from './workstation.ts';
 import { registerApprovalsCommands } from './approvals.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerKycCommands } from './kyc.ts';
+import { registerSyncCommands } from './sync.ts';
+import { registerVerifyRegionCommand } from './verify-region.ts';
 
 const program = new Command('perimeter')
   .description('Perimeter: licensing-aware routing, screening and a verifiable audit log for regulated firms')
@@ -35,6 +37,8 @@ registerWorkstationCommands(program);
 registerApprovalsCommands(program);
 registerServeCommand(program);
 registerKycCommands(program);
+registerSyncCommands(program);
+registerVerifyRegionCommand(program);
 
 try {
   await program.parseAsync(process.argv);

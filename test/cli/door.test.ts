@@ -154,6 +154,11 @@ const COMMANDS: Record<string, string[]> = {
   'kyc configure': ['kyc', 'configure', '--db', db, '--connector', 'none'],
   'kyc deliver': ['kyc', 'deliver', '--db', db],
   'kyc results': ['kyc', 'results', '--db', db, join(dir, 'kyc-results.json')],
+  // The hub is never reached: each is refused (or its user unknown) before it sends anything.
+  'sync enrol': ['sync', 'enrol', '--db', db, '--hub', 'http://127.0.0.1:9', '--region', 'eu-west'],
+  'sync push': ['sync', 'push', '--db', db],
+  'sync pull': ['sync', 'pull', '--db', db],
+  'sync status': ['sync', 'status', '--db', db],
 };
 /** The internal id of the example lead L-FR-SME (decision 0178): log subjects name it, `leads erase` takes either. */
 let frSme = '';
@@ -197,6 +202,10 @@ const REFUSALS: [string, string, 'forbidden' | 'out_of_market', string | null][]
   ['kyc configure', 'uksenior', 'forbidden', null],
   ['kyc deliver', 'alice', 'forbidden', null],
   ['kyc results', 'alice', 'forbidden', null],
+  // Enrolling the workstation with a hub needs user.manage (operations admins); pushing, pulling and the status are
+  // every active user's (decision 0224).
+  ['sync enrol', 'alice', 'forbidden', null],
+  ['sync enrol', 'uksenior', 'forbidden', null],
 ];
 
 /** The commands listed under "Commands:" in a help text (without `help` itself). */

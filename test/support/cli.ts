@@ -1,5 +1,5 @@
 // Runs the real `perimeter` CLI in a child process on the pinned Node 24, as a user would.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './examples.ts';
@@ -39,3 +39,22 @@ export const runMeasured = (script: string, args: readonly string[]): CliRun & {
 };
 
 export const cliScript = join(repoRoot, 'electron', 'cli', 'main.ts');
+
+/** Runs the CLI without blocking this process's event loop (a hub or host served by this process stays responsive). */
+export const runCliAsync = (
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliRun> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      existsSync(pinnedNode) ? pinnedNode : process.execPath,
+      [join(repoRoot, 'electron', 'cli', 'main.ts'), ...args],
+      { cwd: options.cwd ?? repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });

@@ -7,6 +7,9 @@ import { UsersScreen } from '../features/users/UsersScreen.tsx';
 import { ListsScreen } from '../features/lists/ListsScreen.tsx';
 import { AllowListScreen } from '../features/lists/AllowListScreen.tsx';
 import { KycOutboxScreen } from '../features/kyc/KycOutboxScreen.tsx';
+import { SyncScreen } from '../features/sync/SyncScreen.tsx';
+import { SyncIndicator } from '../features/sync/SyncIndicator.tsx';
+import { useSync } from '../features/sync/sync-store.ts';
 import { useLists } from '../features/lists/lists-store.ts';
 import { useUsers } from '../features/users/users-store.ts';
 import { AuditScreen } from '../features/audit/AuditScreen.tsx';
@@ -49,6 +52,7 @@ export const App = (): ReactElement => {
     useUsers.getState().reset();
     useApprovals.getState().reset();
     useLists.getState().reset();
+    useSync.getState().reset();
     // The lock clears the user at once (the host is told meanwhile), so the next sign-in starts on the queues and no
     // screen of the old session is mounted while the lock is in flight.
     show('queues');
@@ -75,6 +79,8 @@ export const App = (): ReactElement => {
       allowed: may(user, 'path.supervise') || may(user, 'lead.update_facts'),
     },
     { id: 'kyc-outbox', label: 'KYC outbox', allowed: may(user, 'kyc.operate') },
+    // Every active user sees the sync status and may sync (decision 0224); enrolment is for operations admins.
+    { id: 'sync', label: 'Sync', allowed: true },
   ];
   const visible = screens.filter((entry) => entry.allowed);
   const current = visible.some((entry) => entry.id === screen) ? screen : (visible[0]?.id ?? null);
@@ -96,6 +102,7 @@ export const App = (): ReactElement => {
           ))}
         </nav>
         <div className="who">
+          <SyncIndicator />
           <span>
             Signed in as <strong>{user.name}</strong> ({user.id}) ·{' '}
             {user.roles.map((role) => ROLE_LABEL[role]).join(', ')} · markets {user.markets.join(', ')}
@@ -133,6 +140,7 @@ export const App = (): ReactElement => {
       {current === 'my-leads' && <MyLeadsScreen user={user} />}
       {current === 'held' && <HeldScreen user={user} />}
       {current === 'kyc-outbox' && <KycOutboxScreen />}
+      {current === 'sync' && <SyncScreen user={user} />}
       {current === null && (
         <main className="page">
           <p>Your roles give you no screens on this workstation.</p>

@@ -15,7 +15,8 @@ export type Screen =
   | 'allow-list'
   | 'my-leads'
   | 'held'
-  | 'kyc-outbox';
+  | 'kyc-outbox'
+  | 'sync';
 
 type ViewState = {
   readonly screen: Screen;

@@ -359,6 +359,11 @@ const TABLE: Record<ApiMethod, Row> = {
     forbidden: 'aud',
     outOfMarket: () => `kyc:${outsideKycEvent}`,
   },
+  // Sync with the regional hub (decisions 0224, 0258-0259): every active user reads the status and syncs; only an
+  // operations admin (user.manage) enrols the workstation.
+  'sync.status': { request: () => ({}), forbidden: { open: 'every active user may see the sync status' } },
+  'sync.enrol': { request: () => ({ hubUrl: 'http://127.0.0.1:9', region: 'eu-west' }), forbidden: 'aud' },
+  'sync.now': { request: () => ({}), forbidden: { open: 'every active user may sync (decision 0224)' } },
 };
 
 const METHODS = Object.keys(API) as ApiMethod[];

@@ -14,6 +14,7 @@ import { migration0011KycOutbox } from './0011-kyc-outbox.ts';
 import { migration0012PlannedContacts } from './0012-planned-contacts.ts';
 import { migration0013SyncApply } from './0013-sync-apply.ts';
 import { migration0014Residency } from './0014-residency.ts';
+import { migration0015SyncStatus } from './0015-sync-status.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration0001Audit,
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0012PlannedContacts,
   migration0013SyncApply,
   migration0014Residency,
+  migration0015SyncStatus,
 ];

@@ -51,6 +51,7 @@ import { refreshSession, WorkstationError } from '../session/workstation.ts';
 import { denialOf, recordAccessDenied } from '../session/access.ts';
 import type { Session } from '../session/workstation.ts';
 import { listKycOutbox, retryKycDeadLetter } from '../commands/kyc-outbox.ts';
+import { startEnrolment, startSyncNow, syncStatus } from '../commands/sync.ts';
 
 type Handlers = { readonly [M in ApiMethod]: (session: Session, request: ApiParsedRequest<M>) => ApiResponse<M> };
 
@@ -206,6 +207,10 @@ const handlers: Handlers = {
   // The KYC outbox view and the retry of a dead letter (decision 0210).
   'kyc.outbox': (session, request) => listKycOutbox(session, request),
   'kyc.retry': (session, request) => retryKycDeadLetter(session, request.eventId),
+  // Sync with the regional hub (issue 15; decisions 0258-0259): enrolment and sync run in the background.
+  'sync.status': (session) => syncStatus(session),
+  'sync.enrol': (session, request) => startEnrolment(session, request),
+  'sync.now': (session) => startSyncNow(session),
 };
 
 const lifecycleDto = (result: LifecycleResult) =>

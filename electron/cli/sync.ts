@@ -1,0 +1,118 @@
+// `perimeter sync enrol|push|pull|status`: the workstation's sync with its regional hub from the command line
+// (docs/sync.md), through the same session-checked services as the api (decisions 0224, 0258–0260).
+import type { Command } from 'commander';
+import * as z from 'zod';
+import { HubUrlSchema } from '../../core/api/sync.ts';
+import { DEVICE_ID_PATTERN, REGION_PATTERN } from '../../core/sync/request-auth.ts';
+import { SyncError } from '../services/sync/hub-client.ts';
+import {
+  enrolRecorded,
+  syncPullRecorded,
+  syncPushRecorded,
+  syncStatus,
+} from '../services/workstation/commands/sync.ts';
+import { throughTheDoor } from '../services/workstation/session/access.ts';
+import type { Session } from '../services/workstation/session/workstation.ts';
+import { cliSignIn } from './door.ts';
+import { CliError, cliErrorOf, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
+
+const Common = z.object({ db: z.string().min(1), user: z.string().min(1).optional() });
+const EnrolOptions = Common.extend({
+  hub: HubUrlSchema,
+  region: z.string().regex(REGION_PATTERN, '1 to 32 letters, digits or "-"'),
+  deviceId: z.string().regex(DEVICE_ID_PATTERN, 'letters, digits, ".", "_" or "-", at most 64').optional(),
+});
+
+const parseOptions = <T>(schema: z.ZodType<T>, raw: unknown): T => {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new CliError(`option --${String(issue?.path[0] ?? '')}: ${issue?.message}`, EXIT_UNUSABLE);
+};
+
+const common = (command: Command): Command =>
+  command
+    .requiredOption('--db <file>', 'the workstation database')
+    .option('--user <id>', 'who signs in (default: $PERIMETER_USER); passphrase from $PERIMETER_PASSPHRASE');
+
+/**
+ * A hub that cannot be reached is input that cannot be used (exit 2); everything the hub or the workstation judged
+ * (not enrolled, not approved, revoked, another region, a fork) is a refusal (exit 1). Decision 0260.
+ */
+const judged = (error: unknown): unknown => {
+  if (error instanceof SyncError)
+    return new CliError(error.message, error.code === 'unreachable' ? EXIT_UNUSABLE : EXIT_INVALID);
+  return cliErrorOf(error) ?? error;
+};
+
+const withSession = async <T>(
+  options: { readonly db: string; readonly user?: string | undefined },
+  action: string,
+  run: (session: Session) => Promise<T> | T,
+): Promise<T> => {
+  const session = cliSignIn(options.db, options.user);
+  try {
+    // The door's checks run before the first await, so a refusal is recorded as access.denied like any command's.
+    let pending: Promise<T> | T;
+    try {
+      pending = throughTheDoor(session, action, () => run(session));
+    } catch (error) {
+      throw judged(error);
+    }
+    try {
+      return await pending;
+    } catch (error) {
+      throw judged(error);
+    }
+  } finally {
+    session.workstation.close();
+  }
+};
+
+export const registerSyncCommands = (program: Command): void => {
+  const sync = program.command('sync').description("the workstation's sync with its regional hub (docs/sync.md)");
+
+  common(sync.command('enrol').description('enrol this workstation with its region’s hub (operations admins)'))
+    .requiredOption('--hub <url>', 'the hub’s URL (https://, or http:// on loopback)')
+    .requiredOption('--region <region>', 'the region the workstation belongs to (the hub must serve it)')
+    .option('--device-id <id>', 'the device id (default: the audit log id)')
+    .action(async (raw: unknown) => {
+      const options = parseOptions(EnrolOptions, raw);
+      const result = await withSession(options, 'sync enrol', (session) =>
+        enrolRecorded(session, {
+          hubUrl: options.hub,
+          region: options.region,
+          ...(options.deviceId === undefined ? {} : { deviceId: options.deviceId }),
+        }),
+      );
+      process.stdout.write(
+        `enrolment requested as ${result.deviceId}: the hub says ${result.status}\n` +
+          `device key fingerprint ${result.fingerprint}: read it to the hub's admin, who approves it with\n` +
+          `  perimeter hub approve-device --device ${result.deviceId} --admin NAME --store … --key …\n`,
+      );
+    });
+
+  common(sync.command('push').description('push this workstation’s audit log to its hub')).action(
+    async (raw: unknown) => {
+      const options = parseOptions(Common, raw);
+      const result = await withSession(options, 'sync push', (session) => syncPushRecorded(session));
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    },
+  );
+
+  common(sync.command('pull').description('pull the other devices’ entries of the region into the inbox')).action(
+    async (raw: unknown) => {
+      const options = parseOptions(Common, raw);
+      const result = await withSession(options, 'sync pull', (session) => syncPullRecorded(session));
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    },
+  );
+
+  common(sync.command('status').description('enrolment, standing, last attempts, pending entries (JSON)')).action(
+    async (raw: unknown) => {
+      const options = parseOptions(Common, raw);
+      const status = await withSession(options, 'sync status', (session) => syncStatus(session));
+      process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+    },
+  );
+};
