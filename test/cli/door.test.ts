@@ -14,7 +14,7 @@ import { initialiseWorkstation, openWorkstation } from '../../electron/services/
 import type { Role } from '../../core/access/roles.ts';
 import { keySlotsPath } from '../../electron/services/store/key-slots.ts';
 import { call } from '../support/api.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, runCliAsync } from '../support/cli.ts';
 import { examplesDir, sharedData } from '../support/examples.ts';
 import { leadIdOf, TEST_SCRYPT } from '../support/workstation.ts';
 
@@ -218,22 +218,39 @@ const commandsIn = (help: string): string[] =>
 describe('the CLI door', () => {
   // Every command that opens a workstation database (it takes --db) has a row above, so none is left outside this test.
   // `serve` is the api's door (test/services/workstation/door.test.ts), reached over HTTP rather than per command.
-  it('has a row for every command that opens a workstation database', () => {
+  it('has a row for every command that opens a workstation database', async () => {
+    // The help texts are read side by side (each is a process start), a few at a time.
+    const helpOf = async (args: readonly string[]): Promise<string> => (await runCliAsync([...args, '--help'])).stdout;
+    const inParallel = async <T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> => {
+      const results: R[] = new Array(items.length);
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < items.length) {
+          const index = next++;
+          results[index] = await work(items[index]!);
+        }
+      };
+      await Promise.all(Array.from({ length: 4 }, worker));
+      return results;
+    };
+    const groups = commandsIn(runCli(['--help']).stdout);
+    const groupHelps = await inParallel(groups, (group) => helpOf([group]));
     const opening: string[] = [];
-    for (const group of commandsIn(runCli(['--help']).stdout)) {
-      const help = runCli([group, '--help']).stdout;
-      const subcommands = commandsIn(help);
-      if (subcommands.length === 0) {
-        if (help.includes('--db <file>')) opening.push(group);
-        continue;
-      }
-      for (const sub of subcommands)
-        if (runCli([group, sub, '--help']).stdout.includes('--db <file>')) opening.push(`${group} ${sub}`);
-    }
+    const subcommands: string[][] = [];
+    groups.forEach((group, index) => {
+      const subs = commandsIn(groupHelps[index]!);
+      if (subs.length === 0) {
+        if (groupHelps[index]!.includes('--db <file>')) opening.push(group);
+      } else for (const sub of subs) subcommands.push([group, sub]);
+    });
+    const subHelps = await inParallel(subcommands, (args) => helpOf(args));
+    subcommands.forEach((args, index) => {
+      if (subHelps[index]!.includes('--db <file>')) opening.push(args.join(' '));
+    });
     expect(opening.length).toBeGreaterThan(15);
     const covered = new Set(Object.keys(COMMANDS).map((name) => name.replace(' --personal-data', '')));
     expect(opening.filter((name) => !covered.has(name) && name !== 'serve' && name !== 'workstation init')).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it.each(REFUSALS)(
     'refuses %s to %s (%s): exit 1, nothing changes, access.denied logged',

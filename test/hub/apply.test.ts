@@ -92,8 +92,8 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('applying other devices’ entr
 
   beforeAll(async () => {
     hub = await startTestHub(kind, { cluster: cluster!, now: () => a.clock.now() });
-    a = createTestWorkstation({ logId: `apply-a-${kind}` });
-    b = createTestWorkstation({ logId: `apply-b-${kind}` });
+    a = createTestWorkstation({ logId: `apply-a-${kind}`, withoutResidency: true });
+    b = createTestWorkstation({ logId: `apply-b-${kind}`, withoutResidency: true });
     olive = addUser(a, 'olive', ['compliance_officer'], ['*']);
     oscar = addUser(b, 'oscar', ['compliance_officer'], ['*']);
     sara = addUser(b, 'sara', ['senior_officer'], ['*']);
@@ -146,7 +146,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('applying other devices’ entr
         history: detail.history.map((entry) => [entry.type, entry.actor, entry.time, entry.payload]),
       };
     };
-    expect(view(oscar).history.map((entry) => entry[0])).toEqual(['case.opened', 'case.claimed', 'case.decided']);
+    expect(view(oscar).history.map((entry) => entry[0])).toEqual(['lead.intake', 'case.claimed', 'case.decided']);
     expect(view(oscar)).toEqual(view(olive));
     expectRebuildEqual(b);
   });
@@ -268,7 +268,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('applying other devices’ entr
   });
 
   it('resumes an interrupted apply where it stopped, and ends where a device that applied at once is', async () => {
-    const c = createTestWorkstation({ logId: `apply-c-${kind}` });
+    const c = createTestWorkstation({ logId: `apply-c-${kind}`, withoutResidency: true });
     try {
       await enrol(c, `apply-c-${kind}`);
       const enrolment = readEnrolment(c.admin.workstation.db)!;
@@ -314,9 +314,9 @@ describe('an invalid entry of another device', () => {
           'SELECT sequence, canonical, type FROM audit_entries ORDER BY sequence',
         )
         .all();
-      const ingested = entries.filter((entry) => entry.type === 'lead.ingested');
+      const ingested = entries.filter((entry) => entry.type === 'lead.intake');
       expect(ingested.length).toBeGreaterThanOrEqual(2);
-      // The second lead.ingested loses a field of its payload; the hub would store it (it checks proofs, not payloads).
+      // The second lead.intake loses a field of its payload; the hub would store it (it checks proofs, not payloads).
       const bad = ingested[1]!;
       const tampered = JSON.parse(bad.canonical.toString('utf8')) as { payload: Record<string, unknown> };
       delete tampered.payload.leadId;

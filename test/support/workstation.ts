@@ -49,13 +49,16 @@ export const createTestWorkstation = (
     secondAdmin?: boolean;
     /** The device's log id (default test-device): devices that sync with one hub each need their own. */
     logId?: string;
+    /** Remove the example's residency section (its leads then name no region; a hub serves them to every-market devices). */
+    withoutResidency?: boolean;
   } = {},
 ): TestWorkstation => {
   const dir = mkdtempSync(join(tmpdir(), 'perimeter-ws-'));
   const path = join(dir, 'workstation.db');
   const clock = testClock();
   const deps: WorkstationDeps = { now: clock.now, scryptCost: TEST_SCRYPT };
-  const text = readFileSync(join(examplesDir, options.example ?? 'fintech', 'policy.yaml'), 'utf8');
+  const example = readFileSync(join(examplesDir, options.example ?? 'fintech', 'policy.yaml'), 'utf8');
+  const text = options.withoutResidency ? example.replace(/^residency:\n(?: {2}.*\n|\n(?= ))*/mu, '') : example;
   const admin = initialiseWorkstation(
     {
       path,

@@ -265,7 +265,8 @@ describe('the fast reading of entry lines', () => {
       // The generated lines include failures of every kind the careful reader reports, and valid lines.
       const codes = new Set(careful.failures.map((failure) => failure.code));
       expect(codes).toEqual(new Set(['entry-encoding', 'entry-not-canonical', 'entry-schema']));
-      expect(careful.failures.length).toBeLessThan(starts.length / 2);
+      // At least two lines in five valid (the richer payloads, lead.intake's paths among them, fail more often).
+      expect(careful.failures.length).toBeLessThan(starts.length * 0.6);
     });
   }
 

@@ -413,6 +413,8 @@ const openCase = (
   sequence: number,
   payload: Payload,
   notificationId: string,
+  /** This log's sequence of the deciding entry when the caller knows it (a lead.intake entry decides its own cases). */
+  decisionSeq?: number,
 ): void => {
   const lead = statement<[string], { subject: string }>(db, 'SELECT subject FROM leads WHERE id = ?').get(
     text(payload.leadId) ?? '',
@@ -434,7 +436,7 @@ const openCase = (
     text(payload.openedAt),
     text(payload.slaDueAt),
     lead?.subject ?? text(payload.leadId),
-    localSequenceOf(db, Number(payload.decisionSequence)),
+    decisionSeq ?? localSequenceOf(db, Number(payload.decisionSequence)),
     sequence,
   );
   moveCount(db, text(payload.queue) ?? '', text(payload.jurisdiction), null, 'open');
@@ -508,6 +510,8 @@ const leadIntake: Projection = (db, entry, sequence) => {
           decisionSequence: String(sequence),
         },
         `N-${sequence}-c${index}`,
+        // The entry itself decided: its place in this log (its receipt's, when another device's).
+        sequence,
       );
   });
 };
