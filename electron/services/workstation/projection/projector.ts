@@ -516,16 +516,6 @@ const leadIntake: Projection = (db, entry, sequence) => {
   });
 };
 
-/** A case event: its new state (with the reason this entry's author gave, if it records one) and its effect. */
-const caseEvent =
-  (reasonOf: 'maker' | 'checker' | null): Projection =>
-  (db, entry, sequence) => {
-    const payload = loose(entry);
-    const reason = reasonOf === null ? null : text(personalDataAt(db, sequence)?.reason);
-    applyCaseState(db, payload, reasonOf, reason);
-    applyEffect(db, payload.effect as Payload | undefined, entry, sequence);
-  };
-
 const subjectErased: Projection = (db, entry) => {
   const subject = payloadOf(entry, 'subject.erased').subject;
   if (subject.startsWith('lead:')) eraseLeadFromProjections(db, subject.slice('lead:'.length));
