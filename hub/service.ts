@@ -437,9 +437,9 @@ export const addEntries = async (hub: Hub, device: DeviceRecord, body: Uint8Arra
         );
       }
       // Data residency and tombstones (decisions 0249, 0251): read from the entries themselves, never from the device's
-      // word. A lead of another region refuses the whole request; nothing of it is stored.
+      // word. The entries of a lead of another region are mirrored (they hold no personal data, and the device's log
+      // must verify whole); its personal data is refused and no other device is served them (decision 0249).
       const effects = residencyEffects(hub, h.origin, verified);
-      if (!effects.ok) throw new ResidencyRefused(effects.reason);
       const next = verified.length > 0 ? await tx.putEntries(h.origin, verified[0]!.sequence, verified) : state.next;
       // The effects of the entries this request stored for the first time (a replayed batch changes nothing).
       const stored = verified.filter((entry) => entry.sequence >= state.next && entry.sequence < next);
@@ -462,13 +462,11 @@ export const addEntries = async (hub: Hub, device: DeviceRecord, body: Uint8Arra
     })
     .catch((error: unknown) => {
       if (error instanceof PackageRejected) return text(422, error.message);
-      if (error instanceof ResidencyRefused) return text(403, error.message, { 'perimeter-refusal': 'residency' });
       throw error;
     });
 };
 
 class PackageRejected extends Error {}
-class ResidencyRefused extends Error {}
 
 type EntryEffects = {
   readonly ok: true;
@@ -503,16 +501,16 @@ const ResidencyPayload = z.object({
 });
 
 /**
- * What a batch of a device's entries tells the hub: each lead's residency (a lead of another region, or none resolved,
- * refuses the batch), each case's lead, and the tombstones to apply. A lead.ingested or lead.intake entry without
- * residency comes from a policy that maps none: it is stored with an unknown region and served only to devices of
- * every market.
+ * What a batch of a device's entries tells the hub: each lead's residency (a lead of another region is recorded as
+ * such: its personal data is refused and no device is served it), each case's lead, and the tombstones to apply. A
+ * lead.ingested or lead.intake entry without residency comes from a policy that maps none: it is stored with an
+ * unknown region and served only to devices of every market.
  */
 export const residencyEffects = (
   hub: Pick<Hub, 'region'>,
   origin: string,
   entries: readonly StoredEntry[],
-): EntryEffects | { readonly ok: false; readonly reason: string } => {
+): EntryEffects => {
   const effects: EntryEffects = { ok: true, leads: [], cases: [], tombstones: [] };
   for (const stored of entries) {
     if (!EFFECT_TYPES.some((needle) => containsBytes(stored.bytes, needle))) continue;
@@ -522,14 +520,6 @@ export const residencyEffects = (
       const payload = ResidencyPayload.safeParse(entry.payload);
       if (!payload.success) continue;
       const residency = payload.data.residency;
-      if (residency && residency.region !== hub.region)
-        return {
-          ok: false,
-          reason:
-            residency.region === null
-              ? `entry ${stored.sequence}: lead ${payload.data.leadId} has no residency region (the policy maps neither its booking entity nor its market); this hub serves region ${hub.region} and refuses it`
-              : `entry ${stored.sequence}: lead ${payload.data.leadId} resides in region ${residency.region}; this hub serves region ${hub.region} and refuses data of another region`,
-        };
       effects.leads.push({
         lead: payload.data.leadId,
         region: residency?.region ?? null,
@@ -627,6 +617,16 @@ export const addPersonalData = async (hub: Hub, device: DeviceRecord, body: Uint
     // Data a tombstone already covers is never stored again: a device that was offline during the erasure may still
     // hold it and upload it later (decision 0251).
     const erased = await tx.erasedAmong([...new Set(records.map((record) => record.subject))]);
+    // Personal data of a lead of another region never reaches this region's store (decision 0249).
+    const foreign = new Set(
+      (
+        await tx.leads([
+          ...new Set(records.filter((r) => r.subject.startsWith('lead:')).map((r) => r.subject.slice('lead:'.length))),
+        ])
+      )
+        .filter((lead) => lead.region !== null && lead.region !== hub.region)
+        .map((lead) => `lead:${lead.lead}`),
+    );
     const cutoffs = await tx.retentionCutoffs();
     for (const [i, record] of records.entries()) {
       const entryBytes = await tx.entryBytes(origin, record.sequence);
@@ -645,7 +645,8 @@ export const addPersonalData = async (hub: Hub, device: DeviceRecord, body: Uint
       if (!entry.subjects.includes(record.subject))
         return text(422, `records[${i}]: ${record.subject} is not a subject of entry ${record.sequence}`);
       const cutoff = cutoffs.get(record.regime);
-      if (erased.has(record.subject) || (cutoff !== undefined && entry.time < cutoff)) continue;
+      if (foreign.has(record.subject) || erased.has(record.subject) || (cutoff !== undefined && entry.time < cutoff))
+        continue;
       sealed.push({
         entryTime: entry.time,
         sequence: record.sequence,
@@ -696,7 +697,7 @@ const withheldFrom = async (
   entries: readonly StoredEntry[],
 ): Promise<Set<number>> => {
   const withheld = new Set<number>();
-  if (everyMarket(device)) return withheld;
+  const allMarkets = everyMarket(device);
   const references = entries.map((stored) => {
     const entry = parseEntry(stored.bytes);
     const leads = new Set<string>();
@@ -718,12 +719,15 @@ const withheldFrom = async (
   const markets = new Set(device.markets);
   const visible = (lead: string): boolean => {
     const record = residency.get(lead);
+    // A device of every market is served all of its region's leads (and those the policy maps to no region); a lead
+    // of another region is served to no device (decision 0249).
+    if (allMarkets) return record === undefined || record.region === null || record.region === hub.region;
     return record !== undefined && record.region === hub.region && record.markets.some((market) => markets.has(market));
   };
   for (const reference of references) {
     const unknownCase = [...reference.cases].some((c) => !caseLeads.has(c));
     const leads = [...reference.leads, ...[...reference.cases].flatMap((c) => caseLeads.get(c) ?? [])];
-    if (unknownCase || !leads.every(visible)) withheld.add(reference.sequence);
+    if ((!allMarkets && unknownCase) || !leads.every(visible)) withheld.add(reference.sequence);
   }
   return withheld;
 };

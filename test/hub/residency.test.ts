@@ -133,7 +133,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('data residency and erasure thr
     expect(devices.map((device) => device.deviceId)).not.toContain(`res-d-${kind}`);
   });
 
-  it('refuses on upload a lead whose residency region is not the hub region, and stores nothing of the request', async () => {
+  it('keeps a lead of another region out of the hub: its entries mirrored, its personal data refused, served to none', async () => {
     await enrolWithHub(d.admin, { hubUrl: hub.url(), region: 'eu-west' });
     await decideDevice(hub.hub(), { deviceId: `res-d-${kind}`, decision: 'approved', admin: 'olga' });
     importLeads(d, [customer('D-US-1', 'Golden Gate Widgets Inc', 'US')]);
@@ -148,13 +148,17 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('data residency and erasure thr
     expect(ingested.payload.residency).toMatchObject({ region: 'us-west' });
     expect(ok(d.admin, 'leads.get', { leadId, purpose: 'residency check' }).residencyRegion).toBe('us-west');
 
-    const refused = await syncError(syncPush(d.admin));
-    expect(refused.code).toBe('residency_refused');
-    expect(refused.message).toContain(`lead ${leadId} resides in region us-west`);
-    expect(refused.message).toContain('this hub serves region eu-west');
+    // The entries are mirrored (no personal data in them; the device's log verifies whole), the lead's personal data
+    // is refused, and the hub knows the lead as of another region, so it serves it to no device (decision 0249).
+    const pushed = await syncPush(d.admin);
+    expect(pushed.entriesSent).toBeGreaterThan(0);
     const state = await hub.hub().store.transaction((tx) => tx.originState(originOf(d)));
-    expect(state.next).toBe(0);
-    expect(await hub.hub().store.transaction((tx) => tx.leads([leadId]))).toEqual([]);
+    expect(state.next).toBe(entriesOf(d).length - 1);
+    expect(await hub.hub().store.transaction((tx) => tx.leads([leadId]))).toEqual([
+      expect.objectContaining({ lead: leadId, region: 'us-west' }),
+    ]);
+    const held = await hub.hub().store.transaction((tx) => tx.personalData(originOf(d), 0, state.next));
+    expect(held.filter((record) => record.subject === `lead:${leadId}`)).toEqual([]);
   });
 
   it('serves a device only the leads of its approved markets; the rest as leaf hashes, and the copy verifies', async () => {
@@ -205,13 +209,18 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('data residency and erasure thr
     expect(inbox.some((text) => text.includes(frLead))).toBe(false);
     // Every entry about the French lead is withheld, and only those: A's entries naming it are exactly the withheld ones.
     const aEntries = entriesOf(a).map((bytes) => bytes.toString('utf8'));
-    const naming = aEntries.flatMap((text, seq) => (text.includes(frLead) && seq < pulled.entries ? [seq] : []));
+    // How far B pulled A's log (the pull also brought other devices' entries).
+    const pulledOfA = b.admin.workstation.db
+      .prepare<[string], number>('SELECT next FROM sync_cursors WHERE origin = ?')
+      .pluck()
+      .get(originOf(a))!;
+    const naming = aEntries.flatMap((text, seq) => (text.includes(frLead) && seq < pulledOfA ? [seq] : []));
     const withheld = b.admin.workstation.db
       .prepare<[string], number>('SELECT seq FROM sync_inbox_withheld WHERE origin = ? ORDER BY seq')
       .pluck()
       .all(originOf(a));
     expect(withheld).toEqual(naming);
-    expect(inbox.length + withheld.length).toBe(pulled.entries);
+    expect(inbox.length + withheld.length).toBe(pulledOfA);
     // Personal data: the UK leads' names arrived, the French lead's did not.
     expect(inboxText(b)).toContain('Threadneedle Ledger Ltd');
     expect(inboxText(b)).not.toContain('Rivoli Registre');
