@@ -63,7 +63,7 @@ test('a field rep adds a lead by hand, sees it assigned, and sees field errors',
   await signIn(page, 'fiona');
   // A field rep has My leads (their product paths, issue 14) and the import screen, nothing else.
   const screens = page.getByRole('navigation', { name: 'Screens' }).getByRole('button');
-  await expect(screens).toHaveText(['My leads', 'Import leads']);
+  await expect(screens).toHaveText(['My leads', 'Import leads', 'Sync']);
   await screens.filter({ hasText: 'Import leads' }).click();
   const form = addLead(page);
   await expect(form).toBeVisible();

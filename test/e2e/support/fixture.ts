@@ -52,6 +52,8 @@ const bulk = handleApiCall(ws.admin, 'leads.import', {
 if (!bulk.ok) throw new Error(`importing the bulk leads failed: ${bulk.error.message}`);
 const held = handleApiCall(ws.admin, 'cases.list', { search: 'L-BULK-4' });
 const heldId = held.ok ? (held.value as { rows: { id: string }[] }).rows[0]?.id : undefined;
+// Claims are leases (decision 0246): ada claims an hour before the host's clock starts, so it holds through the run.
+ws.clock.set('2026-11-24T11:00:00.000Z');
 if (heldId === undefined || !handleApiCall(ws.admin, 'cases.claim', { caseId: heldId }).ok)
   throw new Error('claiming the held bulk case failed');
 // For verifier.spec.ts: two exports of the log by the auditor and a tampered copy (appends two audit.exported).
