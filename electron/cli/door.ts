@@ -69,3 +69,32 @@ export const withCliSession = <T>(
     session.workstation.close();
   }
 };
+
+/**
+ * Signs in, runs an asynchronous service through the door and closes the workstation. The door's checks run before the
+ * first await, so a refusal is recorded as access.denied like any command's; every failure goes through `judged`
+ * (the command's mapping to exit codes).
+ */
+export const withCliSessionAsync = async <T>(
+  options: { readonly db: string; readonly user?: string | undefined },
+  action: string,
+  judged: (error: unknown) => unknown,
+  run: (session: Session) => Promise<T> | T,
+): Promise<T> => {
+  const session = cliSignIn(options.db, options.user);
+  try {
+    let pending: Promise<T> | T;
+    try {
+      pending = throughTheDoor(session, action, () => run(session));
+    } catch (error) {
+      throw judged(error);
+    }
+    try {
+      return await pending;
+    } catch (error) {
+      throw judged(error);
+    }
+  } finally {
+    session.workstation.close();
+  }
+};

@@ -7,10 +7,9 @@ import { deliverKycOutboxAs } from '../services/workstation/commands/kyc-deliver
 import { configureKycConnector } from '../services/workstation/commands/kyc-outbox.ts';
 import { importKycResults } from '../services/workstation/commands/kyc-outcomes.ts';
 import { applyKycOutcome } from '../services/workstation/commands/lead-facts.ts';
-import { throughTheDoor } from '../services/workstation/session/access.ts';
 import { WorkstationError } from '../services/workstation/session/workstation.ts';
 import type { Session } from '../services/workstation/session/workstation.ts';
-import { cliSignIn } from './door.ts';
+import { withCliSessionAsync } from './door.ts';
 import { CliError, cliErrorOf, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
 
 export const KYC_SECRET_ENV = 'PERIMETER_KYC_SECRET';
@@ -44,29 +43,11 @@ const judged = (error: unknown): unknown =>
     ? new CliError(error.message, EXIT_INVALID)
     : (cliErrorOf(error) ?? error);
 
-const withSession = async <T>(
+const withSession = <T>(
   options: { readonly db: string; readonly user?: string | undefined },
   action: string,
   run: (session: Session) => Promise<T> | T,
-): Promise<T> => {
-  const session = cliSignIn(options.db, options.user);
-  try {
-    // The door's checks run before the first await, so a refusal is recorded as access.denied like any command's.
-    let pending: Promise<T> | T;
-    try {
-      pending = throughTheDoor(session, action, () => run(session));
-    } catch (error) {
-      throw judged(error);
-    }
-    try {
-      return await pending;
-    } catch (error) {
-      throw judged(error);
-    }
-  } finally {
-    session.workstation.close();
-  }
-};
+): Promise<T> => withCliSessionAsync(options, action, judged, run);
 
 export const registerKycCommands = (program: Command): void => {
   const kyc = program.command('kyc').description('the KYC hand-off connector: outbox delivery, results, configuration');

@@ -11,9 +11,8 @@ import {
   syncPushRecorded,
   syncStatus,
 } from '../services/workstation/commands/sync.ts';
-import { throughTheDoor } from '../services/workstation/session/access.ts';
 import type { Session } from '../services/workstation/session/workstation.ts';
-import { cliSignIn } from './door.ts';
+import { withCliSessionAsync } from './door.ts';
 import { CliError, cliErrorOf, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
 
 const Common = z.object({ db: z.string().min(1), user: z.string().min(1).optional() });
@@ -45,29 +44,11 @@ const judged = (error: unknown): unknown => {
   return cliErrorOf(error) ?? error;
 };
 
-const withSession = async <T>(
+const withSession = <T>(
   options: { readonly db: string; readonly user?: string | undefined },
   action: string,
   run: (session: Session) => Promise<T> | T,
-): Promise<T> => {
-  const session = cliSignIn(options.db, options.user);
-  try {
-    // The door's checks run before the first await, so a refusal is recorded as access.denied like any command's.
-    let pending: Promise<T> | T;
-    try {
-      pending = throughTheDoor(session, action, () => run(session));
-    } catch (error) {
-      throw judged(error);
-    }
-    try {
-      return await pending;
-    } catch (error) {
-      throw judged(error);
-    }
-  } finally {
-    session.workstation.close();
-  }
-};
+): Promise<T> => withCliSessionAsync(options, action, judged, run);
 
 export const registerSyncCommands = (program: Command): void => {
   const sync = program.command('sync').description("the workstation's sync with its regional hub (docs/sync.md)");
