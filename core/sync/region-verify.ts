@@ -286,7 +286,9 @@ export const verifyRegionExport = (files: ReadonlyMap<string, Uint8Array>, sha25
       fail(
         entriesFile,
         device.origin,
-        `the entries do not hash to the checkpoint's root: the first difference lies in entries ${range}`,
+        range === null
+          ? "the entries do not hash to the checkpoint's root, though they match every root the hub log accepted: the checkpoint is not this log's"
+          : `the entries do not hash to the checkpoint's root: the first difference lies in entries ${range}`,
         range,
       );
     }
@@ -443,7 +445,8 @@ const verifyForks = (
     );
 };
 
-const firstBadRange = (tree: MemoryMerkleTree, accepted: Map<number, Uint8Array> | undefined): string => {
+/** The entries (first to last) between the last accepted root they match and the first they do not; null if none. */
+const firstBadRange = (tree: MemoryMerkleTree, accepted: Map<number, Uint8Array> | undefined): string | null => {
   const sizes = [...(accepted ?? new Map<number, Uint8Array>()).keys()]
     .filter((s) => s <= tree.size())
     .sort((a, b) => a - b);
@@ -452,5 +455,5 @@ const firstBadRange = (tree: MemoryMerkleTree, accepted: Map<number, Uint8Array>
     if (bytesEqual(tree.root(size), accepted!.get(size)!)) good = size;
     else return `${good} to ${size - 1}`;
   }
-  return `${good} to ${tree.size() - 1}`;
+  return good < tree.size() ? `${good} to ${tree.size() - 1}` : null;
 };
