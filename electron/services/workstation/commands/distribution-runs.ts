@@ -3,7 +3,7 @@
 // status follows them, as sync.now's does), and pinning the publisher key. Activation is fetchDistribution's, through
 // the door; nothing here writes but through it and pinPublisherKey.
 import * as z from 'zod';
-import { DistributionStatusSchema } from '../../../../core/api/distribution.ts';
+import type { DistributionStatusSchema } from '../../../../core/api/distribution.ts';
 import { readEnrolment } from '../../sync/device-state.ts';
 import { activeSequences, pinnedPublisherKey } from '../../sync/distribution-state.ts';
 import { createHubClient, SyncError } from '../../sync/hub-client.ts';
@@ -59,7 +59,11 @@ const entriesOf = (session: Session, type: string): LoggedEntry[] =>
     .prepare<[string], Buffer>('SELECT canonical FROM audit_entries WHERE type = ? ORDER BY sequence')
     .pluck()
     .all(type)
-    .map((bytes) => JSON.parse(bytes.toString('utf8')) as LoggedEntry);
+    .map((bytes) => {
+      // The entry names its sequence as a decimal string (core/audit/entry.ts).
+      const entry = JSON.parse(bytes.toString('utf8')) as Omit<LoggedEntry, 'sequence'> & { sequence: string };
+      return { ...entry, sequence: Number(entry.sequence) };
+    });
 
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const distributionOf = (entry: LoggedEntry): { stream: string; sequence: number } | null => {
@@ -203,7 +207,7 @@ export const checkDistribution = async (session: Session, transport: SyncTranspo
   });
   const reply = await client.send('GET', '/v1/distributions');
   if (reply.status !== 200) throw new SyncError(`http_${reply.status}`, `distribution listing: ${reply.text.trim()}`);
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = JSON.parse(reply.text) as unknown;
   } catch {
