@@ -113,7 +113,9 @@ describe('distribution through the api', () => {
       ok: false,
       results: [{ stream: 'policy', sequence: 2, status: 'refused', problem: 'untrusted_signature' }],
     });
-    expect(fetched.lastOutcome!.message).toMatch(/^policy sequence 2 refused: .*; sha256:[0-9a-f]+ stays in force$/);
+    expect(fetched.lastOutcome!.message).toMatch(
+      /^policy sequence 2 refused: no signature on the statement verifies against the pinned publisher key; 2026\.12-1 \(sha256:[0-9a-f]+\) stays in force$/,
+    );
     expect(ws.admin.workstation.policy().loaded.version).toBe(activeBefore);
     expect(policyOf(fetched)).toMatchObject({
       active: { label: '2026.12-1', sequence: 1 },

@@ -1,16 +1,14 @@
 // The verifier screen's worker job on a real region export (decision 0277), without a browser: it is recognised by its
 // manifest and verified by the same code as `perimeter verify-region`, with the same verdict, problems and forks; the
 // screen's view names each problem by file, origin and entries, and shows the fork.
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portableSha256 } from '../../core/shared/sha256.ts';
 import { verifyRegionExportZip } from '../../core/sync/region-verify.ts';
-import { nodeSha256 } from '../../electron/services/audit/node-sha256.ts';
-import { exportRegion } from '../../hub/export.ts';
 import { regionView } from '../../renderer/src/features/verifier/region-view.ts';
 import { readChosenBundle, runVerifierJob } from '../../renderer/src/features/verifier/verifier-job.ts';
 import type { JobOutcome, WorkerMessage } from '../../renderer/src/features/verifier/verifier-job.ts';
-import { signSameSizeFork, startTestRegion, tamperRegionExport } from '../support/region.ts';
+import { exportRegionFiles, signSameSizeFork, startTestRegion, tamperRegionExport } from '../support/region.ts';
 import type { TestRegion } from '../support/region.ts';
 
 let region: TestRegion;
@@ -19,7 +17,7 @@ let files: Record<string, Uint8Array>;
 beforeAll(async () => {
   region = await startTestRegion('sqlite');
   expect(await signSameSizeFork(region.devices[1], region.hub)).toBe(409);
-  files = unzipSync((await exportRegion(region.hub.hub())).bytes);
+  files = await exportRegionFiles(region);
 }, 60_000);
 afterAll(async () => region.close());
 
@@ -40,7 +38,7 @@ describe('the verifier screen on a region export', () => {
     const zip = zipSync(files);
     const outcome = await verifyInWorker(zip);
     if (outcome.kind !== 'region') throw new Error(`expected a region outcome, got ${outcome.kind}`);
-    const cli = verifyRegionExportZip(zip, nodeSha256);
+    const cli = verifyRegionExportZip(zip, portableSha256);
     if (cli.kind !== 'verified') throw new Error('the CLI could not read it');
     expect(outcome.result).toEqual(cli.result);
     expect(outcome.result.ok).toBe(true);

@@ -1,5 +1,6 @@
 // A region for tests: a real hub (either store) with two enrolled, approved devices that pushed twice each, a fork the
 // second device signed (kept by the witness), and the tampered copies of its export that the verifier must refuse.
+import { unzipSync } from 'fflate';
 import { utf8Bytes } from '../../core/audit/bytes.ts';
 import { signCheckpoint } from '../../core/audit/checkpoint.ts';
 import { createMemoryMerkleTree, hashLeaf } from '../../core/audit/merkle.ts';
@@ -8,6 +9,7 @@ import { nodeSha256 } from '../../electron/services/audit/node-sha256.ts';
 import { readEnrolment } from '../../electron/services/sync/device-state.ts';
 import { createHubClient } from '../../electron/services/sync/hub-client.ts';
 import { enrolWithHub, syncPush } from '../../electron/services/workstation/commands/sync.ts';
+import { exportRegion } from '../../hub/export.ts';
 import { decideDevice } from '../../hub/service.ts';
 import { startTestHub } from './hub.ts';
 import type { StoreKind, TestHub } from './hub.ts';
@@ -77,6 +79,10 @@ export const signSameSizeFork = async (ws: TestWorkstation, hub: TestHub): Promi
   );
   return reply.status;
 };
+
+/** `perimeter hub export` of the region, unzipped: its files by name. */
+export const exportRegionFiles = async (region: TestRegion): Promise<Record<string, Uint8Array>> =>
+  unzipSync((await exportRegion(region.hub.hub())).bytes);
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 const bytes = (value: string): Uint8Array => new TextEncoder().encode(value);
