@@ -1,13 +1,13 @@
 // `perimeter hub export`: one zip from which an auditor verifies a whole region (decision 0261): every device log the
 // hub mirrors (its entries, its mirror checkpoint with the mirror cosignature, each checkpoint the witness accepted,
-// cosigned again by the witness key at export), and the hub's own log with its signed checkpoint. docs/sync.md.
+// cosigned again by the witness key at export, and the two signed checkpoints of each fork the witness recorded), and the
+// hub's own log with its signed checkpoint. docs/sync.md.
 import { zipSync } from 'fflate';
 import { cosignCheckpoint } from '../core/sync/cosignature.ts';
+import { REGION_EXPORT_FORMAT } from '../core/sync/region-verify.ts';
 import { hubLogOrigin } from '../core/sync/hub-identity.ts';
 import { hubIdentity, nodeSha256, witness } from './service.ts';
 import type { Hub } from './service.ts';
-
-export const REGION_EXPORT_FORMAT = 'perimeter-region-export';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
@@ -18,6 +18,7 @@ export const exportRegion = async (hub: Hub): Promise<{ bytes: Uint8Array; devic
     const files: Record<string, Uint8Array> = {};
     const devices = await tx.devices();
     const states = await tx.origins();
+    const forks = await tx.forks();
     const hubCheckpoint = await tx.latestHubCheckpoint();
     const hubLeaves = hubCheckpoint ? await tx.hubLogEntries(0, hubCheckpoint.size) : [];
     const listed: { device: string; origin: string; logKeys: readonly string[]; size: number; dir: string }[] = [];
@@ -41,6 +42,16 @@ export const exportRegion = async (hub: Hub): Promise<{ bytes: Uint8Array; devic
         accepted.push(`${checkpoint.note}${cosignCheckpoint(noteText, witness(hub), seconds, nodeSha256)}`);
       }
       files[`${dir}/accepted-checkpoints.json`] = utf8(`${JSON.stringify(accepted, null, 2)}\n`);
+      // The fork evidence (decision 0275): both signed checkpoints of every fork of this origin, as the witness kept them.
+      const evidence = forks
+        .filter((fork) => fork.origin === state.origin)
+        .map((fork) => ({
+          size: fork.size,
+          acceptedNote: fork.acceptedNote,
+          conflictingNote: fork.conflictingNote,
+          recordedAt: fork.recordedAt,
+        }));
+      files[`${dir}/forks.json`] = utf8(`${JSON.stringify(evidence, null, 2)}\n`);
       listed.push({
         device: device.deviceId,
         origin: state.origin,

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { LICENSING_API } from './licensing.ts';
 import { LIFECYCLE_API } from './lifecycle.ts';
 import { SYNC_API } from './sync.ts';
+import { DISTRIBUTION_API } from './distribution.ts';
 import { AuditEventTypeSchema } from '../audit/event-types.ts';
 import { UtcTime } from '../audit/fields.ts';
 import { NewPassphraseSchema } from '../access/passphrase.ts';
@@ -710,6 +711,7 @@ export const API = {
   ...LICENSING_API,
   ...LIFECYCLE_API,
   ...SYNC_API,
+  ...DISTRIBUTION_API,
   // Audit viewer, exports and dashboard (issue 6; docs/ui.md, decisions 0090–0094).
   'audit.list': {
     request: AuditFilterSchema.extend({

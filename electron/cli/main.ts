@@ -13,6 +13,7 @@ import { registerApprovalsCommands } from './approvals.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerKycCommands } from './kyc.ts';
 import { registerSyncCommands } from './sync.ts';
+import { registerDistributionCommands } from './distribution.ts';
 import { registerVerifyRegionCommand } from './verify-region.ts';
 
 const program = new Command('perimeter')
@@ -38,6 +39,7 @@ registerApprovalsCommands(program);
 registerServeCommand(program);
 registerKycCommands(program);
 registerSyncCommands(program);
+registerDistributionCommands(program);
 registerVerifyRegionCommand(program);
 
 try {

@@ -159,6 +159,9 @@ const COMMANDS: Record<string, string[]> = {
   'sync push': ['sync', 'push', '--db', db],
   'sync pull': ['sync', 'pull', '--db', db],
   'sync status': ['sync', 'status', '--db', db],
+  'distribution status': ['distribution', 'status', '--db', db, '--offline'],
+  'distribution fetch': ['distribution', 'fetch', '--db', db],
+  'distribution pin-key': ['distribution', 'pin-key', '--db', db, '--key', 'perimeter-publisher/eu-west+00000000+AAAA'],
 };
 /** The internal id of the example lead L-FR-SME (decision 0178): log subjects name it, `leads erase` takes either. */
 let frSme = '';
@@ -206,6 +209,10 @@ const REFUSALS: [string, string, 'forbidden' | 'out_of_market', string | null][]
   // every active user's (decision 0224).
   ['sync enrol', 'alice', 'forbidden', null],
   ['sync enrol', 'uksenior', 'forbidden', null],
+  // Pinning the publisher key needs user.manage and policy.publish (decision 0253); the status and fetching are every
+  // active user's (decision 0254).
+  ['distribution pin-key', 'alice', 'forbidden', null],
+  ['distribution pin-key', 'uksenior', 'forbidden', null],
 ];
 
 /** The commands listed under "Commands:" in a help text (without `help` itself). */

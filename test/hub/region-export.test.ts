@@ -1,6 +1,7 @@
 // A whole region verified from one export (decision 0261): `perimeter hub export` of a hub with two devices verifies;
 // a changed entry byte, a removed hub-log leaf and a checkpoint signed by another key each fail, naming file and origin;
-// `perimeter verify-region` exits 0, 1 and 2.
+// the fork a device signed is in the export with both checkpoints, verified and reported (decision 0275), and fork
+// evidence that is spoiled or withheld fails; `perimeter verify-region` exits 0, 1 and 2.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,18 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCheckpoint } from '../../core/audit/checkpoint.ts';
 import { verifyRegionExport } from '../../core/sync/region-verify.ts';
 import { nodeSha256 } from '../../electron/services/audit/node-sha256.ts';
-import { enrolWithHub, syncPush } from '../../electron/services/workstation/commands/sync.ts';
 import { exportRegion } from '../../hub/export.ts';
-import { decideDevice } from '../../hub/service.ts';
 import { runCliAsync } from '../support/cli.ts';
-import { startTestHub } from '../support/hub.ts';
-import type { TestHub } from '../support/hub.ts';
-import { createTestWorkstation } from '../support/workstation.ts';
-import type { TestWorkstation } from '../support/workstation.ts';
+import { signSameSizeFork, startTestRegion } from '../support/region.ts';
+import type { TestRegion } from '../support/region.ts';
 
-let hub: TestHub;
-let devices: TestWorkstation[];
+let region: TestRegion;
 let files: Record<string, Uint8Array>;
+let forkedFiles: Record<string, Uint8Array>;
 const dir = mkdtempSync(join(tmpdir(), 'perimeter-region-export-'));
 
 const verify = (changed: Record<string, Uint8Array>) =>
@@ -29,25 +26,13 @@ const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 const bytes = (value: string): Uint8Array => new TextEncoder().encode(value);
 
 beforeAll(async () => {
-  devices = [createTestWorkstation({ logId: 'field-x' }), createTestWorkstation({ logId: 'field-y' })];
-  hub = await startTestHub('sqlite', { now: () => devices[0]!.clock.now() });
-  for (const ws of devices) {
-    await enrolWithHub(ws.admin, { hubUrl: hub.url(), region: 'eu-west' });
-    await decideDevice(hub.hub(), {
-      deviceId: ws.admin.workstation.db.prepare<[], string>('SELECT device_id FROM sync_device').pluck().get()!,
-      decision: 'approved',
-      admin: 'olga',
-    });
-    await syncPush(ws.admin);
-    await syncPush(ws.admin); // a second checkpoint: the sync.pushed entry of the first
-  }
-  files = unzipSync((await exportRegion(hub.hub())).bytes);
+  region = await startTestRegion('sqlite');
+  files = unzipSync((await exportRegion(region.hub.hub())).bytes);
+  expect(await signSameSizeFork(region.devices[1], region.hub)).toBe(409);
+  forkedFiles = unzipSync((await exportRegion(region.hub.hub())).bytes);
 }, 60_000);
 
-afterAll(async () => {
-  await hub.stop();
-  for (const ws of devices) ws.admin.workstation.close();
-});
+afterAll(async () => region.close());
 
 describe('a region export', () => {
   it('holds every device log and the hub log, and verifies', () => {
@@ -55,9 +40,11 @@ describe('a region export', () => {
       'devices/field-x/accepted-checkpoints.json',
       'devices/field-x/checkpoint.txt',
       'devices/field-x/entries.jsonl',
+      'devices/field-x/forks.json',
       'devices/field-y/accepted-checkpoints.json',
       'devices/field-y/checkpoint.txt',
       'devices/field-y/entries.jsonl',
+      'devices/field-y/forks.json',
       'hub-log/checkpoint.txt',
       'hub-log/entries.jsonl',
       'manifest.json',
@@ -109,6 +96,60 @@ describe('a region export', () => {
     );
     expect(result.problems).toContain(
       `devices/field-y/checkpoint.txt: origin ${origin}: no valid mirror cosignature of the hub`,
+    );
+  });
+
+  it('carries the two signed checkpoints of a fork, verifies them and reports the fork without failing the region', () => {
+    expect(JSON.parse(text(files['devices/field-y/forks.json']!))).toEqual([]);
+    const evidence = JSON.parse(text(forkedFiles['devices/field-y/forks.json']!)) as {
+      size: number;
+      acceptedNote: string;
+      conflictingNote: string;
+    }[];
+    expect(evidence).toHaveLength(1);
+    expect(evidence[0]!.acceptedNote).not.toBe(evidence[0]!.conflictingNote);
+    const result = verifyRegionExport(new Map(Object.entries(forkedFiles)), nodeSha256);
+    expect(result.problems).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.forks).toHaveLength(1);
+    expect(result.forks[0]).toMatchObject({
+      device: 'field-y',
+      sameSize: true,
+      acceptedSize: evidence[0]!.size,
+      conflictingSize: evidence[0]!.size,
+      file: 'devices/field-y/forks.json',
+    });
+  });
+
+  it('fails on fork evidence withheld or signed by another key', () => {
+    const withheld = verifyRegionExport(
+      new Map(Object.entries({ ...forkedFiles, 'devices/field-y/forks.json': bytes('[]\n') })),
+      nodeSha256,
+    );
+    expect(withheld.ok).toBe(false);
+    expect(withheld.problems.join('\n')).toMatch(
+      /hub-log\/entries\.jsonl: origin \S+: entry \d+: fork\.recorded of size \d+, but devices\/field-y\/forks\.json does not hold its two checkpoints/,
+    );
+    const evidence = JSON.parse(text(forkedFiles['devices/field-y/forks.json']!)) as { conflictingNote: string }[];
+    const [origin, size, root] = evidence[0]!.conflictingNote.split('\n') as [string, string, string];
+    const forged = signCheckpoint(
+      { origin, size: Number(size), root: Buffer.from(root, 'base64') },
+      [{ name: origin, seed: new Uint8Array(32).fill(9) }],
+      nodeSha256,
+    );
+    const spoiled = verifyRegionExport(
+      new Map(
+        Object.entries({
+          ...forkedFiles,
+          'devices/field-y/forks.json': bytes(JSON.stringify([{ ...evidence[0], conflictingNote: forged }])),
+        }),
+      ),
+      nodeSha256,
+    );
+    expect(spoiled.ok).toBe(false);
+    expect(spoiled.forks).toEqual([]);
+    expect(spoiled.problems).toContain(
+      `devices/field-y/forks.json: origin ${origin}: fork 0 (size ${size}): the conflicting checkpoint is not signed by the device's log key`,
     );
   });
 

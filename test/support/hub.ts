@@ -19,6 +19,8 @@ export type TestHub = {
   readonly hub: () => Hub;
   readonly url: () => string;
   readonly keys: HubKeys;
+  /** The store as `perimeter hub --store` takes it: `sqlite:FILE` or the PostgreSQL connection string. */
+  readonly store: string;
   /** Kills the server (connections cut) and closes the store, as a crash would leave it. */
   readonly kill: () => Promise<void>;
   /** Starts the hub again on the same store and port. */
@@ -50,6 +52,7 @@ export const startTestHub = async (
     hub: () => hub,
     url: () => `http://127.0.0.1:${port}`,
     keys,
+    store: kind === 'sqlite' ? `sqlite:${sqlitePath}` : pgUrl!,
     kill,
     restart: async () => {
       hub = { ...hub, store: await open() };

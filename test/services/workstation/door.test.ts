@@ -364,6 +364,21 @@ const TABLE: Record<ApiMethod, Row> = {
   'sync.status': { request: () => ({}), forbidden: { open: 'every active user may see the sync status' } },
   'sync.enrol': { request: () => ({ hubUrl: 'http://127.0.0.1:9', region: 'eu-west' }), forbidden: 'aud' },
   'sync.now': { request: () => ({}), forbidden: { open: 'every active user may sync (decision 0224)' } },
+  // Signed distribution (decisions 0254, 0276): every active user sees what is active and pending and may fetch (the
+  // publisher's signature is the authority); pinning the publisher key is an operations admin's.
+  'distribution.status': {
+    request: () => ({}),
+    forbidden: { open: 'every active user may see the distribution status' },
+  },
+  'distribution.check': { request: () => ({}), forbidden: { open: 'every active user may read the hub listing' } },
+  'distribution.fetch': {
+    request: () => ({}),
+    forbidden: { open: 'every active user may fetch signed versions (decision 0254)' },
+  },
+  'distribution.pinKey': {
+    request: () => ({ verifierKey: 'perimeter-publisher/eu-west+00000000+AAAA' }),
+    forbidden: 'aud',
+  },
 };
 
 const METHODS = Object.keys(API) as ApiMethod[];

@@ -52,6 +52,12 @@ import { denialOf, recordAccessDenied } from '../session/access.ts';
 import type { Session } from '../session/workstation.ts';
 import { listKycOutbox, retryKycDeadLetter } from '../commands/kyc-outbox.ts';
 import { startEnrolment, startSyncNow, syncStatus } from '../commands/sync.ts';
+import {
+  distributionStatus,
+  pinKeyAndStatus,
+  startDistributionCheck,
+  startDistributionFetch,
+} from '../commands/distribution-runs.ts';
 
 type Handlers = { readonly [M in ApiMethod]: (session: Session, request: ApiParsedRequest<M>) => ApiResponse<M> };
 
@@ -211,6 +217,11 @@ const handlers: Handlers = {
   'sync.status': (session) => syncStatus(session),
   'sync.enrol': (session, request) => startEnrolment(session, request),
   'sync.now': (session) => startSyncNow(session),
+  // Signed distribution (decisions 0253-0255, 0276): check and fetch run in the background like sync.now.
+  'distribution.status': (session) => distributionStatus(session),
+  'distribution.check': (session) => startDistributionCheck(session),
+  'distribution.fetch': (session) => startDistributionFetch(session),
+  'distribution.pinKey': (session, request) => pinKeyAndStatus(session, request),
 };
 
 const lifecycleDto = (result: LifecycleResult) =>

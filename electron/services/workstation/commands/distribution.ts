@@ -167,6 +167,15 @@ const activeVersionOf = (session: Session, stream: string): string | null => {
   return list?.history.find((v) => v.version === list.active)?.contentSha256 ?? null;
 };
 
+/** The version in force in words: its label and version (the policy's `version`, the list version id). */
+const activeInWords = (session: Session, stream: string, version: string | null): string => {
+  if (version === null) return 'nothing';
+  if (stream === 'policy') return `${session.workstation.policy().loaded.policy.version} (${version})`;
+  const dir = listsDirIfAny(session.workstation);
+  const list = dir === null ? undefined : readManifestSync(dir).lists[stream.slice('list:'.length)];
+  return list?.active ? `${list.active} (${version})` : version;
+};
+
 const fetchOne = async (
   session: Session,
   client: HubClient,
@@ -196,7 +205,7 @@ const fetchOne = async (
       version: version ?? listed.version,
       status: 'refused',
       problem,
-      message: `${stream} sequence ${sequence} refused: ${message}; ${activeVersion ?? 'nothing'} stays in force`,
+      message: `${stream} sequence ${sequence} refused: ${message}; ${activeInWords(session, stream, activeVersion)} stays in force`,
       entry,
     };
   };

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
 import type { UserDto } from '../../../../core/api/contract.ts';
 import { formatTime, may } from '../../app/labels.ts';
+import { DistributionSection } from '../distribution/DistributionSection.tsx';
 import { syncBadge, useSync } from './sync-store.ts';
 import type { SyncStatus } from './sync-store.ts';
 
@@ -149,6 +150,7 @@ export const SyncScreen = ({ user }: { readonly user: UserDto }): ReactElement =
             Sync now checks the device’s standing at the hub, pushes this workstation’s audit log, then pulls the other
             devices’ entries of the region. A device is revoked at the hub (<code>perimeter hub revoke-device</code>).
           </p>
+          <DistributionSection user={user} />
         </>
       )}
     </main>

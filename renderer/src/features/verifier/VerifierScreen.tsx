@@ -3,6 +3,9 @@ import { useState } from 'react';
 import type { DragEvent, ReactElement } from 'react';
 import { VERDICT_LABEL, bundleView, compareView } from './verifier-view.ts';
 import type { BundleView, CompareView } from './verifier-view.ts';
+import { RegionResult } from './RegionResult.tsx';
+import { regionView } from './region-view.ts';
+import type { RegionView } from './region-view.ts';
 import { useVerifierWorker } from './use-verifier-worker.ts';
 import type { VerifierJobState } from './use-verifier-worker.ts';
 
@@ -268,7 +271,9 @@ export const VerifierScreen = (): ReactElement => {
   };
   const verifyState = verify.state;
   const compareState = compare.state;
-  const verified = verifyState.status === 'done' ? bundleView(verifyState.outcome) : null;
+  const region: RegionView | null =
+    verifyState.status === 'done' && verifyState.outcome.kind === 'region' ? regionView(verifyState.outcome) : null;
+  const verified = verifyState.status === 'done' && region === null ? bundleView(verifyState.outcome) : null;
   const compared = compareState.status === 'done' ? compareView(compareState.outcome) : null;
 
   return (
@@ -319,7 +324,10 @@ export const VerifierScreen = (): ReactElement => {
               event.target.value = '';
             }}
           />
-          <p className="muted">or drop an exported bundle (.zip) anywhere in this box</p>
+          <p className="muted">
+            or drop an exported bundle (.zip) anywhere in this box: an audit export of one workstation, or a region
+            export of a sync hub (<code>perimeter hub export</code>)
+          </p>
         </div>
         <div className="buttons">
           <button
@@ -333,11 +341,12 @@ export const VerifierScreen = (): ReactElement => {
         </div>
         <Progress state={verifyState} label="Verification progress" />
         <p role="status" className="live">
-          {verifyState.status === 'done' && verified
-            ? `Verification finished: ${VERDICT_LABEL[verified.verdict]}`
+          {verifyState.status === 'done' && (verified ?? region)
+            ? `Verification finished: ${VERDICT_LABEL[(verified ?? region)!.verdict]}`
             : finishedText(verifyState, 'Verifying')}
         </p>
         {verified && <BundleResult view={verified} />}
+        {region && <RegionResult view={region} />}
       </section>
 
       <section aria-labelledby="compare-title" className="verifier-section">

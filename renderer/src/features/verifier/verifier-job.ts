@@ -11,6 +11,8 @@ import {
 } from '../../../../core/audit/verify-export.ts';
 import type { ExportConsistency, VerifiedExport } from '../../../../core/audit/verify-export.ts';
 import { portableSha256 } from '../../../../core/shared/sha256.ts';
+import { isRegionExport, verifyRegionExportZip } from '../../../../core/sync/region-verify.ts';
+import type { RegionVerification } from '../../../../core/sync/region-verify.ts';
 import { STREAM_ZIP_INFLATE } from './stream-inflate.ts';
 
 /** Which bundle a progress step is about: the one being verified, or one side of a comparison. */
@@ -38,13 +40,32 @@ export type CompareOutcome = {
 
 export type KeysProblem = { readonly kind: 'keys'; readonly error: string };
 
-export type JobOutcome = BundleOutcome | CompareOutcome | KeysProblem;
+/** A region export (`perimeter hub export`), verified by the same core code as `perimeter verify-region`. */
+export type RegionOutcome = { readonly kind: 'region'; readonly name: string; readonly result: RegionVerification };
+
+export type JobOutcome = BundleOutcome | CompareOutcome | KeysProblem | RegionOutcome;
 
 /**
  * A chosen file's bytes; `unzipped` when the worker has already read the zip with the browser's native inflater
  * (asynchronous, so before the job), otherwise the job reads it with the portable one.
  */
 export type BundleBytes = { readonly name: string; readonly bytes: Uint8Array; readonly unzipped?: ZipReadResult };
+
+/** Whether a chosen file is a region export: its manifest says so (the audit bundle's reader inflates the manifest). */
+const isRegionZip = (bundle: BundleBytes): boolean => {
+  const unzipped = bundle.unzipped ?? unzipBundle(bundle.bytes);
+  return unzipped.ok && isRegionExport(unzipped.value.files);
+};
+
+/** A region export's verification: the whole zip read (its members are outside the audit bundle's format). */
+const verifyRegion = (bundle: BundleBytes, post: (message: WorkerMessage) => void): BundleOutcome | RegionOutcome => {
+  post({ kind: 'progress', step: { bundle: 'single', phase: 'reading', done: 0, total: 1 } });
+  const verified = verifyRegionExportZip(bundle.bytes, sha256);
+  post({ kind: 'progress', step: { bundle: 'single', phase: 'checkpoints', done: 1, total: 1 } });
+  return verified.kind === 'unusable'
+    ? { kind: 'unusable', name: bundle.name, error: verified.error }
+    : { kind: 'region', name: bundle.name, result: verified.result };
+};
 
 export type JobRequest =
   | { readonly kind: 'verify'; readonly keys: string; readonly bundle: BundleBytes }
@@ -97,6 +118,9 @@ const verifyBytes = (
 
 /** Runs one request to its end; everything it learns goes through `post`, the outcome last. */
 export const runVerifierJob = (request: JobRequest, post: (message: WorkerMessage) => void): void => {
+  // A region export carries its own keys in its manifest (an auditor compares them with the hub's published identity).
+  if (request.kind === 'verify' && isRegionZip(request.bundle))
+    return post({ kind: 'done', outcome: verifyRegion(request.bundle, post) });
   const keys = parseKeys(request.keys);
   if (!keys.ok) return post({ kind: 'done', outcome: { kind: 'keys', error: keys.error } });
   if (request.kind === 'verify')

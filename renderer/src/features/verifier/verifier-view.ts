@@ -171,7 +171,12 @@ export const bundleView = (outcome: JobOutcome): BundleView => {
     return {
       name: outcome.kind === 'unusable' ? outcome.name : null,
       verdict: 'unusable',
-      error: outcome.kind === 'compared' ? 'the verifier answered with a comparison' : outcome.error,
+      error:
+        outcome.kind === 'compared'
+          ? 'the verifier answered with a comparison'
+          : outcome.kind === 'region'
+            ? 'the verifier answered with a region export'
+            : outcome.error,
       trust: null,
       firstFailure: null,
       failures: [],
@@ -208,7 +213,11 @@ export const compareView = (outcome: JobOutcome): CompareView => {
     return {
       status: 'unusable',
       label: 'Unusable input',
-      problems: [outcome.kind === 'verified' ? 'the verifier answered with a single verification' : outcome.error],
+      problems: [
+        outcome.kind === 'verified' || outcome.kind === 'region'
+          ? 'the verifier answered with a single verification'
+          : outcome.error,
+      ],
       older: { name: '', size: null, root: null },
       newer: { name: '', size: null, root: null },
       proofHashes: 0,
