@@ -23,7 +23,7 @@ const ResolveOptions = SessionOptions.extend({
   reopen: z.boolean().optional(),
   reason: z.string().trim().min(5, '--reason needs at least 5 characters').max(2000),
   json: z.boolean().optional(),
-}).refine((options) => (options.choose === undefined) !== (options.reopen === true), {
+}).refine((options) => (options.choose !== undefined) !== (options.reopen === true), {
   message: 'give exactly one of --choose <origin#seq> and --reopen',
   path: ['choose'],
 });

@@ -245,4 +245,46 @@ describe('sync conflict limits, on two devices through a hub (SQLite)', () => {
       expect(caseRow(ws, caseId)).toMatchObject({ resolution: 'pursue_expansion', version: 2, conflict_id: null });
     expect(sharedRows(a)).toEqual(sharedRows(b));
   });
+
+  it('keeps what was recorded on the lead after a decision in conflict, and shows it on the conflict (decision 0267)', async () => {
+    // An expansion case whose lead also has a path assigned to a rep: work on that path goes on while the case is
+    // decided on two devices.
+    const row = a.admin.workstation.db
+      .prepare<[], { id: string; lead_id: string; product_id: string }>(
+        `SELECT c.id, p.lead_id, p.product_id FROM cases c JOIN product_paths p ON p.lead_id = c.lead_id
+         WHERE c.type = 'expansion_review' AND c.status = 'open' AND c.conflict_id IS NULL AND p.outcome = 'assigned'
+         ORDER BY c.id LIMIT 1`,
+      )
+      .get();
+    expect(row).toBeDefined();
+    const caseId = row!.id;
+    ok(olive, 'cases.claim', { caseId });
+    ok(olive, 'cases.decide', { caseId, disposition: 'pursue_expansion', reason: 'demand justifies a licence' });
+    // After the decision, on A: a contact planned on the lead's assigned path.
+    a.clock.advance(60_000);
+    const at = new Date(a.clock.now().getTime() + 2 * 86_400_000).toISOString();
+    ok(a.admin, 'paths.planContact', {
+      leadId: row!.lead_id,
+      productId: row!.product_id,
+      plan: { channel: 'email', at },
+    });
+    b.clock.advance(60_000);
+    ok(oscar, 'cases.claim', { caseId });
+    ok(oscar, 'cases.decide', { caseId, disposition: 'decline_expansion', reason: 'the market is closed to us' });
+    await syncBoth();
+    const conflictId = conflictIdFor(caseId, 0);
+    const seen = (session: Session) => ok(session, 'cases.conflict', { conflictId }).followUps;
+    for (const session of [sam, sara]) {
+      const followUps = seen(session);
+      expect(followUps.map((f) => [f.type, f.actor])).toEqual([['path.contact_planned', 'user:ada']]);
+    }
+    // Kept: the plan is still on the path, on both devices.
+    for (const ws of [a, b])
+      expect(
+        ws.admin.workstation.db
+          .prepare('SELECT count(*) AS n FROM planned_contacts WHERE lead_id = ? AND product_id = ?')
+          .get(row!.lead_id, row!.product_id),
+      ).toEqual({ n: 1 });
+    expect(sharedRows(a)).toEqual(sharedRows(b));
+  });
 });
