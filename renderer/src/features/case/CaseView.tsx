@@ -142,7 +142,7 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
       {isConflict && <SyncConflictPanel conflictId={kase.id} user={user} onResolved={() => onDecided(kase.id)} />}
       {mayDecide && <DecisionForm ref={reasonRef} caseType={kase.type} onDecided={() => onDecided(kase.id)} />}
 
-      <FourEyes detail={detail} user={user} onChecked={() => onDecided(kase.id)} />
+      {!isConflict && <FourEyes detail={detail} user={user} onChecked={() => onDecided(kase.id)} />}
 
       {may(user, 'lead.read_personal') && <PersonalData key={kase.id} leadId={kase.leadId} />}
 

@@ -88,35 +88,38 @@ export const SyncConflictPanel = ({
           ? `Decided on case version ${conflict.seenVersion} after a resolution that was superseded by an earlier one.`
           : `Decisions taken on two devices on the same case version (${conflict.seenVersion}). The case is held until a senior officer resolves it.`}
       </p>
-      <table className="data conflict-decisions">
-        <caption>Decisions in conflict</caption>
-        <thead>
-          <tr>
-            <th scope="col">Device log</th>
-            <th scope="col">Entry</th>
-            <th scope="col">Officer</th>
-            <th scope="col">Time</th>
-            <th scope="col">Act</th>
-            <th scope="col">Decision</th>
-            <th scope="col">Version seen</th>
-            <th scope="col">Reason</th>
-          </tr>
-        </thead>
-        <tbody>
-          {conflict.decisions.map((decision) => (
-            <tr key={keyOf(decision)}>
-              <td>{decision.origin}</td>
-              <td>{decision.seq}</td>
-              <td>{decision.actor.replace(/^user:/u, '')}</td>
-              <td>{formatTime(decision.time)}</td>
-              <td>{EVENT_LABEL[decision.type] ?? decision.type}</td>
-              <td>{dispositionLabel(decision.decision)}</td>
-              <td>{decision.caseVersion ?? '—'}</td>
-              <td>{decision.reason ?? '—'}</td>
+      {/* Focusable: the table may scroll sideways within the case panel. */}
+      <div className="conflict-scroll" tabIndex={0} role="region" aria-label="Decisions in conflict, scrollable">
+        <table className="data conflict-decisions">
+          <caption>Decisions in conflict</caption>
+          <thead>
+            <tr>
+              <th scope="col">Device log</th>
+              <th scope="col">Entry</th>
+              <th scope="col">Officer</th>
+              <th scope="col">Time</th>
+              <th scope="col">Act</th>
+              <th scope="col">Decision</th>
+              <th scope="col">Version seen</th>
+              <th scope="col">Reason</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {conflict.decisions.map((decision) => (
+              <tr key={keyOf(decision)}>
+                <td>{decision.origin}</td>
+                <td>{decision.seq}</td>
+                <td>{decision.actor.replace(/^user:/u, '')}</td>
+                <td>{formatTime(decision.time)}</td>
+                <td>{EVENT_LABEL[decision.type] ?? decision.type}</td>
+                <td>{dispositionLabel(decision.decision)}</td>
+                <td>{decision.caseVersion ?? '—'}</td>
+                <td>{decision.reason ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {conflict.followUps.length > 0 && (
         <>
           <h4>Recorded on the lead since (kept)</h4>
