@@ -485,7 +485,7 @@ const containsBytes = (haystack: Uint8Array, needle: Uint8Array): boolean =>
     Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength),
   );
 
-type LoggedEntry = { type: string; time: string; subjects: string[]; payload: Record<string, unknown> };
+type LoggedEntry = { log: string; type: string; time: string; subjects: string[]; payload: Record<string, unknown> };
 
 const parseEntry = (bytes: Uint8Array): LoggedEntry | null => {
   try {
@@ -530,7 +530,10 @@ export const residencyEffects = (
       });
       // A lead.intake entry opens its cases without a case.opened entry: their ids derive from it (decision 0263).
       if (entry.type === 'lead.intake' && Array.isArray(entry.payload.paths))
-        for (const caseId of intakeCaseIds(stored.sequence, entry.payload.paths as { case?: unknown }[]))
+        for (const caseId of intakeCaseIds(
+          { log: entry.log, sequence: stored.sequence, pv: entry.payload.pv },
+          entry.payload.paths as { case?: unknown }[],
+        ))
           if (caseId !== null) effects.cases.push({ caseId, lead: payload.data.leadId, at: stored.sequence });
     } else if (entry.type === 'case.opened') {
       const caseId = entry.payload.caseId;

@@ -317,6 +317,55 @@ export const ScreeningHitViewSchema = z.strictObject({
     .strictObject({ reason: z.string(), resolvedAt: z.string(), run: z.string(), version: z.string().nullable() })
     .nullable(),
 });
+/** An entry of a device's log: its origin and its sequence there (decision 0242). */
+export const EntryRefSchema = z.strictObject({
+  origin: z.string().min(1).max(500),
+  seq: z.number().int().nonnegative(),
+});
+
+/** One decision a sync conflict holds: its entry (origin, seq, type, actor, time), what it decided and on what. */
+const ConflictDecisionSchema = z.strictObject({
+  origin: z.string(),
+  seq: z.number(),
+  type: z.string(),
+  actor: z.string(),
+  time: z.string(),
+  decision: z.string().nullable(),
+  caseVersion: z.number().nullable(),
+  /** The officer's reason: personal data of the lead (erased with it). */
+  reason: z.string().nullable(),
+  state: z.record(z.string(), z.unknown()),
+  effect: z.record(z.string(), z.unknown()).nullable(),
+  hits: z.unknown(),
+});
+
+/** A resolution of a conflict (case.conflict_resolved): its entry, who, when, what it chose. */
+const ConflictResolutionSchema = z.strictObject({
+  origin: z.string(),
+  seq: z.number(),
+  by: z.string(),
+  at: z.string(),
+  chosen: EntryRefSchema.nullable(),
+});
+
+/** A sync conflict (decisions 0244, 0266-0268): every decision involved, and how it was resolved. */
+export const SyncConflictSchema = z.strictObject({
+  id: z.string(),
+  caseId: z.string(),
+  leadId: z.string(),
+  reason: z.string(),
+  seenVersion: z.number(),
+  decisions: z.array(ConflictDecisionSchema),
+  status: z.enum(['open', 'resolved']),
+  resolvedBy: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  chosen: EntryRefSchema.nullable(),
+  /** Resolutions taken concurrently on other devices that lost to the one that stands (decision 0268). */
+  superseded: z.array(ConflictResolutionSchema),
+  /** Entries recorded on the lead after the first decision in conflict (stage changes, contacts…): kept, shown (0267). */
+  followUps: z.array(z.strictObject({ sequence: z.string(), type: z.string(), actor: z.string(), time: z.string() })),
+});
+
 export const ScreeningHitsSchema = z.strictObject({
   caseId: z.string(),
   leadId: z.string(),
@@ -591,6 +640,17 @@ export const API = {
   'cases.screeningHits': { request: z.strictObject({ caseId: Id }), response: ScreeningHitsSchema },
   'cases.approve': { request: z.strictObject({ caseId: Id, reason: Reason }), response: CaseRowSchema },
   'cases.return': { request: z.strictObject({ caseId: Id, reason: Reason }), response: CaseRowSchema },
+  // Sync conflicts (decisions 0244, 0266-0268): read one, and a senior officer resolves it.
+  'cases.conflict': { request: z.strictObject({ conflictId: Id }), response: SyncConflictSchema },
+  'cases.resolveConflict': {
+    request: z.strictObject({
+      conflictId: Id,
+      /** The decision that stands, by its entry; null: none does, the case is open again for a new decision. */
+      chosen: EntryRefSchema.nullable(),
+      reason: Reason,
+    }),
+    response: SyncConflictSchema,
+  },
   'users.list': { request: z.strictObject({}), response: z.array(UserSchema) },
   'users.create': {
     request: z.strictObject({

@@ -96,6 +96,13 @@ beforeAll(() => {
   });
   setActive(admin, { userId: 'gone', active: false, reason: 'left the firm' });
   frSme = leadIdOf(admin, 'L-FR-SME');
+  // A case outside the UK (a French or other non-UK jurisdiction): what uksenior may not see.
+  outsideCase = admin.workstation.db
+    .prepare<[], string>(
+      "SELECT id FROM cases WHERE jurisdiction IS NOT NULL AND jurisdiction NOT LIKE 'GB%' ORDER BY id LIMIT 1",
+    )
+    .pluck()
+    .get()!;
   writeFileSync(
     join(dir, 'facts.json'),
     JSON.stringify({
@@ -151,6 +158,19 @@ const COMMANDS: Record<string, string[]> = {
   'approvals list': ['approvals', 'list', '--db', db],
   'approvals approve': ['approvals', 'approve', '--db', db, '--request', 'MR-1'],
   'approvals reject': ['approvals', 'reject', '--db', db, '--request', 'MR-1', '--reason', 'not needed'],
+  // Sync conflicts (decisions 0244, 0266-0268): the case the conflict id names is checked before the conflict.
+  'cases conflict': ['cases', 'conflict', '--db', db, '--conflict', 'SC-CASE-v0'],
+  'cases resolve-conflict': [
+    'cases',
+    'resolve-conflict',
+    '--db',
+    db,
+    '--conflict',
+    'SC-CASE-v0',
+    '--reopen',
+    '--reason',
+    'both decisions were taken on stale facts',
+  ],
   'kyc configure': ['kyc', 'configure', '--db', db, '--connector', 'none'],
   'kyc deliver': ['kyc', 'deliver', '--db', db],
   'kyc results': ['kyc', 'results', '--db', db, join(dir, 'kyc-results.json')],
@@ -165,7 +185,9 @@ const COMMANDS: Record<string, string[]> = {
 };
 /** The internal id of the example lead L-FR-SME (decision 0178): log subjects name it, `leads erase` takes either. */
 let frSme = '';
-const internal = (text: string): string => text.replace('lead:L-FR-SME', `lead:${frSme}`);
+let outsideCase = '';
+const internal = (text: string): string =>
+  text.replace('lead:L-FR-SME', `lead:${frSme}`).replace(/^(SC-|case:)CASE/u, `$1${outsideCase}`);
 
 /** The command as `user` runs it (--user is given on the command line, as every workstation command takes it). */
 const command = (name: string, user: string): string[] => [...COMMANDS[name]!.map(internal), '--user', user];
@@ -201,6 +223,10 @@ const REFUSALS: [string, string, 'forbidden' | 'out_of_market', string | null][]
   ['approvals reject', 'alice', 'forbidden', null],
   // The KYC connector (decisions 0210, 0214): configuring it is an operations admin's over every market; delivering and
   // importing results need kyc.operate (operations admins, senior officers), which an auditor lacks.
+  ['cases conflict', 'rep', 'forbidden', null],
+  ['cases resolve-conflict', 'alice', 'forbidden', null],
+  ['cases conflict', 'uksenior', 'out_of_market', 'case:CASE'],
+  ['cases resolve-conflict', 'uksenior', 'out_of_market', 'case:CASE'],
   ['kyc configure', 'alice', 'forbidden', null],
   ['kyc configure', 'uksenior', 'forbidden', null],
   ['kyc deliver', 'alice', 'forbidden', null],

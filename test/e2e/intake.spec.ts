@@ -133,7 +133,7 @@ test('a lead in a country without a licence is refused into expansion review', a
   await expect(row).toHaveAttribute('data-outcome', 'refused');
   await expect(row).toContainText('Business payment account');
   await expect(row).toContainText(
-    /Refused: sent to Expansion review because of no licensed entity \(case C-\d+(-\d+)?\)/,
+    /Refused: sent to Expansion review because of no licensed entity \(case C-[0-9A-HJKMNP-TV-Z]{5}-\d+(-\d+)?\)/,
   );
   await row.scrollIntoViewIfNeeded();
   await snap(page, testInfo, '05-refused');

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../core/api/contract.ts';
+import { logTag } from '../../core/cases/intake-case-ids.ts';
 import { decideDevice } from '../../hub/service.ts';
 import { createHubClient } from '../../electron/services/sync/hub-client.ts';
 import { pullFromHub } from '../../electron/services/sync/pull.ts';
@@ -267,10 +268,69 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('applying other devices’ entr
     expectRebuildEqual(a);
   });
 
+  it('gives cases taken in offline on two devices ids naming their logs, so both devices show both (decision 0265)', async () => {
+    // Two fresh devices set up alike: their logs run in step, so each opens its cases at the same sequences; with
+    // ids of the sequence alone (C-<seq>) the second device's cases would collide with the first's on apply.
+    const d = createTestWorkstation({ logId: `ids-d-${kind}`, withoutResidency: true });
+    const e = createTestWorkstation({ logId: `ids-e-${kind}`, withoutResidency: true });
+    try {
+      await enrol(d, `ids-d-${kind}`);
+      await enrol(e, `ids-e-${kind}`);
+      const lines = readFileSync(join(examplesDir, 'fintech', 'leads.jsonl'), 'utf8')
+        .split('\n')
+        .slice(0, 12);
+      // Each device's field team takes in its own prospects (other source systems: a lead is one per source id).
+      for (const [ws, sourceSystem] of [
+        [d, 'field-d'],
+        [e, 'field-e'],
+      ] as const)
+        ok(ws.admin, 'leads.import', {
+          fileName: 'leads.jsonl',
+          format: 'jsonl',
+          content: lines.join('\n'),
+          mode: 'all',
+          sourceSystem,
+        });
+      const own = (ws: TestWorkstation) =>
+        ws.admin.workstation.db.prepare<[], string>('SELECT id FROM cases ORDER BY opened_seq').pluck().all();
+      const [dCases, eCases] = [own(d), own(e)];
+      expect(dCases.length).toBeGreaterThan(0);
+      const sequenceOf = (id: string) => id.split('-')[2];
+      // The same sequences on both devices, told apart by the log tag only.
+      expect(dCases.map(sequenceOf)).toEqual(eCases.map(sequenceOf));
+      for (const id of dCases) expect(id).toMatch(new RegExp(`^C-${logTag(`ids-d-${kind}`)}-\\d+(-\\d+)?$`));
+      for (const id of eCases) expect(id).toMatch(new RegExp(`^C-${logTag(`ids-e-${kind}`)}-\\d+(-\\d+)?$`));
+      expect(logTag(`ids-d-${kind}`)).not.toBe(logTag(`ids-e-${kind}`));
+      // Back online: both push and pull through the hub.
+      await syncPush(d.admin);
+      await syncPush(e.admin);
+      const fromD = await syncPull(d.admin);
+      const fromE = await syncPull(e.admin);
+      expect(fromD.apply.waiting).toEqual([]);
+      expect(fromE.apply.waiting).toEqual([]);
+      const both = [...dCases, ...eCases].sort();
+      const ids = (ws: TestWorkstation) =>
+        ws.admin.workstation.db
+          .prepare<[string], string>('SELECT id FROM cases WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id')
+          .pluck()
+          .all(JSON.stringify(both));
+      expect(ids(d)).toEqual(both);
+      expect(ids(e)).toEqual(both);
+      // Equal projections (both devices also applied the earlier devices' logs the hub holds).
+      expect(sharedRows(d)).toEqual(sharedRows(e));
+      expectRebuildEqual(d);
+      expectRebuildEqual(e);
+    } finally {
+      d.admin.workstation.close();
+      e.admin.workstation.close();
+    }
+  });
+
   it('resumes an interrupted apply where it stopped, and ends where a device that applied at once is', async () => {
     const c = createTestWorkstation({ logId: `apply-c-${kind}`, withoutResidency: true });
     try {
       await enrol(c, `apply-c-${kind}`);
+      await syncPull(a.admin); // A up to date with every device the hub holds, as C will be
       const enrolment = readEnrolment(c.admin.workstation.db)!;
       const client = createHubClient({
         url: enrolment.hubUrl,

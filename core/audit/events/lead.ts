@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { LeadSchema, ScreeningHitSchema } from '../../routing/lead.ts';
 import { SequenceText, UtcTime } from '../fields.ts';
 import { Code, defineEvent, FreeText, PayloadVersion, v1Reader } from './define.ts';
+import { LEAD_INTAKE_PAYLOAD_VERSION } from '../../cases/intake-case-ids.ts';
 
 const Nullable = Code.nullable();
 
@@ -146,7 +147,9 @@ export const LEAD_EVENTS = {
   // case.opened entries. Those types stay readable and are still written by re-screening and re-routing.
   'lead.intake': defineEvent({
     payload: z.strictObject({
-      pv: PayloadVersion,
+      pv: z
+        .union([PayloadVersion, z.literal(LEAD_INTAKE_PAYLOAD_VERSION)])
+        .describe('payload version: from 3 its case ids name the log (decision 0265)'),
       leadId: Code,
       source: z.enum(['file', 'form', 'sync', 'api']),
       sourceSystem: Code,

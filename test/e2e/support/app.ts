@@ -69,7 +69,7 @@ export const apiFromPage = async (
 /** The case id of the case open in the case view. */
 export const openCaseId = async (page: Page): Promise<string> => {
   const title = (await selectedCaseTitle(page).textContent()) ?? '';
-  const match = /Case (C-\d+(?:-\d+)?)/.exec(title);
+  const match = /Case (C-(?:[0-9A-HJKMNP-TV-Z]{5}-)?\d+(?:-\d+)?)/.exec(title);
   if (match?.[1] === undefined) throw new Error(`no case is open (title: ${title})`);
   return match[1];
 };

@@ -213,6 +213,18 @@ const TABLE: Record<ApiMethod, Row> = {
     forbidden: 'rep',
     outOfMarket: () => `case:${outside.caseId}`,
   },
+  // Sync conflicts (decisions 0244, 0266-0268): the case the conflict id names is checked first, so a conflict outside
+  // the user's markets looks unknown whether or not one exists; only a senior officer resolves.
+  'cases.conflict': {
+    request: () => ({ conflictId: `SC-${outside.caseId}-v0` }),
+    forbidden: 'rep',
+    outOfMarket: () => `case:${outside.caseId}`,
+  },
+  'cases.resolveConflict': {
+    request: () => ({ conflictId: `SC-${outside.caseId}-v0`, chosen: null, reason }),
+    forbidden: 'aud',
+    outOfMarket: () => `case:${outside.caseId}`,
+  },
   'users.list': { request: () => ({}), forbidden: 'rep' },
   'users.create': {
     request: () => ({ id: 'newbie', name: 'New Bie', roles: ['auditor'], markets: ['*'], passphrase }),

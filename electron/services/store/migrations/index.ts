@@ -15,6 +15,7 @@ import { migration0012PlannedContacts } from './0012-planned-contacts.ts';
 import { migration0013SyncApply } from './0013-sync-apply.ts';
 import { migration0014Residency } from './0014-residency.ts';
 import { migration0015SyncStatus } from './0015-sync-status.ts';
+import { migration0016ConflictResolutions } from './0016-conflict-resolutions.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration0001Audit,
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0013SyncApply,
   migration0014Residency,
   migration0015SyncStatus,
+  migration0016ConflictResolutions,
 ];

@@ -58,6 +58,8 @@ import {
   startDistributionCheck,
   startDistributionFetch,
 } from '../commands/distribution-runs.ts';
+import { loadSyncConflict, resolveSyncConflict } from '../commands/sync-conflicts.ts';
+import type { SyncConflict } from '../commands/sync-conflicts.ts';
 
 type Handlers = { readonly [M in ApiMethod]: (session: Session, request: ApiParsedRequest<M>) => ApiResponse<M> };
 
@@ -121,6 +123,10 @@ const handlers: Handlers = {
   'cases.approve': (session, request) => rowOf(session, approve(session, request.caseId, request.reason).id),
   'cases.return': (session, request) => rowOf(session, returnForRework(session, request.caseId, request.reason).id),
   'cases.screeningHits': (session, request) => screeningHits(session, request.caseId),
+  // Sync conflicts (decisions 0244, 0266-0268).
+  'cases.conflict': (session, request) => conflictDto(loadSyncConflict(session, request.conflictId)),
+  'cases.resolveConflict': (session, request) =>
+    conflictDto(resolveSyncConflict(session, request.conflictId, { chosen: request.chosen, reason: request.reason })),
   'users.list': (session) =>
     listUsers(session).map((user) => ({ ...user, roles: [...user.roles], markets: [...user.markets] })),
   // Applied at once, or pending a second operations admin's approval where the policy says so (decision 0161).
@@ -280,3 +286,15 @@ export const handleApiCall = (session: Session, method: string, rawRequest: unkn
     return errorEnvelope(error);
   }
 };
+
+/** A sync conflict as the api answers it: plain copies of its lists. */
+const conflictDto = (conflict: SyncConflict) => ({
+  ...conflict,
+  chosen: conflict.chosen && { ...conflict.chosen },
+  decisions: conflict.decisions.map((decision) => ({ ...decision, state: { ...decision.state } })),
+  superseded: conflict.superseded.map((resolution) => ({
+    ...resolution,
+    chosen: resolution.chosen && { ...resolution.chosen },
+  })),
+  followUps: conflict.followUps.map((followUp) => ({ ...followUp })),
+});

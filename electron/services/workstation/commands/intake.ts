@@ -5,7 +5,7 @@
 import { decisionRowOf } from '../../../../core/routing/decision-row.ts';
 import { hasPermission } from '../../../../core/access/roles.ts';
 import { openCaseFor, scopeJurisdictionOf } from '../../../../core/cases/case.ts';
-import { intakeCaseIds } from '../../../../core/cases/intake-case-ids.ts';
+import { caseIdOf, intakeCaseIds, LEAD_INTAKE_PAYLOAD_VERSION } from '../../../../core/cases/intake-case-ids.ts';
 import { leadResidency } from '../../../../core/policy/residency.ts';
 import type { Lead } from '../../../../core/routing/lead.ts';
 import { startRoutingRun } from '../../../../core/routing/route.ts';
@@ -164,7 +164,7 @@ export const recordDecision = (
       trace: auditTraceOf(decision),
     },
   });
-  const opened = openCaseFor(decision, policy.loaded.policy.cases, `C-${routed.sequence}`);
+  const opened = openCaseFor(decision, policy.loaded.policy.cases, caseIdOf(routed.entry.log, routed.sequence));
   if (!opened) return { decision, caseId: null };
   append({
     actor,
@@ -271,7 +271,7 @@ const ingestOne = (
     type: 'lead.intake',
     subjects: [subject],
     payload: {
-      pv: PAYLOAD_VERSION,
+      pv: LEAD_INTAKE_PAYLOAD_VERSION,
       leadId: lead.id,
       source: input.source,
       sourceSystem: input.sourceSystem,
@@ -307,7 +307,10 @@ const ingestOne = (
       },
     },
   });
-  const caseIds = intakeCaseIds(appended.sequence, paths);
+  const caseIds = intakeCaseIds(
+    { log: appended.entry.log, sequence: appended.sequence, pv: LEAD_INTAKE_PAYLOAD_VERSION },
+    paths,
+  );
   return {
     leadId: lead.id,
     paths: decisions.map((decision, index) => ({ decision, caseId: caseIds[index] ?? null })),

@@ -29,6 +29,19 @@ export type ConflictDecision = EntryRef & {
   readonly hits: unknown;
 };
 
+/**
+ * Why a case is held: two decisions on one version (decision 0244), or decisions a device took on the case after its
+ * resolution of a conflict lost to an earlier resolution taken on another device (decision 0268).
+ */
+export type ConflictReason = 'concurrent_decisions' | 'superseded_resolution';
+
+/** A resolution of a conflict: its entry, who, when, and what it chose (null: none stands, the case reopened). */
+export type ConflictResolution = EntryRef & {
+  readonly by: string;
+  readonly at: string;
+  readonly chosen: EntryRef | null;
+};
+
 /** The deterministic id of the conflict on a case version: the same on every device that sees the two decisions. */
 export const conflictIdFor = (caseId: string, version: number): string => `SC-${caseId}-v${version}`;
 
@@ -277,6 +290,7 @@ const openConflict = (
   version: number,
   incoming: ConflictDecision,
   sequence: number,
+  reason: ConflictReason = 'concurrent_decisions',
 ): void => {
   const taken = statement<[string, number], { version: number; decision: string; before: string }>(
     db,
@@ -316,12 +330,13 @@ const openConflict = (
   statement(
     db,
     `INSERT INTO cases (id, type, lead_id, product_id, reason, risk, risk_rank, jurisdiction, rule_version, opened_at, sla_due_at, status, subject, decision_seq, opened_seq)
-     VALUES (?, ?, ?, ?, 'concurrent_decisions', ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
   ).run(
     id,
     SYNC_CONFLICT_QUEUE,
     kase.lead_id,
     kase.product_id,
+    reason,
     kase.risk,
     kase.risk_rank,
     kase.jurisdiction,
@@ -371,64 +386,237 @@ export const decisionEvent =
     const payload = entry.payload as Payload;
     const kase = caseRow(db, text(payload.caseId) ?? '');
     const decision = describeDecision(entry, tools.refOf(db, sequence), tools.reasonAt(db, sequence));
-    if (kase.conflict_id !== null) return joinConflict(db, kase.conflict_id, decision);
-    if (decision.caseVersion !== null && decision.caseVersion < kase.version)
-      return openConflict(db, tools, kase, decision.caseVersion, decision, sequence);
-    applyDecisionAtVersion(db, tools, kase, decision, entry, sequence);
+    handleDecision(db, tools, kase, decision, entry, sequence);
   };
+
+/** Whether a decision was taken on its device after that device's resolution, since superseded, of a conflict. */
+const followsSupersededResolution = (db: Database, kase: CaseRow, decision: ConflictDecision): boolean => {
+  if (decision.caseVersion === null) return false;
+  const rows = statement<[string], { seen_version: number; superseded: string }>(
+    db,
+    "SELECT seen_version, superseded FROM case_conflicts WHERE case_id = ? AND superseded <> '[]'",
+  ).all(kase.id);
+  return rows.some(
+    (row) =>
+      decision.caseVersion! > row.seen_version &&
+      (JSON.parse(row.superseded) as ConflictResolution[]).some(
+        (lost) => lost.origin === decision.origin && lost.seq < decision.seq,
+      ),
+  );
+};
+
+const handleDecision = (
+  db: Database,
+  tools: CaseProjectionTools,
+  kase: CaseRow,
+  decision: ConflictDecision,
+  entry: AuditEntry,
+  sequence: number,
+): void => {
+  if (kase.conflict_id !== null) return joinConflict(db, kase.conflict_id, decision);
+  // Taken on an outcome that no longer stands (its device's resolution lost, decision 0268): held for a senior officer.
+  if (followsSupersededResolution(db, kase, decision))
+    return openConflict(db, tools, kase, decision.caseVersion!, decision, sequence, 'superseded_resolution');
+  if (decision.caseVersion !== null && decision.caseVersion < kase.version)
+    return openConflict(db, tools, kase, decision.caseVersion, decision, sequence);
+  applyDecisionAtVersion(db, tools, kase, decision, entry, sequence);
+};
+
+/** Whether resolution a was taken before b: by time, then origin and sequence, so every device agrees (decision 0268). */
+const earlierResolution = (a: ConflictResolution, b: ConflictResolution): boolean =>
+  a.at < b.at || (a.at === b.at && byEntry(a, b) < 0);
+
+type ConflictRowFull = {
+  id: string;
+  case_id: string;
+  seen_version: number;
+  entries: string;
+  resolved_seq: number | null;
+  resolution: string | null;
+  superseded: string;
+};
 
 /**
  * A senior officer's resolution: the chosen decision takes the version in conflict (its state and effect applied as
- * they were decided), or none does and the case is open again at the next version; the conflict case closes.
+ * they were decided), then the decisions its own device took on top of it (a checker's approval of the chosen
+ * proposal, decision 0266); or none does and the case is open again at the next version. The conflict case closes.
+ *
+ * Two resolutions of one conflict (taken concurrently on two devices): the earlier (by time, then origin and sequence)
+ * stands on every device, whichever arrived first; the later is kept on the conflict as superseded. When the earlier
+ * arrives second, the later one is taken back, with every decision applied on the case after it; the decisions its
+ * device took after it are held in a new conflict (`superseded_resolution`), the others are applied again in order.
  */
 export const conflictResolved =
   (tools: CaseProjectionTools) =>
   (db: Database, entry: AuditEntry, sequence: number): void => {
     const payload = entry.payload as Payload;
     const conflictId = text(payload.conflictId) ?? '';
-    const conflict = statement<
-      [string],
-      { case_id: string; seen_version: number; entries: string; resolved_seq: number | null }
-    >(db, 'SELECT case_id, seen_version, entries, resolved_seq FROM case_conflicts WHERE id = ?').get(conflictId);
+    const conflict = statement<[string], ConflictRowFull>(
+      db,
+      'SELECT id, case_id, seen_version, entries, resolved_seq, resolution, superseded FROM case_conflicts WHERE id = ?',
+    ).get(conflictId);
     if (!conflict) throw new Error(`projector: conflict ${conflictId} is not open`);
-    // A second resolution (taken on another device before this one arrived) changes nothing: the first stands.
-    if (conflict.resolved_seq !== null) return;
-    const chosenRef = payload.chosen as EntryRef | null;
-    const chosen =
-      chosenRef === null
-        ? null
-        : ((JSON.parse(conflict.entries) as ConflictDecision[]).find(
-            (decision) => decision.origin === chosenRef.origin && decision.seq === chosenRef.seq,
-          ) ?? null);
-    if (chosenRef !== null && chosen === null)
-      throw new Error(`projector: conflict ${conflictId} holds no decision ${chosenRef.origin}#${chosenRef.seq}`);
-    statement(db, 'UPDATE cases SET conflict_id = NULL, version = ? WHERE id = ?').run(
-      conflict.seen_version,
-      conflict.case_id,
-    );
-    const kase = caseRow(db, conflict.case_id);
-    if (chosen) applyDecisionAtVersion(db, tools, kase, chosen, entry, sequence);
-    else statement(db, 'UPDATE cases SET version = ? WHERE id = ?').run(kase.version + 1, kase.id);
-    const reason = tools.reasonAt(db, sequence);
     const userId = entry.actor.startsWith('user:') ? entry.actor.slice(5) : entry.actor;
-    const resolution = chosen ? `${chosen.origin}#${chosen.seq}` : 'reopened';
-    const conflictCase = caseRow(db, conflictId);
-    statement(
-      db,
-      "UPDATE cases SET status = 'closed', claimed_by = NULL, claimed_at = NULL, maker = ?, maker_id = ?, resolution = ?, closed_at = ? WHERE id = ?",
-    ).run(
-      canonicalJson({ userId, at: entry.time, disposition: 'resolve_conflict', reason: reason ?? '[erased]' }),
-      userId,
-      resolution,
-      entry.time,
-      conflictId,
-    );
-    tools.moveCount(db, SYNC_CONFLICT_QUEUE, conflictCase.jurisdiction, conflictCase.status, 'closed');
-    statement(
-      db,
-      'UPDATE case_conflicts SET resolved_by = ?, resolved_at = ?, chosen = ?, resolved_seq = ? WHERE id = ?',
-    ).run(userId, entry.time, chosenRef === null ? null : canonicalJson(chosenRef), sequence, conflictId);
+    const incoming: ConflictResolution = {
+      ...tools.refOf(db, sequence),
+      by: userId,
+      at: entry.time,
+      chosen: (payload.chosen as EntryRef | null) ?? null,
+    };
+    if (conflict.resolved_seq !== null) {
+      const standing = conflict.resolution === null ? null : (JSON.parse(conflict.resolution) as ConflictResolution);
+      if (standing === null || !earlierResolution(incoming, standing))
+        return supersede(db, conflictId, conflict.superseded, incoming);
+      const later = takeBackResolution(db, tools, conflict);
+      supersede(db, conflictId, conflict.superseded, standing);
+      applyResolution(db, tools, conflict, incoming, entry, sequence);
+      // The decisions applied after the resolution that lost, as if they arrived now: its own device's are held (they
+      // follow a superseded resolution), the others applied again in order, as a device that had the earlier
+      // resolution first applied them.
+      for (const decision of later)
+        handleDecision(db, tools, caseRow(db, conflict.case_id), decision, { ...entry, time: decision.time }, sequence);
+      return;
+    }
+    applyResolution(db, tools, conflict, incoming, entry, sequence);
   };
+
+const supersede = (db: Database, conflictId: string, superseded: string, lost: ConflictResolution): void => {
+  const list = (JSON.parse(superseded) as ConflictResolution[]).filter(
+    (other) => other.origin !== lost.origin || other.seq !== lost.seq,
+  );
+  list.push(lost);
+  list.sort(byEntry);
+  statement(db, 'UPDATE case_conflicts SET superseded = ? WHERE id = ?').run(canonicalJson(list), conflictId);
+};
+
+/**
+ * Takes back a resolution that loses to an earlier one: every decision applied on the case from the version in
+ * conflict on (newest first), and the case held again in the conflict as it was before it. Returns the decisions
+ * applied after the resolution's own, in the order they were applied.
+ */
+const takeBackResolution = (
+  db: Database,
+  tools: CaseProjectionTools,
+  conflict: ConflictRowFull,
+): ConflictDecision[] => {
+  const kase = caseRow(db, conflict.case_id);
+  const taken = statement<[string, number], { version: number; decision: string; before: string }>(
+    db,
+    'SELECT version, decision, before FROM case_decision_effects WHERE case_id = ? AND version >= ? ORDER BY version DESC',
+  ).all(kase.id, conflict.seen_version);
+  let restoredCase: Payload | null = null;
+  for (const row of taken) {
+    const decision = JSON.parse(row.decision) as ConflictDecision;
+    const before = JSON.parse(row.before) as Before;
+    restoreBefore(db, before, decision.effect);
+    restoredCase = before.caseRow;
+  }
+  statement(db, 'DELETE FROM case_decision_effects WHERE case_id = ? AND version >= ?').run(
+    kase.id,
+    conflict.seen_version,
+  );
+  // The held state: the case as it was before the first decision taken back (or as it is, when none was applied).
+  const state = restoredCase ?? Object.fromEntries(CASE_STATE_COLUMNS.map((column) => [column, kase[column]]));
+  const status = state.status === 'claimed' ? 'open' : text(state.status);
+  statement(
+    db,
+    `UPDATE cases SET status = ?, claimed_by = NULL, claimed_at = NULL, maker = ?, maker_id = ?, checker = ?, checker_id = ?,
+       resolution = ?, closed_at = ?, version = ?, conflict_id = ? WHERE id = ?`,
+  ).run(
+    status,
+    text(state.maker),
+    text(state.maker_id),
+    text(state.checker),
+    text(state.checker_id),
+    text(state.resolution),
+    text(state.closed_at),
+    conflict.seen_version,
+    conflict.id,
+    kase.id,
+  );
+  tools.moveCount(db, kase.type, kase.jurisdiction, kase.status, status);
+  // The resolution applied the decisions the conflict lists (the chosen one and its chain); the rest came after it.
+  const listed = JSON.parse(conflict.entries) as ConflictDecision[];
+  return taken
+    .map((row) => JSON.parse(row.decision) as ConflictDecision)
+    .reverse()
+    .filter((decision) => !listed.some((other) => other.origin === decision.origin && other.seq === decision.seq));
+};
+
+/** Applies a resolution to a conflict held open: the chosen decision and its own device's chain, or a reopening. */
+const applyResolution = (
+  db: Database,
+  tools: CaseProjectionTools,
+  conflict: ConflictRowFull,
+  resolution: ConflictResolution,
+  entry: AuditEntry,
+  sequence: number,
+): void => {
+  const listed = JSON.parse(conflict.entries) as ConflictDecision[];
+  const chosenRef = resolution.chosen;
+  const chosen =
+    chosenRef === null
+      ? null
+      : (listed.find((decision) => decision.origin === chosenRef.origin && decision.seq === chosenRef.seq) ?? null);
+  if (chosenRef !== null && chosen === null)
+    throw new Error(`projector: conflict ${conflict.id} holds no decision ${chosenRef.origin}#${chosenRef.seq}`);
+  statement(db, 'UPDATE cases SET conflict_id = NULL, version = ? WHERE id = ?').run(
+    conflict.seen_version,
+    conflict.case_id,
+  );
+  if (chosen) {
+    applyDecisionAtVersion(db, tools, caseRow(db, conflict.case_id), chosen, entry, sequence);
+    // The decisions the chosen one's device took on top of it (a checker's approval of the chosen proposal), in order,
+    // each while it still names the case's version (decision 0266).
+    const chain = listed
+      .filter(
+        (decision) =>
+          decision.origin === chosen.origin &&
+          decision.seq > chosen.seq &&
+          decision.caseVersion !== null &&
+          decision.caseVersion > conflict.seen_version,
+      )
+      .sort((a, b) => a.seq - b.seq);
+    for (const decision of chain) {
+      const kase = caseRow(db, conflict.case_id);
+      if (decision.caseVersion !== kase.version) break;
+      applyDecisionAtVersion(db, tools, kase, decision, { ...entry, time: decision.time }, sequence);
+    }
+  } else {
+    const kase = caseRow(db, conflict.case_id);
+    statement(db, 'UPDATE cases SET version = ? WHERE id = ?').run(kase.version + 1, kase.id);
+  }
+  const reason = tools.reasonAt(db, sequence);
+  const outcome = chosen ? `${chosen.origin}#${chosen.seq}` : 'reopened';
+  const conflictCase = caseRow(db, conflict.id);
+  statement(
+    db,
+    "UPDATE cases SET status = 'closed', claimed_by = NULL, claimed_at = NULL, maker = ?, maker_id = ?, resolution = ?, closed_at = ? WHERE id = ?",
+  ).run(
+    canonicalJson({
+      userId: resolution.by,
+      at: resolution.at,
+      disposition: 'resolve_conflict',
+      reason: reason ?? ERASED,
+    }),
+    resolution.by,
+    outcome,
+    resolution.at,
+    conflict.id,
+  );
+  tools.moveCount(db, SYNC_CONFLICT_QUEUE, conflictCase.jurisdiction, conflictCase.status, 'closed');
+  statement(
+    db,
+    'UPDATE case_conflicts SET resolved_by = ?, resolved_at = ?, chosen = ?, resolved_seq = ?, resolution = ? WHERE id = ?',
+  ).run(
+    resolution.by,
+    resolution.at,
+    chosenRef === null ? null : canonicalJson(chosenRef),
+    sequence,
+    canonicalJson(resolution),
+    conflict.id,
+  );
+};
 
 /** The reasons a conflict shows are personal data of its lead: erased with it (decision 0141), the same live and rebuilt. */
 export const eraseConflictReasons = (db: Database, leadId: string): void => {

@@ -478,7 +478,7 @@ const leadIntake: Projection = (db, entry, sequence) => {
     );
   const paths = payload.paths as Payload[];
   // From the entry's own sequence, so the ids are the entry's wherever it is projected (a rebuild, another device).
-  const caseIds = intakeCaseIds(Number(entry.sequence), paths);
+  const caseIds = intakeCaseIds({ log: entry.log, sequence: entry.sequence, pv: payload.pv }, paths);
   paths.forEach((path, index) => {
     const decision = { ...path, leadId, ruleVersion: payload.ruleVersion };
     projectDecision(

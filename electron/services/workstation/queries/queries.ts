@@ -267,7 +267,16 @@ export const caseCounts = (
       .all(today, ...scope.params)
       .map((row) => [row.type, row.n]),
   );
-  for (const queue of QUEUES) {
+  // The sync conflict queue (decision 0244) is counted once the device has had a conflict: never on a lone device.
+  const queues: CaseRow['type'][] = statement<[], number>(
+    db,
+    "SELECT 1 FROM case_counts WHERE type = 'sync_conflict' LIMIT 1",
+  )
+    .pluck()
+    .get()
+    ? [...QUEUES, 'sync_conflict']
+    : [...QUEUES];
+  for (const queue of queues) {
     const dueToday =
       statement<(string | number)[], { n: number }>(
         db,
@@ -288,7 +297,7 @@ export const caseCounts = (
       ).get(...tied, ...scope.params)?.n ?? 0)
     : 0;
   return {
-    queues: QUEUES.map((queue) => ({
+    queues: queues.map((queue) => ({
       queue,
       open: counted.get(queue)?.open ?? 0,
       overdue: overdue.get(queue) ?? 0,

@@ -50,7 +50,7 @@ const Filters = (): ReactElement => {
       </label>
       <label>
         Subject
-        <input value={form.subject} onChange={change('subject')} placeholder="lead:L-1042, case:C-7" />
+        <input value={form.subject} onChange={change('subject')} placeholder="lead:L-1042, case:C-7KQ2M-1043" />
       </label>
       <label>
         From (UTC)

@@ -6,6 +6,7 @@ import { QUEUE_LABEL, STATUS_LABEL, formatTime, humanise, may } from '../../app/
 import { useCase } from './case-store.ts';
 import { DecisionForm } from './DecisionForm.tsx';
 import { FourEyes } from './FourEyes.tsx';
+import { SyncConflictPanel } from './SyncConflictPanel.tsx';
 import { PersonalData } from './PersonalData.tsx';
 import { ScreeningHits } from './ScreeningHits.tsx';
 import { isScreeningCase } from '../../../../core/screening/case-hits.ts';
@@ -46,7 +47,9 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
     );
   const kase = detail.case;
   const claimedByMe = kase.status === 'claimed' && kase.claimedBy === user.id;
-  const mayDecide = may(user, 'case.decide') && (kase.status === 'open' || claimedByMe);
+  const isConflict = kase.type === 'sync_conflict';
+  // A sync conflict is resolved (its own panel), not decided; a case held in one waits for it.
+  const mayDecide = !isConflict && may(user, 'case.decide') && (kase.status === 'open' || claimedByMe);
   return (
     // Focusable so the panel can be scrolled from the keyboard (it is its own scroll region).
     <section ref={panelRef} className="case-view" aria-labelledby="case-title" aria-busy={loading} tabIndex={0}>
@@ -110,7 +113,7 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
         )}
       </dl>
 
-      {may(user, 'case.claim') && kase.status !== 'closed' && kase.status !== 'awaiting_approval' && (
+      {may(user, 'case.claim') && !isConflict && kase.status !== 'closed' && kase.status !== 'awaiting_approval' && (
         <div className="buttons">
           <button
             type="button"
@@ -136,9 +139,10 @@ export const CaseView = forwardRef<HTMLTextAreaElement, Props>(function CaseView
         <ScreeningHits caseId={kase.id} decidable={mayDecide} />
       )}
 
+      {isConflict && <SyncConflictPanel conflictId={kase.id} user={user} onResolved={() => onDecided(kase.id)} />}
       {mayDecide && <DecisionForm ref={reasonRef} caseType={kase.type} onDecided={() => onDecided(kase.id)} />}
 
-      <FourEyes detail={detail} user={user} onChecked={() => onDecided(kase.id)} />
+      {!isConflict && <FourEyes detail={detail} user={user} onChecked={() => onDecided(kase.id)} />}
 
       {may(user, 'lead.read_personal') && <PersonalData key={kase.id} leadId={kase.leadId} />}
 

@@ -15,7 +15,11 @@ export const QueueNav = (): ReactElement => {
   const totalOverdue = counts?.queues.reduce((sum, entry) => sum + entry.overdue, 0) ?? 0;
   const entries: { id: QueueChoice; label: string; open: number | null; overdue: number }[] = [
     { id: 'all', label: 'All queues', open: counts ? totalOpen : null, overdue: totalOverdue },
-    ...QUEUES.map((id) => {
+    // Sync conflicts (decision 0244) are listed when there are any: a device that never synced never has one.
+    ...[
+      ...QUEUES,
+      ...(counts?.queues.some((entry) => entry.queue === 'sync_conflict') ? (['sync_conflict'] as const) : []),
+    ].map((id) => {
       const entry = counts?.queues.find((candidate) => candidate.queue === id);
       return { id, label: QUEUE_LABEL[id], open: entry?.open ?? null, overdue: entry?.overdue ?? 0 };
     }),
