@@ -111,6 +111,8 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('data residency and erasure thr
   let a: TestWorkstation;
   let b: TestWorkstation;
   let d: TestWorkstation;
+  /** The lead A erases (its source id goes with it, so it is kept here for the tests after). */
+  let erasedLead = '';
   beforeAll(async () => {
     // One clock for the region: the hub and every device read A's (B's and D's are kept in step with it).
     a = createTestWorkstation({ logId: `res-a-${kind}` });
@@ -235,6 +237,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('data residency and erasure thr
 
   it('erases a lead on A: the hub deletes its data of every origin, B deletes its inbox copy, every log verifies', async () => {
     const leadId = leadIdOf(a.admin, 'A-GB-1');
+    erasedLead = leadId;
     const subject = `lead:${leadId}`;
     expect(inboxSubjects(b, subject)).toBeGreaterThan(0);
     // Another origin's copy of the same subject at the hub (as a device that touched the lead would have uploaded).
@@ -327,6 +330,45 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('data residency and erasure thr
       const { report } = verifiedExport(ws);
       expect(report.failures).toEqual([]);
     }
+  });
+
+  it("erases B's own copies of a lead it pulled from A: its personal data gone, its projections erased, its log verifies", () => {
+    // B applied A's intake of the lead earlier (a sync.applied receipt in B's own log, carrying the lead's data); the
+    // pull of A's erasure above erased B's own copies through B's own subject.erased entry (decision 0251).
+    const leadId = erasedLead;
+    const subject = `lead:${leadId}`;
+    const db = b.admin.workstation.db;
+    const ownRecords = db
+      .prepare<[string], { data: Buffer | null }>('SELECT data FROM audit_personal_data WHERE subject = ?')
+      .all(subject);
+    // B held the lead's data once (its receipt), and holds none of it now.
+    expect(ownRecords.length).toBeGreaterThan(0);
+    expect(ownRecords.filter((record) => record.data !== null)).toEqual([]);
+    const erasures = entriesOf(b)
+      .map((bytes) => JSON.parse(bytes.toString('utf8')))
+      .filter((entry) => entry.type === 'subject.erased' && entry.payload.subject === subject);
+    expect(erasures).toEqual([expect.objectContaining({ actor: 'system:sync' })]);
+    // Nothing of the lead's personal data is left anywhere in B's store: projections, log data, inbox.
+    const lead = db
+      .prepare<[string], { subject: string; source_id: string; facts: string }>(
+        'SELECT subject, source_id, facts FROM leads WHERE id = ?',
+      )
+      .get(leadId);
+    expect(lead).toBeDefined();
+    expect(JSON.stringify(lead)).not.toContain('Threadneedle');
+    expect(lead!.subject).toMatch(/erased/);
+    const view = ok(b.admin, 'leads.get', { leadId, purpose: 'erasure check' });
+    expect(JSON.stringify(view)).not.toContain('Threadneedle');
+    const personalText = db
+      .prepare<[], Buffer>('SELECT data FROM audit_personal_data WHERE data IS NOT NULL')
+      .pluck()
+      .all()
+      .map((data) => data.toString('utf8'))
+      .join('\n');
+    expect(personalText).not.toContain('Threadneedle');
+    // The other UK lead B pulled is untouched.
+    expect(personalText).toContain('Cheapside Ledger Ltd');
+    expect(verifiedExport(b).report.failures).toEqual([]);
   });
 
   it('propagates retention expiry: the hub and the other inbox drop the expired regime, and the logs verify', async () => {
