@@ -3,7 +3,7 @@
 // offline), revoked (exit 1, shown as revoked).
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,31 @@ describe('perimeter sync', () => {
     expect(after.pendingPush).toBeGreaterThan(0);
     expect(after.pendingPush).toBeLessThan(5);
     expect(after.lastSyncAt).toEqual(expect.any(String));
+  }, 60_000);
+
+  it('once pinned, refuses a lead of another region at intake: exit 1, the record and both regions named', async () => {
+    const lead = (id: string, name: string, country: string, city: string) => ({
+      id,
+      customerType: 'professional',
+      kycStatus: 'verified',
+      amlDocumentation: 'complete',
+      screening: { screenedAt: '2026-11-20T09:00:00Z', hits: [] },
+      productInterests: ['business-payments'],
+      company: { name, industry: 'software' },
+      address: { line1: '1 Main Street', city, postalCode: '10001', country },
+      kycPrescreenJurisdiction: country,
+    });
+    const file = join(dir, 'mixed.jsonl');
+    writeFileSync(
+      file,
+      [lead('CLI-GB-1', 'Moorgate Ledger Ltd', 'GB', 'London'), lead('CLI-AE-1', 'Creek Trading LLC', 'AE', 'Dubai')]
+        .map((record) => JSON.stringify(record))
+        .join('\n'),
+    );
+    const run = await runCliAsync(['leads', 'import', '--db', db, '--user', 'ada', '--mode', 'valid', file], { env });
+    expect(run.status, run.stderr).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ imported: 1, rejected: 1 });
+    expect(run.stderr).toMatch(/line 2.*residency.*region me-central .*pinned to region eu-west/);
   }, 60_000);
 
   it('with the hub down: exit 2, "unreachable", and the status says offline', async () => {
