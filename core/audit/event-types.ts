@@ -82,6 +82,8 @@ export const AUDIT_EVENT_TYPES = [
   'case.conflict_resolved',
   'path.contact_planned',
   'lead.residency_refused',
+  'sync.device_approved',
+  'sync.device_revoked',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
@@ -541,6 +543,18 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       "Another device's entry refused by the apply (decision 0247): its `origin` and `seq`, the `field` that is wrong and the `problem`; nothing of its batch is applied, and the apply of that origin stops there.",
     subjects: 'none',
+  },
+  'sync.device_approved': {
+    category: 'sync',
+    records:
+      "An operations admin approved, from this workstation (an operations device, decision 0273), a pending device of the region at the hub: the device, its key's fingerprint and the markets it may be served. The hub's log records the same approval with this device as `via`.",
+    subjects: 'hub:<region>',
+  },
+  'sync.device_revoked': {
+    category: 'sync',
+    records:
+      "An operations admin revoked, from this workstation (an operations device, decision 0273), a device of the region at the hub, for good: the device and its key's fingerprint. The hub's log records the same revocation with this device as `via`.",
+    subjects: 'hub:<region>',
   },
   'case.conflict_resolved': {
     category: 'case',

@@ -159,6 +159,9 @@ const COMMANDS: Record<string, string[]> = {
   'sync push': ['sync', 'push', '--db', db],
   'sync pull': ['sync', 'pull', '--db', db],
   'sync status': ['sync', 'status', '--db', db],
+  'sync devices': ['sync', 'devices', '--db', db],
+  'sync approve': ['sync', 'approve', '--db', db, '--device', 'field-9'],
+  'sync revoke': ['sync', 'revoke', '--db', db, '--device', 'field-9'],
 };
 /** The internal id of the example lead L-FR-SME (decision 0178): log subjects name it, `leads erase` takes either. */
 let frSme = '';
@@ -206,6 +209,10 @@ const REFUSALS: [string, string, 'forbidden' | 'out_of_market', string | null][]
   // every active user's (decision 0224).
   ['sync enrol', 'alice', 'forbidden', null],
   ['sync enrol', 'uksenior', 'forbidden', null],
+  // The region's devices from an operations device: operations admins only (decision 0273).
+  ['sync devices', 'alice', 'forbidden', null],
+  ['sync approve', 'alice', 'forbidden', null],
+  ['sync revoke', 'uksenior', 'forbidden', null],
 ];
 
 /** The commands listed under "Commands:" in a help text (without `help` itself). */

@@ -364,6 +364,10 @@ const TABLE: Record<ApiMethod, Row> = {
   'sync.status': { request: () => ({}), forbidden: { open: 'every active user may see the sync status' } },
   'sync.enrol': { request: () => ({ hubUrl: 'http://127.0.0.1:9', region: 'eu-west' }), forbidden: 'aud' },
   'sync.now': { request: () => ({}), forbidden: { open: 'every active user may sync (decision 0224)' } },
+  // The region's devices from an operations device: operations admins only (user.manage; decision 0273).
+  'sync.devices': { request: () => ({ refresh: true }), forbidden: 'aud' },
+  'sync.approveDevice': { request: () => ({ deviceId: 'field-9' }), forbidden: 'aud' },
+  'sync.revokeDevice': { request: () => ({ deviceId: 'field-9' }), forbidden: 'aud' },
 };
 
 const METHODS = Object.keys(API) as ApiMethod[];

@@ -52,6 +52,7 @@ import { denialOf, recordAccessDenied } from '../session/access.ts';
 import type { Session } from '../session/workstation.ts';
 import { listKycOutbox, retryKycDeadLetter } from '../commands/kyc-outbox.ts';
 import { startEnrolment, startSyncNow, syncStatus } from '../commands/sync.ts';
+import { deviceRoster, startDeviceDecision } from '../commands/sync-devices.ts';
 
 type Handlers = { readonly [M in ApiMethod]: (session: Session, request: ApiParsedRequest<M>) => ApiResponse<M> };
 
@@ -211,6 +212,16 @@ const handlers: Handlers = {
   'sync.status': (session) => syncStatus(session),
   'sync.enrol': (session, request) => startEnrolment(session, request),
   'sync.now': (session) => startSyncNow(session),
+  // The region's devices, from an operations device (decision 0273): in the background, the roster follows.
+  'sync.devices': (session, request) => deviceRoster(session, request),
+  'sync.approveDevice': (session, request) =>
+    startDeviceDecision(session, {
+      deviceId: request.deviceId,
+      decision: 'approve',
+      ...(request.markets === undefined ? {} : { markets: request.markets }),
+    }),
+  'sync.revokeDevice': (session, request) =>
+    startDeviceDecision(session, { deviceId: request.deviceId, decision: 'revoke' }),
 };
 
 const lifecycleDto = (result: LifecycleResult) =>
