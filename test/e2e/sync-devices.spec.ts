@@ -49,10 +49,9 @@ test('an operations admin of an operations device approves and revokes a field d
   await page.getByLabel('Hub URL').fill(hubUrl);
   await page.getByLabel('Region', { exact: true }).fill('eu-west');
   await page.getByRole('button', { name: 'Enrol', exact: true }).click();
-  const fingerprint = (await page.getByLabel('Device key fingerprint').textContent()) ?? '';
   await expect(page.getByLabel('Device key fingerprint')).toHaveText(/^[0-9a-f]{16}$/);
-  const own = (await listed()).find((device) => device.fingerprint === (fingerprint || 'x'));
-  const ownId = own?.deviceId ?? (await listed())[0]!.deviceId;
+  const fingerprint = (await page.getByLabel('Device key fingerprint').textContent()) ?? '';
+  const ownId = (await listed()).find((device) => device.fingerprint === fingerprint)!.deviceId;
   // The hub's admin approves this workstation with the operations capability.
   expect((await admin(`/v1/admin/devices/${ownId}/approve?admin=olga&operations=1`)).status).toBe(200);
 

@@ -186,7 +186,8 @@ const startChecks = (session: Session): Roster => {
 /** sync.devices: the roster as last fetched; `refresh` fetches it again in the background. */
 export const deviceRoster = (session: Session, input: { readonly refresh?: boolean | undefined }): Roster => {
   const roster = startChecks(session);
-  if (input.refresh && roster.running === null) run(session, 'list', async () => 'the devices of the region');
+  if (input.refresh && roster.running === null)
+    run(session, 'list', async () => 'the hub listed the devices of the region');
   return copy(roster);
 };
 

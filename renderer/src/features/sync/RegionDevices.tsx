@@ -83,7 +83,7 @@ export const RegionDevices = ({ ownDeviceId }: { readonly ownDeviceId: string | 
       )}
       {busy !== null && <p role="status">{busy === 'list' ? 'Asking the hub…' : 'Sending to the hub…'}</p>}
       {roster !== null && roster.devices.length > 0 && (
-        <table className="region-devices-table">
+        <table className="data region-devices-table">
           <thead>
             <tr>
               <th scope="col">Device</th>
