@@ -133,29 +133,43 @@ for (const [name, decision] of [
       '--markets <list>',
       'on approval: the markets the device is served, comma-separated ("*" for every market); default: those it asked for',
     )
-    .action(async (raw: { store: string; key: string; device: string; admin: string; markets?: string }) => {
-      await withHub(raw, async (hub) => {
-        const markets =
-          raw.markets === undefined
-            ? undefined
-            : raw.markets
-                .split(',')
-                .map((market) => market.trim())
-                .filter((market) => market !== '');
-        const result = await decideDevice(hub, {
-          deviceId: raw.device,
-          decision,
-          admin: raw.admin,
-          ...(markets ? { markets } : {}),
+    .option(
+      '--operations',
+      "on approval: the device may list, approve and revoke the region's devices by its signed requests (decision 0273)",
+    )
+    .action(
+      async (raw: {
+        store: string;
+        key: string;
+        device: string;
+        admin: string;
+        markets?: string;
+        operations?: boolean;
+      }) => {
+        await withHub(raw, async (hub) => {
+          const markets =
+            raw.markets === undefined
+              ? undefined
+              : raw.markets
+                  .split(',')
+                  .map((market) => market.trim())
+                  .filter((market) => market !== '');
+          const result = await decideDevice(hub, {
+            deviceId: raw.device,
+            decision,
+            admin: raw.admin,
+            ...(markets ? { markets } : {}),
+            ...(raw.operations && decision === 'approved' ? { operations: true } : {}),
+          });
+          if (!result.ok) throw new HubCliError(result.error, 1);
+          process.stdout.write(
+            `device ${result.device.deviceId}: ${result.device.status} by ${raw.admin}${
+              decision === 'approved' ? `, served the markets ${result.device.markets.join(', ') || '(none)'}` : ''
+            }${result.device.operations ? ', with the operations capability' : ''}\n`,
+          );
         });
-        if (!result.ok) throw new HubCliError(result.error, 1);
-        process.stdout.write(
-          `device ${result.device.deviceId}: ${result.device.status} by ${raw.admin}${
-            decision === 'approved' ? `, served the markets ${result.device.markets.join(', ') || '(none)'}` : ''
-          }\n`,
-        );
-      });
-    });
+      },
+    );
 
 program
   .command('devices')

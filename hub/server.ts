@@ -14,9 +14,11 @@ import {
   forks,
   hubIdentity,
   hubLog,
+  operationsRequest,
   origins,
   pull,
   requestEnrolment,
+  updateMarkets,
 } from './service.ts';
 import type { Hub, HubRequest, Reply } from './service.ts';
 import { distributionAdminRoute, getDistribution, listDistributions } from './distribution.ts';
@@ -99,11 +101,13 @@ const route = async (hub: Hub, incoming: IncomingMessage): Promise<Reply> => {
     if (method === 'POST' && decision) {
       const admin = url.searchParams.get('admin') ?? 'admin-api';
       const markets = url.searchParams.get('markets');
+      const operations = url.searchParams.get('operations');
       const result = await decideDevice(hub, {
         deviceId: decision[1]!,
         decision: decision[2] === 'approve' ? 'approved' : 'revoked',
         admin,
         ...(markets === null ? {} : { markets: markets.split(',').filter((market) => market !== '') }),
+        ...(operations === null ? {} : { operations: operations === '1' || operations === 'true' }),
       });
       return result.ok
         ? {
@@ -126,8 +130,11 @@ const route = async (hub: Hub, incoming: IncomingMessage): Promise<Reply> => {
     '/v1/enrolment',
     '/v1/distributions',
     '/v1/distribution',
+    '/v1/markets',
+    '/v1/devices',
   ];
-  if (!known.includes(path)) return plain(404, `no route ${method} ${path}`);
+  const operationsPath = path === '/v1/devices' || /^\/v1\/devices\/[^/]+\/(approve|revoke)$/.test(path);
+  if (!known.includes(path) && !operationsPath) return plain(404, `no route ${method} ${path}`);
   const auth = await authenticate(hub, request, { allowPending: path === '/v1/enrolment' });
   if (!auth.ok) return auth.reply;
   const device = auth.device;
@@ -136,8 +143,15 @@ const route = async (hub: Hub, incoming: IncomingMessage): Promise<Reply> => {
     return {
       status: 200,
       contentType: 'application/json',
-      body: JSON.stringify({ deviceId: device.deviceId, status: device.status }),
+      body: JSON.stringify({
+        deviceId: device.deviceId,
+        status: device.status,
+        markets: device.markets,
+        operations: device.operations,
+      }),
     };
+  if (method === 'POST' && path === '/v1/markets') return updateMarkets(hub, device, body);
+  if (operationsPath) return operationsRequest(hub, device, method, path, body);
   if (method === 'POST' && path === '/add-checkpoint') return addCheckpoint(hub, device, body);
   if (method === 'POST' && path === '/add-entries') return addEntries(hub, device, body);
   if (method === 'POST' && path === '/v1/add-personal-data') return addPersonalData(hub, device, body);

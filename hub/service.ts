@@ -237,15 +237,32 @@ export const requestEnrolment = async (hub: Hub, request: HubRequest): Promise<R
   });
 };
 
-/** An operations admin approves or revokes a device (the CLI and the admin api both come here). */
+/** The markets a device is served: what the hub's admin approved met with what its users work in ("*" is every market). */
+export const servedMarkets = (approved: readonly string[], requested: readonly string[]): string[] => {
+  if (approved.includes('*')) return [...requested];
+  if (requested.includes('*')) return [...approved];
+  const asked = new Set(requested);
+  return approved.filter((market) => asked.has(market));
+};
+
+/**
+ * An operations admin approves or revokes a device: the hub's admin (CLI, admin api), or an operations admin on a
+ * workstation the hub's admin gave the operations capability (`via`, decision 0273). On approval the admin sets the
+ * markets the device may be served (by default the ones it asked for); it is served those met with its users' markets
+ * (decision 0271). Only the hub's admin grants the operations capability.
+ */
 export const decideDevice = async (
   hub: Hub,
   input: {
     readonly deviceId: string;
     readonly decision: 'approved' | 'revoked';
     readonly admin: string;
-    /** On approval, the markets the device is served; by default the ones it asked for (decision 0250). */
+    /** On approval, the markets the device may be served; by default the ones it asked for (decision 0250). */
     readonly markets?: readonly string[];
+    /** On approval by the hub's admin: the device may list, approve and revoke the region's devices (decision 0273). */
+    readonly operations?: boolean;
+    /** The operations device the decision came through, when not from the hub's admin. */
+    readonly via?: string;
   },
 ): Promise<{ ok: true; device: DeviceRecord } | { ok: false; error: string }> =>
   hub.store.transaction(async (tx) => {
@@ -256,8 +273,14 @@ export const decideDevice = async (
     if (badMarket !== undefined)
       return { ok: false, error: `market ${JSON.stringify(badMarket)} is not a market name` };
     const at = hub.now().toISOString();
-    const markets = input.decision === 'approved' ? [...(input.markets ?? device.requestedMarkets)] : undefined;
+    const approved = input.decision === 'approved' ? [...(input.markets ?? device.requestedMarkets)] : undefined;
+    const markets = approved ? servedMarkets(approved, device.requestedMarkets) : undefined;
     await tx.decideDevice(input.deviceId, input.decision, input.admin, at, markets);
+    if (approved)
+      await tx.updateDevice(input.deviceId, {
+        approvedMarkets: approved,
+        ...(input.operations === undefined ? {} : { operations: input.operations }),
+      });
     // The hub's log records who let which device in or shut it out, and which markets it is served, beside the
     // checkpoints it accepted.
     await appendHubLog(hub, tx, {
@@ -266,10 +289,115 @@ export const decideDevice = async (
       origin: device.origin,
       admin: input.admin,
       ...(markets ? { markets: markets.join(',') } : {}),
+      ...(approved && approved.join(',') !== markets!.join(',') ? { approvedMarkets: approved.join(',') } : {}),
+      ...(input.operations ? { operations: 1 } : {}),
+      ...(input.via === undefined ? {} : { via: input.via }),
       time: at,
     });
     return { ok: true, device: (await tx.device(input.deviceId))! };
   });
+
+// ---- markets that follow the device's users (decision 0271) --------------------------------------------------------
+
+const MarketsSchema = z.strictObject({ markets: z.array(MarketName).max(200) });
+
+/**
+ * A device says, by its signed request, which markets its users work in now. The hub serves it those met with what its
+ * admin approved, never more; a change is recorded in the hub's log. Answers the device's markets as the hub holds them.
+ */
+export const updateMarkets = async (hub: Hub, device: DeviceRecord, body: Uint8Array): Promise<Reply> => {
+  const parsed = parseJsonBody(MarketsSchema, body);
+  if (!parsed.ok) return parsed.reply;
+  const requested = [...new Set(parsed.value.markets)].sort();
+  return hub.store.transaction(async (tx) => {
+    const current = (await tx.device(device.deviceId))!;
+    const served = servedMarkets(current.approvedMarkets, requested);
+    const changed =
+      JSON.stringify(requested) !== JSON.stringify([...current.requestedMarkets].sort()) ||
+      JSON.stringify(served) !== JSON.stringify(current.markets);
+    if (changed) {
+      await tx.updateDevice(device.deviceId, { requestedMarkets: requested, markets: served });
+      await appendHubLog(hub, tx, {
+        type: 'device.markets_changed',
+        device: device.deviceId,
+        origin: device.origin,
+        requested: requested.join(','),
+        markets: served.join(','),
+        previous: current.markets.join(','),
+        time: hub.now().toISOString(),
+      });
+    }
+    return json(200, {
+      deviceId: device.deviceId,
+      requestedMarkets: requested,
+      markets: served,
+      approvedMarkets: current.approvedMarkets,
+      changed,
+    });
+  });
+};
+
+// ---- operations devices (decision 0273) -----------------------------------------------------------------------------
+
+const DeviceDecisionSchema = z.strictObject({
+  /** The workstation user who decided (an operations admin there), recorded in the hub's log with the device. */
+  admin: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/u, 'a user id'),
+  markets: z.array(MarketName).max(200).optional(),
+});
+
+const deviceView = (d: DeviceRecord) => ({
+  deviceId: d.deviceId,
+  region: d.region,
+  origin: d.origin,
+  status: d.status,
+  fingerprint: bytesToHex(d.publicKey).slice(0, 16),
+  requestedMarkets: [...d.requestedMarkets],
+  markets: [...d.markets],
+  approvedMarkets: [...d.approvedMarkets],
+  operations: d.operations,
+  requestedAt: d.requestedAt,
+  decidedAt: d.decidedAt,
+  decidedBy: d.decidedBy,
+});
+
+/**
+ * The device-management requests of an operations device: list the region's devices, approve a pending one, revoke
+ * one (never itself). Refused (403) to a device without the operations capability.
+ */
+export const operationsRequest = async (
+  hub: Hub,
+  device: DeviceRecord,
+  method: string,
+  path: string,
+  body: Uint8Array,
+): Promise<Reply> => {
+  if (!device.operations)
+    return text(
+      403,
+      `device ${device.deviceId} may not manage devices: the hub's admin grants that (approve-device --operations)`,
+    );
+  if (method === 'GET' && path === '/v1/devices')
+    return hub.store.transaction(async (tx) => json(200, { devices: (await tx.devices()).map(deviceView) }));
+  const action = /^\/v1\/devices\/([A-Za-z0-9._-]{1,64})\/(approve|revoke)$/.exec(path);
+  if (method !== 'POST' || !action) return text(404, `no route ${method} ${path}`);
+  const parsed = parseJsonBody(DeviceDecisionSchema, body);
+  if (!parsed.ok) return parsed.reply;
+  const target = action[1]!;
+  const decision = action[2] === 'approve' ? 'approved' : 'revoked';
+  if (target === device.deviceId) return text(409, 'a device does not decide on itself');
+  const existing = await hub.store.transaction((tx) => tx.device(target));
+  if (!existing) return text(404, `no device ${target} has asked to enrol`);
+  if (decision === 'approved' && existing.status !== 'pending')
+    return text(409, `device ${target} is ${existing.status}: an operations device approves pending devices only`);
+  const result = await decideDevice(hub, {
+    deviceId: target,
+    decision,
+    admin: parsed.value.admin,
+    via: device.deviceId,
+    ...(parsed.value.markets === undefined ? {} : { markets: parsed.value.markets }),
+  });
+  return result.ok ? json(200, { device: deviceView(result.device) }) : text(409, result.error);
+};
 
 // ---- the hub's own log ----------------------------------------------------------------------------------------------
 

@@ -54,6 +54,34 @@ export const HubUrlSchema = z
     message: 'an http:// or https:// URL without credentials',
   });
 
+/** A device of the region as the hub lists it to an operations device (decision 0273): no personal data. */
+export const HubDeviceSchema = z.strictObject({
+  deviceId: z.string(),
+  region: z.string(),
+  origin: z.string(),
+  status: Standing,
+  fingerprint: z.string(),
+  requestedMarkets: z.array(z.string()),
+  markets: z.array(z.string()),
+  approvedMarkets: z.array(z.string()),
+  operations: z.boolean(),
+  requestedAt: Time,
+  decidedAt: Time.nullable(),
+  decidedBy: z.string().nullable(),
+});
+
+/** The region's devices as this workstation last fetched them, and the device action running or last ended. */
+export const DeviceRosterSchema = z.strictObject({
+  running: z.enum(['list', 'approve', 'revoke']).nullable(),
+  fetchedAt: Time.nullable(),
+  devices: z.array(HubDeviceSchema),
+  lastOutcome: z.strictObject({ at: Time, ok: z.boolean(), message: z.string() }).nullable(),
+});
+
+const MarketList = z
+  .array(z.string().regex(/^(\*|[A-Za-z0-9][A-Za-z0-9 ._-]{0,63})$/u, 'a market name, or "*"'))
+  .max(200);
+
 export const SYNC_API = {
   /** Every active user: the device's enrolment, standing, last attempts, pending entries, conflicts. */
   'sync.status': { request: z.strictObject({}), response: SyncStatusSchema },
@@ -68,4 +96,25 @@ export const SYNC_API = {
   },
   /** Every active user: push then pull, in the background. */
   'sync.now': { request: z.strictObject({}), response: SyncStatusSchema },
+  /**
+   * Operations admins (user.manage) on an operations device (decision 0273): the region's devices as last fetched;
+   * `refresh` fetches them from the hub in the background.
+   */
+  'sync.devices': {
+    request: z.strictObject({ refresh: z.boolean().optional() }),
+    response: DeviceRosterSchema,
+  },
+  /** Operations admins: approve a pending device of the region at the hub, in the background. */
+  'sync.approveDevice': {
+    request: z.strictObject({
+      deviceId: z.string().regex(DEVICE_ID_PATTERN, 'a device id'),
+      markets: MarketList.optional(),
+    }),
+    response: DeviceRosterSchema,
+  },
+  /** Operations admins: revoke a device of the region at the hub, for good, in the background. */
+  'sync.revokeDevice': {
+    request: z.strictObject({ deviceId: z.string().regex(DEVICE_ID_PATTERN, 'a device id') }),
+    response: DeviceRosterSchema,
+  },
 } as const;

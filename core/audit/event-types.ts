@@ -81,6 +81,9 @@ export const AUDIT_EVENT_TYPES = [
   'sync.apply_refused',
   'case.conflict_resolved',
   'path.contact_planned',
+  'lead.residency_refused',
+  'sync.device_approved',
+  'sync.device_revoked',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
@@ -210,6 +213,12 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       "A lead taken in (file, form, sync or api), in one entry: its routing facts, its screening (hits without the listed entries' names), and every product path's routing decision with its trace (format 4: entities, licences and teams named by position in the policy the entry cites) and the review case each refusal opens, which the projector derives from the entry (no case.opened entry). The lead's parties, address, attributes, source id and the hit entries' names are personal data, committed, not stored in the entry.",
     subjects: 'lead:<id>',
+  },
+  'lead.residency_refused': {
+    category: 'lead',
+    records:
+      "A lead refused at intake by a workstation pinned to a region (decision 0270): the policy places the lead in another region, so it is not taken in (no lead, no personal data kept here). The entry names the record (source, source system, line), the lead's region, the basis (booking entity or market) and markets, the pinned region and the policy version that placed it.",
+    subjects: 'hub:<pinned region>',
   },
   'lead.screened': {
     category: 'lead',
@@ -534,6 +543,18 @@ export const EVENT_TYPE_DOCS: Readonly<Record<AuditEventType, EventTypeDoc>> = {
     records:
       "Another device's entry refused by the apply (decision 0247): its `origin` and `seq`, the `field` that is wrong and the `problem`; nothing of its batch is applied, and the apply of that origin stops there.",
     subjects: 'none',
+  },
+  'sync.device_approved': {
+    category: 'sync',
+    records:
+      "An operations admin approved, from this workstation (an operations device, decision 0273), a pending device of the region at the hub: the device, its key's fingerprint and the markets it may be served. The hub's log records the same approval with this device as `via`.",
+    subjects: 'hub:<region>',
+  },
+  'sync.device_revoked': {
+    category: 'sync',
+    records:
+      "An operations admin revoked, from this workstation (an operations device, decision 0273), a device of the region at the hub, for good: the device and its key's fingerprint. The hub's log records the same revocation with this device as `via`.",
+    subjects: 'hub:<region>',
   },
   'case.conflict_resolved': {
     category: 'case',

@@ -11,6 +11,7 @@ import {
   syncPushRecorded,
   syncStatus,
 } from '../services/workstation/commands/sync.ts';
+import { decideRegionDevice, listRegionDevices } from '../services/workstation/commands/sync-devices.ts';
 import type { Session } from '../services/workstation/session/workstation.ts';
 import { withCliSessionAsync } from './door.ts';
 import { CliError, cliErrorOf, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
@@ -20,6 +21,23 @@ const EnrolOptions = Common.extend({
   hub: HubUrlSchema,
   region: z.string().regex(REGION_PATTERN, '1 to 32 letters, digits or "-"'),
   deviceId: z.string().regex(DEVICE_ID_PATTERN, 'letters, digits, ".", "_" or "-", at most 64').optional(),
+});
+
+const DeviceOptions = Common.extend({
+  device: z.string().regex(DEVICE_ID_PATTERN, 'letters, digits, ".", "_" or "-", at most 64'),
+});
+const ApproveOptions = DeviceOptions.extend({
+  markets: z
+    .string()
+    .optional()
+    .transform((list) =>
+      list === undefined
+        ? undefined
+        : list
+            .split(',')
+            .map((market) => market.trim())
+            .filter((market) => market !== ''),
+    ),
 });
 
 const parseOptions = <T>(schema: z.ZodType<T>, raw: unknown): T => {
@@ -88,6 +106,43 @@ export const registerSyncCommands = (program: Command): void => {
       process.stdout.write(`${JSON.stringify(result)}\n`);
     },
   );
+
+  // The region's devices from an operations device (decision 0273): operations admins, no hub admin token.
+  common(
+    sync.command('devices').description('list the devices of the region (operations admins on an operations device)'),
+  ).action(async (raw: unknown) => {
+    const options = parseOptions(Common, raw);
+    const devices = await withSession(options, 'sync devices', (session) => listRegionDevices(session));
+    process.stdout.write(`${JSON.stringify({ devices }, null, 2)}\n`);
+  });
+
+  common(sync.command('approve').description('approve a pending device of the region at the hub (operations admins)'))
+    .requiredOption('--device <id>', 'the device id, as `sync devices` lists it')
+    .option(
+      '--markets <list>',
+      'the markets it may be served, comma-separated ("*" every market); default: those it asked',
+    )
+    .action(async (raw: unknown) => {
+      const options = parseOptions(ApproveOptions, raw);
+      const device = await withSession(options, 'sync approve', (session) =>
+        decideRegionDevice(session, {
+          deviceId: options.device,
+          decision: 'approve',
+          ...(options.markets === undefined ? {} : { markets: options.markets }),
+        }),
+      );
+      process.stdout.write(`${JSON.stringify(device)}\n`);
+    });
+
+  common(sync.command('revoke').description('revoke a device of the region at the hub, for good (operations admins)'))
+    .requiredOption('--device <id>', 'the device id, as `sync devices` lists it')
+    .action(async (raw: unknown) => {
+      const options = parseOptions(DeviceOptions, raw);
+      const device = await withSession(options, 'sync revoke', (session) =>
+        decideRegionDevice(session, { deviceId: options.device, decision: 'revoke' }),
+      );
+      process.stdout.write(`${JSON.stringify(device)}\n`);
+    });
 
   common(sync.command('status').description('enrolment, standing, last attempts, pending entries (JSON)')).action(
     async (raw: unknown) => {

@@ -130,6 +130,20 @@ export const openPostgresHubStore = async (
         if (markets)
           await c.query('UPDATE hub_devices SET markets = $1 WHERE device_id = $2', [JSON.stringify(markets), id]);
       },
+      updateDevice: async (id, change) => {
+        await c.query(
+          `UPDATE hub_devices SET requested_markets = coalesce($2, requested_markets), markets = coalesce($3, markets),
+             approved_markets = coalesce($4, approved_markets), operations = coalesce($5, operations)
+           WHERE device_id = $1`,
+          [
+            id,
+            change.requestedMarkets ? JSON.stringify(change.requestedMarkets) : null,
+            change.markets ? JSON.stringify(change.markets) : null,
+            change.approvedMarkets ? JSON.stringify(change.approvedMarkets) : null,
+            change.operations === undefined ? null : change.operations ? 1 : 0,
+          ],
+        );
+      },
       putLeads: async (records) => {
         if (records.length > 0)
           await c.query(

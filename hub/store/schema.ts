@@ -120,6 +120,24 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
         PRIMARY KEY (stream, seq));
     `,
   },
+  {
+    version: 4,
+    name: '0004-device-markets-and-operations',
+    // Markets that follow a device's users, and operations devices (decisions 0271, 0273): the markets the hub's admin
+    // approved (the ceiling; \`markets\` is now what the device is served, the ceiling met with its users' markets),
+    // filled from the served ones for devices approved before; whether the device may list, approve and revoke the
+    // region's devices by its own signed requests.
+    sqlite: `
+      ALTER TABLE hub_devices ADD COLUMN approved_markets TEXT NOT NULL DEFAULT '[]';
+      UPDATE hub_devices SET approved_markets = markets;
+      ALTER TABLE hub_devices ADD COLUMN operations INTEGER NOT NULL DEFAULT 0 CHECK (operations IN (0, 1));
+    `,
+    postgres: `
+      ALTER TABLE hub_devices ADD COLUMN approved_markets TEXT NOT NULL DEFAULT '[]';
+      UPDATE hub_devices SET approved_markets = markets;
+      ALTER TABLE hub_devices ADD COLUMN operations INTEGER NOT NULL DEFAULT 0 CHECK (operations IN (0, 1));
+    `,
+  },
 ];
 
 export const HUB_SCHEMA_VERSION = HUB_MIGRATIONS.at(-1)!.version;

@@ -169,6 +169,21 @@ export const openSqliteHubStore = (path: string, key: Uint8Array, region: string
       s.decide.run(status, by, at, id);
       if (markets) s.setMarkets.run(JSON.stringify(markets), id);
     },
+    updateDevice: async (id, change) => {
+      if (change.requestedMarkets)
+        db.prepare('UPDATE hub_devices SET requested_markets = ? WHERE device_id = ?').run(
+          JSON.stringify(change.requestedMarkets),
+          id,
+        );
+      if (change.markets) s.setMarkets.run(JSON.stringify(change.markets), id);
+      if (change.approvedMarkets)
+        db.prepare('UPDATE hub_devices SET approved_markets = ? WHERE device_id = ?').run(
+          JSON.stringify(change.approvedMarkets),
+          id,
+        );
+      if (change.operations !== undefined)
+        db.prepare('UPDATE hub_devices SET operations = ? WHERE device_id = ?').run(change.operations ? 1 : 0, id);
+    },
     putLeads: async (records) => {
       for (const r of records) s.putLead.run(r.lead, r.region, JSON.stringify(r.markets), r.origin, r.sequence);
     },

@@ -12,8 +12,15 @@ export type DeviceRecord = {
   readonly status: DeviceStatus;
   /** The markets the device's users work in, as the device asked (decision 0250); "*" is every market. */
   readonly requestedMarkets: readonly string[];
-  /** The markets an operations admin approved: the device is served the leads of these markets only. */
+  /**
+   * The markets the device is served: the markets the hub's admin approved met with its users' markets as it last
+   * said (decision 0271); the device is served the leads of these markets only.
+   */
   readonly markets: readonly string[];
+  /** The markets the hub's admin approved: the ceiling of what the device can be served (hub migration 4). */
+  readonly approvedMarkets: readonly string[];
+  /** Whether the device may list, approve and revoke the region's devices by its signed requests (decision 0273). */
+  readonly operations: boolean;
   readonly requestedAt: string;
   readonly decidedAt: string | null;
   readonly decidedBy: string | null;
@@ -93,7 +100,8 @@ export type HubTx = {
   readonly device: (deviceId: string) => Promise<DeviceRecord | null>;
   readonly deviceByOrigin: (origin: string) => Promise<DeviceRecord | null>;
   readonly devices: () => Promise<DeviceRecord[]>;
-  readonly putDevice: (record: DeviceRecord) => Promise<void>;
+  /** A new device (its approved markets and operations capability start empty and off). */
+  readonly putDevice: (record: Omit<DeviceRecord, 'approvedMarkets' | 'operations'>) => Promise<void>;
   /** Approves or revokes; an approval sets the markets the device is served (decision 0250). */
   readonly decideDevice: (
     deviceId: string,
@@ -101,6 +109,16 @@ export type HubTx = {
     by: string,
     at: string,
     markets?: readonly string[],
+  ) => Promise<void>;
+  /** Sets a device's markets (asked, served, approved) and its operations capability; what is not given stays. */
+  readonly updateDevice: (
+    deviceId: string,
+    change: {
+      readonly requestedMarkets?: readonly string[];
+      readonly markets?: readonly string[];
+      readonly approvedMarkets?: readonly string[];
+      readonly operations?: boolean;
+    },
   ) => Promise<void>;
   /** Remembers a request nonce; false if the device used it already (a replay). Forgets expired ones. */
   readonly rememberNonce: (deviceId: string, nonce: string, expiresAt: number, now: number) => Promise<boolean>;
@@ -173,6 +191,8 @@ export type DeviceRow = {
   readonly status: DeviceStatus;
   readonly requested_markets: string;
   readonly markets: string;
+  readonly approved_markets: string;
+  readonly operations: number | string;
   readonly requested_at: string;
   readonly decided_at: string | null;
   readonly decided_by: string | null;
@@ -187,6 +207,8 @@ export const toDevice = (row: DeviceRow): DeviceRecord => ({
   status: row.status,
   requestedMarkets: JSON.parse(row.requested_markets) as string[],
   markets: JSON.parse(row.markets) as string[],
+  approvedMarkets: JSON.parse(row.approved_markets) as string[],
+  operations: Number(row.operations) === 1,
   requestedAt: row.requested_at,
   decidedAt: row.decided_at,
   decidedBy: row.decided_by,

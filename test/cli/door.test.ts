@@ -182,6 +182,9 @@ const COMMANDS: Record<string, string[]> = {
   'distribution status': ['distribution', 'status', '--db', db, '--offline'],
   'distribution fetch': ['distribution', 'fetch', '--db', db],
   'distribution pin-key': ['distribution', 'pin-key', '--db', db, '--key', 'perimeter-publisher/eu-west+00000000+AAAA'],
+  'sync devices': ['sync', 'devices', '--db', db],
+  'sync approve': ['sync', 'approve', '--db', db, '--device', 'field-9'],
+  'sync revoke': ['sync', 'revoke', '--db', db, '--device', 'field-9'],
 };
 /** The internal id of the example lead L-FR-SME (decision 0178): log subjects name it, `leads erase` takes either. */
 let frSme = '';
@@ -239,6 +242,10 @@ const REFUSALS: [string, string, 'forbidden' | 'out_of_market', string | null][]
   // active user's (decision 0254).
   ['distribution pin-key', 'alice', 'forbidden', null],
   ['distribution pin-key', 'uksenior', 'forbidden', null],
+  // The region's devices from an operations device: operations admins only (decision 0273).
+  ['sync devices', 'alice', 'forbidden', null],
+  ['sync approve', 'alice', 'forbidden', null],
+  ['sync revoke', 'uksenior', 'forbidden', null],
 ];
 
 /** The commands listed under "Commands:" in a help text (without `help` itself). */

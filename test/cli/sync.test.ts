@@ -3,7 +3,7 @@
 // offline), revoked (exit 1, shown as revoked).
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +132,76 @@ describe('perimeter sync', () => {
     expect(after.pendingPush).toBeLessThan(5);
     expect(after.lastSyncAt).toEqual(expect.any(String));
   }, 60_000);
+
+  it('once pinned, refuses a lead of another region at intake: exit 1, the record and both regions named', async () => {
+    const lead = (id: string, name: string, country: string, city: string) => ({
+      id,
+      customerType: 'professional',
+      kycStatus: 'verified',
+      amlDocumentation: 'complete',
+      screening: { screenedAt: '2026-11-20T09:00:00Z', hits: [] },
+      productInterests: ['business-payments'],
+      company: { name, industry: 'software' },
+      address: { line1: '1 Main Street', city, postalCode: '10001', country },
+      kycPrescreenJurisdiction: country,
+    });
+    const file = join(dir, 'mixed.jsonl');
+    writeFileSync(
+      file,
+      [lead('CLI-GB-1', 'Moorgate Ledger Ltd', 'GB', 'London'), lead('CLI-AE-1', 'Creek Trading LLC', 'AE', 'Dubai')]
+        .map((record) => JSON.stringify(record))
+        .join('\n'),
+    );
+    const run = await runCliAsync(['leads', 'import', '--db', db, '--user', 'ada', '--mode', 'valid', file], { env });
+    expect(run.status, run.stderr).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ imported: 1, rejected: 1 });
+    expect(run.stderr).toMatch(/line 2.*residency.*region me-central .*pinned to region eu-west/);
+  }, 60_000);
+
+  it('on an operations device: lists the region, approves a pending device and revokes it (decision 0273)', async () => {
+    // Without the capability the hub refuses (exit 1); the hub's admin grants it with the approval.
+    const before = await sync('devices');
+    expect(before.status).toBe(1);
+    expect(before.stderr).toMatch(/may not manage devices/);
+    expect((await admin('/v1/admin/devices/field-cli/approve?admin=olga&operations=1')).status).toBe(200);
+    // A second workstation asks to enrol.
+    const db2 = join(dir, 'workstation-2.db');
+    initialiseWorkstation(
+      {
+        path: db2,
+        logId: 'field-cli-2',
+        admin: { id: 'ada', name: 'Ada Admin', passphrase },
+        policyText: withoutApprovals(readFileSync(join(examplesDir, 'fintech', 'policy.yaml'), 'utf8')),
+      },
+      { now: () => new Date(), scryptCost: TEST_SCRYPT },
+    ).workstation.close();
+    const enrol2 = await runCliAsync(['sync', 'enrol', '--db', db2, '--hub', url, '--region', 'eu-west'], { env });
+    expect(enrol2.status, enrol2.stderr).toBe(0);
+    const listed = await sync('devices');
+    expect(listed.status, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { devices: unknown[] }).devices).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ deviceId: 'field-cli-2', status: 'pending' }),
+        expect.objectContaining({ deviceId: 'field-cli', operations: true }),
+      ]),
+    );
+    const approve = await sync('approve', '--device', 'field-cli-2', '--markets', 'UK');
+    expect(approve.status, approve.stderr).toBe(0);
+    expect(JSON.parse(approve.stdout)).toMatchObject({
+      deviceId: 'field-cli-2',
+      status: 'approved',
+      approvedMarkets: ['UK'],
+    });
+    const self = await sync('revoke', '--device', 'field-cli');
+    expect(self.status).toBe(1);
+    expect(self.stderr).toMatch(/does not decide on itself/);
+    const revoke = await sync('revoke', '--device', 'field-cli-2');
+    expect(revoke.status, revoke.stderr).toBe(0);
+    expect(JSON.parse(revoke.stdout)).toMatchObject({ deviceId: 'field-cli-2', status: 'revoked' });
+    const push2 = await runCliAsync(['sync', 'push', '--db', db2], { env });
+    expect(push2.status).toBe(1);
+    expect(push2.stderr).toMatch(/revoked/);
+  }, 120_000);
 
   it('with the hub down: exit 2, "unreachable", and the status says offline', async () => {
     await stopHub();

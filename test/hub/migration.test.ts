@@ -27,7 +27,7 @@ afterAll(() => cluster?.stop());
 
 const upgradesInPlace = async (store: HubStore): Promise<void> => {
   try {
-    expect(HUB_SCHEMA_VERSION).toBe(3);
+    expect(HUB_SCHEMA_VERSION).toBe(4);
     const devices = await store.transaction((tx) => tx.devices());
     expect(devices.map((d) => d.deviceId)).toEqual(['field-1']);
     await store.transaction(async (tx) => {

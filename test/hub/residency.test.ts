@@ -111,6 +111,8 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('data residency and erasure thr
   let a: TestWorkstation;
   let b: TestWorkstation;
   let d: TestWorkstation;
+  /** The lead A erases (its source id goes with it, so it is kept here for the tests after). */
+  let erasedLead = '';
   beforeAll(async () => {
     // One clock for the region: the hub and every device read A's (B's and D's are kept in step with it).
     a = createTestWorkstation({ logId: `res-a-${kind}` });
@@ -134,9 +136,10 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('data residency and erasure thr
   });
 
   it('keeps a lead of another region out of the hub: its entries mirrored, its personal data refused, served to none', async () => {
+    // Taken in before the workstation was enrolled (an unpinned workstation takes in every lead, as before).
+    importLeads(d, [customer('D-US-1', 'Golden Gate Widgets Inc', 'US')]);
     await enrolWithHub(d.admin, { hubUrl: hub.url(), region: 'eu-west' });
     await decideDevice(hub.hub(), { deviceId: `res-d-${kind}`, decision: 'approved', admin: 'olga' });
-    importLeads(d, [customer('D-US-1', 'Golden Gate Widgets Inc', 'US')]);
     const leadId = leadIdOf(d.admin, 'D-US-1');
     // The lead carries its region in the projection and in its signed intake entry, derived by the policy.
     expect(d.admin.workstation.db.prepare('SELECT residency_region FROM leads WHERE id = ?').pluck().get(leadId)).toBe(
@@ -159,6 +162,47 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('data residency and erasure thr
     ]);
     const held = await hub.hub().store.transaction((tx) => tx.personalData(originOf(d), 0, state.next));
     expect(held.filter((record) => record.subject === `lead:${leadId}`)).toEqual([]);
+  });
+
+  it('refuses, once pinned, a lead of another region at intake: logged, reported per record, never a lead', () => {
+    const leadsBefore = d.admin.workstation.db.prepare<[], number>('SELECT count(*) FROM leads').pluck().get()!;
+    const content = [
+      customer('D-GB-9', 'Lombard Ledger Ltd', 'GB'),
+      customer('D-US-9', 'Mission Street Widgets Inc', 'US'),
+    ]
+      .map((lead) => JSON.stringify(lead))
+      .join('\n');
+    const request = { fileName: 'leads.jsonl', format: 'jsonl', content, sourceSystem: 'crm' } as const;
+    // Mode "all": nothing lands when a record is refused.
+    const all = ok(d.admin, 'leads.import', { ...request, mode: 'all' });
+    expect(all).toMatchObject({ imported: 0, rejected: [{ line: 2, field: 'residency' }] });
+    expect(all.rejected[0]!.message).toMatch(/region us-west .*pinned to region eu-west/);
+    // Mode "valid": the lead of the pinned region lands, the other is refused.
+    const valid = ok(d.admin, 'leads.import', { ...request, mode: 'valid' });
+    expect(valid).toMatchObject({ imported: 1, rejected: [{ line: 2, field: 'residency' }] });
+    expect(d.admin.workstation.db.prepare<[], number>('SELECT count(*) FROM leads').pluck().get()).toBe(
+      leadsBefore + 1,
+    );
+    expect(() => leadIdOf(d.admin, 'D-US-9')).toThrow(/0 leads/);
+    leadIdOf(d.admin, 'D-GB-9');
+    // Each refusal is a typed entry naming the record and both regions; no personal data of the lead is kept.
+    const refusals = entriesOf(d)
+      .map((bytes) => JSON.parse(bytes.toString('utf8')))
+      .filter((entry) => entry.type === 'lead.residency_refused');
+    expect(refusals).toHaveLength(2);
+    expect(refusals[0]).toMatchObject({
+      subjects: ['hub:eu-west'],
+      commitment: null,
+      payload: { line: 2, region: 'us-west', basis: 'market', pinnedRegion: 'eu-west', sourceSystem: 'crm' },
+    });
+    const personal = d.admin.workstation.db
+      .prepare<[], Buffer>('SELECT data FROM audit_personal_data WHERE data IS NOT NULL')
+      .pluck()
+      .all()
+      .map((data) => data.toString('utf8'))
+      .join('\n');
+    expect(personal).not.toContain('Mission Street');
+    expect(verifiedExport(d).report.failures).toEqual([]);
   });
 
   it('serves a device only the leads of its approved markets; the rest as leaf hashes, and the copy verifies', async () => {
@@ -235,6 +279,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('data residency and erasure thr
 
   it('erases a lead on A: the hub deletes its data of every origin, B deletes its inbox copy, every log verifies', async () => {
     const leadId = leadIdOf(a.admin, 'A-GB-1');
+    erasedLead = leadId;
     const subject = `lead:${leadId}`;
     expect(inboxSubjects(b, subject)).toBeGreaterThan(0);
     // Another origin's copy of the same subject at the hub (as a device that touched the lead would have uploaded).
@@ -327,6 +372,45 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('data residency and erasure thr
       const { report } = verifiedExport(ws);
       expect(report.failures).toEqual([]);
     }
+  });
+
+  it("erases B's own copies of a lead it pulled from A: its personal data gone, its projections erased, its log verifies", () => {
+    // B applied A's intake of the lead earlier (a sync.applied receipt in B's own log, carrying the lead's data); the
+    // pull of A's erasure above erased B's own copies through B's own subject.erased entry (decision 0251).
+    const leadId = erasedLead;
+    const subject = `lead:${leadId}`;
+    const db = b.admin.workstation.db;
+    const ownRecords = db
+      .prepare<[string], { data: Buffer | null }>('SELECT data FROM audit_personal_data WHERE subject = ?')
+      .all(subject);
+    // B held the lead's data once (its receipt), and holds none of it now.
+    expect(ownRecords.length).toBeGreaterThan(0);
+    expect(ownRecords.filter((record) => record.data !== null)).toEqual([]);
+    const erasures = entriesOf(b)
+      .map((bytes) => JSON.parse(bytes.toString('utf8')))
+      .filter((entry) => entry.type === 'subject.erased' && entry.payload.subject === subject);
+    expect(erasures).toEqual([expect.objectContaining({ actor: 'system:sync' })]);
+    // Nothing of the lead's personal data is left anywhere in B's store: projections, log data, inbox.
+    const lead = db
+      .prepare<[string], { subject: string; source_id: string; facts: string }>(
+        'SELECT subject, source_id, facts FROM leads WHERE id = ?',
+      )
+      .get(leadId);
+    expect(lead).toBeDefined();
+    expect(JSON.stringify(lead)).not.toContain('Threadneedle');
+    expect(lead!.subject).toMatch(/erased/);
+    const view = ok(b.admin, 'leads.get', { leadId, purpose: 'erasure check' });
+    expect(JSON.stringify(view)).not.toContain('Threadneedle');
+    const personalText = db
+      .prepare<[], Buffer>('SELECT data FROM audit_personal_data WHERE data IS NOT NULL')
+      .pluck()
+      .all()
+      .map((data) => data.toString('utf8'))
+      .join('\n');
+    expect(personalText).not.toContain('Threadneedle');
+    // The other UK lead B pulled is untouched.
+    expect(personalText).toContain('Cheapside Ledger Ltd');
+    expect(verifiedExport(b).report.failures).toEqual([]);
   });
 
   it('propagates retention expiry: the hub and the other inbox drop the expired regime, and the logs verify', async () => {

@@ -192,4 +192,23 @@ export const LEAD_EVENTS = {
     }),
     v1: v1Reader({ queue: z.string().min(1).max(500) }),
   }),
+  // A pinned workstation refuses, at intake, a lead the policy places in another region (decision 0270): the record is
+  // not taken in (no lead, no personal data kept), and this entry says which record, which region and why.
+  'lead.residency_refused': defineEvent({
+    payload: z.strictObject({
+      pv: PayloadVersion,
+      source: z.enum(['file', 'form', 'sync', 'api']),
+      sourceSystem: Code,
+      line: z
+        .number()
+        .int()
+        .nonnegative()
+        .describe("the record's line in the file read (its position for other sources)"),
+      region: Code.describe("the lead's residency region, as the policy derives it"),
+      basis: z.enum(['booking_entity', 'market']),
+      markets: z.array(Code),
+      pinnedRegion: Code.describe('the region this workstation is pinned to at enrolment'),
+      ruleVersion: Code,
+    }),
+  }),
 } as const;

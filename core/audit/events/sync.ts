@@ -83,4 +83,22 @@ export const SYNC_EVENTS = {
       problem: Code,
     }),
   }),
+  // An operations admin on an operations device decided on a device of the region through the hub (decision 0273).
+  'sync.device_approved': defineEvent({
+    payload: z.strictObject({
+      pv: PayloadVersion,
+      hub: Code,
+      deviceId: Code,
+      fingerprint: Code.describe("the first 16 hex digits of the approved device's key"),
+      markets: z.array(Code).describe('the markets the device may be served (the ceiling, decision 0271)'),
+    }),
+  }),
+  'sync.device_revoked': defineEvent({
+    payload: z.strictObject({
+      pv: PayloadVersion,
+      hub: Code,
+      deviceId: Code,
+      fingerprint: Code.describe("the first 16 hex digits of the revoked device's key"),
+    }),
+  }),
 } as const;

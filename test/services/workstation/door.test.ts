@@ -391,6 +391,10 @@ const TABLE: Record<ApiMethod, Row> = {
     request: () => ({ verifierKey: 'perimeter-publisher/eu-west+00000000+AAAA' }),
     forbidden: 'aud',
   },
+  // The region's devices from an operations device: operations admins only (user.manage; decision 0273).
+  'sync.devices': { request: () => ({ refresh: true }), forbidden: 'aud' },
+  'sync.approveDevice': { request: () => ({ deviceId: 'field-9' }), forbidden: 'aud' },
+  'sync.revokeDevice': { request: () => ({ deviceId: 'field-9' }), forbidden: 'aud' },
 };
 
 const METHODS = Object.keys(API) as ApiMethod[];

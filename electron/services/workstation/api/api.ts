@@ -60,6 +60,7 @@ import {
 } from '../commands/distribution-runs.ts';
 import { loadSyncConflict, resolveSyncConflict } from '../commands/sync-conflicts.ts';
 import type { SyncConflict } from '../commands/sync-conflicts.ts';
+import { deviceRoster, startDeviceDecision } from '../commands/sync-devices.ts';
 
 type Handlers = { readonly [M in ApiMethod]: (session: Session, request: ApiParsedRequest<M>) => ApiResponse<M> };
 
@@ -228,6 +229,16 @@ const handlers: Handlers = {
   'distribution.check': (session) => startDistributionCheck(session),
   'distribution.fetch': (session) => startDistributionFetch(session),
   'distribution.pinKey': (session, request) => pinKeyAndStatus(session, request),
+  // The region's devices, from an operations device (decision 0273): in the background, the roster follows.
+  'sync.devices': (session, request) => deviceRoster(session, request),
+  'sync.approveDevice': (session, request) =>
+    startDeviceDecision(session, {
+      deviceId: request.deviceId,
+      decision: 'approve',
+      ...(request.markets === undefined ? {} : { markets: request.markets }),
+    }),
+  'sync.revokeDevice': (session, request) =>
+    startDeviceDecision(session, { deviceId: request.deviceId, decision: 'revoke' }),
 };
 
 const lifecycleDto = (result: LifecycleResult) =>

@@ -23,6 +23,7 @@ import type { Database } from '../../store/database.ts';
 import { statement } from '../../store/statements.ts';
 import { startBackgroundCheckpointer } from '../../store/checkpointer.ts';
 import type { BackgroundCheckpointer } from '../../store/checkpointer.ts';
+import { refuseOtherRegions } from './residency-guard.ts';
 import { screenedWithOf } from './screener.ts';
 import type { ScreenedWith } from './screener.ts';
 import { actorOf, commit, newLeadId, WorkstationError } from '../session/workstation.ts';
@@ -409,13 +410,21 @@ const resultOf = (
  */
 export const importLeads = (
   session: Session,
-  records: readonly LocatedLead[],
-  problems: readonly LeadRecordProblem[],
+  given: readonly LocatedLead[],
+  readProblems: readonly LeadRecordProblem[],
   options: ImportOptions,
 ): IntakeResult => {
   const { workstation, user } = session;
   if (!hasPermission(user, 'lead.create')) throw new WorkstationError('forbidden', `${user.id} may not add leads`);
-  if (options.mode === 'all' && problems.length > 0) return emptyIntake(problems);
+  if (options.mode === 'all' && readProblems.length > 0) return emptyIntake(readProblems);
+  // A workstation pinned to a region refuses other regions' leads first (decision 0270); in mode "all" none lands then.
+  const screened = refuseOtherRegions(session, given, {
+    sourceSystem: options.sourceSystem,
+    source: options.source ?? 'file',
+  });
+  const problems = [...readProblems, ...screened.refused];
+  if (options.mode === 'all' && screened.refused.length > 0) return emptyIntake(problems);
+  const records = screened.records;
   const policy = workstation.policy();
   const actor = actorOf(user);
   const screening = options.screening ?? { kind: 'own' };

@@ -83,6 +83,24 @@ export const usersMarkets = (session: Session): string[] => {
   return markets.has('*') ? ['*'] : [...markets].sort();
 };
 
+const MarketsReplySchema = z.object({ markets: z.array(z.string()), requestedMarkets: z.array(z.string()) });
+
+/**
+ * Tells the hub which markets this workstation's active users work in now (decision 0271), by a signed request: the
+ * hub serves the device those met with what its admin approved, never more. Answers the markets the hub serves it, or
+ * null from a hub that does not take the request (an older hub keeps the markets fixed at approval).
+ */
+export const reportUsersMarkets = async (session: Session, client: HubClient): Promise<string[] | null> => {
+  const body = new TextEncoder().encode(JSON.stringify({ markets: usersMarkets(session) }));
+  const response = await client.send('POST', '/v1/markets', body, 'application/json');
+  if (response.status === 404) return null;
+  if (response.status !== 200)
+    throw new SyncError(`http_${response.status}`, `markets: ${response.status} ${response.text.trim()}`);
+  const parsed = MarketsReplySchema.safeParse(JSON.parse(response.text));
+  if (!parsed.success) throw new SyncError('protocol', "markets: the hub's reply does not parse");
+  return parsed.data.markets;
+};
+
 /**
  * Enrols this workstation with its region's hub: a new Ed25519 device key, the hub's identity checked against the
  * region the admin names (the workstation is pinned to it from now on), and the request the hub's admin approves.
@@ -241,9 +259,11 @@ export const syncPull = async (
   session: Session,
   transport: SyncTransport = {},
   options: { readonly batch?: number; readonly applyBatch?: number } = {},
-): Promise<PullResult & { readonly apply: ApplyResult }> => {
+): Promise<PullResult & { readonly apply: ApplyResult; readonly markets: string[] | null }> => {
   requireActive(session);
   const { client, hub, keys } = clientFor(session, transport);
+  // The markets served follow the users (decision 0271): said before every pull, so a pull serves the users of now.
+  const markets = await reportUsersMarkets(session, client);
   const result = await pullFromHub(
     session.workstation.db,
     client,
@@ -264,7 +284,7 @@ export const syncPull = async (
       }),
     );
   const apply = applyInbox(session, options.applyBatch === undefined ? {} : { batch: options.applyBatch });
-  return { ...result, apply };
+  return { ...result, apply, markets };
 };
 
 // ---- attempts, standing and status (decisions 0258, 0259) ----------------------------------------------------------

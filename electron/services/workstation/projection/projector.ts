@@ -827,6 +827,11 @@ export const PROJECTIONS: Readonly<Record<AuditEventType, Projection>> = {
   'sync.apply_refused': nothing,
   'case.conflict_resolved': conflictResolved(caseTools),
   'path.contact_planned': contactPlanned,
+  // A lead refused at intake by residency (decision 0270) is not a lead: nothing to project.
+  'lead.residency_refused': nothing,
+  // Device decisions taken through the hub (decision 0273): the hub holds the state.
+  'sync.device_approved': nothing,
+  'sync.device_revoked': nothing,
 };
 
 export const projectEntry = (db: Database, entry: AuditEntry, sequence: number): void =>

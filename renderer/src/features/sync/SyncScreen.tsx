@@ -6,6 +6,7 @@ import type { FormEvent, ReactElement } from 'react';
 import type { UserDto } from '../../../../core/api/contract.ts';
 import { formatTime, may } from '../../app/labels.ts';
 import { DistributionSection } from '../distribution/DistributionSection.tsx';
+import { RegionDevices } from './RegionDevices.tsx';
 import { syncBadge, useSync } from './sync-store.ts';
 import type { SyncStatus } from './sync-store.ts';
 
@@ -148,9 +149,13 @@ export const SyncScreen = ({ user }: { readonly user: UserDto }): ReactElement =
           </p>
           <p className="muted">
             Sync now checks the device’s standing at the hub, pushes this workstation’s audit log, then pulls the other
-            devices’ entries of the region. A device is revoked at the hub (<code>perimeter hub revoke-device</code>).
+            devices’ entries of the region. Devices are approved and revoked at the hub, or by an operations admin of an
+            operations device below.
           </p>
           <DistributionSection user={user} />
+          {may(user, 'user.manage') && status.standing === 'approved' && (
+            <RegionDevices ownDeviceId={status.deviceId} />
+          )}
         </>
       )}
     </main>
