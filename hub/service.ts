@@ -480,19 +480,21 @@ type EntryEffects = {
 // parsed (the upload's throughput stays that of the mirror). One scan finds each `"type":"` and compares what follows
 // with the five names (a payload field named type is found too, which only costs a parse).
 const TYPE_KEY = Buffer.from('"type":"', 'utf8');
-const EFFECT_TYPES = ['lead.ingested', 'lead.intake', 'case.opened', 'subject.erased', 'retention.purged'].map((type) =>
-  Buffer.from(`${type}"`, 'utf8'),
-);
+const EFFECT_TYPES: ReadonlySet<string> = new Set([
+  'lead.ingested',
+  'lead.intake',
+  'case.opened',
+  'subject.erased',
+  'retention.purged',
+]);
+const QUOTE = 0x22;
 const hasEffectType = (bytes: Uint8Array): boolean => {
   const haystack = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = haystack.indexOf(TYPE_KEY); at >= 0; at = haystack.indexOf(TYPE_KEY, at + 1)) {
+  for (let at = haystack.indexOf(TYPE_KEY); at >= 0; at = haystack.indexOf(TYPE_KEY, at + TYPE_KEY.length)) {
     const name = at + TYPE_KEY.length;
-    for (const type of EFFECT_TYPES)
-      if (
-        haystack.length >= name + type.length &&
-        haystack.compare(type, 0, type.length, name, name + type.length) === 0
-      )
-        return true;
+    const end = haystack.indexOf(QUOTE, name);
+    if (end < 0) return false;
+    if (end - name <= 16 && EFFECT_TYPES.has(haystack.toString('latin1', name, end))) return true;
   }
   return false;
 };
