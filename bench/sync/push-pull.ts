@@ -33,6 +33,9 @@ import type { PostgresCluster } from '../../test/support/postgres.ts';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10);
+// Entries per add-entries request and per pull batch (the defaults are the device's own).
+const PUSH_BATCH = process.env.BENCH_PUSH_BATCH ? { entriesPerRequest: Number(process.env.BENCH_PUSH_BATCH) } : {};
+const PULL_BATCH = process.env.BENCH_PULL_BATCH ? { batch: Number(process.env.BENCH_PULL_BATCH) } : {};
 const GOAL = 10_000;
 const FLOOR_FACTOR = 3;
 const dir = mkdtempSync(join(tmpdir(), 'perimeter-bench-sync-'));
@@ -151,8 +154,8 @@ const run = async (kind: StoreKind, cluster: PostgresCluster | null): Promise<vo
       },
     };
   };
-  const push = await timed(() => pushAuditLog(pusher.db, client(pusher), keys));
-  const pull = await timed(() => pullFromHub(puller.db, client(puller), puller.origin, keys.mirror));
+  const push = await timed(() => pushAuditLog(pusher.db, client(pusher), keys, PUSH_BATCH));
+  const pull = await timed(() => pullFromHub(puller.db, client(puller), puller.origin, keys.mirror, PULL_BATCH));
   if (push.value.size !== ENTRIES || pull.value.entries !== ENTRIES)
     throw new Error(`moved ${push.value.size} and ${pull.value.entries}, not ${ENTRIES}`);
 
@@ -160,7 +163,9 @@ const run = async (kind: StoreKind, cluster: PostgresCluster | null): Promise<vo
   const share = Math.floor(ENTRIES / DEVICES);
   const many = Array.from({ length: DEVICES }, (_, i) => makeDevice(`many-${kind}-${i}`, share));
   for (const device of many) await enrol(device);
-  const manyRun = await timed(() => Promise.all(many.map((device) => pushAuditLog(device.db, client(device), keys))));
+  const manyRun = await timed(() =>
+    Promise.all(many.map((device) => pushAuditLog(device.db, client(device), keys, PUSH_BATCH))),
+  );
   await hub.stop();
 
   // The floor: the same rows (bytes and leaf hashes), bulk-inserted bare into the same store, in batches of 4,096,
