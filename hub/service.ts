@@ -33,6 +33,7 @@ import {
   REGION_PATTERN,
   requestSigningBytes,
 } from '../core/sync/request-auth.ts';
+import { formatPullV2, PULL_FORMAT_2, PULL_V2_CONTENT_TYPE } from '../core/sync/pull-wire.ts';
 import { parseAddCheckpoint, TLOG_SIZE_CONTENT_TYPE } from '../core/sync/witness-wire.ts';
 import { intakeCaseIds } from '../core/cases/intake-case-ids.ts';
 import type { HubKeys } from './keys.ts';
@@ -604,14 +605,27 @@ type EntryEffects = {
 };
 
 // Only these entry types carry what residency and tombstones need; the check is a byte search, so the others are not
-// parsed (the upload's throughput stays that of the mirror).
-const EFFECT_TYPES = ['lead.ingested', 'lead.intake', 'case.opened', 'subject.erased', 'retention.purged'].map((type) =>
-  new TextEncoder().encode(`"type":"${type}"`),
-);
-const containsBytes = (haystack: Uint8Array, needle: Uint8Array): boolean =>
-  Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).includes(
-    Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength),
-  );
+// parsed (the upload's throughput stays that of the mirror). One scan finds each `"type":"` and compares what follows
+// with the five names (a payload field named type is found too, which only costs a parse).
+const TYPE_KEY = Buffer.from('"type":"', 'utf8');
+const EFFECT_TYPES: ReadonlySet<string> = new Set([
+  'lead.ingested',
+  'lead.intake',
+  'case.opened',
+  'subject.erased',
+  'retention.purged',
+]);
+const QUOTE = 0x22;
+const hasEffectType = (bytes: Uint8Array): boolean => {
+  const haystack = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = haystack.indexOf(TYPE_KEY); at >= 0; at = haystack.indexOf(TYPE_KEY, at + TYPE_KEY.length)) {
+    const name = at + TYPE_KEY.length;
+    const end = haystack.indexOf(QUOTE, name);
+    if (end < 0) return false;
+    if (end - name <= 16 && EFFECT_TYPES.has(haystack.toString('latin1', name, end))) return true;
+  }
+  return false;
+};
 
 type LoggedEntry = { log: string; type: string; time: string; subjects: string[]; payload: Record<string, unknown> };
 
@@ -641,7 +655,7 @@ export const residencyEffects = (
 ): EntryEffects => {
   const effects: EntryEffects = { ok: true, leads: [], cases: [], tombstones: [] };
   for (const stored of entries) {
-    if (!EFFECT_TYPES.some((needle) => containsBytes(stored.bytes, needle))) continue;
+    if (!hasEffectType(stored.bytes)) continue;
     const entry = parseEntry(stored.bytes);
     if (!entry) continue;
     if (entry.type === 'lead.ingested' || entry.type === 'lead.intake') {
@@ -795,6 +809,8 @@ export const addPersonalData = async (hub: Hub, device: DeviceRecord, body: Uint
 // ---- pull -------------------------------------------------------------------------------------------------------------
 
 export const MAX_PULL = 10_000;
+/** Format 2 carries entries as bytes, not base64 in JSON: a batch may be larger (decision 0280). */
+export const MAX_PULL_V2 = 50_000;
 
 export const origins = async (hub: Hub): Promise<Reply> =>
   hub.store.transaction(async (tx) => {
@@ -811,6 +827,12 @@ export const origins = async (hub: Hub): Promise<Reply> =>
         })),
     });
   });
+
+const REFERENCE_NEEDLES = ['lead', 'case', '\\u'].map((needle) => Buffer.from(needle, 'utf8'));
+const mayReferToLeads = (bytes: Uint8Array): boolean => {
+  const haystack = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return REFERENCE_NEEDLES.some((needle) => haystack.includes(needle));
+};
 
 /** Whether a device serves every market: then nothing of its region is withheld from it. */
 const everyMarket = (device: DeviceRecord): boolean => device.markets.includes('*');
@@ -830,6 +852,10 @@ const withheldFrom = async (
   const withheld = new Set<number>();
   const allMarkets = everyMarket(device);
   const references = entries.map((stored) => {
+    // An entry that names no lead and no case (no "lead" or "case" in its bytes, and no \u escape that could spell
+    // one) refers to nothing that residency withholds: it is not parsed.
+    if (!mayReferToLeads(stored.bytes))
+      return { sequence: stored.sequence, leads: new Set<string>(), cases: new Set<string>() };
     const entry = parseEntry(stored.bytes);
     const leads = new Set<string>();
     const cases = new Set<string>();
@@ -871,9 +897,12 @@ const withheldFrom = async (
 export const pull = async (hub: Hub, device: DeviceRecord, query: URLSearchParams): Promise<Reply> => {
   const origin = query.get('origin');
   const from = Number(query.get('from') ?? '0');
-  const limit = Math.min(Number(query.get('limit') ?? String(MAX_PULL)), MAX_PULL);
+  const format = query.get('format') ?? '1';
+  if (format !== '1' && format !== String(PULL_FORMAT_2)) return text(400, 'pull format is 1 (JSON) or 2 (binary)');
+  const max = format === '1' ? MAX_PULL : MAX_PULL_V2;
+  const limit = Math.min(Number(query.get('limit') ?? String(max)), max);
   if (!origin || !Number.isSafeInteger(from) || from < 0 || !Number.isSafeInteger(limit) || limit < 1)
-    return text(400, 'pull takes origin, from (an entry index) and limit (1 to 10000)');
+    return text(400, `pull takes origin, from (an entry index) and limit (1 to ${max})`);
   return hub.store.transaction(async (tx) => {
     const owner = await tx.deviceByOrigin(origin);
     if (!owner) return text(404, `unknown origin ${origin}`);
@@ -885,6 +914,22 @@ export const pull = async (hub: Hub, device: DeviceRecord, query: URLSearchParam
     const personal = (from < to ? await tx.personalData(origin, from, to) : []).filter(
       (record) => !withheld.has(record.sequence),
     );
+    const personalData = personal.map((p) => ({
+      sequence: p.sequence,
+      subject: p.subject,
+      regime: p.regime,
+      salt: bytesToBase64(p.salt),
+      data: bytesToBase64(openPersonalData(hub.keys.regionKey, origin, p.sequence, p.sealed)),
+    }));
+    if (format !== '1')
+      return {
+        status: 200,
+        contentType: PULL_V2_CONTENT_TYPE,
+        body: formatPullV2(
+          { origin, from, to: Math.max(from, to), size, checkpoint: state.mirror?.note ?? null, personalData },
+          entries.map((e) => (withheld.has(e.sequence) ? { withheld: e.leafHash } : { bytes: e.bytes })),
+        ),
+      };
     return json(200, {
       origin,
       from,
@@ -896,13 +941,7 @@ export const pull = async (hub: Hub, device: DeviceRecord, query: URLSearchParam
           ? { withheld: bytesToBase64(e.leafHash) }
           : Buffer.from(e.bytes.buffer, e.bytes.byteOffset, e.bytes.byteLength).toString('base64'),
       ),
-      personalData: personal.map((p) => ({
-        sequence: p.sequence,
-        subject: p.subject,
-        regime: p.regime,
-        salt: bytesToBase64(p.salt),
-        data: bytesToBase64(openPersonalData(hub.keys.regionKey, origin, p.sequence, p.sealed)),
-      })),
+      personalData,
     });
   });
 };

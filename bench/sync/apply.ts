@@ -3,6 +3,7 @@
 // it. Printed beside its floor, measured in the same run: the same entries replayed through the projector alone (a
 // rebuild of the source device's projections). The issue sets no goal for this figure; it shows what the door costs.
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { applyInbox } from '../../electron/services/workstation/commands/sync-apply.ts';
 import { handleApiCall } from '../../electron/services/workstation/api/api.ts';
@@ -11,6 +12,11 @@ import { examplesDir } from '../../test/support/examples.ts';
 import { createTestWorkstation } from '../../test/support/workstation.ts';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 5_000);
+const load = (): string =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} at ${new Date().toISOString()}`;
+console.log(load());
 
 const source = createTestWorkstation({ logId: 'bench-source' });
 const target = createTestWorkstation({ logId: 'bench-target' });
@@ -74,5 +80,6 @@ console.log(
   `floor, the projector alone (rebuild): ${Math.round(floorRate).toLocaleString('en-GB')} entries/s (${floor.seconds.toFixed(2)} s)`,
 );
 console.log(`apply is ${(floorRate / applyRate).toFixed(2)}x the floor (no goal in the issue)`);
+console.log(load());
 source.admin.workstation.close();
 target.admin.workstation.close();

@@ -4,9 +4,10 @@
 // 10,000 entries/s end to end, and within 3x the floor.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PAYLOAD_VERSION } from '../../core/audit/event-types.ts';
+import { bytesToBase64 } from '../../core/audit/bytes.ts';
 import { ed25519PublicKey } from '../../core/audit/ed25519.ts';
 import { hashLeaf } from '../../core/audit/merkle.ts';
 import {
@@ -23,14 +24,18 @@ import { createHubClient } from '../../electron/services/sync/hub-client.ts';
 import type { HubClient } from '../../electron/services/sync/hub-client.ts';
 import { pullFromHub } from '../../electron/services/sync/pull.ts';
 import { pushAuditLog } from '../../electron/services/sync/push.ts';
-import { hubIdentity } from '../../hub/service.ts';
-import { startTestHub } from '../../test/support/hub.ts';
-import type { StoreKind } from '../../test/support/hub.ts';
+import { openPostgresHubStore } from '../../hub/store/postgres.ts';
+import { openSqliteHubStore } from '../../hub/store/sqlite.ts';
+import { approveDevice, startHubProcess } from './hub-process.ts';
+type StoreKind = 'sqlite' | 'postgres';
 import { startPostgres } from '../../test/support/postgres.ts';
 import type { PostgresCluster } from '../../test/support/postgres.ts';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10);
+// Entries per add-entries request and per pull batch (the defaults are the device's own).
+const PUSH_BATCH = process.env.BENCH_PUSH_BATCH ? { entriesPerRequest: Number(process.env.BENCH_PUSH_BATCH) } : {};
+const PULL_BATCH = process.env.BENCH_PULL_BATCH ? { batch: Number(process.env.BENCH_PULL_BATCH) } : {};
 const GOAL = 10_000;
 const FLOOR_FACTOR = 3;
 const dir = mkdtempSync(join(tmpdir(), 'perimeter-bench-sync-'));
@@ -65,45 +70,22 @@ const makeDevice = (id: string, count: number): Device => {
 
 const rate = (entries: number, ms: number): number => Math.round(entries / (ms / 1000));
 const fmt = (n: number): string => n.toLocaleString('en-GB');
+const cpuMs = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
 
 const run = async (kind: StoreKind, cluster: PostgresCluster | null): Promise<void> => {
-  const hub = await startTestHub(kind, cluster ? { cluster } : {});
-  const identity = hubIdentity(hub.hub());
-  const enrol = async (device: Device): Promise<void> => {
-    writeEnrolment(
-      device.db,
-      {
-        deviceId: device.id,
-        region: 'eu-west',
-        hubUrl: hub.url(),
-        seed: device.seed,
-        hubWitnessKey: identity.witness!,
-        hubMirrorKey: identity.mirror!,
-      },
-      new Date().toISOString(),
-      'bench',
-    );
-    await hub.hub().store.transaction((tx) =>
-      tx.putDevice({
-        deviceId: device.id,
-        region: 'eu-west',
-        publicKey: ed25519PublicKey(device.seed),
-        origin: device.origin,
-        logKeys: auditSigningKeys(device.db).map((k) => k.verifierKey),
-        status: 'approved',
-        requestedMarkets: ['*'],
-        markets: ['*'],
-        requestedAt: new Date().toISOString(),
-        decidedAt: new Date().toISOString(),
-        decidedBy: 'bench',
-      }),
-    );
-  };
+  const sqlitePath = join(dir, `hub-${kind}.db`);
+  const store = kind === 'sqlite' ? `sqlite:${sqlitePath}` : await cluster!.createDatabase(`bench_hub_${process.pid}`);
+  // The hub runs in its own process, as deployed (`perimeter hub`): the devices reach it over loopback HTTP only.
+  const hub = await startHubProcess({ dir, region: 'eu-west', store });
+  const keys = { witness: hub.identity.witness, mirror: hub.identity.mirror };
   // Time spent inside requests (the hub's work and the loopback), so the device's own share can be told apart.
   let inRequests = 0;
   const client = (device: Device): HubClient => {
     const inner = createHubClient({
-      url: hub.url(),
+      url: hub.url,
       deviceId: device.id,
       region: 'eu-west',
       seed: device.seed,
@@ -121,26 +103,73 @@ const run = async (kind: StoreKind, cluster: PostgresCluster | null): Promise<vo
       },
     };
   };
-  const keys = { witness: identity.witness!, mirror: identity.mirror! };
+  const enrol = async (device: Device): Promise<void> => {
+    writeEnrolment(
+      device.db,
+      {
+        deviceId: device.id,
+        region: 'eu-west',
+        hubUrl: hub.url,
+        seed: device.seed,
+        hubWitnessKey: keys.witness,
+        hubMirrorKey: keys.mirror,
+      },
+      new Date().toISOString(),
+      'bench',
+    );
+    const body = new TextEncoder().encode(
+      JSON.stringify({
+        deviceId: device.id,
+        region: 'eu-west',
+        publicKey: bytesToBase64(ed25519PublicKey(device.seed)),
+        origin: device.origin,
+        logKeys: auditSigningKeys(device.db).map((k) => k.verifierKey),
+        markets: ['*'],
+      }),
+    );
+    const response = await client(device).send('POST', '/v1/enrol', body, 'application/json');
+    if (response.status !== 202) throw new Error(`enrol ${device.id}: ${response.status} ${response.text}`);
+    await approveDevice(hub, device.id);
+  };
 
   const pusher = makeDevice(`push-${kind}`, ENTRIES);
   const puller = makeDevice(`pull-${kind}`, 1);
   await enrol(pusher);
   await enrol(puller);
 
-  let started = performance.now();
-  const pushed = await pushAuditLog(pusher.db, client(pusher), keys);
-  const pushMs = performance.now() - started;
-  const pushWaitMs = inRequests;
-  inRequests = 0;
-  started = performance.now();
-  const pulled = await pullFromHub(puller.db, client(puller), puller.origin, identity.mirror!);
-  const pullMs = performance.now() - started;
-  const pullWaitMs = inRequests;
-  if (pushed.size !== ENTRIES || pulled.entries !== ENTRIES)
-    throw new Error(`moved ${pushed.size} and ${pulled.entries}, not ${ENTRIES}`);
+  type Leg = { ms: number; inRequests: number; deviceCpu: number; hubCpu: number };
+  const timed = async <T>(work: () => Promise<T>): Promise<{ value: T; leg: Leg }> => {
+    inRequests = 0;
+    const cpu = cpuMs();
+    const hubCpu = hub.cpuMs();
+    const started = performance.now();
+    const value = await work();
+    return {
+      value,
+      leg: {
+        ms: performance.now() - started,
+        inRequests,
+        deviceCpu: cpuMs() - cpu,
+        hubCpu: hub.cpuMs() - hubCpu,
+      },
+    };
+  };
+  const push = await timed(() => pushAuditLog(pusher.db, client(pusher), keys, PUSH_BATCH));
+  const pull = await timed(() => pullFromHub(puller.db, client(puller), puller.origin, keys.mirror, PULL_BATCH));
+  if (push.value.size !== ENTRIES || pull.value.entries !== ENTRIES)
+    throw new Error(`moved ${push.value.size} and ${pull.value.entries}, not ${ENTRIES}`);
 
-  // The floor: the same rows (bytes and leaf hashes), bulk-inserted bare into the same store, in batches of 4,096.
+  // Ten devices at once: each pushes its share, all concurrently, through the same hub.
+  const share = Math.floor(ENTRIES / DEVICES);
+  const many = Array.from({ length: DEVICES }, (_, i) => makeDevice(`many-${kind}-${i}`, share));
+  for (const device of many) await enrol(device);
+  const manyRun = await timed(() =>
+    Promise.all(many.map((device) => pushAuditLog(device.db, client(device), keys, PUSH_BATCH))),
+  );
+  await hub.stop();
+
+  // The floor: the same rows (bytes and leaf hashes), bulk-inserted bare into the same store, in batches of 4,096,
+  // from this process once the hub has stopped.
   const rows = pusher.db
     .prepare<[], { sequence: number; canonical: Buffer }>(
       'SELECT sequence, canonical FROM audit_entries ORDER BY sequence',
@@ -151,18 +180,25 @@ const run = async (kind: StoreKind, cluster: PostgresCluster | null): Promise<vo
       bytes: new Uint8Array(r.canonical),
       leafHash: hashLeaf(nodeSha256, r.canonical),
     }));
-  started = performance.now();
-  for (let i = 0; i < rows.length; i += 4096) await hub.hub().store.bareInsert(rows.slice(i, i + 4096));
+  const floorStore =
+    kind === 'sqlite'
+      ? openSqliteHubStore(sqlitePath, hub.keys.storeKey, 'eu-west')
+      : await openPostgresHubStore(store, 'eu-west');
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += 4096) await floorStore.bareInsert(rows.slice(i, i + 4096));
   const floorMs = performance.now() - started;
+  await floorStore.close();
 
-  const endToEnd = rate(ENTRIES, pushMs + pullMs);
+  const endToEnd = rate(ENTRIES, push.leg.ms + pull.leg.ms);
   const floor = rate(ENTRIES, floorMs);
-  console.log(`\n${kind}: ${fmt(ENTRIES)} entries, one device pushes, another pulls`);
+  const where = (leg: Leg): string =>
+    `${Math.round(leg.inRequests)} ms of it inside requests; CPU: device ${Math.round(leg.deviceCpu)} ms, hub ${Math.round(leg.hubCpu)} ms`;
+  console.log(`\n${kind}: ${fmt(ENTRIES)} entries, one device pushes, another pulls (hub in its own process)`);
   console.log(
-    `  push             ${fmt(rate(ENTRIES, pushMs))} entries/s (${Math.round(pushMs)} ms, ${pushed.requests} requests; ${Math.round(pushWaitMs)} ms of it inside requests)`,
+    `  push             ${fmt(rate(ENTRIES, push.leg.ms))} entries/s (${Math.round(push.leg.ms)} ms, ${push.value.requests} requests; ${where(push.leg)})`,
   );
   console.log(
-    `  pull             ${fmt(rate(ENTRIES, pullMs))} entries/s (${Math.round(pullMs)} ms, ${pulled.batches} batches; ${Math.round(pullWaitMs)} ms of it inside requests)`,
+    `  pull             ${fmt(rate(ENTRIES, pull.leg.ms))} entries/s (${Math.round(pull.leg.ms)} ms, ${pull.value.batches} batches; ${where(pull.leg)})`,
   );
   console.log(
     `  end to end       ${fmt(endToEnd)} entries/s  goal >= ${fmt(GOAL)}: ${endToEnd >= GOAL ? 'met' : 'NOT met'}`,
@@ -170,24 +206,20 @@ const run = async (kind: StoreKind, cluster: PostgresCluster | null): Promise<vo
   console.log(
     `  floor (bare bulk insert into the same store) ${fmt(floor)} entries/s; end to end is ${(floor / endToEnd).toFixed(2)}x below it (goal <= ${FLOOR_FACTOR}x: ${floor / endToEnd <= FLOOR_FACTOR ? 'met' : 'NOT met'})`,
   );
-
-  // Ten devices at once: each pushes its share, all concurrently, through the same hub.
-  const share = Math.floor(ENTRIES / DEVICES);
-  const many = Array.from({ length: DEVICES }, (_, i) => makeDevice(`many-${kind}-${i}`, share));
-  for (const device of many) await enrol(device);
-  started = performance.now();
-  await Promise.all(many.map((device) => pushAuditLog(device.db, client(device), keys)));
-  const manyMs = performance.now() - started;
-  const manyRate = rate(share * DEVICES, manyMs);
+  const manyRate = rate(share * DEVICES, manyRun.leg.ms);
   console.log(
-    `  ${DEVICES} devices pushing at once: ${fmt(manyRate)} entries/s in total (${fmt(share)} each, ${Math.round(manyMs)} ms); goal >= ${fmt(GOAL)}: ${manyRate >= GOAL ? 'met' : 'NOT met'}; floor ${(floor / manyRate).toFixed(2)}x`,
+    `  ${DEVICES} devices pushing at once: ${fmt(manyRate)} entries/s in total (${fmt(share)} each, ${Math.round(manyRun.leg.ms)} ms; ${where(manyRun.leg)}); goal >= ${fmt(GOAL)}: ${manyRate >= GOAL ? 'met' : 'NOT met'}; floor ${(floor / manyRate).toFixed(2)}x (goal <= ${FLOOR_FACTOR}x: ${floor / manyRate <= FLOOR_FACTOR ? 'met' : 'NOT met'})`,
   );
 
   for (const device of [pusher, puller, ...many]) device.db.close();
-  await hub.stop();
 };
 
 const kinds = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',') as StoreKind[];
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} at ${new Date().toISOString()}`,
+);
 let cluster: PostgresCluster | null = null;
 try {
   for (const kind of kinds) {
@@ -198,3 +230,8 @@ try {
   cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
 }
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} at ${new Date().toISOString()}`,
+);

@@ -14,10 +14,18 @@ const failed = (reason: string): ProofCheck => ({ ok: false, reason });
 
 /** SHA-256 over 0x00 ‖ bytes: the RFC 6962 leaf hash, so a leaf can never pass for an interior node. */
 export const hashLeaf = (sha256: Sha256, data: Uint8Array): MerkleHash => {
+  // Entries are small: one scratch buffer serves them all (the port hashes synchronously and keeps no reference),
+  // so hashing a batch allocates nothing but the hashes.
+  if (data.length < leafScratch.length) {
+    leafScratch.set(data, 1);
+    return sha256(leafScratch.subarray(0, data.length + 1));
+  }
   const input = new Uint8Array(data.length + 1);
   input.set(data, 1);
   return sha256(input);
 };
+
+const leafScratch = new Uint8Array(65_536);
 
 const nodeInput = new Uint8Array(65);
 

@@ -125,7 +125,7 @@ export const parseAddEntries = (
         complete = false;
         break;
       }
-      entries.push(body.slice(at + 2, at + 2 + length));
+      entries.push(body.subarray(at + 2, at + 2 + length));
       at += 2 + length;
     }
     if (!complete || !need(1)) break;
@@ -133,7 +133,7 @@ export const parseAddEntries = (
     if (hashes > 63 || !need(1 + hashes * 32)) break;
     at += 1;
     const proof: MerkleHash[] = [];
-    for (let i = 0; i < hashes; i++) proof.push(body.slice(at + i * 32, at + i * 32 + 32));
+    for (let i = 0; i < hashes; i++) proof.push(body.subarray(at + i * 32, at + i * 32 + 32));
     at += hashes * 32;
     packages.push({ ...interval, entries, proof });
   }

@@ -1,5 +1,6 @@
 // The hub's store on PostgreSQL, for a region that outgrows one machine. PostgreSQL does not encrypt at rest: the hub
 // seals personal data with the region key before it gets here (decision 0219); entries hold pseudonymous data only.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { HUB_MIGRATIONS, HUB_SCHEMA_VERSION } from './schema.ts';
 import { HubStoreError } from './store.ts';
@@ -10,7 +11,8 @@ import type { CheckpointRecord, HubStore, HubTx, OriginState, StoredEntry } from
 type OriginRow = { origin: string; witness_size: string; mirror_size: string; next: string };
 
 const buf = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-const bytesOf = (b: Buffer): Uint8Array => new Uint8Array(b);
+// A view of the buffer pg decoded (each is its own), not a copy.
+const bytesOf = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 const MIGRATION_LOCK = 7_240_215;
 
@@ -47,6 +49,16 @@ const migrate = async (client: pg.PoolClient, region: string, where: string): Pr
   }
 };
 
+const statementNames = new Map<string, string>();
+const statementName = (sql: string): string => {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `hub_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+};
+
 /** The connection string without its password, for messages. */
 const redacted = (url: string): string => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 
@@ -71,7 +83,12 @@ export const openPostgresHubStore = async (
     first.release();
   }
 
-  const txOf = (c: pg.PoolClient): HubTx => {
+  const txOf = (client: pg.PoolClient): HubTx => {
+    // Every statement is a named prepared statement: PostgreSQL parses and plans it once per connection.
+    const c = {
+      query: <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> =>
+        client.query<R>({ name: statementName(sql), text: sql, values: params }),
+    };
     const rows = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> =>
       (await c.query<R>(sql, params)).rows;
     const checkpointOf = async (origin: string, size: number): Promise<CheckpointRecord | null> => {

@@ -198,6 +198,32 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('the regional hub on %s', (kind
     );
   });
 
+  it('serves a pull in format 2 (binary) with the same entries as format 1 (JSON), and refuses another format', async () => {
+    const { parsePullV2, PULL_V2_CONTENT_TYPE } = await import('../../core/sync/pull-wire.ts');
+    const client = createHubClient({ ...readEnrolment(b.admin.workstation.db)!, url: hub.url(), now: a.clock.now });
+    const target = `/v1/pull?origin=${encodeURIComponent(originOf(a))}&from=3&limit=6`;
+    const v1 = await client.send('GET', target);
+    const v2 = await client.send('GET', `${target}&format=2`);
+    expect(v1.contentType).toBe('application/json');
+    expect(v2.contentType).toBe(PULL_V2_CONTENT_TYPE);
+    const json = JSON.parse(v1.text) as { entries: string[]; from: number; to: number; checkpoint: string };
+    const parsed = parsePullV2(v2.bytes, (header) => {
+      const h = header as { from: number; to: number };
+      return h.to - h.from;
+    });
+    if (!parsed.ok) throw new Error(parsed.error);
+    const { entries: _entries, ...header } = json;
+    expect(parsed.value.header).toEqual(header);
+    expect(parsed.value.entries.map((e) => ('bytes' in e ? Buffer.from(e.bytes).toString('base64') : null))).toEqual(
+      json.entries,
+    );
+    expect(json.entries).toHaveLength(6);
+    const bad = await client.send('GET', `${target}&format=3`);
+    expect(`${bad.status} ${bad.text}`).toMatch(/^400 pull format is 1 \(JSON\) or 2 \(binary\)/);
+    const tooMany = await client.send('GET', `${target.replace('limit=6', 'limit=0')}&format=2`);
+    expect(`${tooMany.status} ${tooMany.text}`).toMatch(/^400 .*limit \(1 to 50000\)/);
+  });
+
   it('resumes a push after the hub was killed mid-push, and nothing acknowledged is lost', async () => {
     importLeads(a, 'K', 600);
     expect(entriesOf(a).length - readPushState(a.admin.workstation.db).mirrorSize).toBeGreaterThan(512);

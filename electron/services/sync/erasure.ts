@@ -13,12 +13,15 @@ export type PulledTombstone =
       readonly cutoff: string;
     };
 
-const TOMBSTONE_TYPES = ['"type":"subject.erased"', '"type":"retention.purged"'];
+const TOMBSTONE_TYPES = ['"type":"subject.erased"', '"type":"retention.purged"'].map((needle) =>
+  Buffer.from(needle, 'utf8'),
+);
 
-/** The tombstones an entry (canonical JSON bytes) carries; none for any other entry, which is not parsed. */
+/** The tombstones an entry (canonical JSON bytes) carries; none for any other entry, which is not decoded or parsed. */
 export const tombstonesOf = (origin: string, sequence: number, bytes: Uint8Array): PulledTombstone[] => {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  if (!TOMBSTONE_TYPES.some((needle) => text.includes(needle))) return [];
+  const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!TOMBSTONE_TYPES.some((needle) => raw.includes(needle))) return [];
+  const text = raw.toString('utf8');
   let entry: { type?: unknown; payload?: Record<string, unknown> };
   try {
     entry = JSON.parse(text) as typeof entry;

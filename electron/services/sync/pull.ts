@@ -11,9 +11,10 @@ import { createMemoryMerkleTree } from '../../../core/audit/merkle.ts';
 import { bytesEqual } from '../../../core/audit/bytes.ts';
 import { nodeSha256 } from '../audit/node-sha256.ts';
 import { parseCosignerKey, verifyCosignature } from '../../../core/sync/cosignature.ts';
+import { parsePullV2, PULL_FORMAT_2, PULL_V2_CONTENT_TYPE } from '../../../core/sync/pull-wire.ts';
 import type { Database } from '../store/database.ts';
 import { inTransaction } from '../store/transaction.ts';
-import type { HubClient } from './hub-client.ts';
+import type { HubClient, HubResponse } from './hub-client.ts';
 import { SyncError } from './hub-client.ts';
 import { applyPulledTombstone, tombstonesOf } from './erasure.ts';
 import type { PulledTombstone } from './erasure.ts';
@@ -24,13 +25,14 @@ const OriginsSchema = z.object({
     z.object({ origin: z.string().min(1), device: z.string().nullable(), size: z.number().int().nonnegative() }),
   ),
 });
-const PullSchema = z.object({
+// The header of a format 2 reply (decision 0280): the batch's place and checkpoint, and its personal data; the entries
+// follow it as bytes (core/sync/pull-wire.ts).
+const PullHeaderSchema = z.object({
   origin: z.string(),
   from: z.number().int().nonnegative(),
   to: z.number().int().nonnegative(),
   size: z.number().int().nonnegative(),
   checkpoint: z.string().nullable(),
-  entries: z.array(z.union([z.string(), z.strictObject({ withheld: z.string() })])),
   personalData: z.array(
     z.object({
       sequence: z.number().int().nonnegative(),
@@ -41,6 +43,9 @@ const PullSchema = z.object({
     }),
   ),
 });
+
+/** Entries per pull request (format 2): a batch lands in one transaction, with its cursor. */
+export const PULL_BATCH = 10_000;
 
 export type PullResult = {
   readonly origins: number;
@@ -60,6 +65,10 @@ const parseJson = <S extends z.ZodType>(schema: S, text: string, what: string): 
   } catch {
     throw new SyncError('protocol', `${what}: the hub's reply is not JSON`);
   }
+  return parseValue(schema, value, what);
+};
+
+const parseValue = <S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> => {
   const parsed = schema.safeParse(value);
   if (!parsed.success)
     throw new SyncError(
@@ -116,66 +125,87 @@ export const pullFromHub = async (
     if (from > 0)
       for (const row of inboxLeaves.all(origin.origin, from, origin.origin, from))
         tree.append(row.bytes ? hashLeaf(nodeSha256, row.bytes) : new Uint8Array(row.leaf_hash!));
-    while (from < origin.size) {
-      const response = await client.send(
+    const what = `pull ${origin.origin}`;
+    const request = (at: number): Promise<HubResponse> =>
+      client.send(
         'GET',
-        `/v1/pull?origin=${encodeURIComponent(origin.origin)}&from=${from}&limit=${options.batch ?? 10_000}`,
+        `/v1/pull?origin=${encodeURIComponent(origin.origin)}&from=${at}&limit=${options.batch ?? PULL_BATCH}&format=${PULL_FORMAT_2}`,
       );
-      if (response.status !== 200)
-        throw new SyncError(`http_${response.status}`, `pull ${origin.origin}: ${response.text.trim()}`);
-      const batch = parseJson(PullSchema, response.text, `pull ${origin.origin}`);
-      if (batch.from !== from || batch.entries.length !== batch.to - batch.from)
-        throw new SyncError('protocol', `pull ${origin.origin}: a batch that does not start at the cursor`);
-      if (batch.entries.length === 0) break;
-      const complete = batch.to === batch.size;
-      inTransaction(db, () => {
-        // Node's native base64 (the strings were checked as strings by the schema; a bad one fails the root check below).
-        const landed: PulledTombstone[] = [];
-        batch.entries.forEach((served, i) => {
-          if (typeof served !== 'string') {
-            const leaf = base64ToBytes(served.withheld);
-            if (!leaf || leaf.length !== 32)
-              throw new SyncError('protocol', `pull ${origin.origin}: entry ${from + i}: a withheld entry's leaf hash`);
-            putWithheld.run(origin.origin, from + i, leaf);
-            tree.append(leaf);
-            withheld++;
-            return;
-          }
-          const bytes = Buffer.from(served, 'base64');
-          putEntry.run(origin.origin, from + i, bytes);
-          tree.append(hashLeaf(nodeSha256, bytes));
-          landed.push(...tombstonesOf(origin.origin, from + i, bytes));
+    // The next batch is asked for as soon as this one has arrived, so the hub reads it while this one lands; the cursor
+    // still moves only with a landed batch, so a pull cut anywhere resumes from the last one that landed.
+    let inFlight: Promise<HubResponse> | null = from < origin.size ? request(from) : null;
+    try {
+      while (inFlight) {
+        const response = await inFlight;
+        inFlight = null;
+        if (response.status !== 200) throw new SyncError(`http_${response.status}`, `${what}: ${response.text.trim()}`);
+        if (!response.contentType.startsWith(PULL_V2_CONTENT_TYPE))
+          throw new SyncError('protocol', `${what}: a reply of type ${response.contentType}, not format 2`);
+        const parsed = parsePullV2(response.bytes, (header) => {
+          const h = PullHeaderSchema.safeParse(header);
+          return h.success && h.data.to >= h.data.from ? h.data.to - h.data.from : null;
         });
-        for (const p of batch.personalData)
-          putPersonal.run(origin.origin, p.sequence, p.subject, p.regime, base64ToBytes(p.salt), base64ToBytes(p.data));
-        // After the batch's own data landed, so a tombstone deletes what its own batch brought too.
-        for (const tombstone of landed) erasedRecords += applyPulledTombstone(db, tombstone);
-        if (landed.length > 0) options.onTombstones?.(landed);
-        tombstones.push(...landed);
-        if (complete) {
-          // The whole copy must hash to the root of the mirror's checkpoint (signed by the device, cosigned by the hub).
-          const parsed = batch.checkpoint ? parseSignedCheckpoint(new TextEncoder().encode(batch.checkpoint)) : null;
-          if (!parsed?.ok) throw new SyncError('protocol', `pull ${origin.origin}: no checkpoint with the last batch`);
-          // The checkpoint must carry the mirror cosignature of the hub this device enrolled with.
-          const cosigned = parsed.value.note.signatures.some(
-            (signature) => verifyCosignature(parsed.value.note.text, signature.line, mirror) !== null,
-          );
-          if (!cosigned)
-            throw new SyncError(
-              'bad_cosignature',
-              `pull ${origin.origin}: the checkpoint lacks the hub's mirror cosignature`,
-            );
-          if (tree.size() !== batch.size || !bytesEqual(tree.root(), parsed.value.body.root))
-            throw new SyncError(
-              'inconsistent',
-              `pull ${origin.origin}: the entries do not hash to the checkpoint's root`,
-            );
+        if (!parsed.ok) throw new SyncError('protocol', `${what}: ${parsed.error}`);
+        const batch = parseValue(PullHeaderSchema, parsed.value.header, what);
+        const served = parsed.value.entries;
+        if (batch.from !== from || served.length !== batch.to - batch.from)
+          throw new SyncError('protocol', `${what}: a batch that does not start at the cursor`);
+        if (served.length === 0) break;
+        if (batch.to < origin.size) {
+          inFlight = request(batch.to);
+          // Let the request leave before this batch's transaction holds the thread.
+          await new Promise((resolve) => setImmediate(resolve));
         }
-        putCursor.run(origin.origin, batch.to, complete ? batch.checkpoint : null);
-      });
-      entries += batch.entries.length;
-      batches++;
-      from = batch.to;
+        const complete = batch.to === batch.size;
+        inTransaction(db, () => {
+          const landed: PulledTombstone[] = [];
+          served.forEach((entry, i) => {
+            if ('withheld' in entry) {
+              putWithheld.run(origin.origin, from + i, entry.withheld);
+              tree.append(entry.withheld.slice());
+              withheld++;
+              return;
+            }
+            putEntry.run(origin.origin, from + i, entry.bytes);
+            tree.append(hashLeaf(nodeSha256, entry.bytes));
+            landed.push(...tombstonesOf(origin.origin, from + i, entry.bytes));
+          });
+          for (const p of batch.personalData) {
+            const salt = base64ToBytes(p.salt);
+            const data = base64ToBytes(p.data);
+            if (!salt || !data)
+              throw new SyncError(
+                'protocol',
+                `${what}: personal data of entry ${p.sequence}: salt and data are base64`,
+              );
+            putPersonal.run(origin.origin, p.sequence, p.subject, p.regime, salt, data);
+          }
+          // After the batch's own data landed, so a tombstone deletes what its own batch brought too.
+          for (const tombstone of landed) erasedRecords += applyPulledTombstone(db, tombstone);
+          if (landed.length > 0) options.onTombstones?.(landed);
+          tombstones.push(...landed);
+          if (complete) {
+            // The whole copy must hash to the root of the mirror's checkpoint (signed by the device, cosigned by the hub).
+            const parsed = batch.checkpoint ? parseSignedCheckpoint(new TextEncoder().encode(batch.checkpoint)) : null;
+            if (!parsed?.ok) throw new SyncError('protocol', `${what}: no checkpoint with the last batch`);
+            // The checkpoint must carry the mirror cosignature of the hub this device enrolled with.
+            const cosigned = parsed.value.note.signatures.some(
+              (signature) => verifyCosignature(parsed.value.note.text, signature.line, mirror) !== null,
+            );
+            if (!cosigned)
+              throw new SyncError('bad_cosignature', `${what}: the checkpoint lacks the hub's mirror cosignature`);
+            if (tree.size() !== batch.size || !bytesEqual(tree.root(), parsed.value.body.root))
+              throw new SyncError('inconsistent', `${what}: the entries do not hash to the checkpoint's root`);
+          }
+          putCursor.run(origin.origin, batch.to, complete ? batch.checkpoint : null);
+        });
+        entries += served.length;
+        batches++;
+        from = batch.to;
+      }
+    } finally {
+      // A batch asked for ahead and not landed (a failure above): its reply is dropped, the cursor did not move.
+      if (inFlight) void inFlight.catch(() => undefined);
     }
   }
   return { origins: origins.length, entries, batches, withheld, tombstones, erasedRecords };

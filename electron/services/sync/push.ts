@@ -105,13 +105,13 @@ export const pushAuditLog = async (
       'SELECT canonical FROM audit_entries WHERE sequence >= ? AND sequence < ? ORDER BY sequence',
     )
     .pluck();
-  let start = Math.min(readPushState(db).mirrorSize, size);
-  let entriesSent = 0;
-  while (true) {
-    const intervals = packageIntervals(start, size);
+  // A request's body: from `from`, whole packages up to `perRequest` entries. Built a package at a time, yielding
+  // between packages, so that while one request is in flight the next is prepared and the upload still flows.
+  type Prepared = { readonly from: number; readonly count: number; readonly body: Uint8Array };
+  const prepare = async (from: number): Promise<Prepared> => {
     const chosen: { start: number; end: number }[] = [];
     let count = 0;
-    for (const interval of intervals) {
+    for (const interval of packageIntervals(from, size)) {
       if (count > 0 && count + (interval.end - interval.start) > perRequest) break;
       chosen.push(interval);
       count += interval.end - interval.start;
@@ -119,35 +119,41 @@ export const pushAuditLog = async (
     const parts: Uint8Array[] = [
       formatAddEntriesHeader({
         origin: identity.origin,
-        uploadStart: start,
+        uploadStart: from,
         uploadEnd: size,
         ticket: new Uint8Array(0),
       }),
     ];
-    if (chosen.length > 0) {
-      const rows = entryRange.all(chosen[0]!.start, chosen.at(-1)!.end);
-      let at = 0;
-      for (const interval of chosen) {
-        const entries = rows
-          .slice(at, at + (interval.end - interval.start))
-          .map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
-        at += entries.length;
-        const proof = subtreeConsistencyProof(
-          store.readNode,
-          nodeSha256,
-          packageSubtreeStart(interval.start),
-          interval.end,
-          size,
-        );
-        parts.push(formatEntryPackage({ ...interval, entries, proof }));
-      }
+    for (const interval of chosen) {
+      const entries = entryRange
+        .all(interval.start, interval.end)
+        .map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+      const proof = subtreeConsistencyProof(
+        store.readNode,
+        nodeSha256,
+        packageSubtreeStart(interval.start),
+        interval.end,
+        size,
+      );
+      parts.push(formatEntryPackage({ ...interval, entries, proof }));
+      if (chosen.length > 1) await new Promise((resolve) => setImmediate(resolve));
     }
     const body = Buffer.concat(parts);
-    const response = await client.send(
-      'POST',
-      '/add-entries',
-      new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
-    );
+    return { from, count, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) };
+  };
+  let start = Math.min(readPushState(db).mirrorSize, size);
+  let entriesSent = 0;
+  let prepared: Promise<Prepared> = prepare(start);
+  while (true) {
+    const current = await prepared;
+    const sent = client.send('POST', '/add-entries', current.body);
+    // The next request is prepared while this one is in flight, on the guess that the hub stores all of this one
+    // (a 202 with next = its end); any other answer discards it.
+    const guess = current.from + current.count;
+    const ahead = current.count > 0 && guess < size ? prepare(guess) : null;
+    // A prepared body that is not used must not leave a rejection unhandled.
+    void ahead?.catch(() => undefined);
+    const response = await sent;
     requests++;
     if (response.status === 200) {
       if (verifyCosignature(noteText(checkpoint.note), response.text, parseHubKey(keys.mirror)) === null)
@@ -155,7 +161,7 @@ export const pushAuditLog = async (
           'bad_cosignature',
           'the hub answered without a valid mirror cosignature from its enrolled key',
         );
-      entriesSent += count;
+      entriesSent += current.count;
       writePushState(db, { mirrorSize: size });
       break;
     }
@@ -174,6 +180,7 @@ export const pushAuditLog = async (
       if (info.next <= start && response.status === 202) throw new SyncError('protocol', 'the hub made no progress');
       start = info.next;
       writePushState(db, { mirrorSize: Math.min(start, size) });
+      prepared = ahead !== null && start === guess ? ahead : prepare(start);
       continue;
     }
     // The hub refuses data of another region (decision 0249): the log cannot be mirrored past that entry.
