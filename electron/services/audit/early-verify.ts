@@ -85,7 +85,12 @@ const startEarly = (
     ends = new Float64Array(new SharedArrayBuffer(8 * chunkLines));
     filled = 0;
   };
+  // The verifier's own split, built while the bytes arrive (this thread waits for the inflater meanwhile).
+  const allStarts: number[] = [];
+  const allEnds: number[] = [];
   const splitter = createLineSplitter((start, end) => {
+    allStarts.push(start);
+    allEnds.push(end);
     starts[filled] = start;
     ends[filled] = end;
     filled++;
@@ -176,24 +181,13 @@ const startEarly = (
     }
   };
 
-  let split: { readonly starts: number[]; readonly ends: number[] } | null = null;
+  const split = { starts: allStarts, ends: allEnds };
   const lineBounds = (bytes: Uint8Array): { readonly starts: number[]; readonly ends: number[] } => {
     if (!ended || bytes !== entries) throw new Error('the early line split is of another file than the verifier read');
-    if (split) return split;
-    const allStarts: number[] = new Array<number>(count);
-    const allEnds: number[] = new Array<number>(count);
-    for (let chunk = 0, line = 0; chunk < chunks; chunk++) {
-      const part = boundsOf.get(chunk)!;
-      for (let k = 0; k < part.count; k++, line++) {
-        allStarts[line] = part.starts[k]!;
-        allEnds[line] = part.ends[k]!;
-      }
-    }
-    split = { starts: allStarts, ends: allEnds };
     return split;
   };
   const sameWork = (bytes: Uint8Array, lineStarts: readonly number[], lineEnds: readonly number[]): void => {
-    if (bytes !== entries || !split || lineStarts !== split.starts || lineEnds !== split.ends)
+    if (bytes !== entries || !ended || lineStarts !== split.starts || lineEnds !== split.ends)
       throw new Error('the verifier workers examined another file or line split than the verifier read');
   };
 

@@ -60,22 +60,43 @@ const inflateStreamingNative = (
       resolve(outcome);
     };
     const inflater = createInflateRaw({ chunkSize: STREAM_CHUNK_BYTES });
+    // Each piece is copied, its CRC-32 taken and the watcher told on a later turn of the event loop: by then zlib has
+    // started on the next piece, so the inflating thread does not wait for this one (zlib hands out a fresh buffer
+    // for every full piece, so a piece held until then stays as it was).
+    let received = 0;
+    const pending: Buffer[] = [];
+    let draining = false;
+    const drain = (): void => {
+      draining = false;
+      if (settled) return;
+      for (const piece of pending) {
+        out.set(piece, written);
+        crc = crc32(piece, crc);
+        written += piece.length;
+      }
+      pending.length = 0;
+      watcher?.arrived(out, written);
+    };
     inflater.on('data', (piece: Buffer) => {
       if (settled) return;
-      if (written + piece.length > declaredSize) {
+      if (received + piece.length > declaredSize) {
         settle({ ok: false, problem: 'past-declared' });
         inflater.destroy();
         return;
       }
-      out.set(piece, written);
-      crc = crc32(piece, crc);
-      written += piece.length;
-      watcher?.arrived(out, written);
+      received += piece.length;
+      pending.push(piece);
+      if (!draining) {
+        draining = true;
+        setImmediate(drain);
+      }
     });
     inflater.on('error', (error) => settle({ ok: false, problem: 'corrupt', detail: error.message }));
     inflater.on('end', () => {
+      if (settled) return;
+      drain();
       if (written < declaredSize) return settle({ ok: false, problem: 'short' });
-      if (!settled) watcher?.inflated(out);
+      watcher?.inflated(out);
       settle({ ok: true, bytes: out, crc32: crc });
     });
     inflater.end(compressed);
