@@ -16,12 +16,11 @@ import { readAnyValue } from '../../core/audit/payload-scan.ts';
 import { verifyAuditBundle } from '../../core/audit/verify.ts';
 import { verifyUnzippedBundle } from '../../core/audit/verify-export.ts';
 import { examineLines } from '../../core/audit/verify-lines.ts';
-import { startParallelVerify } from '../../electron/services/audit/parallel-verify.ts';
+import { readBundleVerifyingEarly } from '../../electron/services/audit/early-verify.ts';
 import { nodeEd25519Verify } from '../../electron/services/audit/node-ed25519.ts';
 import { nodeSha256 } from '../../electron/services/audit/node-sha256.ts';
 import { startParallelMerkle } from '../../electron/services/audit/parallel-merkle.ts';
 import { unzipBundleNative } from '../../electron/services/audit/native-unzip.ts';
-import { readBundleAsync } from '../../electron/services/audit/read-bundle.ts';
 import { appendAndExportBenchLog } from './bench-log.ts';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
@@ -61,14 +60,19 @@ try {
   // so that both see the same load; the best of each is compared, every run is printed.
   const verifyOnce = async () => {
     const started = performance.now();
-    const read = await readBundleAsync(zipPath);
+    const { read, parallel } = await readBundleVerifyingEarly(zipPath);
     if (!read.ok) throw new Error(read.error);
     const unzipMs = performance.now() - started;
-    const parallel = startParallelVerify(read.value.files.get(ENTRIES_FILE)!);
     const verified = verifyUnzippedBundle(read.value, {
       sha256: nodeSha256,
       ed25519Verify: nodeEd25519Verify,
-      ...(parallel ? { merkle: parallel.merkle, lines: parallel.lines } : {}),
+      ...(parallel
+        ? {
+            merkle: parallel.merkle,
+            lines: parallel.lines,
+            ...(parallel.lineBounds ? { lineBounds: parallel.lineBounds } : {}),
+          }
+        : {}),
     });
     const ms = performance.now() - started;
     await parallel?.close();

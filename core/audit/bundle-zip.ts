@@ -331,7 +331,8 @@ export const readBundleZip = (zip: Uint8Array, options: ZipReadOptions = {}): Zi
 
 /** An inflater that works asynchronously (the browser's DecompressionStream), with the same cap and outcomes. */
 export type AsyncZipInflatePort = {
-  readonly inflate: (compressed: Uint8Array, declaredSize: number) => Promise<InflateOutcome>;
+  /** `name`: the member's name, for an inflater that hands one member's bytes on while they arrive. */
+  readonly inflate: (compressed: Uint8Array, declaredSize: number, name: string) => Promise<InflateOutcome>;
   readonly crc32: ((bytes: Uint8Array) => number) | null;
 };
 
@@ -353,7 +354,8 @@ export const readBundleZipAsync = async (
   const start = (index: number): void => {
     const member = plan.members[index];
     if (!member || inflating[index]) return;
-    const promise = member.method === 8 ? options.inflate.inflate(member.raw, member.size) : Promise.resolve(null);
+    const promise =
+      member.method === 8 ? options.inflate.inflate(member.raw, member.size, member.name) : Promise.resolve(null);
     // A member whose inflation is never awaited below (an earlier one failed) must not reject unobserved.
     promise.catch(() => undefined);
     inflating[index] = promise;

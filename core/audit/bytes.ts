@@ -146,3 +146,31 @@ export const lineBounds = (bytes: Uint8Array): { readonly starts: number[]; read
   }
   return { starts, ends };
 };
+
+/**
+ * lineBounds over bytes that arrive piece by piece (an inflater writing into one buffer): `push(bytes, upTo)` reports,
+ * through `line`, each line that ends before `upTo` (bytes[0, upTo) have arrived; `bytes` is the whole buffer), and
+ * `finish(bytes, length)` the last line without a newline. Together they report exactly lineBounds' ranges, in order.
+ */
+export const createLineSplitter = (
+  line: (start: number, end: number) => void,
+): { readonly push: (bytes: Uint8Array, upTo: number) => void; readonly finish: (length: number) => void } => {
+  let lineStart = 0;
+  let scanned = 0;
+  return {
+    push: (bytes, upTo) => {
+      if (upTo <= scanned) return;
+      const view = bytes.subarray(0, upTo);
+      for (let next = view.indexOf(0x0a, scanned); next >= 0; next = view.indexOf(0x0a, next + 1)) {
+        line(lineStart, next);
+        lineStart = next + 1;
+      }
+      scanned = upTo;
+    },
+    finish: (length) => {
+      if (length !== scanned) throw new RangeError(`the splitter saw ${scanned} bytes, not ${length}`);
+      if (lineStart < length) line(lineStart, length);
+      lineStart = length;
+    },
+  };
+};

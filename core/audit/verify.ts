@@ -183,6 +183,14 @@ export type VerifyOptions = {
    * default. Services pass one that worker threads share (verify-lines.ts's examineLines on each range).
    */
   readonly lines?: LinesPort;
+  /**
+   * The line split of entries.jsonl (core lineBounds' answer) when the caller made it already: the CLI's reader splits
+   * the lines while they inflate, and its lines and Merkle ports work on that very split. lineBounds by default.
+   */
+  readonly lineBounds?: (entries: Uint8Array) => {
+    readonly starts: readonly number[];
+    readonly ends: readonly number[];
+  };
 };
 
 /** Facts for consecutive ranges of lines covering every line, in order (the lines are entries[starts[i], ends[i])). */
@@ -389,7 +397,7 @@ export const verifyAuditBundle = (
   // --- entries ------------------------------------------------------------------------------------------------
   const entriesBytes = files.get(ENTRIES_FILE) ?? new Uint8Array(0);
   if (!files.has(ENTRIES_FILE)) fail('missing-file', ENTRIES_FILE, 'the bundle has no entries.jsonl');
-  const { starts: lineStarts, ends: lineEnds } = lineBounds(entriesBytes);
+  const { starts: lineStarts, ends: lineEnds } = (options.lineBounds ?? lineBounds)(entriesBytes);
   const entryCount = lineStarts.length;
   const lineBytes = (i: number): Uint8Array => entriesBytes.subarray(lineStarts[i]!, lineEnds[i]!);
   if (entriesBytes.length > 0 && entriesBytes[entriesBytes.length - 1] !== NEWLINE)

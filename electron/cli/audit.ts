@@ -4,7 +4,6 @@ import { availableParallelism, loadavg } from 'node:os';
 import type { Command } from 'commander';
 import * as z from 'zod';
 import { bytesToBase64 } from '../../core/audit/bytes.ts';
-import { ENTRIES_FILE } from '../../core/audit/bundle-format.ts';
 import { auditBundleJsonSchemas } from '../../core/audit/json-schemas.ts';
 import { inclusionProof } from '../../core/audit/merkle.ts';
 import { formatTlogProof, verifyTlogProof } from '../../core/audit/tlog-proof.ts';
@@ -19,9 +18,8 @@ import {
 import type { VerifiedExport } from '../../core/audit/verify-export.ts';
 import type { NoteVerifierKey } from '../../core/audit/note.ts';
 import { nodeSha256 } from '../services/audit/node-sha256.ts';
-import { readBundleAsync } from '../services/audit/read-bundle.ts';
+import { readBundleVerifyingEarly } from '../services/audit/early-verify.ts';
 import { buildCsv } from '../../core/audit/bundle-assemble.ts';
-import { startParallelVerify } from '../services/audit/parallel-verify.ts';
 import {
   eraseDataSubject,
   exportLogBundle,
@@ -89,26 +87,32 @@ const verifyBundlePath = async (
     readonly threads?: 'auto' | number;
   },
 ): Promise<VerifiedExport> => {
-  const read = await readBundleAsync(path);
-  if (!read.ok) throw new CliError(read.error, EXIT_UNUSABLE);
-  const knownCheckpoints = options.known.map((file) => {
-    try {
-      return new Uint8Array(readFileSync(file));
-    } catch (error) {
-      throw new CliError(`--known ${file}: ${error instanceof Error ? error.message : String(error)}`, EXIT_UNUSABLE);
-    }
+  // Worker threads examine and hash chunks of lines while the zip still inflates (decision 0287), then with this
+  // thread, which also judges every line in order (the same bytes, the same core functions).
+  const { read, parallel } = await readBundleVerifyingEarly(path, {
+    ...(useWorkers(options.threads ?? 'auto') ? {} : { workers: 0 }),
   });
-  // Worker threads each examine and hash a range of lines while this thread does the first range and judges every
-  // line in order (the same bytes, the same core functions).
-  const entries = read.value.files.get(ENTRIES_FILE);
-  const parallel = entries && useWorkers(options.threads ?? 'auto') ? startParallelVerify(entries) : null;
   let verified: ReturnType<typeof verifyUnzippedBundle>;
   try {
+    if (!read.ok) throw new CliError(read.error, EXIT_UNUSABLE);
+    const knownCheckpoints = options.known.map((file) => {
+      try {
+        return new Uint8Array(readFileSync(file));
+      } catch (error) {
+        throw new CliError(`--known ${file}: ${error instanceof Error ? error.message : String(error)}`, EXIT_UNUSABLE);
+      }
+    });
     verified = verifyUnzippedBundle(read.value, {
       sha256: nodeSha256,
       trustedKeys: options.keys,
       knownCheckpoints,
-      ...(parallel ? { merkle: parallel.merkle, lines: parallel.lines } : {}),
+      ...(parallel
+        ? {
+            merkle: parallel.merkle,
+            lines: parallel.lines,
+            ...(parallel.lineBounds ? { lineBounds: parallel.lineBounds } : {}),
+          }
+        : {}),
     });
   } finally {
     await parallel?.close();
