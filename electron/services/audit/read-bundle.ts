@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { UnzippedBundle } from '../../../core/audit/bundle-assemble.ts';
-import { unzipBundleNative, unzipBundleNativeAsync } from './native-unzip.ts';
+import { unzipBundleNative } from './native-unzip.ts';
 
 export type BundleReadResult = { ok: true; value: UnzippedBundle } | { ok: false; error: string };
 
@@ -27,18 +27,5 @@ export const readBundle = (path: string): BundleReadResult => {
     return { ok: true, value: { files, unexpected: [] } };
   }
   const unzipped = unzipBundleNative(new Uint8Array(readFileSync(path)));
-  return unzipped.ok ? unzipped : { ok: false, error: `${path}: ${unzipped.error}` };
-};
-
-/** readBundle with the zip's members inflated side by side on native threads, into shared memory (the CLI's way). */
-export const readBundleAsync = async (path: string): Promise<BundleReadResult> => {
-  let stats;
-  try {
-    stats = statSync(path);
-  } catch (error) {
-    return { ok: false, error: `${path}: ${error instanceof Error ? error.message : String(error)}` };
-  }
-  if (stats.isDirectory()) return readBundle(path);
-  const unzipped = await unzipBundleNativeAsync(new Uint8Array(readFileSync(path)));
   return unzipped.ok ? unzipped : { ok: false, error: `${path}: ${unzipped.error}` };
 };
