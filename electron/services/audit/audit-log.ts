@@ -169,7 +169,8 @@ const appendWithin = (db: Database, event: AuditEvent, deps: AuditDeps, knownHea
       commitment,
     },
     sha256,
-    knownHead ? { clampTime: true, head: knownHead } : { clampTime: true },
+    // checkNewEvent above parsed the payload with its type's current schema: createEntry need not parse it again.
+    knownHead ? { clampTime: true, payloadChecked: true, head: knownHead } : { clampTime: true, payloadChecked: true },
   );
   if (event.personalData && salt && commitment && canonicalData) {
     statement(db, INSERT_PERSONAL_DATA).run(

@@ -34,6 +34,8 @@ import {
 import type { PreparedKeySlot, ScryptCost } from '../../store/key-slots.ts';
 import { nodeSha256 } from '../../audit/node-sha256.ts';
 import { projectEntry } from '../projection/projector.ts';
+import { rememberConduct } from '../projection/lifecycle-projection.ts';
+import { conductPolicyOf } from '../../../../core/conduct/rules.ts';
 import type { ListStoreReader } from '../../lists/reader.ts';
 import { userCreatedEvent } from './staff-records.ts';
 import type { EnqueueKycInitiation } from '../commands/kyc-handoff.ts';
@@ -172,7 +174,10 @@ export const commit = <T>(workstation: Workstation, run: (append: Appender) => T
         head,
       );
       head = { sequence: appended.sequence, leafHash: appended.leafHash, time: appended.entry.time };
-      projectEntry(workstation.db, appended.entry, appended.sequence);
+      // The personal data just stored beside the entry: the projection need not read it back (a rebuild does).
+      projectEntry(workstation.db, appended.entry, appended.sequence, {
+        personalData: (event.personalData?.data ?? null) as Readonly<Record<string, unknown>> | null,
+      });
       return appended;
     };
     return run(append);
@@ -229,6 +234,7 @@ const loadActivePolicy = (db: Database): ActivePolicy => {
       'invalid_input',
       `the published policy ${row.rule_version} no longer validates: ${parsed.error[0]?.message}`,
     );
+  rememberConduct(parsed.value.version, conductPolicyOf(parsed.value.policy));
   const active = {
     loaded: parsed.value,
     compiled: compilePolicy(parsed.value.policy, parsed.value.version),
