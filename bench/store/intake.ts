@@ -10,7 +10,8 @@ import { createDatabase, PAGE_CACHE_KIB } from '../../electron/services/store/da
 import type { Database } from '../../electron/services/store/database.ts';
 import { startBackgroundCheckpointer } from '../../electron/services/store/checkpointer.ts';
 import { migrate } from '../../electron/services/store/migrations/runner.ts';
-import { importLeads } from '../../electron/services/workstation/commands/intake.ts';
+import { importLeads, startCheckpoints } from '../../electron/services/workstation/commands/intake.ts';
+import type { BackgroundCheckpointer } from '../../electron/services/store/checkpointer.ts';
 import {
   initialiseWorkstation,
   initialiseWorkstationOn,
@@ -60,18 +61,33 @@ const ROUND = Number(process.env.BENCH_ROUND ?? 5_000);
 type Tally = {
   label: string;
   session: Session;
+  /** One background checkpointer for all of a store's rounds, as one import has (started in its first round's time). */
+  checkpoints: BackgroundCheckpointer | null | undefined;
   seconds: number;
+  /** CPU seconds of this (the writing) thread, and of the whole process (workers included), during its rounds. */
+  mainCpu: number;
+  processCpu: number;
   imported: number;
   cases: number;
   decisions: Record<string, number>;
 };
 const importRound = async (tally: Tally, round: readonly (typeof records)[number][]): Promise<void> => {
   const started = performance.now();
+  const [thread, whole] = [process.threadCpuUsage(), process.cpuUsage()];
+  if (tally.checkpoints === undefined) tally.checkpoints = startCheckpoints(tally.session.workstation);
+  const checkpoints = tally.checkpoints;
   const result =
     process.env.BENCH_SERIAL === '1'
-      ? importLeads(tally.session, round, [], { sourceSystem: 'bench', mode: 'valid', chunkSize: CHUNK })
-      : await importLeadsPipelined(tally.session, round, [], workers, { sourceSystem: 'bench', chunkSize: CHUNK });
+      ? importLeads(tally.session, round, [], { sourceSystem: 'bench', mode: 'valid', chunkSize: CHUNK, checkpoints })
+      : await importLeadsPipelined(tally.session, round, [], workers, {
+          sourceSystem: 'bench',
+          chunkSize: CHUNK,
+          checkpoints,
+        });
   tally.seconds += (performance.now() - started) / 1000;
+  const [threadAfter, wholeAfter] = [process.threadCpuUsage(thread), process.cpuUsage(whole)];
+  tally.mainCpu += (threadAfter.user + threadAfter.system) / 1e6;
+  tally.processCpu += (wholeAfter.user + wholeAfter.system) / 1e6;
   tally.imported += result.imported;
   tally.cases += result.casesOpened;
   for (const [kind, count] of Object.entries(result.decisions))
@@ -146,6 +162,11 @@ const report = (tally: Tally): number => {
       `(${entries} audit entries, ${tally.cases} cases, decisions ${JSON.stringify(tally.decisions)}); ` +
       `per lead: ${perLead(entries)} entries, ${perLead(logBytes)} bytes of hashed log, ${perLead(sideBytes)} bytes of personal data beside it`,
   );
+  // CPU per lead does not depend on how busy the shared machine is, as the wall-clock rate does.
+  const ms = (seconds: number): string => ((seconds * 1000) / Math.max(tally.imported, 1)).toFixed(3);
+  console.log(
+    `  CPU per lead: ${ms(tally.mainCpu)} ms on the writing thread, ${ms(tally.processCpu)} ms in the process (workers included)`,
+  );
   // Where the hashed bytes go: per lead, by event type (largest first).
   const byType = db
     .prepare<[], { type: string; bytes: number }>(
@@ -207,8 +228,28 @@ const plain = initialiseWorkstationOn(
   new Uint8Array(32),
 );
 const tallies: Tally[] = [
-  { label: 'encrypted (SQLCipher)', session: encrypted, seconds: 0, imported: 0, cases: 0, decisions: {} },
-  { label: 'unencrypted', session: plain, seconds: 0, imported: 0, cases: 0, decisions: {} },
+  {
+    label: 'encrypted (SQLCipher)',
+    session: encrypted,
+    checkpoints: undefined,
+    seconds: 0,
+    mainCpu: 0,
+    processCpu: 0,
+    imported: 0,
+    cases: 0,
+    decisions: {},
+  },
+  {
+    label: 'unencrypted',
+    session: plain,
+    checkpoints: undefined,
+    seconds: 0,
+    mainCpu: 0,
+    processCpu: 0,
+    imported: 0,
+    cases: 0,
+    decisions: {},
+  },
 ];
 // Parse and compile the published policy before the clock starts.
 for (const tally of tallies) tally.session.workstation.policy();
@@ -218,6 +259,7 @@ for (let from = 0, turn = 0; from < records.length; from += ROUND, turn += 1) {
   for (const tally of order) await importRound(tally, round);
 }
 await workers.close();
+for (const tally of tallies) tally.checkpoints?.stop();
 console.log(
   `(the two stores took turns in rounds of ${ROUND.toLocaleString('en')} leads, alternating which went first)`,
 );

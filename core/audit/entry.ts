@@ -1,12 +1,16 @@
 // One audit entry: its fields, its canonical (JCS) bytes, its RFC 6962 leaf hash and the link to its predecessor.
 import * as z from 'zod';
-import { canonicalJsonBytes } from '../shared/canonical-json.ts';
+import {
+  canonicalJsonBytes,
+  canonicalJsonRefusingUnsafeIntegers,
+  UnsafeIntegerError,
+} from '../shared/canonical-json.ts';
 import type { JsonValue } from '../shared/canonical-json.ts';
 import type { Result } from '../shared/result.ts';
 import { err, ok } from '../shared/result.ts';
 import type { Sha256 } from '../shared/sha256.ts';
 import { bytesToHex, concatBytes } from './bytes.ts';
-import { AuditEventTypeSchema, isAuditEventType, payloadReaderFor } from './event-types.ts';
+import { AuditEventTypeSchema, isAuditEventType, isCurrentPayload, payloadReaderFor } from './event-types.ts';
 import type { AuditEventType } from './event-types.ts';
 import {
   HASH_HEX_PATTERN,
@@ -77,18 +81,6 @@ export type LogHead = { readonly sequence: number; readonly leafHash: MerkleHash
 
 export type EntryProblem = { readonly field: string; readonly message: string };
 
-// The common case (no integer beyond 2^53) walks the payload without building a path; only a failure names one.
-const hasUnsafeInteger = (value: unknown): boolean => {
-  if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
-  if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) {
-    for (const item of value) if (hasUnsafeInteger(item)) return true;
-    return false;
-  }
-  for (const key in value) if (hasUnsafeInteger((value as Record<string, unknown>)[key])) return true;
-  return false;
-};
-
 const payloadNumbersAreSafe = (value: JsonValue, path: string): string | null => {
   if (typeof value === 'number') {
     return Number.isInteger(value) && !Number.isSafeInteger(value)
@@ -111,11 +103,22 @@ const payloadNumbersAreSafe = (value: JsonValue, path: string): string | null =>
   return null;
 };
 
+export type CreateEntryOptions = {
+  /**
+   * The caller has checked the payload against its type's current strict schema (the log service's checkNewEvent, which
+   * is at least as strict as the reader checkEntryShape would choose for it), so it is not parsed a second time.
+   */
+  readonly payloadChecked?: boolean;
+};
+
+const utf8 = new TextEncoder();
+
 /** Builds the next entry of a log and its canonical bytes, or says which field is wrong. Time and commitment come in. */
 export const createEntry = (
   logId: LogId,
   head: LogHead | null,
   input: NewEntry,
+  options: CreateEntryOptions = {},
 ): Result<{ readonly entry: AuditEntry; readonly bytes: Uint8Array }, EntryProblem> => {
   if (!UTC_TIME_PATTERN.test(input.time)) return err({ field: 'time', message: 'not a UTC time with milliseconds' });
   if (head && input.time < head.time)
@@ -133,14 +136,14 @@ export const createEntry = (
     type: input.type,
     v: ENTRY_FORMAT_VERSION,
   };
-  const problem = checkEntryShape(entry);
+  const problem = checkEntryShape(entry, { payload: options.payloadChecked !== true });
   if (problem) return err(problem);
-  const unsafe = hasUnsafeInteger(input.payload) ? payloadNumbersAreSafe(input.payload, 'payload') : null;
-  if (unsafe) return err({ field: 'payload', message: unsafe });
   try {
-    return ok({ entry, bytes: canonicalJsonBytes(entry) });
+    // One pass writes the bytes and refuses an integer beyond 2^53; only a failure walks the payload to name it.
+    return ok({ entry, bytes: utf8.encode(canonicalJsonRefusingUnsafeIntegers(entry)) });
   } catch (error) {
-    return err({ field: 'payload', message: error instanceof Error ? error.message : String(error) });
+    const unsafe = error instanceof UnsafeIntegerError ? payloadNumbersAreSafe(input.payload, 'payload') : null;
+    return err({ field: 'payload', message: unsafe ?? (error instanceof Error ? error.message : String(error)) });
   }
 };
 
@@ -150,7 +153,11 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The entry check shared by the log and the verifier: AuditEntrySchema's rules, hand-written for speed. */
-export const checkEntryShape = (value: unknown): EntryProblem | null => {
+export const checkEntryShape = (
+  value: unknown,
+  /** payload: false when the caller has already checked the payload against its type's current schema. */
+  options: { readonly payload?: boolean } = {},
+): EntryProblem | null => {
   if (!isPlainObject(value)) return { field: '', message: 'an entry is a JSON object' };
   const keys = Object.keys(value);
   if (keys.length !== ENTRY_KEYS.length || keys.some((key, i) => key !== ENTRY_KEYS[i])) {
@@ -186,6 +193,8 @@ export const checkEntryShape = (value: unknown): EntryProblem | null => {
   if (entry.previous !== null && (typeof entry.previous !== 'string' || !HASH_HEX_PATTERN.test(entry.previous)))
     return { field: 'previous', message: 'previous is a leaf hash in 64 lower-case hex digits or null' };
   if (!isPlainObject(entry.payload)) return { field: 'payload', message: 'the payload is a JSON object' };
+  // Skipped only where the reader is that current schema (not a version 1 payload without "pv").
+  if (options.payload === false && isCurrentPayload(entry.type, entry.payload)) return null;
   const payload = payloadReaderFor(entry.type, entry.payload).safeParse(entry.payload);
   if (!payload.success) {
     const issue = payload.error.issues[0];

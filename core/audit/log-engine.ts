@@ -63,6 +63,8 @@ export type AppendOptions = {
    * wrong head cannot slip through: the entry would carry a sequence the store refuses (the audit table's trigger).
    */
   readonly head?: LogHead;
+  /** The payload was checked against its type's current strict schema by the caller (see CreateEntryOptions). */
+  readonly payloadChecked?: boolean;
 };
 
 /** Appends one entry: chains it to the head, stores its bytes and leaf, and completes the tree nodes it closes. */
@@ -77,7 +79,9 @@ export const appendEntry = (
   if (!head && input.type !== 'log.created') throw new AuditLogError('the log has not been created', 'type');
   if (head && input.type === 'log.created') throw new AuditLogError('the log exists already', 'type');
   const time = options.clampTime && head && head.time > input.time ? head.time : input.time;
-  const created = createEntry(identity.logId, head, time === input.time ? input : { ...input, time });
+  const created = createEntry(identity.logId, head, time === input.time ? input : { ...input, time }, {
+    payloadChecked: options.payloadChecked === true,
+  });
   if (!created.ok) throw new AuditLogError(`${created.error.field}: ${created.error.message}`, created.error.field);
   const { entry, bytes } = created.value;
   const leafHash = entryLeafHash(bytes, sha256);

@@ -8,13 +8,26 @@ const utf8 = new TextEncoder();
  * Throws a TypeError for what JCS cannot encode: non-finite numbers, lone surrogates (RFC 8785 requires I-JSON),
  * and values that are not JSON (functions, symbols, bigints, undefined outside an object).
  */
-export const canonicalJson = (value: unknown): string => {
+export const canonicalJson = (value: unknown): string => serialise(value, false);
+
+/** Thrown by `canonicalJsonRefusingUnsafeIntegers` for an integer beyond ±(2^53 − 1), which JSON readers may round. */
+export class UnsafeIntegerError extends TypeError {}
+
+/**
+ * canonicalJson that also refuses an integer beyond ±(2^53 − 1) (an `UnsafeIntegerError`): the audit entry's rule,
+ * checked in the same pass that writes the bytes instead of a walk of its own.
+ */
+export const canonicalJsonRefusingUnsafeIntegers = (value: unknown): string => serialise(value, true);
+
+const serialise = (value: unknown, refuseUnsafe: boolean): string => {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`JCS cannot encode the number ${value}`);
+      if (refuseUnsafe && !Number.isSafeInteger(value) && Number.isInteger(value))
+        throw new UnsafeIntegerError(`the integer ${value} is beyond 2^53`);
       // ECMAScript Number::toString is the JCS number form (and writes -0 as 0).
       return String(value);
     case 'string':
@@ -22,7 +35,7 @@ export const canonicalJson = (value: unknown): string => {
     case 'object': {
       if (Array.isArray(value)) {
         let out = '[';
-        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + serialise(value[i], refuseUnsafe);
         return `${out}]`;
       }
       const record = value as Record<string, unknown>;
@@ -33,7 +46,7 @@ export const canonicalJson = (value: unknown): string => {
       for (const key of keys) {
         const item = record[key];
         if (item === undefined) continue;
-        out += `${first ? '' : ','}${serialiseString(key)}:${canonicalJson(item)}`;
+        out += `${first ? '' : ','}${serialiseString(key)}:${serialise(item, refuseUnsafe)}`;
         first = false;
       }
       return `${out}}`;

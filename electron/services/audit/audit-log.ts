@@ -1,5 +1,4 @@
 // The audit log service: the one path that appends entries (with personal data beside them), signs and rotates.
-import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { canonicalJsonBytes } from '../../../core/shared/canonical-json.ts';
 import type { JsonValue } from '../../../core/shared/canonical-json.ts';
 import type { Sha256 } from '../../../core/shared/sha256.ts';
@@ -25,6 +24,7 @@ import type { Database } from '../store/database.ts';
 import { statement } from '../store/statements.ts';
 import { inTransaction } from '../store/transaction.ts';
 import { nodeSha256 } from './node-sha256.ts';
+import { pooledRandomBytes } from './random-pool.ts';
 import { sqliteAuditStore } from './sqlite-store.ts';
 
 export type AuditDeps = {
@@ -49,8 +49,7 @@ const SERVICE_ONLY_TYPES: ReadonlySet<AuditEventType> = new Set([
 export const defaultOrigin = (logId: string): string => `perimeter/audit/${logId}`;
 
 const sha = (deps: AuditDeps): Sha256 => deps.sha256 ?? nodeSha256;
-const random = (deps: AuditDeps): ((size: number) => Uint8Array) =>
-  deps.randomBytes ?? ((size) => new Uint8Array(nodeRandomBytes(size)));
+const random = (deps: AuditDeps): ((size: number) => Uint8Array) => deps.randomBytes ?? pooledRandomBytes;
 
 const keyWindow = (now: Date, validityDays: number): { validFrom: string; validUntil: string } => ({
   validFrom: utcTimeText(now),
@@ -169,7 +168,8 @@ const appendWithin = (db: Database, event: AuditEvent, deps: AuditDeps, knownHea
       commitment,
     },
     sha256,
-    knownHead ? { clampTime: true, head: knownHead } : { clampTime: true },
+    // checkNewEvent above parsed the payload with its type's current schema: createEntry need not parse it again.
+    knownHead ? { clampTime: true, payloadChecked: true, head: knownHead } : { clampTime: true, payloadChecked: true },
   );
   if (event.personalData && salt && commitment && canonicalData) {
     statement(db, INSERT_PERSONAL_DATA).run(

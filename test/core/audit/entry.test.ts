@@ -60,6 +60,27 @@ describe('createEntry', () => {
     expect(safe.ok).toBe(true);
   });
 
+  it('skips the payload schema only for a current payload its caller has checked (the log service checks it first)', () => {
+    // A payload in the current shape ("pv") that the current schema refuses: refused, unless the caller vouches.
+    const incomplete: NewEntry = { ...base, payload: { pv: 2 } };
+    expect(createEntry(logId, head, incomplete).ok).toBe(false);
+    expect(createEntry(logId, head, incomplete, { payloadChecked: true }).ok).toBe(true);
+    // A version 1 payload is read by the version 1 reader, which the caller's check of the current shape is not.
+    const oldShape: NewEntry = { ...base, payload: { decision: 42 } };
+    const checked = createEntry(logId, head, oldShape, { payloadChecked: true });
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(checked.error.field).toBe('payload.decision');
+    // The bytes are the same either way.
+    const current: NewEntry = { ...base, payload: { decision: 'approve' } };
+    const [plain, vouched] = [
+      createEntry(logId, head, current),
+      createEntry(logId, head, current, { payloadChecked: true }),
+    ];
+    expect(plain.ok && vouched.ok && Buffer.from(vouched.value.bytes).equals(Buffer.from(plain.value.bytes))).toBe(
+      true,
+    );
+  });
+
   it('starts a log at sequence 0 with no predecessor', () => {
     const created = createEntry(logId, null, base);
     expect(created.ok && created.value.entry.previous).toBe(null);

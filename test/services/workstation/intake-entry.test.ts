@@ -13,6 +13,7 @@ import { projectionSnapshot, rebuildProjections } from '../../../electron/servic
 import { commit } from '../../../electron/services/workstation/session/workstation.ts';
 import { auditLogIdentity } from '../../../electron/services/audit/audit-log.ts';
 import { importLeads } from '../../../electron/services/workstation/commands/intake.ts';
+import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
 import { loadExampleLeads } from '../../support/examples.ts';
 import { call } from '../../support/api.ts';
 import { createTestWorkstation } from '../../support/workstation.ts';
@@ -113,6 +114,23 @@ describe('lead.intake: one entry per lead', () => {
       .pluck()
       .all() as string[];
     expect(screened).toHaveLength(1);
+  });
+
+  it('projects live what a replay of the log projects (the lead row written once, nothing read back)', () => {
+    // The live projection of a lead.intake entry takes the personal data from the append and writes the lead's
+    // screening and first tag with its row (decision 0283); a rebuild reads both from the log and beside it.
+    const kinds = db.prepare('SELECT outcome, count(*) AS n FROM product_paths GROUP BY outcome').all() as {
+      outcome: string;
+      n: number;
+    }[];
+    expect(kinds.map((kind) => kind.outcome).sort()).toEqual(expect.arrayContaining(['assigned', 'refused']));
+    expect(db.prepare('SELECT count(*) FROM path_lifecycle').pluck().get()).toBeGreaterThan(0);
+    expect(
+      db.prepare('SELECT count(*) FROM leads WHERE screening IS NOT NULL AND jurisdiction IS NOT NULL').pluck().get(),
+    ).toBeGreaterThan(0);
+    const live = projectionSnapshot(db);
+    rebuildProjections(db);
+    expect(projectionSnapshot(db)).toEqual(live);
   });
 });
 

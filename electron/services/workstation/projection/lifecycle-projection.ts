@@ -21,6 +21,14 @@ const ERASED = '[erased]';
 // Parsing a bundle is costly; its conduct section is read once per rule version (a version's text never changes).
 const conductByVersion = new Map<string, ConductPolicy | null>();
 
+/**
+ * Records a rule version's conduct rules from a bundle already parsed (the workstation's active policy), so the
+ * projector does not parse the same bundle a second time on the first assignment after a start.
+ */
+export const rememberConduct = (version: string, conduct: ConductPolicy | null): void => {
+  if (!conductByVersion.has(version)) conductByVersion.set(version, conduct);
+};
+
 /** The conduct rules of the latest policy in the projection (at this point of the log, in a rebuild too). */
 export const projectedConduct = (db: Database): ConductPolicy | null => {
   // The version alone first: the bundle (tens of kilobytes) is read only for a version not parsed yet.
@@ -45,7 +53,15 @@ export const leadConductFacts = (db: Database, leadId: string): PathFacts => {
   );
   if (updated) return JSON.parse(updated.facts) as PathFacts;
   const lead = statement<[string], { facts: string }>(db, 'SELECT facts FROM leads WHERE id = ?').get(leadId);
-  const intake = lead ? (JSON.parse(lead.facts) as Payload) : {};
+  return intakeConductFacts(lead ? (JSON.parse(lead.facts) as Payload) : undefined);
+};
+
+/**
+ * The conduct facts a lead's paths start with from its intake facts (a lead with no facts updated since): what
+ * leadConductFacts reads for a lead taken in by the entry being projected, without reading the row back.
+ */
+export const intakeConductFacts = (facts: Payload | undefined): PathFacts => {
+  const intake = facts ?? {};
   return {
     ...DEFAULT_FACTS,
     ...(typeof intake.customerType === 'string'
@@ -125,6 +141,8 @@ export const pathAssigned = (
     readonly jurisdiction: string | null;
     /** The rep's notification's id: by default N-<sequence>-assigned (a lead.intake path names its path too). */
     readonly notificationId?: string;
+    /** The lead's conduct facts when the caller knows them (a lead.intake entry: its intake facts). */
+    readonly facts?: PathFacts;
   },
 ): void => {
   const existing = readPathState(db, path.leadId, path.productId);
@@ -143,7 +161,7 @@ export const pathAssigned = (
       jurisdiction,
       owner: path.repId,
       openedAt: entry.time,
-      facts: leadConductFacts(db, path.leadId),
+      facts: path.facts ?? leadConductFacts(db, path.leadId),
     }),
     sequence,
   );

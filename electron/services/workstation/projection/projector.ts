@@ -12,8 +12,10 @@ import { auditLogIdentity } from '../../audit/audit-log.ts';
 import { conflictResolved, decisionEvent, eraseConflictReasons, leaseEvent } from './case-sync-projection.ts';
 import type { CaseProjectionTools, EntryRef } from './case-sync-projection.ts';
 import { noteCursor, noteRepLoad } from './routing-state.ts';
+import type { PathFacts } from '../../../../core/conduct/model.ts';
 import {
   checklistItemDone,
+  intakeConductFacts,
   eraseLeadLifecycle,
   factsUpdated,
   contactPlanned,
@@ -180,7 +182,13 @@ const requesterOf = (entry: AuditEntry): string | null => {
   return entry.actor.startsWith('user:') ? entry.actor.slice('user:'.length) : null;
 };
 
-type Projection = (db: Database, entry: AuditEntry, sequence: number) => void;
+/**
+ * What the command that appended an entry already holds, so its projection need not read it back: the personal data it
+ * stored beside the entry (the same values as the stored canonical bytes). A rebuild passes nothing and reads them.
+ */
+export type KnownAtAppend = { readonly personalData?: Readonly<Record<string, unknown>> | null };
+
+type Projection = (db: Database, entry: AuditEntry, sequence: number, known?: KnownAtAppend) => void;
 
 const payloadOf = <T extends AuditEventType>(entry: AuditEntry, _type: T): PayloadOf<T> =>
   entry.payload as unknown as PayloadOf<T>;
@@ -259,23 +267,31 @@ const insertLead = (
   payload: Payload,
   data: Payload | null,
   sourceId: string | null,
+  /** The columns a lead.intake entry sets at once (its screening, its first path's tag), as the later updates would. */
+  at: { readonly jurisdiction: string | null; readonly scope: string | null; readonly screening: string | null } = {
+    jurisdiction: null,
+    scope: text(payload.scope),
+    screening: null,
+  },
 ): void => {
   const leadId = text(payload.leadId) ?? '';
   statement(
     db,
     `INSERT INTO leads (id, source_system, source_id, facts, jurisdiction, scope, subject, status, ingested_at, ingested_seq,
-       residency_region)
-     VALUES (?, ?, ?, ?, NULL, ?, ?, 'active', ?, ?, ?)`,
+       residency_region, screening)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)`,
   ).run(
     leadId,
     text(payload.sourceSystem),
     sourceId ?? leadId,
     canonicalJson(payload.facts),
-    text(payload.scope),
+    at.jurisdiction,
+    at.scope,
     displaySubject(data, leadId),
     entry.time,
     sequence,
     text((payload.residency as Payload | undefined)?.region),
+    at.screening,
   );
 };
 
@@ -296,6 +312,15 @@ const leadScreened: Projection = (db, entry, sequence) => {
   projectScreening(db, entry, text(payload.leadId), payload.screening as Payload, names);
 };
 
+/** A screening as the lead's row holds it: the hits with the listed entries' names from beside the log. */
+const screeningWithNames = (logged: Payload, names: readonly string[] | null): Payload =>
+  names === null
+    ? logged
+    : {
+        ...logged,
+        hits: (logged.hits as Payload[]).map((hit, index) => ({ ...hit, entryName: names[index] ?? ERASED })),
+      };
+
 /** A lead's screening into its row (names: the listed entries' names beside the log; null: version 1 carries them). */
 const projectScreening = (
   db: Database,
@@ -304,13 +329,7 @@ const projectScreening = (
   logged: Payload,
   names: readonly string[] | null,
 ): void => {
-  const screening =
-    names === null
-      ? logged
-      : {
-          ...logged,
-          hits: (logged.hits as Payload[]).map((hit, index) => ({ ...hit, entryName: names[index] ?? ERASED })),
-        };
+  const screening = screeningWithNames(logged, names);
   statement(db, 'UPDATE leads SET screening = ? WHERE id = ?').run(canonicalJson(screening), leadId);
   // A re-screening run's new hits: those on the run's list version (the lead held none there before the run).
   const run = runOf(entry);
@@ -338,15 +357,18 @@ const projectDecision = (
   payload: Payload,
   notificationId: (index: number) => string,
   assignedNotificationId: string | undefined,
+  /** From a lead.intake entry: the lead row has this path's tag already, and a new path starts with these facts. */
+  intake?: { readonly tagged: boolean; readonly facts: PathFacts },
 ): void => {
   // The lead's tag first, and only when it changes: a lead's second path finds it set, and a new path is then
   // counted under the lead's jurisdiction at once instead of being moved there by refusal_counts_lead_moved.
   const [jurisdiction, scope] = [text(payload.jurisdiction), text(payload.scope)];
-  statement(
-    db,
-    `UPDATE leads SET jurisdiction = ?, scope = coalesce(?, scope)
-     WHERE id = ? AND (jurisdiction IS NOT ? OR (? IS NOT NULL AND scope IS NOT ?))`,
-  ).run(jurisdiction, scope, text(payload.leadId), jurisdiction, scope, scope);
+  if (intake?.tagged !== true)
+    statement(
+      db,
+      `UPDATE leads SET jurisdiction = ?, scope = coalesce(?, scope)
+       WHERE id = ? AND (jurisdiction IS NOT ? OR (? IS NOT NULL AND scope IS NOT ?))`,
+    ).run(jurisdiction, scope, text(payload.leadId), jurisdiction, scope, scope);
   statement(
     db,
     `INSERT INTO product_paths (lead_id, product_id, outcome, queue, reason, entity_id, team_id, rep_id, rule_version, decided_seq, override)
@@ -386,6 +408,7 @@ const projectDecision = (
       repId: payload.repId,
       jurisdiction: text(payload.jurisdiction),
       ...(assignedNotificationId === undefined ? {} : { notificationId: assignedNotificationId }),
+      ...(intake === undefined ? {} : { facts: intake.facts }),
     });
   const notifications = (payload.notifications as Payload[] | undefined) ?? [];
   notifications.forEach((notification, index) => {
@@ -415,10 +438,15 @@ const openCase = (
   notificationId: string,
   /** This log's sequence of the deciding entry when the caller knows it (a lead.intake entry decides its own cases). */
   decisionSeq?: number,
+  /** The lead's display subject when the caller has just written it (a lead.intake entry). */
+  subject?: string,
 ): void => {
-  const lead = statement<[string], { subject: string }>(db, 'SELECT subject FROM leads WHERE id = ?').get(
-    text(payload.leadId) ?? '',
-  );
+  const lead =
+    subject === undefined
+      ? statement<[string], { subject: string }>(db, 'SELECT subject FROM leads WHERE id = ?').get(
+          text(payload.leadId) ?? '',
+        )
+      : { subject };
   statement(
     db,
     `INSERT INTO cases (id, type, lead_id, product_id, reason, risk, risk_rank, jurisdiction, rule_version, opened_at, sla_due_at, status, subject, decision_seq, opened_seq)
@@ -462,21 +490,29 @@ const openCase = (
  * that order, from the one entry. Case ids by intakeCaseIds' rule; notification ids name the path (N-<seq>-p<i>-<n>)
  * and the case (N-<seq>-c<i>), so no two collide.
  */
-const leadIntake: Projection = (db, entry, sequence) => {
+const leadIntake: Projection = (db, entry, sequence, known) => {
   const payload = loose(entry);
-  const data = personalDataAt(db, sequence);
+  const data =
+    known?.personalData !== undefined ? (known.personalData as Payload | null) : personalDataAt(db, sequence);
   const leadId = text(payload.leadId);
-  insertLead(db, entry, sequence, payload, data, text(data?.sourceId));
   const screened = payload.screening as Payload | null;
-  if (screened)
-    projectScreening(
-      db,
-      entry,
-      leadId,
-      screened.screening as Payload,
-      (data?.entryNames as string[] | undefined) ?? [],
-    );
   const paths = payload.paths as Payload[];
+  // The row is written once with what the screening update and the first path's tag would set (a new lead has no
+  // paths yet, so refusal_counts_lead_moved would have moved nothing); the first path then skips its tag update.
+  const first = paths[0];
+  const firstScope = first ? text(first.scope) : null;
+  insertLead(db, entry, sequence, payload, data, text(data?.sourceId), {
+    jurisdiction: first ? text(first.jurisdiction) : null,
+    scope: firstScope ?? text(payload.scope),
+    screening: screened
+      ? canonicalJson(
+          screeningWithNames(screened.screening as Payload, (data?.entryNames as string[] | undefined) ?? []),
+        )
+      : null,
+  });
+  // A lead.intake entry names no monitoring run, so projectScreening's run counts do not apply (runOf is null).
+  const facts = intakeConductFacts(payload.facts as Payload | undefined);
+  const subject = displaySubject(data, leadId ?? '');
   // From the entry's own sequence, so the ids are the entry's wherever it is projected (a rebuild, another device).
   const caseIds = intakeCaseIds({ log: entry.log, sequence: entry.sequence, pv: payload.pv }, paths);
   paths.forEach((path, index) => {
@@ -488,6 +524,7 @@ const leadIntake: Projection = (db, entry, sequence) => {
       decision,
       (n) => `N-${sequence}-p${index}-${n}`,
       `N-${sequence}-p${index}-assigned`,
+      { tagged: index === 0, facts },
     );
     const opened = path.case as Payload | null;
     const caseId = caseIds[index];
@@ -512,6 +549,7 @@ const leadIntake: Projection = (db, entry, sequence) => {
         `N-${sequence}-c${index}`,
         // The entry itself decided: its place in this log (its receipt's, when another device's).
         sequence,
+        subject,
       );
   });
 };
@@ -834,8 +872,8 @@ export const PROJECTIONS: Readonly<Record<AuditEventType, Projection>> = {
   'sync.device_revoked': nothing,
 };
 
-export const projectEntry = (db: Database, entry: AuditEntry, sequence: number): void =>
-  PROJECTIONS[entry.type](db, entry, sequence);
+export const projectEntry = (db: Database, entry: AuditEntry, sequence: number, known?: KnownAtAppend): void =>
+  PROJECTIONS[entry.type](db, entry, sequence, known);
 
 /**
  * Every projection column that holds a copy of a lead's personal data, emptied in one place: the erasure command, a

@@ -2,7 +2,6 @@
 // path (validate → evaluate with core → append audit entries and project them, in one transaction).
 import { PAYLOAD_VERSION } from '../../../../core/audit/event-types.ts';
 import { existsSync } from 'node:fs';
-import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { internalLeadId, LEAD_ID_BYTES } from '../../../../core/intake/lead-record.ts';
 import { parsePolicyText } from '../../../../core/policy/parse.ts';
 import type { LogHead } from '../../../../core/audit/entry.ts';
@@ -33,7 +32,10 @@ import {
 } from '../../store/key-slots.ts';
 import type { PreparedKeySlot, ScryptCost } from '../../store/key-slots.ts';
 import { nodeSha256 } from '../../audit/node-sha256.ts';
+import { pooledRandomBytes } from '../../audit/random-pool.ts';
 import { projectEntry } from '../projection/projector.ts';
+import { rememberConduct } from '../projection/lifecycle-projection.ts';
+import { conductPolicyOf } from '../../../../core/conduct/rules.ts';
 import type { ListStoreReader } from '../../lists/reader.ts';
 import { userCreatedEvent } from './staff-records.ts';
 import type { EnqueueKycInitiation } from '../commands/kyc-handoff.ts';
@@ -133,7 +135,7 @@ export const actorOf = (user: User): string => `user:${user.id}`;
 
 /** A new internal lead id (decision 0178), from the deps' random bytes (node:crypto's CSPRNG unless a test passes its own). */
 export const newLeadId = (deps: WorkstationDeps): string =>
-  internalLeadId(deps.randomBytes ? deps.randomBytes(LEAD_ID_BYTES) : new Uint8Array(nodeRandomBytes(LEAD_ID_BYTES)));
+  internalLeadId(deps.randomBytes ? deps.randomBytes(LEAD_ID_BYTES) : pooledRandomBytes(LEAD_ID_BYTES));
 
 type UserRow = { id: string; name: string; roles: string; markets: string; active: number };
 export const userFromRow = (row: UserRow): User => ({
@@ -172,7 +174,10 @@ export const commit = <T>(workstation: Workstation, run: (append: Appender) => T
         head,
       );
       head = { sequence: appended.sequence, leafHash: appended.leafHash, time: appended.entry.time };
-      projectEntry(workstation.db, appended.entry, appended.sequence);
+      // The personal data just stored beside the entry: the projection need not read it back (a rebuild does).
+      projectEntry(workstation.db, appended.entry, appended.sequence, {
+        personalData: (event.personalData?.data ?? null) as Readonly<Record<string, unknown>> | null,
+      });
       return appended;
     };
     return run(append);
@@ -229,6 +234,7 @@ const loadActivePolicy = (db: Database): ActivePolicy => {
       'invalid_input',
       `the published policy ${row.rule_version} no longer validates: ${parsed.error[0]?.message}`,
     );
+  rememberConduct(parsed.value.version, conductPolicyOf(parsed.value.policy));
   const active = {
     loaded: parsed.value,
     compiled: compilePolicy(parsed.value.policy, parsed.value.version),
