@@ -13,7 +13,6 @@ import { projectionSnapshot, rebuildProjections } from '../../../electron/servic
 import { commit } from '../../../electron/services/workstation/session/workstation.ts';
 import { auditLogIdentity } from '../../../electron/services/audit/audit-log.ts';
 import { importLeads } from '../../../electron/services/workstation/commands/intake.ts';
-import { projectionSnapshot, rebuildProjections } from '../../../electron/services/workstation/projection/rebuild.ts';
 import { loadExampleLeads } from '../../support/examples.ts';
 import { call } from '../../support/api.ts';
 import { createTestWorkstation } from '../../support/workstation.ts';
