@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import * as z from 'zod';
 import type { MetaRequestView } from '../services/workstation/commands/duties.ts';
 import { approveRequest, listApprovals, rejectRequest } from '../services/workstation/commands/approvals.ts';
-import { CliError, EXIT_UNUSABLE } from './exit.ts';
+import { parseOptions } from './options.ts';
 import { runAsAdmin } from './workstation.ts';
 
 const AdminOptions = z.object({
@@ -19,13 +19,6 @@ const RequestOptions = AdminOptions.extend({
 const RejectOptions = RequestOptions.extend({
   reason: z.string().trim().min(5, '--reason needs at least 5 characters').max(2000),
 });
-
-const parseOptions = <T>(schema: z.ZodType<T>, raw: unknown): T => {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new CliError(`option --${String(issue?.path[0] ?? '')}: ${issue?.message}`, EXIT_UNUSABLE);
-};
 
 /** One line per request: id, status, what, who asked, and why the caller may not approve it. */
 export const formatRequest = (request: MetaRequestView): string =>

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import * as z from 'zod';
 import { loadSyncConflict, resolveSyncConflict } from '../services/workstation/commands/sync-conflicts.ts';
 import type { SyncConflict } from '../services/workstation/commands/sync-conflicts.ts';
-import { CliError, EXIT_UNUSABLE } from './exit.ts';
+import { parseOptions } from './options.ts';
 import { runAsAdmin } from './workstation.ts';
 
 const SessionOptions = z.object({
@@ -27,13 +27,6 @@ const ResolveOptions = SessionOptions.extend({
   message: 'give exactly one of --choose <origin#seq> and --reopen',
   path: ['choose'],
 });
-
-const parseOptions = <T>(schema: z.ZodType<T>, raw: unknown): T => {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new CliError(`option --${String(issue?.path[0] ?? '')}: ${issue?.message}`, EXIT_UNUSABLE);
-};
 
 /** The conflict in words: the case, each decision's entry (origin#seq, actor, time, version seen, reason), the outcome. */
 export const formatConflict = (conflict: SyncConflict): string =>

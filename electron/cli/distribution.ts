@@ -3,52 +3,26 @@
 // and pending on each stream; fetching, verifying and activating newer statements; pinning the publisher key.
 import type { Command } from 'commander';
 import * as z from 'zod';
-import { SyncError } from '../services/sync/hub-client.ts';
 import {
   checkDistribution,
   distributionStatus,
   fetchAndActivate,
 } from '../services/workstation/commands/distribution-runs.ts';
 import { pinPublisherKey } from '../services/workstation/commands/distribution.ts';
-import type { Session } from '../services/workstation/session/workstation.ts';
-import { withCliSessionAsync } from './door.ts';
-import { CliError, cliErrorOf, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
+import { CliError, EXIT_INVALID } from './exit.ts';
+import { parseOptions, signInOptions } from './options.ts';
+import { withSyncSession as withSession } from './sync.ts';
 
 const Common = z.object({ db: z.string().min(1), user: z.string().min(1).optional() });
 const StatusOptions = Common.extend({ offline: z.boolean().optional() });
 const PinOptions = Common.extend({ key: z.string().trim().min(1, 'is required') });
-
-const parseOptions = <T>(schema: z.ZodType<T>, raw: unknown): T => {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new CliError(`option --${String(issue?.path[0] ?? '')}: ${issue?.message}`, EXIT_UNUSABLE);
-};
-
-const common = (command: Command): Command =>
-  command
-    .requiredOption('--db <file>', 'the workstation database')
-    .option('--user <id>', 'who signs in (default: $PERIMETER_USER); passphrase from $PERIMETER_PASSPHRASE');
-
-/** As `perimeter sync` (decision 0260): a hub that cannot be reached is exit 2; what was judged is exit 1. */
-const judged = (error: unknown): unknown => {
-  if (error instanceof SyncError)
-    return new CliError(error.message, error.code === 'unreachable' ? EXIT_UNUSABLE : EXIT_INVALID);
-  return cliErrorOf(error) ?? error;
-};
-
-const withSession = <T>(
-  options: { readonly db: string; readonly user?: string | undefined },
-  action: string,
-  run: (session: Session) => Promise<T> | T,
-): Promise<T> => withCliSessionAsync(options, action, judged, run);
 
 export const registerDistributionCommands = (program: Command): void => {
   const distribution = program
     .command('distribution')
     .description('signed policy bundles and list versions from the regional hub (docs/sync.md)');
 
-  common(
+  signInOptions(
     distribution
       .command('status')
       .description('what is active, kept and pending on each stream, and the pinned publisher key (JSON)'),
@@ -63,7 +37,7 @@ export const registerDistributionCommands = (program: Command): void => {
       process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
     });
 
-  common(
+  signInOptions(
     distribution
       .command('fetch')
       .description('fetch every newer statement, verify it and activate it (exit 1 when one is refused)'),
@@ -74,7 +48,7 @@ export const registerDistributionCommands = (program: Command): void => {
     if (!outcome.ok) throw new CliError(outcome.message, EXIT_INVALID);
   });
 
-  common(
+  signInOptions(
     distribution
       .command('pin-key')
       .description('pin the firm publisher verifier key this workstation requires (operations admins)'),

@@ -11,6 +11,7 @@ import { WorkstationError } from '../services/workstation/session/workstation.ts
 import type { Session } from '../services/workstation/session/workstation.ts';
 import { withCliSessionAsync } from './door.ts';
 import { CliError, cliErrorOf, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
+import { parseOptions, signInOptions } from './options.ts';
 
 export const KYC_SECRET_ENV = 'PERIMETER_KYC_SECRET';
 export const KYC_CALLBACK_SECRET_ENV = 'PERIMETER_KYC_CALLBACK_SECRET';
@@ -24,18 +25,6 @@ const ConfigureOptions = Common.extend({
   callbackSecretEnv: z.string().min(1),
 });
 const DeliverOptions = Common.extend({ max: z.coerce.number().int().min(1).max(10_000_000).optional() });
-
-const parseOptions = <T>(schema: z.ZodType<T>, raw: unknown): T => {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new CliError(`option --${String(issue?.path[0] ?? '')}: ${issue?.message}`, EXIT_UNUSABLE);
-};
-
-const common = (command: Command): Command =>
-  command
-    .requiredOption('--db <file>', 'the workstation database')
-    .option('--user <id>', 'who signs in (default: $PERIMETER_USER); passphrase from $PERIMETER_PASSPHRASE');
 
 // A file or settings the service judged wrong exit 1 (README); a refusal too (logged as access.denied by the door).
 const judged = (error: unknown): unknown =>
@@ -52,7 +41,7 @@ const withSession = <T>(
 export const registerKycCommands = (program: Command): void => {
   const kyc = program.command('kyc').description('the KYC hand-off connector: outbox delivery, results, configuration');
 
-  common(
+  signInOptions(
     kyc.command('configure').description('set the connector: webhook (URL and secrets), file_drop (folder) or none'),
   )
     .requiredOption('--connector <kind>', 'webhook, file_drop or none')
@@ -80,7 +69,7 @@ export const registerKycCommands = (program: Command): void => {
       process.stdout.write(`${JSON.stringify(result)}\n`);
     });
 
-  common(kyc.command('deliver').description('one delivery pass over the due events of the KYC outbox'))
+  signInOptions(kyc.command('deliver').description('one delivery pass over the due events of the KYC outbox'))
     .option('--max <n>', 'stop after this many events')
     .action(async (raw: unknown) => {
       const options = parseOptions(DeliverOptions, raw);
@@ -90,7 +79,9 @@ export const registerKycCommands = (program: Command): void => {
       process.stdout.write(`${JSON.stringify(pass)}\n`);
     });
 
-  common(kyc.command('results').description('import a KYC result file: every outcome applied in one transaction'))
+  signInOptions(
+    kyc.command('results').description('import a KYC result file: every outcome applied in one transaction'),
+  )
     .argument('<file>', 'the result file (docs/kyc-connector.md)')
     .action(async (file: string, raw: unknown) => {
       const options = parseOptions(Common, raw);

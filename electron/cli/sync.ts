@@ -15,6 +15,7 @@ import { decideRegionDevice, listRegionDevices } from '../services/workstation/c
 import type { Session } from '../services/workstation/session/workstation.ts';
 import { withCliSessionAsync } from './door.ts';
 import { CliError, cliErrorOf, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
+import { parseOptions, signInOptions } from './options.ts';
 
 const Common = z.object({ db: z.string().min(1), user: z.string().min(1).optional() });
 const EnrolOptions = Common.extend({
@@ -40,18 +41,6 @@ const ApproveOptions = DeviceOptions.extend({
     ),
 });
 
-const parseOptions = <T>(schema: z.ZodType<T>, raw: unknown): T => {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new CliError(`option --${String(issue?.path[0] ?? '')}: ${issue?.message}`, EXIT_UNUSABLE);
-};
-
-const common = (command: Command): Command =>
-  command
-    .requiredOption('--db <file>', 'the workstation database')
-    .option('--user <id>', 'who signs in (default: $PERIMETER_USER); passphrase from $PERIMETER_PASSPHRASE');
-
 /**
  * A hub that cannot be reached is input that cannot be used (exit 2); everything the hub or the workstation judged
  * (not enrolled, not approved, revoked, another region, a fork) is a refusal (exit 1). Decision 0260.
@@ -62,7 +51,8 @@ const judged = (error: unknown): unknown => {
   return cliErrorOf(error) ?? error;
 };
 
-const withSession = <T>(
+/** Signs in through the door with the sync commands' exit codes (also `perimeter distribution`). */
+export const withSyncSession = <T>(
   options: { readonly db: string; readonly user?: string | undefined },
   action: string,
   run: (session: Session) => Promise<T> | T,
@@ -71,13 +61,13 @@ const withSession = <T>(
 export const registerSyncCommands = (program: Command): void => {
   const sync = program.command('sync').description("the workstation's sync with its regional hub (docs/sync.md)");
 
-  common(sync.command('enrol').description('enrol this workstation with its region’s hub (operations admins)'))
+  signInOptions(sync.command('enrol').description('enrol this workstation with its region’s hub (operations admins)'))
     .requiredOption('--hub <url>', 'the hub’s URL (https://, or http:// on loopback)')
     .requiredOption('--region <region>', 'the region the workstation belongs to (the hub must serve it)')
     .option('--device-id <id>', 'the device id (default: the audit log id)')
     .action(async (raw: unknown) => {
       const options = parseOptions(EnrolOptions, raw);
-      const result = await withSession(options, 'sync enrol', (session) =>
+      const result = await withSyncSession(options, 'sync enrol', (session) =>
         enrolRecorded(session, {
           hubUrl: options.hub,
           region: options.region,
@@ -91,32 +81,34 @@ export const registerSyncCommands = (program: Command): void => {
       );
     });
 
-  common(sync.command('push').description('push this workstation’s audit log to its hub')).action(
+  signInOptions(sync.command('push').description('push this workstation’s audit log to its hub')).action(
     async (raw: unknown) => {
       const options = parseOptions(Common, raw);
-      const result = await withSession(options, 'sync push', (session) => syncPushRecorded(session));
+      const result = await withSyncSession(options, 'sync push', (session) => syncPushRecorded(session));
       process.stdout.write(`${JSON.stringify(result)}\n`);
     },
   );
 
-  common(sync.command('pull').description('pull the other devices’ entries of the region into the inbox')).action(
-    async (raw: unknown) => {
-      const options = parseOptions(Common, raw);
-      const result = await withSession(options, 'sync pull', (session) => syncPullRecorded(session));
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-    },
-  );
+  signInOptions(
+    sync.command('pull').description('pull the other devices’ entries of the region into the inbox'),
+  ).action(async (raw: unknown) => {
+    const options = parseOptions(Common, raw);
+    const result = await withSyncSession(options, 'sync pull', (session) => syncPullRecorded(session));
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  });
 
   // The region's devices from an operations device (decision 0273): operations admins, no hub admin token.
-  common(
+  signInOptions(
     sync.command('devices').description('list the devices of the region (operations admins on an operations device)'),
   ).action(async (raw: unknown) => {
     const options = parseOptions(Common, raw);
-    const devices = await withSession(options, 'sync devices', (session) => listRegionDevices(session));
+    const devices = await withSyncSession(options, 'sync devices', (session) => listRegionDevices(session));
     process.stdout.write(`${JSON.stringify({ devices }, null, 2)}\n`);
   });
 
-  common(sync.command('approve').description('approve a pending device of the region at the hub (operations admins)'))
+  signInOptions(
+    sync.command('approve').description('approve a pending device of the region at the hub (operations admins)'),
+  )
     .requiredOption('--device <id>', 'the device id, as `sync devices` lists it')
     .option(
       '--markets <list>',
@@ -124,7 +116,7 @@ export const registerSyncCommands = (program: Command): void => {
     )
     .action(async (raw: unknown) => {
       const options = parseOptions(ApproveOptions, raw);
-      const device = await withSession(options, 'sync approve', (session) =>
+      const device = await withSyncSession(options, 'sync approve', (session) =>
         decideRegionDevice(session, {
           deviceId: options.device,
           decision: 'approve',
@@ -134,21 +126,23 @@ export const registerSyncCommands = (program: Command): void => {
       process.stdout.write(`${JSON.stringify(device)}\n`);
     });
 
-  common(sync.command('revoke').description('revoke a device of the region at the hub, for good (operations admins)'))
+  signInOptions(
+    sync.command('revoke').description('revoke a device of the region at the hub, for good (operations admins)'),
+  )
     .requiredOption('--device <id>', 'the device id, as `sync devices` lists it')
     .action(async (raw: unknown) => {
       const options = parseOptions(DeviceOptions, raw);
-      const device = await withSession(options, 'sync revoke', (session) =>
+      const device = await withSyncSession(options, 'sync revoke', (session) =>
         decideRegionDevice(session, { deviceId: options.device, decision: 'revoke' }),
       );
       process.stdout.write(`${JSON.stringify(device)}\n`);
     });
 
-  common(sync.command('status').description('enrolment, standing, last attempts, pending entries (JSON)')).action(
-    async (raw: unknown) => {
-      const options = parseOptions(Common, raw);
-      const status = await withSession(options, 'sync status', (session) => syncStatus(session));
-      process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
-    },
-  );
+  signInOptions(
+    sync.command('status').description('enrolment, standing, last attempts, pending entries (JSON)'),
+  ).action(async (raw: unknown) => {
+    const options = parseOptions(Common, raw);
+    const status = await withSyncSession(options, 'sync status', (session) => syncStatus(session));
+    process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+  });
 };

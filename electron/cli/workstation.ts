@@ -26,6 +26,7 @@ import { activeVersions } from '../services/lists/store.ts';
 import { startBatchScreener } from '../services/screening/batch.ts';
 import { importLeadsPipelined } from '../services/workstation/commands/pipeline.ts';
 import { CliError, cliErrorOf, EXIT_INVALID, EXIT_UNUSABLE } from './exit.ts';
+import { parseOptions } from './options.ts';
 import { cliWorkstationDeps } from './deps.ts';
 import {
   approveErasureOverride,
@@ -107,13 +108,6 @@ const TargetOptions = RotateOptions.extend({
   target: z.string().min(1),
   initialPassphraseEnv: z.string().min(1).optional(),
 });
-
-const parseOptions = <T>(schema: z.ZodType<T>, raw: unknown): T => {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new CliError(`option --${String(issue?.path[0] ?? '')}: ${issue?.message}`, EXIT_UNUSABLE);
-};
 
 /**
  * Signs the admin in (audited, decision 0132), runs one user-management command through the door (a refusal logged as
