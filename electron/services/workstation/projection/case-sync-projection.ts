@@ -280,33 +280,31 @@ const openedAtOf = (decisions: readonly ConflictDecision[], version: number): st
     .reduce((latest, time) => (time > latest ? time : latest), '');
 
 /**
- * Takes back every decision of the case from `version` on (newest first), holds the case open at that version in the
- * conflict, and opens the conflict case in the `sync_conflict` queue, listing every decision involved.
+ * Takes back every decision applied on the case from `version` on (newest first, each restoring what it changed) and
+ * holds the case in conflict `conflictId` at that version, as it was before them and without any claim (each device had
+ * its own officer's). Returns the decisions taken back, newest first.
  */
-const openConflict = (
+const holdInConflict = (
   db: Database,
   tools: CaseProjectionTools,
   kase: CaseRow,
   version: number,
-  incoming: ConflictDecision,
-  sequence: number,
-  reason: ConflictReason = 'concurrent_decisions',
-): void => {
+  conflictId: string,
+): ConflictDecision[] => {
   const taken = statement<[string, number], { version: number; decision: string; before: string }>(
     db,
     'SELECT version, decision, before FROM case_decision_effects WHERE case_id = ? AND version >= ? ORDER BY version DESC',
   ).all(kase.id, version);
   let restoredCase: Payload | null = null;
+  const decisions: ConflictDecision[] = [];
   for (const row of taken) {
     const decision = JSON.parse(row.decision) as ConflictDecision;
     const before = JSON.parse(row.before) as Before;
     restoreBefore(db, before, decision.effect);
     restoredCase = before.caseRow;
+    decisions.push(decision);
   }
   statement(db, 'DELETE FROM case_decision_effects WHERE case_id = ? AND version >= ?').run(kase.id, version);
-  const decisions = [...taken.map((row) => JSON.parse(row.decision) as ConflictDecision), incoming].sort(byEntry);
-  const id = conflictIdFor(kase.id, version);
-  // The case as it was before the version in conflict, without any claim (each device had its own officer's).
   const state = restoredCase ?? Object.fromEntries(CASE_STATE_COLUMNS.map((column) => [column, kase[column]]));
   const status = state.status === 'claimed' ? 'open' : text(state.status);
   statement(
@@ -322,10 +320,28 @@ const openConflict = (
     text(state.resolution),
     text(state.closed_at),
     version,
-    id,
+    conflictId,
     kase.id,
   );
   tools.moveCount(db, kase.type, kase.jurisdiction, kase.status, status);
+  return decisions;
+};
+
+/**
+ * Takes back every decision of the case from `version` on (newest first), holds the case open at that version in the
+ * conflict, and opens the conflict case in the `sync_conflict` queue, listing every decision involved.
+ */
+const openConflict = (
+  db: Database,
+  tools: CaseProjectionTools,
+  kase: CaseRow,
+  version: number,
+  incoming: ConflictDecision,
+  sequence: number,
+  reason: ConflictReason = 'concurrent_decisions',
+): void => {
+  const id = conflictIdFor(kase.id, version);
+  const decisions = [...holdInConflict(db, tools, kase, version, id), incoming].sort(byEntry);
   const openedAt = openedAtOf(decisions, version);
   statement(
     db,
@@ -500,45 +516,11 @@ const takeBackResolution = (
   conflict: ConflictRowFull,
 ): ConflictDecision[] => {
   const kase = caseRow(db, conflict.case_id);
-  const taken = statement<[string, number], { version: number; decision: string; before: string }>(
-    db,
-    'SELECT version, decision, before FROM case_decision_effects WHERE case_id = ? AND version >= ? ORDER BY version DESC',
-  ).all(kase.id, conflict.seen_version);
-  let restoredCase: Payload | null = null;
-  for (const row of taken) {
-    const decision = JSON.parse(row.decision) as ConflictDecision;
-    const before = JSON.parse(row.before) as Before;
-    restoreBefore(db, before, decision.effect);
-    restoredCase = before.caseRow;
-  }
-  statement(db, 'DELETE FROM case_decision_effects WHERE case_id = ? AND version >= ?').run(
-    kase.id,
-    conflict.seen_version,
-  );
   // The held state: the case as it was before the first decision taken back (or as it is, when none was applied).
-  const state = restoredCase ?? Object.fromEntries(CASE_STATE_COLUMNS.map((column) => [column, kase[column]]));
-  const status = state.status === 'claimed' ? 'open' : text(state.status);
-  statement(
-    db,
-    `UPDATE cases SET status = ?, claimed_by = NULL, claimed_at = NULL, maker = ?, maker_id = ?, checker = ?, checker_id = ?,
-       resolution = ?, closed_at = ?, version = ?, conflict_id = ? WHERE id = ?`,
-  ).run(
-    status,
-    text(state.maker),
-    text(state.maker_id),
-    text(state.checker),
-    text(state.checker_id),
-    text(state.resolution),
-    text(state.closed_at),
-    conflict.seen_version,
-    conflict.id,
-    kase.id,
-  );
-  tools.moveCount(db, kase.type, kase.jurisdiction, kase.status, status);
+  const taken = holdInConflict(db, tools, kase, conflict.seen_version, conflict.id);
   // The resolution applied the decisions the conflict lists (the chosen one and its chain); the rest came after it.
   const listed = JSON.parse(conflict.entries) as ConflictDecision[];
-  return taken
-    .map((row) => JSON.parse(row.decision) as ConflictDecision)
+  return [...taken]
     .reverse()
     .filter((decision) => !listed.some((other) => other.origin === decision.origin && other.seq === decision.seq));
 };
